@@ -1,0 +1,219 @@
+//! `upstream bench`: measures the store on a synthetic clinic in a temporary database:
+//! bulk insert rate, patient search latency and timeline load for a 500-visit patient.
+
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDate, TimeDelta};
+
+use crate::model::{
+    Finding, Intervention, InterventionKind, Patient, Side, Visit, VisitKind, VisitRecord,
+};
+use crate::store::{PatientRecord, Store, StoreError};
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct BenchOptions {
+    /// Patients in the synthetic clinic
+    #[arg(long, default_value_t = 10_000)]
+    pub patients: usize,
+    /// Visits per patient
+    #[arg(long, default_value_t = 20)]
+    pub visits: usize,
+    /// Findings per visit
+    #[arg(long, default_value_t = 5)]
+    pub findings: usize,
+    /// Visits of the one long-followed patient whose timeline is timed
+    #[arg(long, default_value_t = 500)]
+    pub long_visits: usize,
+    /// Timed repetitions of each query
+    #[arg(long, default_value_t = 200)]
+    pub repeat: usize,
+}
+
+const FIRST_NAMES: [&str; 16] = [
+    "Anna", "Ben", "Carla", "Dmitri", "Elif", "Farah", "Gustav", "Hana", "Ivan", "Jonas", "Keiko",
+    "Luis", "Mina", "Nils", "Olga", "Pavel",
+];
+const LAST_NAMES: [&str; 16] = [
+    "Andersson",
+    "Brooks",
+    "Castillo",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "Garcia",
+    "Huang",
+    "Ivanova",
+    "Jensen",
+    "Kowalski",
+    "Larsen",
+    "Moreau",
+    "Nakamura",
+    "Okafor",
+    "Petrov",
+];
+const FINDINGS: [(&str, &str, Side); 6] = [
+    ("pain", "low_back", Side::Midline),
+    ("tightness", "calf", Side::Right),
+    ("pain", "ankle_lateral", Side::Right),
+    ("tenderness", "shoulder_top", Side::Left),
+    ("paresthesia", "index_finger", Side::Left),
+    ("pain", "si_joint", Side::Left),
+];
+
+/// A deterministic synthetic patient record.
+pub fn synthetic_patient(index: usize, visits: usize, findings: usize) -> PatientRecord {
+    let mut patient = Patient::new(format!(
+        "{} {} {index}",
+        FIRST_NAMES[index % FIRST_NAMES.len()],
+        LAST_NAMES[(index / FIRST_NAMES.len()) % LAST_NAMES.len()]
+    ));
+    let days = i64::try_from(index % 20_000).unwrap_or(0);
+    patient.date_of_birth =
+        NaiveDate::from_ymd_opt(1940, 1, 1).map(|d| d + TimeDelta::days(days * 3));
+    patient.occupation = "synthetic".into();
+    let start = NaiveDate::from_ymd_opt(2020, 1, 6)
+        .and_then(|d| d.and_hms_opt(9, 0, 0))
+        .unwrap_or_default();
+    let visits = (0..visits)
+        .map(|v| {
+            let visit = Visit {
+                chief_complaint: format!("Synthetic complaint {v}"),
+                subjective: "Reports pain is about the same; sleeping better.".into(),
+                objective: "ROM lumbar flexion 80%; TrP soleus R.".into(),
+                ..Visit::new(
+                    patient.id,
+                    start + TimeDelta::days(i64::try_from(v * 4).unwrap_or(0)),
+                    if v == 0 {
+                        VisitKind::InitialExam
+                    } else {
+                        VisitKind::FollowUp
+                    },
+                )
+            };
+            let findings = (0..findings)
+                .map(|f| {
+                    let (kind, region, side) = FINDINGS[(v + f) % FINDINGS.len()];
+                    let mut finding = Finding::new(kind, Some(region), side);
+                    finding.intensity =
+                        crate::model::Intensity::new(u8::try_from((v + f) % 11).unwrap_or(0)).ok();
+                    finding
+                })
+                .collect();
+            VisitRecord {
+                visit,
+                findings,
+                interventions: vec![Intervention::new(
+                    InterventionKind::SoftTissue,
+                    "soleus",
+                    Side::Right,
+                )],
+            }
+        })
+        .collect();
+    PatientRecord { patient, visits }
+}
+
+struct Timings(Vec<Duration>);
+
+impl Timings {
+    fn median(&mut self) -> Duration {
+        self.0.sort();
+        self.0.get(self.0.len() / 2).copied().unwrap_or_default()
+    }
+    fn p95(&mut self) -> Duration {
+        self.0.sort();
+        let index = (self.0.len() * 95 / 100).min(self.0.len().saturating_sub(1));
+        self.0.get(index).copied().unwrap_or_default()
+    }
+}
+
+pub fn run(options: &BenchOptions) -> Result<(), StoreError> {
+    let directory = std::env::temp_dir().join(format!("upstream-bench-{}", std::process::id()));
+    let path = directory.join("bench.sqlite3");
+    let result = run_in(&path, options);
+    // The temporary database is the benchmark's own; remove it whatever happened.
+    let _ = std::fs::remove_dir_all(&directory);
+    result
+}
+
+fn run_in(path: &std::path::Path, options: &BenchOptions) -> Result<(), StoreError> {
+    let mut store = Store::open(path)?;
+    println!(
+        "synthetic clinic: {} patients x {} visits x {} findings, plus one patient with {} visits",
+        options.patients, options.visits, options.findings, options.long_visits
+    );
+
+    let batch = 500;
+    let started = Instant::now();
+    let mut rows = 0usize;
+    for first in (0..options.patients).step_by(batch) {
+        let records: Vec<PatientRecord> = (first..(first + batch).min(options.patients))
+            .map(|i| synthetic_patient(i, options.visits, options.findings))
+            .collect();
+        rows += records
+            .iter()
+            .map(|r| {
+                1 + r
+                    .visits
+                    .iter()
+                    .map(|v| 1 + v.findings.len() + v.interventions.len())
+                    .sum::<usize>()
+            })
+            .sum::<usize>();
+        store.insert_records(&records)?;
+    }
+    let long = synthetic_patient(options.patients, options.long_visits, options.findings);
+    let long_id = store.insert_records(std::slice::from_ref(&long))?[0];
+    let insert_time = started.elapsed();
+    println!(
+        "bulk insert: {rows} rows in {:.2} s = {:.0} rows/s ({:.0} patients/s)",
+        insert_time.as_secs_f64(),
+        rows as f64 / insert_time.as_secs_f64(),
+        options.patients as f64 / insert_time.as_secs_f64()
+    );
+
+    let queries = [
+        "an",
+        "okaf",
+        "dmitri lar",
+        "keiko 12",
+        "1955",
+        "1961-0",
+        "p",
+        "zzz",
+    ];
+    let mut search = Timings(Vec::new());
+    let mut found = 0;
+    for round in 0..options.repeat {
+        let query = queries[round % queries.len()];
+        let started = Instant::now();
+        found += store.search_patients(query, 50)?.len();
+        search.0.push(started.elapsed());
+    }
+    println!(
+        "search (limit 50, {} queries such as {:?}): median {:.3} ms, p95 {:.3} ms ({} rows returned)",
+        options.repeat,
+        queries,
+        ms(search.median()),
+        ms(search.p95()),
+        found
+    );
+
+    let mut timeline = Timings(Vec::new());
+    let mut loaded = 0;
+    for _ in 0..options.repeat.min(100) {
+        let started = Instant::now();
+        loaded = store.timeline(long_id)?.len();
+        timeline.0.push(started.elapsed());
+    }
+    println!(
+        "timeline of a {loaded}-visit patient: median {:.3} ms, p95 {:.3} ms",
+        ms(timeline.median()),
+        ms(timeline.p95())
+    );
+    Ok(())
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}

@@ -1,0 +1,292 @@
+//! The command line: the same core as the GUI, for scripting and for tests.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::model::{Patient, PatientId, VisitRecord, Vocabulary};
+use crate::store::{self, NotebookFile, Store, StoreError};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "upstream",
+    version,
+    about = "An offline clinical notebook with a referral reasoner"
+)]
+pub struct Cli {
+    /// The notebook database file [default: the platform data directory]
+    #[arg(long, global = true, env = "UPSTREAM_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the notebook window (the default)
+    Gui,
+    /// Add the demo clinic: eight fictional patients with several months of visits
+    Demo {
+        /// Add it even when the notebook already has patients
+        #[arg(long)]
+        force: bool,
+    },
+    /// List patients, or those matching a name or date-of-birth prefix
+    Patients {
+        #[arg(long, value_name = "QUERY")]
+        search: Option<String>,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value_t = 200)]
+        limit: usize,
+    },
+    /// Show a patient's visits, oldest first, with findings and interventions
+    Timeline {
+        patient_id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the whole notebook to a JSON file
+    Export {
+        #[arg(long, value_name = "FILE")]
+        json: PathBuf,
+    },
+    /// Add the patients of a JSON notebook file; nothing is added if any of it is wrong
+    Import {
+        #[arg(long, value_name = "FILE")]
+        json: PathBuf,
+    },
+    /// Measure the store on a synthetic clinic in a temporary database
+    Bench(crate::bench::BenchOptions),
+}
+
+/// A failure the command line reports, with the exit status it deserves.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Import(#[from] store::ImportError),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Usage(String),
+    #[error("the window failed: {0}")]
+    Gui(String),
+}
+
+impl CliError {
+    fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Usage(_) | CliError::Import(_) => 2,
+            _ => 1,
+        }
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("upstream: {error}");
+            ExitCode::from(error.exit_code())
+        }
+    }
+}
+
+/// Where the notebook is: `--db`, `UPSTREAM_DB`, or the platform data directory.
+pub fn database_path(db: Option<PathBuf>) -> Result<PathBuf, CliError> {
+    db.or_else(store::default_path).ok_or_else(|| {
+        CliError::Usage("no data directory is known for this user; pass --db PATH".into())
+    })
+}
+
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    let command = cli.command.unwrap_or(Command::Gui);
+    if let Command::Bench(options) = &command {
+        return crate::bench::run(options).map_err(CliError::from);
+    }
+    let path = database_path(cli.db)?;
+    let mut out = std::io::stdout().lock();
+    match command {
+        Command::Gui => crate::ui::run_native(&path).map_err(CliError::Gui),
+        Command::Bench(_) => Ok(()),
+        Command::Demo { force } => {
+            let mut store = Store::open(&path)?;
+            let existing = store.patient_count()?;
+            if existing > 0 && !force {
+                return Err(CliError::Usage(format!(
+                    "{} already has {existing} patients; use --db to make the demo clinic in a new file, or --force to add it anyway",
+                    path.display()
+                )));
+            }
+            let summary = store.import(&crate::demo::clinic_for_today()?)?;
+            writeln!(
+                out,
+                "added the demo clinic to {}: {} patients, {} visits, {} findings, {} interventions",
+                path.display(),
+                summary.patients,
+                summary.visits,
+                summary.findings,
+                summary.interventions
+            )
+            .map_err(stdout_error)
+        }
+        Command::Patients {
+            search,
+            json,
+            limit,
+        } => {
+            let store = Store::open(&path)?;
+            let patients = store.search_patients(search.as_deref().unwrap_or(""), limit)?;
+            if json {
+                write_json(&mut out, &patients)
+            } else {
+                print_patients(&mut out, &patients).map_err(stdout_error)
+            }
+        }
+        Command::Timeline { patient_id, json } => {
+            let store = Store::open(&path)?;
+            let patient = store.patient(PatientId(patient_id))?;
+            let timeline = store.timeline(patient.id)?;
+            if json {
+                write_json(
+                    &mut out,
+                    &store::PatientRecord {
+                        patient,
+                        visits: timeline,
+                    },
+                )
+            } else {
+                print_timeline(&mut out, &patient, &timeline).map_err(stdout_error)
+            }
+        }
+        Command::Export { json } => {
+            let store = Store::open(&path)?;
+            let notebook = store.export()?;
+            write_file_atomically(&json, &notebook)?;
+            let visits: usize = notebook.patients.iter().map(|p| p.visits.len()).sum();
+            writeln!(
+                out,
+                "exported {} patients and {visits} visits to {}",
+                notebook.patients.len(),
+                json.display()
+            )
+            .map_err(stdout_error)
+        }
+        Command::Import { json } => {
+            // Read and check the whole file before the database is even opened.
+            let text = std::fs::read_to_string(&json).map_err(|source| CliError::Io {
+                path: json.clone(),
+                source,
+            })?;
+            let notebook = NotebookFile::parse(&text, &json.display().to_string())?;
+            let mut store = Store::open(&path)?;
+            let summary = store.import(&notebook)?;
+            writeln!(
+                out,
+                "imported {} patients, {} visits, {} findings, {} interventions{}",
+                summary.patients,
+                summary.visits,
+                summary.findings,
+                summary.interventions,
+                if summary.kept_ids {
+                    " (ids kept)"
+                } else {
+                    " (with new ids)"
+                }
+            )
+            .map_err(stdout_error)
+        }
+    }
+}
+
+fn stdout_error(source: std::io::Error) -> CliError {
+    CliError::Io {
+        path: PathBuf::from("<stdout>"),
+        source,
+    }
+}
+
+fn write_json<T: serde::Serialize>(out: &mut impl Write, value: &T) -> Result<(), CliError> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(|error| stdout_error(error.into()))?;
+    writeln!(out).map_err(stdout_error)
+}
+
+/// Writes beside the target and renames over it, so a failed export never leaves half
+/// a file where a good one was.
+fn write_file_atomically(path: &Path, notebook: &NotebookFile) -> Result<(), CliError> {
+    let io_error = |source| CliError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let text = serde_json::to_string_pretty(notebook).map_err(|error| io_error(error.into()))?;
+    let partial = path.with_extension("json.partial");
+    let mut file = std::fs::File::create(&partial).map_err(io_error)?;
+    file.write_all(text.as_bytes()).map_err(io_error)?;
+    file.write_all(b"\n").map_err(io_error)?;
+    file.sync_all().map_err(io_error)?;
+    std::fs::rename(&partial, path).map_err(io_error)
+}
+
+fn print_patients(out: &mut impl Write, patients: &[Patient]) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{:>6}  {:<28}  {:<10}  {:<12}  Occupation",
+        "ID", "Name", "Born", "Sex"
+    )?;
+    for patient in patients {
+        let born = patient
+            .date_of_birth
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{:>6}  {:<28}  {:<10}  {:<12}  {}",
+            patient.id,
+            patient.name,
+            born,
+            patient.sex.label(),
+            patient.occupation
+        )?;
+    }
+    Ok(())
+}
+
+fn print_timeline(
+    out: &mut impl Write,
+    patient: &Patient,
+    timeline: &[VisitRecord],
+) -> std::io::Result<()> {
+    let vocabulary = Vocabulary::builtin();
+    writeln!(out, "{} (id {})", patient.name, patient.id)?;
+    for record in timeline {
+        let visit = &record.visit;
+        writeln!(
+            out,
+            "\n{}  {}  {}{}",
+            visit.started_at.format("%Y-%m-%d %H:%M"),
+            visit.kind.label(),
+            visit.chief_complaint,
+            if visit.status == crate::model::VisitStatus::Draft {
+                "  [draft]"
+            } else {
+                ""
+            }
+        )?;
+        for finding in &record.findings {
+            writeln!(out, "  finding       {}", finding.describe(vocabulary))?;
+        }
+        for intervention in &record.interventions {
+            writeln!(out, "  intervention  {}", intervention.describe())?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,18 @@
+//! Domain types of the notebook: patients, visits, findings, interventions and the
+//! shared vocabulary of body regions and finding kinds. Pure data, no I/O.
+
+mod entry;
+mod finding;
+mod intervention;
+mod patient;
+mod side;
+mod visit;
+pub mod vocabulary;
+
+pub use entry::{EntryError, FindingEntry};
+pub use finding::{Finding, FindingId, Intensity, IntensityError, KindCode, Presence, RegionCode};
+pub use intervention::{Intervention, InterventionId, InterventionKind};
+pub use patient::{Patient, PatientId, Sex};
+pub use side::Side;
+pub use visit::{Visit, VisitId, VisitKind, VisitRecord, VisitStatus};
+pub use vocabulary::{Laterality, RegionPresence, Vocabulary};

@@ -1,0 +1,339 @@
+//! The notebook as one JSON file: export, and an import that checks everything before
+//! it writes anything, naming the file, position and field of the first problem.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDateTime;
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{
+    FindingId, InterventionId, Patient, PatientId, VisitId, VisitRecord, Vocabulary,
+};
+
+use super::{Result, rows};
+
+/// The `format` field every notebook file carries.
+pub const NOTEBOOK_FORMAT: &str = "upstream-notebook";
+/// The version of the file layout (not of the database schema).
+pub const NOTEBOOK_VERSION: u32 = 1;
+
+/// A whole notebook, or part of one, as a JSON file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotebookFile {
+    pub format: String,
+    pub version: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exported_at: Option<NaiveDateTime>,
+    pub patients: Vec<PatientRecord>,
+}
+
+/// A patient with their whole record, oldest visit first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct PatientRecord {
+    pub patient: Patient,
+    pub visits: Vec<VisitRecord>,
+}
+
+/// Why a notebook file cannot be imported. Nothing has been written when this is returned.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportError {
+    #[error("{file}: line {line}, column {column}{}: {message}", field_text(.field))]
+    Syntax {
+        file: String,
+        line: usize,
+        column: usize,
+        field: String,
+        message: String,
+    },
+    #[error("{file}: {field}: {message}")]
+    Invalid {
+        file: String,
+        field: String,
+        message: String,
+    },
+}
+
+fn field_text(field: &str) -> String {
+    if field.is_empty() || field == "." {
+        String::new()
+    } else {
+        format!(", field `{field}`")
+    }
+}
+
+/// How many records an import added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct ImportSummary {
+    pub patients: usize,
+    pub visits: usize,
+    pub findings: usize,
+    pub interventions: usize,
+    /// Whether the file's ids were kept (the notebook was empty).
+    pub kept_ids: bool,
+}
+
+impl NotebookFile {
+    pub fn new(patients: Vec<PatientRecord>) -> Self {
+        NotebookFile {
+            format: NOTEBOOK_FORMAT.to_owned(),
+            version: NOTEBOOK_VERSION,
+            exported_at: None,
+            patients,
+        }
+    }
+
+    /// Parses and checks a notebook file. `file` names it in error messages.
+    pub fn parse(text: &str, file: &str) -> Result<NotebookFile, ImportError> {
+        let deserializer = &mut serde_json::Deserializer::from_str(text);
+        let notebook: NotebookFile =
+            serde_path_to_error::deserialize(deserializer).map_err(|error| {
+                let field = error.path().to_string();
+                let inner = error.into_inner();
+                ImportError::Syntax {
+                    file: file.to_owned(),
+                    line: inner.line(),
+                    column: inner.column(),
+                    field,
+                    message: strip_position(&inner.to_string()),
+                }
+            })?;
+        notebook.validate(Vocabulary::builtin(), file)?;
+        Ok(notebook)
+    }
+
+    /// Checks what JSON cannot: codes against the vocabulary, sides against regions,
+    /// ids that belong together.
+    pub fn validate(&self, vocabulary: &Vocabulary, file: &str) -> Result<(), ImportError> {
+        let invalid = |field: String, message: String| ImportError::Invalid {
+            file: file.to_owned(),
+            field,
+            message,
+        };
+        if self.format != NOTEBOOK_FORMAT {
+            return Err(invalid(
+                "format".into(),
+                format!("expected \"{NOTEBOOK_FORMAT}\", found \"{}\"", self.format),
+            ));
+        }
+        if self.version != NOTEBOOK_VERSION {
+            return Err(invalid(
+                "version".into(),
+                format!(
+                    "this Upstream reads version {NOTEBOOK_VERSION}, the file is version {}",
+                    self.version
+                ),
+            ));
+        }
+        let mut ids = IdSets::default();
+        for (p, record) in self.patients.iter().enumerate() {
+            let at = format!("patients[{p}].patient");
+            let patient = &record.patient;
+            if patient.name.trim().is_empty() {
+                return Err(invalid(
+                    format!("{at}.name"),
+                    "a patient needs a name".into(),
+                ));
+            }
+            if patient.id.0 != 0 && !ids.patients.insert(patient.id.0) {
+                return Err(invalid(
+                    format!("{at}.id"),
+                    format!("patient id {} appears twice", patient.id),
+                ));
+            }
+            for (h, code) in patient.history.iter().enumerate() {
+                if vocabulary.history_flag(code).is_none() {
+                    let hint = vocabulary
+                        .find_history_flag(code)
+                        .map(|flag| format!("; the code for that is `{}`", flag.code))
+                        .unwrap_or_else(|unknown| {
+                            unknown.to_string().replacen("unknown history flag", "", 1)
+                        });
+                    return Err(invalid(
+                        format!("{at}.history[{h}]"),
+                        format!("unknown history flag `{code}`{hint}"),
+                    ));
+                }
+            }
+            for (v, visit_record) in record.visits.iter().enumerate() {
+                let at = format!("patients[{p}].visits[{v}]");
+                let visit = &visit_record.visit;
+                if visit.patient_id.0 != 0 && visit.patient_id != patient.id {
+                    return Err(invalid(
+                        format!("{at}.visit.patient_id"),
+                        format!(
+                            "is {}, but the visit is under patient {}",
+                            visit.patient_id, patient.id
+                        ),
+                    ));
+                }
+                if visit.id.0 != 0 && !ids.visits.insert(visit.id.0) {
+                    return Err(invalid(
+                        format!("{at}.visit.id"),
+                        format!("visit id {} appears twice", visit.id),
+                    ));
+                }
+                for (f, finding) in visit_record.findings.iter().enumerate() {
+                    let at = format!("{at}.findings[{f}]");
+                    if finding.visit_id.0 != 0 && finding.visit_id != visit.id {
+                        return Err(invalid(
+                            format!("{at}.visit_id"),
+                            format!(
+                                "is {}, but the finding is under visit {}",
+                                finding.visit_id, visit.id
+                            ),
+                        ));
+                    }
+                    if finding.id.0 != 0 && !ids.findings.insert(finding.id.0) {
+                        return Err(invalid(
+                            format!("{at}.id"),
+                            format!("finding id {} appears twice", finding.id.0),
+                        ));
+                    }
+                    vocabulary
+                        .check_finding(&finding.kind, finding.region.as_ref(), finding.side)
+                        .map_err(|message| invalid(at.clone(), message))?;
+                    let takes_intensity = vocabulary
+                        .kind(&finding.kind)
+                        .is_some_and(|kind| kind.intensity);
+                    if finding.intensity.is_some() && !takes_intensity {
+                        return Err(invalid(
+                            format!("{at}.intensity"),
+                            format!(
+                                "a {} finding has no intensity",
+                                vocabulary.kind_name(&finding.kind)
+                            ),
+                        ));
+                    }
+                }
+                for (i, intervention) in visit_record.interventions.iter().enumerate() {
+                    let at = format!("{at}.interventions[{i}]");
+                    if intervention.visit_id.0 != 0 && intervention.visit_id != visit.id {
+                        return Err(invalid(
+                            format!("{at}.visit_id"),
+                            format!(
+                                "is {}, but the intervention is under visit {}",
+                                intervention.visit_id, visit.id
+                            ),
+                        ));
+                    }
+                    if intervention.id.0 != 0 && !ids.interventions.insert(intervention.id.0) {
+                        return Err(invalid(
+                            format!("{at}.id"),
+                            format!("intervention id {} appears twice", intervention.id.0),
+                        ));
+                    }
+                    if let Some(region) = &intervention.region
+                        && vocabulary.region(region).is_none()
+                    {
+                        return Err(invalid(
+                            format!("{at}.region"),
+                            format!("unknown region `{region}`"),
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Default)]
+struct IdSets {
+    patients: BTreeSet<i64>,
+    visits: BTreeSet<i64>,
+    findings: BTreeSet<i64>,
+    interventions: BTreeSet<i64>,
+}
+
+/// serde_json appends " at line L column C", which our message states on its own.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+pub fn export(conn: &Connection) -> Result<NotebookFile> {
+    let mut patients = Vec::new();
+    for id in rows::patient_ids(conn)? {
+        patients.push(PatientRecord {
+            patient: rows::patient(conn, id)?,
+            visits: rows::timeline(conn, id)?,
+        });
+    }
+    let mut notebook = NotebookFile::new(patients);
+    notebook.exported_at = Some(chrono::Local::now().naive_local().with_nanosecond_zero());
+    Ok(notebook)
+}
+
+trait WithoutNanos {
+    fn with_nanosecond_zero(self) -> Self;
+}
+
+impl WithoutNanos for NaiveDateTime {
+    fn with_nanosecond_zero(self) -> Self {
+        use chrono::Timelike;
+        self.with_nanosecond(0).unwrap_or(self)
+    }
+}
+
+pub fn import(conn: &Connection, notebook: &NotebookFile) -> Result<ImportSummary> {
+    notebook.validate(Vocabulary::builtin(), "import")?;
+    let empty: i64 = conn.query_row("SELECT count(*) FROM patient", [], |row| row.get(0))?;
+    let keep_ids = empty == 0;
+    insert_records(conn, &notebook.patients, keep_ids)?;
+    let mut summary = ImportSummary {
+        kept_ids: keep_ids,
+        ..ImportSummary::default()
+    };
+    for record in &notebook.patients {
+        summary.patients += 1;
+        summary.visits += record.visits.len();
+        for visit in &record.visits {
+            summary.findings += visit.findings.len();
+            summary.interventions += visit.interventions.len();
+        }
+    }
+    Ok(summary)
+}
+
+/// Inserts the records; with `keep_ids`, every non-zero id in them is kept.
+pub fn insert_records(
+    conn: &Connection,
+    records: &[PatientRecord],
+    keep_ids: bool,
+) -> Result<Vec<PatientId>> {
+    let keep = |id: i64| (keep_ids && id != 0).then_some(id);
+    let mut patient_ids = Vec::with_capacity(records.len());
+    for record in records {
+        let patient_id = rows::insert_patient(
+            conn,
+            &record.patient,
+            keep(record.patient.id.0).map(PatientId),
+        )?;
+        patient_ids.push(patient_id);
+        for visit_record in &record.visits {
+            let mut visit = visit_record.visit.clone();
+            visit.patient_id = patient_id;
+            let visit_id = rows::insert_visit(conn, &visit, keep(visit.id.0).map(VisitId))?;
+            for finding in &visit_record.findings {
+                let mut finding = finding.clone();
+                finding.visit_id = visit_id;
+                rows::insert_finding(conn, &finding, keep(finding.id.0).map(FindingId))?;
+            }
+            for intervention in &visit_record.interventions {
+                let mut intervention = intervention.clone();
+                intervention.visit_id = visit_id;
+                rows::insert_intervention(
+                    conn,
+                    &intervention,
+                    keep(intervention.id.0).map(InterventionId),
+                )?;
+            }
+        }
+    }
+    Ok(patient_ids)
+}

@@ -1,0 +1,502 @@
+//! The notebook's SQLite database behind a small API. All SQL lives in this module;
+//! `schema.sql` is the one source of the schema. Each call that changes data is one
+//! transaction, so a user action is either saved whole or not at all.
+
+mod exchange;
+mod migrate;
+mod rows;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+
+use crate::model::{
+    Finding, FindingId, Intervention, InterventionId, Patient, PatientId, Visit, VisitId,
+    VisitRecord,
+};
+
+pub use exchange::{ImportError, ImportSummary, NOTEBOOK_FORMAT, NotebookFile, PatientRecord};
+pub use migrate::{MIGRATIONS, Migration, latest_version};
+
+/// What can go wrong with the notebook database.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path} is not an Upstream notebook (not an SQLite database); it was left untouched")]
+    NotADatabase { path: PathBuf },
+    #[error(
+        "{path} was written by a newer Upstream (schema version {found}; this one knows up to {supported}); it was left untouched"
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error("cannot open {path}: {source}")]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("cannot create the folder {path}: {source}")]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("no {what} with id {id}")]
+    NotFound { what: &'static str, id: i64 },
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The first bytes of every SQLite database file.
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// An open notebook.
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where the notebook lives when neither `--db` nor `UPSTREAM_DB` says otherwise.
+pub fn default_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("org", "Upstream", "upstream")
+        .map(|dirs| dirs.data_dir().join("notebook.sqlite3"))
+}
+
+impl Store {
+    /// Opens the notebook at `path`, creating it (and its folder) when it does not exist,
+    /// and brings its schema up to date. A file that is not a database, or one from a newer
+    /// schema, is refused before anything is written to it.
+    pub fn open(path: &Path) -> Result<Store> {
+        check_header(path)?;
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::CreateDir {
+                path: parent.to_owned(),
+                source,
+            })?;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        })?;
+        // Reading the version reads page 1: this is where a damaged file shows itself,
+        // still before any write.
+        let version = migrate::user_version(&conn).map_err(|error| classify(path, error))?;
+        if version > latest_version() {
+            return Err(StoreError::NewerSchema {
+                path: path.to_owned(),
+                found: version,
+                supported: latest_version(),
+            });
+        }
+        let mut store = Store {
+            conn,
+            path: Some(path.to_owned()),
+        };
+        store.configure().map_err(|error| classify(path, error))?;
+        migrate::migrate(&mut store.conn).map_err(|error| classify(path, error))?;
+        Ok(store)
+    }
+
+    /// A notebook that lives only in memory, for tests and benchmarks.
+    pub fn open_in_memory() -> Result<Store> {
+        let mut store = Store {
+            conn: Connection::open_in_memory()?,
+            path: None,
+        };
+        store.configure()?;
+        migrate::migrate(&mut store.conn)?;
+        Ok(store)
+    }
+
+    fn configure(&self) -> rusqlite::Result<()> {
+        self.conn.pragma_update(None, "foreign_keys", true)?;
+        // WAL keeps readers and the writer apart and survives a killed process;
+        // NORMAL sync is durable in WAL mode except against power loss mid-checkpoint.
+        self.conn
+            .query_row("PRAGMA journal_mode = WAL", [], |row| {
+                row.get::<_, String>(0)
+            })?;
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        Ok(())
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(migrate::user_version(&self.conn)?)
+    }
+
+    pub fn patient_count(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM patient", [], |row| row.get(0))?)
+    }
+
+    // ----- patients -----
+
+    pub fn create_patient(&mut self, patient: &Patient) -> Result<PatientId> {
+        let tx = self.conn.transaction()?;
+        let id = rows::insert_patient(&tx, patient, None)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    pub fn update_patient(&mut self, patient: &Patient) -> Result<()> {
+        let history = rows::history_json(&patient.history);
+        let changed = self.conn.execute(
+            "UPDATE patient SET name = ?2, date_of_birth = ?3, sex = ?4, contact = ?5,
+                    occupation = ?6, history = ?7, notes = ?8,
+                    updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now')
+             WHERE id = ?1",
+            params![
+                patient.id.0,
+                patient.name,
+                patient.date_of_birth.map(|d| d.to_string()),
+                patient.sex.code(),
+                patient.contact,
+                patient.occupation,
+                history,
+                patient.notes,
+            ],
+        )?;
+        expect_one(changed, "patient", patient.id.0)
+    }
+
+    pub fn patient(&self, id: PatientId) -> Result<Patient> {
+        self.conn
+            .query_row(
+                &format!(
+                    "SELECT {} FROM patient WHERE id = ?1",
+                    rows::PATIENT_COLUMNS
+                ),
+                [id.0],
+                rows::patient_from_row,
+            )
+            .optional()?
+            .ok_or(StoreError::NotFound {
+                what: "patient",
+                id: id.0,
+            })
+    }
+
+    /// Patients whose name has words starting with each word of `query` ("dan oka"),
+    /// or, when `query` starts with a digit, whose date of birth starts with it
+    /// ("1974", "1974-02"). An empty query lists everyone. Sorted by name.
+    pub fn search_patients(&self, query: &str, limit: usize) -> Result<Vec<Patient>> {
+        let query = query.trim();
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let patients = if query.is_empty() {
+            let sql = format!(
+                "SELECT {} FROM patient ORDER BY name COLLATE NOCASE, id LIMIT ?1",
+                rows::PATIENT_COLUMNS
+            );
+            let mut statement = self.conn.prepare_cached(&sql)?;
+            statement
+                .query_map([limit], rows::patient_from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+        } else if query.starts_with(|c: char| c.is_ascii_digit()) {
+            let prefix = date_prefix(query);
+            // A range over the index: every date that starts with `prefix`.
+            let sql = format!(
+                "SELECT {} FROM patient
+                 WHERE date_of_birth >= ?1 AND date_of_birth < ?1 || '~'
+                 ORDER BY name COLLATE NOCASE, id LIMIT ?2",
+                rows::PATIENT_COLUMNS
+            );
+            let mut statement = self.conn.prepare_cached(&sql)?;
+            statement
+                .query_map(params![prefix, limit], rows::patient_from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+        } else {
+            let Some(fts_query) = name_query(query) else {
+                return Ok(Vec::new());
+            };
+            let sql = format!(
+                "SELECT {} FROM patient
+                 WHERE id IN (SELECT rowid FROM patient_name_search WHERE patient_name_search MATCH ?1)
+                 ORDER BY name COLLATE NOCASE, id LIMIT ?2",
+                rows::PATIENT_COLUMNS
+            );
+            let mut statement = self.conn.prepare_cached(&sql)?;
+            statement
+                .query_map(params![fts_query, limit], rows::patient_from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+        };
+        Ok(patients)
+    }
+
+    // ----- visits -----
+
+    pub fn create_visit(&mut self, visit: &Visit) -> Result<VisitId> {
+        let tx = self.conn.transaction()?;
+        let id = rows::insert_visit(&tx, visit, None)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    pub fn update_visit(&mut self, visit: &Visit) -> Result<()> {
+        let changed = self.conn.execute(
+            "UPDATE visit SET started_at = ?2, kind = ?3, chief_complaint = ?4, subjective = ?5,
+                    objective = ?6, assessment = ?7, plan = ?8, status = ?9,
+                    updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now')
+             WHERE id = ?1",
+            params![
+                visit.id.0,
+                rows::datetime_text(visit.started_at),
+                visit.kind.code(),
+                visit.chief_complaint,
+                visit.subjective,
+                visit.objective,
+                visit.assessment,
+                visit.plan,
+                visit.status.code(),
+            ],
+        )?;
+        expect_one(changed, "visit", visit.id.0)
+    }
+
+    pub fn visit(&self, id: VisitId) -> Result<Visit> {
+        self.conn
+            .query_row(
+                &format!("SELECT {} FROM visit WHERE id = ?1", rows::VISIT_COLUMNS),
+                [id.0],
+                rows::visit_from_row,
+            )
+            .optional()?
+            .ok_or(StoreError::NotFound {
+                what: "visit",
+                id: id.0,
+            })
+    }
+
+    // ----- findings and interventions -----
+
+    pub fn add_finding(&mut self, finding: &Finding) -> Result<FindingId> {
+        let tx = self.conn.transaction()?;
+        let id = rows::insert_finding(&tx, finding, None)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    pub fn update_finding(&mut self, finding: &Finding) -> Result<()> {
+        let changed = self.conn.execute(
+            "UPDATE finding SET kind = ?2, region = ?3, side = ?4, intensity = ?5, presence = ?6,
+                    test_name = ?7, note = ?8
+             WHERE id = ?1",
+            params![
+                finding.id.0,
+                finding.kind.as_str(),
+                finding.region.as_ref().map(|r| r.as_str()),
+                finding.side.code(),
+                finding.intensity.map(|i| i.value()),
+                finding.presence.code(),
+                finding.test_name,
+                finding.note,
+            ],
+        )?;
+        expect_one(changed, "finding", finding.id.0)
+    }
+
+    pub fn delete_finding(&mut self, id: FindingId) -> Result<()> {
+        let changed = self
+            .conn
+            .execute("DELETE FROM finding WHERE id = ?1", [id.0])?;
+        expect_one(changed, "finding", id.0)
+    }
+
+    pub fn add_intervention(&mut self, intervention: &Intervention) -> Result<InterventionId> {
+        let tx = self.conn.transaction()?;
+        let id = rows::insert_intervention(&tx, intervention, None)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    pub fn update_intervention(&mut self, intervention: &Intervention) -> Result<()> {
+        let changed = self.conn.execute(
+            "UPDATE intervention SET kind = ?2, target = ?3, region = ?4, side = ?5, dose = ?6,
+                    notes = ?7, cpt_code = ?8
+             WHERE id = ?1",
+            params![
+                intervention.id.0,
+                intervention.kind.code(),
+                intervention.target,
+                intervention.region.as_ref().map(|r| r.as_str()),
+                intervention.side.code(),
+                intervention.dose,
+                intervention.notes,
+                intervention.cpt_code,
+            ],
+        )?;
+        expect_one(changed, "intervention", intervention.id.0)
+    }
+
+    pub fn delete_intervention(&mut self, id: InterventionId) -> Result<()> {
+        let changed = self
+            .conn
+            .execute("DELETE FROM intervention WHERE id = ?1", [id.0])?;
+        expect_one(changed, "intervention", id.0)
+    }
+
+    /// A patient's visits, oldest first, each with its findings and interventions in the
+    /// order they were charted.
+    pub fn timeline(&self, patient_id: PatientId) -> Result<Vec<VisitRecord>> {
+        rows::timeline(&self.conn, patient_id)
+    }
+
+    // ----- the whole notebook -----
+
+    /// Every patient with their whole record, for a lossless JSON export.
+    pub fn export(&self) -> Result<NotebookFile> {
+        exchange::export(&self.conn)
+    }
+
+    /// Adds every patient of `notebook` in one transaction: all of it or, on any error,
+    /// nothing. Into an empty notebook the file's ids are kept, so an export imported into
+    /// a fresh notebook exports identically; otherwise the records get new ids.
+    pub fn import(&mut self, notebook: &NotebookFile) -> Result<ImportSummary> {
+        let tx = self.conn.transaction()?;
+        let summary = exchange::import(&tx, notebook)?;
+        tx.commit()?;
+        Ok(summary)
+    }
+
+    /// Inserts many patient records in one transaction: the bulk path for the demo clinic
+    /// and the benchmark.
+    pub fn insert_records(&mut self, records: &[PatientRecord]) -> Result<Vec<PatientId>> {
+        let tx = self.conn.transaction()?;
+        let ids = exchange::insert_records(&tx, records, false)?;
+        tx.commit()?;
+        Ok(ids)
+    }
+}
+
+fn expect_one(changed: usize, what: &'static str, id: i64) -> Result<()> {
+    if changed == 0 {
+        Err(StoreError::NotFound { what, id })
+    } else {
+        Ok(())
+    }
+}
+
+/// Refuses a file whose first bytes are not SQLite's, without opening it. An empty or
+/// missing file is a new notebook.
+fn check_header(path: &Path) -> Result<()> {
+    use std::io::Read;
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(source) => {
+            return Err(StoreError::Open {
+                path: path.to_owned(),
+                source: rusqlite::Error::InvalidPath(
+                    format!("{}: {source}", path.display()).into(),
+                ),
+            });
+        }
+    };
+    let mut header = Vec::with_capacity(SQLITE_HEADER.len());
+    let read = file
+        .by_ref()
+        .take(SQLITE_HEADER.len() as u64)
+        .read_to_end(&mut header);
+    match read {
+        Ok(0) => Ok(()),
+        Ok(_) if header.as_slice() == SQLITE_HEADER => Ok(()),
+        Ok(_) => Err(StoreError::NotADatabase {
+            path: path.to_owned(),
+        }),
+        Err(source) => Err(StoreError::Open {
+            path: path.to_owned(),
+            source: rusqlite::Error::InvalidPath(format!("{}: {source}", path.display()).into()),
+        }),
+    }
+}
+
+/// Turns SQLite's "not a database" family of errors into our plain message.
+fn classify(path: &Path, error: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode;
+    match error.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => StoreError::NotADatabase {
+            path: path.to_owned(),
+        },
+        _ => StoreError::Open {
+            path: path.to_owned(),
+            source: error,
+        },
+    }
+}
+
+/// "1974-2" and "1974/02" both mean February 1974; "19" means born in the 1900s.
+fn date_prefix(query: &str) -> String {
+    let parts: Vec<&str> = query.split(['-', '/', '.']).collect();
+    let mut prefix = String::new();
+    for (position, part) in parts.iter().enumerate() {
+        if position > 0 {
+            prefix.push('-');
+        }
+        let is_last = position + 1 == parts.len();
+        if position > 0 && part.len() == 1 && !is_last {
+            prefix.push('0');
+        }
+        prefix.push_str(part);
+    }
+    prefix
+}
+
+/// An FTS5 query in which each word of `query` must begin a word of the name.
+fn name_query(query: &str) -> Option<String> {
+    let words: Vec<String> = query
+        .split_whitespace()
+        .map(|word| word.replace('"', ""))
+        .filter(|word| word.chars().any(char::is_alphanumeric))
+        .map(|word| format!("\"{word}\"*"))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// Dates in patient files are plain ISO dates.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_prefixes_read_like_a_clinician_types_them() {
+        assert_eq!(date_prefix("1974"), "1974");
+        assert_eq!(date_prefix("1974-02"), "1974-02");
+        assert_eq!(date_prefix("1974/2/20"), "1974-02-20");
+        assert_eq!(date_prefix("1974-2"), "1974-2");
+    }
+
+    #[test]
+    fn name_queries_match_word_prefixes_and_drop_quotes() {
+        assert_eq!(name_query("dan oka").as_deref(), Some("\"dan\"* \"oka\"*"));
+        assert_eq!(name_query("\"o'b").as_deref(), Some("\"o'b\"*"));
+        assert_eq!(name_query("  -  "), None);
+    }
+}

@@ -1,0 +1,270 @@
+//! Reading and writing single rows: the mapping between model types and columns.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::types::Type;
+use rusqlite::{Connection, Row, params};
+
+use crate::model::{
+    Finding, FindingId, Intensity, Intervention, InterventionId, InterventionKind, KindCode,
+    Patient, PatientId, Presence, RegionCode, Sex, Side, Visit, VisitId, VisitKind, VisitRecord,
+    VisitStatus,
+};
+
+use super::Result;
+
+pub const PATIENT_COLUMNS: &str =
+    "id, name, date_of_birth, sex, contact, occupation, history, notes";
+pub const VISIT_COLUMNS: &str = "id, patient_id, started_at, kind, chief_complaint, subjective, objective, assessment, plan, status";
+const FINDING_COLUMNS: &str =
+    "f.id, f.visit_id, f.kind, f.region, f.side, f.intensity, f.presence, f.test_name, f.note";
+const INTERVENTION_COLUMNS: &str =
+    "i.id, i.visit_id, i.kind, i.target, i.region, i.side, i.dose, i.notes, i.cpt_code";
+
+const DATETIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
+
+pub fn datetime_text(at: NaiveDateTime) -> String {
+    at.format(DATETIME_FORMAT).to_string()
+}
+
+pub fn history_json(history: &[String]) -> String {
+    serde_json::Value::from(history.to_vec()).to_string()
+}
+
+fn bad_value(column: usize, text: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        column,
+        Type::Text,
+        format!("unexpected value `{text}`").into(),
+    )
+}
+
+fn code<T>(row: &Row<'_>, column: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
+    let text: String = row.get(column)?;
+    parse(&text).ok_or_else(|| bad_value(column, &text))
+}
+
+pub fn patient_from_row(row: &Row<'_>) -> rusqlite::Result<Patient> {
+    let date_of_birth: Option<String> = row.get(2)?;
+    let date_of_birth = match date_of_birth {
+        Some(text) => {
+            Some(NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| bad_value(2, &text))?)
+        }
+        None => None,
+    };
+    let history_text: String = row.get(6)?;
+    let history: Vec<String> =
+        serde_json::from_str(&history_text).map_err(|_| bad_value(6, &history_text))?;
+    Ok(Patient {
+        id: PatientId(row.get(0)?),
+        name: row.get(1)?,
+        date_of_birth,
+        sex: code(row, 3, Sex::from_code)?,
+        contact: row.get(4)?,
+        occupation: row.get(5)?,
+        history,
+        notes: row.get(7)?,
+    })
+}
+
+pub fn visit_from_row(row: &Row<'_>) -> rusqlite::Result<Visit> {
+    let started_text: String = row.get(2)?;
+    let started_at = NaiveDateTime::parse_from_str(&started_text, DATETIME_FORMAT)
+        .map_err(|_| bad_value(2, &started_text))?;
+    Ok(Visit {
+        id: VisitId(row.get(0)?),
+        patient_id: PatientId(row.get(1)?),
+        started_at,
+        kind: code(row, 3, VisitKind::from_code)?,
+        chief_complaint: row.get(4)?,
+        subjective: row.get(5)?,
+        objective: row.get(6)?,
+        assessment: row.get(7)?,
+        plan: row.get(8)?,
+        status: code(row, 9, VisitStatus::from_code)?,
+    })
+}
+
+fn finding_from_row(row: &Row<'_>) -> rusqlite::Result<Finding> {
+    let intensity: Option<u8> = row.get(5)?;
+    let intensity = match intensity {
+        Some(value) => Some(Intensity::new(value).map_err(|_| bad_value(5, &value.to_string()))?),
+        None => None,
+    };
+    Ok(Finding {
+        id: FindingId(row.get(0)?),
+        visit_id: VisitId(row.get(1)?),
+        kind: KindCode(row.get(2)?),
+        region: row.get::<_, Option<String>>(3)?.map(RegionCode),
+        side: code(row, 4, Side::from_code)?,
+        intensity,
+        presence: code(row, 6, Presence::from_code)?,
+        test_name: row.get(7)?,
+        note: row.get(8)?,
+    })
+}
+
+fn intervention_from_row(row: &Row<'_>) -> rusqlite::Result<Intervention> {
+    Ok(Intervention {
+        id: InterventionId(row.get(0)?),
+        visit_id: VisitId(row.get(1)?),
+        kind: code(row, 2, InterventionKind::from_code)?,
+        target: row.get(3)?,
+        region: row.get::<_, Option<String>>(4)?.map(RegionCode),
+        side: code(row, 5, Side::from_code)?,
+        dose: row.get(6)?,
+        notes: row.get(7)?,
+        cpt_code: row.get(8)?,
+    })
+}
+
+/// Inserts a patient, with `id` when given (import keeps ids), else a new one.
+pub fn insert_patient(
+    conn: &Connection,
+    patient: &Patient,
+    id: Option<PatientId>,
+) -> Result<PatientId> {
+    let mut statement = conn.prepare_cached(
+        "INSERT INTO patient (id, name, date_of_birth, sex, contact, occupation, history, notes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    statement.execute(params![
+        id.map(|id| id.0),
+        patient.name,
+        patient.date_of_birth.map(|d| d.to_string()),
+        patient.sex.code(),
+        patient.contact,
+        patient.occupation,
+        history_json(&patient.history),
+        patient.notes,
+    ])?;
+    Ok(PatientId(conn.last_insert_rowid()))
+}
+
+pub fn insert_visit(conn: &Connection, visit: &Visit, id: Option<VisitId>) -> Result<VisitId> {
+    let mut statement = conn.prepare_cached(
+        "INSERT INTO visit (id, patient_id, started_at, kind, chief_complaint, subjective,
+                            objective, assessment, plan, status)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    statement.execute(params![
+        id.map(|id| id.0),
+        visit.patient_id.0,
+        datetime_text(visit.started_at),
+        visit.kind.code(),
+        visit.chief_complaint,
+        visit.subjective,
+        visit.objective,
+        visit.assessment,
+        visit.plan,
+        visit.status.code(),
+    ])?;
+    Ok(VisitId(conn.last_insert_rowid()))
+}
+
+pub fn insert_finding(
+    conn: &Connection,
+    finding: &Finding,
+    id: Option<FindingId>,
+) -> Result<FindingId> {
+    let mut statement = conn.prepare_cached(
+        "INSERT INTO finding (id, visit_id, kind, region, side, intensity, presence, test_name, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    statement.execute(params![
+        id.map(|id| id.0),
+        finding.visit_id.0,
+        finding.kind.as_str(),
+        finding.region.as_ref().map(|r| r.as_str()),
+        finding.side.code(),
+        finding.intensity.map(|i| i.value()),
+        finding.presence.code(),
+        finding.test_name,
+        finding.note,
+    ])?;
+    Ok(FindingId(conn.last_insert_rowid()))
+}
+
+pub fn insert_intervention(
+    conn: &Connection,
+    intervention: &Intervention,
+    id: Option<InterventionId>,
+) -> Result<InterventionId> {
+    let mut statement = conn.prepare_cached(
+        "INSERT INTO intervention (id, visit_id, kind, target, region, side, dose, notes, cpt_code)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    statement.execute(params![
+        id.map(|id| id.0),
+        intervention.visit_id.0,
+        intervention.kind.code(),
+        intervention.target,
+        intervention.region.as_ref().map(|r| r.as_str()),
+        intervention.side.code(),
+        intervention.dose,
+        intervention.notes,
+        intervention.cpt_code,
+    ])?;
+    Ok(InterventionId(conn.last_insert_rowid()))
+}
+
+/// Three ordered queries, merged: visits oldest first, then their findings and
+/// interventions in charting order.
+pub fn timeline(conn: &Connection, patient_id: PatientId) -> Result<Vec<VisitRecord>> {
+    let mut visits = conn.prepare_cached(&format!(
+        "SELECT {VISIT_COLUMNS} FROM visit WHERE patient_id = ?1 ORDER BY started_at, id"
+    ))?;
+    let mut records: Vec<VisitRecord> = visits
+        .query_map([patient_id.0], visit_from_row)?
+        .map(|visit| {
+            visit.map(|visit| VisitRecord {
+                visit,
+                findings: Vec::new(),
+                interventions: Vec::new(),
+            })
+        })
+        .collect::<rusqlite::Result<_>>()?;
+    let position: std::collections::HashMap<VisitId, usize> = records
+        .iter()
+        .enumerate()
+        .map(|(i, record)| (record.visit.id, i))
+        .collect();
+
+    let mut findings = conn.prepare_cached(&format!(
+        "SELECT {FINDING_COLUMNS} FROM finding f JOIN visit v ON v.id = f.visit_id
+         WHERE v.patient_id = ?1 ORDER BY f.visit_id, f.id"
+    ))?;
+    for finding in findings.query_map([patient_id.0], finding_from_row)? {
+        let finding = finding?;
+        if let Some(&i) = position.get(&finding.visit_id) {
+            records[i].findings.push(finding);
+        }
+    }
+    let mut interventions = conn.prepare_cached(&format!(
+        "SELECT {INTERVENTION_COLUMNS} FROM intervention i JOIN visit v ON v.id = i.visit_id
+         WHERE v.patient_id = ?1 ORDER BY i.visit_id, i.id"
+    ))?;
+    for intervention in interventions.query_map([patient_id.0], intervention_from_row)? {
+        let intervention = intervention?;
+        if let Some(&i) = position.get(&intervention.visit_id) {
+            records[i].interventions.push(intervention);
+        }
+    }
+    Ok(records)
+}
+
+/// Every patient id, in id order.
+pub fn patient_ids(conn: &Connection) -> Result<Vec<PatientId>> {
+    let mut statement = conn.prepare("SELECT id FROM patient ORDER BY id")?;
+    let ids = statement
+        .query_map([], |row| row.get(0).map(PatientId))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
+}
+
+pub fn patient(conn: &Connection, id: PatientId) -> Result<Patient> {
+    Ok(conn.query_row(
+        &format!("SELECT {PATIENT_COLUMNS} FROM patient WHERE id = ?1"),
+        [id.0],
+        patient_from_row,
+    )?)
+}

@@ -1,0 +1,353 @@
+//! The notebook window. Views draw state and emit `Action`s; `UpstreamApp::apply` is the
+//! one place actions reach the store, after which the views' data is read back from it.
+
+mod patient_form;
+mod patient_list;
+mod visit_editor;
+mod visit_list;
+mod widgets;
+
+use std::path::Path;
+
+use eframe::egui;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{
+    Finding, FindingId, Intervention, InterventionId, Patient, PatientId, Visit, VisitId,
+    VisitKind, VisitRecord,
+};
+use crate::store::{Store, StoreError};
+
+pub use patient_form::PatientFormView;
+pub use patient_list::PatientListView;
+pub use visit_editor::VisitEditorView;
+pub use visit_list::VisitListView;
+
+/// What the clinician asked for. Views emit these; only `UpstreamApp::apply` acts on them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Search(String),
+    CreatePatient(Patient),
+    SelectPatient(PatientId),
+    UpdatePatient(Patient),
+    CreateVisit(Visit),
+    SelectVisit(VisitId),
+    UpdateVisit(Visit),
+    AddFinding(Finding),
+    DeleteFinding(FindingId),
+    AddIntervention(Intervention),
+    DeleteIntervention(InterventionId),
+}
+
+/// What the window remembers between runs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AppState {
+    pub search: String,
+    pub selected_patient: Option<PatientId>,
+    pub selected_visit: Option<VisitId>,
+}
+
+/// The notebook window: persisted state, the open store, and the data the views draw,
+/// read back from the store after every action.
+pub struct UpstreamApp {
+    pub state: AppState,
+    store: Store,
+    patients: Vec<Patient>,
+    patient: Option<Patient>,
+    timeline: Vec<VisitRecord>,
+    patient_list: PatientListView,
+    patient_form: PatientFormView,
+    visit_list: VisitListView,
+    visit_editor: VisitEditorView,
+    /// The last error, shown until the next successful action.
+    problem: Option<String>,
+    sized_to_screen: bool,
+}
+
+/// How many patients the list shows; the search narrows it.
+const PATIENT_LIST_LIMIT: usize = 300;
+
+impl UpstreamApp {
+    pub fn new(store: Store, state: AppState) -> Self {
+        let mut app = UpstreamApp {
+            patient_list: PatientListView::new(&state.search),
+            state,
+            store,
+            patients: Vec::new(),
+            patient: None,
+            timeline: Vec::new(),
+            patient_form: PatientFormView::default(),
+            visit_list: VisitListView,
+            visit_editor: VisitEditorView::default(),
+            problem: None,
+            sized_to_screen: false,
+        };
+        app.reload();
+        app
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn patients(&self) -> &[Patient] {
+        &self.patients
+    }
+
+    pub fn selected_patient(&self) -> Option<&Patient> {
+        self.patient.as_ref()
+    }
+
+    pub fn timeline(&self) -> &[VisitRecord] {
+        &self.timeline
+    }
+
+    pub fn problem(&self) -> Option<&str> {
+        self.problem.as_deref()
+    }
+
+    /// Carries out one action against the store, then reads back what the views show.
+    pub fn apply(&mut self, action: Action) {
+        match self.try_apply(action) {
+            Ok(()) => self.problem = None,
+            Err(error) => self.problem = Some(error.to_string()),
+        }
+        self.reload();
+    }
+
+    fn try_apply(&mut self, action: Action) -> Result<(), StoreError> {
+        match action {
+            Action::Search(query) => self.state.search = query,
+            Action::CreatePatient(patient) => {
+                let id = self.store.create_patient(&patient)?;
+                self.state.selected_patient = Some(id);
+                self.state.selected_visit = None;
+                // Show the new patient even when the search would hide them.
+                self.state.search.clear();
+                self.patient_list.set_query("");
+            }
+            Action::SelectPatient(id) => {
+                if self.state.selected_patient != Some(id) {
+                    self.state.selected_patient = Some(id);
+                    self.state.selected_visit = None;
+                }
+            }
+            Action::UpdatePatient(patient) => self.store.update_patient(&patient)?,
+            Action::CreateVisit(visit) => {
+                let id = self.store.create_visit(&visit)?;
+                self.state.selected_visit = Some(id);
+            }
+            Action::SelectVisit(id) => self.state.selected_visit = Some(id),
+            Action::UpdateVisit(visit) => self.store.update_visit(&visit)?,
+            Action::AddFinding(finding) => {
+                self.store.add_finding(&finding)?;
+            }
+            Action::DeleteFinding(id) => self.store.delete_finding(id)?,
+            Action::AddIntervention(intervention) => {
+                self.store.add_intervention(&intervention)?;
+            }
+            Action::DeleteIntervention(id) => self.store.delete_intervention(id)?,
+        }
+        Ok(())
+    }
+
+    /// Reads what the views show back from the store.
+    fn reload(&mut self) {
+        let loaded = (|| -> Result<(), StoreError> {
+            self.patients = self
+                .store
+                .search_patients(&self.state.search, PATIENT_LIST_LIMIT)?;
+            self.patient = match self.state.selected_patient {
+                Some(id) => match self.store.patient(id) {
+                    Ok(patient) => Some(patient),
+                    // A remembered patient from another notebook: forget it.
+                    Err(StoreError::NotFound { .. }) => None,
+                    Err(error) => return Err(error),
+                },
+                None => None,
+            };
+            self.timeline = match &self.patient {
+                Some(patient) => self.store.timeline(patient.id)?,
+                None => Vec::new(),
+            };
+            Ok(())
+        })();
+        if let Err(error) = loaded {
+            self.problem = Some(error.to_string());
+        }
+        if self.patient.is_none() {
+            self.state.selected_patient = None;
+        }
+        let visit_known = self
+            .timeline
+            .iter()
+            .any(|record| Some(record.visit.id) == self.state.selected_visit);
+        if !visit_known {
+            self.state.selected_visit = None;
+        }
+    }
+
+    /// Draws the whole window and applies what the clinician did.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        let mut actions = Vec::new();
+
+        egui::Panel::left("patients")
+            .resizable(true)
+            .default_size(250.0)
+            .min_size(200.0)
+            .show(ui, |ui| {
+                self.patient_list.ui(
+                    ui,
+                    &self.patients,
+                    self.state.selected_patient,
+                    &mut actions,
+                );
+            });
+
+        if let Some(problem) = &self.problem {
+            let problem = problem.clone();
+            egui::Panel::bottom("problem").show(ui, |ui| {
+                ui.colored_label(ui.visuals().error_fg_color, problem);
+            });
+        }
+
+        egui::CentralPanel::default().show(ui, |ui| match &self.patient {
+            None => {
+                ui.centered_and_justified(|ui| {
+                    ui.label("Choose a patient on the left, or create one.");
+                });
+            }
+            Some(patient) => {
+                self.patient_form.ui(ui, patient, &mut actions);
+                ui.separator();
+                let selected = self
+                    .timeline
+                    .iter()
+                    .find(|record| Some(record.visit.id) == self.state.selected_visit);
+                ui.columns(2, |columns| {
+                    self.visit_list.ui(
+                        &mut columns[0],
+                        patient,
+                        &self.timeline,
+                        self.state.selected_visit,
+                        &mut actions,
+                    );
+                    self.visit_editor
+                        .ui(&mut columns[1], selected, &mut actions);
+                });
+            }
+        });
+
+        for action in actions {
+            self.apply(action);
+        }
+    }
+}
+
+impl eframe::App for UpstreamApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        fill_screen_once(ui.ctx(), &mut self.sized_to_screen);
+        UpstreamApp::ui(self, ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.state);
+    }
+}
+
+/// Where no window manager maximizes the window (a bare X server, some tiling setups),
+/// size it to the monitor ourselves, once, when it starts out much smaller.
+fn fill_screen_once(ctx: &egui::Context, done: &mut bool) {
+    if *done {
+        return;
+    }
+    let (monitor, inner) = ctx.input(|i| (i.viewport().monitor_size, i.viewport().inner_rect));
+    let (Some(monitor), Some(inner)) = (monitor, inner) else {
+        return;
+    };
+    *done = true;
+    if inner.width() < monitor.x * 0.8 || inner.height() < monitor.y * 0.8 {
+        ctx.send_viewport_cmd(egui::ViewportCommand::OuterPosition(egui::pos2(0.0, 0.0)));
+        ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(monitor));
+    }
+}
+
+/// Shown instead of the notebook when the database cannot be opened.
+struct OpenFailure {
+    message: String,
+}
+
+impl eframe::App for OpenFailure {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.heading("The notebook could not be opened");
+            ui.add_space(8.0);
+            ui.label(&self.message);
+            ui.add_space(8.0);
+            ui.label(
+                "Nothing was changed. Start Upstream with --db PATH to open another notebook.",
+            );
+        });
+    }
+}
+
+/// Opens the notebook at `path`, adding the demo clinic when it has no patients yet.
+pub fn open_notebook(path: &Path) -> Result<Store, String> {
+    let mut store = Store::open(path).map_err(|error| error.to_string())?;
+    let empty = store.patient_count().map_err(|error| error.to_string())? == 0;
+    if empty {
+        let demo = crate::demo::clinic_for_today().map_err(|error| error.to_string())?;
+        store.import(&demo).map_err(|error| error.to_string())?;
+    }
+    Ok(store)
+}
+
+/// Runs the window until it is closed.
+pub fn run_native(path: &Path) -> Result<(), String> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Upstream")
+            .with_app_id("upstream")
+            .with_maximized(true)
+            .with_min_inner_size([900.0, 560.0]),
+        ..Default::default()
+    };
+    let opened = open_notebook(path);
+    eframe::run_native(
+        "Upstream",
+        options,
+        Box::new(move |creation| -> Result<Box<dyn eframe::App>, _> {
+            match opened {
+                Ok(store) => {
+                    let state: AppState = creation
+                        .storage
+                        .and_then(|storage| eframe::get_value(storage, eframe::APP_KEY))
+                        .unwrap_or_default();
+                    Ok(Box::new(UpstreamApp::new(store, state)))
+                }
+                Err(message) => Ok(Box::new(OpenFailure { message })),
+            }
+        }),
+    )
+    .map_err(|error| error.to_string())
+}
+
+/// A new visit for `patient` now, as a follow-up when they have been seen before.
+pub fn new_visit(patient: PatientId, timeline: &[VisitRecord]) -> Visit {
+    let now = chrono::Local::now().naive_local();
+    let started_at = now
+        .date()
+        .and_hms_opt(
+            now.time().format("%H").to_string().parse().unwrap_or(9),
+            0,
+            0,
+        )
+        .unwrap_or(now);
+    let kind = if timeline.is_empty() {
+        VisitKind::InitialExam
+    } else {
+        VisitKind::FollowUp
+    };
+    Visit::new(patient, started_at, kind)
+}

@@ -1,0 +1,108 @@
+//! The left panel: search as you type, the matching patients, and a new-patient form.
+
+use eframe::egui;
+
+use super::Action;
+use crate::model::{Patient, PatientId};
+
+#[derive(Debug, Default)]
+pub struct PatientListView {
+    query: String,
+    /// The name being typed for a new patient, while the form is open.
+    new_patient: Option<String>,
+}
+
+impl PatientListView {
+    pub fn new(query: &str) -> Self {
+        PatientListView {
+            query: query.to_owned(),
+            new_patient: None,
+        }
+    }
+
+    pub fn set_query(&mut self, query: &str) {
+        query.clone_into(&mut self.query);
+    }
+
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        patients: &[Patient],
+        selected: Option<PatientId>,
+        actions: &mut Vec<Action>,
+    ) {
+        ui.add_space(6.0);
+        ui.heading("Patients");
+        ui.add_space(4.0);
+        let label = ui.label("Search patients");
+        let search = ui
+            .add(
+                egui::TextEdit::singleline(&mut self.query)
+                    .hint_text("name or birth date (1974-02)")
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
+        if search.changed() {
+            actions.push(Action::Search(self.query.clone()));
+        }
+        ui.add_space(4.0);
+        self.new_patient_ui(ui, actions);
+        ui.separator();
+
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                if patients.is_empty() {
+                    ui.weak("No patient matches.");
+                }
+                for patient in patients {
+                    let born = patient
+                        .date_of_birth
+                        .map(|d| d.format("%Y-%m-%d").to_string())
+                        .unwrap_or_default();
+                    let row = ui
+                        .selectable_label(Some(patient.id) == selected, &patient.name)
+                        .on_hover_text(format!("born {born}"));
+                    if row.clicked() {
+                        actions.push(Action::SelectPatient(patient.id));
+                    }
+                }
+            });
+    }
+
+    fn new_patient_ui(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        match &mut self.new_patient {
+            None => {
+                if ui.button("New patient").clicked() {
+                    self.new_patient = Some(String::new());
+                }
+            }
+            Some(name) => {
+                let label = ui.label("New patient's name");
+                let field = ui
+                    .add(egui::TextEdit::singleline(name).desired_width(f32::INFINITY))
+                    .labelled_by(label.id);
+                if field.gained_focus() || name.is_empty() && !field.has_focus() {
+                    field.request_focus();
+                }
+                let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                let mut create = false;
+                let mut cancel = false;
+                ui.horizontal(|ui| {
+                    let ready = !name.trim().is_empty();
+                    create = ui
+                        .add_enabled(ready, egui::Button::new("Create patient"))
+                        .clicked()
+                        || (entered && ready);
+                    cancel = ui.button("Cancel").clicked();
+                });
+                if create {
+                    actions.push(Action::CreatePatient(Patient::new(name.trim())));
+                    self.new_patient = None;
+                } else if cancel {
+                    self.new_patient = None;
+                }
+            }
+        }
+    }
+}

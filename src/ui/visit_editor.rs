@@ -1,0 +1,316 @@
+//! The open visit: date, kind, chief complaint, SOAP note, findings and interventions,
+//! each saved as it is typed. A signed visit is shown read-only.
+
+use chrono::NaiveDateTime;
+use eframe::egui;
+
+use super::Action;
+use super::widgets::{labelled_line, labelled_text};
+use crate::model::{
+    FindingEntry, Intervention, InterventionKind, Side, VisitId, VisitKind, VisitRecord,
+    VisitStatus, Vocabulary,
+};
+
+const DATE_TIME_FORMAT: &str = "%Y-%m-%d %H:%M";
+
+#[derive(Debug, Default)]
+pub struct VisitEditorView {
+    shown: Option<VisitId>,
+    /// The visit's date and time as typed, until it parses.
+    started_at: String,
+    finding: FindingEntry,
+    intervention: Intervention,
+    intervention_region: String,
+}
+
+impl VisitEditorView {
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        record: Option<&VisitRecord>,
+        actions: &mut Vec<Action>,
+    ) {
+        let Some(record) = record else {
+            ui.weak("Choose a visit to see or edit it.");
+            return;
+        };
+        let visit = &record.visit;
+        if self.shown != Some(visit.id) {
+            self.shown = Some(visit.id);
+            self.started_at = visit.started_at.format(DATE_TIME_FORMAT).to_string();
+        }
+        let editable = visit.status == VisitStatus::Draft;
+        egui::ScrollArea::vertical()
+            .id_salt("visit editor")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                if editable {
+                    ui.heading("Visit");
+                } else {
+                    ui.heading("Visit (signed, read-only)");
+                }
+                if editable {
+                    self.note_ui(ui, record, actions);
+                } else {
+                    signed_note_ui(ui, record);
+                }
+                ui.separator();
+                self.findings_ui(ui, record, editable, actions);
+                ui.separator();
+                self.interventions_ui(ui, record, editable, actions);
+            });
+    }
+
+    fn note_ui(&mut self, ui: &mut egui::Ui, record: &VisitRecord, actions: &mut Vec<Action>) {
+        let mut visit = record.visit.clone();
+        let mut changed = false;
+        egui::Grid::new("visit grid")
+            .num_columns(2)
+            .spacing([12.0, 6.0])
+            .show(ui, |ui| {
+                if labelled_line(ui, "Date and time", &mut self.started_at).changed()
+                    && let Ok(at) =
+                        NaiveDateTime::parse_from_str(self.started_at.trim(), DATE_TIME_FORMAT)
+                {
+                    visit.started_at = at;
+                    changed = true;
+                }
+                ui.end_row();
+                let label = ui.label("Kind");
+                egui::ComboBox::from_id_salt("visit kind")
+                    .selected_text(visit.kind.label())
+                    .show_ui(ui, |ui| {
+                        for kind in VisitKind::ALL {
+                            changed |= ui
+                                .selectable_value(&mut visit.kind, kind, kind.label())
+                                .changed();
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                ui.end_row();
+                changed |=
+                    labelled_line(ui, "Chief complaint", &mut visit.chief_complaint).changed();
+                ui.end_row();
+            });
+        if NaiveDateTime::parse_from_str(self.started_at.trim(), DATE_TIME_FORMAT).is_err() {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                "Date and time: YYYY-MM-DD HH:MM",
+            );
+        }
+        changed |= labelled_text(ui, "Subjective", &mut visit.subjective, 2).changed();
+        changed |= labelled_text(ui, "Objective", &mut visit.objective, 2).changed();
+        changed |= labelled_text(ui, "Assessment", &mut visit.assessment, 2).changed();
+        changed |= labelled_text(ui, "Plan", &mut visit.plan, 2).changed();
+        if changed {
+            actions.push(Action::UpdateVisit(visit));
+        }
+    }
+
+    fn findings_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        record: &VisitRecord,
+        editable: bool,
+        actions: &mut Vec<Action>,
+    ) {
+        let vocabulary = Vocabulary::builtin();
+        ui.strong("Findings");
+        for finding in &record.findings {
+            ui.horizontal(|ui| {
+                if editable
+                    && ui
+                        .small_button("Remove")
+                        .on_hover_text("Remove this finding")
+                        .clicked()
+                {
+                    actions.push(Action::DeleteFinding(finding.id));
+                }
+                ui.label(finding.describe(vocabulary));
+            });
+        }
+        if !editable {
+            return;
+        }
+        ui.add_space(4.0);
+        let entry = &mut self.finding;
+        let mut submitted = false;
+        egui::Grid::new("finding entry")
+            .num_columns(2)
+            .spacing([12.0, 4.0])
+            .show(ui, |ui| {
+                submitted |= entered(labelled_line(ui, "Finding kind", &mut entry.kind), ui);
+                ui.end_row();
+                submitted |= entered(labelled_line(ui, "Region", &mut entry.region), ui);
+                ui.end_row();
+                side_ui(ui, "Side", "finding side", &mut entry.side);
+                ui.end_row();
+                submitted |= entered(
+                    labelled_line(ui, "Intensity (0-10)", &mut entry.intensity),
+                    ui,
+                );
+                ui.end_row();
+                submitted |= entered(labelled_line(ui, "Test name", &mut entry.test_name), ui);
+                ui.end_row();
+                submitted |= entered(labelled_line(ui, "Finding note", &mut entry.note), ui);
+                ui.end_row();
+            });
+        ui.checkbox(&mut entry.absent, "Examined and absent");
+        let parsed = entry.to_finding(vocabulary, record.visit.id);
+        match &parsed {
+            Ok(finding) => {
+                ui.label(format!("Will chart: {}", finding.describe(vocabulary)));
+            }
+            Err(problem) if !entry.kind.is_empty() || !entry.region.is_empty() => {
+                ui.colored_label(ui.visuals().warn_fg_color, problem.to_string());
+            }
+            Err(_) => {}
+        }
+        let clicked = ui
+            .add_enabled(parsed.is_ok(), egui::Button::new("Add finding"))
+            .clicked();
+        if let Ok(finding) = parsed
+            && (clicked || submitted)
+        {
+            actions.push(Action::AddFinding(finding));
+            // Keep the side: the next finding is often on the same side.
+            let side = entry.side;
+            *entry = FindingEntry {
+                side,
+                ..FindingEntry::default()
+            };
+        }
+    }
+
+    fn interventions_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        record: &VisitRecord,
+        editable: bool,
+        actions: &mut Vec<Action>,
+    ) {
+        ui.strong("Interventions");
+        for intervention in &record.interventions {
+            ui.horizontal(|ui| {
+                if editable
+                    && ui
+                        .small_button("Remove")
+                        .on_hover_text("Remove this intervention")
+                        .clicked()
+                {
+                    actions.push(Action::DeleteIntervention(intervention.id));
+                }
+                ui.label(intervention.describe());
+            });
+        }
+        if !editable {
+            return;
+        }
+        ui.add_space(4.0);
+        let vocabulary = Vocabulary::builtin();
+        let draft = &mut self.intervention;
+        egui::Grid::new("intervention entry")
+            .num_columns(2)
+            .spacing([12.0, 4.0])
+            .show(ui, |ui| {
+                let label = ui.label("Intervention");
+                egui::ComboBox::from_id_salt("intervention kind")
+                    .selected_text(draft.kind.label())
+                    .show_ui(ui, |ui| {
+                        for kind in InterventionKind::ALL {
+                            ui.selectable_value(&mut draft.kind, kind, kind.label());
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                ui.end_row();
+                labelled_line(ui, "Target (segment, muscle)", &mut draft.target);
+                ui.end_row();
+                labelled_line(ui, "Treated region", &mut self.intervention_region);
+                ui.end_row();
+                side_ui(ui, "Treated side", "intervention side", &mut draft.side);
+                ui.end_row();
+                labelled_line(ui, "Dose", &mut draft.dose);
+                ui.end_row();
+                labelled_line(ui, "CPT code", &mut draft.cpt_code);
+                ui.end_row();
+            });
+        let region = match self.intervention_region.trim() {
+            "" => Ok(None),
+            term => vocabulary
+                .find_region(term)
+                .map(|region| Some(region.code.clone())),
+        };
+        if let Err(unknown) = &region {
+            ui.colored_label(ui.visuals().warn_fg_color, unknown.to_string());
+        }
+        let ready = region.is_ok() && !draft.target.trim().is_empty();
+        if ui
+            .add_enabled(ready, egui::Button::new("Add intervention"))
+            .clicked()
+            && let Ok(region) = region
+        {
+            let mut intervention = draft.clone();
+            intervention.visit_id = record.visit.id;
+            intervention.region = region;
+            intervention.target = intervention.target.trim().to_owned();
+            actions.push(Action::AddIntervention(intervention));
+            *draft = Intervention {
+                kind: draft.kind,
+                side: draft.side,
+                ..Intervention::default()
+            };
+            self.intervention_region.clear();
+        }
+    }
+}
+
+/// A signed note is read, not edited: plain text reads better than greyed-out fields.
+fn signed_note_ui(ui: &mut egui::Ui, record: &VisitRecord) {
+    let visit = &record.visit;
+    ui.label(format!(
+        "{}  {}",
+        visit.started_at.format(DATE_TIME_FORMAT),
+        visit.kind.label()
+    ));
+    ui.label(egui::RichText::new(&visit.chief_complaint).strong());
+    for (heading, text) in [
+        ("Subjective", &visit.subjective),
+        ("Objective", &visit.objective),
+        ("Assessment", &visit.assessment),
+        ("Plan", &visit.plan),
+    ] {
+        ui.add_space(4.0);
+        ui.strong(heading);
+        ui.label(text.as_str());
+    }
+}
+
+/// Whether Enter was pressed in this field.
+fn entered(response: egui::Response, ui: &egui::Ui) -> bool {
+    response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))
+}
+
+fn side_ui(ui: &mut egui::Ui, label: &str, id: &str, side: &mut Side) {
+    let label = ui.label(label);
+    egui::ComboBox::from_id_salt(id)
+        .selected_text(side_name(*side))
+        .show_ui(ui, |ui| {
+            for choice in Side::ALL {
+                ui.selectable_value(side, choice, side_name(choice));
+            }
+        })
+        .response
+        .labelled_by(label.id);
+}
+
+fn side_name(side: Side) -> &'static str {
+    match side {
+        Side::Left => "Left",
+        Side::Right => "Right",
+        Side::Bilateral => "Bilateral",
+        Side::Midline => "Midline",
+        Side::None => "No side",
+    }
+}

@@ -1,0 +1,27 @@
+//! Small widgets shared by the views: labelled text fields that AccessKit (and so the
+//! tests and screen readers) can find by their label.
+
+use eframe::egui;
+
+/// A one-line text field with its label on the left.
+pub fn labelled_line(ui: &mut egui::Ui, label: &str, text: &mut String) -> egui::Response {
+    let label = ui.label(label);
+    ui.add(egui::TextEdit::singleline(text).desired_width(f32::INFINITY))
+        .labelled_by(label.id)
+}
+
+/// A multi-line text field with its label above.
+pub fn labelled_text(
+    ui: &mut egui::Ui,
+    label: &str,
+    text: &mut String,
+    rows: usize,
+) -> egui::Response {
+    let label = ui.strong(label);
+    ui.add(
+        egui::TextEdit::multiline(text)
+            .desired_rows(rows)
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(label.id)
+}

@@ -1,0 +1,179 @@
+//! The command line, run as a user would run it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn upstream(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_upstream"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("UPSTREAM_DB")
+        .output()
+        .expect("run upstream")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn demo_notebook(directory: &Path) -> PathBuf {
+    let db = directory.join("clinic.sqlite3");
+    let output = upstream(&db, &["demo"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("8 patients"));
+    db
+}
+
+#[test]
+fn demo_patients_and_timeline_as_json() {
+    let directory = tempfile::tempdir().unwrap();
+    let db = demo_notebook(directory.path());
+
+    let output = upstream(&db, &["patients", "--search", "okaf", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let patients: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let patients = patients.as_array().unwrap();
+    assert_eq!(patients.len(), 1);
+    assert_eq!(patients[0]["name"], "Daniel Okafor");
+    let id = patients[0]["id"].as_i64().unwrap().to_string();
+
+    let output = upstream(&db, &["timeline", &id, "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let record: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let visits = record["visits"].as_array().unwrap();
+    assert!(visits.len() >= 4);
+    let dates: Vec<&str> = visits
+        .iter()
+        .map(|v| v["visit"]["started_at"].as_str().unwrap())
+        .collect();
+    let mut sorted = dates.clone();
+    sorted.sort();
+    assert_eq!(dates, sorted, "oldest first");
+
+    let human = stdout(&upstream(&db, &["timeline", &id]));
+    assert!(human.contains("Daniel Okafor"));
+    assert!(human.contains("R calf tightness"), "{human}");
+
+    // A second demo into the same notebook is refused rather than doubling it.
+    let again = upstream(&db, &["demo"]);
+    assert!(!again.status.success());
+    assert!(stderr(&again).contains("already has 8 patients"));
+}
+
+#[test]
+fn the_database_can_be_chosen_with_upstream_db() {
+    let directory = tempfile::tempdir().unwrap();
+    let db = demo_notebook(directory.path());
+    let output = Command::new(env!("CARGO_BIN_EXE_upstream"))
+        .args(["patients", "--search", "1988"])
+        .env("UPSTREAM_DB", &db)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("Maya Lindqvist"));
+}
+
+#[test]
+fn export_and_import_round_trip_through_files() {
+    let directory = tempfile::tempdir().unwrap();
+    let db = demo_notebook(directory.path());
+    let first = directory.path().join("first.json");
+    let output = upstream(&db, &["export", "--json", first.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    let copy = directory.path().join("copy.sqlite3");
+    let output = upstream(&copy, &["import", "--json", first.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("ids kept"));
+
+    let second = directory.path().join("second.json");
+    assert!(upstream(&copy, &["export", "--json", second.to_str().unwrap()]).status.success());
+    let mut a: serde_json::Value = serde_json::from_slice(&std::fs::read(&first).unwrap()).unwrap();
+    let mut b: serde_json::Value = serde_json::from_slice(&std::fs::read(&second).unwrap()).unwrap();
+    a.as_object_mut().unwrap().remove("exported_at");
+    b.as_object_mut().unwrap().remove("exported_at");
+    assert_eq!(a, b);
+}
+
+/// Each bad file, and what the message must name.
+fn bad_imports(good: &str) -> Vec<(&'static str, String, Vec<&'static str>)> {
+    let truncated = good[..good.len() / 2].to_owned();
+    vec![
+        ("truncated", truncated, vec!["truncated.json", "line", "column"]),
+        (
+            "not_json",
+            "patients: all of them".to_owned(),
+            vec!["not_json.json", "line 1", "column"],
+        ),
+        (
+            "wrong_type",
+            good.replacen("\"intensity\": 6", "\"intensity\": \"six\"", 1),
+            vec!["wrong_type.json", "line", "intensity"],
+        ),
+        (
+            "out_of_range",
+            good.replacen("\"intensity\": 6", "\"intensity\": 14", 1),
+            vec!["out_of_range.json", "intensity", "0-10"],
+        ),
+        (
+            "unknown_region",
+            good.replacen("\"region\": \"calf\"", "\"region\": \"calv\"", 1),
+            vec!["unknown_region.json", "patients[0].visits[0].findings", "unknown region `calv`"],
+        ),
+        (
+            "unknown_field",
+            good.replacen("\"chief_complaint\"", "\"complaint\"", 1),
+            vec!["unknown_field.json", "line", "complaint"],
+        ),
+        (
+            "missing_patients",
+            r#"{"format": "upstream-notebook", "version": 1}"#.to_owned(),
+            vec!["missing_patients.json", "patients"],
+        ),
+    ]
+}
+
+#[test]
+fn a_bad_import_names_the_problem_and_leaves_the_database_byte_for_byte_unchanged() {
+    let directory = tempfile::tempdir().unwrap();
+    let db = demo_notebook(directory.path());
+    let export = directory.path().join("export.json");
+    assert!(upstream(&db, &["export", "--json", export.to_str().unwrap()]).status.success());
+    let good = std::fs::read_to_string(&export).unwrap();
+    let before = std::fs::read(&db).unwrap();
+
+    for (name, text, expected) in bad_imports(&good) {
+        assert_ne!(text, good, "{name}: the corruption must change the file");
+        let file = directory.path().join(format!("{name}.json"));
+        std::fs::write(&file, &text).unwrap();
+        let output = upstream(&db, &["import", "--json", file.to_str().unwrap()]);
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{name}: {message}");
+        for part in expected {
+            assert!(message.contains(part), "{name}: `{part}` missing from: {message}");
+        }
+        assert_eq!(std::fs::read(&db).unwrap(), before, "{name}: the database changed");
+    }
+    assert!(!directory.path().join("clinic.sqlite3-wal").exists());
+    let count = stdout(&upstream(&db, &["patients", "--json"]));
+    let patients: serde_json::Value = serde_json::from_str(&count).unwrap();
+    assert_eq!(patients.as_array().unwrap().len(), 8);
+}
+
+#[test]
+fn a_non_database_file_is_refused_by_every_command() {
+    let directory = tempfile::tempdir().unwrap();
+    let file = directory.path().join("letter.sqlite3");
+    std::fs::write(&file, "Dear colleague, please see Ms Quill.").unwrap();
+    for args in [&["patients"][..], &["demo"], &["timeline", "1"]] {
+        let output = upstream(&file, args);
+        assert_eq!(output.status.code(), Some(1));
+        assert!(stderr(&output).contains("not an Upstream notebook"), "{}", stderr(&output));
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "Dear colleague, please see Ms Quill.");
+}

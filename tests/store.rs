@@ -1,0 +1,222 @@
+//! The notebook database: migrations, records, search, timeline order, and the files
+//! it must refuse without touching them.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use upstream::model::{
+    Finding, Intervention, InterventionKind, Patient, Side, Sex, Visit, VisitKind,
+};
+use upstream::store::{Store, StoreError, latest_version};
+
+fn at(text: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
+}
+
+fn patient(name: &str, born: &str) -> Patient {
+    Patient {
+        date_of_birth: NaiveDate::parse_from_str(born, "%Y-%m-%d").ok(),
+        ..Patient::new(name)
+    }
+}
+
+#[test]
+fn an_empty_file_is_migrated_to_the_latest_schema_and_keeps_what_is_written() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("new").join("notebook.sqlite3");
+    {
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), latest_version());
+        store.create_patient(&patient("Ada Quill", "1980-01-02")).unwrap();
+    }
+    // A zero-byte file is an empty database too.
+    let empty = directory.path().join("empty.sqlite3");
+    std::fs::write(&empty, b"").unwrap();
+    assert_eq!(Store::open(&empty).unwrap().schema_version().unwrap(), latest_version());
+
+    // Reopening migrates nothing twice and finds the patient.
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), latest_version());
+    assert_eq!(store.search_patients("", 10).unwrap()[0].name, "Ada Quill");
+}
+
+#[test]
+fn records_are_created_edited_and_come_back_in_timeline_order() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut ada = patient("Ada Quill", "1980-01-02");
+    ada.sex = Sex::Female;
+    ada.history = vec!["anticoagulants".into()];
+    ada.id = store.create_patient(&ada).unwrap();
+    ada.occupation = "runner, standing desk".into();
+    ada.history.push("smoker".into());
+    store.update_patient(&ada).unwrap();
+    assert_eq!(store.patient(ada.id).unwrap(), ada);
+
+    // Charted out of order: the timeline is by date, oldest first.
+    let later = store
+        .create_visit(&Visit::new(ada.id, at("2026-03-10 09:00"), VisitKind::FollowUp))
+        .unwrap();
+    let first = store
+        .create_visit(&Visit::new(ada.id, at("2026-02-01 10:30"), VisitKind::InitialExam))
+        .unwrap();
+    let mut edited = store.visit(later).unwrap();
+    edited.chief_complaint = "L SI pain".into();
+    edited.plan = "soleus release".into();
+    store.update_visit(&edited).unwrap();
+
+    let mut calf = Finding::new("tightness", Some("calf"), Side::Bilateral).with_intensity(5).unwrap();
+    calf.visit_id = first;
+    let mut si = Finding::new("pain", Some("si_joint"), Side::Left).with_intensity(6).unwrap();
+    si.visit_id = first;
+    let calf_id = store.add_finding(&calf).unwrap();
+    store.add_finding(&si).unwrap();
+    let mut reflex = Finding::new("reflex_decreased", Some("achilles"), Side::Right).absent();
+    reflex.visit_id = later;
+    store.add_finding(&reflex).unwrap();
+    let mut release = Intervention::new(InterventionKind::SoftTissue, "soleus", Side::Bilateral);
+    release.visit_id = later;
+    store.add_intervention(&release).unwrap();
+
+    calf.id = calf_id;
+    calf.intensity = upstream::model::Intensity::new(3).ok();
+    store.update_finding(&calf).unwrap();
+
+    let timeline = store.timeline(ada.id).unwrap();
+    assert_eq!(
+        timeline.iter().map(|r| r.visit.id).collect::<Vec<_>>(),
+        [first, later]
+    );
+    assert_eq!(timeline[1].visit.chief_complaint, "L SI pain");
+    assert_eq!(timeline[1].visit.plan, "soleus release");
+    let kinds: Vec<&str> = timeline[0].findings.iter().map(|f| f.kind.as_str()).collect();
+    assert_eq!(kinds, ["tightness", "pain"], "findings in charting order");
+    assert_eq!(timeline[0].findings[0].intensity.map(|i| i.value()), Some(3));
+    assert_eq!(timeline[1].findings[0].presence, upstream::model::Presence::Absent);
+    assert_eq!(timeline[1].interventions[0].target, "soleus");
+
+    store.delete_finding(calf_id).unwrap();
+    assert_eq!(store.timeline(ada.id).unwrap()[0].findings.len(), 1);
+    assert!(matches!(
+        store.delete_finding(calf_id),
+        Err(StoreError::NotFound { what: "finding", .. })
+    ));
+}
+
+#[test]
+fn a_finding_on_a_visit_that_does_not_exist_is_refused() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut orphan = Finding::new("pain", Some("calf"), Side::Left);
+    orphan.visit_id = upstream::model::VisitId(42);
+    assert!(store.add_finding(&orphan).is_err());
+}
+
+#[test]
+fn search_finds_by_word_prefix_accent_free_and_by_birth_date_prefix() {
+    let mut store = Store::open_in_memory().unwrap();
+    for (name, born) in [
+        ("Daniel Okafor", "1974-02-20"),
+        ("Maya Lindqvist", "1988-03-14"),
+        ("Chloé Marchetti", "1992-01-17"),
+        ("Dana Okonkwo", "1974-11-02"),
+    ] {
+        store.create_patient(&patient(name, born)).unwrap();
+    }
+    fn names_in(store: &Store, query: &str) -> Vec<String> {
+        store
+            .search_patients(query, 50)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.name)
+            .collect()
+    }
+    let names = |query: &str| names_in(&store, query);
+    assert_eq!(names("oka"), ["Daniel Okafor"]);
+    assert_eq!(names("OK"), ["Dana Okonkwo", "Daniel Okafor"]);
+    assert_eq!(names("dan ok"), ["Dana Okonkwo", "Daniel Okafor"]);
+    assert_eq!(names("daniel ok"), ["Daniel Okafor"]);
+    assert_eq!(names("chloe"), ["Chloé Marchetti"], "accents do not matter");
+    assert_eq!(names("lindq"), ["Maya Lindqvist"], "any word of the name");
+    assert_eq!(names("1974"), ["Dana Okonkwo", "Daniel Okafor"]);
+    assert_eq!(names("1974-02"), ["Daniel Okafor"]);
+    assert_eq!(names("1974/02/20"), ["Daniel Okafor"]);
+    assert!(names("zzz").is_empty());
+    assert!(names("\"*(").is_empty(), "FTS syntax in a query is not an error");
+    assert_eq!(names("").len(), 4);
+
+    // A renamed patient is found by the new name, not the old one.
+    let mut maya = store.search_patients("maya", 1).unwrap().remove(0);
+    maya.name = "Maya Berg".into();
+    store.update_patient(&maya).unwrap();
+    assert_eq!(names_in(&store, "lindq"), Vec::<String>::new());
+    assert_eq!(names_in(&store, "berg"), ["Maya Berg"]);
+}
+
+#[test]
+fn export_then_import_into_a_fresh_notebook_is_lossless() {
+    let mut original = Store::open_in_memory().unwrap();
+    original
+        .import(&upstream::demo::clinic_for_today().unwrap())
+        .unwrap();
+    let exported = original.export().unwrap();
+    assert_eq!(exported.patients.len(), 8);
+
+    let text = serde_json::to_string_pretty(&exported).unwrap();
+    let parsed = upstream::store::NotebookFile::parse(&text, "export.json").unwrap();
+    let mut copy = Store::open_in_memory().unwrap();
+    let summary = copy.import(&parsed).unwrap();
+    assert!(summary.kept_ids);
+    let again = copy.export().unwrap();
+    assert_eq!(again.patients, exported.patients);
+
+    // Into a notebook that has patients, the same file adds copies with new ids.
+    let summary = copy.import(&parsed).unwrap();
+    assert!(!summary.kept_ids);
+    assert_eq!(copy.patient_count().unwrap(), 16);
+}
+
+fn file_bytes(path: &std::path::Path) -> Vec<u8> {
+    std::fs::read(path).unwrap()
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_untouched() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("notes.txt");
+    let text = b"Patient list, do not lose\nAda Quill 1980-01-02\n".repeat(200);
+    std::fs::write(&path, &text).unwrap();
+    let error = Store::open(&path).unwrap_err();
+    assert!(matches!(error, StoreError::NotADatabase { .. }), "{error}");
+    assert!(error.to_string().contains("not an Upstream notebook"));
+    assert_eq!(file_bytes(&path), text);
+    assert!(!directory.path().join("notes.txt-wal").exists());
+
+    // A file that starts like SQLite but is garbage after the header.
+    let corrupt = directory.path().join("corrupt.sqlite3");
+    let mut bytes = b"SQLite format 3\0".to_vec();
+    bytes.extend((0..8192u32).map(|i| (i * 7 % 251) as u8));
+    std::fs::write(&corrupt, &bytes).unwrap();
+    let error = Store::open(&corrupt).unwrap_err();
+    assert!(matches!(error, StoreError::NotADatabase { .. }), "{error}");
+    assert_eq!(file_bytes(&corrupt), bytes);
+}
+
+#[test]
+fn a_notebook_from_a_newer_schema_is_refused_untouched() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("future.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE patient (id INTEGER PRIMARY KEY, name TEXT); PRAGMA user_version = 99;")
+            .unwrap();
+    }
+    let before = file_bytes(&path);
+    let error = Store::open(&path).unwrap_err();
+    match &error {
+        StoreError::NewerSchema { found, supported, .. } => {
+            assert_eq!(*found, 99);
+            assert_eq!(*supported, latest_version());
+        }
+        other => panic!("expected NewerSchema, got {other}"),
+    }
+    assert!(error.to_string().contains("newer Upstream"));
+    assert_eq!(file_bytes(&path), before);
+    assert!(!directory.path().join("future.sqlite3-wal").exists());
+}
