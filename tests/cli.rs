@@ -92,9 +92,14 @@ fn export_and_import_round_trip_through_files() {
     assert!(stdout(&output).contains("ids kept"));
 
     let second = directory.path().join("second.json");
-    assert!(upstream(&copy, &["export", "--json", second.to_str().unwrap()]).status.success());
+    assert!(
+        upstream(&copy, &["export", "--json", second.to_str().unwrap()])
+            .status
+            .success()
+    );
     let mut a: serde_json::Value = serde_json::from_slice(&std::fs::read(&first).unwrap()).unwrap();
-    let mut b: serde_json::Value = serde_json::from_slice(&std::fs::read(&second).unwrap()).unwrap();
+    let mut b: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&second).unwrap()).unwrap();
     a.as_object_mut().unwrap().remove("exported_at");
     b.as_object_mut().unwrap().remove("exported_at");
     assert_eq!(a, b);
@@ -104,7 +109,11 @@ fn export_and_import_round_trip_through_files() {
 fn bad_imports(good: &str) -> Vec<(&'static str, String, Vec<&'static str>)> {
     let truncated = good[..good.len() / 2].to_owned();
     vec![
-        ("truncated", truncated, vec!["truncated.json", "line", "column"]),
+        (
+            "truncated",
+            truncated,
+            vec!["truncated.json", "line", "column"],
+        ),
         (
             "not_json",
             "patients: all of them".to_owned(),
@@ -123,7 +132,11 @@ fn bad_imports(good: &str) -> Vec<(&'static str, String, Vec<&'static str>)> {
         (
             "unknown_region",
             good.replacen("\"region\": \"calf\"", "\"region\": \"calv\"", 1),
-            vec!["unknown_region.json", "patients[0].visits[0].findings", "unknown region `calv`"],
+            vec![
+                "unknown_region.json",
+                "patients[0].visits[0].findings",
+                "unknown region `calv`",
+            ],
         ),
         (
             "unknown_field",
@@ -143,7 +156,11 @@ fn a_bad_import_names_the_problem_and_leaves_the_database_byte_for_byte_unchange
     let directory = tempfile::tempdir().unwrap();
     let db = demo_notebook(directory.path());
     let export = directory.path().join("export.json");
-    assert!(upstream(&db, &["export", "--json", export.to_str().unwrap()]).status.success());
+    assert!(
+        upstream(&db, &["export", "--json", export.to_str().unwrap()])
+            .status
+            .success()
+    );
     let good = std::fs::read_to_string(&export).unwrap();
     let before = std::fs::read(&db).unwrap();
 
@@ -155,9 +172,16 @@ fn a_bad_import_names_the_problem_and_leaves_the_database_byte_for_byte_unchange
         let message = stderr(&output);
         assert_eq!(output.status.code(), Some(2), "{name}: {message}");
         for part in expected {
-            assert!(message.contains(part), "{name}: `{part}` missing from: {message}");
+            assert!(
+                message.contains(part),
+                "{name}: `{part}` missing from: {message}"
+            );
         }
-        assert_eq!(std::fs::read(&db).unwrap(), before, "{name}: the database changed");
+        assert_eq!(
+            std::fs::read(&db).unwrap(),
+            before,
+            "{name}: the database changed"
+        );
     }
     assert!(!directory.path().join("clinic.sqlite3-wal").exists());
     let count = stdout(&upstream(&db, &["patients", "--json"]));
@@ -173,7 +197,14 @@ fn a_non_database_file_is_refused_by_every_command() {
     for args in [&["patients"][..], &["demo"], &["timeline", "1"]] {
         let output = upstream(&file, args);
         assert_eq!(output.status.code(), Some(1));
-        assert!(stderr(&output).contains("not an Upstream notebook"), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains("not an Upstream notebook"),
+            "{}",
+            stderr(&output)
+        );
     }
-    assert_eq!(std::fs::read_to_string(&file).unwrap(), "Dear colleague, please see Ms Quill.");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "Dear colleague, please see Ms Quill."
+    );
 }

@@ -3,7 +3,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use upstream::model::{
-    Finding, Intervention, InterventionKind, Patient, Side, Sex, Visit, VisitKind,
+    Finding, Intervention, InterventionKind, Patient, Sex, Side, Visit, VisitKind,
 };
 use upstream::store::{Store, StoreError, latest_version};
 
@@ -25,12 +25,17 @@ fn an_empty_file_is_migrated_to_the_latest_schema_and_keeps_what_is_written() {
     {
         let mut store = Store::open(&path).unwrap();
         assert_eq!(store.schema_version().unwrap(), latest_version());
-        store.create_patient(&patient("Ada Quill", "1980-01-02")).unwrap();
+        store
+            .create_patient(&patient("Ada Quill", "1980-01-02"))
+            .unwrap();
     }
     // A zero-byte file is an empty database too.
     let empty = directory.path().join("empty.sqlite3");
     std::fs::write(&empty, b"").unwrap();
-    assert_eq!(Store::open(&empty).unwrap().schema_version().unwrap(), latest_version());
+    assert_eq!(
+        Store::open(&empty).unwrap().schema_version().unwrap(),
+        latest_version()
+    );
 
     // Reopening migrates nothing twice and finds the patient.
     let store = Store::open(&path).unwrap();
@@ -52,19 +57,31 @@ fn records_are_created_edited_and_come_back_in_timeline_order() {
 
     // Charted out of order: the timeline is by date, oldest first.
     let later = store
-        .create_visit(&Visit::new(ada.id, at("2026-03-10 09:00"), VisitKind::FollowUp))
+        .create_visit(&Visit::new(
+            ada.id,
+            at("2026-03-10 09:00"),
+            VisitKind::FollowUp,
+        ))
         .unwrap();
     let first = store
-        .create_visit(&Visit::new(ada.id, at("2026-02-01 10:30"), VisitKind::InitialExam))
+        .create_visit(&Visit::new(
+            ada.id,
+            at("2026-02-01 10:30"),
+            VisitKind::InitialExam,
+        ))
         .unwrap();
     let mut edited = store.visit(later).unwrap();
     edited.chief_complaint = "L SI pain".into();
     edited.plan = "soleus release".into();
     store.update_visit(&edited).unwrap();
 
-    let mut calf = Finding::new("tightness", Some("calf"), Side::Bilateral).with_intensity(5).unwrap();
+    let mut calf = Finding::new("tightness", Some("calf"), Side::Bilateral)
+        .with_intensity(5)
+        .unwrap();
     calf.visit_id = first;
-    let mut si = Finding::new("pain", Some("si_joint"), Side::Left).with_intensity(6).unwrap();
+    let mut si = Finding::new("pain", Some("si_joint"), Side::Left)
+        .with_intensity(6)
+        .unwrap();
     si.visit_id = first;
     let calf_id = store.add_finding(&calf).unwrap();
     store.add_finding(&si).unwrap();
@@ -86,17 +103,30 @@ fn records_are_created_edited_and_come_back_in_timeline_order() {
     );
     assert_eq!(timeline[1].visit.chief_complaint, "L SI pain");
     assert_eq!(timeline[1].visit.plan, "soleus release");
-    let kinds: Vec<&str> = timeline[0].findings.iter().map(|f| f.kind.as_str()).collect();
+    let kinds: Vec<&str> = timeline[0]
+        .findings
+        .iter()
+        .map(|f| f.kind.as_str())
+        .collect();
     assert_eq!(kinds, ["tightness", "pain"], "findings in charting order");
-    assert_eq!(timeline[0].findings[0].intensity.map(|i| i.value()), Some(3));
-    assert_eq!(timeline[1].findings[0].presence, upstream::model::Presence::Absent);
+    assert_eq!(
+        timeline[0].findings[0].intensity.map(|i| i.value()),
+        Some(3)
+    );
+    assert_eq!(
+        timeline[1].findings[0].presence,
+        upstream::model::Presence::Absent
+    );
     assert_eq!(timeline[1].interventions[0].target, "soleus");
 
     store.delete_finding(calf_id).unwrap();
     assert_eq!(store.timeline(ada.id).unwrap()[0].findings.len(), 1);
     assert!(matches!(
         store.delete_finding(calf_id),
-        Err(StoreError::NotFound { what: "finding", .. })
+        Err(StoreError::NotFound {
+            what: "finding",
+            ..
+        })
     ));
 }
 
@@ -138,7 +168,10 @@ fn search_finds_by_word_prefix_accent_free_and_by_birth_date_prefix() {
     assert_eq!(names("1974-02"), ["Daniel Okafor"]);
     assert_eq!(names("1974/02/20"), ["Daniel Okafor"]);
     assert!(names("zzz").is_empty());
-    assert!(names("\"*(").is_empty(), "FTS syntax in a query is not an error");
+    assert!(
+        names("\"*(").is_empty(),
+        "FTS syntax in a query is not an error"
+    );
     assert_eq!(names("").len(), 4);
 
     // A renamed patient is found by the new name, not the old one.
@@ -204,13 +237,17 @@ fn a_notebook_from_a_newer_schema_is_refused_untouched() {
     let path = directory.path().join("future.sqlite3");
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch("CREATE TABLE patient (id INTEGER PRIMARY KEY, name TEXT); PRAGMA user_version = 99;")
-            .unwrap();
+        conn.execute_batch(
+            "CREATE TABLE patient (id INTEGER PRIMARY KEY, name TEXT); PRAGMA user_version = 99;",
+        )
+        .unwrap();
     }
     let before = file_bytes(&path);
     let error = Store::open(&path).unwrap_err();
     match &error {
-        StoreError::NewerSchema { found, supported, .. } => {
+        StoreError::NewerSchema {
+            found, supported, ..
+        } => {
             assert_eq!(*found, 99);
             assert_eq!(*supported, latest_version());
         }

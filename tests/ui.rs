@@ -9,16 +9,23 @@ use upstream::store::Store;
 use upstream::ui::{AppState, UpstreamApp};
 
 fn harness_on(path: &std::path::Path) -> Harness<'static, UpstreamApp> {
-    let app = UpstreamApp::new(Store::open(path).expect("open notebook"), AppState::default());
+    let app = UpstreamApp::new(
+        Store::open(path).expect("open notebook"),
+        AppState::default(),
+    );
     Harness::builder()
         .with_size([1366.0, 768.0])
         .build_ui_state(|ui, app: &mut UpstreamApp| app.ui(ui), app)
 }
 
 fn type_into(harness: &mut Harness<'_, UpstreamApp>, label: &str, text: &str) {
-    harness.get_by_role_and_label(Role::TextInput, label).focus();
+    harness
+        .get_by_role_and_label(Role::TextInput, label)
+        .focus();
     harness.run();
-    harness.get_by_role_and_label(Role::TextInput, label).type_text(text);
+    harness
+        .get_by_role_and_label(Role::TextInput, label)
+        .type_text(text);
     harness.run();
 }
 
@@ -37,19 +44,37 @@ fn a_patient_a_visit_and_a_finding_typed_in_appear_in_the_lists_and_are_saved() 
 
     // The new patient is in the list and open.
     assert_eq!(
-        harness.state().patients().iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+        harness
+            .state()
+            .patients()
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>(),
         ["Ada Quill"]
     );
-    assert!(harness.query_by_role_and_label(Role::Button, "Ada Quill").is_some());
-    assert_eq!(harness.state().selected_patient().map(|p| p.name.as_str()), Some("Ada Quill"));
+    assert!(
+        harness
+            .query_by_role_and_label(Role::Button, "Ada Quill")
+            .is_some()
+    );
+    assert_eq!(
+        harness.state().selected_patient().map(|p| p.name.as_str()),
+        Some("Ada Quill")
+    );
 
     harness.get_by_label("New visit").click();
     harness.run();
-    type_into(&mut harness, "Chief complaint", "Right ankle pain after trail run");
+    type_into(
+        &mut harness,
+        "Chief complaint",
+        "Right ankle pain after trail run",
+    );
 
     type_into(&mut harness, "Finding kind", "pain");
     type_into(&mut harness, "Region", "outside of the ankle");
-    harness.get_by_role_and_label(Role::ComboBox, "Side").click();
+    harness
+        .get_by_role_and_label(Role::ComboBox, "Side")
+        .click();
     harness.run();
     harness.get_by_label("Right").click();
     harness.run();
@@ -80,10 +105,16 @@ fn a_patient_a_visit_and_a_finding_typed_in_appear_in_the_lists_and_are_saved() 
     assert_eq!(patients.len(), 1);
     let timeline = store.timeline(patients[0].id).unwrap();
     assert_eq!(timeline.len(), 1);
-    assert_eq!(timeline[0].visit.chief_complaint, "Right ankle pain after trail run");
+    assert_eq!(
+        timeline[0].visit.chief_complaint,
+        "Right ankle pain after trail run"
+    );
     let finding = &timeline[0].findings[0];
     assert_eq!(finding.kind.as_str(), "pain");
-    assert_eq!(finding.region.as_ref().map(|r| r.as_str()), Some("ankle_lateral"));
+    assert_eq!(
+        finding.region.as_ref().map(|r| r.as_str()),
+        Some("ankle_lateral")
+    );
     assert_eq!(finding.side, Side::Right);
     assert_eq!(finding.intensity.map(|i| i.value()), Some(4));
     assert_eq!(finding.presence, Presence::Present);
@@ -95,20 +126,36 @@ fn searching_narrows_the_patient_list_as_you_type() {
     let path = directory.path().join("notebook.sqlite3");
     {
         let mut store = Store::open(&path).unwrap();
-        store.import(&upstream::demo::clinic_for_today().unwrap()).unwrap();
+        store
+            .import(&upstream::demo::clinic_for_today().unwrap())
+            .unwrap();
     }
     let mut harness = harness_on(&path);
     harness.run();
     assert_eq!(harness.state().patients().len(), 8);
 
     type_into(&mut harness, "Search patients", "oka");
-    let names: Vec<&str> = harness.state().patients().iter().map(|p| p.name.as_str()).collect();
+    let names: Vec<&str> = harness
+        .state()
+        .patients()
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
     assert_eq!(names, ["Daniel Okafor"]);
-    assert!(harness.query_by_role_and_label(Role::Button, "Maya Lindqvist").is_none());
+    assert!(
+        harness
+            .query_by_role_and_label(Role::Button, "Maya Lindqvist")
+            .is_none()
+    );
 
-    harness.get_by_role_and_label(Role::Button, "Daniel Okafor").click();
+    harness
+        .get_by_role_and_label(Role::Button, "Daniel Okafor")
+        .click();
     harness.run();
-    assert_eq!(harness.state().selected_patient().map(|p| p.name.as_str()), Some("Daniel Okafor"));
+    assert_eq!(
+        harness.state().selected_patient().map(|p| p.name.as_str()),
+        Some("Daniel Okafor")
+    );
     assert!(harness.state().timeline().len() >= 4);
 }
 
@@ -118,18 +165,26 @@ fn a_signed_visit_opens_read_only_and_an_edited_name_is_saved() {
     let path = directory.path().join("notebook.sqlite3");
     {
         let mut store = Store::open(&path).unwrap();
-        store.import(&upstream::demo::clinic_for_today().unwrap()).unwrap();
+        store
+            .import(&upstream::demo::clinic_for_today().unwrap())
+            .unwrap();
     }
     let mut harness = harness_on(&path);
     harness.run();
-    harness.get_by_role_and_label(Role::Button, "Maya Lindqvist").click();
+    harness
+        .get_by_role_and_label(Role::Button, "Maya Lindqvist")
+        .click();
     harness.run();
     let first_visit = harness.state().timeline()[0].visit.clone();
     harness
         .get_by_label_contains(&first_visit.chief_complaint)
         .click();
     harness.run();
-    assert!(harness.query_by_label("Visit (signed, read-only)").is_some());
+    assert!(
+        harness
+            .query_by_label("Visit (signed, read-only)")
+            .is_some()
+    );
     assert!(harness.query_by_label("Add finding").is_none());
 
     harness.get_by_label("Patient details").click();

@@ -357,7 +357,10 @@ impl Vocabulary {
     ) -> Result<(), String> {
         let Some(finding_kind) = self.kind(kind) else {
             return Err(match self.find_kind(kind.as_str()) {
-                Ok(known) => format!("unknown finding kind `{kind}`; the code for that is `{}`", known.code),
+                Ok(known) => format!(
+                    "unknown finding kind `{kind}`; the code for that is `{}`",
+                    known.code
+                ),
                 Err(unknown) => unknown.to_string(),
             });
         };
@@ -372,7 +375,10 @@ impl Vocabulary {
             (_, Some(region)) => {
                 let Some(known) = self.region(region) else {
                     return Err(match self.find_region(region.as_str()) {
-                        Ok(known) => format!("unknown region `{region}`; the code for that is `{}`", known.code),
+                        Ok(known) => format!(
+                            "unknown region `{region}`; the code for that is `{}`",
+                            known.code
+                        ),
                         Err(unknown) => unknown.to_string(),
                     });
                 };

@@ -51,7 +51,11 @@ impl VisitListView {
                             ui.label(finding.describe(vocabulary));
                         }
                         for intervention in &record.interventions {
-                            ui.label(egui::RichText::new(intervention.describe()).italics().weak());
+                            ui.label(
+                                egui::RichText::new(intervention.describe())
+                                    .italics()
+                                    .weak(),
+                            );
                         }
                     });
                     ui.add_space(4.0);
