@@ -8,5 +8,6 @@ pub mod bench;
 pub mod cli;
 pub mod demo;
 pub mod model;
+pub mod reasoner;
 pub mod store;
 pub mod ui;

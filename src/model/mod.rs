@@ -5,6 +5,7 @@ mod entry;
 mod finding;
 mod intervention;
 mod patient;
+pub mod shorthand;
 mod side;
 mod visit;
 pub mod vocabulary;

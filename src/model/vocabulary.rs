@@ -534,6 +534,20 @@ fn find<'a, T>(
         })
 }
 
+/// The kind and region terms closest to `term`, for an unknown word in shorthand.
+pub fn closest_terms_of(vocabulary: &Vocabulary, term: &str, count: usize) -> Vec<String> {
+    let normalized = normalize_term(term);
+    let mut all: Vec<String> = closest_terms(&vocabulary.kind_terms, &normalized, count);
+    all.extend(closest_terms(&vocabulary.region_terms, &normalized, count));
+    all.sort_by(|a, b| {
+        strsim::normalized_damerau_levenshtein(&normalized, b)
+            .total_cmp(&strsim::normalized_damerau_levenshtein(&normalized, a))
+            .then_with(|| a.cmp(b))
+    });
+    all.truncate(count);
+    all
+}
+
 /// The known terms closest to `term`, best first: the ones it starts or is contained
 /// in, then by edit distance relative to length.
 pub fn closest_terms(terms: &BTreeMap<String, usize>, term: &str, count: usize) -> Vec<String> {

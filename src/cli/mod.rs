@@ -1,5 +1,7 @@
 //! The command line: the same core as the GUI, for scripting and for tests.
 
+mod reason;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -61,6 +63,11 @@ pub enum Command {
     },
     /// Measure the store on a synthetic clinic in a temporary database
     Bench(crate::bench::BenchOptions),
+    /// Which remote sources explain a case's findings, and which red flags it raises
+    Reason(reason::ReasonArgs),
+    /// The knowledge base: check it, or list what it holds
+    #[command(subcommand)]
+    Kb(reason::KbCommand),
 }
 
 /// A failure the command line reports, with the exit status it deserves.
@@ -77,6 +84,8 @@ pub enum CliError {
     },
     #[error("{0}")]
     Usage(String),
+    #[error("knowledge base check failed: {0}")]
+    Check(String),
     #[error("the window failed: {0}")]
     Gui(String),
 }
@@ -110,14 +119,18 @@ pub fn database_path(db: Option<PathBuf>) -> Result<PathBuf, CliError> {
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let command = cli.command.unwrap_or(Command::Gui);
-    if let Command::Bench(options) = &command {
-        return crate::bench::run(options).map_err(CliError::from);
+    // The commands that need no notebook.
+    match &command {
+        Command::Bench(options) => return crate::bench::run(options).map_err(CliError::from),
+        Command::Reason(args) => return reason::reason(args, &mut std::io::stdout().lock()),
+        Command::Kb(kb) => return reason::kb(kb, &mut std::io::stdout().lock()),
+        _ => {}
     }
     let path = database_path(cli.db)?;
     let mut out = std::io::stdout().lock();
     match command {
         Command::Gui => crate::ui::run_native(&path).map_err(CliError::Gui),
-        Command::Bench(_) => Ok(()),
+        Command::Bench(_) | Command::Reason(_) | Command::Kb(_) => Ok(()),
         Command::Demo { force } => {
             let mut store = Store::open(&path)?;
             let existing = store.patient_count()?;

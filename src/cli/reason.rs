@@ -1,0 +1,354 @@
+//! `upstream reason` and `upstream kb`: the referral reasoner from the command line.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use crate::model::shorthand;
+use crate::model::vocabulary::{
+    FINDING_KINDS_FILE, HISTORY_FLAGS_FILE, REGIONS_FILE, VocabularySources,
+};
+use crate::model::{Finding, Vocabulary};
+use crate::reasoner::input::parse_case;
+use crate::reasoner::knowledge::{KnowledgeFiles, RED_FLAGS_FILE, SOURCE_FILES};
+use crate::reasoner::{Assessment, Case, KnowledgeBase, Reasoner};
+
+use super::CliError;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReasonArgs {
+    /// A case as JSON (`-` for standard input)
+    pub file: Option<PathBuf>,
+    /// Findings in charting shorthand: "R calf tight; fasciculations R calf; R lat ankle pain 4/10"
+    #[arg(long)]
+    pub text: Option<String>,
+    /// The patient's age, for --text
+    #[arg(long)]
+    pub age: Option<u32>,
+    /// The patient's sex, for --text
+    #[arg(long)]
+    pub sex: Option<String>,
+    /// A history flag, for --text (repeatable): "cancer history", "anticoagulants"
+    #[arg(long)]
+    pub history: Vec<String>,
+    /// Print for a person rather than as JSON
+    #[arg(long)]
+    pub human: bool,
+}
+
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum KbCommand {
+    /// Validate the knowledge base: codes, citations, ids, sides
+    Check {
+        /// A folder holding the knowledge files [default: the copy built into this binary]
+        dir: Option<PathBuf>,
+    },
+    /// List regions, finding kinds, sources, red flags and citations
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn reason(args: &ReasonArgs, out: &mut impl Write) -> Result<(), CliError> {
+    let reasoner = Reasoner::builtin();
+    let vocabulary = &reasoner.knowledge().vocabulary;
+    let mut case = match &args.file {
+        Some(path) => {
+            let text = read_input(path)?;
+            parse_case(&text, vocabulary)
+                .map_err(|error| CliError::Usage(format!("{}: {error}", path.display())))?
+        }
+        None => Case::default(),
+    };
+    if let Some(text) = &args.text {
+        let findings = shorthand::parse(text, vocabulary)
+            .map_err(|error| CliError::Usage(format!("--text: {error}")))?;
+        case.findings.extend(findings);
+    }
+    if args.file.is_none() && args.text.is_none() {
+        return Err(CliError::Usage(
+            "give a case file (or - for standard input), or --text".into(),
+        ));
+    }
+    if args.age.is_some() {
+        case.age = args.age;
+    }
+    if let Some(sex) = &args.sex {
+        let json = format!(
+            "{{\"patient\": {{\"sex\": {}}}}}",
+            serde_json::Value::from(sex.as_str())
+        );
+        case.sex = parse_case(&json, vocabulary)
+            .map_err(|e| CliError::Usage(format!("--sex: {e}")))?
+            .sex;
+    }
+    for term in &args.history {
+        let flag = vocabulary
+            .find_history_flag(term)
+            .map_err(|unknown| CliError::Usage(format!("--history: {unknown}")))?;
+        case.history.push(flag.code.clone());
+    }
+    let assessment = reasoner.assess(&case);
+    let write_error = |e: std::io::Error| CliError::Io {
+        path: PathBuf::from("<stdout>"),
+        source: e,
+    };
+    if args.human {
+        print_human(out, &case, &assessment, vocabulary).map_err(write_error)
+    } else {
+        let mut value = serde_json::to_value(&assessment).map_err(|e| write_error(e.into()))?;
+        if let Some(object) = value.as_object_mut() {
+            let findings: Vec<String> = case
+                .findings
+                .iter()
+                .map(|f| f.describe(vocabulary))
+                .collect();
+            object.insert("findings".into(), findings.into());
+        }
+        serde_json::to_writer_pretty(&mut *out, &value).map_err(|e| write_error(e.into()))?;
+        writeln!(out).map_err(write_error)
+    }
+}
+
+fn read_input(path: &Path) -> Result<String, CliError> {
+    let mut text = String::new();
+    let result = if path.as_os_str() == "-" {
+        std::io::stdin().read_to_string(&mut text).map(|_| ())
+    } else {
+        std::fs::read_to_string(path).map(|t| text = t)
+    };
+    result.map_err(|source| CliError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    Ok(text)
+}
+
+fn bar(score: f64) -> String {
+    let filled = (score.clamp(0.0, 1.0) * 20.0).round() as usize;
+    format!("{}{}", "#".repeat(filled), ".".repeat(20 - filled))
+}
+
+fn print_human(
+    out: &mut impl Write,
+    case: &Case,
+    assessment: &Assessment,
+    vocabulary: &Vocabulary,
+) -> std::io::Result<()> {
+    let describe = |i: &usize| -> String {
+        case.findings
+            .get(*i)
+            .map_or_else(|| format!("#{i}"), |f: &Finding| f.describe(vocabulary))
+    };
+    if assessment.red_flags.is_empty() {
+        writeln!(out, "No red flags raised by these findings.")?;
+    } else {
+        writeln!(out, "RED FLAGS: stop and refer")?;
+        for flag in &assessment.red_flags {
+            writeln!(out, "  !! {} -- {}", flag.urgency.label(), flag.title)?;
+            writeln!(out, "     refer to: {}", flag.refer_to)?;
+            if !flag.avoid.is_empty() {
+                writeln!(out, "     meanwhile avoid: {}", flag.avoid.join("; "))?;
+            }
+            writeln!(out, "     why: {}", flag.why)?;
+            let because: Vec<String> = flag.findings.iter().map(describe).collect();
+            writeln!(out, "     raised by: {}", because.join("; "))?;
+        }
+    }
+    writeln!(out, "\nHYPOTHESES (best first; the clinician decides)")?;
+    if assessment.hypotheses.is_empty() {
+        writeln!(
+            out,
+            "  No source in the knowledge base explains these findings."
+        )?;
+    }
+    for (rank, hypothesis) in assessment.hypotheses.iter().take(8).enumerate() {
+        let side = match hypothesis.side {
+            crate::model::Side::None => String::new(),
+            side => format!(", {}", side.code()),
+        };
+        writeln!(
+            out,
+            "  {}. {} ({}{side})  {:.2} {}",
+            rank + 1,
+            hypothesis.name,
+            hypothesis.kind.label(),
+            hypothesis.score,
+            bar(hypothesis.score)
+        )?;
+        let explains: Vec<String> = hypothesis
+            .explains
+            .iter()
+            .map(|e| format!("{} [{}]", describe(&e.finding), e.weight.code()))
+            .collect();
+        writeln!(out, "     explains: {}", explains.join("; "))?;
+        if !hypothesis.unexplained.is_empty() {
+            let list: Vec<String> = hypothesis.unexplained.iter().map(describe).collect();
+            writeln!(out, "     leaves unexplained: {}", list.join("; "))?;
+        }
+        if !hypothesis.against.is_empty() {
+            let list: Vec<String> = hypothesis.against.iter().map(describe).collect();
+            writeln!(out, "     against it: {}", list.join("; "))?;
+        }
+        writeln!(out, "     check: {}", hypothesis.check)?;
+        writeln!(out, "     source: {}", hypothesis.citations.join("; "))?;
+    }
+    if let Some(cover) = assessment.covers.first()
+        && cover.len() > 1
+    {
+        writeln!(
+            out,
+            "\nTOGETHER: no single source explains everything; {} do.",
+            cover.join(" + ")
+        )?;
+    }
+    if let Some(check) = &assessment.next_check {
+        writeln!(out, "\nBEST NEXT CHECK: {}\n  {}", check.exam, check.why)?;
+    }
+    Ok(())
+}
+
+/// Loads the knowledge base from a folder of files, or the built-in copy.
+pub fn load_knowledge(dir: Option<&Path>) -> Result<KnowledgeBase, CliError> {
+    let Some(dir) = dir else {
+        let vocabulary = Vocabulary::load(VocabularySources::BUILTIN)
+            .map_err(|e| CliError::Usage(e.to_string()))?;
+        return KnowledgeBase::load(vocabulary, &KnowledgeFiles::builtin())
+            .map_err(|e| CliError::Usage(e.to_string()));
+    };
+    let read = |name: &str| -> Result<(String, String), CliError> {
+        let file = Path::new(name)
+            .file_name()
+            .map_or_else(|| name.into(), |f| dir.join(f));
+        let text = std::fs::read_to_string(&file).map_err(|source| CliError::Io {
+            path: file.clone(),
+            source,
+        })?;
+        Ok((file.display().to_string(), text))
+    };
+    let regions = read(REGIONS_FILE)?;
+    let kinds = read(FINDING_KINDS_FILE)?;
+    let history = read(HISTORY_FLAGS_FILE)?;
+    let vocabulary = Vocabulary::load(VocabularySources {
+        regions: &regions.1,
+        finding_kinds: &kinds.1,
+        history_flags: &history.1,
+    })
+    .map_err(|e| CliError::Usage(e.to_string()))?;
+    let sources: Vec<(String, String)> = SOURCE_FILES
+        .iter()
+        .map(|(name, _)| read(name))
+        .collect::<Result<_, _>>()?;
+    let red_flags = read(RED_FLAGS_FILE.0)?;
+    let files = KnowledgeFiles {
+        sources: sources
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect(),
+        red_flags: (&red_flags.0, &red_flags.1),
+    };
+    KnowledgeBase::load(vocabulary, &files).map_err(|e| CliError::Usage(e.to_string()))
+}
+
+pub fn kb(command: &KbCommand, out: &mut impl Write) -> Result<(), CliError> {
+    let write_error = |e: std::io::Error| CliError::Io {
+        path: PathBuf::from("<stdout>"),
+        source: e,
+    };
+    match command {
+        KbCommand::Check { dir } => {
+            let kb = load_knowledge(dir.as_deref()).map_err(|e| match e {
+                CliError::Usage(message) => CliError::Check(message),
+                other => other,
+            })?;
+            let count = |kind: crate::reasoner::SourceKind| {
+                kb.sources.iter().filter(|s| s.kind == kind).count()
+            };
+            use crate::reasoner::SourceKind::*;
+            writeln!(
+                out,
+                "knowledge base OK: {} regions, {} finding kinds, {} history flags; {} trigger points, {} nerve roots, {} peripheral nerves, {} joints, {} visceral sources; {} red flags; {} citations",
+                kb.vocabulary.regions().len(),
+                kb.vocabulary.kinds().len(),
+                kb.vocabulary.history_flags().len(),
+                count(TriggerPoint),
+                count(NerveRoot),
+                count(PeripheralNerve),
+                count(Joint),
+                count(Visceral),
+                kb.red_flags.len(),
+                kb.citations().len()
+            )
+            .map_err(write_error)
+        }
+        KbCommand::List { json } => {
+            let kb = KnowledgeBase::builtin();
+            if *json {
+                let value = serde_json::json!({
+                    "regions": kb.vocabulary.regions(),
+                    "kinds": kb.vocabulary.kinds(),
+                    "history_flags": kb.vocabulary.history_flags(),
+                    "sources": kb.sources.iter().map(|s| serde_json::json!({
+                        "id": s.id, "name": s.name, "kind": s.kind, "citations": s.citations,
+                    })).collect::<Vec<_>>(),
+                    "red_flags": kb.red_flags.iter().map(|f| serde_json::json!({
+                        "id": f.id, "title": f.title, "urgency": f.urgency, "citations": f.citations,
+                    })).collect::<Vec<_>>(),
+                    "citations": kb.citations().keys().collect::<Vec<_>>(),
+                });
+                serde_json::to_writer_pretty(&mut *out, &value)
+                    .map_err(|e| write_error(e.into()))?;
+                writeln!(out).map_err(write_error)
+            } else {
+                (|| -> std::io::Result<()> {
+                    writeln!(out, "REGIONS ({})", kb.vocabulary.regions().len())?;
+                    for region in kb.vocabulary.regions() {
+                        writeln!(
+                            out,
+                            "  {:<20} {}  [{}]",
+                            region.code.as_str(),
+                            region.name,
+                            region.synonyms.join(", ")
+                        )?;
+                    }
+                    writeln!(out, "\nFINDING KINDS ({})", kb.vocabulary.kinds().len())?;
+                    for kind in kb.vocabulary.kinds() {
+                        writeln!(
+                            out,
+                            "  {:<24} {}  [{}]",
+                            kind.code.as_str(),
+                            kind.name,
+                            kind.synonyms.join(", ")
+                        )?;
+                    }
+                    writeln!(out, "\nSOURCES ({})", kb.sources.len())?;
+                    for source in &kb.sources {
+                        writeln!(
+                            out,
+                            "  {:<32} {} ({})",
+                            source.id,
+                            source.name,
+                            source.kind.label()
+                        )?;
+                    }
+                    writeln!(out, "\nRED FLAGS ({})", kb.red_flags.len())?;
+                    for flag in &kb.red_flags {
+                        writeln!(
+                            out,
+                            "  {:<28} {} [{}]",
+                            flag.id,
+                            flag.title,
+                            flag.urgency.code()
+                        )?;
+                    }
+                    writeln!(out, "\nCITATIONS ({})", kb.citations().len())?;
+                    for (citation, uses) in kb.citations() {
+                        writeln!(out, "  {citation}  (cited {uses}x)")?;
+                    }
+                    Ok(())
+                })()
+                .map_err(write_error)
+            }
+        }
+    }
+}

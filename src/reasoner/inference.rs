@@ -1,0 +1,598 @@
+//! Scoring sources against a case.
+//!
+//! Like INTERNIST-1/QMR, each finding a source explains adds evidence in proportion to
+//! how typical it is of the source (its weight: essential, spillover, rare) and how
+//! specific it is (a finding many sources explain says little about any one of them).
+//! Unlike them, the score is a coverage ratio, so a source also pays for the findings it
+//! leaves unexplained (neural signs most of all, when the source is not neural) and for
+//! the findings it predicts that were examined and found absent. Sides are part of the
+//! match: a left soleus does not explain right heel pain. Parsimonious covers then name
+//! the smallest sets of sources that explain together what no single one does.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::model::vocabulary::Laterality;
+use crate::model::{Finding, Presence, Side};
+
+use super::knowledge::{
+    KnowledgeBase, Manifestation, Source, SourceLaterality, Weight, normalize_test,
+};
+use super::{Assessment, Case, Explained, Hypothesis, NextCheck};
+
+/// Evidence needed before a source's score approaches 1: one weak match is not proof.
+const SMOOTHING: f64 = 0.3;
+/// The price of proposing a source on both sides rather than one.
+const BILATERAL_FACTOR: f64 = 0.9;
+/// A unilateral source explains a bilateral finding only in part.
+const HALF_OF_BILATERAL: f64 = 0.75;
+/// Findings with no region (fever, dizziness) mostly matter to red flags.
+const SYSTEMIC_IMPORTANCE: f64 = 0.3;
+/// A neural sign left unexplained by a non-neural source weighs this much more.
+const NEURAL_PENALTY: f64 = 1.5;
+/// How much a predicted finding, examined and absent, counts against a source.
+const ABSENCE_WEIGHT: f64 = 0.8;
+/// How many hypotheses an assessment reports.
+const REPORTED: usize = 15;
+
+/// Kinds of finding that point to a nerve rather than a muscle or joint.
+const NEURAL_KINDS: [&str; 7] = [
+    "numbness",
+    "paresthesia",
+    "weakness",
+    "reflex_decreased",
+    "reflex_increased",
+    "fasciculation",
+    "clonus",
+];
+
+/// The knowledge base with the indices inference needs.
+#[derive(Debug)]
+pub struct Reasoner<'kb> {
+    kb: &'kb KnowledgeBase,
+    /// For each finding kind, every (source, manifestation) that produces it.
+    by_kind: HashMap<&'kb str, Vec<(usize, usize)>>,
+    /// Normalized test names of each manifestation.
+    tests: HashMap<(usize, usize), Vec<String>>,
+}
+
+/// What each leader predicts of a candidate exam: the weight it gives it, if any.
+type Predictions = Vec<(usize, Option<Weight>)>;
+
+/// One finding matched to one source.
+#[derive(Debug, Clone, Copy)]
+struct Match {
+    weight: Weight,
+    /// 1 for a finding inside a zone; less when the finding is vaguer than the zone or only
+    /// half on the source's side.
+    fit: f64,
+}
+
+/// A source scored on one side.
+#[derive(Debug, Clone)]
+struct Scored {
+    source: usize,
+    side: Side,
+    score: f64,
+    explains: Vec<Explained>,
+    unexplained: Vec<usize>,
+    against: Vec<usize>,
+}
+
+impl Reasoner<'static> {
+    pub fn builtin() -> &'static Reasoner<'static> {
+        static BUILTIN: std::sync::OnceLock<Reasoner<'static>> = std::sync::OnceLock::new();
+        BUILTIN.get_or_init(|| Reasoner::new(KnowledgeBase::builtin()))
+    }
+}
+
+impl<'kb> Reasoner<'kb> {
+    pub fn new(kb: &'kb KnowledgeBase) -> Self {
+        let mut by_kind: HashMap<&'kb str, Vec<(usize, usize)>> = HashMap::new();
+        let mut tests = HashMap::new();
+        for (s, source) in kb.sources.iter().enumerate() {
+            for (m, manifestation) in source.manifestations.iter().enumerate() {
+                for kind in &manifestation.kinds {
+                    by_kind.entry(kind.as_str()).or_default().push((s, m));
+                }
+                if !manifestation.tests.is_empty() {
+                    tests.insert(
+                        (s, m),
+                        manifestation
+                            .tests
+                            .iter()
+                            .map(|t| normalize_test(t))
+                            .collect(),
+                    );
+                }
+            }
+        }
+        Reasoner { kb, by_kind, tests }
+    }
+
+    pub fn knowledge(&self) -> &'kb KnowledgeBase {
+        self.kb
+    }
+
+    /// Reasons over one case: red flags, ranked hypotheses, covers and the next check.
+    pub fn assess(&self, case: &Case) -> Assessment {
+        let red_flags = super::red_flags::raised(self.kb, case);
+        let specificity = self.specificities(&case.findings);
+        let mut scored: Vec<Scored> = (0..self.kb.sources.len())
+            .filter_map(|s| self.best_side(s, &case.findings, &specificity))
+            .collect();
+        scored.sort_by(|a, b| {
+            b.score.total_cmp(&a.score).then_with(|| {
+                self.kb.sources[a.source]
+                    .id
+                    .cmp(&self.kb.sources[b.source].id)
+            })
+        });
+        scored.truncate(REPORTED);
+        let covers = self.covers(&scored, &case.findings);
+        let next_check = self.next_check(&scored, case, &specificity);
+        let hypotheses = scored.iter().map(|s| self.hypothesis(s)).collect();
+        Assessment {
+            red_flags,
+            hypotheses,
+            covers,
+            next_check,
+        }
+    }
+
+    fn hypothesis(&self, scored: &Scored) -> Hypothesis {
+        let source = &self.kb.sources[scored.source];
+        Hypothesis {
+            id: source.id.clone(),
+            name: source.name.clone(),
+            kind: source.kind,
+            side: scored.side,
+            score: (scored.score * 1000.0).round() / 1000.0,
+            explains: scored.explains.clone(),
+            unexplained: scored.unexplained.clone(),
+            against: scored.against.clone(),
+            check: source.check.clone(),
+            citations: source.citations.clone(),
+        }
+    }
+
+    /// For each finding, 1 / (1 + ln n) where n is the number of sources that can produce
+    /// it on some side: specific findings weigh more than ones many sources share.
+    fn specificities(&self, findings: &[Finding]) -> Vec<f64> {
+        findings
+            .iter()
+            .map(|finding| {
+                let sources: BTreeSet<usize> = self
+                    .candidates(finding)
+                    .filter(|&(s, m)| {
+                        self.fit(finding, &self.kb.sources[s].manifestations[m], (s, m))
+                            .is_some()
+                    })
+                    .map(|(s, _)| s)
+                    .collect();
+                match sources.len() {
+                    0 => 1.0,
+                    n => 1.0 / (1.0 + (n as f64).ln()),
+                }
+            })
+            .collect()
+    }
+
+    fn candidates<'a>(&'a self, finding: &Finding) -> impl Iterator<Item = (usize, usize)> + 'a {
+        self.by_kind
+            .get(finding.kind.as_str())
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+            .iter()
+            .copied()
+    }
+
+    /// How well a finding's kind, region and test fit a manifestation, ignoring sides.
+    fn fit(
+        &self,
+        finding: &Finding,
+        manifestation: &Manifestation,
+        key: (usize, usize),
+    ) -> Option<f64> {
+        if !manifestation.kinds.contains(&finding.kind) {
+            return None;
+        }
+        if let Some(tests) = self.tests.get(&key) {
+            // A test manifestation is matched by the test's name, wherever it is charted.
+            let name = normalize_test(&finding.test_name);
+            return (!name.is_empty() && tests.contains(&name)).then_some(1.0);
+        }
+        if manifestation.regions.is_empty() {
+            return Some(1.0);
+        }
+        let Some(region) = &finding.region else {
+            // "Headache" with no place, against a zone: half a match.
+            return Some(0.5);
+        };
+        let vocabulary = &self.kb.vocabulary;
+        manifestation
+            .regions
+            .iter()
+            .filter_map(|zone| {
+                if vocabulary.region_within(region, zone) {
+                    Some(1.0)
+                } else if vocabulary.region_within(zone, region) {
+                    Some(0.5)
+                } else {
+                    None
+                }
+            })
+            .max_by(f64::total_cmp)
+    }
+
+    /// How much of a finding on `finding_side` a source on `source_side` accounts for.
+    fn side_fit(
+        &self,
+        finding: &Finding,
+        source: &Source,
+        manifestation: &Manifestation,
+        source_side: Side,
+    ) -> f64 {
+        let laterality = finding
+            .region
+            .as_ref()
+            .and_then(|r| self.kb.vocabulary.region(r))
+            .map(|r| r.laterality);
+        let side = finding.side;
+        match source.laterality {
+            SourceLaterality::Midline => 1.0,
+            SourceLaterality::Fixed => match manifestation.side {
+                None | Some(Side::Midline | Side::None | Side::Bilateral) => 1.0,
+                Some(zone_side) => match side {
+                    s if s == zone_side => 1.0,
+                    Side::Bilateral => HALF_OF_BILATERAL,
+                    Side::Midline | Side::None => 1.0,
+                    _ => 0.0,
+                },
+            },
+            SourceLaterality::Ipsilateral => {
+                if laterality.is_none() || matches!(side, Side::Midline | Side::None) {
+                    // Systemic findings and midline structures belong to either side.
+                    return 1.0;
+                }
+                match (source_side, side) {
+                    (Side::Bilateral, _) => 1.0,
+                    (_, Side::Bilateral) => HALF_OF_BILATERAL,
+                    (a, b) if a == b => 1.0,
+                    _ if laterality == Some(Laterality::Single) => 1.0,
+                    _ => 0.0,
+                }
+            }
+        }
+    }
+
+    /// The best way a source on `side` accounts for a finding.
+    fn best_match(&self, s: usize, finding: &Finding, side: Side) -> Option<Match> {
+        let source = &self.kb.sources[s];
+        source
+            .manifestations
+            .iter()
+            .enumerate()
+            .filter_map(|(m, manifestation)| {
+                let fit = self.fit(finding, manifestation, (s, m))?;
+                let fit = fit * self.side_fit(finding, source, manifestation, side);
+                (fit > 0.0).then_some(Match {
+                    weight: manifestation.weight,
+                    fit,
+                })
+            })
+            .max_by(|a, b| {
+                (a.weight.frequency() * a.fit)
+                    .total_cmp(&(b.weight.frequency() * b.fit))
+                    .then_with(|| a.weight.cmp(&b.weight))
+            })
+    }
+
+    /// How much a present finding matters when nothing explains it.
+    fn importance(&self, finding: &Finding, specificity: f64, source: &Source) -> f64 {
+        let base = if finding.region.is_none() {
+            SYSTEMIC_IMPORTANCE
+        } else {
+            specificity
+        };
+        if NEURAL_KINDS.contains(&finding.kind.as_str()) && !source.kind.is_neural() {
+            base * NEURAL_PENALTY
+        } else {
+            base
+        }
+    }
+
+    fn score_side(
+        &self,
+        s: usize,
+        findings: &[Finding],
+        specificity: &[f64],
+        side: Side,
+    ) -> Scored {
+        let source = &self.kb.sources[s];
+        let (mut evidence, mut missing, mut contrary) = (0.0, 0.0, 0.0);
+        let mut scored = Scored {
+            source: s,
+            side,
+            score: 0.0,
+            explains: Vec::new(),
+            unexplained: Vec::new(),
+            against: Vec::new(),
+        };
+        for (i, finding) in findings.iter().enumerate() {
+            let found = self.best_match(s, finding, side);
+            match (finding.presence, found) {
+                (Presence::Present, Some(m)) => {
+                    evidence += m.weight.frequency() * m.fit * specificity[i];
+                    scored.explains.push(Explained {
+                        finding: i,
+                        weight: m.weight,
+                    });
+                }
+                (Presence::Present, None) => {
+                    missing += self.importance(finding, specificity[i], source);
+                    scored.unexplained.push(i);
+                }
+                (Presence::Absent, Some(m)) if m.weight > Weight::Rare => {
+                    contrary += ABSENCE_WEIGHT * m.weight.frequency() * m.fit * specificity[i];
+                    scored.against.push(i);
+                }
+                (Presence::Absent, _) => {}
+            }
+        }
+        scored.score = if evidence > 0.0 {
+            evidence / (evidence + missing + contrary + SMOOTHING)
+        } else {
+            0.0
+        };
+        if side == Side::Bilateral {
+            scored.score *= BILATERAL_FACTOR;
+        }
+        // Rounded, so that sums taken in another order of findings rank the same.
+        scored.score = (scored.score * 1e9).round() / 1e9;
+        scored
+    }
+
+    /// The source on its best side, or `None` when it explains nothing present. When the
+    /// findings cannot tell left from right, the side is `none`.
+    fn best_side(&self, s: usize, findings: &[Finding], specificity: &[f64]) -> Option<Scored> {
+        let source = &self.kb.sources[s];
+        let best = if source.laterality == SourceLaterality::Ipsilateral {
+            let left = self.score_side(s, findings, specificity, Side::Left);
+            let right = self.score_side(s, findings, specificity, Side::Right);
+            let both = self.score_side(s, findings, specificity, Side::Bilateral);
+            if (left.score - right.score).abs() < 1e-12 && left.score >= both.score {
+                Scored {
+                    side: Side::None,
+                    ..left
+                }
+            } else if both.score > left.score && both.score > right.score {
+                both
+            } else if left.score > right.score {
+                left
+            } else {
+                right
+            }
+        } else {
+            self.score_side(s, findings, specificity, Side::None)
+        };
+        (best.score > 0.0 && !best.explains.is_empty()).then_some(best)
+    }
+
+    /// The smallest sets (up to three) of reported sources that together explain every
+    /// present finding that any of them explains, best-scoring first.
+    fn covers(&self, scored: &[Scored], findings: &[Finding]) -> Vec<Vec<String>> {
+        let present: Vec<usize> = (0..findings.len().min(64))
+            .filter(|&i| findings[i].presence == Presence::Present)
+            .collect();
+        let mask = |s: &Scored| -> u64 {
+            s.explains
+                .iter()
+                .filter(|e| e.finding < 64)
+                .fold(0u64, |m, e| m | (1u64 << e.finding))
+        };
+        let masks: Vec<u64> = scored.iter().map(mask).collect();
+        let goal = masks.iter().fold(0u64, |m, x| m | x)
+            & present.iter().fold(0u64, |m, &i| m | (1u64 << i));
+        if goal == 0 {
+            return Vec::new();
+        }
+        let ids = |set: &[usize]| -> Vec<String> {
+            set.iter()
+                .map(|&i| self.kb.sources[scored[i].source].id.clone())
+                .collect()
+        };
+        let total = |set: &[usize]| -> f64 { set.iter().map(|&i| scored[i].score).sum() };
+        for size in 1..=3usize {
+            let mut found: Vec<Vec<usize>> = Vec::new();
+            let n = scored.len();
+            let mut combo: Vec<usize> = (0..size).collect();
+            if size > n {
+                break;
+            }
+            loop {
+                let union = combo.iter().fold(0u64, |m, &i| m | masks[i]);
+                if union & goal == goal {
+                    found.push(combo.clone());
+                }
+                // Next combination in lexicographic order.
+                let mut k = size;
+                while k > 0 && combo[k - 1] == n - size + k - 1 {
+                    k -= 1;
+                }
+                if k == 0 {
+                    break;
+                }
+                combo[k - 1] += 1;
+                for j in k..size {
+                    combo[j] = combo[j - 1] + 1;
+                }
+            }
+            if !found.is_empty() {
+                found.sort_by(|a, b| total(b).total_cmp(&total(a)).then_with(|| a.cmp(b)));
+                return found.iter().take(3).map(|set| ids(set)).collect();
+            }
+        }
+        // Nothing small covers it all: a greedy cover says what does.
+        let mut covered = 0u64;
+        let mut chosen = Vec::new();
+        while covered & goal != goal {
+            let Some(best) = (0..scored.len())
+                .filter(|i| !chosen.contains(i))
+                .max_by(|&a, &b| {
+                    let gain = |i: usize| (masks[i] & goal & !covered).count_ones();
+                    gain(a).cmp(&gain(b)).then_with(|| b.cmp(&a))
+                })
+            else {
+                break;
+            };
+            if masks[best] & goal & !covered == 0 {
+                break;
+            }
+            covered |= masks[best];
+            chosen.push(best);
+        }
+        vec![ids(&chosen)]
+    }
+
+    /// The one exam whose result would move the leaders' scores the most, found by
+    /// trying each exam a leader predicts as present and as absent.
+    fn next_check(&self, scored: &[Scored], case: &Case, specificity: &[f64]) -> Option<NextCheck> {
+        let top = scored.first()?.score;
+        let leaders: Vec<&Scored> = scored
+            .iter()
+            .take(4)
+            .filter(|s| s.score >= top * 0.5)
+            .collect();
+        if leaders.len() < 2 {
+            return None;
+        }
+        let mut candidates: Vec<Finding> = Vec::new();
+        for leader in &leaders {
+            let source = &self.kb.sources[leader.source];
+            for manifestation in source
+                .manifestations
+                .iter()
+                .filter(|m| m.weight > Weight::Rare)
+            {
+                let Some(kind) = manifestation.kinds.first() else {
+                    continue;
+                };
+                let side = match (manifestation.side, leader.side) {
+                    (Some(side), _) => side,
+                    (None, Side::None) => Side::Midline,
+                    (None, side) => side,
+                };
+                if let Some(test) = manifestation.tests.first() {
+                    let mut finding = Finding::new(kind.as_str(), None, Side::None);
+                    finding.test_name = test.clone();
+                    candidates.push(finding);
+                    continue;
+                }
+                for region in &manifestation.regions {
+                    let laterality = self.kb.vocabulary.region(region).map(|r| r.laterality);
+                    let side = match laterality {
+                        Some(l) if l.allows(side) => side,
+                        Some(l) => l.default_side(),
+                        None => Side::None,
+                    };
+                    candidates.push(Finding::new(kind.as_str(), Some(region.as_str()), side));
+                }
+            }
+        }
+        let examined = |candidate: &Finding| {
+            case.findings.iter().any(|f| {
+                f.kind == candidate.kind
+                    && f.region == candidate.region
+                    && normalize_test(&f.test_name) == normalize_test(&candidate.test_name)
+            })
+        };
+        candidates.retain(|c| !examined(c));
+        candidates.sort_by(|a, b| {
+            (&a.kind, &a.region, &a.test_name, a.side).cmp(&(
+                &b.kind,
+                &b.region,
+                &b.test_name,
+                b.side,
+            ))
+        });
+        candidates.dedup_by(|a, b| {
+            a.kind == b.kind
+                && a.region == b.region
+                && a.test_name == b.test_name
+                && a.side == b.side
+        });
+
+        let mut best: Option<(f64, Finding, Predictions)> = None;
+        for candidate in candidates {
+            let mut findings = case.findings.clone();
+            findings.push(candidate.clone());
+            let mut specificity = specificity.to_vec();
+            specificity.extend(self.specificities(std::slice::from_ref(&candidate)));
+            let mut shift = 0.0;
+            for presence in [Presence::Present, Presence::Absent] {
+                if let Some(last) = findings.last_mut() {
+                    last.presence = presence;
+                }
+                for leader in &leaders {
+                    let again =
+                        self.score_side(leader.source, &findings, &specificity, leader.side);
+                    shift += (again.score - leader.score).abs() / 2.0;
+                }
+            }
+            let predictions: Predictions = leaders
+                .iter()
+                .map(|l| {
+                    (
+                        l.source,
+                        self.best_match(l.source, &candidate, l.side)
+                            .map(|m| m.weight),
+                    )
+                })
+                .collect();
+            let distinct: BTreeSet<Option<Weight>> = predictions.iter().map(|p| p.1).collect();
+            if distinct.len() < 2 {
+                continue;
+            }
+            if best.as_ref().is_none_or(|(s, _, _)| shift > *s + 1e-12) {
+                best = Some((shift, candidate, predictions));
+            }
+        }
+        let (_, finding, predictions) = best?;
+        let vocabulary = &self.kb.vocabulary;
+        let exam = if finding.test_name.is_empty() {
+            format!("Check for {}", finding.describe(vocabulary))
+        } else {
+            format!("Test: {}", finding.test_name)
+        };
+        let name = |s: usize| self.kb.sources[s].name.clone();
+        let predicted: Vec<String> = predictions
+            .iter()
+            .filter_map(|(s, w)| w.map(|w| format!("{} ({})", name(*s), w.code())))
+            .collect();
+        let silent: Vec<String> = predictions
+            .iter()
+            .filter(|(_, w)| w.is_none())
+            .map(|(s, _)| name(*s))
+            .collect();
+        let why = if silent.is_empty() {
+            format!(
+                "The leaders predict it with different weight: {}",
+                predicted.join(", ")
+            )
+        } else {
+            format!(
+                "Predicted by {}; not by {}. Either result moves the ranking.",
+                predicted.join(", "),
+                silent.join(", ")
+            )
+        };
+        Some(NextCheck {
+            exam,
+            why,
+            separates: predictions
+                .iter()
+                .map(|(s, _)| self.kb.sources[*s].id.clone())
+                .collect(),
+        })
+    }
+}

@@ -1,0 +1,561 @@
+//! The knowledge base: sources of referred symptoms and red flags, loaded from the data
+//! files in `assets/knowledge/` and checked against the shared vocabulary.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::vocabulary::{RegionPresence, normalize_term};
+use crate::model::{KindCode, RegionCode, Side, Vocabulary};
+
+/// The knowledge files by name, as embedded in the binary.
+pub const SOURCE_FILES: [(&str, &str); 5] = [
+    (
+        "assets/knowledge/trigger_points.json",
+        include_str!("../../assets/knowledge/trigger_points.json"),
+    ),
+    (
+        "assets/knowledge/nerve_roots.json",
+        include_str!("../../assets/knowledge/nerve_roots.json"),
+    ),
+    (
+        "assets/knowledge/peripheral_nerves.json",
+        include_str!("../../assets/knowledge/peripheral_nerves.json"),
+    ),
+    (
+        "assets/knowledge/joints.json",
+        include_str!("../../assets/knowledge/joints.json"),
+    ),
+    (
+        "assets/knowledge/visceral.json",
+        include_str!("../../assets/knowledge/visceral.json"),
+    ),
+];
+pub const RED_FLAGS_FILE: (&str, &str) = (
+    "assets/knowledge/red_flags.json",
+    include_str!("../../assets/knowledge/red_flags.json"),
+);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    TriggerPoint,
+    NerveRoot,
+    PeripheralNerve,
+    Joint,
+    Visceral,
+}
+
+impl SourceKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            SourceKind::TriggerPoint => "trigger_point",
+            SourceKind::NerveRoot => "nerve_root",
+            SourceKind::PeripheralNerve => "peripheral_nerve",
+            SourceKind::Joint => "joint",
+            SourceKind::Visceral => "visceral",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SourceKind::TriggerPoint => "trigger point",
+            SourceKind::NerveRoot => "nerve root",
+            SourceKind::PeripheralNerve => "peripheral nerve",
+            SourceKind::Joint => "joint",
+            SourceKind::Visceral => "visceral",
+        }
+    }
+
+    /// Nerve roots and peripheral nerves explain numbness, weakness and reflex change.
+    pub fn is_neural(self) -> bool {
+        matches!(self, SourceKind::NerveRoot | SourceKind::PeripheralNerve)
+    }
+
+    fn id_prefix(self) -> &'static str {
+        match self {
+            SourceKind::TriggerPoint => "tp_",
+            SourceKind::NerveRoot => "root_",
+            SourceKind::PeripheralNerve => "nerve_",
+            SourceKind::Joint => "joint_",
+            SourceKind::Visceral => "viscera_",
+        }
+    }
+}
+
+/// How a source's zones relate to its side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceLaterality {
+    /// Zones on the source's own side; a hypothesis is made per side.
+    Ipsilateral,
+    /// One source for both sides (the pancreas, the aorta).
+    Midline,
+    /// Zones carry their own side (the heart's left arm).
+    Fixed,
+}
+
+/// How typical a manifestation is of its source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Weight {
+    Rare,
+    Spillover,
+    Essential,
+}
+
+impl Weight {
+    /// How strongly a matching finding supports the source, and how much its absence
+    /// counts against it: roughly how often the source produces it.
+    pub fn frequency(self) -> f64 {
+        match self {
+            Weight::Essential => 1.0,
+            Weight::Spillover => 0.5,
+            Weight::Rare => 0.2,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Weight::Essential => "essential",
+            Weight::Spillover => "spillover",
+            Weight::Rare => "rare",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifestation {
+    pub kinds: Vec<KindCode>,
+    #[serde(default)]
+    pub regions: Vec<RegionCode>,
+    #[serde(default)]
+    pub tests: Vec<String>,
+    pub weight: Weight,
+    /// For `fixed` sources: the side these zones are on.
+    #[serde(default)]
+    pub side: Option<Side>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub id: String,
+    pub name: String,
+    pub kind: SourceKind,
+    #[serde(default)]
+    pub structure: Vec<String>,
+    pub laterality: SourceLaterality,
+    pub manifestations: Vec<Manifestation>,
+    #[serde(default)]
+    pub perpetuating: Vec<String>,
+    pub check: String,
+    pub citations: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourcesFile {
+    sources: Vec<Source>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Urgency {
+    Emergency,
+    SameDay,
+    Soon,
+}
+
+impl Urgency {
+    pub fn code(self) -> &'static str {
+        match self {
+            Urgency::Emergency => "emergency",
+            Urgency::SameDay => "same_day",
+            Urgency::Soon => "soon",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Urgency::Emergency => "EMERGENCY: refer now",
+            Urgency::SameDay => "SAME DAY: refer today",
+            Urgency::Soon => "SOON: refer within days",
+        }
+    }
+}
+
+/// One thing a red-flag pattern looks for in the findings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    pub kinds: Vec<KindCode>,
+    #[serde(default)]
+    pub regions: Vec<RegionCode>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pattern {
+    #[serde(default)]
+    pub all: Vec<Condition>,
+    #[serde(default)]
+    pub any: Vec<Condition>,
+    #[serde(default)]
+    pub min_any: Option<usize>,
+    #[serde(default)]
+    pub same_side: bool,
+    #[serde(default)]
+    pub history_any: Vec<String>,
+    #[serde(default)]
+    pub age_min: Option<u32>,
+    #[serde(default)]
+    pub age_max: Option<u32>,
+    #[serde(default)]
+    pub sex: Option<crate::model::Sex>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedFlag {
+    pub id: String,
+    pub title: String,
+    pub urgency: Urgency,
+    pub refer_to: String,
+    pub avoid: Vec<String>,
+    pub why: String,
+    pub patterns: Vec<Pattern>,
+    pub citations: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RedFlagsFile {
+    red_flags: Vec<RedFlag>,
+}
+
+/// A problem in a knowledge file, naming the file and the entry.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KnowledgeError {
+    #[error("{file}: {message}")]
+    Malformed { file: String, message: String },
+    #[error("{file}: entry `{entry}`: {message}")]
+    Entry {
+        file: String,
+        entry: String,
+        message: String,
+    },
+}
+
+/// The texts of the knowledge files, so that a checker can load edited copies.
+#[derive(Debug, Clone)]
+pub struct KnowledgeFiles<'a> {
+    pub sources: Vec<(&'a str, &'a str)>,
+    pub red_flags: (&'a str, &'a str),
+}
+
+impl KnowledgeFiles<'static> {
+    pub fn builtin() -> Self {
+        KnowledgeFiles {
+            sources: SOURCE_FILES.to_vec(),
+            red_flags: RED_FLAGS_FILE,
+        }
+    }
+}
+
+/// The loaded knowledge base. Sources are kept in id order, so everything computed from
+/// them is deterministic.
+#[derive(Debug, Clone)]
+pub struct KnowledgeBase {
+    pub vocabulary: Vocabulary,
+    pub sources: Vec<Source>,
+    pub red_flags: Vec<RedFlag>,
+    /// Which file each source came from, by index.
+    pub source_files: Vec<String>,
+}
+
+impl KnowledgeBase {
+    /// The knowledge base built into this binary; its files are checked by the tests.
+    pub fn builtin() -> &'static KnowledgeBase {
+        static BUILTIN: std::sync::OnceLock<KnowledgeBase> = std::sync::OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            match KnowledgeBase::load(Vocabulary::builtin().clone(), &KnowledgeFiles::builtin()) {
+                Ok(knowledge) => knowledge,
+                Err(error) => panic!("the built-in knowledge base is invalid: {error}"),
+            }
+        })
+    }
+
+    pub fn load(
+        vocabulary: Vocabulary,
+        files: &KnowledgeFiles<'_>,
+    ) -> Result<KnowledgeBase, KnowledgeError> {
+        let mut sources: Vec<(String, Source)> = Vec::new();
+        for (file, text) in &files.sources {
+            let parsed: SourcesFile = parse(file, text)?;
+            for source in parsed.sources {
+                check_source(&vocabulary, file, &source)?;
+                sources.push(((*file).to_owned(), source));
+            }
+        }
+        let mut ids = BTreeSet::new();
+        for (file, source) in &sources {
+            if !ids.insert(source.id.clone()) {
+                return Err(entry_error(file, &source.id, "duplicate id"));
+            }
+        }
+        sources.sort_by(|a, b| a.1.id.cmp(&b.1.id));
+
+        let (flags_file, flags_text) = files.red_flags;
+        let parsed: RedFlagsFile = parse(flags_file, flags_text)?;
+        let mut flag_ids = BTreeSet::new();
+        for flag in &parsed.red_flags {
+            if !flag_ids.insert(flag.id.clone()) {
+                return Err(entry_error(flags_file, &flag.id, "duplicate id"));
+            }
+            check_red_flag(&vocabulary, flags_file, flag)?;
+        }
+        let mut red_flags = parsed.red_flags;
+        red_flags.sort_by(|a, b| a.urgency.cmp(&b.urgency).then_with(|| a.id.cmp(&b.id)));
+
+        let (source_files, sources) = sources.into_iter().unzip();
+        Ok(KnowledgeBase {
+            vocabulary,
+            sources,
+            red_flags,
+            source_files,
+        })
+    }
+
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources
+            .binary_search_by(|source| source.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.sources[i])
+    }
+
+    /// Every citation in the knowledge base with how many entries cite it.
+    pub fn citations(&self) -> BTreeMap<&str, usize> {
+        let mut citations = BTreeMap::new();
+        let all = self
+            .sources
+            .iter()
+            .flat_map(|s| &s.citations)
+            .chain(self.red_flags.iter().flat_map(|f| &f.citations));
+        for citation in all {
+            *citations.entry(citation.as_str()).or_insert(0) += 1;
+        }
+        citations
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, KnowledgeError> {
+    let deserializer = &mut serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        KnowledgeError::Malformed {
+            file: file.to_owned(),
+            message: format!("at `{path}`: {inner}"),
+        }
+    })
+}
+
+fn entry_error(file: &str, entry: &str, message: &str) -> KnowledgeError {
+    KnowledgeError::Entry {
+        file: file.to_owned(),
+        entry: entry.to_owned(),
+        message: message.to_owned(),
+    }
+}
+
+fn check_kind(
+    vocabulary: &Vocabulary,
+    file: &str,
+    entry: &str,
+    kind: &KindCode,
+) -> Result<(), KnowledgeError> {
+    if vocabulary.kind(kind).is_none() {
+        let hint = vocabulary
+            .find_kind(kind.as_str())
+            .map(|k| format!("; the code for that is `{}`", k.code))
+            .unwrap_or_default();
+        return Err(entry_error(
+            file,
+            entry,
+            &format!("unknown finding kind `{kind}`{hint}"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_region(
+    vocabulary: &Vocabulary,
+    file: &str,
+    entry: &str,
+    region: &RegionCode,
+) -> Result<(), KnowledgeError> {
+    if vocabulary.region(region).is_none() {
+        let hint = match vocabulary.find_region(region.as_str()) {
+            Ok(known) => format!("; the code for that is `{}`", known.code),
+            Err(unknown) => unknown
+                .suggestions
+                .first()
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default(),
+        };
+        return Err(entry_error(
+            file,
+            entry,
+            &format!("unknown region `{region}`{hint}"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_source(
+    vocabulary: &Vocabulary,
+    file: &str,
+    source: &Source,
+) -> Result<(), KnowledgeError> {
+    let id = source.id.as_str();
+    if !source.id.starts_with(source.kind.id_prefix()) {
+        return Err(entry_error(
+            file,
+            id,
+            &format!(
+                "a {} id starts with `{}`",
+                source.kind.label(),
+                source.kind.id_prefix()
+            ),
+        ));
+    }
+    if source.citations.iter().all(|c| c.trim().is_empty()) {
+        return Err(entry_error(file, id, "no citation"));
+    }
+    if source.check.trim().is_empty() {
+        return Err(entry_error(
+            file,
+            id,
+            "no `check`: say how to examine for it",
+        ));
+    }
+    if !source
+        .manifestations
+        .iter()
+        .any(|m| m.weight == Weight::Essential)
+    {
+        return Err(entry_error(file, id, "no essential manifestation"));
+    }
+    for (position, manifestation) in source.manifestations.iter().enumerate() {
+        let at = format!("{id}` manifestation {position} `");
+        if manifestation.kinds.is_empty() {
+            return Err(entry_error(file, &at, "no kinds"));
+        }
+        for kind in &manifestation.kinds {
+            check_kind(vocabulary, file, &at, kind)?;
+        }
+        for region in &manifestation.regions {
+            check_region(vocabulary, file, &at, region)?;
+        }
+        match (source.laterality, manifestation.side) {
+            (SourceLaterality::Fixed, None) if !manifestation.regions.is_empty() => {
+                return Err(entry_error(
+                    file,
+                    &at,
+                    "a fixed-side source gives each zone a side",
+                ));
+            }
+            (SourceLaterality::Fixed, Some(side)) => {
+                // A zone on a side the region does not have.
+                for region in &manifestation.regions {
+                    let laterality = vocabulary.region(region).map(|r| r.laterality);
+                    if laterality.is_some_and(|l| !l.allows(side)) {
+                        return Err(entry_error(
+                            file,
+                            &at,
+                            &format!("zone `{region}` has no {} side", side.code()),
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn check_red_flag(
+    vocabulary: &Vocabulary,
+    file: &str,
+    flag: &RedFlag,
+) -> Result<(), KnowledgeError> {
+    let id = flag.id.as_str();
+    if flag.citations.iter().all(|c| c.trim().is_empty()) {
+        return Err(entry_error(file, id, "no citation"));
+    }
+    if flag.refer_to.trim().is_empty() {
+        return Err(entry_error(file, id, "no `refer_to`: say whom to refer to"));
+    }
+    if flag.patterns.is_empty() {
+        return Err(entry_error(file, id, "no patterns"));
+    }
+    for (position, pattern) in flag.patterns.iter().enumerate() {
+        let at = format!("{id}` pattern {position} `");
+        if pattern.all.is_empty() && pattern.any.is_empty() {
+            return Err(entry_error(
+                file,
+                &at,
+                "a pattern needs findings in `all` or `any`",
+            ));
+        }
+        if pattern.min_any.unwrap_or(0) > pattern.any.len() {
+            return Err(entry_error(
+                file,
+                &at,
+                "`min_any` is more than the conditions in `any`",
+            ));
+        }
+        for history in &pattern.history_any {
+            if vocabulary.history_flag(history).is_none() {
+                return Err(entry_error(
+                    file,
+                    &at,
+                    &format!("unknown history flag `{history}`"),
+                ));
+            }
+        }
+        for condition in pattern.all.iter().chain(&pattern.any) {
+            for kind in &condition.kinds {
+                check_kind(vocabulary, file, &at, kind)?;
+            }
+            for region in &condition.regions {
+                check_region(vocabulary, file, &at, region)?;
+            }
+            let takes_region = condition.kinds.iter().any(|k| {
+                vocabulary
+                    .kind(k)
+                    .is_some_and(|k| k.region != RegionPresence::None)
+            });
+            if !condition.regions.is_empty() && !takes_region {
+                return Err(entry_error(
+                    file,
+                    &at,
+                    "regions given for kinds that have none",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Test names compare without case, spaces or punctuation: "SLR" = "slr", "Straight-leg raise".
+pub fn normalize_test(name: &str) -> String {
+    normalize_term(name)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}

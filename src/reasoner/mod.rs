@@ -1,0 +1,98 @@
+//! The referral reasoner: given one visit's findings and a little patient context, which
+//! remote sources could produce them, how well each explains them, what each leaves
+//! unexplained, which single exam would best separate the leaders, and which red flags
+//! mean "refer out now". Findings in, ranked explanations out: no UI, no SQL.
+
+mod inference;
+pub mod input;
+pub mod knowledge;
+mod red_flags;
+
+use serde::Serialize;
+
+use crate::model::{Finding, Sex, Side};
+
+pub use inference::Reasoner;
+pub use knowledge::{KnowledgeBase, KnowledgeError, KnowledgeFiles, SourceKind, Urgency, Weight};
+
+/// What the reasoner reads: the findings of one visit, present and examined-absent, with
+/// the patient context that changes what they mean.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Case {
+    pub age: Option<u32>,
+    pub sex: Sex,
+    /// History-flag codes: `cancer_history`, `recent_surgery`, ...
+    pub history: Vec<String>,
+    pub findings: Vec<Finding>,
+}
+
+impl Case {
+    /// The same case with left and right swapped in every finding.
+    pub fn mirrored(&self) -> Case {
+        let mut mirrored = self.clone();
+        for finding in &mut mirrored.findings {
+            finding.side = finding.side.mirrored();
+        }
+        mirrored
+    }
+}
+
+/// What the reasoner says about a case. Red flags come first, whatever the scores.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assessment {
+    pub red_flags: Vec<RaisedFlag>,
+    pub hypotheses: Vec<Hypothesis>,
+    /// The smallest sets of sources that together explain every finding any source can.
+    pub covers: Vec<Vec<String>>,
+    pub next_check: Option<NextCheck>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RaisedFlag {
+    pub id: String,
+    pub title: String,
+    pub urgency: Urgency,
+    pub refer_to: String,
+    pub avoid: Vec<String>,
+    pub why: String,
+    /// Indices of the case's findings that raised it.
+    pub findings: Vec<usize>,
+    pub citations: Vec<String>,
+}
+
+/// One finding a hypothesis explains, and how typical it is of the source.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Explained {
+    pub finding: usize,
+    pub weight: Weight,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hypothesis {
+    pub id: String,
+    pub name: String,
+    pub kind: SourceKind,
+    /// The side of the source; `none` when the findings do not tell left from right.
+    pub side: Side,
+    /// How well it explains the case, 0 to 1.
+    pub score: f64,
+    pub explains: Vec<Explained>,
+    /// Present findings it does not explain.
+    pub unexplained: Vec<usize>,
+    /// Examined-and-absent findings it predicts, which count against it.
+    pub against: Vec<usize>,
+    pub check: String,
+    pub citations: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NextCheck {
+    pub exam: String,
+    pub why: String,
+    pub separates: Vec<String>,
+}
+
+/// Reasons over a case with the built-in knowledge base.
+pub fn assess(case: &Case) -> Assessment {
+    Reasoner::builtin().assess(case)
+}

@@ -1,0 +1,565 @@
+//! The referral reasoner against clinical vignettes written from the literature (in
+//! `tests/vignettes/`), the cases our users know, and the properties it must keep.
+
+use std::process::Command;
+
+use proptest::prelude::*;
+use serde::Deserialize;
+use upstream::model::{
+    Finding, Intensity, KindCode, Presence, RegionCode, Side, Vocabulary, shorthand,
+};
+use upstream::reasoner::input::parse_case;
+use upstream::reasoner::{Assessment, Case, Reasoner, assess};
+
+#[derive(Debug, Deserialize)]
+struct SourceVignette {
+    name: String,
+    area: String,
+    input: serde_json::Value,
+    expect: String,
+    top: usize,
+}
+
+#[derive(Debug, Deserialize)]
+struct FlagVignette {
+    name: String,
+    input: serde_json::Value,
+    expect_flags: Vec<String>,
+}
+
+fn case_of(input: &serde_json::Value) -> Case {
+    parse_case(&input.to_string(), Vocabulary::builtin()).unwrap_or_else(|e| panic!("{e}: {input}"))
+}
+
+fn rank_of(assessment: &Assessment, id: &str) -> Option<usize> {
+    assessment
+        .hypotheses
+        .iter()
+        .position(|h| h.id == id)
+        .map(|p| p + 1)
+}
+
+fn leaders(assessment: &Assessment) -> Vec<String> {
+    assessment
+        .hypotheses
+        .iter()
+        .take(4)
+        .map(|h| format!("{} {:.2}", h.id, h.score))
+        .collect()
+}
+
+#[test]
+fn source_vignettes_rank_the_expected_source() {
+    let vignettes: Vec<SourceVignette> =
+        serde_json::from_str(include_str!("vignettes/sources.json")).expect("sources.json parses");
+    assert!(vignettes.len() >= 40, "{} vignettes", vignettes.len());
+    let areas: std::collections::BTreeSet<&str> =
+        vignettes.iter().map(|v| v.area.as_str()).collect();
+    assert!(areas.len() >= 14, "areas: {areas:?}");
+    let mut failures = Vec::new();
+    for vignette in &vignettes {
+        assert!(
+            Reasoner::builtin()
+                .knowledge()
+                .source(&vignette.expect)
+                .is_some(),
+            "{}: unknown source {}",
+            vignette.name,
+            vignette.expect
+        );
+        let assessment = assess(&case_of(&vignette.input));
+        match rank_of(&assessment, &vignette.expect) {
+            Some(rank) if rank <= vignette.top => {}
+            rank => failures.push(format!(
+                "{} [{}]: expected {} in top {}, got rank {:?}; leaders {:?}",
+                vignette.name,
+                vignette.area,
+                vignette.expect,
+                vignette.top,
+                rank,
+                leaders(&assessment)
+            )),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} failed:\n{}",
+        failures.len(),
+        vignettes.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn red_flag_vignettes_raise_their_flags_and_look_alikes_raise_none() {
+    let vignettes: Vec<FlagVignette> =
+        serde_json::from_str(include_str!("vignettes/red_flags.json"))
+            .expect("red_flags.json parses");
+    let flagged = vignettes
+        .iter()
+        .filter(|v| !v.expect_flags.is_empty())
+        .count();
+    let look_alikes = vignettes.len() - flagged;
+    assert!(
+        flagged >= 16 && look_alikes >= 16,
+        "{flagged} red-flag vignettes, {look_alikes} look-alikes"
+    );
+    let mut failures = Vec::new();
+    for vignette in &vignettes {
+        let assessment = assess(&case_of(&vignette.input));
+        let raised: Vec<&str> = assessment.red_flags.iter().map(|f| f.id.as_str()).collect();
+        if vignette.expect_flags.is_empty() {
+            if !raised.is_empty() {
+                failures.push(format!("look-alike {}: raised {raised:?}", vignette.name));
+            }
+        } else {
+            for expected in &vignette.expect_flags {
+                if !raised.contains(&expected.as_str()) {
+                    failures.push(format!(
+                        "{}: expected {expected}, raised {raised:?}",
+                        vignette.name
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    // Every red flag in the knowledge base is exercised by some vignette.
+    for flag in &Reasoner::builtin().knowledge().red_flags {
+        assert!(
+            vignettes.iter().any(|v| v.expect_flags.contains(&flag.id)),
+            "no vignette raises {}",
+            flag.id
+        );
+    }
+}
+
+fn text_case(text: &str, age: u32) -> Case {
+    Case {
+        age: Some(age),
+        findings: shorthand::parse(text, Vocabulary::builtin()).unwrap(),
+        ..Case::default()
+    }
+}
+
+#[test]
+fn soleus_explains_the_runner_s_si_and_low_back_pain_and_later_her_jaw_pain() {
+    let runner = "bilat calf tight 5; bilat calf TrP; L SI pain 6; L low back pain 4";
+    let assessment = assess(&text_case(runner, 38));
+    let rank = rank_of(&assessment, "tp_soleus");
+    assert!(
+        rank.is_some_and(|r| r <= 3),
+        "soleus rank {rank:?}; {:?}",
+        leaders(&assessment)
+    );
+
+    let later = format!("{runner}; R jaw pain 4; R temple headache 4");
+    let assessment = assess(&text_case(&later, 38));
+    let rank = rank_of(&assessment, "tp_soleus");
+    assert!(
+        rank.is_some_and(|r| r <= 3),
+        "soleus rank {rank:?}; {:?}",
+        leaders(&assessment)
+    );
+    let soleus = assessment
+        .hypotheses
+        .iter()
+        .find(|h| h.id == "tp_soleus")
+        .unwrap();
+    let explained: Vec<usize> = soleus.explains.iter().map(|e| e.finding).collect();
+    assert!(
+        explained.contains(&4),
+        "soleus explains the jaw pain (its rare referral)"
+    );
+    assert!(
+        soleus.unexplained.contains(&5),
+        "but not the temple headache"
+    );
+}
+
+#[test]
+fn s1_comes_first_for_a_tight_twitching_calf_with_lateral_ankle_and_hip_pain() {
+    let s1 = "R calf tight 4; fasciculations R calf; R lat ankle pain 3; R lateral hip pain 2; midline low back pain 2";
+    let assessment = assess(&text_case(s1, 52));
+    assert_eq!(
+        assessment.hypotheses[0].id,
+        "root_s1",
+        "{:?}",
+        leaders(&assessment)
+    );
+    assert_eq!(assessment.hypotheses[0].side, Side::Right);
+    assert!(assessment.hypotheses[0].unexplained.is_empty());
+    assert!(assessment.red_flags.is_empty());
+}
+
+#[test]
+fn a_normal_achilles_reflex_counts_against_s1() {
+    let s1 = "R calf tight 4; fasciculations R calf; R lat ankle pain 3";
+    let without = assess(&text_case(s1, 52));
+    let with = assess(&text_case(
+        &format!("{s1}; no decreased achilles reflex R"),
+        52,
+    ));
+    let score = |a: &Assessment| {
+        a.hypotheses
+            .iter()
+            .find(|h| h.id == "root_s1")
+            .unwrap()
+            .score
+    };
+    assert!(
+        score(&with) < score(&without),
+        "{} vs {}",
+        score(&with),
+        score(&without)
+    );
+    let s1 = with.hypotheses.iter().find(|h| h.id == "root_s1").unwrap();
+    assert_eq!(s1.against, vec![3]);
+}
+
+#[test]
+fn numbness_points_to_nerves_not_trigger_points() {
+    let assessment = assess(&text_case(
+        "R thumb numbness 4; R index finger numbness 4; R middle finger paresthesia 3",
+        45,
+    ));
+    let top = &assessment.hypotheses[0];
+    assert!(
+        top.kind.is_neural(),
+        "top is {} ({:?})",
+        top.id,
+        leaders(&assessment)
+    );
+    for hypothesis in assessment
+        .hypotheses
+        .iter()
+        .filter(|h| h.kind == upstream::reasoner::SourceKind::TriggerPoint)
+    {
+        assert!(hypothesis.score < top.score);
+    }
+}
+
+#[test]
+fn unrelated_complaints_get_a_cover_of_two_sources_and_a_next_check() {
+    let assessment = assess(&text_case(
+        "R thumb paresthesia 4; R index finger paresthesia 4; R middle finger numbness 3; Phalen + R; L lat ankle pain 5; L lateral leg pain 4",
+        50,
+    ));
+    let cover = assessment.covers.first().expect("a cover");
+    assert!(cover.len() >= 2, "{cover:?}");
+    assert!(
+        cover.iter().any(|id| id == "nerve_median_carpal_tunnel"),
+        "{cover:?}"
+    );
+    let check = assessment.next_check.expect("a next check");
+    assert!(check.separates.len() >= 2);
+    assert!(!check.exam.is_empty() && !check.why.is_empty());
+}
+
+#[test]
+fn red_flags_come_first_and_say_whom_to_refer_to() {
+    let mut case = text_case("R calf swelling 5; R calf warmth; R calf pain 6", 61);
+    case.history = vec!["recent_surgery".into()];
+    let assessment = assess(&case);
+    let dvt = assessment
+        .red_flags
+        .iter()
+        .find(|f| f.id == "rf_dvt")
+        .expect("DVT raised");
+    assert!(!dvt.refer_to.is_empty() && !dvt.avoid.is_empty() && !dvt.citations.is_empty());
+    assert_eq!(dvt.findings, vec![0, 1, 2]);
+    let json = serde_json::to_string(&assessment).unwrap();
+    assert!(json.find("\"red_flags\"").unwrap() < json.find("\"hypotheses\"").unwrap());
+}
+
+fn upstream(args: &[&str], stdin: Option<&str>) -> std::process::Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_upstream"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn reason_reads_json_in_the_clinic_s_words_and_prints_red_flags_first() {
+    let case = r#"{"patient": {"age": 52, "sex": "male", "history": ["degenerative disc disease"]},
+     "findings": [{"kind": "tightness", "region": "posterior calf", "side": "right", "intensity": 4},
+                  {"kind": "fasciculation", "region": "calf", "side": "right"},
+                  {"kind": "urinary retention"}],
+     "absent": [{"kind": "reflex decreased", "region": "achilles reflex", "side": "right"}]}"#;
+    let output = upstream(&["reason", "-"], Some(case));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let keys: Vec<&String> = value.as_object().unwrap().keys().collect();
+    assert_eq!(keys[0], "red_flags");
+    let flags: Vec<&str> = value["red_flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert!(flags.contains(&"rf_cauda_equina"), "{flags:?}");
+    for field in [
+        "id",
+        "name",
+        "kind",
+        "side",
+        "score",
+        "explains",
+        "unexplained",
+        "against",
+        "check",
+        "citations",
+    ] {
+        assert!(
+            value["hypotheses"][0].get(field).is_some(),
+            "hypothesis lacks {field}"
+        );
+    }
+
+    let human = upstream(&["reason", "-", "--human"], Some(case));
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        text.find("RED FLAGS").unwrap() < text.find("HYPOTHESES").unwrap(),
+        "{text}"
+    );
+    assert!(text.to_lowercase().contains("cauda equina"), "{text}");
+}
+
+#[test]
+fn an_unknown_term_exits_2_naming_it_and_the_closest_known_ones() {
+    let output = upstream(&["reason", "--text", "R calf tite"], None);
+    assert_eq!(output.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains("`tite`") && message.contains("did you mean"),
+        "{message}"
+    );
+
+    let case = r#"{"findings": [{"kind": "pain", "region": "lateral ankel", "side": "right"}]}"#;
+    let output = upstream(&["reason", "-"], Some(case));
+    assert_eq!(output.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains("findings[0].region") && message.contains("lateral ankle"),
+        "{message}"
+    );
+}
+
+#[test]
+fn kb_check_passes_and_a_broken_file_fails_naming_the_file_and_entry() {
+    let output = upstream(&["kb", "check"], None);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("knowledge base OK"));
+
+    let directory = tempfile::tempdir().unwrap();
+    let knowledge = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/knowledge");
+    for entry in std::fs::read_dir(&knowledge).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, directory.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let dir = directory.path().to_str().unwrap();
+    let output = upstream(&["kb", "check", dir], None);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let breakages = [
+        (
+            "trigger_points.json",
+            "\"region\"",
+            "\"calf\"",
+            "\"calff\"",
+            "tp_",
+        ),
+        (
+            "trigger_points.json",
+            "",
+            "\"citations\": [",
+            "\"citations\": [], \"old_citations\": [",
+            "old_citations",
+        ),
+        (
+            "red_flags.json",
+            "",
+            "\"id\": \"rf_dvt\"",
+            "\"id\": \"rf_cauda_equina\"",
+            "duplicate id",
+        ),
+    ];
+    for (file, _, from, to, expected) in breakages {
+        let path = directory.path().join(file);
+        let original = std::fs::read_to_string(&path).unwrap();
+        let broken = original.replacen(from, to, 1);
+        assert_ne!(broken, original, "{file}: {from} not found");
+        std::fs::write(&path, &broken).unwrap();
+        let output = upstream(&["kb", "check", dir], None);
+        let message = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{file} broken but check passed");
+        assert!(
+            message.contains(file) && message.contains(expected),
+            "{file}: {message}"
+        );
+        std::fs::write(&path, original).unwrap();
+    }
+}
+
+#[test]
+fn the_same_case_gives_the_same_answer() {
+    let case = text_case(
+        "R calf tight 4; fasciculations R calf; R lat ankle pain 3; L SI pain 5",
+        40,
+    );
+    assert_eq!(assess(&case), assess(&case));
+}
+
+fn arbitrary_finding() -> impl Strategy<Value = Finding> {
+    let vocabulary = Vocabulary::builtin();
+    let kinds = vocabulary.kinds().len();
+    let regions = vocabulary.regions().len();
+    (
+        0..kinds,
+        0..regions,
+        0..5usize,
+        proptest::option::of(0u8..=10),
+        any::<bool>(),
+        "[A-Za-z ]{0,8}",
+    )
+        .prop_map(move |(k, r, s, intensity, absent, test_name)| {
+            let vocabulary = Vocabulary::builtin();
+            let kind = &vocabulary.kinds()[k];
+            let region = &vocabulary.regions()[r];
+            let has_region = kind.region != upstream::model::RegionPresence::None;
+            let side = Side::ALL[s];
+            Finding {
+                kind: KindCode::new(kind.code.as_str()),
+                region: has_region.then(|| RegionCode::new(region.code.as_str())),
+                side: if has_region && region.laterality.allows(side) {
+                    side
+                } else if has_region {
+                    region.laterality.default_side()
+                } else {
+                    Side::None
+                },
+                intensity: intensity.and_then(|v| Intensity::new(v).ok()),
+                presence: if absent {
+                    Presence::Absent
+                } else {
+                    Presence::Present
+                },
+                test_name,
+                ..Finding::default()
+            }
+        })
+}
+
+fn arbitrary_case() -> impl Strategy<Value = Case> {
+    let flags: Vec<String> = Vocabulary::builtin()
+        .history_flags()
+        .iter()
+        .map(|f| f.code.clone())
+        .collect();
+    (
+        proptest::collection::vec(arbitrary_finding(), 0..10),
+        proptest::option::of(0u32..110),
+        proptest::sample::subsequence(flags, 0..3),
+    )
+        .prop_map(|(findings, age, history)| Case {
+            age,
+            history,
+            findings,
+            ..Case::default()
+        })
+}
+
+/// A hypothesis as (id, side, score, the findings it explains), independent of indices.
+fn summary(assessment: &Assessment, case: &Case) -> Vec<(String, Side, String, Vec<String>)> {
+    let vocabulary = Vocabulary::builtin();
+    assessment
+        .hypotheses
+        .iter()
+        .map(|h| {
+            let mut explained: Vec<String> = h
+                .explains
+                .iter()
+                .map(|e| case.findings[e.finding].describe(vocabulary))
+                .collect();
+            explained.sort();
+            (h.id.clone(), h.side, format!("{:.6}", h.score), explained)
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+    #[test]
+    fn any_case_is_assessed_without_panic(case in arbitrary_case()) {
+        let assessment = assess(&case);
+        for hypothesis in &assessment.hypotheses {
+            prop_assert!((0.0..=1.0).contains(&hypothesis.score));
+            prop_assert!(!hypothesis.citations.is_empty());
+        }
+    }
+
+    #[test]
+    fn the_order_of_findings_does_not_change_the_result(case in arbitrary_case(), seed in any::<u64>()) {
+        let mut shuffled = case.clone();
+        // A deterministic shuffle from the seed.
+        let n = shuffled.findings.len();
+        let mut state = seed | 1;
+        for i in (1..n).rev() {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17;
+            shuffled.findings.swap(i, (state % (i as u64 + 1)) as usize);
+        }
+        let a = assess(&case);
+        let b = assess(&shuffled);
+        prop_assert_eq!(summary(&a, &case), summary(&b, &shuffled));
+        let flags = |x: &Assessment| x.red_flags.iter().map(|f| f.id.clone()).collect::<Vec<_>>();
+        prop_assert_eq!(flags(&a), flags(&b));
+    }
+
+    #[test]
+    fn mirroring_every_side_mirrors_every_hypothesis(case in arbitrary_case()) {
+        let mirrored = case.mirrored();
+        let a = assess(&case);
+        let b = assess(&mirrored);
+        let expected: Vec<(String, Side, String)> = a.hypotheses.iter().map(|h| (h.id.clone(), h.side.mirrored(), format!("{:.6}", h.score))).collect();
+        let actual: Vec<(String, Side, String)> = b.hypotheses.iter().map(|h| (h.id.clone(), h.side, format!("{:.6}", h.score))).collect();
+        prop_assert_eq!(expected, actual);
+    }
+
+    #[test]
+    fn shorthand_and_case_json_never_panic(text in ".{0,60}") {
+        let _ = shorthand::parse(&text, Vocabulary::builtin());
+        let _ = parse_case(&text, Vocabulary::builtin());
+    }
+}
