@@ -377,6 +377,16 @@ fn kb_check_passes_and_a_broken_file_fails_naming_the_file_and_entry() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(String::from_utf8_lossy(&output.stdout).contains("knowledge base OK"));
+    let listed = upstream(&["kb", "list", "--json"], None);
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    for key in ["regions", "kinds", "sources", "red_flags", "citations"] {
+        assert!(!listed[key].as_array().unwrap().is_empty(), "kb list has no {key}");
+    }
+    let sources = listed["sources"].as_array().unwrap();
+    let count = |kind: &str| sources.iter().filter(|s| s["kind"] == kind).count();
+    assert!(count("trigger_point") >= 60);
+    assert!(count("peripheral_nerve") >= 14);
+    assert!(listed["red_flags"].as_array().unwrap().len() >= 16);
 
     let directory = tempfile::tempdir().unwrap();
     let knowledge = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/knowledge");
@@ -393,29 +403,18 @@ fn kb_check_passes_and_a_broken_file_fails_naming_the_file_and_entry() {
     );
 
     let breakages = [
+        ("trigger_points.json", r#""calf""#, r#""calff""#, "tp_"),
+        ("trigger_points.json", r#""citations": ["#, r#""citations": [], "old_citations": ["#, "old_citations"),
+        ("red_flags.json", r#""id": "rf_dvt""#, r#""id": "rf_cauda_equina""#, "duplicate id"),
         (
-            "trigger_points.json",
-            "\"region\"",
-            "\"calf\"",
-            "\"calff\"",
-            "tp_",
+            "visceral.json",
+            r#""regions": ["sternum"], "weight": "essential", "side": "midline""#,
+            r#""regions": ["sternum"], "weight": "essential", "side": "left""#,
+            "no left side",
         ),
-        (
-            "trigger_points.json",
-            "",
-            "\"citations\": [",
-            "\"citations\": [], \"old_citations\": [",
-            "old_citations",
-        ),
-        (
-            "red_flags.json",
-            "",
-            "\"id\": \"rf_dvt\"",
-            "\"id\": \"rf_cauda_equina\"",
-            "duplicate id",
-        ),
+        ("nerve_roots.json", r#""kinds": ["weakness"]"#, r#""kinds": ["weak"]"#, "unknown finding kind `weak`"),
     ];
-    for (file, _, from, to, expected) in breakages {
+    for (file, from, to, expected) in breakages {
         let path = directory.path().join(file);
         let original = std::fs::read_to_string(&path).unwrap();
         let broken = original.replacen(from, to, 1);
