@@ -380,7 +380,10 @@ fn kb_check_passes_and_a_broken_file_fails_naming_the_file_and_entry() {
     let listed = upstream(&["kb", "list", "--json"], None);
     let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
     for key in ["regions", "kinds", "sources", "red_flags", "citations"] {
-        assert!(!listed[key].as_array().unwrap().is_empty(), "kb list has no {key}");
+        assert!(
+            !listed[key].as_array().unwrap().is_empty(),
+            "kb list has no {key}"
+        );
     }
     let sources = listed["sources"].as_array().unwrap();
     let count = |kind: &str| sources.iter().filter(|s| s["kind"] == kind).count();
@@ -404,15 +407,30 @@ fn kb_check_passes_and_a_broken_file_fails_naming_the_file_and_entry() {
 
     let breakages = [
         ("trigger_points.json", r#""calf""#, r#""calff""#, "tp_"),
-        ("trigger_points.json", r#""citations": ["#, r#""citations": [], "old_citations": ["#, "old_citations"),
-        ("red_flags.json", r#""id": "rf_dvt""#, r#""id": "rf_cauda_equina""#, "duplicate id"),
+        (
+            "trigger_points.json",
+            r#""citations": ["#,
+            r#""citations": [], "old_citations": ["#,
+            "old_citations",
+        ),
+        (
+            "red_flags.json",
+            r#""id": "rf_dvt""#,
+            r#""id": "rf_cauda_equina""#,
+            "duplicate id",
+        ),
         (
             "visceral.json",
             r#""regions": ["sternum"], "weight": "essential", "side": "midline""#,
             r#""regions": ["sternum"], "weight": "essential", "side": "left""#,
             "no left side",
         ),
-        ("nerve_roots.json", r#""kinds": ["weakness"]"#, r#""kinds": ["weak"]"#, "unknown finding kind `weak`"),
+        (
+            "nerve_roots.json",
+            r#""kinds": ["weakness"]"#,
+            r#""kinds": ["weak"]"#,
+            "unknown finding kind `weak`",
+        ),
     ];
     for (file, from, to, expected) in breakages {
         let path = directory.path().join(file);
@@ -561,4 +579,40 @@ proptest! {
         let _ = shorthand::parse(&text, Vocabulary::builtin());
         let _ = parse_case(&text, Vocabulary::builtin());
     }
+}
+
+#[test]
+fn on_the_demo_clinic_s1_leads_before_the_calf_strain_and_soleus_for_the_runner() {
+    let mut store = upstream::store::Store::open_in_memory().unwrap();
+    store
+        .import(
+            &upstream::demo::clinic(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()).unwrap(),
+        )
+        .unwrap();
+    let find = |name: &str| store.search_patients(name, 1).unwrap().remove(0);
+
+    let daniel = find("okafor");
+    let timeline = store.timeline(daniel.id).unwrap();
+    let strain = timeline
+        .iter()
+        .position(|r| {
+            r.findings.iter().any(|f| {
+                f.kind.as_str() == "pain"
+                    && f.region.as_ref().is_some_and(|r| r.as_str() == "calf")
+                    && f.intensity.is_some_and(|i| i.value() >= 6)
+            })
+        })
+        .unwrap();
+    let before = assess(&Case::for_visit(&daniel, &timeline[strain - 1]));
+    assert_eq!(before.hypotheses[0].id, "root_s1", "{:?}", leaders(&before));
+
+    let maya = find("lindqvist");
+    let timeline = store.timeline(maya.id).unwrap();
+    let first = assess(&Case::for_visit(&maya, &timeline[0]));
+    let rank = rank_of(&first, "tp_soleus");
+    assert!(
+        rank.is_some_and(|r| r <= 3),
+        "soleus rank {rank:?}: {:?}",
+        leaders(&first)
+    );
 }

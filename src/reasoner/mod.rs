@@ -10,7 +10,7 @@ mod red_flags;
 
 use serde::Serialize;
 
-use crate::model::{Finding, Sex, Side};
+use crate::model::{Finding, Patient, Sex, Side, VisitRecord};
 
 pub use inference::Reasoner;
 pub use knowledge::{KnowledgeBase, KnowledgeError, KnowledgeFiles, SourceKind, Urgency, Weight};
@@ -27,6 +27,16 @@ pub struct Case {
 }
 
 impl Case {
+    /// The case one charted visit makes: its findings, with the patient's age on the day.
+    pub fn for_visit(patient: &Patient, record: &VisitRecord) -> Case {
+        Case {
+            age: patient.age_on(record.visit.started_at.date()),
+            sex: patient.sex,
+            history: patient.history.clone(),
+            findings: record.findings.clone(),
+        }
+    }
+
     /// The same case with left and right swapped in every finding.
     pub fn mirrored(&self) -> Case {
         let mut mirrored = self.clone();
