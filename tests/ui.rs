@@ -195,3 +195,119 @@ fn a_signed_visit_opens_read_only_and_an_edited_name_is_saved() {
         Some("Maya Lindqvist-Berg")
     );
 }
+
+fn demo_harness() -> (tempfile::TempDir, Harness<'static, UpstreamApp>) {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("notebook.sqlite3");
+    {
+        let mut store = Store::open(&path).unwrap();
+        store
+            .import(&upstream::demo::clinic_for_today().unwrap())
+            .unwrap();
+    }
+    let mut harness = harness_on(&path);
+    harness.run();
+    (directory, harness)
+}
+
+#[test]
+fn the_side_panel_ranks_s1_first_at_the_visit_before_the_calf_strain() {
+    let (_directory, mut harness) = demo_harness();
+    type_into(&mut harness, "Search patients", "okafor");
+    harness
+        .get_by_role_and_label(Role::Button, "Daniel Okafor")
+        .click();
+    harness.run();
+    let timeline = harness.state().timeline().to_vec();
+    let strain = timeline
+        .iter()
+        .position(|r| {
+            r.findings.iter().any(|f| {
+                f.kind.as_str() == "pain"
+                    && f.region.as_ref().is_some_and(|r| r.as_str() == "calf")
+                    && f.intensity.is_some_and(|i| i.value() >= 6)
+            })
+        })
+        .expect("the strain visit");
+    let before = &timeline[strain - 1].visit;
+    // The visit is far down the list: scroll to it, as a user would.
+    harness
+        .get_by_label_contains(&before.chief_complaint)
+        .scroll_to_me();
+    harness.run();
+    harness
+        .get_by_label_contains(&before.chief_complaint)
+        .click();
+    harness.run();
+
+    assert_eq!(harness.state().state.selected_visit, Some(before.id));
+    let assessment = harness
+        .state()
+        .assessment()
+        .expect("the open visit is assessed");
+    assert_eq!(assessment.hypotheses[0].id, "root_s1");
+    assert!(
+        harness
+            .query_by_label_contains("1. S1 nerve root")
+            .is_some(),
+        "the panel lists S1 first"
+    );
+}
+
+#[test]
+fn quick_entry_charts_a_finding_and_a_dvt_picture_after_surgery_raises_the_flag_first() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut harness = harness_on(&directory.path().join("notebook.sqlite3"));
+    harness.run();
+    harness.get_by_label("New patient").click();
+    harness.run();
+    type_into(&mut harness, "New patient's name", "Ada Quill");
+    harness.get_by_label("Create patient").click();
+    harness.run();
+    harness.get_by_label("Patient details").click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::CheckBox, "Recent surgery")
+        .click();
+    harness.run();
+    assert_eq!(
+        harness.state().selected_patient().unwrap().history,
+        ["recent_surgery"]
+    );
+
+    harness.get_by_label("New visit").click();
+    harness.run();
+    type_into(&mut harness, "Quick entry", "R lat ankle pain 4");
+    assert!(
+        harness
+            .query_by_label_contains("Enter charts: R lateral ankle pain 4/10")
+            .is_some()
+    );
+    harness.key_press(eframe::egui::Key::Enter);
+    harness.run();
+    let findings = &harness.state().timeline()[0].findings;
+    assert_eq!(findings.len(), 1);
+    assert_eq!(
+        findings[0].describe(upstream::model::Vocabulary::builtin()),
+        "R lateral ankle pain 4/10"
+    );
+    assert_eq!(harness.state().assessment().unwrap().red_flags.len(), 0);
+
+    type_into(
+        &mut harness,
+        "Quick entry",
+        "R calf swelling 5; R calf warmth; R calf pain 6",
+    );
+    harness.key_press(eframe::egui::Key::Enter);
+    harness.run();
+    let assessment = harness.state().assessment().unwrap();
+    assert_eq!(
+        assessment.red_flags.first().map(|f| f.id.as_str()),
+        Some("rf_dvt")
+    );
+    assert!(
+        harness
+            .query_by_label_contains("Possible deep vein thrombosis")
+            .is_some()
+    );
+}

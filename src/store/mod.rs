@@ -300,6 +300,17 @@ impl Store {
         Ok(id)
     }
 
+    /// Charts several findings as one action: all of them or none.
+    pub fn add_findings(&mut self, findings: &[Finding]) -> Result<Vec<FindingId>> {
+        let tx = self.conn.transaction()?;
+        let ids = findings
+            .iter()
+            .map(|finding| rows::insert_finding(&tx, finding, None))
+            .collect::<Result<Vec<_>>>()?;
+        tx.commit()?;
+        Ok(ids)
+    }
+
     pub fn update_finding(&mut self, finding: &Finding) -> Result<()> {
         let changed = self.conn.execute(
             "UPDATE finding SET kind = ?2, region = ?3, side = ?4, intensity = ?5, presence = ?6,

@@ -3,6 +3,7 @@
 
 mod patient_form;
 mod patient_list;
+mod reasoner_panel;
 mod visit_editor;
 mod visit_list;
 mod widgets;
@@ -16,10 +17,12 @@ use crate::model::{
     Finding, FindingId, Intervention, InterventionId, Patient, PatientId, Visit, VisitId,
     VisitKind, VisitRecord,
 };
+use crate::reasoner::{Assessment, Case, Reasoner};
 use crate::store::{Store, StoreError};
 
 pub use patient_form::PatientFormView;
 pub use patient_list::PatientListView;
+pub use reasoner_panel::ReasonerPanel;
 pub use visit_editor::VisitEditorView;
 pub use visit_list::VisitListView;
 
@@ -34,6 +37,9 @@ pub enum Action {
     SelectVisit(VisitId),
     UpdateVisit(Visit),
     AddFinding(Finding),
+    /// Several findings typed in one quick-entry line.
+    AddFindings(Vec<Finding>),
+    SelectHypothesis(Option<String>),
     DeleteFinding(FindingId),
     AddIntervention(Intervention),
     DeleteIntervention(InterventionId),
@@ -46,6 +52,8 @@ pub struct AppState {
     pub search: String,
     pub selected_patient: Option<PatientId>,
     pub selected_visit: Option<VisitId>,
+    /// The hypothesis whose zones the body chart draws.
+    pub selected_hypothesis: Option<String>,
 }
 
 /// The notebook window: persisted state, the open store, and the data the views draw,
@@ -56,7 +64,10 @@ pub struct UpstreamApp {
     patients: Vec<Patient>,
     patient: Option<Patient>,
     timeline: Vec<VisitRecord>,
+    /// The reasoner's reading of the open visit, recomputed after every change.
+    assessment: Option<Assessment>,
     patient_list: PatientListView,
+    reasoner_panel: ReasonerPanel,
     patient_form: PatientFormView,
     visit_list: VisitListView,
     visit_editor: VisitEditorView,
@@ -77,6 +88,8 @@ impl UpstreamApp {
             patients: Vec::new(),
             patient: None,
             timeline: Vec::new(),
+            assessment: None,
+            reasoner_panel: ReasonerPanel,
             patient_form: PatientFormView::default(),
             visit_list: VisitListView,
             visit_editor: VisitEditorView::default(),
@@ -101,6 +114,10 @@ impl UpstreamApp {
 
     pub fn timeline(&self) -> &[VisitRecord] {
         &self.timeline
+    }
+
+    pub fn assessment(&self) -> Option<&Assessment> {
+        self.assessment.as_ref()
     }
 
     pub fn problem(&self) -> Option<&str> {
@@ -143,6 +160,10 @@ impl UpstreamApp {
             Action::AddFinding(finding) => {
                 self.store.add_finding(&finding)?;
             }
+            Action::AddFindings(findings) => {
+                self.store.add_findings(&findings)?;
+            }
+            Action::SelectHypothesis(id) => self.state.selected_hypothesis = id,
             Action::DeleteFinding(id) => self.store.delete_finding(id)?,
             Action::AddIntervention(intervention) => {
                 self.store.add_intervention(&intervention)?;
@@ -186,6 +207,18 @@ impl UpstreamApp {
         if !visit_known {
             self.state.selected_visit = None;
         }
+        self.assessment = match (&self.patient, self.selected_record()) {
+            (Some(patient), Some(record)) => {
+                Some(Reasoner::builtin().assess(&Case::for_visit(patient, record)))
+            }
+            _ => None,
+        };
+    }
+
+    fn selected_record(&self) -> Option<&VisitRecord> {
+        self.timeline
+            .iter()
+            .find(|record| Some(record.visit.id) == self.state.selected_visit)
     }
 
     /// Draws the whole window and applies what the clinician did.
@@ -201,6 +234,25 @@ impl UpstreamApp {
                     ui,
                     &self.patients,
                     self.state.selected_patient,
+                    &mut actions,
+                );
+            });
+
+        egui::Panel::right("reasoner")
+            .resizable(true)
+            .default_size(360.0)
+            .min_size(260.0)
+            .show(ui, |ui| {
+                let findings = self
+                    .timeline
+                    .iter()
+                    .find(|record| Some(record.visit.id) == self.state.selected_visit)
+                    .map_or(&[][..], |r| r.findings.as_slice());
+                self.reasoner_panel.ui(
+                    ui,
+                    self.assessment.as_ref(),
+                    findings,
+                    self.state.selected_hypothesis.as_deref(),
                     &mut actions,
                 );
             });

@@ -6,6 +6,7 @@ use eframe::egui;
 
 use super::Action;
 use super::widgets::{labelled_line, labelled_text};
+use crate::model::shorthand;
 use crate::model::{
     FindingEntry, Intervention, InterventionKind, Side, VisitId, VisitKind, VisitRecord,
     VisitStatus, Vocabulary,
@@ -19,6 +20,7 @@ pub struct VisitEditorView {
     /// The visit's date and time as typed, until it parses.
     started_at: String,
     finding: FindingEntry,
+    quick_entry: String,
     intervention: Intervention,
     intervention_region: String,
 }
@@ -134,6 +136,8 @@ impl VisitEditorView {
             return;
         }
         ui.add_space(4.0);
+        self.quick_entry_ui(ui, record, actions);
+        ui.add_space(4.0);
         let entry = &mut self.finding;
         let mut submitted = false;
         egui::Grid::new("finding entry")
@@ -180,6 +184,48 @@ impl VisitEditorView {
                 side,
                 ..FindingEntry::default()
             };
+        }
+    }
+
+    /// One line of charting shorthand, previewed as it is typed; Enter charts it.
+    fn quick_entry_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        record: &VisitRecord,
+        actions: &mut Vec<Action>,
+    ) {
+        let vocabulary = Vocabulary::builtin();
+        let label = ui.label("Quick entry");
+        let field = ui
+            .add(
+                egui::TextEdit::singleline(&mut self.quick_entry)
+                    .hint_text("R lat ankle pain 4; no numbness R lat foot")
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
+        if self.quick_entry.trim().is_empty() {
+            return;
+        }
+        let parsed = shorthand::parse(&self.quick_entry, vocabulary);
+        match &parsed {
+            Ok(findings) => {
+                let preview: Vec<String> =
+                    findings.iter().map(|f| f.describe(vocabulary)).collect();
+                ui.label(format!("Enter charts: {}", preview.join("; ")));
+            }
+            Err(problem) => {
+                ui.colored_label(ui.visuals().warn_fg_color, problem.to_string());
+            }
+        }
+        if entered(field.clone(), ui)
+            && let Ok(mut findings) = parsed
+        {
+            for finding in &mut findings {
+                finding.visit_id = record.visit.id;
+            }
+            actions.push(Action::AddFindings(findings));
+            self.quick_entry.clear();
+            field.request_focus();
         }
     }
 

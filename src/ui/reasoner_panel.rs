@@ -1,0 +1,172 @@
+//! The referral reasoner's side panel for the open visit: red flags first, then the
+//! ranked hypotheses, the parsimonious cover and the best next check. It only draws the
+//! assessment it is given; the reasoning happens in `crate::reasoner`.
+
+use eframe::egui;
+
+use super::Action;
+use crate::model::{Finding, Side, Vocabulary};
+use crate::reasoner::{Assessment, Hypothesis, RaisedFlag, Urgency};
+
+/// How many hypotheses the panel lists.
+const SHOWN: usize = 8;
+
+#[derive(Debug, Default)]
+pub struct ReasonerPanel;
+
+impl ReasonerPanel {
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        assessment: Option<&Assessment>,
+        findings: &[Finding],
+        selected: Option<&str>,
+        actions: &mut Vec<Action>,
+    ) {
+        ui.add_space(6.0);
+        ui.heading("Referral reasoner");
+        ui.weak("Supports your judgement; it does not diagnose.");
+        ui.separator();
+        let Some(assessment) = assessment else {
+            ui.label("Open a visit to see what may explain its findings.");
+            return;
+        };
+        let vocabulary = Vocabulary::builtin();
+        let describe = |i: &usize| {
+            findings
+                .get(*i)
+                .map_or_else(|| format!("#{i}"), |f| f.describe(vocabulary))
+        };
+        egui::ScrollArea::vertical()
+            .id_salt("reasoner")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                if assessment.red_flags.is_empty() {
+                    ui.weak("No red flags raised by these findings.");
+                } else {
+                    for flag in &assessment.red_flags {
+                        red_flag_ui(ui, flag, &describe);
+                        ui.add_space(4.0);
+                    }
+                }
+                ui.add_space(6.0);
+                ui.strong("What may explain the findings");
+                if assessment.hypotheses.is_empty() {
+                    ui.label("No source in the knowledge base explains these findings.");
+                }
+                for (rank, hypothesis) in assessment.hypotheses.iter().take(SHOWN).enumerate() {
+                    hypothesis_ui(ui, rank, hypothesis, selected, &describe, actions);
+                }
+                if let Some(cover) = assessment.covers.first()
+                    && cover.len() > 1
+                {
+                    ui.add_space(6.0);
+                    let names: Vec<&str> = cover
+                        .iter()
+                        .map(|id| {
+                            assessment
+                                .hypotheses
+                                .iter()
+                                .find(|h| &h.id == id)
+                                .map_or(id.as_str(), |h| h.name.as_str())
+                        })
+                        .collect();
+                    ui.label(egui::RichText::new("Together").strong());
+                    ui.label(format!(
+                        "No single source explains every finding; {} do.",
+                        names.join(" + ")
+                    ));
+                }
+                if let Some(check) = &assessment.next_check {
+                    ui.add_space(6.0);
+                    ui.label(egui::RichText::new("Best next check").strong());
+                    ui.label(&check.exam);
+                    ui.weak(&check.why);
+                }
+            });
+    }
+}
+
+fn urgency_colour(ui: &egui::Ui, urgency: Urgency) -> egui::Color32 {
+    let dark = ui.visuals().dark_mode;
+    match (urgency, dark) {
+        (Urgency::Emergency, true) => egui::Color32::from_rgb(120, 20, 20),
+        (Urgency::Emergency, false) => egui::Color32::from_rgb(255, 205, 205),
+        (Urgency::SameDay, true) => egui::Color32::from_rgb(115, 60, 10),
+        (Urgency::SameDay, false) => egui::Color32::from_rgb(255, 225, 190),
+        (Urgency::Soon, true) => egui::Color32::from_rgb(95, 85, 15),
+        (Urgency::Soon, false) => egui::Color32::from_rgb(255, 245, 190),
+    }
+}
+
+fn red_flag_ui(ui: &mut egui::Ui, flag: &RaisedFlag, describe: &dyn Fn(&usize) -> String) {
+    egui::Frame::new()
+        .fill(urgency_colour(ui, flag.urgency))
+        .corner_radius(4.0)
+        .inner_margin(6.0)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(egui::RichText::new(format!("RED FLAG  {}", flag.urgency.label())).strong());
+            ui.label(egui::RichText::new(&flag.title).strong().size(15.0));
+            ui.label(format!("Refer to: {}", flag.refer_to));
+            if !flag.avoid.is_empty() {
+                ui.label(format!("Meanwhile avoid: {}", flag.avoid.join("; ")));
+            }
+            ui.label(&flag.why);
+            let because: Vec<String> = flag.findings.iter().map(describe).collect();
+            ui.weak(format!("Raised by: {}", because.join("; ")));
+        });
+}
+
+fn hypothesis_ui(
+    ui: &mut egui::Ui,
+    rank: usize,
+    hypothesis: &Hypothesis,
+    selected: Option<&str>,
+    describe: &dyn Fn(&usize) -> String,
+    actions: &mut Vec<Action>,
+) {
+    let side = match hypothesis.side {
+        Side::None => String::new(),
+        side => format!(", {}", side.code()),
+    };
+    let title = format!(
+        "{}. {} ({}{side})",
+        rank + 1,
+        hypothesis.name,
+        hypothesis.kind.label()
+    );
+    let is_selected = selected == Some(hypothesis.id.as_str());
+    let row = ui.selectable_label(is_selected, title);
+    if row.clicked() {
+        let next = (!is_selected).then(|| hypothesis.id.clone());
+        actions.push(Action::SelectHypothesis(next));
+    }
+    ui.add(
+        egui::ProgressBar::new(hypothesis.score as f32)
+            .desired_height(6.0)
+            .text(format!("{:.2}", hypothesis.score)),
+    );
+    egui::CollapsingHeader::new("Details")
+        .id_salt(("hypothesis", &hypothesis.id))
+        .default_open(is_selected)
+        .show(ui, |ui| {
+            let explains: Vec<String> = hypothesis
+                .explains
+                .iter()
+                .map(|e| format!("{} ({})", describe(&e.finding), e.weight.code()))
+                .collect();
+            ui.label(format!("Explains: {}", explains.join("; ")));
+            if !hypothesis.unexplained.is_empty() {
+                let list: Vec<String> = hypothesis.unexplained.iter().map(describe).collect();
+                ui.label(format!("Leaves unexplained: {}", list.join("; ")));
+            }
+            if !hypothesis.against.is_empty() {
+                let list: Vec<String> = hypothesis.against.iter().map(describe).collect();
+                ui.label(format!("Against it: {}", list.join("; ")));
+            }
+            ui.label(format!("Check: {}", hypothesis.check));
+            ui.weak(format!("Source: {}", hypothesis.citations.join("; ")));
+        });
+    ui.add_space(2.0);
+}
