@@ -460,7 +460,7 @@ impl<'kb> Reasoner<'kb> {
         let top = scored.first()?.score;
         let leaders: Vec<&Scored> = scored
             .iter()
-            .take(4)
+            .take(3)
             .filter(|s| s.score >= top * 0.5)
             .collect();
         if leaders.len() < 2 {
@@ -528,15 +528,24 @@ impl<'kb> Reasoner<'kb> {
             findings.push(candidate.clone());
             let mut specificity = specificity.to_vec();
             specificity.extend(self.specificities(std::slice::from_ref(&candidate)));
+            // How much either result would move the gap between the leading source and
+            // each of its rivals, the strongest rivals counting most.
             let mut shift = 0.0;
             for presence in [Presence::Present, Presence::Absent] {
                 if let Some(last) = findings.last_mut() {
                     last.presence = presence;
                 }
-                for leader in &leaders {
-                    let again =
-                        self.score_side(leader.source, &findings, &specificity, leader.side);
-                    shift += (again.score - leader.score).abs() / 2.0;
+                let again: Vec<f64> = leaders
+                    .iter()
+                    .map(|l| {
+                        self.score_side(l.source, &findings, &specificity, l.side)
+                            .score
+                    })
+                    .collect();
+                for j in 1..leaders.len() {
+                    let before = leaders[0].score - leaders[j].score;
+                    let after = again[0] - again[j];
+                    shift += leaders[j].score * (after - before).abs() / 2.0;
                 }
             }
             let predictions: Predictions = leaders

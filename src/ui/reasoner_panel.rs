@@ -131,10 +131,11 @@ fn hypothesis_ui(
         side => format!(", {}", side.code()),
     };
     let title = format!(
-        "{}. {} ({}{side})",
+        "{}. {} ({}{side})  {:.2}",
         rank + 1,
         hypothesis.name,
-        hypothesis.kind.label()
+        hypothesis.kind.label(),
+        hypothesis.score
     );
     let is_selected = selected == Some(hypothesis.id.as_str());
     let row = ui.selectable_label(is_selected, title);
@@ -142,11 +143,7 @@ fn hypothesis_ui(
         let next = (!is_selected).then(|| hypothesis.id.clone());
         actions.push(Action::SelectHypothesis(next));
     }
-    ui.add(
-        egui::ProgressBar::new(hypothesis.score as f32)
-            .desired_height(6.0)
-            .text(format!("{:.2}", hypothesis.score)),
-    );
+    ui.add(egui::ProgressBar::new(hypothesis.score as f32).desired_height(5.0));
     egui::CollapsingHeader::new("Details")
         .id_salt(("hypothesis", &hypothesis.id))
         .default_open(is_selected)

@@ -120,7 +120,7 @@ impl VisitEditorView {
         let vocabulary = Vocabulary::builtin();
         ui.strong("Findings");
         for finding in &record.findings {
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 if editable
                     && ui
                         .small_button("Remove")
@@ -238,7 +238,7 @@ impl VisitEditorView {
     ) {
         ui.strong("Interventions");
         for intervention in &record.interventions {
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 if editable
                     && ui
                         .small_button("Remove")
