@@ -278,15 +278,20 @@ impl UpstreamApp {
                     .iter()
                     .find(|record| Some(record.visit.id) == self.state.selected_visit);
                 ui.columns(2, |columns| {
-                    self.visit_list.ui(
-                        &mut columns[0],
-                        patient,
-                        &self.timeline,
-                        self.state.selected_visit,
-                        &mut actions,
-                    );
-                    self.visit_editor
-                        .ui(&mut columns[1], selected, &mut actions);
+                    // Columns justify their contents; chart text reads better ragged.
+                    let ragged = egui::Layout::top_down(egui::Align::LEFT);
+                    columns[0].with_layout(ragged, |ui| {
+                        self.visit_list.ui(
+                            ui,
+                            patient,
+                            &self.timeline,
+                            self.state.selected_visit,
+                            &mut actions,
+                        );
+                    });
+                    columns[1].with_layout(ragged, |ui| {
+                        self.visit_editor.ui(ui, selected, &mut actions);
+                    });
                 });
             }
         });
