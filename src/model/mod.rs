@@ -5,6 +5,7 @@ mod entry;
 mod finding;
 mod intervention;
 mod patient;
+pub mod series;
 pub mod shorthand;
 mod side;
 mod visit;

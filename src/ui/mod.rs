@@ -4,6 +4,7 @@
 mod patient_form;
 mod patient_list;
 mod reasoner_panel;
+mod timeline_plot;
 mod visit_editor;
 mod visit_list;
 mod widgets;
@@ -23,6 +24,7 @@ use crate::store::{Store, StoreError};
 pub use patient_form::PatientFormView;
 pub use patient_list::PatientListView;
 pub use reasoner_panel::ReasonerPanel;
+pub use timeline_plot::{TimelineData, TimelinePlot};
 pub use visit_editor::VisitEditorView;
 pub use visit_list::VisitListView;
 
@@ -66,6 +68,9 @@ pub struct UpstreamApp {
     timeline: Vec<VisitRecord>,
     /// The reasoner's reading of the open visit, recomputed after every change.
     assessment: Option<Assessment>,
+    /// What the timeline plot draws.
+    timeline_data: TimelineData,
+    timeline_plot: TimelinePlot,
     patient_list: PatientListView,
     reasoner_panel: ReasonerPanel,
     patient_form: PatientFormView,
@@ -89,6 +94,8 @@ impl UpstreamApp {
             patient: None,
             timeline: Vec::new(),
             assessment: None,
+            timeline_data: TimelineData::default(),
+            timeline_plot: TimelinePlot,
             reasoner_panel: ReasonerPanel,
             patient_form: PatientFormView::default(),
             visit_list: VisitListView,
@@ -114,6 +121,11 @@ impl UpstreamApp {
 
     pub fn timeline(&self) -> &[VisitRecord] {
         &self.timeline
+    }
+
+    /// The series and markers the timeline plot draws.
+    pub fn timeline_data(&self) -> &TimelineData {
+        &self.timeline_data
     }
 
     pub fn assessment(&self) -> Option<&Assessment> {
@@ -207,6 +219,7 @@ impl UpstreamApp {
         if !visit_known {
             self.state.selected_visit = None;
         }
+        self.timeline_data = TimelineData::new(&self.timeline, crate::model::Vocabulary::builtin());
         self.assessment = match (&self.patient, self.selected_record()) {
             (Some(patient), Some(record)) => {
                 Some(Reasoner::builtin().assess(&Case::for_visit(patient, record)))
@@ -272,6 +285,12 @@ impl UpstreamApp {
             }
             Some(patient) => {
                 self.patient_form.ui(ui, patient, &mut actions);
+                self.timeline_plot.ui(
+                    ui,
+                    &self.timeline_data,
+                    self.state.selected_visit,
+                    &mut actions,
+                );
                 ui.separator();
                 let selected = self
                     .timeline

@@ -1,0 +1,161 @@
+//! The timeline: each symptom's intensity across visit dates, one line each, with the
+//! interventions as markers on the time axis. Clicking near a visit opens it.
+
+use chrono::{Datelike, NaiveDate};
+use eframe::egui;
+use egui_plot::{Legend, Line, MarkerShape, Plot, Points};
+
+use super::Action;
+use crate::model::series::{SymptomSeries, symptom_series};
+use crate::model::{VisitId, VisitRecord, Vocabulary};
+
+/// The plot's data for a patient, rebuilt when the timeline changes.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct TimelineData {
+    pub series: Vec<SymptomSeries>,
+    /// Each visit's day and what was done at it.
+    pub visits: Vec<(VisitId, f64, Vec<String>)>,
+}
+
+impl TimelineData {
+    pub fn new(timeline: &[VisitRecord], vocabulary: &Vocabulary) -> Self {
+        TimelineData {
+            series: symptom_series(timeline, vocabulary),
+            visits: timeline
+                .iter()
+                .map(|r| {
+                    (
+                        r.visit.id,
+                        day(r.visit.started_at.date()),
+                        r.interventions.iter().map(|i| i.describe()).collect(),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+fn day(date: NaiveDate) -> f64 {
+    f64::from(date.num_days_from_ce())
+}
+
+fn date_of(day: f64) -> Option<NaiveDate> {
+    NaiveDate::from_num_days_from_ce_opt(day.round() as i32)
+}
+
+/// Distinct line colours that read on light and dark backgrounds.
+const PALETTE: [egui::Color32; 10] = [
+    egui::Color32::from_rgb(230, 85, 70),
+    egui::Color32::from_rgb(70, 170, 210),
+    egui::Color32::from_rgb(240, 170, 40),
+    egui::Color32::from_rgb(120, 190, 90),
+    egui::Color32::from_rgb(180, 110, 220),
+    egui::Color32::from_rgb(220, 110, 170),
+    egui::Color32::from_rgb(60, 190, 170),
+    egui::Color32::from_rgb(200, 150, 100),
+    egui::Color32::from_rgb(150, 150, 240),
+    egui::Color32::from_rgb(170, 170, 60),
+];
+
+/// Below the 0 line, where intervention markers sit.
+const MARKER_Y: f64 = -0.8;
+
+#[derive(Debug, Default)]
+pub struct TimelinePlot;
+
+impl TimelinePlot {
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        data: &TimelineData,
+        selected: Option<VisitId>,
+        actions: &mut Vec<Action>,
+    ) {
+        if data.visits.is_empty() {
+            return;
+        }
+        let visits = data.visits.clone();
+        let label_visits = visits.clone();
+        let response = Plot::new("timeline plot")
+            .height(170.0)
+            .legend(Legend::default().position(egui_plot::Corner::RightTop))
+            .include_y(0.0)
+            .include_y(10.0)
+            .include_y(MARKER_Y - 0.4)
+            .allow_scroll(false)
+            .allow_zoom(false)
+            .allow_drag(false)
+            .allow_boxed_zoom(false)
+            .y_axis_label("intensity")
+            .x_axis_formatter(|mark, _| {
+                date_of(mark.value)
+                    .map(|d| d.format("%d %b").to_string())
+                    .unwrap_or_default()
+            })
+            .label_formatter(move |hover| {
+                let (name, point) = match hover {
+                    egui_plot::HoverPosition::NearDataPoint {
+                        plot_name,
+                        position,
+                        ..
+                    } => (*plot_name, *position),
+                    egui_plot::HoverPosition::Elsewhere { .. } => return None,
+                };
+                let date = date_of(point.x)?.format("%Y-%m-%d");
+                if name == "Interventions" {
+                    let done = label_visits
+                        .iter()
+                        .find(|(_, x, _)| (*x - point.x).abs() < 0.5)
+                        .map(|(_, _, done)| done.join("\n"))
+                        .unwrap_or_default();
+                    Some(format!("{date}\n{done}"))
+                } else {
+                    Some(format!("{name}\n{date}: {:.0}/10", point.y))
+                }
+            })
+            .show(ui, |plot| {
+                for (i, series) in data.series.iter().enumerate() {
+                    let points: Vec<[f64; 2]> = series
+                        .points
+                        .iter()
+                        .map(|p| [day(p.date), f64::from(p.intensity)])
+                        .collect();
+                    let colour = PALETTE[i % PALETTE.len()];
+                    plot.line(
+                        Line::new(series.label.clone(), points.clone())
+                            .width(2.0)
+                            .color(colour),
+                    );
+                    plot.points(
+                        Points::new(series.label.clone(), points)
+                            .radius(3.0)
+                            .color(colour),
+                    );
+                }
+                let treated: Vec<[f64; 2]> = visits
+                    .iter()
+                    .filter(|(_, _, done)| !done.is_empty())
+                    .map(|(_, x, _)| [*x, MARKER_Y])
+                    .collect();
+                plot.points(
+                    Points::new("Interventions", treated)
+                        .shape(MarkerShape::Diamond)
+                        .radius(4.0)
+                        .color(egui::Color32::from_rgb(120, 160, 230)),
+                );
+                if let Some((_, x, _)) = visits.iter().find(|(id, _, _)| Some(*id) == selected) {
+                    plot.vline(egui_plot::VLine::new("Open visit", *x).color(egui::Color32::GRAY));
+                }
+                plot.pointer_coordinate()
+            });
+        if response.response.clicked()
+            && let Some(pointer) = response.inner
+            && let Some((id, _, _)) = data
+                .visits
+                .iter()
+                .min_by(|a, b| (a.1 - pointer.x).abs().total_cmp(&(b.1 - pointer.x).abs()))
+        {
+            actions.push(Action::SelectVisit(*id));
+        }
+    }
+}
