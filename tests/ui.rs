@@ -264,6 +264,27 @@ fn the_side_panel_ranks_s1_first_at_the_visit_before_the_calf_strain() {
             .is_some(),
         "the panel lists S1 first"
     );
+
+    // Selecting it draws its zones on the body chart, on its side.
+    assert!(harness.state().overlay().is_empty());
+    harness.get_by_label_contains("1. S1 nerve root").click();
+    harness.run();
+    assert_eq!(
+        harness.state().state.selected_hypothesis.as_deref(),
+        Some("root_s1")
+    );
+    let overlay = harness.state().overlay();
+    assert!(
+        overlay.iter().all(|zone| zone.side == Side::Right),
+        "{overlay:?}"
+    );
+    assert!(overlay.iter().any(|zone| zone.region.as_str() == "calf"
+        && zone.weight == upstream::reasoner::Weight::Essential));
+    assert!(
+        overlay
+            .iter()
+            .any(|zone| zone.region.as_str() == "ankle_lateral")
+    );
 }
 
 #[test]
@@ -333,5 +354,104 @@ fn quick_entry_charts_a_finding_and_a_dvt_picture_after_surgery_raises_the_flag_
         harness
             .query_by_label_contains("Possible deep vein thrombosis")
             .is_some()
+    );
+}
+
+/// Clicks the body chart at the middle of a region's shape in a view, on a side.
+fn click_chart(
+    harness: &mut Harness<'_, UpstreamApp>,
+    region: &str,
+    view: upstream::model::vocabulary::ChartView,
+    side: Side,
+) {
+    use upstream::ui::body_chart::{CHART_LABEL, Geometry};
+    let geometry = Geometry::builtin().unwrap();
+    harness.get_by_label(CHART_LABEL).scroll_to_me();
+    harness.run();
+    let rect = harness.get_by_label(CHART_LABEL).rect();
+    let scale = rect.height() / geometry.canvas.height;
+    let view_width = geometry.canvas.width * scale;
+    let origin = match view {
+        upstream::model::vocabulary::ChartView::Front => rect.min,
+        upstream::model::vocabulary::ChartView::Back => {
+            rect.min + eframe::egui::vec2(view_width + 8.0, 0.0)
+        }
+    };
+    let shape = geometry
+        .shapes
+        .iter()
+        .find(|s| s.region.as_str() == region && s.view == view && s.side == side)
+        .expect("the region is drawn");
+    let n = shape.points.len() as f32;
+    let centre = [
+        shape.points.iter().map(|p| p[0]).sum::<f32>() / n,
+        shape.points.iter().map(|p| p[1]).sum::<f32>() / n,
+    ];
+    let pos = origin + eframe::egui::vec2(centre[0] * scale, centre[1] * scale);
+    harness.hover_at(pos);
+    harness.run();
+    for pressed in [true, false] {
+        harness.event(eframe::egui::Event::PointerButton {
+            pos,
+            button: eframe::egui::PointerButton::Primary,
+            pressed,
+            modifiers: eframe::egui::Modifiers::default(),
+        });
+    }
+    harness.run();
+}
+
+#[test]
+fn a_click_on_the_body_chart_charts_a_finding_there_on_that_side() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut harness = harness_on(&directory.path().join("notebook.sqlite3"));
+    harness.run();
+    harness.get_by_label("New patient").click();
+    harness.run();
+    type_into(&mut harness, "New patient's name", "Ada Quill");
+    harness.get_by_label("Create patient").click();
+    harness.run();
+    harness.get_by_label("New visit").click();
+    harness.run();
+
+    click_chart(
+        &mut harness,
+        "calf",
+        upstream::model::vocabulary::ChartView::Back,
+        Side::Left,
+    );
+    let findings = harness.state().timeline()[0].findings.clone();
+    assert_eq!(findings.len(), 1, "one click, one finding");
+    assert_eq!(
+        findings[0].region.as_ref().map(|r| r.as_str()),
+        Some("calf")
+    );
+    assert_eq!(findings[0].side, Side::Left);
+    // The cursor is on the new finding's kind, ready to say what it is.
+    assert!(
+        harness
+            .get_by_role_and_label(Role::TextInput, "Charted kind")
+            .is_focused()
+    );
+    type_into(&mut harness, "Charted intensity", "5");
+    let findings = &harness.state().timeline()[0].findings;
+    assert_eq!(findings[0].intensity.map(|i| i.value()), Some(5));
+
+    click_chart(
+        &mut harness,
+        "forearm_lateral",
+        upstream::model::vocabulary::ChartView::Front,
+        Side::Right,
+    );
+    let findings = &harness.state().timeline()[0].findings;
+    assert_eq!(findings.len(), 2);
+    assert_eq!(
+        findings[1].region.as_ref().map(|r| r.as_str()),
+        Some("forearm_lateral")
+    );
+    assert_eq!(
+        findings[1].side,
+        Side::Right,
+        "front view: the patient's right is on the viewer's left"
     );
 }

@@ -605,3 +605,56 @@ impl<'kb> Reasoner<'kb> {
         })
     }
 }
+
+/// One referral zone of a source, as the body chart draws it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Zone {
+    pub region: crate::model::RegionCode,
+    /// `Bilateral` when the zone lies on both sides.
+    pub side: Side,
+    pub weight: Weight,
+}
+
+impl Reasoner<'_> {
+    /// The zones where a source on `side` produces symptoms, strongest first for each
+    /// region: what the body chart overlays when a hypothesis is selected.
+    pub fn zones(&self, id: &str, side: Side) -> Vec<Zone> {
+        let Some(source) = self.kb.source(id) else {
+            return Vec::new();
+        };
+        let mut zones: Vec<Zone> = Vec::new();
+        for manifestation in &source.manifestations {
+            let zone_side = match source.laterality {
+                SourceLaterality::Ipsilateral => match side {
+                    Side::Left | Side::Right => side,
+                    _ => Side::Bilateral,
+                },
+                SourceLaterality::Midline => Side::Bilateral,
+                SourceLaterality::Fixed => match manifestation.side {
+                    Some(Side::Left) => Side::Left,
+                    Some(Side::Right) => Side::Right,
+                    _ => Side::Bilateral,
+                },
+            };
+            for region in &manifestation.regions {
+                match zones
+                    .iter_mut()
+                    .find(|z| &z.region == region && z.side == zone_side)
+                {
+                    Some(zone) => zone.weight = zone.weight.max(manifestation.weight),
+                    None => zones.push(Zone {
+                        region: region.clone(),
+                        side: zone_side,
+                        weight: manifestation.weight,
+                    }),
+                }
+            }
+        }
+        zones.sort_by(|a, b| {
+            b.weight
+                .cmp(&a.weight)
+                .then_with(|| a.region.cmp(&b.region))
+        });
+        zones
+    }
+}

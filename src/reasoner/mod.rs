@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::model::{Finding, Patient, Sex, Side, VisitRecord};
 
-pub use inference::Reasoner;
+pub use inference::{Reasoner, Zone};
 pub use knowledge::{KnowledgeBase, KnowledgeError, KnowledgeFiles, SourceKind, Urgency, Weight};
 
 /// What the reasoner reads: the findings of one visit, present and examined-absent, with

@@ -1,6 +1,7 @@
 //! The notebook window. Views draw state and emit `Action`s; `UpstreamApp::apply` is the
 //! one place actions reach the store, after which the views' data is read back from it.
 
+pub mod body_chart;
 mod patient_form;
 mod patient_list;
 mod reasoner_panel;
@@ -42,6 +43,13 @@ pub enum Action {
     /// Several findings typed in one quick-entry line.
     AddFindings(Vec<Finding>),
     SelectHypothesis(Option<String>),
+    UpdateFinding(Finding),
+    /// A click on the body chart: chart a finding at that region and side.
+    ChartClick {
+        visit: VisitId,
+        region: crate::model::RegionCode,
+        side: crate::model::Side,
+    },
     DeleteFinding(FindingId),
     AddIntervention(Intervention),
     DeleteIntervention(InterventionId),
@@ -71,6 +79,10 @@ pub struct UpstreamApp {
     /// What the timeline plot draws.
     timeline_data: TimelineData,
     timeline_plot: TimelinePlot,
+    /// The selected hypothesis's referral zones, which the body chart draws.
+    overlay: Vec<crate::reasoner::Zone>,
+    /// The finding last charted from the body chart.
+    charted: Option<FindingId>,
     patient_list: PatientListView,
     reasoner_panel: ReasonerPanel,
     patient_form: PatientFormView,
@@ -80,6 +92,9 @@ pub struct UpstreamApp {
     problem: Option<String>,
     sized_to_screen: bool,
 }
+
+/// What a click on the body chart charts until the clinician says otherwise.
+const CHARTED_KIND: &str = "pain";
 
 /// How many patients the list shows; the search narrows it.
 const PATIENT_LIST_LIMIT: usize = 300;
@@ -96,6 +111,8 @@ impl UpstreamApp {
             assessment: None,
             timeline_data: TimelineData::default(),
             timeline_plot: TimelinePlot,
+            overlay: Vec::new(),
+            charted: None,
             reasoner_panel: ReasonerPanel,
             patient_form: PatientFormView::default(),
             visit_list: VisitListView,
@@ -126,6 +143,11 @@ impl UpstreamApp {
     /// The series and markers the timeline plot draws.
     pub fn timeline_data(&self) -> &TimelineData {
         &self.timeline_data
+    }
+
+    /// The referral zones the body chart draws for the selected hypothesis.
+    pub fn overlay(&self) -> &[crate::reasoner::Zone] {
+        &self.overlay
     }
 
     pub fn assessment(&self) -> Option<&Assessment> {
@@ -176,6 +198,16 @@ impl UpstreamApp {
                 self.store.add_findings(&findings)?;
             }
             Action::SelectHypothesis(id) => self.state.selected_hypothesis = id,
+            Action::UpdateFinding(finding) => self.store.update_finding(&finding)?,
+            Action::ChartClick {
+                visit,
+                region,
+                side,
+            } => {
+                let mut finding = Finding::new(CHARTED_KIND, Some(region.as_str()), side);
+                finding.visit_id = visit;
+                self.charted = Some(self.store.add_finding(&finding)?);
+            }
             Action::DeleteFinding(id) => self.store.delete_finding(id)?,
             Action::AddIntervention(intervention) => {
                 self.store.add_intervention(&intervention)?;
@@ -226,6 +258,20 @@ impl UpstreamApp {
             }
             _ => None,
         };
+        self.overlay = self.overlay_zones();
+    }
+
+    fn overlay_zones(&self) -> Vec<crate::reasoner::Zone> {
+        let selected = self.state.selected_hypothesis.as_deref();
+        let hypothesis = self.assessment.as_ref().and_then(|a| {
+            a.hypotheses
+                .iter()
+                .find(|h| Some(h.id.as_str()) == selected)
+        });
+        match hypothesis {
+            Some(h) => Reasoner::builtin().zones(&h.id, h.side),
+            None => Vec::new(),
+        }
     }
 
     fn selected_record(&self) -> Option<&VisitRecord> {
@@ -309,7 +355,13 @@ impl UpstreamApp {
                         );
                     });
                     columns[1].with_layout(ragged, |ui| {
-                        self.visit_editor.ui(ui, selected, &mut actions);
+                        self.visit_editor.ui(
+                            ui,
+                            selected,
+                            &self.overlay,
+                            self.charted,
+                            &mut actions,
+                        );
                     });
                 });
             }

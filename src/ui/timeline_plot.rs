@@ -144,7 +144,7 @@ impl TimelinePlot {
                         .color(egui::Color32::from_rgb(120, 160, 230)),
                 );
                 if let Some((_, x, _)) = visits.iter().find(|(id, _, _)| Some(*id) == selected) {
-                    plot.vline(egui_plot::VLine::new("Open visit", *x).color(egui::Color32::GRAY));
+                    plot.vline(egui_plot::VLine::new("", *x).color(egui::Color32::GRAY));
                 }
                 plot.pointer_coordinate()
             });

@@ -5,12 +5,14 @@ use chrono::NaiveDateTime;
 use eframe::egui;
 
 use super::Action;
+use super::body_chart::BodyChart;
 use super::widgets::{labelled_line, labelled_text};
 use crate::model::shorthand;
 use crate::model::{
-    FindingEntry, Intervention, InterventionKind, Side, VisitId, VisitKind, VisitRecord,
-    VisitStatus, Vocabulary,
+    Finding, FindingEntry, FindingId, Intervention, InterventionKind, Side, VisitId, VisitKind,
+    VisitRecord, VisitStatus, Vocabulary,
 };
+use crate::reasoner::Zone;
 
 const DATE_TIME_FORMAT: &str = "%Y-%m-%d %H:%M";
 
@@ -21,15 +23,22 @@ pub struct VisitEditorView {
     started_at: String,
     finding: FindingEntry,
     quick_entry: String,
+    body_chart: BodyChart,
+    /// The finding charted from the body chart and its fields as being edited.
+    charted: Option<(FindingId, FindingEntry)>,
     intervention: Intervention,
     intervention_region: String,
 }
 
 impl VisitEditorView {
+    /// `zones`: the selected hypothesis's referral zones, drawn on the body chart;
+    /// `charted`: a finding just added from the chart, whose kind and intensity to edit.
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
         record: Option<&VisitRecord>,
+        zones: &[Zone],
+        charted: Option<FindingId>,
         actions: &mut Vec<Action>,
     ) {
         let Some(record) = record else {
@@ -57,7 +66,22 @@ impl VisitEditorView {
                     signed_note_ui(ui, record);
                 }
                 ui.separator();
-                self.findings_ui(ui, record, editable, actions);
+                egui::CollapsingHeader::new("Body chart")
+                    .default_open(true)
+                    .show(ui, |ui| {
+                        self.body_chart.ui(
+                            ui,
+                            record.visit.id,
+                            &record.findings,
+                            zones,
+                            editable,
+                            actions,
+                        );
+                        if editable {
+                            ui.weak("Click a region to chart a finding there.");
+                        }
+                    });
+                self.findings_ui(ui, record, editable, charted, actions);
                 ui.separator();
                 self.interventions_ui(ui, record, editable, actions);
             });
@@ -115,10 +139,17 @@ impl VisitEditorView {
         ui: &mut egui::Ui,
         record: &VisitRecord,
         editable: bool,
+        charted: Option<FindingId>,
         actions: &mut Vec<Action>,
     ) {
         let vocabulary = Vocabulary::builtin();
         ui.strong("Findings");
+        if editable
+            && let Some(id) = charted
+            && let Some(finding) = record.findings.iter().find(|f| f.id == id)
+        {
+            self.charted_ui(ui, finding, actions);
+        }
         for finding in &record.findings {
             ui.horizontal_wrapped(|ui| {
                 if editable
@@ -185,6 +216,71 @@ impl VisitEditorView {
                 ..FindingEntry::default()
             };
         }
+    }
+
+    /// The kind and intensity of a finding just charted from the body chart, with the
+    /// cursor on its kind.
+    fn charted_ui(&mut self, ui: &mut egui::Ui, finding: &Finding, actions: &mut Vec<Action>) {
+        let vocabulary = Vocabulary::builtin();
+        let fresh = self
+            .charted
+            .as_ref()
+            .is_none_or(|(id, _)| *id != finding.id);
+        if fresh {
+            let entry = FindingEntry {
+                kind: vocabulary.kind_name(&finding.kind).to_lowercase(),
+                region: finding
+                    .region
+                    .as_ref()
+                    .map(|r| r.as_str().to_owned())
+                    .unwrap_or_default(),
+                side: finding.side,
+                intensity: finding
+                    .intensity
+                    .map(|i| i.value().to_string())
+                    .unwrap_or_default(),
+                absent: finding.presence == crate::model::Presence::Absent,
+                test_name: finding.test_name.clone(),
+                note: finding.note.clone(),
+            };
+            self.charted = Some((finding.id, entry));
+        }
+        let Some((_, entry)) = &mut self.charted else {
+            return;
+        };
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.label(format!(
+                "Charted from the body chart: {}",
+                finding.place(vocabulary)
+            ));
+            let mut changed = false;
+            ui.horizontal(|ui| {
+                let label = ui.label("Charted kind");
+                let kind = ui
+                    .add(egui::TextEdit::singleline(&mut entry.kind).desired_width(140.0))
+                    .labelled_by(label.id);
+                if fresh {
+                    kind.request_focus();
+                }
+                changed |= kind.changed();
+                let label = ui.label("Charted intensity");
+                changed |= ui
+                    .add(egui::TextEdit::singleline(&mut entry.intensity).desired_width(40.0))
+                    .labelled_by(label.id)
+                    .changed();
+            });
+            match entry.to_finding(vocabulary, finding.visit_id) {
+                Ok(mut updated) => {
+                    updated.id = finding.id;
+                    if changed && &updated != finding {
+                        actions.push(Action::UpdateFinding(updated));
+                    }
+                }
+                Err(problem) => {
+                    ui.colored_label(ui.visuals().warn_fg_color, problem.to_string());
+                }
+            }
+        });
     }
 
     /// One line of charting shorthand, previewed as it is typed; Enter charts it.

@@ -1,0 +1,489 @@
+//! The body chart: front and back views in which every region of the vocabulary is its
+//! own shape. Hover names the region; a click charts a finding there, its side taken
+//! from the half clicked; findings are shaded by intensity, examined-and-absent ones are
+//! outlined; a selected hypothesis's referral zones are drawn underneath.
+
+use eframe::egui;
+use serde::Deserialize;
+
+use super::Action;
+use crate::model::vocabulary::{ChartView, Laterality};
+use crate::model::{Finding, Presence, RegionCode, Side, VisitId, Vocabulary};
+use crate::reasoner::{Weight, Zone};
+
+/// The chart's accessible name, which the tests use to find it.
+pub const CHART_LABEL: &str = "Body chart, front and back views";
+
+const CHART_JSON: &str = include_str!("../../assets/body_chart.json");
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Canvas {
+    pub width: f32,
+    pub height: f32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ViewOutline {
+    pub outline: Vec<[f32; 2]>,
+    pub midline_x: f32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Views {
+    pub front: ViewOutline,
+    pub back: ViewOutline,
+}
+
+/// One region's polygon in one view, on one side (`midline` for shapes across it).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Shape {
+    pub region: RegionCode,
+    pub view: ChartView,
+    pub side: Side,
+    pub points: Vec<[f32; 2]>,
+    /// The polygon cut into triangles when loaded, for filling.
+    #[serde(skip)]
+    pub triangles: Vec<[usize; 3]>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Geometry {
+    pub canvas: Canvas,
+    pub views: Views,
+    pub shapes: Vec<Shape>,
+}
+
+impl Geometry {
+    /// The chart built into the binary; the tests check it covers the vocabulary.
+    pub fn builtin() -> Result<&'static Geometry, &'static str> {
+        static GEOMETRY: std::sync::OnceLock<Result<Geometry, String>> = std::sync::OnceLock::new();
+        GEOMETRY
+            .get_or_init(|| {
+                let mut geometry: Geometry = serde_json::from_str(CHART_JSON)
+                    .map_err(|e| format!("assets/body_chart.json: {e}"))?;
+                for shape in &mut geometry.shapes {
+                    shape.triangles = triangulate(&shape.points);
+                }
+                Ok(geometry)
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
+    fn outline(&self, view: ChartView) -> &ViewOutline {
+        match view {
+            ChartView::Front => &self.views.front,
+            ChartView::Back => &self.views.back,
+        }
+    }
+
+    /// The region and side at a point of a view's canvas. For a shape across the midline
+    /// of an axial region (the low back, the neck), the side is the half clicked.
+    pub fn hit(
+        &self,
+        view: ChartView,
+        point: [f32; 2],
+        vocabulary: &Vocabulary,
+    ) -> Option<(RegionCode, Side)> {
+        let shape = self
+            .shapes
+            .iter()
+            .filter(|s| s.view == view)
+            .find(|s| contains(&s.points, point))?;
+        let laterality = vocabulary.region(&shape.region).map(|r| r.laterality);
+        let side = match (shape.side, laterality) {
+            (Side::Midline, Some(Laterality::Axial)) => {
+                let left_of_midline = point[0] < self.outline(view).midline_x;
+                // Facing the viewer, the patient's right is on the viewer's left.
+                match (view, left_of_midline) {
+                    (ChartView::Front, true) | (ChartView::Back, false) => Side::Right,
+                    (ChartView::Front, false) | (ChartView::Back, true) => Side::Left,
+                }
+            }
+            (side, _) => side,
+        };
+        Some((shape.region.clone(), side))
+    }
+}
+
+/// Cuts a simple polygon into triangles by ear clipping.
+pub fn triangulate(polygon: &[[f32; 2]]) -> Vec<[usize; 3]> {
+    let cross = |o: [f32; 2], a: [f32; 2], b: [f32; 2]| {
+        (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+    };
+    // Twice the signed area tells the winding; ears turn the same way.
+    let winding: f32 = (0..polygon.len())
+        .map(|i| {
+            let (a, b) = (polygon[i], polygon[(i + 1) % polygon.len()]);
+            a[0] * b[1] - b[0] * a[1]
+        })
+        .sum::<f32>()
+        .signum();
+    // Repeated and collinear points make no ear; leave them out.
+    let mut remaining: Vec<usize> = (0..polygon.len()).collect();
+    let mut pruned = true;
+    while pruned && remaining.len() > 3 {
+        pruned = false;
+        let n = remaining.len();
+        if let Some(i) = (0..n).find(|&i| {
+            let (a, b, c) = (
+                polygon[remaining[(i + n - 1) % n]],
+                polygon[remaining[i]],
+                polygon[remaining[(i + 1) % n]],
+            );
+            cross(a, b, c).abs() < 1e-6
+        }) {
+            remaining.remove(i);
+            pruned = true;
+        }
+    }
+    let mut triangles = Vec::new();
+    let mut guard = 0;
+    while remaining.len() > 3 && guard < polygon.len() * polygon.len() {
+        guard += 1;
+        let n = remaining.len();
+        let ear = (0..n).find(|&i| {
+            let (p, c, q) = (
+                remaining[(i + n - 1) % n],
+                remaining[i],
+                remaining[(i + 1) % n],
+            );
+            let (a, b, d) = (polygon[p], polygon[c], polygon[q]);
+            if cross(a, b, d) * winding <= 0.0 {
+                return false;
+            }
+            !remaining.iter().any(|&other| {
+                other != p && other != c && other != q && {
+                    let x = polygon[other];
+                    let (s1, s2, s3) = (
+                        cross(a, b, x) * winding,
+                        cross(b, d, x) * winding,
+                        cross(d, a, x) * winding,
+                    );
+                    // A point on the ear's edge (a shared vertex) does not block it.
+                    s1 > 0.0 && s2 > 0.0 && s3 > 0.0
+                }
+            })
+        });
+        // A degenerate polygon has no ear: fall back to a fan rather than loop.
+        let i = ear.unwrap_or(1);
+        triangles.push([
+            remaining[(i + n - 1) % n],
+            remaining[i],
+            remaining[(i + 1) % n],
+        ]);
+        remaining.remove(i);
+    }
+    if remaining.len() == 3 {
+        triangles.push([remaining[0], remaining[1], remaining[2]]);
+    }
+    triangles
+}
+
+/// Even-odd point-in-polygon.
+fn contains(polygon: &[[f32; 2]], point: [f32; 2]) -> bool {
+    let mut inside = false;
+    let mut j = polygon.len().wrapping_sub(1);
+    for i in 0..polygon.len() {
+        let (a, b) = (polygon[i], polygon[j]);
+        if (a[1] > point[1]) != (b[1] > point[1])
+            && point[0] < (b[0] - a[0]) * (point[1] - a[1]) / (b[1] - a[1]) + a[0]
+        {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
+}
+
+/// Whether something charted on `side` at `region` touches a shape of `shape_region` on
+/// `shape_side`.
+fn touches(
+    vocabulary: &Vocabulary,
+    region: &RegionCode,
+    side: Side,
+    shape_region: &RegionCode,
+    shape_side: Side,
+) -> bool {
+    let region_fits = vocabulary.region_within(shape_region, region)
+        || vocabulary.region_within(region, shape_region);
+    let side_fits = side == shape_side
+        || matches!(side, Side::Bilateral | Side::None)
+        || matches!(shape_side, Side::Midline | Side::None)
+        || (side == Side::Midline && shape_side != Side::Midline);
+    region_fits && side_fits
+}
+
+#[derive(Debug, Default)]
+pub struct BodyChart;
+
+impl BodyChart {
+    #[allow(clippy::too_many_arguments)]
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        visit: VisitId,
+        findings: &[Finding],
+        zones: &[Zone],
+        editable: bool,
+        actions: &mut Vec<Action>,
+    ) {
+        let geometry = match Geometry::builtin() {
+            Ok(geometry) => geometry,
+            Err(problem) => {
+                ui.colored_label(
+                    ui.visuals().error_fg_color,
+                    format!("The body chart is unavailable: {problem}"),
+                );
+                return;
+            }
+        };
+        let vocabulary = Vocabulary::builtin();
+        let height = 360.0_f32.min(
+            ui.available_width() * 0.95 * geometry.canvas.height / (2.0 * geometry.canvas.width),
+        );
+        let scale = height / geometry.canvas.height;
+        let view_width = geometry.canvas.width * scale;
+        let (rect, response) = ui.allocate_exact_size(
+            egui::vec2(view_width * 2.0 + 8.0, height),
+            egui::Sense::click(),
+        );
+        response
+            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, editable, CHART_LABEL));
+        let painter = ui.painter_at(rect);
+        let dark = ui.visuals().dark_mode;
+        let base = if dark {
+            egui::Color32::from_gray(60)
+        } else {
+            egui::Color32::from_gray(225)
+        };
+        let edge = egui::Stroke::new(
+            0.5,
+            if dark {
+                egui::Color32::from_gray(110)
+            } else {
+                egui::Color32::from_gray(150)
+            },
+        );
+
+        let views = [
+            (ChartView::Front, rect.min),
+            (
+                ChartView::Back,
+                rect.min + egui::vec2(view_width + 8.0, 0.0),
+            ),
+        ];
+        let to_screen =
+            |origin: egui::Pos2, p: [f32; 2]| origin + egui::vec2(p[0] * scale, p[1] * scale);
+        let mut hovered = None;
+        for (view, origin) in views {
+            for shape in geometry.shapes.iter().filter(|s| s.view == view) {
+                let zone = zones
+                    .iter()
+                    .filter(|z| touches(vocabulary, &z.region, z.side, &shape.region, shape.side))
+                    .map(|z| z.weight)
+                    .max();
+                let mut fill = match zone {
+                    Some(Weight::Essential) => egui::Color32::from_rgb(240, 150, 40),
+                    Some(Weight::Spillover) => egui::Color32::from_rgb(240, 205, 90),
+                    Some(Weight::Rare) => egui::Color32::from_rgb(200, 190, 140),
+                    None => base,
+                };
+                let mut stroke = edge;
+                for finding in findings.iter().filter(|f| {
+                    f.region
+                        .as_ref()
+                        .is_some_and(|r| touches(vocabulary, r, f.side, &shape.region, shape.side))
+                }) {
+                    match finding.presence {
+                        Presence::Present => {
+                            let strength = finding.intensity.map_or(5, |i| i.value());
+                            let alpha = 90 + strength * 16;
+                            fill = blend(
+                                fill,
+                                egui::Color32::from_rgb(215, 40, 40),
+                                f32::from(alpha) / 255.0,
+                            );
+                        }
+                        Presence::Absent => {
+                            stroke = egui::Stroke::new(2.0, egui::Color32::from_rgb(60, 130, 230));
+                        }
+                    }
+                }
+                let points: Vec<egui::Pos2> =
+                    shape.points.iter().map(|&p| to_screen(origin, p)).collect();
+                // egui fills only convex paths: fill through triangles, then outline.
+                let mut mesh = egui::Mesh::default();
+                for &[a, b, c] in &shape.triangles {
+                    let base = mesh.vertices.len() as u32;
+                    for index in [a, b, c] {
+                        mesh.colored_vertex(points[index], fill);
+                    }
+                    mesh.add_triangle(base, base + 1, base + 2);
+                }
+                painter.add(egui::Shape::mesh(mesh));
+                // Edge by edge: a joined outline grows long miter spikes at sharp corners.
+                for (i, &start) in points.iter().enumerate() {
+                    painter.line_segment([start, points[(i + 1) % points.len()]], stroke);
+                }
+            }
+            if let Some(pointer) = response.hover_pos() {
+                let local = (pointer - origin) / scale;
+                if local.x >= 0.0 && local.x <= geometry.canvas.width {
+                    hovered = geometry
+                        .hit(view, [local.x, local.y], vocabulary)
+                        .or(hovered);
+                }
+            }
+            painter.text(
+                origin + egui::vec2(4.0, 2.0),
+                egui::Align2::LEFT_TOP,
+                match view {
+                    ChartView::Front => "Front",
+                    ChartView::Back => "Back",
+                },
+                egui::FontId::proportional(11.0),
+                ui.visuals().weak_text_color(),
+            );
+        }
+        let response = match &hovered {
+            Some((region, side)) => {
+                let name = vocabulary.region_name(region);
+                let side = match side {
+                    Side::Midline | Side::None => String::new(),
+                    side => format!(" ({})", side.label()),
+                };
+                response.on_hover_text(format!("{name}{side}"))
+            }
+            None => response,
+        };
+        if editable
+            && response.clicked()
+            && let Some((region, side)) = hovered
+        {
+            actions.push(Action::ChartClick {
+                visit,
+                region,
+                side,
+            });
+        }
+    }
+}
+
+/// `over` laid on `under` with the given opacity.
+fn blend(under: egui::Color32, over: egui::Color32, opacity: f32) -> egui::Color32 {
+    let mix =
+        |a: u8, b: u8| (f32::from(a) * (1.0 - opacity) + f32::from(b) * opacity).round() as u8;
+    egui::Color32::from_rgb(
+        mix(under.r(), over.r()),
+        mix(under.g(), over.g()),
+        mix(under.b(), over.b()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn area(points: &[[f32; 2]]) -> f32 {
+        (0..points.len())
+            .map(|i| {
+                let (a, b) = (points[i], points[(i + 1) % points.len()]);
+                a[0] * b[1] - b[0] * a[1]
+            })
+            .sum::<f32>()
+            .abs()
+            / 2.0
+    }
+
+    #[test]
+    fn every_shape_is_filled_exactly_by_its_triangles() {
+        let geometry = Geometry::builtin().unwrap();
+        for shape in &geometry.shapes {
+            let filled: f32 = shape
+                .triangles
+                .iter()
+                .map(|t| area(&[shape.points[t[0]], shape.points[t[1]], shape.points[t[2]]]))
+                .sum();
+            let whole = area(&shape.points);
+            for t in &shape.triangles {
+                let (a, b, c) = (shape.points[t[0]], shape.points[t[1]], shape.points[t[2]]);
+                let centroid = [(a[0] + b[0] + c[0]) / 3.0, (a[1] + b[1] + c[1]) / 3.0];
+                assert!(
+                    contains(&shape.points, centroid),
+                    "{} {:?} {:?}: triangle {t:?} lies outside its shape",
+                    shape.region,
+                    shape.view,
+                    shape.side
+                );
+            }
+            assert!(
+                (filled - whole).abs() <= whole * 0.01 + 0.01,
+                "{} {:?} {:?}: triangles cover {filled}, polygon is {whole}",
+                shape.region,
+                shape.view,
+                shape.side
+            );
+        }
+    }
+
+    #[test]
+    fn every_drawn_region_is_in_the_vocabulary_and_every_leaf_is_drawn_on_each_side() {
+        let geometry = Geometry::builtin().unwrap();
+        let vocabulary = Vocabulary::builtin();
+        for shape in &geometry.shapes {
+            assert!(
+                vocabulary.region(&shape.region).is_some(),
+                "{}",
+                shape.region
+            );
+        }
+        for region in vocabulary.regions() {
+            if vocabulary.children(&region.code).next().is_some() {
+                continue;
+            }
+            for view in &region.views {
+                let sides: Vec<Side> = geometry
+                    .shapes
+                    .iter()
+                    .filter(|s| s.region == region.code && s.view == *view)
+                    .map(|s| s.side)
+                    .collect();
+                let expected: &[Side] = match region.laterality {
+                    Laterality::Paired => &[Side::Left, Side::Right],
+                    _ => &[Side::Midline],
+                };
+                for side in expected {
+                    assert!(
+                        sides.contains(side),
+                        "{} {:?} lacks its {side:?} shape",
+                        region.code,
+                        view
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_click_on_the_low_back_takes_its_side_from_the_half_clicked() {
+        let geometry = Geometry::builtin().unwrap();
+        let vocabulary = Vocabulary::builtin();
+        let low_back = geometry
+            .shapes
+            .iter()
+            .find(|s| s.region.as_str() == "low_back" && s.view == ChartView::Back)
+            .unwrap();
+        let y = low_back.points.iter().map(|p| p[1]).sum::<f32>() / low_back.points.len() as f32;
+        let midline = geometry.views.back.midline_x;
+        // From behind, the patient's left is on the viewer's left.
+        assert_eq!(
+            geometry.hit(ChartView::Back, [midline - 10.0, y], vocabulary),
+            Some((RegionCode::new("low_back"), Side::Left))
+        );
+        assert_eq!(
+            geometry.hit(ChartView::Back, [midline + 10.0, y], vocabulary),
+            Some((RegionCode::new("low_back"), Side::Right))
+        );
+    }
+}
