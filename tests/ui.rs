@@ -455,3 +455,62 @@ fn a_click_on_the_body_chart_charts_a_finding_there_on_that_side() {
         "front view: the patient's right is on the viewer's left"
     );
 }
+
+#[test]
+fn the_keyboard_finds_a_patient_makes_one_and_starts_a_visit() {
+    use eframe::egui::{Key, Modifiers};
+    let (_directory, mut harness) = demo_harness();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    harness.run();
+    assert!(
+        harness
+            .get_by_role_and_label(Role::TextInput, "Search patients")
+            .is_focused()
+    );
+    harness
+        .get_by_role_and_label(Role::TextInput, "Search patients")
+        .type_text("marsh");
+    harness.run();
+    assert_eq!(harness.state().patients().len(), 1);
+    harness
+        .get_by_role_and_label(Role::Button, "Helen Marsh")
+        .click();
+    harness.run();
+
+    let visits = harness.state().timeline().len();
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::N);
+    harness.run();
+    assert_eq!(
+        harness.state().timeline().len(),
+        visits + 1,
+        "Ctrl+Shift+N starts a visit"
+    );
+    assert!(
+        harness.query_by_label("New patient's name").is_none(),
+        "and not a patient"
+    );
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    harness.run();
+    assert!(
+        harness
+            .get_by_role_and_label(Role::TextInput, "New patient's name")
+            .is_focused()
+    );
+}
+
+#[test]
+fn the_theme_can_be_switched_to_light() {
+    let (_directory, mut harness) = demo_harness();
+    harness
+        .get_by_role_and_label(Role::ComboBox, "Theme")
+        .click();
+    harness.run();
+    harness.get_by_label("Light").click();
+    harness.run();
+    assert_eq!(
+        harness.ctx.options(|o| o.theme_preference),
+        eframe::egui::ThemePreference::Light
+    );
+    assert_eq!(harness.ctx.theme(), eframe::egui::Theme::Light);
+}

@@ -280,9 +280,33 @@ impl UpstreamApp {
             .find(|record| Some(record.visit.id) == self.state.selected_visit)
     }
 
+    /// Ctrl+F finds a patient, Ctrl+N makes one, Ctrl+Shift+N starts a visit.
+    fn shortcuts_ui(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        use egui::{Key, KeyboardShortcut, Modifiers};
+        let new_visit = KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::N);
+        let new_patient = KeyboardShortcut::new(Modifiers::COMMAND, Key::N);
+        let find = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
+        // The longer shortcut first: Ctrl+N would also match Ctrl+Shift+N.
+        if ui.input_mut(|i| i.consume_shortcut(&new_visit))
+            && let Some(patient) = &self.patient
+        {
+            actions.push(Action::CreateVisit(new_visit_for(
+                patient.id,
+                &self.timeline,
+            )));
+        }
+        if ui.input_mut(|i| i.consume_shortcut(&new_patient)) {
+            self.patient_list.start_new_patient();
+        }
+        if ui.input_mut(|i| i.consume_shortcut(&find)) {
+            self.patient_list.focus_search();
+        }
+    }
+
     /// Draws the whole window and applies what the clinician did.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let mut actions = Vec::new();
+        self.shortcuts_ui(ui, &mut actions);
 
         egui::Panel::left("patients")
             .resizable(true)
@@ -462,7 +486,7 @@ pub fn run_native(path: &Path) -> Result<(), String> {
 }
 
 /// A new visit for `patient` now, as a follow-up when they have been seen before.
-pub fn new_visit(patient: PatientId, timeline: &[VisitRecord]) -> Visit {
+pub fn new_visit_for(patient: PatientId, timeline: &[VisitRecord]) -> Visit {
     let now = chrono::Local::now().naive_local();
     let started_at = now
         .date()

@@ -10,6 +10,8 @@ pub struct PatientListView {
     query: String,
     /// The name being typed for a new patient, while the form is open.
     new_patient: Option<String>,
+    /// Put the cursor in the search field at the next frame.
+    search_wanted: bool,
 }
 
 impl PatientListView {
@@ -17,7 +19,16 @@ impl PatientListView {
         PatientListView {
             query: query.to_owned(),
             new_patient: None,
+            search_wanted: false,
         }
+    }
+
+    pub fn focus_search(&mut self) {
+        self.search_wanted = true;
+    }
+
+    pub fn start_new_patient(&mut self) {
+        self.new_patient.get_or_insert_with(String::new);
     }
 
     pub fn set_query(&mut self, query: &str) {
@@ -38,10 +49,13 @@ impl PatientListView {
         let search = ui
             .add(
                 egui::TextEdit::singleline(&mut self.query)
-                    .hint_text("name or birth date (1974-02)")
+                    .hint_text("name or birth date (Ctrl+F)")
                     .desired_width(f32::INFINITY),
             )
             .labelled_by(label.id);
+        if std::mem::take(&mut self.search_wanted) {
+            search.request_focus();
+        }
         if search.changed() {
             actions.push(Action::Search(self.query.clone()));
         }
@@ -49,6 +63,7 @@ impl PatientListView {
         self.new_patient_ui(ui, actions);
         ui.separator();
 
+        egui::Panel::bottom("theme").show(ui, theme_ui);
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
@@ -73,7 +88,7 @@ impl PatientListView {
     fn new_patient_ui(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
         match &mut self.new_patient {
             None => {
-                if ui.button("New patient").clicked() {
+                if ui.button("New patient").on_hover_text("Ctrl+N").clicked() {
                     self.new_patient = Some(String::new());
                 }
             }
@@ -104,5 +119,37 @@ impl PatientListView {
                 }
             }
         }
+    }
+}
+
+/// Light, dark or as the system says; egui keeps the choice between runs.
+fn theme_ui(ui: &mut egui::Ui) {
+    let mut preference = ui.ctx().options(|o| o.theme_preference);
+    ui.horizontal(|ui| {
+        let label = ui.label("Theme");
+        egui::ComboBox::from_id_salt("theme")
+            .selected_text(theme_name(preference))
+            .show_ui(ui, |ui| {
+                for choice in [
+                    egui::ThemePreference::System,
+                    egui::ThemePreference::Light,
+                    egui::ThemePreference::Dark,
+                ] {
+                    ui.selectable_value(&mut preference, choice, theme_name(choice));
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    });
+    if preference != ui.ctx().options(|o| o.theme_preference) {
+        ui.ctx().set_theme(preference);
+    }
+}
+
+fn theme_name(preference: egui::ThemePreference) -> &'static str {
+    match preference {
+        egui::ThemePreference::System => "As the system",
+        egui::ThemePreference::Light => "Light",
+        egui::ThemePreference::Dark => "Dark",
     }
 }

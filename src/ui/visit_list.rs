@@ -20,7 +20,9 @@ impl VisitListView {
         ui.horizontal(|ui| {
             ui.heading("Visits");
             if ui.button("New visit").clicked() {
-                actions.push(Action::CreateVisit(super::new_visit(patient.id, timeline)));
+                actions.push(Action::CreateVisit(super::new_visit_for(
+                    patient.id, timeline,
+                )));
             }
         });
         let vocabulary = Vocabulary::builtin();
