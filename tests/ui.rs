@@ -514,3 +514,51 @@ fn the_theme_can_be_switched_to_light() {
     );
     assert_eq!(harness.ctx.theme(), eframe::egui::Theme::Light);
 }
+
+#[test]
+fn undo_and_redo_within_a_visit() {
+    use eframe::egui::{Key, Modifiers};
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("notebook.sqlite3");
+    let mut harness = harness_on(&path);
+    harness.run();
+    harness.get_by_label("New patient").click();
+    harness.run();
+    type_into(&mut harness, "New patient's name", "Ada Quill");
+    harness.get_by_label("Create patient").click();
+    harness.run();
+    harness.get_by_label("New visit").click();
+    harness.run();
+    // A burst of typing is one step.
+    type_into(&mut harness, "Chief complaint", "L SI pain");
+    type_into(&mut harness, "Chief complaint", ", 6 weeks");
+    type_into(&mut harness, "Quick entry", "L SI pain 6");
+    harness.key_press(Key::Enter);
+    harness.run();
+    let record = |h: &Harness<'_, UpstreamApp>| h.state().timeline()[0].clone();
+    assert_eq!(record(&harness).findings.len(), 1);
+    assert_eq!(record(&harness).visit.chief_complaint, "L SI pain, 6 weeks");
+
+    // Out of the text field, Ctrl+Z takes back the finding, then the typing.
+    harness.key_press(Key::Escape);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(record(&harness).findings.len(), 0);
+    assert_eq!(record(&harness).visit.chief_complaint, "L SI pain, 6 weeks");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(record(&harness).visit.chief_complaint, "");
+
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run();
+    assert_eq!(record(&harness).visit.chief_complaint, "L SI pain, 6 weeks");
+    assert_eq!(record(&harness).findings.len(), 1);
+    drop(harness);
+    // What undo and redo did is in the file.
+    let store = Store::open(&path).unwrap();
+    let patient = store.search_patients("quill", 1).unwrap().remove(0);
+    assert_eq!(store.timeline(patient.id).unwrap()[0].findings.len(), 1);
+}

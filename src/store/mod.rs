@@ -257,23 +257,7 @@ impl Store {
     }
 
     pub fn update_visit(&mut self, visit: &Visit) -> Result<()> {
-        let changed = self.conn.execute(
-            "UPDATE visit SET started_at = ?2, kind = ?3, chief_complaint = ?4, subjective = ?5,
-                    objective = ?6, assessment = ?7, plan = ?8, status = ?9,
-                    updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now')
-             WHERE id = ?1",
-            params![
-                visit.id.0,
-                rows::datetime_text(visit.started_at),
-                visit.kind.code(),
-                visit.chief_complaint,
-                visit.subjective,
-                visit.objective,
-                visit.assessment,
-                visit.plan,
-                visit.status.code(),
-            ],
-        )?;
+        let changed = rows::update_visit(&self.conn, visit)?;
         expect_one(changed, "visit", visit.id.0)
     }
 
@@ -368,6 +352,25 @@ impl Store {
             .conn
             .execute("DELETE FROM intervention WHERE id = ?1", [id.0])?;
         expect_one(changed, "intervention", id.0)
+    }
+
+    /// Puts a visit back as it was in `record`: its note, findings and interventions, with
+    /// their ids, in one transaction. This is how undo and redo reach the database.
+    pub fn restore_visit(&mut self, record: &VisitRecord) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let visit = &record.visit;
+        let changed = rows::update_visit(&tx, visit)?;
+        expect_one(changed, "visit", visit.id.0)?;
+        tx.execute("DELETE FROM finding WHERE visit_id = ?1", [visit.id.0])?;
+        tx.execute("DELETE FROM intervention WHERE visit_id = ?1", [visit.id.0])?;
+        for finding in &record.findings {
+            rows::insert_finding(&tx, finding, Some(finding.id))?;
+        }
+        for intervention in &record.interventions {
+            rows::insert_intervention(&tx, intervention, Some(intervention.id))?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// A patient's visits, oldest first, each with its findings and interventions in the

@@ -161,6 +161,27 @@ pub fn insert_visit(conn: &Connection, visit: &Visit, id: Option<VisitId>) -> Re
     Ok(VisitId(conn.last_insert_rowid()))
 }
 
+/// Writes a visit's own fields; the number of rows changed (0 when it does not exist).
+pub fn update_visit(conn: &Connection, visit: &Visit) -> Result<usize> {
+    let mut statement = conn.prepare_cached(
+        "UPDATE visit SET started_at = ?2, kind = ?3, chief_complaint = ?4, subjective = ?5,
+                objective = ?6, assessment = ?7, plan = ?8, status = ?9,
+                updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now')
+         WHERE id = ?1",
+    )?;
+    Ok(statement.execute(params![
+        visit.id.0,
+        datetime_text(visit.started_at),
+        visit.kind.code(),
+        visit.chief_complaint,
+        visit.subjective,
+        visit.objective,
+        visit.assessment,
+        visit.plan,
+        visit.status.code(),
+    ])?)
+}
+
 pub fn insert_finding(
     conn: &Connection,
     finding: &Finding,

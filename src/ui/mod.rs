@@ -44,6 +44,9 @@ pub enum Action {
     AddFindings(Vec<Finding>),
     SelectHypothesis(Option<String>),
     UpdateFinding(Finding),
+    /// Take back the last change to the open visit, or put it back again.
+    Undo,
+    Redo,
     /// A click on the body chart: chart a finding at that region and side.
     ChartClick {
         visit: VisitId,
@@ -83,6 +86,12 @@ pub struct UpstreamApp {
     overlay: Vec<crate::reasoner::Zone>,
     /// The finding last charted from the body chart.
     charted: Option<FindingId>,
+    /// The open visit as it was before each change, newest last; and as it was before
+    /// each undo.
+    undo: Vec<VisitRecord>,
+    redo: Vec<VisitRecord>,
+    /// Whether the last change was typing in the note, so the next keystroke joins it.
+    typing: bool,
     patient_list: PatientListView,
     reasoner_panel: ReasonerPanel,
     patient_form: PatientFormView,
@@ -113,6 +122,9 @@ impl UpstreamApp {
             timeline_plot: TimelinePlot,
             overlay: Vec::new(),
             charted: None,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            typing: false,
             reasoner_panel: ReasonerPanel,
             patient_form: PatientFormView::default(),
             visit_list: VisitListView,
@@ -160,6 +172,7 @@ impl UpstreamApp {
 
     /// Carries out one action against the store, then reads back what the views show.
     pub fn apply(&mut self, action: Action) {
+        self.remember_for_undo(&action);
         match self.try_apply(action) {
             Ok(()) => self.problem = None,
             Err(error) => self.problem = Some(error.to_string()),
@@ -167,8 +180,51 @@ impl UpstreamApp {
         self.reload();
     }
 
+    /// Keeps the open visit as it is now, when `action` is about to change it. A run of
+    /// keystrokes in the note is one step.
+    fn remember_for_undo(&mut self, action: &Action) {
+        let Some(record) = self.selected_record() else {
+            return;
+        };
+        let visit = record.visit.id;
+        let changes_visit = match action {
+            Action::UpdateVisit(v) => v.id == visit,
+            Action::AddFinding(f) | Action::UpdateFinding(f) => f.visit_id == visit,
+            Action::AddFindings(fs) => fs.iter().any(|f| f.visit_id == visit),
+            Action::AddIntervention(i) => i.visit_id == visit,
+            Action::DeleteFinding(id) => record.findings.iter().any(|f| f.id == *id),
+            Action::DeleteIntervention(id) => record.interventions.iter().any(|i| i.id == *id),
+            Action::ChartClick { visit: v, .. } => *v == visit,
+            _ => false,
+        };
+        let typing = matches!(action, Action::UpdateVisit(_));
+        if changes_visit && !(typing && self.typing) {
+            let snapshot = record.clone();
+            self.undo.push(snapshot);
+            self.redo.clear();
+        }
+        if changes_visit || matches!(action, Action::Undo | Action::Redo) {
+            self.typing = typing;
+        }
+    }
+
     fn try_apply(&mut self, action: Action) -> Result<(), StoreError> {
         match action {
+            Action::Undo | Action::Redo => {
+                let (from, to) = if action == Action::Undo {
+                    (&mut self.undo, &mut self.redo)
+                } else {
+                    (&mut self.redo, &mut self.undo)
+                };
+                let current = self
+                    .timeline
+                    .iter()
+                    .find(|record| Some(record.visit.id) == self.state.selected_visit);
+                if let (Some(snapshot), Some(current)) = (from.pop(), current) {
+                    to.push(current.clone());
+                    self.store.restore_visit(&snapshot)?;
+                }
+            }
             Action::Search(query) => self.state.search = query,
             Action::CreatePatient(patient) => {
                 let id = self.store.create_patient(&patient)?;
@@ -180,16 +236,23 @@ impl UpstreamApp {
             }
             Action::SelectPatient(id) => {
                 if self.state.selected_patient != Some(id) {
+                    self.forget_undo();
                     self.state.selected_patient = Some(id);
                     self.state.selected_visit = None;
                 }
             }
             Action::UpdatePatient(patient) => self.store.update_patient(&patient)?,
             Action::CreateVisit(visit) => {
+                self.forget_undo();
                 let id = self.store.create_visit(&visit)?;
                 self.state.selected_visit = Some(id);
             }
-            Action::SelectVisit(id) => self.state.selected_visit = Some(id),
+            Action::SelectVisit(id) => {
+                if self.state.selected_visit != Some(id) {
+                    self.forget_undo();
+                }
+                self.state.selected_visit = Some(id);
+            }
             Action::UpdateVisit(visit) => self.store.update_visit(&visit)?,
             Action::AddFinding(finding) => {
                 self.store.add_finding(&finding)?;
@@ -274,6 +337,13 @@ impl UpstreamApp {
         }
     }
 
+    /// Undo works within the open visit; opening another starts afresh.
+    fn forget_undo(&mut self) {
+        self.undo.clear();
+        self.redo.clear();
+        self.typing = false;
+    }
+
     fn selected_record(&self) -> Option<&VisitRecord> {
         self.timeline
             .iter()
@@ -300,6 +370,16 @@ impl UpstreamApp {
         }
         if ui.input_mut(|i| i.consume_shortcut(&find)) {
             self.patient_list.focus_search();
+        }
+        // In a text field, Ctrl+Z belongs to the field.
+        if ui.memory(|m| m.focused().is_none()) {
+            let redo = KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+            let undo = KeyboardShortcut::new(Modifiers::COMMAND, Key::Z);
+            if ui.input_mut(|i| i.consume_shortcut(&redo)) {
+                actions.push(Action::Redo);
+            } else if ui.input_mut(|i| i.consume_shortcut(&undo)) {
+                actions.push(Action::Undo);
+            }
         }
     }
 
