@@ -257,3 +257,40 @@ fn a_notebook_from_a_newer_schema_is_refused_untouched() {
     assert_eq!(file_bytes(&path), before);
     assert!(!directory.path().join("future.sqlite3-wal").exists());
 }
+
+#[test]
+fn patients_seen_most_recently_are_listed_first() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut ids = Vec::new();
+    for name in ["Ada Quill", "Ben Roe", "Cleo Park"] {
+        ids.push(store.create_patient(&patient(name, "1980-01-01")).unwrap());
+    }
+    store
+        .create_visit(&Visit::new(
+            ids[0],
+            at("2026-03-01 09:00"),
+            VisitKind::InitialExam,
+        ))
+        .unwrap();
+    store
+        .create_visit(&Visit::new(
+            ids[2],
+            at("2026-05-01 09:00"),
+            VisitKind::InitialExam,
+        ))
+        .unwrap();
+    store
+        .create_visit(&Visit::new(
+            ids[1],
+            at("2026-04-01 09:00"),
+            VisitKind::InitialExam,
+        ))
+        .unwrap();
+    let names: Vec<String> = store
+        .search_patients("", 10)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(names, ["Cleo Park", "Ben Roe", "Ada Quill"]);
+}

@@ -54,6 +54,10 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// Recently seen first: by the last visit, or for a patient not yet seen, by when they
+/// were added; then by name.
+const RECENT_FIRST: &str = "coalesce((SELECT max(v.started_at) FROM visit v WHERE v.patient_id = patient.id), patient.created_at) DESC, name COLLATE NOCASE, id";
+
 /// The first bytes of every SQLite database file.
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
@@ -203,13 +207,14 @@ impl Store {
 
     /// Patients whose name has words starting with each word of `query` ("dan oka"),
     /// or, when `query` starts with a digit, whose date of birth starts with it
-    /// ("1974", "1974-02"). An empty query lists everyone. Sorted by name.
+    /// ("1974", "1974-02"). An empty query lists everyone. Recently seen patients come
+    /// first (by their last visit, or when they were added), then by name.
     pub fn search_patients(&self, query: &str, limit: usize) -> Result<Vec<Patient>> {
         let query = query.trim();
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let patients = if query.is_empty() {
             let sql = format!(
-                "SELECT {} FROM patient ORDER BY name COLLATE NOCASE, id LIMIT ?1",
+                "SELECT {} FROM patient ORDER BY {RECENT_FIRST} LIMIT ?1",
                 rows::PATIENT_COLUMNS
             );
             let mut statement = self.conn.prepare_cached(&sql)?;
@@ -222,7 +227,7 @@ impl Store {
             let sql = format!(
                 "SELECT {} FROM patient
                  WHERE date_of_birth >= ?1 AND date_of_birth < ?1 || '~'
-                 ORDER BY name COLLATE NOCASE, id LIMIT ?2",
+                 ORDER BY {RECENT_FIRST} LIMIT ?2",
                 rows::PATIENT_COLUMNS
             );
             let mut statement = self.conn.prepare_cached(&sql)?;
@@ -236,7 +241,7 @@ impl Store {
             let sql = format!(
                 "SELECT {} FROM patient
                  WHERE id IN (SELECT rowid FROM patient_name_search WHERE patient_name_search MATCH ?1)
-                 ORDER BY name COLLATE NOCASE, id LIMIT ?2",
+                 ORDER BY {RECENT_FIRST} LIMIT ?2",
                 rows::PATIENT_COLUMNS
             );
             let mut statement = self.conn.prepare_cached(&sql)?;
