@@ -27,6 +27,9 @@ pub struct BenchOptions {
     /// Timed repetitions of each query
     #[arg(long, default_value_t = 200)]
     pub repeat: usize,
+    /// Time frames of the busiest screen instead of the store: this many frames
+    #[arg(long)]
+    pub frames: Option<usize>,
 }
 
 const FIRST_NAMES: [&str; 16] = [
@@ -128,6 +131,9 @@ impl Timings {
 }
 
 pub fn run(options: &BenchOptions) -> Result<(), StoreError> {
+    if let Some(frames) = options.frames {
+        return frames_bench(frames);
+    }
     let directory = std::env::temp_dir().join(format!("upstream-bench-{}", std::process::id()));
     let path = directory.join("bench.sqlite3");
     let result = run_in(&path, options);
@@ -216,4 +222,108 @@ fn run_in(path: &std::path::Path, options: &BenchOptions) -> Result<(), StoreErr
 
 fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
+}
+
+/// Renders the busiest screen headless through egui's `Context`: a patient with 500
+/// visits, the open visit with 40 findings, a hypothesis selected so the body chart draws
+/// its zones. Reports the CPU time per frame (layout and tessellation; no GPU).
+pub fn frames_bench(frames: usize) -> Result<(), StoreError> {
+    use crate::ui::{Action, AppState, UpstreamApp};
+    use eframe::egui;
+
+    let mut store = Store::open_in_memory()?;
+    let mut record = synthetic_patient(0, 500, 5);
+    if let Some(last) = record.visits.last_mut() {
+        last.findings = busy_findings();
+    }
+    let patient = store.insert_records(std::slice::from_ref(&record))?[0];
+    let timeline = store.timeline(patient)?;
+    let open = timeline.last().map(|r| r.visit.id);
+    let findings = timeline.last().map_or(0, |r| r.findings.len());
+    let state = AppState {
+        selected_patient: Some(patient),
+        selected_visit: open,
+        ..AppState::default()
+    };
+    let mut app = UpstreamApp::new(store, state);
+    let top = app
+        .assessment()
+        .and_then(|a| a.hypotheses.first())
+        .map(|h| h.id.clone());
+    app.apply(Action::SelectHypothesis(top.clone()));
+
+    let ctx = egui::Context::default();
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1366.0, 768.0));
+    let mut frame = |pointer: egui::Pos2| {
+        let input = egui::RawInput {
+            screen_rect: Some(screen),
+            events: vec![egui::Event::PointerMoved(pointer)],
+            ..egui::RawInput::default()
+        };
+        let mut output = ctx.run_ui(input, |ui| app.ui(ui));
+        // No renderer takes the font atlas updates here.
+        output.textures_delta.clear();
+        ctx.tessellate(output.shapes, output.pixels_per_point).len()
+    };
+    // Warm up: fonts, galley caches, the first layout.
+    for _ in 0..10 {
+        frame(egui::pos2(700.0, 400.0));
+    }
+    let mut times = Timings(Vec::with_capacity(frames));
+    let mut primitives = 0;
+    for i in 0..frames {
+        // Move the pointer so hover work is part of each frame.
+        let pointer = egui::pos2(300.0 + (i % 700) as f32, 150.0 + (i % 500) as f32);
+        let started = Instant::now();
+        primitives = frame(pointer);
+        times.0.push(started.elapsed());
+    }
+    println!(
+        "busiest screen: 500 visits, {findings} findings in the open visit, hypothesis {} selected, 1366x768",
+        top.as_deref().unwrap_or("none")
+    );
+    println!(
+        "frame CPU time over {frames} frames: median {:.3} ms, p95 {:.3} ms ({primitives} clipped primitives)",
+        ms(times.median()),
+        ms(times.p95())
+    );
+    Ok(())
+}
+
+/// Forty findings across the body, as a busy re-exam might chart.
+fn busy_findings() -> Vec<Finding> {
+    let places = [
+        ("calf", Side::Right),
+        ("calf", Side::Left),
+        ("ankle_lateral", Side::Right),
+        ("hip_lateral", Side::Right),
+        ("low_back", Side::Midline),
+        ("si_joint", Side::Left),
+        ("buttock", Side::Right),
+        ("thigh_posterior", Side::Right),
+        ("heel", Side::Left),
+        ("shin", Side::Right),
+        ("knee_anterior", Side::Left),
+        ("groin", Side::Right),
+        ("neck_posterior", Side::Midline),
+        ("shoulder_top", Side::Left),
+        ("temple", Side::Right),
+        ("jaw_tmj", Side::Right),
+        ("forearm_lateral", Side::Right),
+        ("thumb", Side::Left),
+        ("index_finger", Side::Left),
+        ("little_finger", Side::Right),
+    ];
+    let kinds = ["pain", "tightness"];
+    places
+        .iter()
+        .flat_map(|(region, side)| kinds.iter().map(move |kind| (kind, region, side)))
+        .enumerate()
+        .map(|(i, (kind, region, side))| {
+            let mut finding = Finding::new(*kind, Some(region), *side);
+            finding.intensity =
+                crate::model::Intensity::new(u8::try_from(i % 9 + 1).unwrap_or(5)).ok();
+            finding
+        })
+        .collect()
 }

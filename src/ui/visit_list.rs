@@ -1,4 +1,6 @@
-//! The patient's visits, oldest first, each with its findings.
+//! The patient's visits, oldest first, each with its findings and interventions. Only the
+//! visits in view are laid out, so a patient with hundreds of visits stays instant; every
+//! line is one row high (long lines are cut, the open visit shows them whole).
 
 use eframe::egui;
 
@@ -7,6 +9,9 @@ use crate::model::{Patient, VisitId, VisitRecord, VisitStatus, Vocabulary};
 
 #[derive(Debug, Default)]
 pub struct VisitListView;
+
+/// Space after each visit's block.
+const GAP: f32 = 6.0;
 
 impl VisitListView {
     pub fn ui(
@@ -19,49 +24,95 @@ impl VisitListView {
     ) {
         ui.horizontal(|ui| {
             ui.heading("Visits");
-            if ui.button("New visit").clicked() {
+            if ui
+                .button("New visit")
+                .on_hover_text("Ctrl+Shift+N")
+                .clicked()
+            {
                 actions.push(Action::CreateVisit(super::new_visit_for(
                     patient.id, timeline,
                 )));
             }
         });
+        if timeline.is_empty() {
+            ui.weak("No visits yet.");
+            return;
+        }
         let vocabulary = Vocabulary::builtin();
+        let row = ui
+            .spacing()
+            .interact_size
+            .y
+            .max(ui.text_style_height(&egui::TextStyle::Body))
+            + ui.spacing().item_spacing.y;
+        // Each visit's top, from its number of lines.
+        let mut tops = Vec::with_capacity(timeline.len() + 1);
+        let mut y = 0.0;
+        for record in timeline {
+            tops.push(y);
+            y += row * (1 + record.findings.len() + record.interventions.len()) as f32 + GAP;
+        }
+        let total = y;
         egui::ScrollArea::vertical()
             .id_salt("visits")
             .auto_shrink([false, false])
-            .show(ui, |ui| {
-                if timeline.is_empty() {
-                    ui.weak("No visits yet.");
-                }
-                for record in timeline {
-                    let visit = &record.visit;
-                    let mut title = format!(
-                        "{}  {}  {}",
-                        visit.started_at.format("%Y-%m-%d"),
-                        visit.kind.label(),
-                        visit.chief_complaint
+            .show_viewport(ui, |ui, viewport| {
+                ui.set_height(total);
+                let first = tops
+                    .partition_point(|&top| top <= viewport.min.y)
+                    .saturating_sub(1);
+                for (record, &top) in timeline.iter().zip(&tops).skip(first) {
+                    if top > viewport.max.y {
+                        break;
+                    }
+                    let min = ui.max_rect().min + egui::vec2(0.0, top);
+                    let rect = egui::Rect::from_min_size(
+                        min,
+                        egui::vec2(ui.available_width(), f32::INFINITY),
                     );
-                    if visit.status == VisitStatus::Draft {
-                        title.push_str("  (draft)");
-                    }
-                    let row = ui.selectable_label(Some(visit.id) == selected, title);
-                    if row.clicked() {
-                        actions.push(Action::SelectVisit(visit.id));
-                    }
-                    ui.indent(("visit findings", visit.id), |ui| {
-                        for finding in &record.findings {
-                            ui.label(finding.describe(vocabulary));
-                        }
-                        for intervention in &record.interventions {
-                            ui.label(
-                                egui::RichText::new(intervention.describe())
-                                    .italics()
-                                    .weak(),
-                            );
-                        }
+                    ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {
+                        visit_ui(ui, record, selected, vocabulary, actions);
                     });
-                    ui.add_space(4.0);
                 }
             });
     }
+}
+
+fn visit_ui(
+    ui: &mut egui::Ui,
+    record: &VisitRecord,
+    selected: Option<VisitId>,
+    vocabulary: &Vocabulary,
+    actions: &mut Vec<Action>,
+) {
+    let visit = &record.visit;
+    let mut title = format!(
+        "{}  {}  {}",
+        visit.started_at.format("%Y-%m-%d"),
+        visit.kind.label(),
+        visit.chief_complaint
+    );
+    if visit.status == VisitStatus::Draft {
+        title.push_str("  (draft)");
+    }
+    let text = egui::RichText::new(title);
+    let row = ui.add(egui::Button::selectable(Some(visit.id) == selected, text).truncate());
+    if row.clicked() {
+        actions.push(Action::SelectVisit(visit.id));
+    }
+    ui.indent(("visit findings", visit.id), |ui| {
+        for finding in &record.findings {
+            ui.add(egui::Label::new(finding.describe(vocabulary)).truncate());
+        }
+        for intervention in &record.interventions {
+            ui.add(
+                egui::Label::new(
+                    egui::RichText::new(intervention.describe())
+                        .italics()
+                        .weak(),
+                )
+                .truncate(),
+            );
+        }
+    });
 }
