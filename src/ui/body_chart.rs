@@ -214,10 +214,54 @@ fn touches(
     region_fits && side_fits
 }
 
+/// The chart keeps each shape's colour and outline until the findings, the zones or the
+/// theme change: working them out for every shape is most of a frame's work otherwise.
 #[derive(Debug, Default)]
-pub struct BodyChart;
+pub struct BodyChart {
+    looks: Option<(u64, Vec<(egui::Color32, egui::Stroke)>)>,
+}
 
 impl BodyChart {
+    fn looks(
+        &mut self,
+        geometry: &Geometry,
+        vocabulary: &Vocabulary,
+        findings: &[Finding],
+        zones: &[Zone],
+        base: egui::Color32,
+        edge: egui::Stroke,
+    ) -> Vec<(egui::Color32, egui::Stroke)> {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for finding in findings {
+            (
+                &finding.kind,
+                &finding.region,
+                finding.side,
+                finding.intensity,
+                finding.presence,
+            )
+                .hash(&mut hasher);
+        }
+        for zone in zones {
+            (&zone.region, zone.side, zone.weight).hash(&mut hasher);
+        }
+        base.hash(&mut hasher);
+        let key = hasher.finish();
+        if let Some((cached, looks)) = &self.looks
+            && *cached == key
+        {
+            return looks.clone();
+        }
+        let looks: Vec<(egui::Color32, egui::Stroke)> = geometry
+            .shapes
+            .iter()
+            .map(|shape| shape_look(vocabulary, shape, findings, zones, base, edge))
+            .collect();
+        self.looks = Some((key, looks.clone()));
+        looks
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub fn ui(
         &mut self,
@@ -266,6 +310,7 @@ impl BodyChart {
             },
         );
 
+        let looks = self.looks(geometry, vocabulary, findings, zones, base, edge);
         let views = [
             (ChartView::Front, rect.min),
             (
@@ -277,39 +322,13 @@ impl BodyChart {
             |origin: egui::Pos2, p: [f32; 2]| origin + egui::vec2(p[0] * scale, p[1] * scale);
         let mut hovered = None;
         for (view, origin) in views {
-            for shape in geometry.shapes.iter().filter(|s| s.view == view) {
-                let zone = zones
-                    .iter()
-                    .filter(|z| touches(vocabulary, &z.region, z.side, &shape.region, shape.side))
-                    .map(|z| z.weight)
-                    .max();
-                let mut fill = match zone {
-                    Some(Weight::Essential) => egui::Color32::from_rgb(240, 150, 40),
-                    Some(Weight::Spillover) => egui::Color32::from_rgb(240, 205, 90),
-                    Some(Weight::Rare) => egui::Color32::from_rgb(200, 190, 140),
-                    None => base,
-                };
-                let mut stroke = edge;
-                for finding in findings.iter().filter(|f| {
-                    f.region
-                        .as_ref()
-                        .is_some_and(|r| touches(vocabulary, r, f.side, &shape.region, shape.side))
-                }) {
-                    match finding.presence {
-                        Presence::Present => {
-                            let strength = finding.intensity.map_or(5, |i| i.value());
-                            let alpha = 90 + strength * 16;
-                            fill = blend(
-                                fill,
-                                egui::Color32::from_rgb(215, 40, 40),
-                                f32::from(alpha) / 255.0,
-                            );
-                        }
-                        Presence::Absent => {
-                            stroke = egui::Stroke::new(2.0, egui::Color32::from_rgb(60, 130, 230));
-                        }
-                    }
-                }
+            for (index, shape) in geometry
+                .shapes
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.view == view)
+            {
+                let (fill, stroke) = looks[index];
                 let points: Vec<egui::Pos2> =
                     shape.points.iter().map(|&p| to_screen(origin, p)).collect();
                 // egui fills only convex paths: fill through triangles, then outline.
@@ -368,6 +387,51 @@ impl BodyChart {
             });
         }
     }
+}
+
+/// A shape's fill and outline: the zone beneath, findings shaded over it by intensity,
+/// examined-and-absent findings as a blue outline.
+fn shape_look(
+    vocabulary: &Vocabulary,
+    shape: &Shape,
+    findings: &[Finding],
+    zones: &[Zone],
+    base: egui::Color32,
+    edge: egui::Stroke,
+) -> (egui::Color32, egui::Stroke) {
+    let zone = zones
+        .iter()
+        .filter(|z| touches(vocabulary, &z.region, z.side, &shape.region, shape.side))
+        .map(|z| z.weight)
+        .max();
+    let mut fill = match zone {
+        Some(Weight::Essential) => egui::Color32::from_rgb(240, 150, 40),
+        Some(Weight::Spillover) => egui::Color32::from_rgb(240, 205, 90),
+        Some(Weight::Rare) => egui::Color32::from_rgb(200, 190, 140),
+        None => base,
+    };
+    let mut stroke = edge;
+    for finding in findings.iter().filter(|f| {
+        f.region
+            .as_ref()
+            .is_some_and(|r| touches(vocabulary, r, f.side, &shape.region, shape.side))
+    }) {
+        match finding.presence {
+            Presence::Present => {
+                let strength = finding.intensity.map_or(5, |i| i.value());
+                let alpha = 90 + strength * 16;
+                fill = blend(
+                    fill,
+                    egui::Color32::from_rgb(215, 40, 40),
+                    f32::from(alpha) / 255.0,
+                );
+            }
+            Presence::Absent => {
+                stroke = egui::Stroke::new(2.0, egui::Color32::from_rgb(60, 130, 230));
+            }
+        }
+    }
+    (fill, stroke)
 }
 
 /// `over` laid on `under` with the given opacity.
