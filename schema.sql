@@ -91,3 +91,6 @@ CREATE TABLE intervention (
 );
 
 CREATE INDEX intervention_visit ON intervention (visit_id, id);
+
+-- migration 2: findings carried over from the previous visit, until the clinician confirms them
+ALTER TABLE finding ADD COLUMN carried_over INTEGER NOT NULL DEFAULT 0 CHECK (carried_over IN (0, 1));

@@ -294,3 +294,45 @@ fn patients_seen_most_recently_are_listed_first() {
         .collect();
     assert_eq!(names, ["Cleo Park", "Ben Roe", "Ada Quill"]);
 }
+
+#[test]
+fn a_notebook_of_every_earlier_schema_version_is_upgraded_with_its_data_intact() {
+    use upstream::store::MIGRATIONS;
+    for version in 1..latest_version() {
+        let directory = tempfile::tempdir().unwrap();
+        let path = directory.path().join(format!("v{version}.sqlite3"));
+        {
+            // A notebook as that version of Upstream left it.
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            for migration in MIGRATIONS.iter().filter(|m| m.version <= version) {
+                conn.execute_batch(migration.sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", version).unwrap();
+            conn.execute_batch(
+                "INSERT INTO patient (id, name, date_of_birth, sex, history) VALUES (7, 'Ada Quill', '1980-01-02', 'female', '[\"smoker\"]');
+                 INSERT INTO visit (id, patient_id, started_at, kind, chief_complaint, status)
+                     VALUES (3, 7, '2026-02-01T10:30:00', 'initial_exam', 'L SI pain', 'signed');
+                 INSERT INTO finding (id, visit_id, kind, region, side, intensity, presence)
+                     VALUES (11, 3, 'pain', 'si_joint', 'left', 6, 'present');
+                 INSERT INTO intervention (id, visit_id, kind, target, side) VALUES (5, 3, 'soft_tissue', 'soleus', 'bilateral');",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(
+            store.schema_version().unwrap(),
+            latest_version(),
+            "from version {version}"
+        );
+        let ada = store.search_patients("quill", 1).unwrap().remove(0);
+        assert_eq!(ada.history, ["smoker"]);
+        let timeline = store.timeline(ada.id).unwrap();
+        assert_eq!(timeline[0].visit.chief_complaint, "L SI pain");
+        assert_eq!(
+            timeline[0].findings[0].intensity.map(|i| i.value()),
+            Some(6)
+        );
+        assert!(!timeline[0].findings[0].carried_over);
+        assert_eq!(timeline[0].interventions[0].target, "soleus");
+    }
+}

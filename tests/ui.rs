@@ -577,3 +577,51 @@ fn undo_and_redo_within_a_visit() {
     let patient = store.search_patients("quill", 1).unwrap().remove(0);
     assert_eq!(store.timeline(patient.id).unwrap()[0].findings.len(), 1);
 }
+
+#[test]
+fn a_new_visit_offers_to_carry_over_the_last_visit_s_open_findings() {
+    use eframe::egui::{Key, Modifiers};
+    let (_directory, mut harness) = demo_harness();
+    type_into(&mut harness, "Search patients", "okafor");
+    harness
+        .get_by_role_and_label(Role::Button, "Daniel Okafor")
+        .click();
+    harness.run();
+    let last = harness.state().timeline().last().unwrap().clone();
+    let open: Vec<String> = last
+        .findings
+        .iter()
+        .filter(|f| f.presence == Presence::Present)
+        .map(|f| f.describe(upstream::model::Vocabulary::builtin()))
+        .collect();
+    assert!(!open.is_empty());
+
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::N);
+    harness.run();
+    harness.get_by_label("Carry over").click();
+    harness.run();
+    let new = harness.state().timeline().last().unwrap().clone();
+    assert_ne!(new.visit.id, last.visit.id);
+    let carried: Vec<String> = new
+        .findings
+        .iter()
+        .map(|f| f.describe(upstream::model::Vocabulary::builtin()))
+        .collect();
+    assert_eq!(carried, open, "the open findings, and only those");
+    assert!(
+        new.findings.iter().all(|f| f.carried_over),
+        "marked until confirmed"
+    );
+
+    harness
+        .get_all_by_label("Confirm")
+        .next()
+        .unwrap()
+        .scroll_to_me();
+    harness.run();
+    harness.get_all_by_label("Confirm").next().unwrap().click();
+    harness.run();
+    let new = harness.state().timeline().last().unwrap().clone();
+    assert!(!new.findings[0].carried_over, "confirmed");
+    assert!(new.findings[1..].iter().all(|f| f.carried_over));
+}

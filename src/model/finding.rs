@@ -128,6 +128,8 @@ pub struct Finding {
     /// The test's own name for a test finding: "Thompson", "SLR", "Spurling".
     pub test_name: String,
     pub note: String,
+    /// Copied from the previous visit and not yet confirmed at this one.
+    pub carried_over: bool,
 }
 
 impl Finding {

@@ -303,7 +303,7 @@ impl Store {
     pub fn update_finding(&mut self, finding: &Finding) -> Result<()> {
         let changed = self.conn.execute(
             "UPDATE finding SET kind = ?2, region = ?3, side = ?4, intensity = ?5, presence = ?6,
-                    test_name = ?7, note = ?8
+                    test_name = ?7, note = ?8, carried_over = ?9
              WHERE id = ?1",
             params![
                 finding.id.0,
@@ -314,6 +314,7 @@ impl Store {
                 finding.presence.code(),
                 finding.test_name,
                 finding.note,
+                finding.carried_over,
             ],
         )?;
         expect_one(changed, "finding", finding.id.0)

@@ -15,8 +15,7 @@ use super::Result;
 pub const PATIENT_COLUMNS: &str =
     "id, name, date_of_birth, sex, contact, occupation, history, notes";
 pub const VISIT_COLUMNS: &str = "id, patient_id, started_at, kind, chief_complaint, subjective, objective, assessment, plan, status";
-const FINDING_COLUMNS: &str =
-    "f.id, f.visit_id, f.kind, f.region, f.side, f.intensity, f.presence, f.test_name, f.note";
+const FINDING_COLUMNS: &str = "f.id, f.visit_id, f.kind, f.region, f.side, f.intensity, f.presence, f.test_name, f.note, f.carried_over";
 const INTERVENTION_COLUMNS: &str =
     "i.id, i.visit_id, i.kind, i.target, i.region, i.side, i.dose, i.notes, i.cpt_code";
 
@@ -100,6 +99,7 @@ fn finding_from_row(row: &Row<'_>) -> rusqlite::Result<Finding> {
         presence: code(row, 6, Presence::from_code)?,
         test_name: row.get(7)?,
         note: row.get(8)?,
+        carried_over: row.get(9)?,
     })
 }
 
@@ -188,8 +188,8 @@ pub fn insert_finding(
     id: Option<FindingId>,
 ) -> Result<FindingId> {
     let mut statement = conn.prepare_cached(
-        "INSERT INTO finding (id, visit_id, kind, region, side, intensity, presence, test_name, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO finding (id, visit_id, kind, region, side, intensity, presence, test_name, note, carried_over)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     statement.execute(params![
         id.map(|id| id.0),
@@ -201,6 +201,7 @@ pub fn insert_finding(
         finding.presence.code(),
         finding.test_name,
         finding.note,
+        finding.carried_over,
     ])?;
     Ok(FindingId(conn.last_insert_rowid()))
 }

@@ -44,6 +44,9 @@ pub enum Action {
     AddFindings(Vec<Finding>),
     SelectHypothesis(Option<String>),
     UpdateFinding(Finding),
+    /// Copy the last visit's open findings into the new visit, marked as carried over.
+    CarryOver,
+    DismissCarryOver,
     /// Take back the last change to the open visit, or put it back again.
     Undo,
     Redo,
@@ -92,6 +95,8 @@ pub struct UpstreamApp {
     redo: Vec<VisitRecord>,
     /// Whether the last change was typing in the note, so the next keystroke joins it.
     typing: bool,
+    /// A new visit and the previous visit's open findings it may carry over.
+    carry_over: Option<(VisitId, Vec<Finding>)>,
     patient_list: PatientListView,
     reasoner_panel: ReasonerPanel,
     patient_form: PatientFormView,
@@ -125,6 +130,7 @@ impl UpstreamApp {
             undo: Vec::new(),
             redo: Vec::new(),
             typing: false,
+            carry_over: None,
             reasoner_panel: ReasonerPanel,
             patient_form: PatientFormView::default(),
             visit_list: VisitListView,
@@ -191,6 +197,7 @@ impl UpstreamApp {
             Action::UpdateVisit(v) => v.id == visit,
             Action::AddFinding(f) | Action::UpdateFinding(f) => f.visit_id == visit,
             Action::AddFindings(fs) => fs.iter().any(|f| f.visit_id == visit),
+            Action::CarryOver => self.carry_over.as_ref().is_some_and(|(v, _)| *v == visit),
             Action::AddIntervention(i) => i.visit_id == visit,
             Action::DeleteFinding(id) => record.findings.iter().any(|f| f.id == *id),
             Action::DeleteIntervention(id) => record.interventions.iter().any(|i| i.id == *id),
@@ -210,6 +217,21 @@ impl UpstreamApp {
 
     fn try_apply(&mut self, action: Action) -> Result<(), StoreError> {
         match action {
+            Action::CarryOver => {
+                if let Some((visit, findings)) = self.carry_over.take() {
+                    let carried: Vec<Finding> = findings
+                        .into_iter()
+                        .map(|finding| Finding {
+                            id: FindingId::default(),
+                            visit_id: visit,
+                            carried_over: true,
+                            ..finding
+                        })
+                        .collect();
+                    self.store.add_findings(&carried)?;
+                }
+            }
+            Action::DismissCarryOver => self.carry_over = None,
             Action::Undo | Action::Redo => {
                 let (from, to) = if action == Action::Undo {
                     (&mut self.undo, &mut self.redo)
@@ -244,7 +266,19 @@ impl UpstreamApp {
             Action::UpdatePatient(patient) => self.store.update_patient(&patient)?,
             Action::CreateVisit(visit) => {
                 self.forget_undo();
+                let open: Vec<Finding> = self
+                    .timeline
+                    .last()
+                    .map(|last| {
+                        last.findings
+                            .iter()
+                            .filter(|f| f.presence == crate::model::Presence::Present)
+                            .cloned()
+                            .collect()
+                    })
+                    .unwrap_or_default();
                 let id = self.store.create_visit(&visit)?;
+                self.carry_over = (!open.is_empty()).then_some((id, open));
                 self.state.selected_visit = Some(id);
             }
             Action::SelectVisit(id) => {
@@ -435,6 +469,11 @@ impl UpstreamApp {
             }
             Some(patient) => {
                 self.patient_form.ui(ui, patient, &mut actions);
+                if let Some((visit, findings)) = &self.carry_over
+                    && Some(*visit) == self.state.selected_visit
+                {
+                    carry_over_ui(ui, findings.len(), &mut actions);
+                }
                 self.timeline_plot.ui(
                     ui,
                     &self.timeline_data,
@@ -486,6 +525,24 @@ impl eframe::App for UpstreamApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, eframe::APP_KEY, &self.state);
     }
+}
+
+/// The offer to carry the last visit's open findings into a new one.
+fn carry_over_ui(ui: &mut egui::Ui, count: usize, actions: &mut Vec<Action>) {
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!(
+                "Carry over the {count} open finding{} of the last visit? They stay marked until you confirm each.",
+                if count == 1 { "" } else { "s" }
+            ));
+            if ui.button("Carry over").clicked() {
+                actions.push(Action::CarryOver);
+            }
+            if ui.button("Start empty").clicked() {
+                actions.push(Action::DismissCarryOver);
+            }
+        });
+    });
 }
 
 /// Where no window manager maximizes the window (a bare X server, some tiling setups),

@@ -160,7 +160,28 @@ impl VisitEditorView {
                 {
                     actions.push(Action::DeleteFinding(finding.id));
                 }
-                ui.label(finding.describe(vocabulary));
+                if finding.carried_over {
+                    ui.label(
+                        egui::RichText::new(format!(
+                            "{} (carried over)",
+                            finding.describe(vocabulary)
+                        ))
+                        .italics(),
+                    );
+                    if editable
+                        && ui
+                            .small_button("Confirm")
+                            .on_hover_text("Still present today")
+                            .clicked()
+                    {
+                        actions.push(Action::UpdateFinding(Finding {
+                            carried_over: false,
+                            ..finding.clone()
+                        }));
+                    }
+                } else {
+                    ui.label(finding.describe(vocabulary));
+                }
             });
         }
         if !editable {

@@ -102,7 +102,11 @@ fn visit_ui(
     }
     ui.indent(("visit findings", visit.id), |ui| {
         for finding in &record.findings {
-            ui.add(egui::Label::new(finding.describe(vocabulary)).truncate());
+            let mut text = finding.describe(vocabulary);
+            if finding.carried_over {
+                text.push_str(" (carried over)");
+            }
+            ui.add(egui::Label::new(text).truncate());
         }
         for intervention in &record.interventions {
             ui.add(
