@@ -39,18 +39,16 @@ impl VisitListView {
             return;
         }
         let vocabulary = Vocabulary::builtin();
-        let row = ui
-            .spacing()
-            .interact_size
-            .y
-            .max(ui.text_style_height(&egui::TextStyle::Body))
-            + ui.spacing().item_spacing.y;
+        let spacing = ui.spacing().item_spacing.y;
+        let body = ui.text_style_height(&egui::TextStyle::Body);
+        let title = ui.spacing().interact_size.y.max(body) + spacing;
+        let line = body + spacing;
         // Each visit's top, from its number of lines.
         let mut tops = Vec::with_capacity(timeline.len() + 1);
         let mut y = 0.0;
         for record in timeline {
             tops.push(y);
-            y += row * (1 + record.findings.len() + record.interventions.len()) as f32 + GAP;
+            y += title + line * (record.findings.len() + record.interventions.len()) as f32 + GAP;
         }
         let total = y;
         egui::ScrollArea::vertical()
