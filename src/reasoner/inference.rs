@@ -9,7 +9,7 @@
 //! match: a left soleus does not explain right heel pain. Parsimonious covers then name
 //! the smallest sets of sources that explain together what no single one does.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::model::vocabulary::Laterality;
 use crate::model::{Finding, Presence, Side};
@@ -51,9 +51,27 @@ pub struct Reasoner<'kb> {
     kb: &'kb KnowledgeBase,
     /// For each finding kind, every (source, manifestation) that produces it.
     by_kind: HashMap<&'kb str, Vec<(usize, usize)>>,
-    /// Normalized test names of each manifestation.
+    /// Normalized test names of each manifestation that names tests.
     tests: HashMap<(usize, usize), Vec<String>>,
+    /// Region code to its index in the vocabulary.
+    region_index: HashMap<&'kb str, usize>,
+    /// Where each source's manifestations start in `zone_fit`.
+    offsets: Vec<usize>,
+    /// For each manifestation, each region's fit to its zones: 2 inside a zone, 1 when the
+    /// region is coarser than a zone (a vague "leg" for a "calf" zone), 0 elsewhere.
+    zone_fit: Vec<u8>,
 }
+
+/// A finding with what matching needs worked out once.
+struct Prepared<'a> {
+    finding: &'a Finding,
+    region: Option<usize>,
+    laterality: Option<Laterality>,
+    test: String,
+}
+
+/// One possible explanation of one finding: (finding, manifestation, fit).
+type Entry = (usize, usize, f64);
 
 /// What each leader predicts of a candidate exam: the weight it gives it, if any.
 type Predictions = Vec<(usize, Option<Weight>)>;
@@ -87,38 +105,139 @@ impl Reasoner<'static> {
 
 impl<'kb> Reasoner<'kb> {
     pub fn new(kb: &'kb KnowledgeBase) -> Self {
+        let vocabulary = &kb.vocabulary;
+        let regions = vocabulary.regions();
+        let region_index: HashMap<&'kb str, usize> = regions
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.code.as_str(), i))
+            .collect();
         let mut by_kind: HashMap<&'kb str, Vec<(usize, usize)>> = HashMap::new();
         let mut tests = HashMap::new();
+        let mut offsets = Vec::with_capacity(kb.sources.len());
+        let mut zone_fit = Vec::new();
         for (s, source) in kb.sources.iter().enumerate() {
+            offsets.push(zone_fit.len() / regions.len().max(1));
             for (m, manifestation) in source.manifestations.iter().enumerate() {
                 for kind in &manifestation.kinds {
                     by_kind.entry(kind.as_str()).or_default().push((s, m));
                 }
                 if !manifestation.tests.is_empty() {
-                    tests.insert(
-                        (s, m),
-                        manifestation
-                            .tests
-                            .iter()
-                            .map(|t| normalize_test(t))
-                            .collect(),
-                    );
+                    let names = manifestation
+                        .tests
+                        .iter()
+                        .map(|t| normalize_test(t))
+                        .collect();
+                    tests.insert((s, m), names);
+                }
+                for region in regions {
+                    let fit = manifestation
+                        .regions
+                        .iter()
+                        .map(|zone| {
+                            if vocabulary.region_within(&region.code, zone) {
+                                2
+                            } else if vocabulary.region_within(zone, &region.code) {
+                                1
+                            } else {
+                                0
+                            }
+                        })
+                        .max()
+                        .unwrap_or(0);
+                    zone_fit.push(fit);
                 }
             }
         }
-        Reasoner { kb, by_kind, tests }
+        Reasoner {
+            kb,
+            by_kind,
+            tests,
+            region_index,
+            offsets,
+            zone_fit,
+        }
     }
 
     pub fn knowledge(&self) -> &'kb KnowledgeBase {
         self.kb
     }
 
+    fn prepare<'a>(&self, findings: &'a [Finding]) -> Vec<Prepared<'a>> {
+        findings
+            .iter()
+            .map(|finding| {
+                let region = finding
+                    .region
+                    .as_ref()
+                    .and_then(|r| self.region_index.get(r.as_str()).copied());
+                Prepared {
+                    finding,
+                    region,
+                    laterality: region.map(|i| self.kb.vocabulary.regions()[i].laterality),
+                    test: normalize_test(&finding.test_name),
+                }
+            })
+            .collect()
+    }
+
+    /// Every (source, manifestation) that could produce each finding on some side.
+    fn matches(&self, prepared: &[Prepared<'_>]) -> Vec<Vec<(usize, usize, f64)>> {
+        prepared
+            .iter()
+            .map(|p| {
+                self.by_kind
+                    .get(p.finding.kind.as_str())
+                    .map(|v| v.as_slice())
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(|&(s, m)| self.fit(p, s, m).map(|fit| (s, m, fit)))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// For each finding, 1 / (1 + ln n) where n is the number of sources that can produce
+    /// it on some side: specific findings weigh more than ones many sources share.
+    fn specificities(matches: &[Vec<(usize, usize, f64)>]) -> Vec<f64> {
+        matches
+            .iter()
+            .map(|found| {
+                let sources: BTreeSet<usize> = found.iter().map(|&(s, _, _)| s).collect();
+                match sources.len() {
+                    0 => 1.0,
+                    n => 1.0 / (1.0 + (n as f64).ln()),
+                }
+            })
+            .collect()
+    }
+
+    /// Each source's possible explanations of the findings, by source.
+    fn by_source(matches: &[Vec<(usize, usize, f64)>]) -> BTreeMap<usize, Vec<Entry>> {
+        let mut by_source: BTreeMap<usize, Vec<Entry>> = BTreeMap::new();
+        for (i, found) in matches.iter().enumerate() {
+            for &(s, m, fit) in found {
+                by_source.entry(s).or_default().push((i, m, fit));
+            }
+        }
+        by_source
+    }
+
     /// Reasons over one case: red flags, ranked hypotheses, covers and the next check.
     pub fn assess(&self, case: &Case) -> Assessment {
         let red_flags = super::red_flags::raised(self.kb, case);
-        let specificity = self.specificities(&case.findings);
-        let mut scored: Vec<Scored> = (0..self.kb.sources.len())
-            .filter_map(|s| self.best_side(s, &case.findings, &specificity))
+        let prepared = self.prepare(&case.findings);
+        let matches = self.matches(&prepared);
+        let specificity = Self::specificities(&matches);
+        let by_source = Self::by_source(&matches);
+        let mut scored: Vec<Scored> = by_source
+            .iter()
+            .filter(|(_, entries)| {
+                entries
+                    .iter()
+                    .any(|&(i, _, _)| case.findings[i].presence == Presence::Present)
+            })
+            .filter_map(|(&s, entries)| self.best_side(s, &prepared, &specificity, entries))
             .collect();
         scored.sort_by(|a, b| {
             b.score.total_cmp(&a.score).then_with(|| {
@@ -129,7 +248,7 @@ impl<'kb> Reasoner<'kb> {
         });
         scored.truncate(REPORTED);
         let covers = self.covers(&scored, &case.findings);
-        let next_check = self.next_check(&scored, case, &specificity);
+        let next_check = self.next_check(&scored, case, &specificity, &by_source);
         let hypotheses = scored.iter().map(|s| self.hypothesis(s)).collect();
         Assessment {
             red_flags,
@@ -155,89 +274,37 @@ impl<'kb> Reasoner<'kb> {
         }
     }
 
-    /// For each finding, 1 / (1 + ln n) where n is the number of sources that can produce
-    /// it on some side: specific findings weigh more than ones many sources share.
-    fn specificities(&self, findings: &[Finding]) -> Vec<f64> {
-        findings
-            .iter()
-            .map(|finding| {
-                let sources: BTreeSet<usize> = self
-                    .candidates(finding)
-                    .filter(|&(s, m)| {
-                        self.fit(finding, &self.kb.sources[s].manifestations[m], (s, m))
-                            .is_some()
-                    })
-                    .map(|(s, _)| s)
-                    .collect();
-                match sources.len() {
-                    0 => 1.0,
-                    n => 1.0 / (1.0 + (n as f64).ln()),
-                }
-            })
-            .collect()
-    }
-
-    fn candidates<'a>(&'a self, finding: &Finding) -> impl Iterator<Item = (usize, usize)> + 'a {
-        self.by_kind
-            .get(finding.kind.as_str())
-            .map(|v| v.as_slice())
-            .unwrap_or(&[])
-            .iter()
-            .copied()
-    }
-
-    /// How well a finding's kind, region and test fit a manifestation, ignoring sides.
-    fn fit(
-        &self,
-        finding: &Finding,
-        manifestation: &Manifestation,
-        key: (usize, usize),
-    ) -> Option<f64> {
-        if !manifestation.kinds.contains(&finding.kind) {
-            return None;
-        }
-        if let Some(tests) = self.tests.get(&key) {
+    /// How well a finding's region and test fit a manifestation of its kind, ignoring
+    /// sides.
+    fn fit(&self, prepared: &Prepared<'_>, s: usize, m: usize) -> Option<f64> {
+        if let Some(tests) = self.tests.get(&(s, m)) {
             // A test manifestation is matched by the test's name, wherever it is charted.
-            let name = normalize_test(&finding.test_name);
-            return (!name.is_empty() && tests.contains(&name)).then_some(1.0);
+            return (!prepared.test.is_empty() && tests.contains(&prepared.test)).then_some(1.0);
         }
-        if manifestation.regions.is_empty() {
+        if self.kb.sources[s].manifestations[m].regions.is_empty() {
             return Some(1.0);
         }
-        let Some(region) = &finding.region else {
+        let Some(region) = prepared.region else {
             // "Headache" with no place, against a zone: half a match.
             return Some(0.5);
         };
-        let vocabulary = &self.kb.vocabulary;
-        manifestation
-            .regions
-            .iter()
-            .filter_map(|zone| {
-                if vocabulary.region_within(region, zone) {
-                    Some(1.0)
-                } else if vocabulary.region_within(zone, region) {
-                    Some(0.5)
-                } else {
-                    None
-                }
-            })
-            .max_by(f64::total_cmp)
+        let regions = self.kb.vocabulary.regions().len();
+        match self.zone_fit[(self.offsets[s] + m) * regions + region] {
+            2 => Some(1.0),
+            1 => Some(0.5),
+            _ => None,
+        }
     }
 
-    /// How much of a finding on `finding_side` a source on `source_side` accounts for.
+    /// How much of a finding a source on `source_side` accounts for, by sides alone.
     fn side_fit(
-        &self,
-        finding: &Finding,
+        prepared: &Prepared<'_>,
         source: &Source,
         manifestation: &Manifestation,
         source_side: Side,
     ) -> f64 {
-        let laterality = finding
-            .region
-            .as_ref()
-            .and_then(|r| self.kb.vocabulary.region(r))
-            .map(|r| r.laterality);
-        let side = finding.side;
+        let laterality = prepared.laterality;
+        let side = prepared.finding.side;
         match source.laterality {
             SourceLaterality::Midline => 1.0,
             SourceLaterality::Fixed => match manifestation.side {
@@ -265,30 +332,41 @@ impl<'kb> Reasoner<'kb> {
         }
     }
 
-    /// The best way a source on `side` accounts for a finding.
-    fn best_match(&self, s: usize, finding: &Finding, side: Side) -> Option<Match> {
+    /// The best way a source on `side` accounts for each finding, from its entries.
+    fn best_matches(
+        &self,
+        s: usize,
+        prepared: &[Prepared<'_>],
+        entries: &[Entry],
+        side: Side,
+    ) -> Vec<Option<Match>> {
         let source = &self.kb.sources[s];
-        source
-            .manifestations
-            .iter()
-            .enumerate()
-            .filter_map(|(m, manifestation)| {
-                let fit = self.fit(finding, manifestation, (s, m))?;
-                let fit = fit * self.side_fit(finding, source, manifestation, side);
-                (fit > 0.0).then_some(Match {
-                    weight: manifestation.weight,
-                    fit,
-                })
-            })
-            .max_by(|a, b| {
-                (a.weight.frequency() * a.fit)
-                    .total_cmp(&(b.weight.frequency() * b.fit))
-                    .then_with(|| a.weight.cmp(&b.weight))
-            })
+        let mut best: Vec<Option<Match>> = vec![None; prepared.len()];
+        for &(i, m, fit) in entries {
+            let manifestation = &source.manifestations[m];
+            let fit = fit * Self::side_fit(&prepared[i], source, manifestation, side);
+            if fit <= 0.0 {
+                continue;
+            }
+            let candidate = Match {
+                weight: manifestation.weight,
+                fit,
+            };
+            let better = best[i].is_none_or(|current| {
+                (candidate.weight.frequency() * candidate.fit)
+                    .total_cmp(&(current.weight.frequency() * current.fit))
+                    .then_with(|| candidate.weight.cmp(&current.weight))
+                    .is_gt()
+            });
+            if better {
+                best[i] = Some(candidate);
+            }
+        }
+        best
     }
 
     /// How much a present finding matters when nothing explains it.
-    fn importance(&self, finding: &Finding, specificity: f64, source: &Source) -> f64 {
+    fn importance(finding: &Finding, specificity: f64, source: &Source) -> f64 {
         let base = if finding.region.is_none() {
             SYSTEMIC_IMPORTANCE
         } else {
@@ -304,11 +382,13 @@ impl<'kb> Reasoner<'kb> {
     fn score_side(
         &self,
         s: usize,
-        findings: &[Finding],
+        prepared: &[Prepared<'_>],
         specificity: &[f64],
+        entries: &[Entry],
         side: Side,
     ) -> Scored {
         let source = &self.kb.sources[s];
+        let best = self.best_matches(s, prepared, entries, side);
         let (mut evidence, mut missing, mut contrary) = (0.0, 0.0, 0.0);
         let mut scored = Scored {
             source: s,
@@ -318,9 +398,8 @@ impl<'kb> Reasoner<'kb> {
             unexplained: Vec::new(),
             against: Vec::new(),
         };
-        for (i, finding) in findings.iter().enumerate() {
-            let found = self.best_match(s, finding, side);
-            match (finding.presence, found) {
+        for (i, p) in prepared.iter().enumerate() {
+            match (p.finding.presence, best[i]) {
                 (Presence::Present, Some(m)) => {
                     evidence += m.weight.frequency() * m.fit * specificity[i];
                     scored.explains.push(Explained {
@@ -329,7 +408,7 @@ impl<'kb> Reasoner<'kb> {
                     });
                 }
                 (Presence::Present, None) => {
-                    missing += self.importance(finding, specificity[i], source);
+                    missing += Self::importance(p.finding, specificity[i], source);
                     scored.unexplained.push(i);
                 }
                 (Presence::Absent, Some(m)) if m.weight > Weight::Rare => {
@@ -354,12 +433,19 @@ impl<'kb> Reasoner<'kb> {
 
     /// The source on its best side, or `None` when it explains nothing present. When the
     /// findings cannot tell left from right, the side is `none`.
-    fn best_side(&self, s: usize, findings: &[Finding], specificity: &[f64]) -> Option<Scored> {
+    fn best_side(
+        &self,
+        s: usize,
+        prepared: &[Prepared<'_>],
+        specificity: &[f64],
+        entries: &[Entry],
+    ) -> Option<Scored> {
         let source = &self.kb.sources[s];
+        let score = |side| self.score_side(s, prepared, specificity, entries, side);
         let best = if source.laterality == SourceLaterality::Ipsilateral {
-            let left = self.score_side(s, findings, specificity, Side::Left);
-            let right = self.score_side(s, findings, specificity, Side::Right);
-            let both = self.score_side(s, findings, specificity, Side::Bilateral);
+            let left = score(Side::Left);
+            let right = score(Side::Right);
+            let both = score(Side::Bilateral);
             if (left.score - right.score).abs() < 1e-12 && left.score >= both.score {
                 Scored {
                     side: Side::None,
@@ -373,7 +459,7 @@ impl<'kb> Reasoner<'kb> {
                 right
             }
         } else {
-            self.score_side(s, findings, specificity, Side::None)
+            score(Side::None)
         };
         (best.score > 0.0 && !best.explains.is_empty()).then_some(best)
     }
@@ -456,7 +542,13 @@ impl<'kb> Reasoner<'kb> {
 
     /// The one exam whose result would move the leaders' scores the most, found by
     /// trying each exam a leader predicts as present and as absent.
-    fn next_check(&self, scored: &[Scored], case: &Case, specificity: &[f64]) -> Option<NextCheck> {
+    fn next_check(
+        &self,
+        scored: &[Scored],
+        case: &Case,
+        specificity: &[f64],
+        by_source: &BTreeMap<usize, Vec<Entry>>,
+    ) -> Option<NextCheck> {
         let top = scored.first()?.score;
         let leaders: Vec<&Scored> = scored
             .iter()
@@ -523,11 +615,32 @@ impl<'kb> Reasoner<'kb> {
         });
 
         let mut best: Option<(f64, Finding, Predictions)> = None;
+        let n = case.findings.len();
         for candidate in candidates {
             let mut findings = case.findings.clone();
             findings.push(candidate.clone());
+            let candidate_matches = {
+                let prepared = self.prepare(std::slice::from_ref(&candidate));
+                self.matches(&prepared).remove(0)
+            };
             let mut specificity = specificity.to_vec();
-            specificity.extend(self.specificities(std::slice::from_ref(&candidate)));
+            specificity.extend(Self::specificities(std::slice::from_ref(
+                &candidate_matches,
+            )));
+            // Each leader's entries, with the candidate's as finding `n`.
+            let entries: Vec<Vec<Entry>> = leaders
+                .iter()
+                .map(|l| {
+                    let mut entries = by_source.get(&l.source).cloned().unwrap_or_default();
+                    entries.extend(
+                        candidate_matches
+                            .iter()
+                            .filter(|&&(s, _, _)| s == l.source)
+                            .map(|&(_, m, fit)| (n, m, fit)),
+                    );
+                    entries
+                })
+                .collect();
             // How much either result would move the gap between the leading source and
             // each of its rivals, the strongest rivals counting most.
             let mut shift = 0.0;
@@ -535,10 +648,12 @@ impl<'kb> Reasoner<'kb> {
                 if let Some(last) = findings.last_mut() {
                     last.presence = presence;
                 }
+                let prepared = self.prepare(&findings);
                 let again: Vec<f64> = leaders
                     .iter()
-                    .map(|l| {
-                        self.score_side(l.source, &findings, &specificity, l.side)
+                    .zip(&entries)
+                    .map(|(l, e)| {
+                        self.score_side(l.source, &prepared, &specificity, e, l.side)
                             .score
                     })
                     .collect();
@@ -548,14 +663,13 @@ impl<'kb> Reasoner<'kb> {
                     shift += leaders[j].score * (after - before).abs() / 2.0;
                 }
             }
+            let prepared = self.prepare(&findings);
             let predictions: Predictions = leaders
                 .iter()
-                .map(|l| {
-                    (
-                        l.source,
-                        self.best_match(l.source, &candidate, l.side)
-                            .map(|m| m.weight),
-                    )
+                .zip(&entries)
+                .map(|(l, e)| {
+                    let best = self.best_matches(l.source, &prepared, e, l.side);
+                    (l.source, best[n].map(|m| m.weight))
                 })
                 .collect();
             let distinct: BTreeSet<Option<Weight>> = predictions.iter().map(|p| p.1).collect();
