@@ -94,3 +94,32 @@ CREATE INDEX intervention_visit ON intervention (visit_id, id);
 
 -- migration 2: findings carried over from the previous visit, until the clinician confirms them
 ALTER TABLE finding ADD COLUMN carried_over INTEGER NOT NULL DEFAULT 0 CHECK (carried_over IN (0, 1));
+
+-- migration 3: each patient's last visit, kept by triggers, so that the list shows recently seen patients first without reading every visit
+ALTER TABLE patient ADD COLUMN last_seen TEXT;
+
+UPDATE patient SET last_seen = coalesce((SELECT max(v.started_at) FROM visit v WHERE v.patient_id = patient.id), created_at);
+
+CREATE INDEX patient_last_seen ON patient (last_seen DESC, name COLLATE NOCASE, id);
+
+CREATE TRIGGER patient_seen_insert AFTER INSERT ON patient WHEN new.last_seen IS NULL BEGIN
+    UPDATE patient SET last_seen = new.created_at WHERE id = new.id;
+END;
+
+CREATE TRIGGER visit_seen_insert AFTER INSERT ON visit BEGIN
+    UPDATE patient
+    SET last_seen = (SELECT max(v.started_at) FROM visit v WHERE v.patient_id = new.patient_id)
+    WHERE id = new.patient_id;
+END;
+
+CREATE TRIGGER visit_seen_update AFTER UPDATE OF started_at, patient_id ON visit BEGIN
+    UPDATE patient
+    SET last_seen = coalesce((SELECT max(v.started_at) FROM visit v WHERE v.patient_id = patient.id), created_at)
+    WHERE id IN (old.patient_id, new.patient_id);
+END;
+
+CREATE TRIGGER visit_seen_delete AFTER DELETE ON visit BEGIN
+    UPDATE patient
+    SET last_seen = coalesce((SELECT max(v.started_at) FROM visit v WHERE v.patient_id = patient.id), created_at)
+    WHERE id = old.patient_id;
+END;

@@ -293,6 +293,18 @@ fn patients_seen_most_recently_are_listed_first() {
         .map(|p| p.name)
         .collect();
     assert_eq!(names, ["Cleo Park", "Ben Roe", "Ada Quill"]);
+
+    // Moving Ada's visit later moves her up.
+    let mut visit = store.timeline(ids[0]).unwrap().remove(0).visit;
+    visit.started_at = at("2026-06-01 09:00");
+    store.update_visit(&visit).unwrap();
+    let names: Vec<String> = store
+        .search_patients("", 10)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(names, ["Ada Quill", "Cleo Park", "Ben Roe"]);
 }
 
 #[test]

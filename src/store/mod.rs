@@ -55,8 +55,8 @@ pub enum StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// Recently seen first: by the last visit, or for a patient not yet seen, by when they
-/// were added; then by name.
-const RECENT_FIRST: &str = "coalesce((SELECT max(v.started_at) FROM visit v WHERE v.patient_id = patient.id), patient.created_at) DESC, name COLLATE NOCASE, id";
+/// were added (`last_seen`, kept by triggers in schema.sql); then by name.
+const RECENT_FIRST: &str = "last_seen DESC, name COLLATE NOCASE, id";
 
 /// The first bytes of every SQLite database file.
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
