@@ -625,3 +625,42 @@ fn a_new_visit_offers_to_carry_over_the_last_visit_s_open_findings() {
     assert!(!new.findings[0].carried_over, "confirmed");
     assert!(new.findings[1..].iter().all(|f| f.carried_over));
 }
+
+#[test]
+fn interventions_are_charted_by_quick_entry() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut harness = harness_on(&directory.path().join("notebook.sqlite3"));
+    harness.run();
+    harness.get_by_label("New patient").click();
+    harness.run();
+    type_into(&mut harness, "New patient's name", "Ada Quill");
+    harness.get_by_label("Create patient").click();
+    harness.run();
+    harness.get_by_label("New visit").click();
+    harness.run();
+    type_into(
+        &mut harness,
+        "Intervention quick entry",
+        "HVLA L SI; STM soleus bilat 8 min",
+    );
+    assert!(
+        harness
+            .query_by_label_contains("Enter charts: Spinal manipulation: L SI")
+            .is_some()
+    );
+    harness.key_press(eframe::egui::Key::Enter);
+    harness.run();
+    let interventions = &harness.state().timeline()[0].interventions;
+    let described: Vec<String> = interventions.iter().map(|i| i.describe()).collect();
+    assert_eq!(
+        described,
+        [
+            "Spinal manipulation: L SI",
+            "Soft-tissue / myofascial release: bilat soleus, 8 min"
+        ]
+    );
+    assert_eq!(
+        interventions[0].region.as_ref().map(|r| r.as_str()),
+        Some("si_joint")
+    );
+}

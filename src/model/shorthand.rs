@@ -4,7 +4,9 @@
 //! and the closest known terms, never silently dropped.
 
 use super::vocabulary::{RegionPresence, UnknownTerm, closest_terms_of};
-use super::{Finding, Intensity, KindCode, Presence, Side, Vocabulary};
+use super::{
+    Finding, Intensity, Intervention, InterventionKind, KindCode, Presence, Side, Vocabulary,
+};
 
 /// Why a piece of shorthand could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -34,6 +36,10 @@ pub enum ShorthandProblem {
     WrongSide(String),
     #[error("intensity is 0-10")]
     BadIntensity,
+    #[error(
+        "start with what was done: HVLA, mob, STM, DN, stretch, exercise, tape, advice or refer"
+    )]
+    MissingIntervention,
 }
 
 const NEGATIONS: [&str; 7] = ["no", "denies", "without", "absent", "nil", "not", "non"];
@@ -300,4 +306,224 @@ fn lookup(phrase: &str, vocabulary: &Vocabulary) -> Option<Term> {
         .into_iter()
         .flatten()
         .find_map(|p| position(p, true).or_else(|| position(p, false)))
+}
+
+/// What a clinician writes first for each kind of intervention.
+const INTERVENTION_WORDS: [(&str, InterventionKind); 30] = [
+    ("spinal manipulation", InterventionKind::SpinalManipulation),
+    ("manipulation", InterventionKind::SpinalManipulation),
+    ("hvla", InterventionKind::SpinalManipulation),
+    ("cmt", InterventionKind::SpinalManipulation),
+    ("adjustment", InterventionKind::SpinalManipulation),
+    ("adjust", InterventionKind::SpinalManipulation),
+    ("manip", InterventionKind::SpinalManipulation),
+    ("mobilization", InterventionKind::Mobilization),
+    ("mobilisation", InterventionKind::Mobilization),
+    ("mob", InterventionKind::Mobilization),
+    ("soft tissue", InterventionKind::SoftTissue),
+    ("stm", InterventionKind::SoftTissue),
+    ("mfr", InterventionKind::SoftTissue),
+    ("myofascial release", InterventionKind::SoftTissue),
+    ("release", InterventionKind::SoftTissue),
+    ("massage", InterventionKind::SoftTissue),
+    ("dry needling", InterventionKind::DryNeedling),
+    ("dn", InterventionKind::DryNeedling),
+    ("needling", InterventionKind::DryNeedling),
+    ("stretch", InterventionKind::Stretch),
+    ("exercise", InterventionKind::Exercise),
+    ("hep", InterventionKind::Exercise),
+    ("taping", InterventionKind::Taping),
+    ("tape", InterventionKind::Taping),
+    ("advice", InterventionKind::Advice),
+    ("ergonomics", InterventionKind::Advice),
+    ("education", InterventionKind::Advice),
+    ("referral", InterventionKind::Referral),
+    ("refer", InterventionKind::Referral),
+    ("referred", InterventionKind::Referral),
+];
+
+/// Reads interventions, one per `;` or line: "HVLA L SI", "STM soleus bilat 8 min",
+/// "advice foot block at standing desk", "refer GP same day".
+pub fn parse_interventions(
+    text: &str,
+    vocabulary: &Vocabulary,
+) -> Result<Vec<Intervention>, ShorthandError> {
+    text.split([';', '\n'])
+        .map(str::trim)
+        .filter(|segment| !segment.is_empty())
+        .map(|segment| {
+            parse_intervention(segment, vocabulary).map_err(|problem| ShorthandError {
+                segment: segment.to_owned(),
+                problem,
+            })
+        })
+        .collect()
+}
+
+/// Reads one intervention: what was done first, then the side, the target (a segment,
+/// a muscle or a region) and, from the first word with a number on, the dose.
+pub fn parse_intervention(
+    segment: &str,
+    vocabulary: &Vocabulary,
+) -> Result<Intervention, ShorthandProblem> {
+    let words: Vec<&str> = segment.split_whitespace().collect();
+    let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+    let (kind, used) = INTERVENTION_WORDS
+        .iter()
+        .find_map(|(phrase, kind)| {
+            let phrase: Vec<&str> = phrase.split(' ').collect();
+            (lower.len() >= phrase.len() && lower[..phrase.len()] == phrase[..])
+                .then_some((*kind, phrase.len()))
+        })
+        .ok_or(ShorthandProblem::MissingIntervention)?;
+    let mut side = Side::None;
+    let mut target: Vec<&str> = Vec::new();
+    let mut dose: Vec<&str> = Vec::new();
+    for (word, low) in words.iter().zip(&lower).skip(used) {
+        if !dose.is_empty() || low.chars().any(|c| c.is_ascii_digit()) && !target.is_empty() {
+            dose.push(word);
+        } else if let Some(found) = side_word(low) {
+            side = found;
+        } else {
+            target.push(word);
+        }
+    }
+    // The target's longest run of words that names a region, for telling treatment at the
+    // painful region from treatment of a remote source.
+    let expanded: Vec<String> = target
+        .iter()
+        .map(|w| expand(&w.to_lowercase()).to_owned())
+        .collect();
+    let region = (0..expanded.len())
+        .flat_map(|i| (i + 1..=expanded.len()).rev().map(move |j| (i, j)))
+        .find_map(|(i, j)| vocabulary.find_region(&expanded[i..j].join(" ")).ok())
+        .map(|region| region.code.clone());
+    Ok(Intervention {
+        kind,
+        target: target.join(" "),
+        region,
+        side,
+        dose: dose.join(" "),
+        ..Intervention::default()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Finding {
+        parse_one(text, Vocabulary::builtin()).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    #[test]
+    fn chart_lines_become_findings() {
+        let f = one("R lat ankle pain 4/10");
+        assert_eq!(
+            (
+                f.kind.as_str(),
+                f.region.as_ref().map(|r| r.as_str()),
+                f.side
+            ),
+            ("pain", Some("ankle_lateral"), Side::Right)
+        );
+        assert_eq!(f.intensity.map(|i| i.value()), Some(4));
+        let f = one("fasciculations R calf");
+        assert_eq!((f.kind.as_str(), f.side), ("fasciculation", Side::Right));
+        let f = one("no numbness R lat foot");
+        assert_eq!(
+            (f.kind.as_str(), f.presence),
+            ("numbness", Presence::Absent)
+        );
+        let f = one("SLR + R");
+        assert_eq!(
+            (f.kind.as_str(), f.test_name.as_str(), f.presence),
+            ("positive_test", "SLR", Presence::Present)
+        );
+        let f = one("Thompson neg R calf");
+        assert_eq!(
+            (f.test_name.as_str(), f.presence),
+            ("Thompson", Presence::Absent)
+        );
+        let f = one("decreased achilles reflex R");
+        assert_eq!(
+            (f.kind.as_str(), f.region.as_ref().map(|r| r.as_str())),
+            ("reflex_decreased", Some("achilles"))
+        );
+        let f = one("fever");
+        assert_eq!(
+            (f.kind.as_str(), f.region.is_none(), f.side),
+            ("fever", true, Side::None)
+        );
+        let f = one("low back pain 2");
+        assert_eq!(
+            f.side,
+            Side::Midline,
+            "an axial region without a side is midline"
+        );
+    }
+
+    #[test]
+    fn what_cannot_be_read_says_why() {
+        let vocabulary = Vocabulary::builtin();
+        let problem = |text: &str| parse_one(text, vocabulary).unwrap_err();
+        assert!(matches!(problem("R calf tite"), ShorthandProblem::Unknown(u) if u.term == "tite"));
+        assert_eq!(
+            problem("calf pain"),
+            ShorthandProblem::MissingSide("calf".into())
+        );
+        assert_eq!(problem("R calf"), ShorthandProblem::MissingKind);
+        assert_eq!(problem("R calf pain 14"), ShorthandProblem::BadIntensity);
+        assert!(matches!(
+            problem("R calf pain ankle"),
+            ShorthandProblem::TwoRegions(..)
+        ));
+        let error = parse("R calf pain 3; R calf tite", vocabulary).unwrap_err();
+        assert_eq!(
+            error.segment, "R calf tite",
+            "the error names the piece it could not read"
+        );
+    }
+
+    #[test]
+    fn intervention_lines_become_interventions() {
+        let vocabulary = Vocabulary::builtin();
+        let all = parse_interventions("HVLA L SI; STM soleus bilat 8 min; stretch calf bilat 3x30s; advice foot block at standing desk", vocabulary).unwrap();
+        assert_eq!(all[0].kind, InterventionKind::SpinalManipulation);
+        assert_eq!((all[0].side, all[0].target.as_str()), (Side::Left, "SI"));
+        assert_eq!(all[0].region.as_ref().map(|r| r.as_str()), Some("si_joint"));
+        assert_eq!(
+            (
+                all[1].kind,
+                all[1].target.as_str(),
+                all[1].side,
+                all[1].dose.as_str()
+            ),
+            (
+                InterventionKind::SoftTissue,
+                "soleus",
+                Side::Bilateral,
+                "8 min"
+            )
+        );
+        assert_eq!(
+            all[1].region.as_ref().map(|r| r.as_str()),
+            Some("calf"),
+            "the soleus is treated at the calf"
+        );
+        assert_eq!(
+            (
+                all[2].kind,
+                all[2].region.as_ref().map(|r| r.as_str()),
+                all[2].dose.as_str()
+            ),
+            (InterventionKind::Stretch, Some("calf"), "3x30s")
+        );
+        assert_eq!(
+            (all[3].kind, all[3].target.as_str()),
+            (InterventionKind::Advice, "foot block at standing desk")
+        );
+        let error = parse_interventions("soleus bilat", vocabulary).unwrap_err();
+        assert_eq!(error.problem, ShorthandProblem::MissingIntervention);
+    }
 }

@@ -283,10 +283,7 @@ impl Store {
     // ----- findings and interventions -----
 
     pub fn add_finding(&mut self, finding: &Finding) -> Result<FindingId> {
-        let tx = self.conn.transaction()?;
-        let id = rows::insert_finding(&tx, finding, None)?;
-        tx.commit()?;
-        Ok(id)
+        Ok(self.add_findings(std::slice::from_ref(finding))?[0])
     }
 
     /// Charts several findings as one action: all of them or none.
@@ -328,10 +325,21 @@ impl Store {
     }
 
     pub fn add_intervention(&mut self, intervention: &Intervention) -> Result<InterventionId> {
+        Ok(self.add_interventions(std::slice::from_ref(intervention))?[0])
+    }
+
+    /// Charts several interventions as one action: all of them or none.
+    pub fn add_interventions(
+        &mut self,
+        interventions: &[Intervention],
+    ) -> Result<Vec<InterventionId>> {
         let tx = self.conn.transaction()?;
-        let id = rows::insert_intervention(&tx, intervention, None)?;
+        let ids = interventions
+            .iter()
+            .map(|intervention| rows::insert_intervention(&tx, intervention, None))
+            .collect::<Result<Vec<_>>>()?;
         tx.commit()?;
-        Ok(id)
+        Ok(ids)
     }
 
     pub fn update_intervention(&mut self, intervention: &Intervention) -> Result<()> {

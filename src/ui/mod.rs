@@ -58,6 +58,8 @@ pub enum Action {
     },
     DeleteFinding(FindingId),
     AddIntervention(Intervention),
+    /// Several interventions typed in one quick-entry line.
+    AddInterventions(Vec<Intervention>),
     DeleteIntervention(InterventionId),
 }
 
@@ -199,6 +201,7 @@ impl UpstreamApp {
             Action::AddFindings(fs) => fs.iter().any(|f| f.visit_id == visit),
             Action::CarryOver => self.carry_over.as_ref().is_some_and(|(v, _)| *v == visit),
             Action::AddIntervention(i) => i.visit_id == visit,
+            Action::AddInterventions(is) => is.iter().any(|i| i.visit_id == visit),
             Action::DeleteFinding(id) => record.findings.iter().any(|f| f.id == *id),
             Action::DeleteIntervention(id) => record.interventions.iter().any(|i| i.id == *id),
             Action::ChartClick { visit: v, .. } => *v == visit,
@@ -308,6 +311,9 @@ impl UpstreamApp {
             Action::DeleteFinding(id) => self.store.delete_finding(id)?,
             Action::AddIntervention(intervention) => {
                 self.store.add_intervention(&intervention)?;
+            }
+            Action::AddInterventions(interventions) => {
+                self.store.add_interventions(&interventions)?;
             }
             Action::DeleteIntervention(id) => self.store.delete_intervention(id)?,
         }

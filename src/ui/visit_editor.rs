@@ -23,6 +23,7 @@ pub struct VisitEditorView {
     started_at: String,
     finding: FindingEntry,
     quick_entry: String,
+    intervention_entry: String,
     body_chart: BodyChart,
     /// The finding charted from the body chart and its fields as being edited.
     charted: Option<(FindingId, FindingEntry)>,
@@ -346,6 +347,48 @@ impl VisitEditorView {
         }
     }
 
+    /// Interventions typed as a clinician charts them: "HVLA L SI; STM soleus bilat 8 min".
+    fn intervention_entry_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        record: &VisitRecord,
+        vocabulary: &Vocabulary,
+        actions: &mut Vec<Action>,
+    ) {
+        let label = ui.label("Intervention quick entry");
+        let field = ui
+            .add(
+                egui::TextEdit::singleline(&mut self.intervention_entry)
+                    .hint_text("HVLA L SI; STM soleus bilat 8 min")
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
+        if self.intervention_entry.trim().is_empty() {
+            return;
+        }
+        let parsed = shorthand::parse_interventions(&self.intervention_entry, vocabulary);
+        match &parsed {
+            Ok(interventions) => {
+                let preview: Vec<String> =
+                    interventions.iter().map(Intervention::describe).collect();
+                ui.label(format!("Enter charts: {}", preview.join("; ")));
+            }
+            Err(problem) => {
+                ui.colored_label(ui.visuals().warn_fg_color, problem.to_string());
+            }
+        }
+        if entered(field.clone(), ui)
+            && let Ok(mut interventions) = parsed
+        {
+            for intervention in &mut interventions {
+                intervention.visit_id = record.visit.id;
+            }
+            actions.push(Action::AddInterventions(interventions));
+            self.intervention_entry.clear();
+            field.request_focus();
+        }
+    }
+
     fn interventions_ui(
         &mut self,
         ui: &mut egui::Ui,
@@ -372,6 +415,8 @@ impl VisitEditorView {
         }
         ui.add_space(4.0);
         let vocabulary = Vocabulary::builtin();
+        self.intervention_entry_ui(ui, record, vocabulary, actions);
+        ui.add_space(4.0);
         let draft = &mut self.intervention;
         egui::Grid::new("intervention entry")
             .num_columns(2)
