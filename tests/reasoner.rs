@@ -569,9 +569,18 @@ proptest! {
         let mirrored = case.mirrored();
         let a = assess(&case);
         let b = assess(&mirrored);
-        let expected: Vec<(String, Side, String)> = a.hypotheses.iter().map(|h| (h.id.clone(), h.side.mirrored(), format!("{:.6}", h.score))).collect();
-        let actual: Vec<(String, Side, String)> = b.hypotheses.iter().map(|h| (h.id.clone(), h.side, format!("{:.6}", h.score))).collect();
-        prop_assert_eq!(expected, actual);
+        // The heart is on the left and the gallbladder on the right whatever the findings:
+        // sources with fixed sides are not mirror images of themselves, so leave them out.
+        let symmetric = |id: &str| {
+            Reasoner::builtin().knowledge().source(id).is_some_and(|s| {
+                s.laterality != upstream::reasoner::knowledge::SourceLaterality::Fixed
+            })
+        };
+        let expected: Vec<(String, Side, String)> = a.hypotheses.iter().filter(|h| symmetric(&h.id)).map(|h| (h.id.clone(), h.side.mirrored(), format!("{:.6}", h.score))).collect();
+        let actual: Vec<(String, Side, String)> = b.hypotheses.iter().filter(|h| symmetric(&h.id)).map(|h| (h.id.clone(), h.side, format!("{:.6}", h.score))).collect();
+        // A fixed-side source may take a place in one list's top 15 and not the other's.
+        let n = expected.len().min(actual.len());
+        prop_assert_eq!(&expected[..n], &actual[..n]);
     }
 
     #[test]
