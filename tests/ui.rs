@@ -664,3 +664,77 @@ fn interventions_are_charted_by_quick_entry() {
         Some("si_joint")
     );
 }
+
+/// Steps frames until the background work ends; each step is a frame, the thread runs
+/// meanwhile. Bounded, so a hang fails the test instead of stalling it.
+fn until_task_done(harness: &mut Harness<'_, UpstreamApp>) {
+    for _ in 0..20_000 {
+        harness.step();
+        if !harness.state().task_running() {
+            return;
+        }
+        std::thread::yield_now();
+    }
+    panic!("the background task did not finish");
+}
+
+#[test]
+fn export_and_import_run_off_the_window_thread_and_report_what_they_did() {
+    let (directory, mut harness) = demo_harness();
+    let file = directory.path().join("export.json");
+    harness.get_by_label("Notebook").click();
+    harness.run();
+    let field = harness.get_by_role_and_label(Role::TextInput, "File");
+    field.focus();
+    harness.run();
+    harness.key_press_modifiers(eframe::egui::Modifiers::COMMAND, eframe::egui::Key::A);
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "File")
+        .type_text(file.to_str().unwrap());
+    harness.run();
+
+    harness.get_by_label("Export notebook").click();
+    harness.step();
+    until_task_done(&mut harness);
+    harness.run();
+    let outcome = harness.state().task_outcome().cloned().expect("an outcome");
+    assert_eq!(
+        outcome.as_deref(),
+        Ok(&*format!("Exported 8 patients to {}", file.display()))
+    );
+    assert!(
+        harness
+            .query_by_label_contains("Exported 8 patients")
+            .is_some()
+    );
+    let exported = upstream::store::NotebookFile::read(&file).unwrap();
+    assert_eq!(exported.patients.len(), 8);
+
+    harness.get_by_label("Import notebook").click();
+    harness.step();
+    until_task_done(&mut harness);
+    harness.run();
+    assert_eq!(
+        harness.state().patients().len(),
+        16,
+        "the list shows what the import added"
+    );
+
+    // A bad file is said plainly and adds nothing.
+    std::fs::write(&file, "{ not json").unwrap();
+    harness.get_by_label("Import notebook").click();
+    harness.step();
+    until_task_done(&mut harness);
+    harness.run();
+    assert!(
+        harness
+            .state()
+            .task_outcome()
+            .unwrap()
+            .as_ref()
+            .unwrap_err()
+            .contains("line 1")
+    );
+    assert_eq!(harness.state().patients().len(), 16);
+}

@@ -3,7 +3,7 @@
 mod reason;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -184,7 +184,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Export { json } => {
             let store = Store::open(&path)?;
             let notebook = store.export()?;
-            write_file_atomically(&json, &notebook)?;
+            notebook.write(&json).map_err(|source| CliError::Io {
+                path: json.clone(),
+                source,
+            })?;
             let visits: usize = notebook.patients.iter().map(|p| p.visits.len()).sum();
             writeln!(
                 out,
@@ -196,11 +199,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Import { json } => {
             // Read and check the whole file before the database is even opened.
-            let text = std::fs::read_to_string(&json).map_err(|source| CliError::Io {
-                path: json.clone(),
-                source,
-            })?;
-            let notebook = NotebookFile::parse(&text, &json.display().to_string())?;
+            let notebook = NotebookFile::read(&json)?;
             let mut store = Store::open(&path)?;
             let summary = store.import(&notebook)?;
             writeln!(
@@ -231,22 +230,6 @@ fn stdout_error(source: std::io::Error) -> CliError {
 fn write_json<T: serde::Serialize>(out: &mut impl Write, value: &T) -> Result<(), CliError> {
     serde_json::to_writer_pretty(&mut *out, value).map_err(|error| stdout_error(error.into()))?;
     writeln!(out).map_err(stdout_error)
-}
-
-/// Writes beside the target and renames over it, so a failed export never leaves half
-/// a file where a good one was.
-fn write_file_atomically(path: &Path, notebook: &NotebookFile) -> Result<(), CliError> {
-    let io_error = |source| CliError::Io {
-        path: path.to_owned(),
-        source,
-    };
-    let text = serde_json::to_string_pretty(notebook).map_err(|error| io_error(error.into()))?;
-    let partial = path.with_extension("json.partial");
-    let mut file = std::fs::File::create(&partial).map_err(io_error)?;
-    file.write_all(text.as_bytes()).map_err(io_error)?;
-    file.write_all(b"\n").map_err(io_error)?;
-    file.sync_all().map_err(io_error)?;
-    std::fs::rename(&partial, path).map_err(io_error)
 }
 
 fn print_patients(out: &mut impl Write, patients: &[Patient]) -> std::io::Result<()> {

@@ -48,6 +48,8 @@ pub enum ImportError {
         field: String,
         message: String,
     },
+    #[error("{file}: {message}")]
+    Read { file: String, message: String },
     #[error("{file}: {field}: {message}")]
     Invalid {
         file: String,
@@ -76,6 +78,29 @@ pub struct ImportSummary {
 }
 
 impl NotebookFile {
+    /// Reads and checks a notebook file.
+    pub fn read(path: &std::path::Path) -> Result<NotebookFile, ImportError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|error| ImportError::Read {
+            file: name.clone(),
+            message: error.to_string(),
+        })?;
+        NotebookFile::parse(&text, &name)
+    }
+
+    /// Writes the notebook beside `path` and renames it over, so a failed export never
+    /// leaves half a file where a good one was.
+    pub fn write(&self, path: &std::path::Path) -> std::io::Result<()> {
+        use std::io::Write;
+        let text = serde_json::to_string_pretty(self)?;
+        let partial = path.with_extension("json.partial");
+        let mut file = std::fs::File::create(&partial)?;
+        file.write_all(text.as_bytes())?;
+        file.write_all(b"\n")?;
+        file.sync_all()?;
+        std::fs::rename(&partial, path)
+    }
+
     pub fn new(patients: Vec<PatientRecord>) -> Self {
         NotebookFile {
             format: NOTEBOOK_FORMAT.to_owned(),

@@ -2,6 +2,7 @@
 //! one place actions reach the store, after which the views' data is read back from it.
 
 pub mod body_chart;
+mod notebook_tasks;
 mod patient_form;
 mod patient_list;
 mod reasoner_panel;
@@ -22,6 +23,7 @@ use crate::model::{
 use crate::reasoner::{Assessment, Case, Reasoner};
 use crate::store::{Store, StoreError};
 
+pub use notebook_tasks::{NotebookPanel, NotebookTask, Running};
 pub use patient_form::PatientFormView;
 pub use patient_list::PatientListView;
 pub use reasoner_panel::ReasonerPanel;
@@ -47,6 +49,8 @@ pub enum Action {
     /// Copy the last visit's open findings into the new visit, marked as carried over.
     CarryOver,
     DismissCarryOver,
+    /// Export, import or add the demo clinic, off the window's thread.
+    StartTask(NotebookTask),
     /// Take back the last change to the open visit, or put it back again.
     Undo,
     Redo,
@@ -99,6 +103,12 @@ pub struct UpstreamApp {
     typing: bool,
     /// A new visit and the previous visit's open findings it may carry over.
     carry_over: Option<(VisitId, Vec<Finding>)>,
+    notebook_panel: NotebookPanel,
+    /// Whole-notebook work on its thread, and what the last such work said.
+    task: Option<Running>,
+    task_outcome: Option<Result<String, String>>,
+    /// The window's context, for waking it when background work ends.
+    ctx: Option<egui::Context>,
     patient_list: PatientListView,
     reasoner_panel: ReasonerPanel,
     patient_form: PatientFormView,
@@ -133,6 +143,10 @@ impl UpstreamApp {
             redo: Vec::new(),
             typing: false,
             carry_over: None,
+            notebook_panel: NotebookPanel::default(),
+            task: None,
+            task_outcome: None,
+            ctx: None,
             reasoner_panel: ReasonerPanel,
             patient_form: PatientFormView::default(),
             visit_list: VisitListView,
@@ -220,6 +234,16 @@ impl UpstreamApp {
 
     fn try_apply(&mut self, action: Action) -> Result<(), StoreError> {
         match action {
+            Action::StartTask(task) => {
+                let Some(database) = self.store.path().map(Path::to_path_buf) else {
+                    return Err(StoreError::Invalid(
+                        "this notebook lives only in memory; there is nothing to work on".into(),
+                    ));
+                };
+                let ctx = self.ctx.clone().unwrap_or_default();
+                self.task_outcome = None;
+                self.task = Some(Running::start(task, database, ctx));
+            }
             Action::CarryOver => {
                 if let Some((visit, findings)) = self.carry_over.take() {
                     let carried: Vec<Finding> = findings
@@ -424,8 +448,28 @@ impl UpstreamApp {
     }
 
     /// Draws the whole window and applies what the clinician did.
+    /// Whether whole-notebook work is running, and what the last such work said.
+    pub fn task_running(&self) -> bool {
+        self.task.is_some()
+    }
+
+    pub fn task_outcome(&self) -> Option<&Result<String, String>> {
+        self.task_outcome.as_ref()
+    }
+
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let mut actions = Vec::new();
+        self.ctx.get_or_insert_with(|| ui.ctx().clone());
+        if let Some(outcome) = self.task.as_ref().and_then(Running::finished) {
+            self.task = None;
+            self.task_outcome = Some(outcome);
+            // The other connection changed the notebook: read it again.
+            self.reload();
+        } else if self.task.is_some() {
+            // Keep the elapsed time moving; the thread also wakes the window when done.
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(250));
+        }
         self.shortcuts_ui(ui, &mut actions);
 
         egui::Panel::left("patients")
@@ -433,6 +477,15 @@ impl UpstreamApp {
             .default_size(250.0)
             .min_size(200.0)
             .show(ui, |ui| {
+                egui::Panel::bottom("notebook and theme").show(ui, |ui| {
+                    self.notebook_panel.ui(
+                        ui,
+                        self.task.as_ref(),
+                        self.task_outcome.as_ref(),
+                        &mut actions,
+                    );
+                    patient_list::theme_ui(ui);
+                });
                 self.patient_list.ui(
                     ui,
                     &self.patients,

@@ -63,7 +63,6 @@ impl PatientListView {
         self.new_patient_ui(ui, actions);
         ui.separator();
 
-        egui::Panel::bottom("theme").show(ui, theme_ui);
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
@@ -123,7 +122,7 @@ impl PatientListView {
 }
 
 /// Light, dark or as the system says; egui keeps the choice between runs.
-fn theme_ui(ui: &mut egui::Ui) {
+pub fn theme_ui(ui: &mut egui::Ui) {
     let mut preference = ui.ctx().options(|o| o.theme_preference);
     ui.horizontal(|ui| {
         let label = ui.label("Theme");
