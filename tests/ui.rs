@@ -738,3 +738,66 @@ fn export_and_import_run_off_the_window_thread_and_report_what_they_did() {
     );
     assert_eq!(harness.state().patients().len(), 16);
 }
+
+#[test]
+fn findings_are_edited_in_the_table() {
+    use eframe::egui::{Key, Modifiers};
+    let directory = tempfile::tempdir().unwrap();
+    let mut harness = harness_on(&directory.path().join("notebook.sqlite3"));
+    harness.run();
+    harness.get_by_label("New patient").click();
+    harness.run();
+    type_into(&mut harness, "New patient's name", "Ada Quill");
+    harness.get_by_label("Create patient").click();
+    harness.run();
+    harness.get_by_label("New visit").click();
+    harness.run();
+    type_into(&mut harness, "Quick entry", "L SI pain 6");
+    harness.key_press(Key::Enter);
+    harness.run();
+
+    harness
+        .get_by_label("Edit findings as a table")
+        .scroll_to_me();
+    harness.run();
+    harness.get_by_label("Edit findings as a table").click();
+    harness.run();
+    for (column, text) in [("Intensity", "3"), ("Kind", "ache")] {
+        harness
+            .get_by_role_and_label(Role::TextInput, column)
+            .scroll_to_me();
+        harness.run();
+        harness
+            .get_by_role_and_label(Role::TextInput, column)
+            .focus();
+        harness.run();
+        harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+        harness.run();
+        harness
+            .get_by_role_and_label(Role::TextInput, column)
+            .type_text(text);
+        harness.run();
+    }
+    let finding = &harness.state().timeline()[0].findings[0];
+    assert_eq!(
+        finding.describe(upstream::model::Vocabulary::builtin()),
+        "L sacroiliac region ache 3/10"
+    );
+
+    // A row that does not read as a finding is not saved, and says why.
+    harness
+        .get_by_role_and_label(Role::TextInput, "Kind")
+        .focus();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "Kind")
+        .type_text("zz");
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("unknown finding kind")
+            .is_some()
+    );
+    let finding = &harness.state().timeline()[0].findings[0];
+    assert_eq!(finding.kind.as_str(), "ache");
+}

@@ -27,6 +27,10 @@ pub struct VisitEditorView {
     body_chart: BodyChart,
     /// The finding charted from the body chart and its fields as being edited.
     charted: Option<(FindingId, FindingEntry)>,
+    /// The findings table's fields for each finding, with the finding they were made from.
+    rows: std::collections::HashMap<FindingId, (Finding, FindingEntry)>,
+    /// Why the last edit in the table could not be saved.
+    table_problem: Option<String>,
     intervention: Intervention,
     intervention_region: String,
 }
@@ -188,6 +192,11 @@ impl VisitEditorView {
         if !editable {
             return;
         }
+        if !record.findings.is_empty() {
+            egui::CollapsingHeader::new("Edit findings as a table")
+                .id_salt(("findings table", record.visit.id))
+                .show(ui, |ui| self.findings_table_ui(ui, record, actions));
+        }
         ui.add_space(4.0);
         self.quick_entry_ui(ui, record, actions);
         ui.add_space(4.0);
@@ -237,6 +246,119 @@ impl VisitEditorView {
                 side,
                 ..FindingEntry::default()
             };
+        }
+    }
+
+    /// Every finding of the open visit as a row of fields: kind, region, side, intensity,
+    /// absent, note. A row is saved when it reads as a valid finding.
+    fn findings_table_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        record: &VisitRecord,
+        actions: &mut Vec<Action>,
+    ) {
+        let vocabulary = Vocabulary::builtin();
+        egui::ScrollArea::horizontal()
+            .id_salt("findings table scroll")
+            .show(ui, |ui| {
+                egui::Grid::new(("findings table grid", record.visit.id))
+                    .striped(true)
+                    .spacing([6.0, 4.0])
+                    .show(ui, |ui| {
+                        let headers: Vec<egui::Id> =
+                            ["Kind", "Region", "Side", "Intensity", "Absent", "Note"]
+                                .iter()
+                                .map(|h| ui.strong(*h).id)
+                                .collect();
+                        ui.end_row();
+                        for finding in &record.findings {
+                            let (snapshot, entry) =
+                                self.rows.entry(finding.id).or_insert_with(|| {
+                                    (finding.clone(), entry_of(finding, vocabulary))
+                                });
+                            // Changed elsewhere (undo, the chart): show the finding as it is now,
+                            // unless these fields already say the same.
+                            if snapshot != finding {
+                                let same = entry
+                                    .to_finding(vocabulary, finding.visit_id)
+                                    .is_ok_and(|f| same_finding(&f, finding));
+                                if !same {
+                                    *entry = entry_of(finding, vocabulary);
+                                }
+                                *snapshot = finding.clone();
+                            }
+                            let mut changed = false;
+                            let width = [110.0, 130.0, 0.0, 36.0, 0.0, 160.0];
+                            changed |= ui
+                                .add(
+                                    egui::TextEdit::singleline(&mut entry.kind)
+                                        .desired_width(width[0]),
+                                )
+                                .labelled_by(headers[0])
+                                .changed();
+                            changed |= ui
+                                .add(
+                                    egui::TextEdit::singleline(&mut entry.region)
+                                        .desired_width(width[1]),
+                                )
+                                .labelled_by(headers[1])
+                                .changed();
+                            egui::ComboBox::from_id_salt(("table side", finding.id))
+                                .selected_text(side_name(entry.side))
+                                .width(80.0)
+                                .show_ui(ui, |ui| {
+                                    for choice in Side::ALL {
+                                        changed |= ui
+                                            .selectable_value(
+                                                &mut entry.side,
+                                                choice,
+                                                side_name(choice),
+                                            )
+                                            .changed();
+                                    }
+                                })
+                                .response
+                                .labelled_by(headers[2]);
+                            changed |= ui
+                                .add(
+                                    egui::TextEdit::singleline(&mut entry.intensity)
+                                        .desired_width(width[3]),
+                                )
+                                .labelled_by(headers[3])
+                                .changed();
+                            changed |= ui
+                                .checkbox(&mut entry.absent, "")
+                                .labelled_by(headers[4])
+                                .changed();
+                            changed |= ui
+                                .add(
+                                    egui::TextEdit::singleline(&mut entry.note)
+                                        .desired_width(width[5]),
+                                )
+                                .labelled_by(headers[5])
+                                .changed();
+                            ui.end_row();
+                            if changed {
+                                match entry.to_finding(vocabulary, finding.visit_id) {
+                                    Ok(updated) => {
+                                        let updated = Finding {
+                                            id: finding.id,
+                                            carried_over: finding.carried_over,
+                                            ..updated
+                                        };
+                                        self.table_problem = None;
+                                        if !same_finding(&updated, finding) {
+                                            actions.push(Action::UpdateFinding(updated));
+                                        }
+                                    }
+                                    Err(problem) => self.table_problem = Some(problem.to_string()),
+                                }
+                            }
+                        }
+                    });
+            });
+        if let Some(problem) = &self.table_problem {
+            ui.colored_label(ui.visuals().warn_fg_color, problem);
         }
     }
 
@@ -521,4 +643,45 @@ fn side_name(side: Side) -> &'static str {
         Side::Midline => "Midline",
         Side::None => "No side",
     }
+}
+
+/// A finding's fields as the clinician would type them.
+fn entry_of(finding: &Finding, vocabulary: &Vocabulary) -> FindingEntry {
+    FindingEntry {
+        kind: vocabulary.kind_name(&finding.kind).to_lowercase(),
+        region: finding
+            .region
+            .as_ref()
+            .map(|r| vocabulary.region_name(r).to_lowercase())
+            .unwrap_or_default(),
+        side: finding.side,
+        intensity: finding
+            .intensity
+            .map(|i| i.value().to_string())
+            .unwrap_or_default(),
+        absent: finding.presence == crate::model::Presence::Absent,
+        test_name: finding.test_name.clone(),
+        note: finding.note.clone(),
+    }
+}
+
+/// The same clinical content, whatever the ids and bookkeeping.
+fn same_finding(a: &Finding, b: &Finding) -> bool {
+    (
+        &a.kind,
+        &a.region,
+        a.side,
+        a.intensity,
+        a.presence,
+        &a.test_name,
+        &a.note,
+    ) == (
+        &b.kind,
+        &b.region,
+        b.side,
+        b.intensity,
+        b.presence,
+        &b.test_name,
+        &b.note,
+    )
 }
