@@ -95,6 +95,15 @@ fn intensity_word(word: &str) -> Option<Result<Intensity, ShorthandProblem>> {
 }
 
 /// Reads shorthand into findings, one per `;` or line.
+///
+/// ```
+/// use upstream::model::{Presence, Side, Vocabulary, shorthand};
+///
+/// let findings = shorthand::parse("R lat ankle pain 4/10; no numbness R lat foot", Vocabulary::builtin()).unwrap();
+/// assert_eq!(findings[0].region.as_ref().map(|r| r.as_str()), Some("ankle_lateral"));
+/// assert_eq!((findings[0].side, findings[0].intensity.map(|i| i.value())), (Side::Right, Some(4)));
+/// assert_eq!(findings[1].presence, Presence::Absent);
+/// ```
 pub fn parse(text: &str, vocabulary: &Vocabulary) -> Result<Vec<Finding>, ShorthandError> {
     text.split([';', '\n'])
         .map(str::trim)
