@@ -29,6 +29,17 @@ fn type_into(harness: &mut Harness<'_, UpstreamApp>, label: &str, text: &str) {
     harness.run();
 }
 
+/// Creates Ada Quill by typing and starts her first visit, as the clinician would.
+fn new_patient_and_visit(harness: &mut Harness<'_, UpstreamApp>) {
+    harness.get_by_label("New patient").click();
+    harness.run();
+    type_into(harness, "New patient's name", "Ada Quill");
+    harness.get_by_label("Create patient").click();
+    harness.run();
+    harness.get_by_label("New visit").click();
+    harness.run();
+}
+
 #[test]
 fn a_patient_a_visit_and_a_finding_typed_in_appear_in_the_lists_and_are_saved() {
     let directory = tempfile::tempdir().unwrap();
@@ -421,13 +432,7 @@ fn a_click_on_the_body_chart_charts_a_finding_there_on_that_side() {
     let directory = tempfile::tempdir().unwrap();
     let mut harness = harness_on(&directory.path().join("notebook.sqlite3"));
     harness.run();
-    harness.get_by_label("New patient").click();
-    harness.run();
-    type_into(&mut harness, "New patient's name", "Ada Quill");
-    harness.get_by_label("Create patient").click();
-    harness.run();
-    harness.get_by_label("New visit").click();
-    harness.run();
+    new_patient_and_visit(&mut harness);
 
     click_chart(
         &mut harness,
@@ -537,13 +542,7 @@ fn undo_and_redo_within_a_visit() {
     let path = directory.path().join("notebook.sqlite3");
     let mut harness = harness_on(&path);
     harness.run();
-    harness.get_by_label("New patient").click();
-    harness.run();
-    type_into(&mut harness, "New patient's name", "Ada Quill");
-    harness.get_by_label("Create patient").click();
-    harness.run();
-    harness.get_by_label("New visit").click();
-    harness.run();
+    new_patient_and_visit(&mut harness);
     // A burst of typing is one step.
     type_into(&mut harness, "Chief complaint", "L SI pain");
     type_into(&mut harness, "Chief complaint", ", 6 weeks");
@@ -631,13 +630,7 @@ fn interventions_are_charted_by_quick_entry() {
     let directory = tempfile::tempdir().unwrap();
     let mut harness = harness_on(&directory.path().join("notebook.sqlite3"));
     harness.run();
-    harness.get_by_label("New patient").click();
-    harness.run();
-    type_into(&mut harness, "New patient's name", "Ada Quill");
-    harness.get_by_label("Create patient").click();
-    harness.run();
-    harness.get_by_label("New visit").click();
-    harness.run();
+    new_patient_and_visit(&mut harness);
     type_into(
         &mut harness,
         "Intervention quick entry",
@@ -745,13 +738,7 @@ fn findings_are_edited_in_the_table() {
     let directory = tempfile::tempdir().unwrap();
     let mut harness = harness_on(&directory.path().join("notebook.sqlite3"));
     harness.run();
-    harness.get_by_label("New patient").click();
-    harness.run();
-    type_into(&mut harness, "New patient's name", "Ada Quill");
-    harness.get_by_label("Create patient").click();
-    harness.run();
-    harness.get_by_label("New visit").click();
-    harness.run();
+    new_patient_and_visit(&mut harness);
     type_into(&mut harness, "Quick entry", "L SI pain 6");
     harness.key_press(Key::Enter);
     harness.run();

@@ -435,37 +435,19 @@ impl VisitEditorView {
         actions: &mut Vec<Action>,
     ) {
         let vocabulary = Vocabulary::builtin();
-        let label = ui.label("Quick entry");
-        let field = ui
-            .add(
-                egui::TextEdit::singleline(&mut self.quick_entry)
-                    .hint_text("R lat ankle pain 4; no numbness R lat foot")
-                    .desired_width(f32::INFINITY),
-            )
-            .labelled_by(label.id);
-        if self.quick_entry.trim().is_empty() {
-            return;
-        }
-        let parsed = shorthand::parse(&self.quick_entry, vocabulary);
-        match &parsed {
-            Ok(findings) => {
-                let preview: Vec<String> =
-                    findings.iter().map(|f| f.describe(vocabulary)).collect();
-                ui.label(format!("Enter charts: {}", preview.join("; ")));
-            }
-            Err(problem) => {
-                ui.colored_label(ui.visuals().warn_fg_color, problem.to_string());
-            }
-        }
-        if entered(field.clone(), ui)
-            && let Ok(mut findings) = parsed
-        {
+        let typed = shorthand_line_ui(
+            ui,
+            "Quick entry",
+            "R lat ankle pain 4; no numbness R lat foot",
+            &mut self.quick_entry,
+            |text| shorthand::parse(text, vocabulary),
+            |finding| finding.describe(vocabulary),
+        );
+        if let Some(mut findings) = typed {
             for finding in &mut findings {
                 finding.visit_id = record.visit.id;
             }
             actions.push(Action::AddFindings(findings));
-            self.quick_entry.clear();
-            field.request_focus();
         }
     }
 
@@ -474,40 +456,22 @@ impl VisitEditorView {
         &mut self,
         ui: &mut egui::Ui,
         record: &VisitRecord,
-        vocabulary: &Vocabulary,
         actions: &mut Vec<Action>,
     ) {
-        let label = ui.label("Intervention quick entry");
-        let field = ui
-            .add(
-                egui::TextEdit::singleline(&mut self.intervention_entry)
-                    .hint_text("HVLA L SI; STM soleus bilat 8 min")
-                    .desired_width(f32::INFINITY),
-            )
-            .labelled_by(label.id);
-        if self.intervention_entry.trim().is_empty() {
-            return;
-        }
-        let parsed = shorthand::parse_interventions(&self.intervention_entry, vocabulary);
-        match &parsed {
-            Ok(interventions) => {
-                let preview: Vec<String> =
-                    interventions.iter().map(Intervention::describe).collect();
-                ui.label(format!("Enter charts: {}", preview.join("; ")));
-            }
-            Err(problem) => {
-                ui.colored_label(ui.visuals().warn_fg_color, problem.to_string());
-            }
-        }
-        if entered(field.clone(), ui)
-            && let Ok(mut interventions) = parsed
-        {
+        let vocabulary = Vocabulary::builtin();
+        let typed = shorthand_line_ui(
+            ui,
+            "Intervention quick entry",
+            "HVLA L SI; STM soleus bilat 8 min",
+            &mut self.intervention_entry,
+            |text| shorthand::parse_interventions(text, vocabulary),
+            Intervention::describe,
+        );
+        if let Some(mut interventions) = typed {
             for intervention in &mut interventions {
                 intervention.visit_id = record.visit.id;
             }
             actions.push(Action::AddInterventions(interventions));
-            self.intervention_entry.clear();
-            field.request_focus();
         }
     }
 
@@ -537,7 +501,7 @@ impl VisitEditorView {
         }
         ui.add_space(4.0);
         let vocabulary = Vocabulary::builtin();
-        self.intervention_entry_ui(ui, record, vocabulary, actions);
+        self.intervention_entry_ui(ui, record, actions);
         ui.add_space(4.0);
         let draft = &mut self.intervention;
         egui::Grid::new("intervention entry")
@@ -615,6 +579,43 @@ fn signed_note_ui(ui: &mut egui::Ui, record: &VisitRecord) {
         ui.strong(heading);
         ui.label(text.as_str());
     }
+}
+
+/// A labelled line of shorthand: what it would chart, or why it cannot, as it is typed;
+/// on Enter, what it reads as (and the line is cleared for the next).
+fn shorthand_line_ui<T>(
+    ui: &mut egui::Ui,
+    label: &str,
+    hint: &str,
+    text: &mut String,
+    parse: impl Fn(&str) -> Result<Vec<T>, shorthand::ShorthandError>,
+    describe: impl Fn(&T) -> String,
+) -> Option<Vec<T>> {
+    let label = ui.label(label);
+    let field = ui
+        .add(
+            egui::TextEdit::singleline(text)
+                .hint_text(hint)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label.id);
+    if text.trim().is_empty() {
+        return None;
+    }
+    let parsed = parse(text);
+    match &parsed {
+        Ok(items) => {
+            let preview: Vec<String> = items.iter().map(&describe).collect();
+            ui.label(format!("Enter charts: {}", preview.join("; ")));
+        }
+        Err(problem) => {
+            ui.colored_label(ui.visuals().warn_fg_color, problem.to_string());
+        }
+    }
+    let items = parsed.ok().filter(|_| entered(field.clone(), ui))?;
+    text.clear();
+    field.request_focus();
+    Some(items)
 }
 
 /// Whether Enter was pressed in this field.
