@@ -788,3 +788,38 @@ fn findings_are_edited_in_the_table() {
     let finding = &harness.state().timeline()[0].findings[0];
     assert_eq!(finding.kind.as_str(), "ache");
 }
+
+#[test]
+fn the_body_chart_can_be_used_from_the_keyboard() {
+    use eframe::egui::Key;
+    use upstream::ui::body_chart::CHART_LABEL;
+    let directory = tempfile::tempdir().unwrap();
+    let mut harness = harness_on(&directory.path().join("notebook.sqlite3"));
+    harness.run();
+    new_patient_and_visit(&mut harness);
+    harness.get_by_label_contains(CHART_LABEL).scroll_to_me();
+    harness.run();
+    harness.get_by_label_contains(CHART_LABEL).focus();
+    harness.run();
+    let wanted = "Calf (L), back view";
+    for _ in 0..400 {
+        if harness.query_by_label_contains(wanted).is_some() {
+            break;
+        }
+        harness.key_press(Key::ArrowRight);
+        harness.run();
+    }
+    assert!(
+        harness.query_by_label_contains(wanted).is_some(),
+        "the arrows reach every region"
+    );
+    harness.key_press(Key::Enter);
+    harness.run();
+    let findings = &harness.state().timeline()[0].findings;
+    assert_eq!(findings.len(), 1);
+    assert_eq!(
+        findings[0].region.as_ref().map(|r| r.as_str()),
+        Some("calf")
+    );
+    assert_eq!(findings[0].side, Side::Left);
+}

@@ -219,6 +219,8 @@ fn touches(
 #[derive(Debug, Default)]
 pub struct BodyChart {
     looks: Option<(u64, Vec<(egui::Color32, egui::Stroke)>)>,
+    /// The shape walked to with the arrow keys.
+    cursor: Option<usize>,
 }
 
 impl BodyChart {
@@ -292,8 +294,43 @@ impl BodyChart {
             egui::vec2(view_width * 2.0 + 8.0, height),
             egui::Sense::click(),
         );
-        response
-            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, editable, CHART_LABEL));
+        // From the keyboard: arrows walk the regions, Enter charts at the one walked to.
+        if response.has_focus() {
+            // Keep the arrows for walking regions rather than moving focus away.
+            ui.memory_mut(|m| {
+                m.set_focus_lock_filter(
+                    response.id,
+                    egui::EventFilter {
+                        horizontal_arrows: true,
+                        vertical_arrows: true,
+                        ..egui::EventFilter::default()
+                    },
+                );
+            });
+            let (next, previous) = ui.input(|i| {
+                (
+                    i.key_pressed(egui::Key::ArrowRight) || i.key_pressed(egui::Key::ArrowDown),
+                    i.key_pressed(egui::Key::ArrowLeft) || i.key_pressed(egui::Key::ArrowUp),
+                )
+            });
+            let count = geometry.shapes.len();
+            if count > 0 && (next || previous) {
+                self.cursor = Some(match (self.cursor, next) {
+                    (None, _) => 0,
+                    (Some(at), true) => (at + 1) % count,
+                    (Some(at), false) => (at + count - 1) % count,
+                });
+            }
+        }
+        let walked = self
+            .cursor
+            .filter(|_| response.has_focus())
+            .and_then(|at| geometry.shapes.get(at));
+        let label = match walked {
+            Some(shape) => format!("{CHART_LABEL}: {}", shape_name(vocabulary, shape)),
+            None => CHART_LABEL.to_owned(),
+        };
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, editable, &label));
         let painter = ui.painter_at(rect);
         let dark = ui.visuals().dark_mode;
         let base = if dark {
@@ -341,6 +378,11 @@ impl BodyChart {
                     mesh.add_triangle(base, base + 1, base + 2);
                 }
                 painter.add(egui::Shape::mesh(mesh));
+                let stroke = if walked.is_some_and(|w| std::ptr::eq(w, shape)) {
+                    ui.visuals().selection.stroke
+                } else {
+                    stroke
+                };
                 // Edge by edge: a joined outline grows long miter spikes at sharp corners.
                 for (i, &start) in points.iter().enumerate() {
                     painter.line_segment([start, points[(i + 1) % points.len()]], stroke);
@@ -376,10 +418,12 @@ impl BodyChart {
             }
             None => response,
         };
-        if editable
-            && response.clicked()
-            && let Some((region, side)) = hovered
-        {
+        let pressed = response.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let target = match (pressed, walked) {
+            (true, Some(shape)) => Some((shape.region.clone(), shape.side)),
+            _ => hovered.filter(|_| response.clicked()),
+        };
+        if editable && let Some((region, side)) = target {
             actions.push(Action::ChartClick {
                 visit,
                 region,
@@ -387,6 +431,22 @@ impl BodyChart {
             });
         }
     }
+}
+
+/// "Lateral ankle (R), back view".
+fn shape_name(vocabulary: &Vocabulary, shape: &Shape) -> String {
+    let side = match shape.side {
+        Side::Midline | Side::None => String::new(),
+        side => format!(" ({})", side.label()),
+    };
+    let view = match shape.view {
+        ChartView::Front => "front",
+        ChartView::Back => "back",
+    };
+    format!(
+        "{}{side}, {view} view",
+        vocabulary.region_name(&shape.region)
+    )
 }
 
 /// A shape's fill and outline: the zone beneath, findings shaded over it by intensity,
