@@ -145,16 +145,7 @@ fn a_patient_a_visit_and_a_finding_typed_in_appear_in_the_lists_and_are_saved() 
 
 #[test]
 fn searching_narrows_the_patient_list_as_you_type() {
-    let directory = tempfile::tempdir().unwrap();
-    let path = directory.path().join("notebook.sqlite3");
-    {
-        let mut store = Store::open(&path).unwrap();
-        store
-            .import(&upstream::demo::clinic_for_today().unwrap())
-            .unwrap();
-    }
-    let mut harness = harness_on(&path);
-    harness.run();
+    let (_directory, mut harness) = demo_harness();
     assert_eq!(harness.state().patients().len(), 8);
 
     type_into(&mut harness, "Search patients", "oka");
@@ -184,16 +175,7 @@ fn searching_narrows_the_patient_list_as_you_type() {
 
 #[test]
 fn a_signed_visit_opens_read_only_and_an_edited_name_is_saved() {
-    let directory = tempfile::tempdir().unwrap();
-    let path = directory.path().join("notebook.sqlite3");
-    {
-        let mut store = Store::open(&path).unwrap();
-        store
-            .import(&upstream::demo::clinic_for_today().unwrap())
-            .unwrap();
-    }
-    let mut harness = harness_on(&path);
-    harness.run();
+    let (_directory, mut harness) = demo_harness();
     harness
         .get_by_role_and_label(Role::Button, "Maya Lindqvist")
         .click();
