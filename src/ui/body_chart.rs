@@ -221,6 +221,8 @@ pub struct BodyChart {
     looks: Option<(u64, Vec<(egui::Color32, egui::Stroke)>)>,
     /// The shape walked to with the arrow keys.
     cursor: Option<usize>,
+    /// The drawn chart and what it was drawn from.
+    mesh: Option<(u64, std::sync::Arc<egui::Mesh>)>,
 }
 
 impl BodyChart {
@@ -358,36 +360,50 @@ impl BodyChart {
         let to_screen =
             |origin: egui::Pos2, p: [f32; 2]| origin + egui::vec2(p[0] * scale, p[1] * scale);
         let mut hovered = None;
-        for (view, origin) in views {
-            for (index, shape) in geometry
-                .shapes
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| s.view == view)
-            {
-                let (fill, stroke) = looks[index];
-                let points: Vec<egui::Pos2> =
-                    shape.points.iter().map(|&p| to_screen(origin, p)).collect();
-                // egui fills only convex paths: fill through triangles, then outline.
+        // The whole chart is one mesh, kept until what it shows or where changes: hundreds
+        // of separate shapes would be most of a frame's tessellation.
+        let walked_index =
+            walked.and_then(|w| geometry.shapes.iter().position(|s| std::ptr::eq(s, w)));
+        let key = {
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            self.looks.as_ref().map(|(key, _)| *key).hash(&mut hasher);
+            [rect.min.x, rect.min.y, rect.width(), rect.height()]
+                .map(f32::to_bits)
+                .hash(&mut hasher);
+            walked_index.hash(&mut hasher);
+            hasher.finish()
+        };
+        let mesh = match &self.mesh {
+            Some((cached, mesh)) if *cached == key => mesh.clone(),
+            _ => {
+                let selected = ui.visuals().selection.stroke;
                 let mut mesh = egui::Mesh::default();
-                for &[a, b, c] in &shape.triangles {
-                    let base = mesh.vertices.len() as u32;
-                    for index in [a, b, c] {
-                        mesh.colored_vertex(points[index], fill);
+                for (view, origin) in views {
+                    for (index, shape) in geometry
+                        .shapes
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, s)| s.view == view)
+                    {
+                        let (fill, stroke) = looks[index];
+                        let stroke = if walked_index == Some(index) {
+                            selected
+                        } else {
+                            stroke
+                        };
+                        let points: Vec<egui::Pos2> =
+                            shape.points.iter().map(|&p| to_screen(origin, p)).collect();
+                        add_shape(&mut mesh, &points, &shape.triangles, fill, stroke);
                     }
-                    mesh.add_triangle(base, base + 1, base + 2);
                 }
-                painter.add(egui::Shape::mesh(mesh));
-                let stroke = if walked.is_some_and(|w| std::ptr::eq(w, shape)) {
-                    ui.visuals().selection.stroke
-                } else {
-                    stroke
-                };
-                // Edge by edge: a joined outline grows long miter spikes at sharp corners.
-                for (i, &start) in points.iter().enumerate() {
-                    painter.line_segment([start, points[(i + 1) % points.len()]], stroke);
-                }
+                let mesh = std::sync::Arc::new(mesh);
+                self.mesh = Some((key, mesh.clone()));
+                mesh
             }
+        };
+        painter.add(egui::Shape::Mesh(mesh));
+        for (view, origin) in views {
             if let Some(pointer) = response.hover_pos() {
                 let local = (pointer - origin) / scale;
                 if local.x >= 0.0 && local.x <= geometry.canvas.width {
@@ -430,6 +446,49 @@ impl BodyChart {
                 side,
             });
         }
+    }
+}
+
+/// Adds a polygon to the mesh: its fill through its triangles (egui fills only convex
+/// paths), and its outline edge by edge as thin quads (a joined outline grows long miter
+/// spikes at sharp corners).
+fn add_shape(
+    mesh: &mut egui::Mesh,
+    points: &[egui::Pos2],
+    triangles: &[[usize; 3]],
+    fill: egui::Color32,
+    stroke: egui::Stroke,
+) {
+    for &[a, b, c] in triangles {
+        let base = mesh.vertices.len() as u32;
+        for index in [a, b, c] {
+            mesh.colored_vertex(points[index], fill);
+        }
+        mesh.add_triangle(base, base + 1, base + 2);
+    }
+    if stroke.width <= 0.0 {
+        return;
+    }
+    // Thinner than a pixel reads as a faint pixel-wide line.
+    let width = stroke.width.max(1.0);
+    let colour = if stroke.width < 1.0 {
+        stroke.color.gamma_multiply(stroke.width)
+    } else {
+        stroke.color
+    };
+    for (i, &start) in points.iter().enumerate() {
+        let end = points[(i + 1) % points.len()];
+        let along = end - start;
+        if along.length_sq() <= f32::EPSILON {
+            continue;
+        }
+        let across = along.normalized().rot90() * (width / 2.0);
+        let base = mesh.vertices.len() as u32;
+        for corner in [start + across, start - across, end - across, end + across] {
+            mesh.colored_vertex(corner, colour);
+        }
+        mesh.add_triangle(base, base + 1, base + 2);
+        mesh.add_triangle(base, base + 2, base + 3);
     }
 }
 
