@@ -63,6 +63,7 @@ pub struct Reasoner<'kb> {
 }
 
 /// A finding with what matching needs worked out once.
+#[derive(Clone)]
 struct Prepared<'a> {
     finding: &'a Finding,
     region: Option<usize>,
@@ -616,13 +617,28 @@ impl<'kb> Reasoner<'kb> {
 
         let mut best: Option<(f64, Finding, Predictions)> = None;
         let n = case.findings.len();
+        let base = self.prepare(&case.findings);
         for candidate in candidates {
-            let mut findings = case.findings.clone();
-            findings.push(candidate.clone());
-            let candidate_matches = {
-                let prepared = self.prepare(std::slice::from_ref(&candidate));
-                self.matches(&prepared).remove(0)
-            };
+            let candidate_prepared = self.prepare(std::slice::from_ref(&candidate));
+            let candidate_matches = self.matches(&candidate_prepared).remove(0);
+            // What each leader predicts of it. An exam they all predict alike cannot tell
+            // them apart: skip it before simulating anything.
+            let predictions: Predictions = leaders
+                .iter()
+                .map(|l| {
+                    let own: Vec<Entry> = candidate_matches
+                        .iter()
+                        .filter(|&&(s, _, _)| s == l.source)
+                        .map(|&(_, m, fit)| (0, m, fit))
+                        .collect();
+                    let best = self.best_matches(l.source, &candidate_prepared, &own, l.side);
+                    (l.source, best[0].map(|m| m.weight))
+                })
+                .collect();
+            let distinct: BTreeSet<Option<Weight>> = predictions.iter().map(|p| p.1).collect();
+            if distinct.len() < 2 {
+                continue;
+            }
             let mut specificity = specificity.to_vec();
             specificity.extend(Self::specificities(std::slice::from_ref(
                 &candidate_matches,
@@ -645,10 +661,12 @@ impl<'kb> Reasoner<'kb> {
             // each of its rivals, the strongest rivals counting most.
             let mut shift = 0.0;
             for presence in [Presence::Present, Presence::Absent] {
-                if let Some(last) = findings.last_mut() {
-                    last.presence = presence;
-                }
-                let prepared = self.prepare(&findings);
+                let result = Finding {
+                    presence,
+                    ..candidate.clone()
+                };
+                let mut prepared = base.clone();
+                prepared.extend(self.prepare(std::slice::from_ref(&result)));
                 let again: Vec<f64> = leaders
                     .iter()
                     .zip(&entries)
@@ -662,19 +680,6 @@ impl<'kb> Reasoner<'kb> {
                     let after = again[0] - again[j];
                     shift += leaders[j].score * (after - before).abs() / 2.0;
                 }
-            }
-            let prepared = self.prepare(&findings);
-            let predictions: Predictions = leaders
-                .iter()
-                .zip(&entries)
-                .map(|(l, e)| {
-                    let best = self.best_matches(l.source, &prepared, e, l.side);
-                    (l.source, best[n].map(|m| m.weight))
-                })
-                .collect();
-            let distinct: BTreeSet<Option<Weight>> = predictions.iter().map(|p| p.1).collect();
-            if distinct.len() < 2 {
-                continue;
             }
             if best.as_ref().is_none_or(|(s, _, _)| shift > *s + 1e-12) {
                 best = Some((shift, candidate, predictions));
