@@ -57,6 +57,9 @@ const PALETTE: [egui::Color32; 10] = [
     egui::Color32::from_rgb(170, 170, 60),
 ];
 
+/// A series with more visits than this is drawn as a line without a dot per visit.
+const MAX_DOTS: usize = 60;
+
 /// Below the 0 line, where intervention markers sit.
 const MARKER_Y: f64 = -0.8;
 
@@ -126,11 +129,15 @@ impl TimelinePlot {
                             .width(2.0)
                             .color(colour),
                     );
-                    plot.points(
-                        Points::new(series.label.clone(), points)
-                            .radius(3.0)
-                            .color(colour),
-                    );
+                    // Dots mark each visit's value; over a long record they only blur the
+                    // line and cost a frame.
+                    if points.len() <= MAX_DOTS {
+                        plot.points(
+                            Points::new(series.label.clone(), points)
+                                .radius(3.0)
+                                .color(colour),
+                        );
+                    }
                 }
                 let treated: Vec<[f64; 2]> = visits
                     .iter()
