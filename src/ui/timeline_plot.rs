@@ -14,23 +14,26 @@ use crate::model::{VisitId, VisitRecord, Vocabulary};
 pub struct TimelineData {
     pub series: Vec<SymptomSeries>,
     /// Each visit's day and what was done at it.
-    pub visits: Vec<(VisitId, f64, Vec<String>)>,
+    /// Shared, so that each frame's hover text borrows it rather than copying 500 visits.
+    pub visits: std::sync::Arc<Vec<(VisitId, f64, Vec<String>)>>,
 }
 
 impl TimelineData {
     pub fn new(timeline: &[VisitRecord], vocabulary: &Vocabulary) -> Self {
         TimelineData {
             series: symptom_series(timeline, vocabulary),
-            visits: timeline
-                .iter()
-                .map(|r| {
-                    (
-                        r.visit.id,
-                        day(r.visit.started_at.date()),
-                        r.interventions.iter().map(|i| i.describe()).collect(),
-                    )
-                })
-                .collect(),
+            visits: std::sync::Arc::new(
+                timeline
+                    .iter()
+                    .map(|r| {
+                        (
+                            r.visit.id,
+                            day(r.visit.started_at.date()),
+                            r.interventions.iter().map(|i| i.describe()).collect(),
+                        )
+                    })
+                    .collect(),
+            ),
         }
     }
 }
@@ -77,8 +80,8 @@ impl TimelinePlot {
         if data.visits.is_empty() {
             return;
         }
-        let visits = data.visits.clone();
-        let label_visits = visits.clone();
+        let visits = &data.visits;
+        let label_visits = std::sync::Arc::clone(&data.visits);
         let response = Plot::new("timeline plot")
             .height(170.0)
             .legend(Legend::default().position(egui_plot::Corner::RightTop))
