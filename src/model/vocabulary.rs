@@ -92,6 +92,10 @@ pub struct FindingKind {
     pub category: KindCategory,
     pub region: RegionPresence,
     pub intensity: bool,
+    /// A sign of a nerve (numbness, weakness, reflex change, fasciculation): it points to
+    /// nerve roots and peripheral nerves rather than to muscles or joints.
+    #[serde(default)]
+    pub neural: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -34,17 +34,6 @@ const ABSENCE_WEIGHT: f64 = 0.8;
 /// How many hypotheses an assessment reports.
 const REPORTED: usize = 15;
 
-/// Kinds of finding that point to a nerve rather than a muscle or joint.
-const NEURAL_KINDS: [&str; 7] = [
-    "numbness",
-    "paresthesia",
-    "weakness",
-    "reflex_decreased",
-    "reflex_increased",
-    "fasciculation",
-    "clonus",
-];
-
 /// The knowledge base with the indices inference needs.
 #[derive(Debug)]
 pub struct Reasoner<'kb> {
@@ -69,6 +58,8 @@ struct Prepared<'a> {
     region: Option<usize>,
     laterality: Option<Laterality>,
     test: String,
+    /// A sign of a nerve, per the vocabulary.
+    neural: bool,
 }
 
 /// One possible explanation of one finding: (finding, manifestation, fit).
@@ -177,6 +168,11 @@ impl<'kb> Reasoner<'kb> {
                     region,
                     laterality: region.map(|i| self.kb.vocabulary.regions()[i].laterality),
                     test: normalize_test(&finding.test_name),
+                    neural: self
+                        .kb
+                        .vocabulary
+                        .kind(&finding.kind)
+                        .is_some_and(|k| k.neural),
                 }
             })
             .collect()
@@ -367,13 +363,13 @@ impl<'kb> Reasoner<'kb> {
     }
 
     /// How much a present finding matters when nothing explains it.
-    fn importance(finding: &Finding, specificity: f64, source: &Source) -> f64 {
-        let base = if finding.region.is_none() {
+    fn importance(prepared: &Prepared<'_>, specificity: f64, source: &Source) -> f64 {
+        let base = if prepared.finding.region.is_none() {
             SYSTEMIC_IMPORTANCE
         } else {
             specificity
         };
-        if NEURAL_KINDS.contains(&finding.kind.as_str()) && !source.kind.is_neural() {
+        if prepared.neural && !source.kind.is_neural() {
             base * NEURAL_PENALTY
         } else {
             base
@@ -409,7 +405,7 @@ impl<'kb> Reasoner<'kb> {
                     });
                 }
                 (Presence::Present, None) => {
-                    missing += Self::importance(p.finding, specificity[i], source);
+                    missing += Self::importance(p, specificity[i], source);
                     scored.unexplained.push(i);
                 }
                 (Presence::Absent, Some(m)) if m.weight > Weight::Rare => {
