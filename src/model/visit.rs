@@ -116,3 +116,15 @@ pub struct VisitRecord {
     pub findings: Vec<Finding>,
     pub interventions: Vec<Intervention>,
 }
+
+impl VisitRecord {
+    /// The findings present at this visit (not those examined and found absent): the ones
+    /// a next visit starts from.
+    pub fn open_findings(&self) -> Vec<Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.presence == super::Presence::Present)
+            .cloned()
+            .collect()
+    }
+}

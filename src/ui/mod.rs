@@ -296,13 +296,7 @@ impl UpstreamApp {
                 let open: Vec<Finding> = self
                     .timeline
                     .last()
-                    .map(|last| {
-                        last.findings
-                            .iter()
-                            .filter(|f| f.presence == crate::model::Presence::Present)
-                            .cloned()
-                            .collect()
-                    })
+                    .map(VisitRecord::open_findings)
                     .unwrap_or_default();
                 let id = self.store.create_visit(&visit)?;
                 self.carry_over = (!open.is_empty()).then_some((id, open));
