@@ -123,3 +123,246 @@ CREATE TRIGGER visit_seen_delete AFTER DELETE ON visit BEGIN
     SET last_seen = coalesce((SELECT max(v.started_at) FROM visit v WHERE v.patient_id = patient.id), created_at)
     WHERE id = old.patient_id;
 END;
+
+-- migration 4: signed visits locked by triggers, dated addenda, and a hash-chained audit trail of every change to clinical data
+--
+-- The audit triggers call two functions that the Upstream store registers on each of its
+-- connections: upstream_actor(), who is making the change, and upstream_audit_hash(...),
+-- the SHA-256 link of the chain. A connection without them (a bare sqlite3 shell) cannot
+-- change clinical data, which is intended.
+
+ALTER TABLE visit ADD COLUMN signed_by TEXT;
+ALTER TABLE visit ADD COLUMN signed_at TEXT CHECK (signed_at IS NULL OR datetime(signed_at) IS NOT NULL);
+
+-- Visits signed before signatures were recorded keep their status; the record says so.
+UPDATE visit SET signed_by = 'not recorded (signed before Upstream recorded signatures)', signed_at = updated_at
+WHERE status = 'signed';
+
+CREATE TABLE addendum (
+    id          INTEGER PRIMARY KEY,
+    visit_id    INTEGER NOT NULL REFERENCES visit (id),
+    author      TEXT NOT NULL CHECK (length(trim(author)) > 0),
+    written_at  TEXT NOT NULL CHECK (datetime(written_at) IS NOT NULL),
+    reason      TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    body        TEXT NOT NULL CHECK (length(trim(body)) > 0)
+);
+
+CREATE INDEX addendum_visit ON addendum (visit_id, id);
+
+-- A visit is signed once, by someone, at a time; after that it does not change and is
+-- not deleted. Corrections are addenda.
+CREATE TRIGGER visit_signature_required BEFORE UPDATE OF status ON visit
+WHEN new.status = 'signed' AND (new.signed_by IS NULL OR length(trim(new.signed_by)) = 0 OR new.signed_at IS NULL)
+BEGIN
+    SELECT RAISE(ABORT, 'a visit is signed with the clinician''s name and the time');
+END;
+
+CREATE TRIGGER visit_insert_unsigned BEFORE INSERT ON visit
+WHEN new.status = 'signed' OR new.signed_by IS NOT NULL OR new.signed_at IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'a visit is created as a draft and signed afterwards');
+END;
+
+CREATE TRIGGER visit_signed_update BEFORE UPDATE ON visit WHEN old.status = 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'this visit is signed and cannot be changed; add an addendum');
+END;
+
+CREATE TRIGGER visit_draft_unsigned BEFORE UPDATE ON visit
+WHEN new.status = 'draft' AND (new.signed_by IS NOT NULL OR new.signed_at IS NOT NULL)
+BEGIN
+    SELECT RAISE(ABORT, 'a draft visit carries no signature');
+END;
+
+CREATE TRIGGER visit_signed_delete BEFORE DELETE ON visit WHEN old.status = 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'this visit is signed and cannot be deleted');
+END;
+
+CREATE TRIGGER finding_signed_insert BEFORE INSERT ON finding
+WHEN (SELECT status FROM visit WHERE id = new.visit_id) = 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'this visit is signed and cannot be changed; add an addendum');
+END;
+
+CREATE TRIGGER finding_signed_update BEFORE UPDATE ON finding
+WHEN (SELECT status FROM visit WHERE id = old.visit_id) = 'signed'
+  OR (SELECT status FROM visit WHERE id = new.visit_id) = 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'this visit is signed and cannot be changed; add an addendum');
+END;
+
+CREATE TRIGGER finding_signed_delete BEFORE DELETE ON finding
+WHEN (SELECT status FROM visit WHERE id = old.visit_id) = 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'this visit is signed and cannot be changed; add an addendum');
+END;
+
+CREATE TRIGGER intervention_signed_insert BEFORE INSERT ON intervention
+WHEN (SELECT status FROM visit WHERE id = new.visit_id) = 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'this visit is signed and cannot be changed; add an addendum');
+END;
+
+CREATE TRIGGER intervention_signed_update BEFORE UPDATE ON intervention
+WHEN (SELECT status FROM visit WHERE id = old.visit_id) = 'signed'
+  OR (SELECT status FROM visit WHERE id = new.visit_id) = 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'this visit is signed and cannot be changed; add an addendum');
+END;
+
+CREATE TRIGGER intervention_signed_delete BEFORE DELETE ON intervention
+WHEN (SELECT status FROM visit WHERE id = old.visit_id) = 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'this visit is signed and cannot be changed; add an addendum');
+END;
+
+CREATE TRIGGER addendum_to_signed BEFORE INSERT ON addendum
+WHEN coalesce((SELECT status FROM visit WHERE id = new.visit_id), '') <> 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'addenda are for signed visits; a draft is edited directly');
+END;
+
+CREATE TRIGGER addendum_no_update BEFORE UPDATE ON addendum
+BEGIN
+    SELECT RAISE(ABORT, 'an addendum cannot be changed; add another');
+END;
+
+CREATE TRIGGER addendum_no_delete BEFORE DELETE ON addendum
+BEGIN
+    SELECT RAISE(ABORT, 'an addendum cannot be deleted; add another');
+END;
+
+-- The audit trail. Each row's hash covers its own content and the previous row's hash,
+-- so a row edited, inserted or deleted by hand breaks the chain at that point.
+CREATE TABLE audit (
+    id          INTEGER PRIMARY KEY,
+    at          TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    table_name  TEXT NOT NULL,
+    row_id      INTEGER NOT NULL,
+    -- The visit the row belongs to, so that a visit's history is one indexed read.
+    visit_id    INTEGER,
+    action      TEXT NOT NULL CHECK (action IN ('baseline', 'insert', 'update', 'delete')),
+    before      TEXT,
+    after       TEXT,
+    prev_hash   TEXT NOT NULL,
+    hash        TEXT NOT NULL
+);
+
+CREATE INDEX audit_row ON audit (table_name, row_id, id);
+CREATE INDEX audit_visit ON audit (visit_id, id) WHERE visit_id IS NOT NULL;
+
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'the audit trail cannot be changed');
+END;
+
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'the audit trail cannot be changed');
+END;
+
+-- What the audit records of each row: one definition per table, used for the after-image
+-- of every change and by `upstream audit verify` to compare the data with its trail.
+-- (A patient's last_seen is derived from the visits and left out.)
+CREATE VIEW patient_image (id, visit_id, image) AS
+SELECT id, NULL, json_object('id', id, 'name', name, 'date_of_birth', date_of_birth, 'sex', sex,
+    'contact', contact, 'occupation', occupation, 'history', history, 'notes', notes,
+    'created_at', created_at, 'updated_at', updated_at)
+FROM patient;
+
+CREATE VIEW visit_image (id, visit_id, image) AS
+SELECT id, id, json_object('id', id, 'patient_id', patient_id, 'started_at', started_at, 'kind', kind,
+    'chief_complaint', chief_complaint, 'subjective', subjective, 'objective', objective,
+    'assessment', assessment, 'plan', plan, 'status', status, 'signed_by', signed_by,
+    'signed_at', signed_at, 'created_at', created_at, 'updated_at', updated_at)
+FROM visit;
+
+CREATE VIEW finding_image (id, visit_id, image) AS
+SELECT id, visit_id, json_object('id', id, 'visit_id', visit_id, 'kind', kind, 'region', region,
+    'side', side, 'intensity', intensity, 'presence', presence, 'test_name', test_name,
+    'note', note, 'carried_over', carried_over)
+FROM finding;
+
+CREATE VIEW intervention_image (id, visit_id, image) AS
+SELECT id, visit_id, json_object('id', id, 'visit_id', visit_id, 'kind', kind, 'target', target,
+    'region', region, 'side', side, 'dose', dose, 'notes', notes, 'cpt_code', cpt_code)
+FROM intervention;
+
+CREATE VIEW addendum_image (id, visit_id, image) AS
+SELECT id, visit_id, json_object('id', id, 'visit_id', visit_id, 'author', author,
+    'written_at', written_at, 'reason', reason, 'body', body)
+FROM addendum;
+
+-- Appending goes through this view so that the chain is computed in one place.
+CREATE VIEW audit_append (table_name, row_id, visit_id, action, after) AS
+SELECT table_name, row_id, visit_id, action, after FROM audit WHERE 0;
+
+CREATE TRIGGER audit_append INSTEAD OF INSERT ON audit_append
+BEGIN
+    INSERT INTO audit (id, at, actor, table_name, row_id, visit_id, action, before, after, prev_hash, hash)
+    SELECT link.id, link.at, link.actor, new.table_name, new.row_id, new.visit_id, new.action,
+           link.before, new.after, link.prev_hash,
+           upstream_audit_hash(link.prev_hash, link.id, link.at, link.actor, new.table_name,
+                               new.row_id, new.visit_id, new.action, link.before, new.after)
+    FROM (
+        SELECT coalesce((SELECT max(id) FROM audit), 0) + 1 AS id,
+               strftime('%Y-%m-%dT%H:%M:%fZ', 'now') AS at,
+               upstream_actor() AS actor,
+               coalesce((SELECT hash FROM audit ORDER BY id DESC LIMIT 1), '') AS prev_hash,
+               -- The row as the trail last recorded it.
+               (SELECT a.after FROM audit a WHERE a.table_name = new.table_name AND a.row_id = new.row_id
+                ORDER BY a.id DESC LIMIT 1) AS before
+    ) AS link;
+END;
+
+CREATE TRIGGER patient_audit_insert AFTER INSERT ON patient BEGIN
+    INSERT INTO audit_append SELECT 'patient', id, visit_id, 'insert', image FROM patient_image WHERE id = new.id;
+END;
+CREATE TRIGGER patient_audit_update AFTER UPDATE OF id, name, date_of_birth, sex, contact, occupation, history, notes, created_at, updated_at ON patient BEGIN
+    INSERT INTO audit_append SELECT 'patient', id, visit_id, 'update', image FROM patient_image WHERE id = new.id;
+END;
+CREATE TRIGGER patient_audit_delete AFTER DELETE ON patient BEGIN
+    INSERT INTO audit_append VALUES ('patient', old.id, NULL, 'delete', NULL);
+END;
+
+CREATE TRIGGER visit_audit_insert AFTER INSERT ON visit BEGIN
+    INSERT INTO audit_append SELECT 'visit', id, visit_id, 'insert', image FROM visit_image WHERE id = new.id;
+END;
+CREATE TRIGGER visit_audit_update AFTER UPDATE ON visit BEGIN
+    INSERT INTO audit_append SELECT 'visit', id, visit_id, 'update', image FROM visit_image WHERE id = new.id;
+END;
+CREATE TRIGGER visit_audit_delete AFTER DELETE ON visit BEGIN
+    INSERT INTO audit_append VALUES ('visit', old.id, old.id, 'delete', NULL);
+END;
+
+CREATE TRIGGER finding_audit_insert AFTER INSERT ON finding BEGIN
+    INSERT INTO audit_append SELECT 'finding', id, visit_id, 'insert', image FROM finding_image WHERE id = new.id;
+END;
+CREATE TRIGGER finding_audit_update AFTER UPDATE ON finding BEGIN
+    INSERT INTO audit_append SELECT 'finding', id, visit_id, 'update', image FROM finding_image WHERE id = new.id;
+END;
+CREATE TRIGGER finding_audit_delete AFTER DELETE ON finding BEGIN
+    INSERT INTO audit_append VALUES ('finding', old.id, old.visit_id, 'delete', NULL);
+END;
+
+CREATE TRIGGER intervention_audit_insert AFTER INSERT ON intervention BEGIN
+    INSERT INTO audit_append SELECT 'intervention', id, visit_id, 'insert', image FROM intervention_image WHERE id = new.id;
+END;
+CREATE TRIGGER intervention_audit_update AFTER UPDATE ON intervention BEGIN
+    INSERT INTO audit_append SELECT 'intervention', id, visit_id, 'update', image FROM intervention_image WHERE id = new.id;
+END;
+CREATE TRIGGER intervention_audit_delete AFTER DELETE ON intervention BEGIN
+    INSERT INTO audit_append VALUES ('intervention', old.id, old.visit_id, 'delete', NULL);
+END;
+
+CREATE TRIGGER addendum_audit_insert AFTER INSERT ON addendum BEGIN
+    INSERT INTO audit_append SELECT 'addendum', id, visit_id, 'insert', image FROM addendum_image WHERE id = new.id;
+END;
+
+-- What was in the notebook before the trail began.
+INSERT INTO audit_append SELECT 'patient', id, visit_id, 'baseline', image FROM patient_image ORDER BY id;
+INSERT INTO audit_append SELECT 'visit', id, visit_id, 'baseline', image FROM visit_image ORDER BY id;
+INSERT INTO audit_append SELECT 'finding', id, visit_id, 'baseline', image FROM finding_image ORDER BY id;
+INSERT INTO audit_append SELECT 'intervention', id, visit_id, 'baseline', image FROM intervention_image ORDER BY id;

@@ -110,6 +110,7 @@ pub fn synthetic_patient(index: usize, visits: usize, findings: usize) -> Patien
                     "soleus",
                     Side::Right,
                 )],
+                addenda: Vec::new(),
             }
         })
         .collect();

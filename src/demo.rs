@@ -4,7 +4,11 @@
 
 use chrono::{Local, NaiveDate, TimeDelta};
 
+use crate::model::Signature;
 use crate::store::{ImportError, NotebookFile};
+
+/// Who signed the demo clinic's notes.
+pub const DEMO_CLINICIAN: &str = "Dr. Sam Reyes (demo)";
 
 const CLINIC_JSON: &str = include_str!("../assets/demo/clinic.json");
 pub const CLINIC_FILE: &str = "assets/demo/clinic.json";
@@ -18,11 +22,19 @@ pub fn clinic(today: NaiveDate) -> Result<NotebookFile, ImportError> {
     let shift = TimeDelta::weeks(weeks);
     for record in &mut notebook.patients {
         for visit in &mut record.visits {
-            visit.visit.started_at = visit
+            let started_at = visit
                 .visit
                 .started_at
                 .checked_add_signed(shift)
                 .unwrap_or(visit.visit.started_at);
+            visit.visit.started_at = started_at;
+            // Signed at the end of the session, by the demo clinic's clinician.
+            if visit.visit.is_signed() && visit.visit.signature.is_none() {
+                visit.visit.signature = Some(Signature {
+                    by: DEMO_CLINICIAN.to_owned(),
+                    at: started_at + TimeDelta::minutes(40),
+                });
+            }
         }
     }
     notebook.exported_at = None;

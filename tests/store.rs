@@ -21,7 +21,14 @@ fn patient(name: &str, born: &str) -> Patient {
 #[test]
 fn an_empty_file_is_migrated_to_the_latest_schema_and_keeps_what_is_written() {
     let directory = tempfile::tempdir().unwrap();
-    let path = directory.path().join("new").join("notebook.sqlite3");
+    // A folder that is not there may be a drive not connected: no notebook is made.
+    let missing = directory.path().join("new").join("notebook.sqlite3");
+    assert!(matches!(
+        Store::open(&missing),
+        Err(StoreError::MissingFolder { .. })
+    ));
+    assert!(!directory.path().join("new").exists());
+    let path = directory.path().join("notebook.sqlite3");
     {
         let mut store = Store::open(&path).unwrap();
         assert_eq!(store.schema_version().unwrap(), latest_version());

@@ -1,6 +1,7 @@
 //! The command line: the same core as the GUI, for scripting and for tests.
 
 mod reason;
+mod records;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -9,7 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::model::{Patient, PatientId, VisitRecord, Vocabulary};
-use crate::store::{self, NotebookFile, Store, StoreError};
+use crate::store::{self, NotebookFile, StoreError};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -68,6 +69,46 @@ pub enum Command {
     /// The knowledge base: check it, or list what it holds
     #[command(subcommand)]
     Kb(reason::KbCommand),
+    /// Sign a draft visit; from then on it cannot change, only take addenda
+    Sign {
+        visit_id: i64,
+        /// The clinician's name, as it will stand on the record
+        #[arg(long = "as", value_name = "NAME")]
+        by: String,
+    },
+    /// Add a dated addendum (a correction or late entry) to a signed visit
+    Addendum {
+        visit_id: i64,
+        #[arg(long)]
+        author: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        text: String,
+    },
+    /// Every change to a visit and to what was charted at it, from the audit trail
+    History {
+        visit_id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The audit trail
+    #[command(subcommand)]
+    Audit(records::AuditCommand),
+    /// Unsigned visits older than some days
+    Drafts {
+        #[arg(long, value_name = "DAYS", default_value_t = 7)]
+        older_than: u32,
+    },
+    /// Copy the notebook to PATH (online backup, checked); never overwrites a file
+    Backup { path: PathBuf },
+    /// Put a backup in place of the notebook, keeping the current one aside
+    Restore { path: PathBuf },
+    /// Change the passphrase (UPSTREAM_NEW_PASSPHRASE, or asked twice); empty decrypts
+    Rekey,
+    /// Apply edits from stdin, one JSON object per line, each its own transaction;
+    /// prints one JSON line per committed edit
+    Apply,
 }
 
 /// A failure the command line reports, with the exit status it deserves.
@@ -103,6 +144,10 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // Output piped into `head` and cut short is not a failure.
+        Err(CliError::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
         Err(error) => {
             eprintln!("upstream: {error}");
             ExitCode::from(error.exit_code())
@@ -126,13 +171,35 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Kb(kb) => return reason::kb(kb, &mut std::io::stdout().lock()),
         _ => {}
     }
+    let default_location = cli.db.is_none();
     let path = database_path(cli.db)?;
+    if default_location && let Some(folder) = path.parent() {
+        // Upstream's own data folder is made on first use; a folder the user named is not.
+        std::fs::create_dir_all(folder).map_err(|source| CliError::Io {
+            path: folder.to_owned(),
+            source,
+        })?;
+    }
     let mut out = std::io::stdout().lock();
     match command {
         Command::Gui => crate::ui::run_native(&path).map_err(CliError::Gui),
         Command::Bench(_) | Command::Reason(_) | Command::Kb(_) => Ok(()),
+        Command::Sign { visit_id, by } => records::sign(&path, visit_id, &by, &mut out),
+        Command::Addendum {
+            visit_id,
+            author,
+            reason,
+            text,
+        } => records::addendum(&path, visit_id, &author, &reason, &text, &mut out),
+        Command::History { visit_id, json } => records::history(&path, visit_id, json, &mut out),
+        Command::Audit(audit) => records::audit(&path, &audit, &mut out),
+        Command::Drafts { older_than } => records::drafts(&path, older_than, &mut out),
+        Command::Backup { path: destination } => records::backup(&path, &destination, &mut out),
+        Command::Restore { path: backup } => records::restore(&path, &backup, &mut out),
+        Command::Rekey => records::rekey(&path, &mut out),
+        Command::Apply => records::apply(&path, std::io::stdin().lock(), &mut out),
         Command::Demo { force } => {
-            let mut store = Store::open(&path)?;
+            let (mut store, _lock) = records::open_to_write(&path)?;
             let existing = store.patient_count()?;
             if existing > 0 && !force {
                 return Err(CliError::Usage(format!(
@@ -157,7 +224,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             json,
             limit,
         } => {
-            let store = Store::open(&path)?;
+            let store = records::open(&path)?;
             let patients = store.search_patients(search.as_deref().unwrap_or(""), limit)?;
             if json {
                 write_json(&mut out, &patients)
@@ -166,7 +233,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             }
         }
         Command::Timeline { patient_id, json } => {
-            let store = Store::open(&path)?;
+            let store = records::open(&path)?;
             let patient = store.patient(PatientId(patient_id))?;
             let timeline = store.timeline(patient.id)?;
             if json {
@@ -182,7 +249,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             }
         }
         Command::Export { json } => {
-            let store = Store::open(&path)?;
+            let store = records::open(&path)?;
             let notebook = store.export()?;
             notebook.write(&json).map_err(|source| CliError::Io {
                 path: json.clone(),
@@ -200,7 +267,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Import { json } => {
             // Read and check the whole file before the database is even opened.
             let notebook = NotebookFile::read(&json)?;
-            let mut store = Store::open(&path)?;
+            let (mut store, _lock) = records::open_to_write(&path)?;
             let summary = store.import(&notebook)?;
             writeln!(
                 out,
@@ -277,11 +344,29 @@ fn print_timeline(
                 ""
             }
         )?;
+        if let Some(signature) = &visit.signature {
+            writeln!(
+                out,
+                "  signed by {} at {}",
+                signature.by,
+                signature.at.format("%Y-%m-%d %H:%M")
+            )?;
+        }
         for finding in &record.findings {
             writeln!(out, "  finding       {}", finding.describe(vocabulary))?;
         }
         for intervention in &record.interventions {
             writeln!(out, "  intervention  {}", intervention.describe())?;
+        }
+        for addendum in &record.addenda {
+            writeln!(
+                out,
+                "  addendum      {} by {} ({}): {}",
+                addendum.written_at.format("%Y-%m-%d %H:%M"),
+                addendum.author,
+                addendum.reason,
+                addendum.text
+            )?;
         }
     }
     Ok(())

@@ -16,5 +16,7 @@ pub use finding::{Finding, FindingId, Intensity, IntensityError, KindCode, Prese
 pub use intervention::{Intervention, InterventionId, InterventionKind};
 pub use patient::{Patient, PatientId, Sex};
 pub use side::Side;
-pub use visit::{Visit, VisitId, VisitKind, VisitRecord, VisitStatus};
+pub use visit::{
+    Addendum, AddendumId, Signature, Visit, VisitId, VisitKind, VisitRecord, VisitStatus,
+};
 pub use vocabulary::{Laterality, RegionPresence, Vocabulary};

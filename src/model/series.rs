@@ -104,7 +104,7 @@ mod tests {
                 ..Visit::new(PatientId(1), at, VisitKind::FollowUp)
             },
             findings,
-            interventions: Vec::new(),
+            ..VisitRecord::default()
         }
     }
 

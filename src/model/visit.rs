@@ -95,6 +95,44 @@ pub struct Visit {
     pub assessment: String,
     pub plan: String,
     pub status: VisitStatus,
+    /// Who signed the visit and when; set exactly when `status` is `Signed`. From then on
+    /// the visit and what was charted at it cannot change: corrections are addenda.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<Signature>,
+}
+
+/// A clinician's signature on a visit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signature {
+    pub by: String,
+    pub at: NaiveDateTime,
+}
+
+impl Visit {
+    pub fn is_signed(&self) -> bool {
+        self.status == VisitStatus::Signed
+    }
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
+#[serde(transparent)]
+pub struct AddendumId(pub i64);
+
+/// A dated correction or addition to a signed visit. Addenda are written once and never
+/// changed: the record shows what was signed and, beneath it, what was said later.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Addendum {
+    pub id: AddendumId,
+    pub visit_id: VisitId,
+    pub author: String,
+    pub written_at: NaiveDateTime,
+    /// Why the addendum was needed ("late entry", "correction of side").
+    pub reason: String,
+    pub text: String,
 }
 
 impl Visit {
@@ -115,6 +153,9 @@ pub struct VisitRecord {
     pub visit: Visit,
     pub findings: Vec<Finding>,
     pub interventions: Vec<Intervention>,
+    /// Addenda to a signed visit, oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub addenda: Vec<Addendum>,
 }
 
 impl VisitRecord {

@@ -8,15 +8,18 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    FindingId, InterventionId, Patient, PatientId, VisitId, VisitRecord, Vocabulary,
+    AddendumId, FindingId, InterventionId, Patient, PatientId, Signature, VisitId, VisitRecord,
+    VisitStatus, Vocabulary,
 };
 
 use super::{Result, rows};
 
 /// The `format` field every notebook file carries.
 pub const NOTEBOOK_FORMAT: &str = "upstream-notebook";
-/// The version of the file layout (not of the database schema).
-pub const NOTEBOOK_VERSION: u32 = 1;
+/// The version of the file layout (not of the database schema). Version 2 added visit
+/// signatures and addenda; version 1 files are still read.
+pub const NOTEBOOK_VERSION: u32 = 2;
+const OLDEST_READABLE_VERSION: u32 = 1;
 
 /// A whole notebook, or part of one, as a JSON file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -73,6 +76,7 @@ pub struct ImportSummary {
     pub visits: usize,
     pub findings: usize,
     pub interventions: usize,
+    pub addenda: usize,
     /// Whether the file's ids were kept (the notebook was empty).
     pub kept_ids: bool,
 }
@@ -143,11 +147,11 @@ impl NotebookFile {
                 format!("expected \"{NOTEBOOK_FORMAT}\", found \"{}\"", self.format),
             ));
         }
-        if self.version != NOTEBOOK_VERSION {
+        if !(OLDEST_READABLE_VERSION..=NOTEBOOK_VERSION).contains(&self.version) {
             return Err(invalid(
                 "version".into(),
                 format!(
-                    "this Upstream reads version {NOTEBOOK_VERSION}, the file is version {}",
+                    "this Upstream reads versions {OLDEST_READABLE_VERSION} to {NOTEBOOK_VERSION}, the file is version {}",
                     self.version
                 ),
             ));
@@ -199,6 +203,47 @@ impl NotebookFile {
                         format!("{at}.visit.id"),
                         format!("visit id {} appears twice", visit.id),
                     ));
+                }
+                if let Some(signature) = &visit.signature {
+                    if !visit.is_signed() {
+                        return Err(invalid(
+                            format!("{at}.visit.signature"),
+                            "a draft visit carries no signature".into(),
+                        ));
+                    }
+                    if signature.by.trim().is_empty() {
+                        return Err(invalid(
+                            format!("{at}.visit.signature.by"),
+                            "a signature needs the clinician's name".into(),
+                        ));
+                    }
+                }
+                for (a, addendum) in visit_record.addenda.iter().enumerate() {
+                    let at = format!("{at}.addenda[{a}]");
+                    if !visit.is_signed() {
+                        return Err(invalid(
+                            at,
+                            "addenda belong to signed visits; this one is a draft".into(),
+                        ));
+                    }
+                    for (field, text) in [
+                        ("author", &addendum.author),
+                        ("reason", &addendum.reason),
+                        ("text", &addendum.text),
+                    ] {
+                        if text.trim().is_empty() {
+                            return Err(invalid(
+                                format!("{at}.{field}"),
+                                format!("an addendum needs its {field}"),
+                            ));
+                        }
+                    }
+                    if addendum.id.0 != 0 && !ids.addenda.insert(addendum.id.0) {
+                        return Err(invalid(
+                            format!("{at}.id"),
+                            format!("addendum id {} appears twice", addendum.id.0),
+                        ));
+                    }
                 }
                 for (f, finding) in visit_record.findings.iter().enumerate() {
                     let at = format!("{at}.findings[{f}]");
@@ -271,6 +316,7 @@ struct IdSets {
     visits: BTreeSet<i64>,
     findings: BTreeSet<i64>,
     interventions: BTreeSet<i64>,
+    addenda: BTreeSet<i64>,
 }
 
 /// serde_json appends " at line L column C", which our message states on its own.
@@ -280,6 +326,10 @@ fn strip_position(message: &str) -> String {
         None => message.to_owned(),
     }
 }
+
+/// Who signed a visit whose file did not say (notebook files before version 2).
+pub const SIGNATURE_NOT_RECORDED: &str =
+    "not recorded (signed before Upstream recorded signatures)";
 
 pub fn export(conn: &Connection) -> Result<NotebookFile> {
     let mut patients = Vec::new();
@@ -320,6 +370,7 @@ pub fn import(conn: &Connection, notebook: &NotebookFile) -> Result<ImportSummar
         for visit in &record.visits {
             summary.findings += visit.findings.len();
             summary.interventions += visit.interventions.len();
+            summary.addenda += visit.addenda.len();
         }
     }
     Ok(summary)
@@ -341,8 +392,12 @@ pub fn insert_records(
         )?;
         patient_ids.push(patient_id);
         for visit_record in &record.visits {
+            // A visit is written as a draft, filled, and only then signed: the schema
+            // refuses anything charted into a signed visit.
             let mut visit = visit_record.visit.clone();
             visit.patient_id = patient_id;
+            visit.status = VisitStatus::Draft;
+            visit.signature = None;
             let visit_id = rows::insert_visit(conn, &visit, keep(visit.id.0).map(VisitId))?;
             for finding in &visit_record.findings {
                 let mut finding = finding.clone();
@@ -357,6 +412,21 @@ pub fn insert_records(
                     &intervention,
                     keep(intervention.id.0).map(InterventionId),
                 )?;
+            }
+            if visit_record.visit.is_signed() {
+                let signature = visit_record.visit.signature.clone().unwrap_or_else(|| {
+                    // Version 1 files knew signed visits but not who signed them.
+                    Signature {
+                        by: SIGNATURE_NOT_RECORDED.to_owned(),
+                        at: visit.started_at,
+                    }
+                });
+                rows::sign_visit(conn, visit_id, &signature)?;
+            }
+            for addendum in &visit_record.addenda {
+                let mut addendum = addendum.clone();
+                addendum.visit_id = visit_id;
+                rows::insert_addendum(conn, &addendum, keep(addendum.id.0).map(AddendumId))?;
             }
         }
     }

@@ -2,7 +2,9 @@
 //! `schema.sql` is the one source of the schema. Each call that changes data is one
 //! transaction, so a user action is either saved whole or not at all.
 
+mod audit;
 mod exchange;
+mod files;
 mod migrate;
 mod rows;
 
@@ -12,11 +14,19 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use crate::model::{
-    Finding, FindingId, Intervention, InterventionId, Patient, PatientId, Visit, VisitId,
-    VisitRecord,
+    Addendum, AddendumId, Finding, FindingId, Intervention, InterventionId, Patient, PatientId,
+    Signature, Visit, VisitId, VisitRecord,
 };
 
-pub use exchange::{ImportError, ImportSummary, NOTEBOOK_FORMAT, NotebookFile, PatientRecord};
+pub use audit::{AUDITED_TABLES, Actor, AuditEntry, AuditProblem, AuditReport, login_name};
+pub use exchange::{
+    ImportError, ImportSummary, NOTEBOOK_FORMAT, NotebookFile, PatientRecord,
+    SIGNATURE_NOT_RECORDED,
+};
+pub use files::{
+    BACKUPS_KEPT, BackupCheck, FileKind, NotebookLock, RestoreReport, backup_folder, check_backup,
+    newest_verified_backup, probe, restore,
+};
 pub use migrate::{MIGRATIONS, Migration, latest_version};
 
 /// What can go wrong with the notebook database.
@@ -32,6 +42,24 @@ pub enum StoreError {
         found: i64,
         supported: i64,
     },
+    #[error("{path} is encrypted: it opens with its passphrase")]
+    PassphraseNeeded { path: PathBuf },
+    #[error(
+        "the passphrase does not open {path} (or it is not an Upstream notebook); nothing was changed"
+    )]
+    WrongPassphrase { path: PathBuf },
+    #[error(
+        "the folder {path} does not exist (is a drive not connected?); no notebook was created"
+    )]
+    MissingFolder { path: PathBuf },
+    #[error("{path} is already open in another Upstream window or command; close it there first")]
+    InUse { path: PathBuf },
+    #[error("the disk is full: this change was not saved, and the notebook is as it was before it")]
+    DiskFull,
+    #[error("{0}")]
+    Refused(String),
+    #[error("{path}: {message}")]
+    File { path: PathBuf, message: String },
     #[error("cannot open {path}: {source}")]
     Open {
         path: PathBuf,
@@ -49,7 +77,25 @@ pub enum StoreError {
     #[error(transparent)]
     Import(#[from] ImportError),
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    /// Says in the clinic's words what the schema refused and when the disk is full; the
+    /// rest stays a database error.
+    fn from(error: rusqlite::Error) -> StoreError {
+        use rusqlite::ffi;
+        match &error {
+            rusqlite::Error::SqliteFailure(failure, message) => match failure.extended_code {
+                ffi::SQLITE_FULL => StoreError::DiskFull,
+                ffi::SQLITE_CONSTRAINT_TRIGGER => {
+                    StoreError::Refused(message.clone().unwrap_or_else(|| error.to_string()))
+                }
+                _ => StoreError::Sqlite(error),
+            },
+            _ => StoreError::Sqlite(error),
+        }
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -59,12 +105,49 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 const RECENT_FIRST: &str = "last_seen DESC, name COLLATE NOCASE, id";
 
 /// The first bytes of every SQLite database file.
-const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+pub(crate) const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
 /// An open notebook.
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
+    /// Kept to open the backups, the background tasks' connections and rekeyed copies with
+    /// the same key. Empty for an unencrypted notebook.
+    passphrase: Passphrase,
+    actor: Actor,
+}
+
+/// A notebook passphrase; never printed.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Passphrase(String);
+
+impl Passphrase {
+    pub fn new(text: impl Into<String>) -> Passphrase {
+        Passphrase(text.into())
+    }
+
+    /// No passphrase: the notebook is not encrypted.
+    pub fn none() -> Passphrase {
+        Passphrase(String::new())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub(crate) fn text(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Passphrase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_empty() {
+            "Passphrase(none)"
+        } else {
+            "Passphrase(..)"
+        })
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -82,17 +165,35 @@ pub fn default_path() -> Option<PathBuf> {
 }
 
 impl Store {
-    /// Opens the notebook at `path`, creating it (and its folder) when it does not exist,
-    /// and brings its schema up to date. A file that is not a database, or one from a newer
-    /// schema, is refused before anything is written to it.
+    /// Opens the unencrypted notebook at `path`, creating it when it does not exist.
     pub fn open(path: &Path) -> Result<Store> {
-        check_header(path)?;
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|source| StoreError::CreateDir {
+        Store::open_with(path, &Passphrase::none())
+    }
+
+    /// Opens the notebook at `path` with `passphrase`, creating it when it does not exist
+    /// (encrypted unless the passphrase is empty), and brings its schema up to date. A file
+    /// that is not a database, one from a newer schema, or a wrong passphrase is refused
+    /// before anything is written. The folder must exist: a missing one more likely means a
+    /// drive not connected than a place for a new notebook.
+    pub fn open_with(path: &Path, passphrase: &Passphrase) -> Result<Store> {
+        let kind = files::probe(path)?;
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+            && !parent.is_dir()
+        {
+            return Err(StoreError::MissingFolder {
                 path: parent.to_owned(),
-                source,
-            })?;
+            });
         }
+        let key = match kind {
+            FileKind::Encrypted if passphrase.is_empty() => {
+                return Err(StoreError::PassphraseNeeded {
+                    path: path.to_owned(),
+                });
+            }
+            FileKind::Encrypted => Some(passphrase),
+            FileKind::New if !passphrase.is_empty() => Some(passphrase),
+            FileKind::New | FileKind::Plain => None,
+        };
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
@@ -101,9 +202,18 @@ impl Store {
             path: path.to_owned(),
             source,
         })?;
-        // Reading the version reads page 1: this is where a damaged file shows itself,
-        // still before any write.
-        let version = migrate::user_version(&conn).map_err(|error| classify(path, error))?;
+        files::apply_key(&conn, key).map_err(|source| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        })?;
+        // Reading the version reads page 1: this is where a damaged file or a wrong key
+        // shows itself, still before any write.
+        let version = migrate::user_version(&conn).map_err(|error| match kind {
+            FileKind::Encrypted => StoreError::WrongPassphrase {
+                path: path.to_owned(),
+            },
+            _ => classify(path, error),
+        })?;
         if version > latest_version() {
             return Err(StoreError::NewerSchema {
                 path: path.to_owned(),
@@ -114,6 +224,8 @@ impl Store {
         let mut store = Store {
             conn,
             path: Some(path.to_owned()),
+            passphrase: key.cloned().unwrap_or_default(),
+            actor: Actor::new(&login_name()),
         };
         store.configure().map_err(|error| classify(path, error))?;
         migrate::migrate(&mut store.conn).map_err(|error| classify(path, error))?;
@@ -125,6 +237,8 @@ impl Store {
         let mut store = Store {
             conn: Connection::open_in_memory()?,
             path: None,
+            passphrase: Passphrase::none(),
+            actor: Actor::new(&login_name()),
         };
         store.configure()?;
         migrate::migrate(&mut store.conn)?;
@@ -132,6 +246,7 @@ impl Store {
     }
 
     fn configure(&self) -> rusqlite::Result<()> {
+        audit::register(&self.conn, &self.actor)?;
         self.conn.pragma_update(None, "foreign_keys", true)?;
         // WAL keeps readers and the writer apart and survives a killed process;
         // NORMAL sync is durable in WAL mode except against power loss mid-checkpoint.
@@ -146,6 +261,42 @@ impl Store {
 
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
+    }
+
+    pub fn is_encrypted(&self) -> bool {
+        !self.passphrase.is_empty()
+    }
+
+    /// The passphrase this notebook was opened with, for opening it again elsewhere.
+    pub fn passphrase(&self) -> &Passphrase {
+        &self.passphrase
+    }
+
+    /// Who the audit trail names for changes made from now on.
+    pub fn set_actor(&self, name: &str) {
+        let name = name.trim();
+        if name.is_empty() {
+            self.actor.set(&login_name());
+        } else {
+            self.actor.set(name);
+        }
+    }
+
+    pub fn actor(&self) -> String {
+        self.actor.get()
+    }
+
+    /// Caps the database file at `pages` pages, so that tests can see what a full disk
+    /// does without filling one.
+    pub fn limit_size_for_tests(&self, pages: u32) -> Result<()> {
+        self.conn
+            .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// `PRAGMA integrity_check`: "ok", or what SQLite found wrong.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(files::integrity_check(&self.conn)?)
     }
 
     pub fn schema_version(&self) -> Result<i64> {
@@ -387,6 +538,145 @@ impl Store {
         Ok(())
     }
 
+    // ----- signing, addenda and the audit trail -----
+
+    /// Signs a draft visit as `by`, now. From then on the schema refuses any change to the
+    /// visit and to what was charted at it.
+    pub fn sign_visit(&mut self, id: VisitId, by: &str) -> Result<Signature> {
+        let by = by.trim();
+        if by.is_empty() {
+            return Err(StoreError::Invalid(
+                "a visit is signed with the clinician's name".into(),
+            ));
+        }
+        let signature = Signature {
+            by: by.to_owned(),
+            at: now_to_the_second(),
+        };
+        if rows::sign_visit(&self.conn, id, &signature)? == 0 {
+            let visit = self.visit(id)?;
+            let by = visit.signature.map(|s| s.by).unwrap_or_default();
+            return Err(StoreError::Refused(format!(
+                "visit {id} is already signed by {by}"
+            )));
+        }
+        Ok(signature)
+    }
+
+    /// Adds a dated addendum to a signed visit, written by `author` now.
+    pub fn add_addendum(
+        &mut self,
+        visit: VisitId,
+        author: &str,
+        reason: &str,
+        text: &str,
+    ) -> Result<Addendum> {
+        for (what, value) in [("author", author), ("reason", reason), ("text", text)] {
+            if value.trim().is_empty() {
+                return Err(StoreError::Invalid(format!("an addendum needs its {what}")));
+            }
+        }
+        let mut addendum = Addendum {
+            id: AddendumId(0),
+            visit_id: visit,
+            author: author.trim().to_owned(),
+            written_at: now_to_the_second(),
+            reason: reason.trim().to_owned(),
+            text: text.trim().to_owned(),
+        };
+        let tx = self.conn.transaction()?;
+        addendum.id = rows::insert_addendum(&tx, &addendum, None)?;
+        tx.commit()?;
+        Ok(addendum)
+    }
+
+    /// Every change to a visit and to what was charted at it, oldest first.
+    pub fn visit_history(&self, visit: VisitId) -> Result<Vec<AuditEntry>> {
+        Ok(audit::visit_history(&self.conn, visit)?)
+    }
+
+    /// Walks the audit chain and compares the data with it.
+    pub fn verify_audit(&self) -> Result<AuditReport> {
+        Ok(audit::verify(&self.conn)?)
+    }
+
+    /// Unsigned visits that started more than `days` days before `now`, oldest first,
+    /// with their patient's name.
+    pub fn unsigned_drafts(
+        &self,
+        days: u32,
+        now: chrono::NaiveDateTime,
+    ) -> Result<Vec<(String, Visit)>> {
+        let cutoff = now - chrono::TimeDelta::days(i64::from(days));
+        let columns = rows::VISIT_COLUMNS
+            .split(", ")
+            .map(|c| format!("v.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut statement = self.conn.prepare_cached(&format!(
+            "SELECT p.name, {columns} FROM visit v JOIN patient p ON p.id = v.patient_id
+             WHERE v.status = 'draft' AND v.started_at < ?1 ORDER BY v.started_at, v.id"
+        ))?;
+        let drafts = statement
+            .query_map([rows::datetime_text(cutoff)], |row| {
+                let name: String = row.get(0)?;
+                let visit = rows::visit_from_row_at(row, 1)?;
+                Ok((name, visit))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(drafts)
+    }
+
+    /// Deletes a draft visit with everything charted at it (a visit opened by mistake).
+    /// Signed visits are refused by the schema; the audit trail keeps what was deleted.
+    pub fn delete_draft_visit(&mut self, id: VisitId) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let changed = tx.execute("DELETE FROM visit WHERE id = ?1", [id.0])?;
+        expect_one(changed, "visit", id.0)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    // ----- the file: backups and the passphrase -----
+
+    /// Copies the notebook to `destination` through SQLite's online backup API, with the
+    /// same key, checks the copy with `integrity_check`, and only then gives it its name.
+    /// An existing file at `destination` is never overwritten.
+    pub fn backup_to(&self, destination: &Path) -> Result<BackupCheck> {
+        files::backup(&self.conn, &self.passphrase, destination)
+    }
+
+    /// Makes today's backup in `folder` unless there is one, and keeps the newest
+    /// `BACKUPS_KEPT`. Returns the new backup, if one was made.
+    pub fn rotate_backups(
+        &self,
+        folder: &Path,
+        today: NaiveDate,
+    ) -> Result<Option<(PathBuf, BackupCheck)>> {
+        files::rotate(&self.conn, &self.passphrase, folder, today)
+    }
+
+    /// Re-encrypts the notebook under `new` (an empty passphrase decrypts it), through a
+    /// checked copy renamed over the original, and goes on under the new key. On an
+    /// error the notebook is reopened as it was.
+    pub fn rekey(&mut self, new: &Passphrase) -> Result<()> {
+        let Some(path) = self.path.clone() else {
+            return Err(StoreError::Invalid(
+                "an in-memory notebook has no passphrase".into(),
+            ));
+        };
+        let actor = self.actor();
+        let conn = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
+        let rekeyed = files::rekey(conn, &path, new);
+        let key = match rekeyed {
+            Ok(()) => new.clone(),
+            Err(_) => self.passphrase.clone(),
+        };
+        *self = Store::open_with(&path, &key)?;
+        self.set_actor(&actor);
+        rekeyed
+    }
+
     /// A patient's visits, oldest first, each with its findings and interventions in the
     /// order they were charted.
     pub fn timeline(&self, patient_id: PatientId) -> Result<Vec<VisitRecord>> {
@@ -425,40 +715,6 @@ fn expect_one(changed: usize, what: &'static str, id: i64) -> Result<()> {
         Err(StoreError::NotFound { what, id })
     } else {
         Ok(())
-    }
-}
-
-/// Refuses a file whose first bytes are not SQLite's, without opening it. An empty or
-/// missing file is a new notebook.
-fn check_header(path: &Path) -> Result<()> {
-    use std::io::Read;
-    let mut file = match std::fs::File::open(path) {
-        Ok(file) => file,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(source) => {
-            return Err(StoreError::Open {
-                path: path.to_owned(),
-                source: rusqlite::Error::InvalidPath(
-                    format!("{}: {source}", path.display()).into(),
-                ),
-            });
-        }
-    };
-    let mut header = Vec::with_capacity(SQLITE_HEADER.len());
-    let read = file
-        .by_ref()
-        .take(SQLITE_HEADER.len() as u64)
-        .read_to_end(&mut header);
-    match read {
-        Ok(0) => Ok(()),
-        Ok(_) if header.as_slice() == SQLITE_HEADER => Ok(()),
-        Ok(_) => Err(StoreError::NotADatabase {
-            path: path.to_owned(),
-        }),
-        Err(source) => Err(StoreError::Open {
-            path: path.to_owned(),
-            source: rusqlite::Error::InvalidPath(format!("{}: {source}", path.display()).into()),
-        }),
     }
 }
 
@@ -502,6 +758,13 @@ fn name_query(query: &str) -> Option<String> {
         .map(|word| format!("\"{word}\"*"))
         .collect();
     (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// Local wall-clock time without the fraction, as visits and signatures record it.
+fn now_to_the_second() -> chrono::NaiveDateTime {
+    use chrono::Timelike;
+    let now = chrono::Local::now().naive_local();
+    now.with_nanosecond(0).unwrap_or(now)
 }
 
 /// Dates in patient files are plain ISO dates.

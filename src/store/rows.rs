@@ -5,16 +5,17 @@ use rusqlite::types::Type;
 use rusqlite::{Connection, Row, params};
 
 use crate::model::{
-    Finding, FindingId, Intensity, Intervention, InterventionId, InterventionKind, KindCode,
-    Patient, PatientId, Presence, RegionCode, Sex, Side, Visit, VisitId, VisitKind, VisitRecord,
-    VisitStatus,
+    Addendum, AddendumId, Finding, FindingId, Intensity, Intervention, InterventionId,
+    InterventionKind, KindCode, Patient, PatientId, Presence, RegionCode, Sex, Side, Signature,
+    Visit, VisitId, VisitKind, VisitRecord, VisitStatus,
 };
 
 use super::Result;
 
 pub const PATIENT_COLUMNS: &str =
     "id, name, date_of_birth, sex, contact, occupation, history, notes";
-pub const VISIT_COLUMNS: &str = "id, patient_id, started_at, kind, chief_complaint, subjective, objective, assessment, plan, status";
+pub const VISIT_COLUMNS: &str = "id, patient_id, started_at, kind, chief_complaint, subjective, objective, assessment, plan, status, signed_by, signed_at";
+const ADDENDUM_COLUMNS: &str = "a.id, a.visit_id, a.author, a.written_at, a.reason, a.body";
 const FINDING_COLUMNS: &str = "f.id, f.visit_id, f.kind, f.region, f.side, f.intensity, f.presence, f.test_name, f.note, f.carried_over";
 const INTERVENTION_COLUMNS: &str =
     "i.id, i.visit_id, i.kind, i.target, i.region, i.side, i.dose, i.notes, i.cpt_code";
@@ -65,21 +66,36 @@ pub fn patient_from_row(row: &Row<'_>) -> rusqlite::Result<Patient> {
     })
 }
 
+fn datetime(row: &Row<'_>, column: usize) -> rusqlite::Result<NaiveDateTime> {
+    let text: String = row.get(column)?;
+    NaiveDateTime::parse_from_str(&text, DATETIME_FORMAT).map_err(|_| bad_value(column, &text))
+}
+
 pub fn visit_from_row(row: &Row<'_>) -> rusqlite::Result<Visit> {
-    let started_text: String = row.get(2)?;
-    let started_at = NaiveDateTime::parse_from_str(&started_text, DATETIME_FORMAT)
-        .map_err(|_| bad_value(2, &started_text))?;
+    visit_from_row_at(row, 0)
+}
+
+/// A visit read from `VISIT_COLUMNS` starting at column `first`.
+pub fn visit_from_row_at(row: &Row<'_>, first: usize) -> rusqlite::Result<Visit> {
+    let c = |n: usize| first + n;
     Ok(Visit {
-        id: VisitId(row.get(0)?),
-        patient_id: PatientId(row.get(1)?),
-        started_at,
-        kind: code(row, 3, VisitKind::from_code)?,
-        chief_complaint: row.get(4)?,
-        subjective: row.get(5)?,
-        objective: row.get(6)?,
-        assessment: row.get(7)?,
-        plan: row.get(8)?,
-        status: code(row, 9, VisitStatus::from_code)?,
+        id: VisitId(row.get(c(0))?),
+        patient_id: PatientId(row.get(c(1))?),
+        started_at: datetime(row, c(2))?,
+        kind: code(row, c(3), VisitKind::from_code)?,
+        chief_complaint: row.get(c(4))?,
+        subjective: row.get(c(5))?,
+        objective: row.get(c(6))?,
+        assessment: row.get(c(7))?,
+        plan: row.get(c(8))?,
+        status: code(row, c(9), VisitStatus::from_code)?,
+        signature: match row.get::<_, Option<String>>(c(10))? {
+            Some(by) => Some(Signature {
+                by,
+                at: datetime(row, c(11))?,
+            }),
+            None => None,
+        },
     })
 }
 
@@ -161,11 +177,12 @@ pub fn insert_visit(conn: &Connection, visit: &Visit, id: Option<VisitId>) -> Re
     Ok(VisitId(conn.last_insert_rowid()))
 }
 
-/// Writes a visit's own fields; the number of rows changed (0 when it does not exist).
+/// Writes a visit's own fields, not its status: a visit is signed only by `sign_visit`.
+/// The number of rows changed (0 when it does not exist).
 pub fn update_visit(conn: &Connection, visit: &Visit) -> Result<usize> {
     let mut statement = conn.prepare_cached(
         "UPDATE visit SET started_at = ?2, kind = ?3, chief_complaint = ?4, subjective = ?5,
-                objective = ?6, assessment = ?7, plan = ?8, status = ?9,
+                objective = ?6, assessment = ?7, plan = ?8,
                 updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now')
          WHERE id = ?1",
     )?;
@@ -178,8 +195,51 @@ pub fn update_visit(conn: &Connection, visit: &Visit) -> Result<usize> {
         visit.objective,
         visit.assessment,
         visit.plan,
-        visit.status.code(),
     ])?)
+}
+
+/// Signs a draft visit; the number of rows changed (0 when there is no such draft).
+pub fn sign_visit(conn: &Connection, id: VisitId, signature: &Signature) -> Result<usize> {
+    let mut statement = conn.prepare_cached(
+        "UPDATE visit SET status = 'signed', signed_by = ?2, signed_at = ?3
+         WHERE id = ?1 AND status = 'draft'",
+    )?;
+    Ok(statement.execute(params![
+        id.0,
+        signature.by.trim(),
+        datetime_text(signature.at)
+    ])?)
+}
+
+pub fn insert_addendum(
+    conn: &Connection,
+    addendum: &Addendum,
+    id: Option<AddendumId>,
+) -> Result<AddendumId> {
+    let mut statement = conn.prepare_cached(
+        "INSERT INTO addendum (id, visit_id, author, written_at, reason, body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    statement.execute(params![
+        id.map(|id| id.0),
+        addendum.visit_id.0,
+        addendum.author.trim(),
+        datetime_text(addendum.written_at),
+        addendum.reason.trim(),
+        addendum.text.trim(),
+    ])?;
+    Ok(AddendumId(conn.last_insert_rowid()))
+}
+
+fn addendum_from_row(row: &Row<'_>) -> rusqlite::Result<Addendum> {
+    Ok(Addendum {
+        id: AddendumId(row.get(0)?),
+        visit_id: VisitId(row.get(1)?),
+        author: row.get(2)?,
+        written_at: datetime(row, 3)?,
+        reason: row.get(4)?,
+        text: row.get(5)?,
+    })
 }
 
 pub fn insert_finding(
@@ -242,6 +302,7 @@ pub fn timeline(conn: &Connection, patient_id: PatientId) -> Result<Vec<VisitRec
                 visit,
                 findings: Vec::new(),
                 interventions: Vec::new(),
+                addenda: Vec::new(),
             })
         })
         .collect::<rusqlite::Result<_>>()?;
@@ -269,6 +330,16 @@ pub fn timeline(conn: &Connection, patient_id: PatientId) -> Result<Vec<VisitRec
         let intervention = intervention?;
         if let Some(&i) = position.get(&intervention.visit_id) {
             records[i].interventions.push(intervention);
+        }
+    }
+    let mut addenda = conn.prepare_cached(&format!(
+        "SELECT {ADDENDUM_COLUMNS} FROM addendum a JOIN visit v ON v.id = a.visit_id
+         WHERE v.patient_id = ?1 ORDER BY a.visit_id, a.id"
+    ))?;
+    for addendum in addenda.query_map([patient_id.0], addendum_from_row)? {
+        let addendum = addendum?;
+        if let Some(&i) = position.get(&addendum.visit_id) {
+            records[i].addenda.push(addendum);
         }
     }
     Ok(records)

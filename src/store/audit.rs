@@ -1,0 +1,316 @@
+//! The audit trail: who changed which clinical row, when, from what to what.
+//!
+//! The rows are written by triggers in `schema.sql`, so no path into the data can skip
+//! them. Each row carries a SHA-256 link over its own content and the previous row's link;
+//! `verify` walks the chain and then compares every clinical row with the trail's last
+//! record of it, so an audit row edited, inserted or deleted by hand, or data changed
+//! around the trail, is found and named.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use rusqlite::functions::FunctionFlags;
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, params};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::model::VisitId;
+
+/// The tables whose every change the trail records, each with its image view.
+pub const AUDITED_TABLES: [&str; 5] = ["patient", "visit", "finding", "intervention", "addendum"];
+
+/// Who is making changes through a connection: the name the triggers write as `actor`.
+#[derive(Debug, Clone)]
+pub struct Actor(Arc<Mutex<String>>);
+
+impl Actor {
+    pub fn new(name: &str) -> Actor {
+        Actor(Arc::new(Mutex::new(name.to_owned())))
+    }
+
+    pub fn set(&self, name: &str) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = name.to_owned();
+    }
+
+    pub fn get(&self) -> String {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+/// The person at the keyboard, as the operating system knows them.
+pub fn login_name() -> String {
+    ["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .find_map(|key| {
+            std::env::var(key)
+                .ok()
+                .filter(|name| !name.trim().is_empty())
+        })
+        .unwrap_or_else(|| "unknown user".to_owned())
+}
+
+/// Registers `upstream_actor()` and `upstream_audit_hash(...)`, which the audit triggers
+/// call, on `conn`.
+pub fn register(conn: &Connection, actor: &Actor) -> rusqlite::Result<()> {
+    let actor = actor.clone();
+    conn.create_scalar_function("upstream_actor", 0, FunctionFlags::SQLITE_UTF8, move |_| {
+        Ok(actor.get())
+    })?;
+    conn.create_scalar_function(
+        "upstream_audit_hash",
+        LINK_FIELDS as i32,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let fields = (0..LINK_FIELDS).map(|i| ctx.get_raw(i)).collect::<Vec<_>>();
+            Ok(link_hash(&fields))
+        },
+    )
+}
+
+/// prev_hash, id, at, actor, table_name, row_id, visit_id, action, before, after.
+const LINK_FIELDS: usize = 10;
+
+/// The link of one audit row: SHA-256 over its fields, each written with its type and
+/// length so that no two different rows encode alike.
+fn link_hash(fields: &[ValueRef<'_>]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(b"upstream-audit-v1");
+    for field in fields {
+        match field {
+            ValueRef::Null => hasher.update(b"N;"),
+            ValueRef::Integer(value) => hasher.update(format!("I{value};")),
+            ValueRef::Real(value) => hasher.update(format!("R{value};")),
+            ValueRef::Text(bytes) | ValueRef::Blob(bytes) => {
+                hasher.update(format!("T{}:", bytes.len()));
+                hasher.update(bytes);
+                hasher.update(b";");
+            }
+        }
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// What `verify` found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditReport {
+    /// How many audit rows were read.
+    pub rows: u64,
+    /// Every problem, the first broken link first.
+    pub problems: Vec<AuditProblem>,
+}
+
+impl AuditReport {
+    pub fn is_intact(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// One place where the trail and the data disagree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditProblem {
+    /// The audit row at which the chain breaks, when the problem is in the chain.
+    pub audit_row: Option<i64>,
+    pub message: String,
+}
+
+impl std::fmt::Display for AuditProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.audit_row {
+            Some(row) => write!(f, "audit row {row}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// Walks the chain from the first row, then checks the data against the trail.
+pub fn verify(conn: &Connection) -> rusqlite::Result<AuditReport> {
+    let mut problems = Vec::new();
+    let mut rows = 0;
+    let mut statement = conn.prepare(
+        "SELECT prev_hash, id, at, actor, table_name, row_id, visit_id, action, before, after, hash
+         FROM audit ORDER BY id",
+    )?;
+    let mut cursor = statement.query([])?;
+    let mut previous: Option<(i64, String)> = None;
+    while let Some(row) = cursor.next()? {
+        rows += 1;
+        let id: i64 = row.get(1)?;
+        let prev_hash: String = row.get(0)?;
+        let hash: String = row.get(10)?;
+        let expected_id = previous.as_ref().map_or(1, |(id, _)| id + 1);
+        let expected_prev = previous.as_ref().map_or("", |(_, hash)| hash.as_str());
+        if id != expected_id {
+            let message = if id > expected_id {
+                format!(
+                    "the rows before it, from {expected_id}, are missing: deleted from the trail"
+                )
+            } else {
+                "it is out of order: inserted into the trail".to_owned()
+            };
+            problems.push(AuditProblem {
+                audit_row: Some(id),
+                message,
+            });
+        } else if prev_hash != expected_prev {
+            problems.push(AuditProblem {
+                audit_row: Some(id),
+                message: "it does not link to the row before it: a row was inserted or the one before it was changed".to_owned(),
+            });
+        }
+        let fields = (0..LINK_FIELDS)
+            .map(|i| row.get_ref(i))
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        if link_hash(&fields) != hash {
+            problems.push(AuditProblem {
+                audit_row: Some(id),
+                message: "its content does not match its hash: it was edited or written by hand"
+                    .to_owned(),
+            });
+        }
+        previous = Some((id, hash));
+    }
+    for table in AUDITED_TABLES {
+        check_table(conn, table, &mut problems)?;
+    }
+    Ok(AuditReport { rows, problems })
+}
+
+/// Every row of `table` must read as the trail last recorded it, and every row the trail
+/// last saw alive must still be there.
+fn check_table(
+    conn: &Connection,
+    table: &str,
+    problems: &mut Vec<AuditProblem>,
+) -> rusqlite::Result<()> {
+    let mut current = conn.prepare(&format!(
+        "SELECT i.id, i.image,
+                (SELECT a.after FROM audit a WHERE a.table_name = ?1 AND a.row_id = i.id
+                 ORDER BY a.id DESC LIMIT 1)
+         FROM {table}_image i ORDER BY i.id"
+    ))?;
+    let mut cursor = current.query([table])?;
+    while let Some(row) = cursor.next()? {
+        let id: i64 = row.get(0)?;
+        let image: String = row.get(1)?;
+        let recorded: Option<String> = row.get(2)?;
+        match recorded {
+            Some(recorded) if recorded == image => {}
+            Some(_) => problems.push(AuditProblem {
+                audit_row: None,
+                message: format!(
+                    "{table} {id} differs from the trail's last record of it: changed outside the trail"
+                ),
+            }),
+            None => problems.push(AuditProblem {
+                audit_row: None,
+                message: format!(
+                    "{table} {id} is not in the trail, or the trail records it deleted: written outside the trail"
+                ),
+            }),
+        }
+    }
+    let mut vanished = conn.prepare(&format!(
+        "SELECT a.row_id, a.id FROM audit a
+         WHERE a.table_name = ?1 AND a.action <> 'delete'
+           AND a.id = (SELECT max(b.id) FROM audit b WHERE b.table_name = ?1 AND b.row_id = a.row_id)
+           AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = a.row_id)
+         ORDER BY a.row_id"
+    ))?;
+    let mut cursor = vanished.query([table])?;
+    while let Some(row) = cursor.next()? {
+        let id: i64 = row.get(0)?;
+        let audit_row: i64 = row.get(1)?;
+        problems.push(AuditProblem {
+            audit_row: None,
+            message: format!(
+                "{table} {id} is gone, but the trail's last record of it (audit row {audit_row}) is not a deletion: deleted outside the trail"
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// One change to a visit or something charted at it, for the visit's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    /// UTC, ISO 8601 with milliseconds.
+    pub at: String,
+    pub actor: String,
+    pub table_name: String,
+    pub row_id: i64,
+    pub action: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl AuditEntry {
+    /// "finding 12 inserted", in the clinic's words.
+    pub fn summary(&self) -> String {
+        let what = match self.action.as_str() {
+            "insert" => "added",
+            "update" => "changed",
+            "delete" => "deleted",
+            _ => "present when the trail began",
+        };
+        format!("{} {} {what}", self.table_name, self.row_id)
+    }
+
+    /// The fields that differ between `before` and `after`, as "field: old -> new".
+    pub fn changes(&self) -> Vec<String> {
+        let parse = |text: &Option<String>| {
+            text.as_deref()
+                .and_then(|text| serde_json::from_str::<serde_json::Map<_, _>>(text).ok())
+                .unwrap_or_default()
+        };
+        let before = parse(&self.before);
+        let after = parse(&self.after);
+        let mut keys: Vec<&String> = after.keys().chain(before.keys()).collect();
+        keys.dedup();
+        let mut seen = std::collections::BTreeSet::new();
+        keys.into_iter()
+            .filter(|key| seen.insert(key.as_str()))
+            .filter_map(|key| {
+                let old = before.get(key);
+                let new = after.get(key);
+                (old != new).then(|| {
+                    let show = |value: Option<&serde_json::Value>| match value {
+                        None | Some(serde_json::Value::Null) => "(none)".to_owned(),
+                        Some(serde_json::Value::String(text)) => format!("\"{text}\""),
+                        Some(other) => other.to_string(),
+                    };
+                    format!("{key}: {} -> {}", show(old), show(new))
+                })
+            })
+            .collect()
+    }
+}
+
+/// Every change to the visit and to what was charted at it, oldest first.
+pub fn visit_history(conn: &Connection, visit: VisitId) -> rusqlite::Result<Vec<AuditEntry>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT id, at, actor, table_name, row_id, action, before, after
+         FROM audit WHERE visit_id = ?1 ORDER BY id",
+    )?;
+    statement
+        .query_map(params![visit.0], |row| {
+            Ok(AuditEntry {
+                id: row.get(0)?,
+                at: row.get(1)?,
+                actor: row.get(2)?,
+                table_name: row.get(3)?,
+                row_id: row.get(4)?,
+                action: row.get(5)?,
+                before: row.get(6)?,
+                after: row.get(7)?,
+            })
+        })?
+        .collect()
+}
