@@ -3,6 +3,8 @@
 mod reason;
 mod records;
 
+pub use records::{NEW_PASSPHRASE_VARIABLE, PASSPHRASE_VARIABLE};
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -2,10 +2,14 @@
 //! one place actions reach the store, after which the views' data is read back from it.
 
 pub mod body_chart;
+mod drafts;
+mod gate;
 mod notebook_tasks;
 mod patient_form;
 mod patient_list;
 mod reasoner_panel;
+mod settings;
+mod signing;
 mod timeline_plot;
 mod visit_editor;
 mod visit_list;
@@ -21,12 +25,14 @@ use crate::model::{
     VisitKind, VisitRecord,
 };
 use crate::reasoner::{Assessment, Case, Reasoner};
-use crate::store::{Store, StoreError};
+use crate::store::{AuditEntry, Passphrase, Store, StoreError};
 
+pub use gate::NotebookGate;
 pub use notebook_tasks::{NotebookPanel, NotebookTask, Running};
 pub use patient_form::PatientFormView;
 pub use patient_list::PatientListView;
 pub use reasoner_panel::ReasonerPanel;
+pub use settings::Settings;
 pub use timeline_plot::{TimelineData, TimelinePlot};
 pub use visit_editor::VisitEditorView;
 pub use visit_list::VisitListView;
@@ -65,17 +71,36 @@ pub enum Action {
     /// Several interventions typed in one quick-entry line.
     AddInterventions(Vec<Intervention>),
     DeleteIntervention(InterventionId),
+    /// Sign a draft visit: it cannot change afterwards.
+    SignVisit {
+        visit: VisitId,
+        by: String,
+    },
+    AddAddendum {
+        visit: VisitId,
+        author: String,
+        reason: String,
+        text: String,
+    },
+    /// Delete a draft visit opened by mistake.
+    DeleteDraftVisit(VisitId),
+    UpdateSettings(Settings),
+    /// Encrypt the notebook under a new passphrase (an empty one decrypts it).
+    ChangePassphrase(Passphrase),
 }
 
-/// What the window remembers between runs.
+/// What the window remembers between runs. It lives outside the encrypted notebook, so it
+/// holds ids and settings but no patient's words: the search text is not kept.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AppState {
+    #[serde(skip)]
     pub search: String,
     pub selected_patient: Option<PatientId>,
     pub selected_visit: Option<VisitId>,
     /// The hypothesis whose zones the body chart draws.
     pub selected_hypothesis: Option<String>,
+    pub settings: Settings,
 }
 
 /// The notebook window: persisted state, the open store, and the data the views draw,
@@ -116,7 +141,11 @@ pub struct UpstreamApp {
     visit_editor: VisitEditorView,
     /// The last error, shown until the next successful action.
     problem: Option<String>,
-    sized_to_screen: bool,
+    /// The open visit's history from the audit trail.
+    history: Vec<AuditEntry>,
+    /// Unsigned visits older than the settings allow, with their patient's name.
+    drafts: Vec<(String, Visit)>,
+    settings_view: settings::SettingsView,
 }
 
 /// What a click on the body chart charts until the clinician says otherwise.
@@ -152,7 +181,9 @@ impl UpstreamApp {
             visit_list: VisitListView,
             visit_editor: VisitEditorView::default(),
             problem: None,
-            sized_to_screen: false,
+            history: Vec::new(),
+            drafts: Vec::new(),
+            settings_view: settings::SettingsView::default(),
         };
         app.reload();
         app
@@ -190,6 +221,16 @@ impl UpstreamApp {
 
     pub fn problem(&self) -> Option<&str> {
         self.problem.as_deref()
+    }
+
+    /// The open visit's history from the audit trail, oldest first.
+    pub fn history(&self) -> &[AuditEntry] {
+        &self.history
+    }
+
+    /// Unsigned visits older than the settings allow.
+    pub fn old_drafts(&self) -> &[(String, Visit)] {
+        &self.drafts
     }
 
     /// Carries out one action against the store, then reads back what the views show.
@@ -242,7 +283,8 @@ impl UpstreamApp {
                 };
                 let ctx = self.ctx.clone().unwrap_or_default();
                 self.task_outcome = None;
-                self.task = Some(Running::start(task, database, ctx));
+                let passphrase = self.store.passphrase().clone();
+                self.task = Some(Running::start(task, database, passphrase, ctx));
             }
             Action::CarryOver => {
                 if let Some((visit, findings)) = self.carry_over.take() {
@@ -334,6 +376,42 @@ impl UpstreamApp {
                 self.store.add_interventions(&interventions)?;
             }
             Action::DeleteIntervention(id) => self.store.delete_intervention(id)?,
+            Action::SignVisit { visit, by } => {
+                self.forget_undo();
+                self.state.settings.clinician = by.clone();
+                self.store.set_actor(&by);
+                self.store.sign_visit(visit, &by)?;
+            }
+            Action::AddAddendum {
+                visit,
+                author,
+                reason,
+                text,
+            } => {
+                self.store.set_actor(&author);
+                self.store.add_addendum(visit, &author, &reason, &text)?;
+            }
+            Action::DeleteDraftVisit(visit) => {
+                self.forget_undo();
+                self.store.delete_draft_visit(visit)?;
+            }
+            Action::UpdateSettings(settings) => {
+                self.store.set_actor(&settings.clinician);
+                self.state.settings = settings;
+            }
+            Action::ChangePassphrase(passphrase) => {
+                if self.task.is_some() {
+                    return Err(StoreError::Invalid(
+                        "wait for the notebook work under way to finish".into(),
+                    ));
+                }
+                self.store.rekey(&passphrase)?;
+                self.task_outcome = Some(Ok(if self.store.is_encrypted() {
+                    "The notebook is encrypted under the new passphrase.".into()
+                } else {
+                    "The notebook is no longer encrypted.".into()
+                }));
+            }
         }
         Ok(())
     }
@@ -371,6 +449,20 @@ impl UpstreamApp {
             .any(|record| Some(record.visit.id) == self.state.selected_visit);
         if !visit_known {
             self.state.selected_visit = None;
+        }
+        let visit = self.state.selected_visit;
+        let days = self.state.settings.draft_warning_days;
+        let now = chrono::Local::now().naive_local();
+        let read = (|| -> Result<(), StoreError> {
+            self.history = match visit {
+                Some(visit) => self.store.visit_history(visit)?,
+                None => Vec::new(),
+            };
+            self.drafts = self.store.unsigned_drafts(days, now)?;
+            Ok(())
+        })();
+        if let Err(error) = read {
+            self.problem = Some(error.to_string());
         }
         self.timeline_data = TimelineData::new(&self.timeline, crate::model::Vocabulary::builtin());
         self.assessment = match (&self.patient, self.selected_record()) {
@@ -478,8 +570,20 @@ impl UpstreamApp {
                         self.task_outcome.as_ref(),
                         &mut actions,
                     );
+                    self.settings_view.ui(
+                        ui,
+                        &self.state.settings,
+                        self.store.is_encrypted(),
+                        &mut actions,
+                    );
                     patient_list::theme_ui(ui);
                 });
+                drafts::drafts_ui(
+                    ui,
+                    &self.drafts,
+                    self.state.settings.draft_warning_days,
+                    &mut actions,
+                );
                 self.patient_list.ui(
                     ui,
                     &self.patients,
@@ -507,6 +611,15 @@ impl UpstreamApp {
                 );
             });
 
+        if !self.store.is_encrypted() {
+            egui::Panel::top("unencrypted").show(ui, |ui| {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    "This notebook is not encrypted: anyone with the file can read it. \
+                     Set a passphrase under Settings.",
+                );
+            });
+        }
         if let Some(problem) = &self.problem {
             let problem = problem.clone();
             egui::Panel::bottom("problem").show(ui, |ui| {
@@ -554,6 +667,10 @@ impl UpstreamApp {
                         self.visit_editor.ui(
                             ui,
                             selected,
+                            &visit_editor::Standing {
+                                history: &self.history,
+                                clinician: &self.state.settings.clinician,
+                            },
                             &self.overlay,
                             self.charted,
                             &mut actions,
@@ -566,17 +683,6 @@ impl UpstreamApp {
         for action in actions {
             self.apply(action);
         }
-    }
-}
-
-impl eframe::App for UpstreamApp {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        fill_screen_once(ui.ctx(), &mut self.sized_to_screen);
-        UpstreamApp::ui(self, ui);
-    }
-
-    fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, eframe::APP_KEY, &self.state);
     }
 }
 
@@ -615,36 +721,6 @@ fn fill_screen_once(ctx: &egui::Context, done: &mut bool) {
     }
 }
 
-/// Shown instead of the notebook when the database cannot be opened.
-struct OpenFailure {
-    message: String,
-}
-
-impl eframe::App for OpenFailure {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        egui::CentralPanel::default().show(ui, |ui| {
-            ui.heading("The notebook could not be opened");
-            ui.add_space(8.0);
-            ui.label(&self.message);
-            ui.add_space(8.0);
-            ui.label(
-                "Nothing was changed. Start Upstream with --db PATH to open another notebook.",
-            );
-        });
-    }
-}
-
-/// Opens the notebook at `path`, adding the demo clinic when it has no patients yet.
-pub fn open_notebook(path: &Path) -> Result<Store, String> {
-    let mut store = Store::open(path).map_err(|error| error.to_string())?;
-    let empty = store.patient_count().map_err(|error| error.to_string())? == 0;
-    if empty {
-        let demo = crate::demo::clinic_for_today().map_err(|error| error.to_string())?;
-        store.import(&demo).map_err(|error| error.to_string())?;
-    }
-    Ok(store)
-}
-
 /// Runs the window until it is closed.
 pub fn run_native(path: &Path) -> Result<(), String> {
     let options = eframe::NativeOptions {
@@ -655,21 +731,16 @@ pub fn run_native(path: &Path) -> Result<(), String> {
             .with_min_inner_size([900.0, 560.0]),
         ..Default::default()
     };
-    let opened = open_notebook(path);
+    let path = path.to_owned();
     eframe::run_native(
         "Upstream",
         options,
         Box::new(move |creation| -> Result<Box<dyn eframe::App>, _> {
-            match opened {
-                Ok(store) => {
-                    let state: AppState = creation
-                        .storage
-                        .and_then(|storage| eframe::get_value(storage, eframe::APP_KEY))
-                        .unwrap_or_default();
-                    Ok(Box::new(UpstreamApp::new(store, state)))
-                }
-                Err(message) => Ok(Box::new(OpenFailure { message })),
-            }
+            let state: AppState = creation
+                .storage
+                .and_then(|storage| eframe::get_value(storage, eframe::APP_KEY))
+                .unwrap_or_default();
+            Ok(Box::new(NotebookGate::new(&path, state)))
         }),
     )
     .map_err(|error| error.to_string())

@@ -1,4 +1,4 @@
-//! Work on the whole notebook (export, import, adding the demo clinic) runs on its own
+//! Work on the whole notebook (export, import, the demo clinic, backups) runs on its own
 //! thread with its own database connection, so the window stays responsive; the panel
 //! shows that it is running and then what it did.
 
@@ -9,7 +9,7 @@ use std::time::Instant;
 use eframe::egui;
 
 use super::Action;
-use crate::store::{NotebookFile, Store};
+use crate::store::{NotebookFile, Passphrase, Store};
 
 /// A piece of whole-notebook work.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +17,10 @@ pub enum NotebookTask {
     Export(PathBuf),
     Import(PathBuf),
     Demo,
+    /// Today's rotating backup beside the notebook, unless it is made already.
+    DailyBackup,
+    /// A backup to a file the clinician names.
+    BackupTo(PathBuf),
 }
 
 impl NotebookTask {
@@ -25,15 +29,39 @@ impl NotebookTask {
             NotebookTask::Export(path) => format!("Exporting to {}", path.display()),
             NotebookTask::Import(path) => format!("Importing {}", path.display()),
             NotebookTask::Demo => "Adding the demo clinic".to_owned(),
+            NotebookTask::DailyBackup => "Making today's backup".to_owned(),
+            NotebookTask::BackupTo(path) => format!("Backing up to {}", path.display()),
         }
     }
 
     /// Runs the task against the notebook at `database`, through a connection of its own.
-    pub fn run(&self, database: &Path) -> Result<String, String> {
+    pub fn run(&self, database: &Path, passphrase: &Passphrase) -> Result<String, String> {
         let text = |e: &dyn std::fmt::Display| e.to_string();
+        let open = || Store::open_with(database, passphrase).map_err(|e| text(&e));
         match self {
+            NotebookTask::DailyBackup => {
+                let store = open()?;
+                let folder = crate::store::backup_folder(database);
+                let today = chrono::Local::now().date_naive();
+                match store.rotate_backups(&folder, today).map_err(|e| text(&e))? {
+                    Some((path, check)) => Ok(format!(
+                        "Today's backup made and checked: {} ({} patients)",
+                        path.display(),
+                        check.patients
+                    )),
+                    None => Ok(format!("Today's backup is in {}", folder.display())),
+                }
+            }
+            NotebookTask::BackupTo(path) => {
+                let check = open()?.backup_to(path).map_err(|e| text(&e))?;
+                Ok(format!(
+                    "Backed up {} patients to {}; integrity check ok",
+                    check.patients,
+                    path.display()
+                ))
+            }
             NotebookTask::Export(path) => {
-                let store = Store::open(database).map_err(|e| text(&e))?;
+                let store = open()?;
                 let notebook = store.export().map_err(|e| text(&e))?;
                 notebook
                     .write(path)
@@ -47,7 +75,7 @@ impl NotebookTask {
             NotebookTask::Import(path) => {
                 // The whole file is read and checked before the notebook is touched.
                 let notebook = NotebookFile::read(path).map_err(|e| text(&e))?;
-                let mut store = Store::open(database).map_err(|e| text(&e))?;
+                let mut store = open()?;
                 let summary = store.import(&notebook).map_err(|e| text(&e))?;
                 Ok(format!(
                     "Imported {} patients and {} visits from {}",
@@ -58,7 +86,7 @@ impl NotebookTask {
             }
             NotebookTask::Demo => {
                 let demo = crate::demo::clinic_for_today().map_err(|e| text(&e))?;
-                let mut store = Store::open(database).map_err(|e| text(&e))?;
+                let mut store = open()?;
                 let summary = store.import(&demo).map_err(|e| text(&e))?;
                 Ok(format!(
                     "Added the demo clinic: {} patients",
@@ -79,11 +107,16 @@ pub struct Running {
 
 impl Running {
     /// Starts `task` on a thread of its own.
-    pub fn start(task: NotebookTask, database: PathBuf, ctx: egui::Context) -> Running {
+    pub fn start(
+        task: NotebookTask,
+        database: PathBuf,
+        passphrase: Passphrase,
+        ctx: egui::Context,
+    ) -> Running {
         let (sender, done) = mpsc::channel();
         let doing = task.doing();
         std::thread::spawn(move || {
-            let result = task.run(&database);
+            let result = task.run(&database, &passphrase);
             // The window may have closed meanwhile; then nobody is waiting.
             let _ = sender.send(result);
             ctx.request_repaint();
@@ -141,6 +174,14 @@ impl NotebookPanel {
                         }
                         if ui.button("Add demo clinic").clicked() {
                             actions.push(Action::StartTask(NotebookTask::Demo));
+                        }
+                        if ui
+                            .button("Back up to file")
+                            .on_hover_text("An encrypted notebook's backup keeps its passphrase")
+                            .clicked()
+                        {
+                            let backup = PathBuf::from(self.path.trim()).with_extension("sqlite3");
+                            actions.push(Action::StartTask(NotebookTask::BackupTo(backup)));
                         }
                     });
                 });

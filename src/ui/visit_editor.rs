@@ -33,6 +33,15 @@ pub struct VisitEditorView {
     table_problem: Option<String>,
     intervention: Intervention,
     intervention_region: String,
+    signing: super::signing::SigningView,
+}
+
+/// The visit's standing as a record, drawn under its heading.
+pub struct Standing<'a> {
+    /// The visit's history from the audit trail.
+    pub history: &'a [crate::store::AuditEntry],
+    /// The name the clinician signs with.
+    pub clinician: &'a str,
 }
 
 impl VisitEditorView {
@@ -42,6 +51,7 @@ impl VisitEditorView {
         &mut self,
         ui: &mut egui::Ui,
         record: Option<&VisitRecord>,
+        standing: &Standing<'_>,
         zones: &[Zone],
         charted: Option<FindingId>,
         actions: &mut Vec<Action>,
@@ -65,6 +75,9 @@ impl VisitEditorView {
                 } else {
                     ui.heading("Visit (signed, read-only)");
                 }
+                self.signing.ui(ui, record, standing.clinician, actions);
+                super::signing::history_ui(ui, standing.history);
+                ui.add_space(4.0);
                 if editable {
                     self.note_ui(ui, record, actions);
                 } else {

@@ -48,7 +48,8 @@ impl VisitListView {
         let mut y = 0.0;
         for record in timeline {
             tops.push(y);
-            y += title + line * (record.findings.len() + record.interventions.len()) as f32 + GAP;
+            let lines = record.findings.len() + record.interventions.len() + record.addenda.len();
+            y += title + line * lines as f32 + GAP;
         }
         let total = y;
         egui::ScrollArea::vertical()
@@ -115,6 +116,15 @@ fn visit_ui(
                 )
                 .truncate(),
             );
+        }
+        for addendum in &record.addenda {
+            let text = format!(
+                "Addendum {} by {}: {}",
+                addendum.written_at.format("%Y-%m-%d"),
+                addendum.author,
+                addendum.reason
+            );
+            ui.add(egui::Label::new(egui::RichText::new(text).strong()).truncate());
         }
     });
 }

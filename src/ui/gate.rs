@@ -1,0 +1,388 @@
+//! What stands between the window and the notebook: the first start, which asks for a
+//! passphrase; the unlock screen; the idle lock, which closes the notebook and hides every
+//! patient after a quiet spell; and the screen for a notebook that cannot be opened, which
+//! offers the newest backup that passes its checks.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use eframe::egui;
+
+use super::settings::password_line;
+use super::{AppState, UpstreamApp};
+use crate::store::{self, BackupCheck, FileKind, NotebookLock, Passphrase, Store, StoreError};
+
+/// The screen the window shows.
+enum Stage {
+    /// No notebook yet: choose a passphrase, or none.
+    Create,
+    /// An encrypted notebook, or any notebook after the idle lock.
+    Locked,
+    Open(Box<UpstreamApp>),
+    /// The notebook cannot be opened; `message` says why.
+    Failed {
+        message: String,
+    },
+}
+
+/// The window's top level: the notebook's lock, the passphrase screens and the open
+/// notebook.
+pub struct NotebookGate {
+    path: PathBuf,
+    /// Held from start to close, so a second window on the same notebook is refused.
+    lock: Option<NotebookLock>,
+    /// Persisted window state, handed to the notebook when it opens and taken back when it
+    /// locks.
+    state: AppState,
+    stage: Stage,
+    passphrase: String,
+    again: String,
+    /// What the last attempt to open said.
+    problem: Option<String>,
+    /// Whether the notebook has no passphrase (then unlocking takes none).
+    plain: bool,
+    /// The newest verified backup, once looked for.
+    backup: Option<Result<BackupCheck, String>>,
+    /// Input time (seconds) of the last thing the clinician did.
+    last_activity: Option<f64>,
+    /// Set by `set_idle_limit`; otherwise the clinician's setting holds.
+    idle_limit: Option<Duration>,
+    sized_to_screen: bool,
+}
+
+impl NotebookGate {
+    /// Takes the notebook's lock and decides what to show: creation, unlock, or the open
+    /// notebook when it has no passphrase (or `UPSTREAM_PASSPHRASE` opens it).
+    pub fn new(path: &Path, state: AppState) -> NotebookGate {
+        let mut gate = NotebookGate {
+            path: path.to_owned(),
+            lock: None,
+            state,
+            stage: Stage::Locked,
+            passphrase: String::new(),
+            again: String::new(),
+            problem: None,
+            plain: false,
+            backup: None,
+            last_activity: None,
+            idle_limit: None,
+            sized_to_screen: false,
+        };
+        match NotebookLock::acquire(path) {
+            Ok(lock) => gate.lock = Some(lock),
+            Err(error) => {
+                gate.stage = Stage::Failed {
+                    message: error.to_string(),
+                };
+                return gate;
+            }
+        }
+        let from_environment = std::env::var(crate::cli::PASSPHRASE_VARIABLE).ok();
+        match store::probe(path) {
+            Ok(FileKind::New) => match from_environment {
+                Some(passphrase) => gate.open(&Passphrase::new(passphrase)),
+                None => gate.stage = Stage::Create,
+            },
+            Ok(FileKind::Plain) => {
+                gate.plain = true;
+                gate.open(&Passphrase::none());
+            }
+            Ok(FileKind::Encrypted) => {
+                if let Some(passphrase) = from_environment {
+                    gate.open(&Passphrase::new(passphrase));
+                }
+            }
+            Err(error) => {
+                gate.stage = Stage::Failed {
+                    message: error.to_string(),
+                }
+            }
+        }
+        gate
+    }
+
+    /// The open notebook, if it is open.
+    pub fn app(&self) -> Option<&UpstreamApp> {
+        match &self.stage {
+            Stage::Open(app) => Some(app),
+            _ => None,
+        }
+    }
+
+    pub fn is_locked(&self) -> bool {
+        matches!(self.stage, Stage::Locked)
+    }
+
+    pub fn problem(&self) -> Option<&str> {
+        self.problem.as_deref()
+    }
+
+    /// How long the window may sit without input before it locks, in place of the
+    /// clinician's setting in minutes.
+    pub fn set_idle_limit(&mut self, limit: Duration) {
+        self.idle_limit = Some(limit);
+    }
+
+    /// Opens the notebook with `passphrase`; a new one gets the demo clinic and today's
+    /// backup is started. On failure the screen says why and nothing was changed.
+    fn open(&mut self, passphrase: &Passphrase) {
+        let opened = (|| -> Result<Store, StoreError> {
+            let was_new = store::probe(&self.path)? == FileKind::New;
+            let mut store = Store::open_with(&self.path, passphrase)?;
+            if was_new && store.patient_count()? == 0 {
+                let demo = crate::demo::clinic_for_today().map_err(StoreError::Import)?;
+                store.import(&demo)?;
+            }
+            Ok(store)
+        })();
+        match opened {
+            Ok(store) => {
+                self.plain = !store.is_encrypted();
+                store.set_actor(&self.state.settings.clinician);
+                let mut app = UpstreamApp::new(store, self.state.clone());
+                app.apply(super::Action::StartTask(super::NotebookTask::DailyBackup));
+                self.stage = Stage::Open(Box::new(app));
+                self.problem = None;
+                self.passphrase.clear();
+                self.again.clear();
+                self.last_activity = None;
+            }
+            Err(
+                error @ (StoreError::WrongPassphrase { .. } | StoreError::PassphraseNeeded { .. }),
+            ) => {
+                self.problem = Some(error.to_string());
+                self.stage = Stage::Locked;
+            }
+            Err(error) => {
+                self.stage = Stage::Failed {
+                    message: error.to_string(),
+                };
+            }
+        }
+    }
+
+    /// Closes the notebook and forgets every patient it showed; the window state (which
+    /// holds no patient data) is kept for the unlock.
+    pub fn lock(&mut self) {
+        if let Stage::Open(app) = &self.stage {
+            self.state = app.state.clone();
+            self.stage = Stage::Locked;
+            self.problem = Some("Locked after a quiet spell. Unlock to go on.".into());
+            self.backup = None;
+        }
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        self.idle_lock(ui.ctx());
+        match &mut self.stage {
+            Stage::Open(app) => app.ui(ui),
+            Stage::Create => self.create_ui(ui),
+            Stage::Locked => self.unlock_ui(ui),
+            Stage::Failed { message } => {
+                let message = message.clone();
+                self.failed_ui(ui, &message);
+            }
+        }
+    }
+
+    /// Locks the open notebook once nothing has been done for the idle limit, and wakes
+    /// the window in time to do so.
+    fn idle_lock(&mut self, ctx: &egui::Context) {
+        let Stage::Open(app) = &self.stage else {
+            return;
+        };
+        let minutes = u64::from(app.state.settings.idle_lock_minutes.max(1));
+        let limit = self.idle_limit.unwrap_or(Duration::from_secs(minutes * 60));
+        let (now, active) = ctx.input(|i| {
+            let active = !i.events.is_empty()
+                || i.pointer.delta() != egui::Vec2::ZERO
+                || i.pointer.any_down();
+            (i.time, active)
+        });
+        let last = self.last_activity.get_or_insert(now);
+        if active {
+            *last = now;
+        }
+        let idle = Duration::from_secs_f64((now - *last).max(0.0));
+        if idle >= limit {
+            self.lock();
+        } else {
+            ctx.request_repaint_after(limit - idle);
+        }
+    }
+
+    fn create_ui(&mut self, ui: &mut egui::Ui) {
+        form_ui(ui, |ui| {
+            ui.heading("A new notebook");
+            ui.add_space(8.0);
+            ui.label(format!(
+                "Upstream will keep its notebook at {}.",
+                self.path.display()
+            ));
+            ui.label(
+                "Choose a passphrase to encrypt it. Without the passphrase nobody can read it, \
+                 and it cannot be recovered if you forget it.",
+            );
+            ui.add_space(8.0);
+            let first = password_line(ui, "Passphrase", &mut self.passphrase);
+            if ui.memory(|m| m.focused().is_none()) {
+                first.request_focus();
+            }
+            password_line(ui, "Passphrase again", &mut self.again);
+            let same = self.passphrase == self.again;
+            if !same {
+                ui.colored_label(ui.visuals().warn_fg_color, "The two differ.");
+            }
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                let ready = same && !self.passphrase.is_empty();
+                if ui
+                    .add_enabled(ready, egui::Button::new("Create encrypted notebook"))
+                    .clicked()
+                {
+                    let passphrase = Passphrase::new(self.passphrase.clone());
+                    self.open(&passphrase);
+                }
+                if ui.button("Continue without encryption").clicked() {
+                    self.open(&Passphrase::none());
+                }
+            });
+            ui.weak(
+                "Without a passphrase the notebook is not encrypted: anyone with the file can \
+                 read it. You can set one later under Settings.",
+            );
+            self.problem_ui(ui);
+        });
+    }
+
+    fn unlock_ui(&mut self, ui: &mut egui::Ui) {
+        form_ui(ui, |ui| {
+            ui.heading("Upstream is locked");
+            ui.add_space(8.0);
+            ui.label(self.path.display().to_string());
+            ui.add_space(8.0);
+            let mut submit = false;
+            if self.plain {
+                ui.label("This notebook has no passphrase.");
+            } else {
+                let field = password_line(ui, "Passphrase", &mut self.passphrase);
+                if !field.has_focus() && self.passphrase.is_empty() {
+                    field.request_focus();
+                }
+                submit = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            }
+            if ui.button("Unlock").clicked() || submit {
+                let passphrase = Passphrase::new(self.passphrase.clone());
+                self.open(&passphrase);
+            }
+            self.problem_ui(ui);
+            if self
+                .problem
+                .as_deref()
+                .is_some_and(|p| p.contains("does not open"))
+            {
+                ui.add_space(8.0);
+                ui.label("If you are sure of the passphrase, the file may be damaged.");
+                self.backup_offer_ui(ui);
+            }
+        });
+    }
+
+    fn failed_ui(&mut self, ui: &mut egui::Ui, message: &str) {
+        form_ui(ui, |ui| {
+            ui.heading("The notebook could not be opened");
+            ui.add_space(8.0);
+            ui.label(message);
+            ui.add_space(8.0);
+            ui.label(
+                "Nothing was changed. Start Upstream with --db PATH to open another notebook.",
+            );
+            if self.lock.is_some() {
+                ui.add_space(8.0);
+                password_line(ui, "Passphrase of the backups", &mut self.passphrase);
+                self.backup_offer_ui(ui);
+            }
+        });
+    }
+
+    /// Looks for the newest backup that passes its checks and offers to restore it.
+    fn backup_offer_ui(&mut self, ui: &mut egui::Ui) {
+        if ui.button("Look for a backup").clicked() {
+            let passphrase = Passphrase::new(self.passphrase.clone());
+            let folder = store::backup_folder(&self.path);
+            self.backup = Some(
+                store::newest_verified_backup(&folder, &passphrase).ok_or_else(|| {
+                    format!(
+                        "No backup in {} passes its checks with this passphrase.",
+                        folder.display()
+                    )
+                }),
+            );
+        }
+        match &self.backup {
+            Some(Ok(check)) => {
+                let offer = format!(
+                    "Restore {} ({} patients, {} visits; the current file is kept aside)",
+                    check
+                        .path
+                        .file_name()
+                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+                    check.patients,
+                    check.visits
+                );
+                if ui.button(offer).clicked() {
+                    let passphrase = Passphrase::new(self.passphrase.clone());
+                    match store::restore(&self.path, &check.path.clone(), &passphrase) {
+                        Ok(_) => {
+                            self.backup = None;
+                            self.open(&passphrase);
+                        }
+                        Err(error) => self.problem = Some(error.to_string()),
+                    }
+                }
+            }
+            Some(Err(message)) => {
+                ui.colored_label(ui.visuals().warn_fg_color, message.as_str());
+            }
+            None => {}
+        }
+    }
+
+    fn problem_ui(&self, ui: &mut egui::Ui) {
+        if let Some(problem) = &self.problem {
+            ui.add_space(8.0);
+            ui.colored_label(ui.visuals().error_fg_color, problem);
+        }
+    }
+}
+
+/// A narrow column in the middle of the window, a little above centre.
+fn form_ui(ui: &mut egui::Ui, add_contents: impl FnOnce(&mut egui::Ui)) {
+    egui::CentralPanel::default().show(ui, |ui| {
+        let width = ui.available_width().min(520.0);
+        let margin = (ui.available_width() - width) / 2.0;
+        ui.add_space(ui.available_height() * 0.15);
+        ui.horizontal_top(|ui| {
+            ui.add_space(margin);
+            ui.vertical(|ui| {
+                ui.set_width(width);
+                add_contents(ui);
+            });
+        });
+    });
+}
+
+impl eframe::App for NotebookGate {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        super::fill_screen_once(ui.ctx(), &mut self.sized_to_screen);
+        NotebookGate::ui(self, ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        let state = match &self.stage {
+            Stage::Open(app) => &app.state,
+            _ => &self.state,
+        };
+        eframe::set_value(storage, eframe::APP_KEY, state);
+    }
+}

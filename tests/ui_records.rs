@@ -1,0 +1,399 @@
+//! The record's integrity in the window, driven as a clinician would: signing a draft,
+//! adding an addendum, a visit's history, the old-drafts warning, the first start that asks
+//! for a passphrase, the unlock screen, the idle lock, and the offer of a backup when the
+//! notebook cannot be opened.
+
+use std::time::Duration;
+
+use eframe::egui;
+use eframe::egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use upstream::model::{Patient, Visit, VisitKind, VisitStatus};
+use upstream::store::{FileKind, Passphrase, Store};
+use upstream::ui::{Action, AppState, NotebookGate, UpstreamApp};
+
+fn app_harness(path: &std::path::Path) -> Harness<'static, UpstreamApp> {
+    let app = UpstreamApp::new(Store::open(path).unwrap(), AppState::default());
+    Harness::builder()
+        .with_size([1366.0, 768.0])
+        .build_ui_state(|ui, app: &mut UpstreamApp| app.ui(ui), app)
+}
+
+fn gate_harness(path: &std::path::Path) -> Harness<'static, NotebookGate> {
+    let gate = NotebookGate::new(path, AppState::default());
+    Harness::builder()
+        .with_size([1366.0, 768.0])
+        .build_ui_state(|ui, gate: &mut NotebookGate| gate.ui(ui), gate)
+}
+
+fn type_into<S>(harness: &mut Harness<'_, S>, label: &str, text: &str) {
+    type_into_role(harness, Role::TextInput, label, text);
+}
+
+fn type_secret<S>(harness: &mut Harness<'_, S>, label: &str, text: &str) {
+    type_into_role(harness, Role::PasswordInput, label, text);
+}
+
+fn type_into_role<S>(harness: &mut Harness<'_, S>, role: Role, label: &str, text: &str) {
+    harness.get_by_role_and_label(role, label).focus();
+    harness.run();
+    harness.get_by_role_and_label(role, label).type_text(text);
+    harness.run();
+}
+
+fn click<S>(harness: &mut Harness<'_, S>, label: &str) {
+    harness.get_by_label(label).scroll_to_me();
+    harness.run();
+    harness.get_by_label(label).click();
+    harness.run();
+}
+
+fn contains(bytes: &[u8], needle: &str) -> bool {
+    bytes
+        .windows(needle.len())
+        .any(|window| window == needle.as_bytes())
+}
+
+/// A notebook with one patient and one draft visit, open on that visit.
+fn ada_with_a_draft(path: &std::path::Path) -> Harness<'static, UpstreamApp> {
+    let mut harness = app_harness(path);
+    harness.run();
+    click(&mut harness, "New patient");
+    type_into(&mut harness, "New patient's name", "Ada Quill");
+    click(&mut harness, "Create patient");
+    click(&mut harness, "New visit");
+    type_into(&mut harness, "Chief complaint", "R calf tightness");
+    harness
+}
+
+#[test]
+fn signing_a_draft_locks_it_and_an_addendum_then_appears_under_it_and_in_its_history() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut harness = ada_with_a_draft(&directory.path().join("notebook.sqlite3"));
+
+    click(&mut harness, "Sign visit");
+    type_into(&mut harness, "Sign as", "Dr Ines Moreau");
+    click(&mut harness, "Sign and lock");
+
+    let record = harness.state().timeline()[0].clone();
+    assert_eq!(record.visit.status, VisitStatus::Signed);
+    assert_eq!(
+        record.visit.signature.as_ref().map(|s| s.by.as_str()),
+        Some("Dr Ines Moreau")
+    );
+    assert!(
+        harness
+            .query_by_label_contains("Signed by Dr Ines Moreau")
+            .is_some()
+    );
+    // The note can no longer be typed into...
+    assert!(
+        harness
+            .query_by_role_and_label(Role::TextInput, "Chief complaint")
+            .is_none()
+    );
+    // ...and a change that reaches the store anyway is refused, plainly.
+    let mut changed = record.visit.clone();
+    changed.chief_complaint = "L calf".into();
+    harness.state_mut().apply(Action::UpdateVisit(changed));
+    harness.run();
+    assert!(
+        harness
+            .state()
+            .problem()
+            .is_some_and(|p| p.contains("signed and cannot be changed"))
+    );
+    assert_eq!(
+        harness.state().timeline()[0].visit.chief_complaint,
+        "R calf tightness"
+    );
+
+    click(&mut harness, "Add an addendum");
+    type_into(&mut harness, "Reason", "late entry");
+    type_into_role(
+        &mut harness,
+        Role::MultilineTextInput,
+        "Addendum",
+        "Calf girth equal on both sides.",
+    );
+    click(&mut harness, "Add addendum");
+
+    let addenda = &harness.state().timeline()[0].addenda;
+    assert_eq!(addenda.len(), 1);
+    assert_eq!(addenda[0].author, "Dr Ines Moreau");
+    assert_eq!(addenda[0].text, "Calf girth equal on both sides.");
+    // Shown in the visit list (the timeline) and under the visit.
+    assert_eq!(
+        harness
+            .query_all_by_label_contains("by Dr Ines Moreau: late entry")
+            .count(),
+        2
+    );
+    assert!(
+        harness
+            .query_by_label_contains("Calf girth equal on both sides.")
+            .is_some()
+    );
+
+    // The history names who did what: the visit added, changed as typed, signed, the
+    // addendum.
+    let history = harness.state().history().to_vec();
+    assert!(history.iter().any(|e| e.summary().ends_with("added")));
+    assert!(
+        history
+            .iter()
+            .any(|e| e.actor == "Dr Ines Moreau" && e.table_name == "addendum")
+    );
+    assert!(history.iter().any(|e| {
+        e.changes()
+            .iter()
+            .any(|c| c.starts_with("status: \"draft\" -> \"signed\""))
+    }));
+    click(
+        &mut harness,
+        &format!("History ({} changes)", history.len()),
+    );
+    assert!(
+        harness
+            .query_by_label_contains("addendum 1 added")
+            .is_some()
+    );
+    assert!(harness.state().store().verify_audit().unwrap().is_intact());
+}
+
+#[test]
+fn a_draft_opened_by_mistake_is_deleted_after_confirmation() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut harness = ada_with_a_draft(&directory.path().join("notebook.sqlite3"));
+    click(&mut harness, "Delete this draft");
+    assert_eq!(harness.state().timeline().len(), 1, "asks first");
+    click(&mut harness, "Delete draft");
+    assert!(harness.state().timeline().is_empty());
+    assert!(harness.state().store().verify_audit().unwrap().is_intact());
+}
+
+#[test]
+fn unsigned_visits_older_than_the_set_days_are_listed_and_open_when_clicked() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("notebook.sqlite3");
+    {
+        let mut store = Store::open(&path).unwrap();
+        let patient = store.create_patient(&Patient::new("Ada Quill")).unwrap();
+        let now = chrono::Local::now().naive_local();
+        for days_ago in [30, 3] {
+            store
+                .create_visit(&Visit::new(
+                    patient,
+                    now - chrono::TimeDelta::days(days_ago),
+                    VisitKind::FollowUp,
+                ))
+                .unwrap();
+        }
+    }
+    let mut harness = app_harness(&path);
+    harness.run();
+    // Seven days by default: only the month-old draft.
+    assert_eq!(harness.state().old_drafts().len(), 1);
+    click(&mut harness, "1 unsigned visit older than 7 days");
+    let old = harness.state().old_drafts()[0].1.clone();
+    let label = format!("{}  Ada Quill", old.started_at.format("%Y-%m-%d"));
+    click(&mut harness, &label);
+    assert_eq!(harness.state().state.selected_visit, Some(old.id));
+
+    let mut settings = harness.state().state.settings.clone();
+    settings.draft_warning_days = 2;
+    harness.state_mut().apply(Action::UpdateSettings(settings));
+    harness.run();
+    assert_eq!(harness.state().old_drafts().len(), 2);
+}
+
+#[test]
+fn the_first_start_asks_for_a_passphrase_and_the_notebook_is_encrypted_on_disk() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("notebook.sqlite3");
+    let mut harness = gate_harness(&path);
+    harness.run();
+    assert!(harness.query_by_label("A new notebook").is_some());
+    type_secret(&mut harness, "Passphrase", "correct horse");
+    type_secret(&mut harness, "Passphrase again", "correct horse");
+    click(&mut harness, "Create encrypted notebook");
+
+    let app = harness.state().app().expect("the notebook opened");
+    // The first start brings the demo clinic.
+    assert!(app.patients().iter().any(|p| p.name == "Daniel Okafor"));
+    assert!(app.store().is_encrypted());
+    assert!(
+        harness
+            .query_by_label_contains("This notebook is not encrypted")
+            .is_none()
+    );
+    // Nothing of the patients is readable in the files beside it.
+    for entry in std::fs::read_dir(directory.path()).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            assert!(!contains(&bytes, "Okafor"), "{:?}", entry.path());
+        }
+    }
+    assert_eq!(upstream::store::probe(&path).unwrap(), FileKind::Encrypted);
+}
+
+#[test]
+fn without_a_passphrase_the_notebook_opens_with_a_standing_warning() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("notebook.sqlite3");
+    let mut harness = gate_harness(&path);
+    harness.run();
+    click(&mut harness, "Continue without encryption");
+    assert!(harness.state().app().is_some());
+    assert!(
+        harness
+            .query_by_label_contains("This notebook is not encrypted")
+            .is_some()
+    );
+}
+
+#[test]
+fn a_wrong_passphrase_is_said_plainly_changes_nothing_and_the_right_one_unlocks() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("notebook.sqlite3");
+    {
+        let mut store = Store::open_with(&path, &Passphrase::new("right one")).unwrap();
+        store.create_patient(&Patient::new("Ada Quill")).unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let mut harness = gate_harness(&path);
+    harness.run();
+    assert!(harness.state().is_locked());
+    type_secret(&mut harness, "Passphrase", "wrong one");
+    click(&mut harness, "Unlock");
+    assert!(harness.state().is_locked());
+    assert!(
+        harness
+            .query_by_label_contains("passphrase does not open")
+            .is_some()
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+
+    harness
+        .get_by_role_and_label(Role::PasswordInput, "Passphrase")
+        .focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.key_press(egui::Key::Backspace);
+    harness.run();
+    type_secret(&mut harness, "Passphrase", "right one");
+    click(&mut harness, "Unlock");
+    let app = harness.state().app().expect("unlocked");
+    assert_eq!(app.patients()[0].name, "Ada Quill");
+}
+
+#[test]
+fn the_window_locks_itself_when_idle_and_hides_every_patient_until_unlocked() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("notebook.sqlite3");
+    let mut harness = gate_harness(&path);
+    harness.run();
+    click(&mut harness, "Continue without encryption");
+    click(&mut harness, "Daniel Okafor");
+    assert!(harness.query_by_label("Daniel Okafor").is_some());
+    harness.state_mut().set_idle_limit(Duration::from_secs(2));
+
+    // Input keeps it open...
+    for _ in 0..6 {
+        harness.get_by_label("Maya Lindqvist").hover();
+        harness.step();
+        harness.get_by_label("Daniel Okafor").hover();
+        harness.step();
+    }
+    assert!(harness.state().app().is_some());
+    // ...and two quiet seconds (eight steps of a quarter second) lock it.
+    harness.run_steps(10);
+    assert!(harness.state().is_locked());
+    assert!(harness.query_by_label_contains("Okafor").is_none());
+    assert!(harness.query_by_label_contains("Lindqvist").is_none());
+    assert!(harness.query_by_label("Upstream is locked").is_some());
+
+    click(&mut harness, "Unlock");
+    let app = harness.state().app().expect("unlocked");
+    // Where the clinician was is kept; the patient's data is read again.
+    assert_eq!(
+        app.selected_patient().map(|p| p.name.as_str()),
+        Some("Daniel Okafor")
+    );
+}
+
+#[test]
+fn a_notebook_that_cannot_be_opened_offers_the_newest_verified_backup() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("notebook.sqlite3");
+    {
+        let mut store = Store::open(&path).unwrap();
+        store.create_patient(&Patient::new("Ada Quill")).unwrap();
+        let folder = upstream::store::backup_folder(&path);
+        let today = chrono::Local::now().date_naive();
+        store.rotate_backups(&folder, today).unwrap();
+    }
+    // The notebook is damaged past opening: its schema page overwritten behind the header.
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[100..4096].fill(0x5a);
+    let damaged = bytes.clone();
+    std::fs::write(&path, &bytes).unwrap();
+
+    let mut harness = gate_harness(&path);
+    harness.run();
+    assert!(
+        harness
+            .query_by_label("The notebook could not be opened")
+            .is_some()
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), damaged, "left untouched");
+    click(&mut harness, "Look for a backup");
+    assert!(
+        harness
+            .query_by_label_contains("(1 patients, 0 visits")
+            .is_some()
+    );
+    harness.get_by_label_contains("Restore notebook-").click();
+    harness.run();
+
+    let app = harness.state().app().expect("opened from the backup");
+    assert_eq!(app.patients()[0].name, "Ada Quill");
+    // The damaged file was kept aside, not deleted.
+    let kept = std::fs::read_dir(directory.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .any(|e| e.file_name().to_string_lossy().contains("before-restore"));
+    assert!(kept);
+}
+
+#[test]
+fn a_passphrase_set_under_settings_encrypts_the_notebook_in_place() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("notebook.sqlite3");
+    let mut harness = gate_harness(&path);
+    harness.run();
+    click(&mut harness, "Continue without encryption");
+    assert_eq!(upstream::store::probe(&path).unwrap(), FileKind::Plain);
+
+    // Today's backup runs on its own connection first; a passphrase change waits for it.
+    while harness.state().app().is_some_and(|app| app.task_running()) {
+        harness.step();
+    }
+    click(&mut harness, "Settings");
+    type_secret(&mut harness, "New passphrase", "tall fence");
+    type_secret(&mut harness, "New passphrase again", "tall fence");
+    click(&mut harness, "Set passphrase");
+
+    let app = harness.state().app().expect("still open");
+    assert!(app.store().is_encrypted());
+    assert!(app.patients().iter().any(|p| p.name == "Daniel Okafor"));
+    assert!(
+        harness
+            .query_by_label_contains("This notebook is not encrypted")
+            .is_none()
+    );
+    assert_eq!(upstream::store::probe(&path).unwrap(), FileKind::Encrypted);
+    assert!(!contains(&std::fs::read(&path).unwrap(), "Okafor"));
+}
