@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use eframe::egui;
 
-use super::settings::password_line;
+use super::widgets::password_line;
 use super::{AppState, UpstreamApp};
 use crate::store::{self, BackupCheck, FileKind, NotebookLock, Passphrase, Store, StoreError};
 

@@ -5,7 +5,7 @@ use eframe::egui;
 use serde::{Deserialize, Serialize};
 
 use super::Action;
-use super::widgets::labelled_line;
+use super::widgets::{labelled_line, password_line};
 use crate::store::Passphrase;
 
 /// What the clinician set, remembered between runs.
@@ -94,15 +94,4 @@ impl SettingsView {
             self.again.clear();
         }
     }
-}
-
-/// A labelled field that shows dots instead of what is typed.
-pub fn password_line(ui: &mut egui::Ui, label: &str, text: &mut String) -> egui::Response {
-    let label = ui.label(label);
-    ui.add(
-        egui::TextEdit::singleline(text)
-            .password(true)
-            .desired_width(f32::INFINITY),
-    )
-    .labelled_by(label.id)
 }

@@ -25,3 +25,14 @@ pub fn labelled_text(
     )
     .labelled_by(label.id)
 }
+
+/// A labelled field that shows dots instead of what is typed.
+pub fn password_line(ui: &mut egui::Ui, label: &str, text: &mut String) -> egui::Response {
+    let label = ui.label(label);
+    ui.add(
+        egui::TextEdit::singleline(text)
+            .password(true)
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(label.id)
+}
