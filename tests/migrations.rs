@@ -96,6 +96,16 @@ type FindingRow = (
     Presence,
     bool,
 );
+/// A finding as read back: id, kind, region, side, intensity, presence, carried over.
+type FindingRead = (
+    i64,
+    String,
+    Option<String>,
+    Side,
+    Option<u8>,
+    Presence,
+    bool,
+);
 
 #[test]
 fn a_notebook_of_every_earlier_version_opens_upgraded_with_its_record_intact_and_audited() {
@@ -168,15 +178,7 @@ fn a_notebook_of_every_earlier_version_opens_upgraded_with_its_record_intact_and
         assert_eq!(draft.visit.signature, None, "{from}");
 
         // The findings with their intensities, presence and carried-over mark.
-        let rows = |record: &upstream::model::VisitRecord| -> Vec<(
-            i64,
-            String,
-            Option<String>,
-            Side,
-            Option<u8>,
-            Presence,
-            bool,
-        )> {
+        let rows = |record: &upstream::model::VisitRecord| -> Vec<FindingRead> {
             record
                 .findings
                 .iter()
@@ -193,15 +195,7 @@ fn a_notebook_of_every_earlier_version_opens_upgraded_with_its_record_intact_and
                 })
                 .collect()
         };
-        let expected = |rows: &[FindingRow]| -> Vec<(
-            i64,
-            String,
-            Option<String>,
-            Side,
-            Option<u8>,
-            Presence,
-            bool,
-        )> {
+        let expected = |rows: &[FindingRow]| -> Vec<FindingRead> {
             rows.iter()
                 .map(|&(id, kind, region, side, intensity, presence, carried)| {
                     (
