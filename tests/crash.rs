@@ -931,3 +931,54 @@ fn every_acknowledged_edit_survives_a_kill_at_any_moment() {
     );
     assert!(total.acknowledged > total.kills, "too few edits to matter");
 }
+
+/// The check itself: a notebook that lost an acknowledged edit is caught, and the
+/// message names the edit and where it was acknowledged.
+#[test]
+fn the_check_names_an_acknowledged_edit_that_is_missing() {
+    let directory = tempfile::tempdir().unwrap();
+    let db = directory.path().join("notebook.sqlite3");
+    let mut rng = Rng(DEFAULT_SEED);
+    let mut model = Notebook::default();
+    let mut origins = Origins::default();
+    let mut serial = 0;
+    let mut running = Running::start(&db, &Passphrase::none(), &db.with_extension("stderr.txt"));
+    let mut line = 0;
+    // Edits until a draft visit has findings.
+    while !model
+        .visits
+        .values()
+        .any(|v| v.signed_by.is_none() && !v.findings.is_empty())
+    {
+        let edit = choose(&mut rng, &model, &mut serial);
+        line += 1;
+        running.send(&edit.line());
+        let (_, ids) = running.ack(0);
+        origins.note(&edit, &ids, &format!("at line {line}"));
+        model = model.applied(&edit, &ids).unwrap();
+        assert!(line < 500, "no findings were ever charted");
+    }
+    running.kill();
+    let mut store = Store::open(&db).unwrap();
+    assert!(differences(&model, &Notebook::read(&store), &origins).is_empty());
+
+    let (&lost, _) = model
+        .visits
+        .values()
+        .filter(|v| v.signed_by.is_none())
+        .find_map(|v| v.findings.iter().next())
+        .unwrap();
+    store
+        .delete_finding(upstream::model::FindingId(lost))
+        .unwrap();
+    let found = differences(&model, &Notebook::read(&store), &origins);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with(&format!("finding {lost} of visit")),
+        "{found:?}"
+    );
+    assert!(
+        found[0].contains("is missing (acknowledged at line"),
+        "{found:?}"
+    );
+}
