@@ -1409,6 +1409,28 @@ fn a_notebook_with_a_damaged_page_is_not_made_worse_by_reading_it() {
     assert_eq!(std::fs::read(&db).unwrap(), before);
 }
 
+#[test]
+#[ignore = "store misbehaves: Store::open does not check a notebook's pages, so writing commands \
+            write to a notebook whose middle page is damaged (demo --force and apply succeed and \
+            change the file); a fix needs a quick_check before writing, a store design decision"]
+fn a_notebook_with_a_damaged_page_is_not_written_to() {
+    let directory = tempfile::tempdir().unwrap();
+    let db = demo_notebook(directory.path(), "notebook.sqlite3", None);
+    corrupt_a_middle_page(&db);
+    let before = std::fs::read(&db).unwrap();
+    for (args, input) in [
+        (&["demo", "--force"][..], None),
+        (&["apply"], Some("{\"op\":\"patient\",\"name\":\"Eve\"}\n")),
+    ] {
+        let output = upstream_with(&db, None, args, &[], input);
+        assert!(
+            !output.status.success(),
+            "{args:?} wrote to a damaged notebook"
+        );
+        assert_eq!(std::fs::read(&db).unwrap(), before, "{args:?}");
+    }
+}
+
 // ----- the passphrase -----
 
 #[test]
