@@ -233,6 +233,12 @@ fn run_in(path: &std::path::Path, options: &BenchOptions) -> Result<(), StoreErr
     );
 
     let started = Instant::now();
+    store.check_pages()?;
+    println!(
+        "quick_check of every page (before the first write): {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
+    let started = Instant::now();
     let report = store.verify_audit()?;
     println!(
         "audit verify: {} rows in {:.2} s, {}",

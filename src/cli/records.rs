@@ -59,6 +59,7 @@ pub fn open(path: &Path) -> Result<Store, CliError> {
 pub fn open_to_write(path: &Path) -> Result<(Store, NotebookLock), CliError> {
     let lock = NotebookLock::acquire(path)?;
     let store = open(path)?;
+    store.check_pages()?;
     Ok((store, lock))
 }
 

@@ -54,6 +54,10 @@ pub enum StoreError {
     MissingFolder { path: PathBuf },
     #[error("{path} is already open in another Upstream window or command; close it there first")]
     InUse { path: PathBuf },
+    #[error(
+        "{path} is damaged ({detail}); nothing was written to it. Restore a backup: the newest daily one is in the backups folder beside it (upstream restore PATH)"
+    )]
+    Damaged { path: PathBuf, detail: String },
     #[error("the disk is full: this change was not saved, and the notebook is as it was before it")]
     DiskFull,
     #[error("{0}")]
@@ -227,9 +231,28 @@ impl Store {
             passphrase: key.cloned().unwrap_or_default(),
             actor: Actor::new(&login_name()),
         };
+        if version < latest_version() && version > 0 {
+            // A migration writes all over the file: not onto damaged pages.
+            store.check_pages()?;
+        }
         store.configure().map_err(|error| classify(path, error))?;
         migrate::migrate(&mut store.conn).map_err(|error| classify(path, error))?;
         Ok(store)
+    }
+
+    /// Reads every page (`PRAGMA quick_check`) and refuses a damaged notebook, so that
+    /// nothing is written onto it. Opening reads only the first pages, so the window and
+    /// the writing commands call this before their first change.
+    pub fn check_pages(&self) -> Result<()> {
+        let detail = files::quick_check(&self.conn).unwrap_or_else(|error| error.to_string());
+        if detail == "ok" {
+            Ok(())
+        } else {
+            Err(StoreError::Damaged {
+                path: self.path.clone().unwrap_or_default(),
+                detail,
+            })
+        }
     }
 
     /// A notebook that lives only in memory, for tests and benchmarks.

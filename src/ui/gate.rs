@@ -129,6 +129,7 @@ impl NotebookGate {
         let opened = (|| -> Result<Store, StoreError> {
             let was_new = store::probe(&self.path)? == FileKind::New;
             let mut store = Store::open_with(&self.path, passphrase)?;
+            store.check_pages()?;
             if was_new && store.patient_count()? == 0 {
                 let demo = crate::demo::clinic_for_today().map_err(StoreError::Import)?;
                 store.import(&demo)?;
