@@ -378,7 +378,9 @@ fn a_passphrase_set_under_settings_encrypts_the_notebook_in_place() {
     assert_eq!(upstream::store::probe(&path).unwrap(), FileKind::Plain);
 
     // Today's backup runs on its own connection first; a passphrase change waits for it.
-    while harness.state().app().is_some_and(|app| app.task_running()) {
+    while harness.state().checking_pages()
+        || harness.state().app().is_some_and(|app| app.task_running())
+    {
         harness.step();
     }
     click(&mut harness, "Settings");
@@ -396,4 +398,41 @@ fn a_passphrase_set_under_settings_encrypts_the_notebook_in_place() {
     );
     assert_eq!(upstream::store::probe(&path).unwrap(), FileKind::Encrypted);
     assert!(!contains(&std::fs::read(&path).unwrap(), "Okafor"));
+}
+
+#[test]
+fn a_notebook_found_damaged_after_unlocking_is_closed_and_its_backup_offered() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("notebook.sqlite3");
+    {
+        let mut store = Store::open(&path).unwrap();
+        let today = chrono::Local::now().date_naive();
+        store
+            .import(&upstream::demo::clinic(today).unwrap())
+            .unwrap();
+        store
+            .rotate_backups(&upstream::store::backup_folder(&path), today)
+            .unwrap();
+    }
+    // A page in the middle damaged: opening reads only the first pages and succeeds.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let page = 4096;
+    let middle = bytes.len() / page / 2 * page;
+    bytes[middle..middle + page].fill(0xa5);
+    std::fs::write(&path, &bytes).unwrap();
+
+    let mut harness = gate_harness(&path);
+    harness.run();
+    // The pages are read on a thread of their own; the window goes on meanwhile.
+    while harness.state().checking_pages() {
+        harness.step();
+    }
+    harness.run();
+    assert!(harness.state().app().is_none(), "closed");
+    assert!(harness.query_by_label_contains("is damaged").is_some());
+    click(&mut harness, "Look for a backup");
+    harness.get_by_label_contains("Restore notebook-").click();
+    harness.run();
+    let app = harness.state().app().expect("opened from the backup");
+    assert!(app.patients().iter().any(|p| p.name == "Daniel Okafor"));
 }

@@ -278,6 +278,9 @@ impl Store {
                 row.get::<_, String>(0)
             })?;
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // Every page read from an encrypted notebook is decrypted and its HMAC checked;
+        // a 32 MiB cache (SQLite's default is 2 MiB) keeps a clinic's working set decrypted.
+        self.conn.pragma_update(None, "cache_size", -32_768)?;
         self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
         Ok(())
     }

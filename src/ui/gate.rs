@@ -4,6 +4,7 @@
 //! offers the newest backup that passes its checks.
 
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 use std::time::Duration;
 
 use eframe::egui;
@@ -48,6 +49,9 @@ pub struct NotebookGate {
     /// Set by `set_idle_limit`; otherwise the clinician's setting holds.
     idle_limit: Option<Duration>,
     sized_to_screen: bool,
+    /// Every page of the open notebook being read on a thread of its own; a damaged
+    /// notebook is closed and its newest verified backup offered.
+    page_check: Option<mpsc::Receiver<Result<(), String>>>,
 }
 
 impl NotebookGate {
@@ -67,6 +71,7 @@ impl NotebookGate {
             last_activity: None,
             idle_limit: None,
             sized_to_screen: false,
+            page_check: None,
         };
         match NotebookLock::acquire(path) {
             Ok(lock) => gate.lock = Some(lock),
@@ -129,7 +134,6 @@ impl NotebookGate {
         let opened = (|| -> Result<Store, StoreError> {
             let was_new = store::probe(&self.path)? == FileKind::New;
             let mut store = Store::open_with(&self.path, passphrase)?;
-            store.check_pages()?;
             if was_new && store.patient_count()? == 0 {
                 let demo = crate::demo::clinic_for_today().map_err(StoreError::Import)?;
                 store.import(&demo)?;
@@ -139,6 +143,10 @@ impl NotebookGate {
         match opened {
             Ok(store) => {
                 self.plain = !store.is_encrypted();
+                self.page_check = Some(check_pages_in_background(
+                    self.path.clone(),
+                    store.passphrase().clone(),
+                ));
                 store.set_actor(&self.state.settings.clinician);
                 let mut app = UpstreamApp::new(store, self.state.clone());
                 app.apply(super::Action::StartTask(super::NotebookTask::DailyBackup));
@@ -175,6 +183,7 @@ impl NotebookGate {
 
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         self.idle_lock(ui.ctx());
+        self.page_check_outcome(ui.ctx());
         match &mut self.stage {
             Stage::Open(app) => app.ui(ui),
             Stage::Create => self.create_ui(ui),
@@ -184,6 +193,31 @@ impl NotebookGate {
                 self.failed_ui(ui, &message);
             }
         }
+    }
+
+    /// Closes the notebook when the check of its pages found damage.
+    fn page_check_outcome(&mut self, ctx: &egui::Context) {
+        let Some(receiver) = &self.page_check else {
+            return;
+        };
+        match receiver.try_recv() {
+            Ok(Ok(())) | Err(mpsc::TryRecvError::Disconnected) => self.page_check = None,
+            Ok(Err(message)) => {
+                self.page_check = None;
+                if let Stage::Open(app) = &self.stage {
+                    self.state = app.state.clone();
+                }
+                self.stage = Stage::Failed { message };
+            }
+            Err(mpsc::TryRecvError::Empty) => {
+                ctx.request_repaint_after(Duration::from_millis(200));
+            }
+        }
+    }
+
+    /// Whether the check of the open notebook's pages is still running.
+    pub fn checking_pages(&self) -> bool {
+        self.page_check.is_some()
     }
 
     /// Locks the open notebook once nothing has been done for the idle limit, and wakes
@@ -355,6 +389,24 @@ impl NotebookGate {
             ui.colored_label(ui.visuals().error_fg_color, problem);
         }
     }
+}
+
+/// Reads every page of the notebook (`PRAGMA quick_check`) through a connection of its
+/// own, so that unlocking stays instant on a large notebook; the window is woken with the
+/// outcome.
+fn check_pages_in_background(
+    path: PathBuf,
+    passphrase: Passphrase,
+) -> mpsc::Receiver<Result<(), String>> {
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        let outcome = Store::open_with(&path, &passphrase)
+            .and_then(|store| store.check_pages())
+            .map_err(|error| error.to_string());
+        // The window may have closed meanwhile.
+        let _ = sender.send(outcome);
+    });
+    receiver
 }
 
 /// A narrow column in the middle of the window, a little above centre.
