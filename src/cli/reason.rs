@@ -9,7 +9,9 @@ use crate::model::vocabulary::{
 };
 use crate::model::{Finding, Vocabulary};
 use crate::reasoner::input::parse_case;
-use crate::reasoner::knowledge::{KnowledgeFiles, RED_FLAGS_FILE, SOURCE_FILES};
+use crate::reasoner::knowledge::{
+    KnowledgeFiles, RED_FLAGS_FILE, SOURCE_FILES, WARNING_SIGNS_FILE,
+};
 use crate::reasoner::{Assessment, Case, KnowledgeBase, Reasoner};
 
 use super::CliError;
@@ -240,12 +242,14 @@ pub fn load_knowledge(dir: Option<&Path>) -> Result<KnowledgeBase, CliError> {
         .map(|(name, _)| read(name))
         .collect::<Result<_, _>>()?;
     let red_flags = read(RED_FLAGS_FILE.0)?;
+    let warning_signs = read(WARNING_SIGNS_FILE.0)?;
     let files = KnowledgeFiles {
         sources: sources
             .iter()
             .map(|(n, t)| (n.as_str(), t.as_str()))
             .collect(),
         red_flags: (&red_flags.0, &red_flags.1),
+        warning_signs: (&warning_signs.0, &warning_signs.1),
     };
     KnowledgeBase::load(vocabulary, &files).map_err(|e| CliError::Usage(e.to_string()))
 }
@@ -267,7 +271,7 @@ pub fn kb(command: &KbCommand, out: &mut impl Write) -> Result<(), CliError> {
             use crate::reasoner::SourceKind::*;
             writeln!(
                 out,
-                "knowledge base OK: {} regions, {} finding kinds, {} history flags; {} trigger points, {} nerve roots, {} peripheral nerves, {} joints, {} visceral sources; {} red flags; {} citations",
+                "knowledge base OK: {} regions, {} finding kinds, {} history flags; {} trigger points, {} nerve roots, {} peripheral nerves, {} joints, {} visceral sources; {} red flags; {} sets of warning signs; {} citations",
                 kb.vocabulary.regions().len(),
                 kb.vocabulary.kinds().len(),
                 kb.vocabulary.history_flags().len(),
@@ -277,6 +281,7 @@ pub fn kb(command: &KbCommand, out: &mut impl Write) -> Result<(), CliError> {
                 count(Joint),
                 count(Visceral),
                 kb.red_flags.len(),
+                kb.warning_signs.len(),
                 kb.citations().len()
             )
             .map_err(write_error)
@@ -293,6 +298,9 @@ pub fn kb(command: &KbCommand, out: &mut impl Write) -> Result<(), CliError> {
                     })).collect::<Vec<_>>(),
                     "red_flags": kb.red_flags.iter().map(|f| serde_json::json!({
                         "id": f.id, "title": f.title, "urgency": f.urgency, "citations": f.citations,
+                    })).collect::<Vec<_>>(),
+                    "warning_signs": kb.warning_signs.iter().map(|w| serde_json::json!({
+                        "source": w.source, "at_risk": w.at_risk, "citations": w.citations,
                     })).collect::<Vec<_>>(),
                     "citations": kb.citations().keys().collect::<Vec<_>>(),
                 });
@@ -340,6 +348,10 @@ pub fn kb(command: &KbCommand, out: &mut impl Write) -> Result<(), CliError> {
                             flag.title,
                             flag.urgency.code()
                         )?;
+                    }
+                    writeln!(out, "\nWARNING SIGNS ({})", kb.warning_signs.len())?;
+                    for entry in &kb.warning_signs {
+                        writeln!(out, "  {:<28} at risk: {}", entry.source, entry.at_risk)?;
                     }
                     writeln!(out, "\nCITATIONS ({})", kb.citations().len())?;
                     for (citation, uses) in kb.citations() {
