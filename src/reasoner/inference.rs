@@ -49,6 +49,28 @@ pub struct Reasoner<'kb> {
     /// For each manifestation, each region's fit to its zones: 2 inside a zone, 1 when the
     /// region is coarser than a zone (a vague "leg" for a "calf" zone), 0 elsewhere.
     zone_fit: Vec<u8>,
+    /// Each source's structure terms as words, by their first word: how treatment of a
+    /// source is recognised in what was charted ("soleus", "L5-S1", "left SI").
+    structures: HashMap<String, Vec<(Vec<String>, usize)>>,
+}
+
+/// A source that can produce a finding, and from which side.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Producer<'kb> {
+    pub source: &'kb Source,
+    /// `Left` or `Right` for a source with zones on its own side; `None` for the others.
+    pub side: Side,
+    /// How typical the finding is of the source.
+    pub weight: Weight,
+}
+
+/// The words of a text, lower case, split at anything that is not a letter or digit:
+/// "Gastrocnemius / soleus" and "L5-S1" become ["gastrocnemius", "soleus"], ["l5", "s1"].
+pub fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_lowercase)
+        .collect()
 }
 
 /// A finding with what matching needs worked out once.
@@ -141,6 +163,17 @@ impl<'kb> Reasoner<'kb> {
                 }
             }
         }
+        let mut structures: HashMap<String, Vec<(Vec<String>, usize)>> = HashMap::new();
+        for (s, source) in kb.sources.iter().enumerate() {
+            for term in &source.structure {
+                let mut term = words(term);
+                if term.is_empty() {
+                    continue;
+                }
+                let first = term.remove(0);
+                structures.entry(first).or_default().push((term, s));
+            }
+        }
         Reasoner {
             kb,
             by_kind,
@@ -148,7 +181,56 @@ impl<'kb> Reasoner<'kb> {
             region_index,
             offsets,
             zone_fit,
+            structures,
         }
+    }
+
+    /// The sources a treatment names by one of their structures ("STM gastrocnemius /
+    /// soleus", "HVLA L5-S1"), in id order.
+    pub fn sources_named_in(&self, target: &str) -> Vec<&'kb Source> {
+        let words = words(target);
+        let mut found: BTreeSet<usize> = BTreeSet::new();
+        for (at, word) in words.iter().enumerate() {
+            let Some(terms) = self.structures.get(word) else {
+                continue;
+            };
+            for (rest, s) in terms {
+                if words[at + 1..].starts_with(rest) {
+                    found.insert(*s);
+                }
+            }
+        }
+        found.into_iter().map(|s| &self.kb.sources[s]).collect()
+    }
+
+    /// Every source that can produce `finding` (taken as present), on each side it could
+    /// be on, in id order.
+    pub fn producers(&self, finding: &Finding) -> Vec<Producer<'kb>> {
+        let present = Finding {
+            presence: Presence::Present,
+            ..finding.clone()
+        };
+        let prepared = self.prepare(std::slice::from_ref(&present));
+        let matches = self.matches(&prepared);
+        let mut producers = Vec::new();
+        for (s, entries) in Self::by_source(&matches) {
+            let source = &self.kb.sources[s];
+            let sides: &[Side] = if source.laterality == SourceLaterality::Ipsilateral {
+                &[Side::Left, Side::Right]
+            } else {
+                &[Side::None]
+            };
+            for &side in sides {
+                if let Some(best) = self.best_matches(s, &prepared, &entries, side)[0] {
+                    producers.push(Producer {
+                        source,
+                        side,
+                        weight: best.weight,
+                    });
+                }
+            }
+        }
+        producers
     }
 
     pub fn knowledge(&self) -> &'kb KnowledgeBase {
@@ -224,26 +306,7 @@ impl<'kb> Reasoner<'kb> {
     pub fn assess(&self, case: &Case) -> Assessment {
         let red_flags = super::red_flags::raised(self.kb, case);
         let prepared = self.prepare(&case.findings);
-        let matches = self.matches(&prepared);
-        let specificity = Self::specificities(&matches);
-        let by_source = Self::by_source(&matches);
-        let mut scored: Vec<Scored> = by_source
-            .iter()
-            .filter(|(_, entries)| {
-                entries
-                    .iter()
-                    .any(|&(i, _, _)| case.findings[i].presence == Presence::Present)
-            })
-            .filter_map(|(&s, entries)| self.best_side(s, &prepared, &specificity, entries))
-            .collect();
-        scored.sort_by(|a, b| {
-            b.score.total_cmp(&a.score).then_with(|| {
-                self.kb.sources[a.source]
-                    .id
-                    .cmp(&self.kb.sources[b.source].id)
-            })
-        });
-        scored.truncate(REPORTED);
+        let (scored, specificity, by_source) = self.scored(case, &prepared);
         let covers = self.covers(&scored, &case.findings);
         let next_check = self.next_check(&scored, case, &specificity, &by_source);
         let hypotheses = scored.iter().map(|s| self.hypothesis(s)).collect();
@@ -253,6 +316,45 @@ impl<'kb> Reasoner<'kb> {
             covers,
             next_check,
         }
+    }
+
+    /// The ranked hypotheses alone, without red flags, covers or the next check: what
+    /// reading many visits together needs, at a fraction of the cost.
+    pub fn rank(&self, case: &Case) -> Vec<Hypothesis> {
+        let prepared = self.prepare(&case.findings);
+        let (scored, _, _) = self.scored(case, &prepared);
+        scored.iter().map(|s| self.hypothesis(s)).collect()
+    }
+
+    /// Each source that explains a present finding, on its best side, best first: the
+    /// reported few, with the findings' specificities and each source's possible
+    /// explanations.
+    fn scored(
+        &self,
+        case: &Case,
+        prepared: &[Prepared<'_>],
+    ) -> (Vec<Scored>, Vec<f64>, BTreeMap<usize, Vec<Entry>>) {
+        let matches = self.matches(prepared);
+        let specificity = Self::specificities(&matches);
+        let by_source = Self::by_source(&matches);
+        let mut scored: Vec<Scored> = by_source
+            .iter()
+            .filter(|(_, entries)| {
+                entries
+                    .iter()
+                    .any(|&(i, _, _)| case.findings[i].presence == Presence::Present)
+            })
+            .filter_map(|(&s, entries)| self.best_side(s, prepared, &specificity, entries))
+            .collect();
+        scored.sort_by(|a, b| {
+            b.score.total_cmp(&a.score).then_with(|| {
+                self.kb.sources[a.source]
+                    .id
+                    .cmp(&self.kb.sources[b.source].id)
+            })
+        });
+        scored.truncate(REPORTED);
+        (scored, specificity, by_source)
     }
 
     fn hypothesis(&self, scored: &Scored) -> Hypothesis {
