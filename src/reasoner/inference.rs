@@ -40,8 +40,10 @@ pub struct Reasoner<'kb> {
     kb: &'kb KnowledgeBase,
     /// For each finding kind, every (source, manifestation) that produces it.
     by_kind: HashMap<&'kb str, Vec<(usize, usize)>>,
-    /// Normalized test names of each manifestation that names tests.
-    tests: HashMap<(usize, usize), Vec<String>>,
+    /// Normalized test names of each manifestation, by its place in `zone_fit` order
+    /// (`offsets[source] + manifestation`); empty for one that names no test. A vector, not
+    /// a map: every candidate match asks.
+    tests: Vec<Vec<String>>,
     /// Region code to its index in the vocabulary.
     region_index: HashMap<&'kb str, usize>,
     /// Where each source's manifestations start in `zone_fit`.
@@ -127,7 +129,7 @@ impl<'kb> Reasoner<'kb> {
             .map(|(i, r)| (r.code.as_str(), i))
             .collect();
         let mut by_kind: HashMap<&'kb str, Vec<(usize, usize)>> = HashMap::new();
-        let mut tests = HashMap::new();
+        let mut tests = Vec::new();
         let mut offsets = Vec::with_capacity(kb.sources.len());
         let mut zone_fit = Vec::new();
         for (s, source) in kb.sources.iter().enumerate() {
@@ -136,14 +138,13 @@ impl<'kb> Reasoner<'kb> {
                 for kind in &manifestation.kinds {
                     by_kind.entry(kind.as_str()).or_default().push((s, m));
                 }
-                if !manifestation.tests.is_empty() {
-                    let names = manifestation
+                tests.push(
+                    manifestation
                         .tests
                         .iter()
                         .map(|t| normalize_test(t))
-                        .collect();
-                    tests.insert((s, m), names);
-                }
+                        .collect(),
+                );
                 for region in regions {
                     let fit = manifestation
                         .regions
@@ -282,7 +283,10 @@ impl<'kb> Reasoner<'kb> {
         matches
             .iter()
             .map(|found| {
-                let sources: BTreeSet<usize> = found.iter().map(|&(s, _, _)| s).collect();
+                // Sorted and deduplicated in place: cheaper than a set for hundreds of entries.
+                let mut sources: Vec<usize> = found.iter().map(|&(s, _, _)| s).collect();
+                sources.sort_unstable();
+                sources.dedup();
                 match sources.len() {
                     0 => 1.0,
                     n => 1.0 / (1.0 + (n as f64).ln()),
@@ -318,12 +322,49 @@ impl<'kb> Reasoner<'kb> {
         }
     }
 
-    /// The ranked hypotheses alone, without red flags, covers or the next check: what
-    /// reading many visits together needs, at a fraction of the cost.
-    pub fn rank(&self, case: &Case) -> Vec<Hypothesis> {
+    /// The sources that explain one of a case's findings, each on its best side, best
+    /// first, scored on the whole case as `assess` scores them; only the sources that can
+    /// produce that finding are scored, which is what reading many visits can afford.
+    pub fn rank_for(&self, case: &Case, finding: usize) -> Vec<(&'kb Source, Side)> {
         let prepared = self.prepare(&case.findings);
-        let (scored, _, _) = self.scored(case, &prepared);
-        scored.iter().map(|s| self.hypothesis(s)).collect()
+        let matches = self.matches(&prepared);
+        let specificity = Self::specificities(&matches);
+        // Only the sources that can produce the finding: their entries alone are gathered.
+        let mut wanted: Vec<usize> = matches
+            .get(finding)
+            .map(|found| found.iter().map(|&(s, _, _)| s).collect())
+            .unwrap_or_default();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut by_source: BTreeMap<usize, Vec<Entry>> = BTreeMap::new();
+        for (i, found) in matches.iter().enumerate() {
+            for &(s, m, fit) in found {
+                if wanted.binary_search(&s).is_ok() {
+                    by_source.entry(s).or_default().push((i, m, fit));
+                }
+            }
+        }
+        let mut scored: Vec<Scored> = by_source
+            .iter()
+            .filter_map(|(&s, entries)| self.best_side(s, &prepared, &specificity, entries))
+            .filter(|s| s.explains.iter().any(|e| e.finding == finding))
+            .collect();
+        self.sort_scored(&mut scored);
+        scored
+            .iter()
+            .map(|s| (&self.kb.sources[s.source], s.side))
+            .collect()
+    }
+
+    /// Best score first; ties by id, so that the order is the same on every run.
+    fn sort_scored(&self, scored: &mut [Scored]) {
+        scored.sort_by(|a, b| {
+            b.score.total_cmp(&a.score).then_with(|| {
+                self.kb.sources[a.source]
+                    .id
+                    .cmp(&self.kb.sources[b.source].id)
+            })
+        });
     }
 
     /// Each source that explains a present finding, on its best side, best first: the
@@ -346,13 +387,7 @@ impl<'kb> Reasoner<'kb> {
             })
             .filter_map(|(&s, entries)| self.best_side(s, prepared, &specificity, entries))
             .collect();
-        scored.sort_by(|a, b| {
-            b.score.total_cmp(&a.score).then_with(|| {
-                self.kb.sources[a.source]
-                    .id
-                    .cmp(&self.kb.sources[b.source].id)
-            })
-        });
+        self.sort_scored(&mut scored);
         scored.truncate(REPORTED);
         (scored, specificity, by_source)
     }
@@ -376,7 +411,8 @@ impl<'kb> Reasoner<'kb> {
     /// How well a finding's region and test fit a manifestation of its kind, ignoring
     /// sides.
     fn fit(&self, prepared: &Prepared<'_>, s: usize, m: usize) -> Option<f64> {
-        if let Some(tests) = self.tests.get(&(s, m)) {
+        let tests = &self.tests[self.offsets[s] + m];
+        if !tests.is_empty() {
             // A test manifestation is matched by the test's name, wherever it is charted.
             return (!prepared.test.is_empty() && tests.contains(&prepared.test)).then_some(1.0);
         }

@@ -6,7 +6,9 @@
 //! before a symptom eased. Visits in, trajectories and insights out: no UI, no SQL.
 //! This module reads the trajectories; each kind of insight has a module of its own.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -17,9 +19,10 @@ use crate::model::{
     VisitRecord, Vocabulary,
 };
 
-use super::Reasoner;
 use super::inference::Producer;
 use super::knowledge::Source;
+use super::{Case, Reasoner};
+use crate::model::vocabulary::Region;
 
 mod not_working;
 mod warning_signs;
@@ -279,8 +282,39 @@ struct Reading<'a, 'kb> {
     vocabulary: &'kb Vocabulary,
     timeline: &'a [VisitRecord],
     marks: Vec<VisitMark>,
-    /// For each visit, each intervention's text and the sources it treats.
-    given: Vec<Vec<(String, Vec<&'kb Source>)>>,
+    /// For each visit, what each intervention was, in the same order.
+    done: Vec<Vec<Done<'kb>>>,
+    /// For each source ever treated, the visits and sides it was treated at, oldest first.
+    treated: HashMap<*const Source, Vec<(usize, Side)>>,
+    /// The reasoner's rankings for a visit's finding, kept for the insights that ask again.
+    ranked: RefCell<HashMap<(usize, usize), Rc<Ranked<'kb>>>>,
+}
+
+/// Sources that explain a finding, each on its side, best first.
+type Ranked<'kb> = Vec<(&'kb Source, Side)>;
+
+/// One intervention with what reading it needs, worked out once.
+struct Done<'kb> {
+    /// As charted, without the dose.
+    text: String,
+    /// The sources it treats.
+    sources: Vec<&'kb Source>,
+    /// Its region and each coarser one above it.
+    place: Vec<&'kb Region>,
+}
+
+/// Which interventions at a visit were aimed at a symptom, as bits by their position at
+/// the visit (the first 64; no visit charts more): local ones and remote ones. Bits, so
+/// that a symptom followed over hundreds of visits costs no allocation per visit.
+#[derive(Debug, Clone, Copy, Default)]
+struct Aimed {
+    local: u64,
+    remote: u64,
+}
+
+/// The positions of the bits set in `bits`, lowest first.
+fn positions(bits: u64) -> impl Iterator<Item = usize> {
+    (0..64).filter(move |i| bits & (1u64 << i) != 0)
 }
 
 /// A symptom's trajectory with the treatment aimed at it at every visit of its span.
@@ -289,20 +323,44 @@ struct Span {
     label: String,
     /// Visit index and intensity of each rated point.
     points: Vec<(usize, u8)>,
-    /// For each visit from the first point to the last: local and remote treatment.
-    aimed: Vec<(Vec<Treatment>, Vec<Treatment>)>,
+    /// For each visit from the first point to the last.
+    aimed: Vec<Aimed>,
     start: usize,
 }
 
 impl Span {
-    fn aimed_at(&self, visit: usize) -> impl Iterator<Item = &Treatment> {
-        let (local, remote) = &self.aimed[visit - self.start];
-        local.iter().chain(remote)
+    /// The positions of the interventions aimed at the symptom at a visit, local first.
+    fn aimed_at(&self, visit: usize) -> impl Iterator<Item = usize> {
+        let aimed = self.aimed[visit - self.start];
+        positions(aimed.local).chain(positions(aimed.remote))
+    }
+
+    /// The positions of the local treatment at a visit.
+    fn local_at(&self, visit: usize) -> impl Iterator<Item = usize> {
+        positions(self.aimed[visit - self.start].local)
     }
 
     fn locally_treated(&self, visit: usize) -> bool {
-        !self.aimed[visit - self.start].0.is_empty()
+        self.aimed[visit - self.start].local != 0
     }
+}
+
+/// A region and each coarser one above it.
+fn place_of<'kb>(vocabulary: &'kb Vocabulary, region: Option<&RegionCode>) -> Vec<&'kb Region> {
+    let mut place = Vec::new();
+    let mut current = region.and_then(|code| vocabulary.region(code));
+    // Bounded by the depth of the tree, which validation keeps acyclic.
+    while let Some(region) = current {
+        if place.len() > vocabulary.regions().len() {
+            break;
+        }
+        place.push(region);
+        current = region
+            .parent
+            .as_ref()
+            .and_then(|code| vocabulary.region(code));
+    }
+    place
 }
 
 impl<'a, 'kb> Reading<'a, 'kb> {
@@ -317,34 +375,88 @@ impl<'a, 'kb> Reading<'a, 'kb> {
             .collect();
         // The same target is charted visit after visit: recognise it once.
         let mut known: HashMap<(&str, Option<&str>, bool), Vec<&'kb Source>> = HashMap::new();
-        let given = timeline
+        let mut places: HashMap<Option<&str>, Vec<&'kb Region>> = HashMap::new();
+        let done: Vec<Vec<Done<'kb>>> = timeline
             .iter()
             .map(|record| {
                 record
                     .interventions
                     .iter()
                     .map(|intervention| {
+                        let region = intervention.region.as_ref();
                         let key = (
                             intervention.target.as_str(),
-                            intervention.region.as_ref().map(RegionCode::as_str),
+                            region.map(RegionCode::as_str),
                             hands_on(intervention.kind),
                         );
                         let sources = known
                             .entry(key)
                             .or_insert_with(|| treated_sources(reasoner, intervention))
                             .clone();
-                        (short_text(intervention), sources)
+                        let place = places
+                            .entry(region.map(RegionCode::as_str))
+                            .or_insert_with(|| place_of(vocabulary, region))
+                            .clone();
+                        Done {
+                            text: short_text(intervention),
+                            sources,
+                            place,
+                        }
                     })
                     .collect()
             })
             .collect();
+        let mut treated: HashMap<*const Source, Vec<(usize, Side)>> = HashMap::new();
+        for (visit, (record, done)) in timeline.iter().zip(&done).enumerate() {
+            for (intervention, done) in record.interventions.iter().zip(done) {
+                for source in &done.sources {
+                    treated
+                        .entry(std::ptr::from_ref(*source))
+                        .or_default()
+                        .push((visit, intervention.side));
+                }
+            }
+        }
         Reading {
             reasoner,
             vocabulary,
             timeline,
             marks,
-            given,
+            done,
+            treated,
+            ranked: RefCell::default(),
         }
+    }
+
+    /// Whether a source was treated before a visit on a side that reaches `side`.
+    fn treated_before(&self, source: &Source, visit: usize, side: Side) -> bool {
+        self.treated
+            .get(&std::ptr::from_ref(source))
+            .is_some_and(|given| {
+                given
+                    .iter()
+                    .take_while(|(v, _)| *v < visit)
+                    .any(|(_, treated)| sides_meet(*treated, side))
+            })
+    }
+
+    /// What an intervention was, by its visit and its position there.
+    fn text(&self, visit: usize, position: usize) -> &str {
+        &self.done[visit][position].text
+    }
+
+    /// The reasoner's ranking, on a visit's findings, of the sources that explain one of
+    /// them.
+    fn ranked(&self, visit: usize, finding: usize) -> Rc<Ranked<'kb>> {
+        let mut ranked = self.ranked.borrow_mut();
+        let hypotheses = ranked.entry((visit, finding)).or_insert_with(|| {
+            let case = Case {
+                findings: self.timeline[visit].findings.clone(),
+                ..Case::default()
+            };
+            Rc::new(self.reasoner.rank_for(&case, finding))
+        });
+        Rc::clone(hypotheses)
     }
 
     fn course(&self) -> Course {
@@ -374,8 +486,9 @@ impl<'a, 'kb> Reading<'a, 'kb> {
                 ..Finding::default()
             };
             let producers = self.reasoner.producers(&symptom);
+            let place = place_of(self.vocabulary, series.key.region.as_ref());
             let aimed = (start..=end)
-                .map(|visit| self.aimed(visit, &series.key, &producers))
+                .map(|visit| self.aimed(visit, &series.key, &place, &producers))
                 .collect();
             let span = Span {
                 key: series.key,
@@ -386,7 +499,7 @@ impl<'a, 'kb> Reading<'a, 'kb> {
             };
             insights.extend(self.not_working(&span));
             insights.extend(self.what_helped(&span));
-            trajectories.push(self.trajectory(span));
+            trajectories.push(self.trajectory(span, &producers));
         }
         insights.extend(self.warning_signs());
         insights.sort_by(|a, b| {
@@ -402,7 +515,7 @@ impl<'a, 'kb> Reading<'a, 'kb> {
         }
     }
 
-    fn trajectory(&self, span: Span) -> Trajectory {
+    fn trajectory(&self, span: Span, producers: &[Producer<'kb>]) -> Trajectory {
         let trend = match (span.points.first(), span.points.last()) {
             (Some(first), Some(last)) if span.points.len() > 1 => {
                 let (first, last) = (i16::from(first.1), i16::from(last.1));
@@ -417,17 +530,32 @@ impl<'a, 'kb> Reading<'a, 'kb> {
             }
             _ => Trend::SeenOnce,
         };
+        let treatment = |visit: usize, position: usize, sources: Vec<String>| Treatment {
+            intervention: self.timeline[visit].interventions[position].id,
+            text: self.text(visit, position).to_owned(),
+            sources,
+        };
         let points = span
             .points
             .iter()
             .map(|&(visit, intensity)| {
-                let (local, remote) = span.aimed[visit - span.start].clone();
+                let aimed = span.aimed[visit - span.start];
                 TrajectoryPoint {
                     visit: self.marks[visit].visit,
                     date: self.marks[visit].date,
                     intensity,
-                    local,
-                    remote,
+                    local: positions(aimed.local)
+                        .map(|i| treatment(visit, i, Vec::new()))
+                        .collect(),
+                    remote: positions(aimed.remote)
+                        .map(|i| {
+                            let names = self
+                                .remote_sources(visit, i, producers)
+                                .map(|s| s.name.clone())
+                                .collect();
+                            treatment(visit, i, names)
+                        })
+                        .collect(),
                 }
             })
             .collect();
@@ -446,22 +574,23 @@ impl<'a, 'kb> Reading<'a, 'kb> {
         &self,
         visit: usize,
         symptom: &SymptomKey,
-        producers: &[Producer<'_>],
-    ) -> (Vec<Treatment>, Vec<Treatment>) {
-        let (mut local, mut remote) = (Vec::new(), Vec::new());
+        place: &[&Region],
+        producers: &[Producer<'kb>],
+    ) -> Aimed {
+        let mut aimed = Aimed::default();
         let interventions = &self.timeline[visit].interventions;
-        for (intervention, (text, treats)) in interventions.iter().zip(&self.given[visit]) {
+        for (position, (intervention, done)) in interventions
+            .iter()
+            .zip(&self.done[visit])
+            .enumerate()
+            .take(64)
+        {
             // A referral hands the symptom to someone else; it is not treatment of it.
             if intervention.kind == InterventionKind::Referral {
                 continue;
             }
-            let treatment = |sources| Treatment {
-                intervention: intervention.id,
-                text: text.clone(),
-                sources,
-            };
-            if self.is_local(intervention, symptom) {
-                local.push(treatment(Vec::new()));
+            if sides_meet(intervention.side, symptom.side) && is_local(&done.place, place) {
+                aimed.local |= 1 << position;
                 continue;
             }
             // Advice counts where it is given, not for the sources it mentions: advice on
@@ -469,34 +598,35 @@ impl<'a, 'kb> Reading<'a, 'kb> {
             if intervention.kind == InterventionKind::Advice {
                 continue;
             }
-            let sources: Vec<String> = treats
-                .iter()
-                .filter(|source| {
-                    producers.iter().any(|p| {
-                        std::ptr::eq(p.source, **source) && sides_meet(intervention.side, p.side)
-                    })
-                })
-                .map(|source| source.name.clone())
-                .collect();
-            if !sources.is_empty() {
-                remote.push(treatment(sources));
+            if self
+                .remote_sources(visit, position, producers)
+                .next()
+                .is_some()
+            {
+                aimed.remote |= 1 << position;
             }
         }
-        (local, remote)
+        aimed
     }
 
-    fn is_local(&self, intervention: &Intervention, symptom: &SymptomKey) -> bool {
-        let (Some(treated), Some(region)) = (&intervention.region, &symptom.region) else {
-            return false;
-        };
-        if !sides_meet(intervention.side, symptom.side) {
-            return false;
-        }
-        let parent =
-            |code: &RegionCode| self.vocabulary.region(code).and_then(|r| r.parent.as_ref());
-        self.vocabulary.region_within(treated, region)
-            || self.vocabulary.region_within(region, treated)
-            || parent(treated).is_some_and(|p| Some(p) == parent(region))
+    /// The sources an intervention treats that can produce the symptom, on a side it
+    /// reaches.
+    fn remote_sources<'p>(
+        &'p self,
+        visit: usize,
+        position: usize,
+        producers: &'p [Producer<'kb>],
+    ) -> impl Iterator<Item = &'kb Source> + 'p {
+        let side = self.timeline[visit].interventions[position].side;
+        self.done[visit][position]
+            .sources
+            .iter()
+            .copied()
+            .filter(move |source| {
+                producers
+                    .iter()
+                    .any(|p| std::ptr::eq(p.source, *source) && sides_meet(side, p.side))
+            })
     }
 
     /// Whether a long gap separates a visit from the one before it.
@@ -504,6 +634,17 @@ impl<'a, 'kb> Reading<'a, 'kb> {
         visit > 0
             && (self.marks[visit].date - self.marks[visit - 1].date).num_days() > EPISODE_GAP_DAYS
     }
+}
+
+/// Whether treatment at one place is local to a symptom at another: at it, within it,
+/// around it, or beside it under the same coarser region (both given from the region up).
+fn is_local(treated: &[&Region], symptom: &[&Region]) -> bool {
+    let (Some(t), Some(s)) = (treated.first(), symptom.first()) else {
+        return false;
+    };
+    treated.iter().any(|r| std::ptr::eq(*r, *s))
+        || symptom.iter().any(|r| std::ptr::eq(*r, *t))
+        || matches!((treated.get(1), symptom.get(1)), (Some(a), Some(b)) if std::ptr::eq(*a, *b))
 }
 
 /// What a charted treatment treats: the sources it names by structure, or, for hands-on

@@ -6,11 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::Presence;
 use crate::model::series::SymptomKey;
-use crate::reasoner::Case;
 
 use super::{
     Insight, InsightKind, LOCAL_VISITS, NAMED_SOURCES, REAL_CHANGE, Reading, RemoteSource, Span,
-    day_text, side_text, sides_meet,
+    day_text, side_text,
 };
 
 impl Reading<'_, '_> {
@@ -52,7 +51,7 @@ impl Reading<'_, '_> {
                         last: visit,
                         now: r,
                         treated: current.treated,
-                        local: current.local.iter().cloned().collect(),
+                        local: current.local.len(),
                     });
                 }
             }
@@ -65,14 +64,18 @@ impl Reading<'_, '_> {
                     run = Some(Run {
                         baseline,
                         treated: 0,
-                        local: BTreeSet::new(),
+                        local: Vec::new(),
                         held: None,
                     });
                 }
                 if let Some(current) = run.as_mut() {
                     current.treated += 1;
-                    let (local, _) = &span.aimed[visit - span.start];
-                    current.local.extend(local.iter().map(|t| t.text.clone()));
+                    for position in span.local_at(visit) {
+                        let text = self.text(visit, position);
+                        if !current.local.iter().any(|known| known == text) {
+                            current.local.push(text.to_owned());
+                        }
+                    }
                 }
             }
         }
@@ -80,8 +83,12 @@ impl Reading<'_, '_> {
         insights
     }
 
-    fn not_working_insight(&self, span: &Span, run: Run) -> Option<Insight> {
+    fn not_working_insight(&self, span: &Span, mut run: Run) -> Option<Insight> {
         let held = run.held?;
+        // What had been given locally by the last visit it held, in a stable order.
+        run.local.truncate(held.local);
+        run.local.sort();
+        let local = run.local;
         let untreated = self.untreated_sources(&span.key, held.last);
         let names: Vec<String> = untreated
             .iter()
@@ -93,7 +100,7 @@ impl Reading<'_, '_> {
         } else {
             format!("Not yet treated: {}", names.join("; "))
         }];
-        let mut more = vec![format!("Local treatment: {}", held.local.join("; "))];
+        let mut more = vec![format!("Local treatment: {}", local.join("; "))];
         for source in &untreated {
             more.push(format!("Check {}: {}", source.name, source.check));
         }
@@ -124,7 +131,7 @@ impl Reading<'_, '_> {
                 treated_visits: held.treated,
                 from: run.baseline,
                 now: held.now,
-                local: held.local,
+                local,
                 untreated_sources: untreated,
             },
             citations,
@@ -142,26 +149,15 @@ impl Reading<'_, '_> {
         else {
             return Vec::new();
         };
-        let treated: BTreeSet<&str> = (0..visit)
-            .flat_map(|v| self.timeline[v].interventions.iter().zip(&self.given[v]))
-            .filter(|(intervention, _)| sides_meet(intervention.side, symptom.side))
-            .flat_map(|(_, (_, sources))| sources.iter().map(|s| s.id.as_str()))
-            .collect();
-        let case = Case {
-            findings: record.findings.clone(),
-            ..Case::default()
-        };
-        self.reasoner
-            .rank(&case)
-            .into_iter()
-            .filter(|h| h.explains.iter().any(|e| e.finding == index))
-            .filter(|h| !treated.contains(h.id.as_str()))
+        self.ranked(visit, index)
+            .iter()
+            .filter(|(source, _)| !self.treated_before(source, visit, symptom.side))
             .take(NAMED_SOURCES)
-            .map(|h| RemoteSource {
-                id: h.id,
-                name: h.name,
-                side: h.side,
-                check: h.check,
+            .map(|(source, side)| RemoteSource {
+                id: source.id.clone(),
+                name: source.name.clone(),
+                side: *side,
+                check: source.check.clone(),
             })
             .collect()
     }
@@ -173,7 +169,8 @@ struct Run {
     baseline: u8,
     /// Visits with local treatment so far.
     treated: usize,
-    local: BTreeSet<String>,
+    /// What was given locally, in the order first given.
+    local: Vec<String>,
     held: Option<Held>,
 }
 
@@ -183,5 +180,6 @@ struct Held {
     last: usize,
     now: u8,
     treated: usize,
-    local: Vec<String>,
+    /// How many of the run's local treatments had been given by then.
+    local: usize,
 }

@@ -19,8 +19,24 @@ impl Reading<'_, '_> {
     /// where at least `min_signs` of its signs were seen within `window_days`.
     pub(super) fn warning_signs(&self) -> Vec<Insight> {
         let kb = self.reasoner.knowledge();
-        // Which (warning set, sign) each charted kind and region is, worked out once.
+        // Which (warning set, sign) each present finding is, with its side, visit by
+        // visit; the same kind at the same region is worked out once.
         let mut signs_of: HashMap<Charted<'_>, Vec<(usize, usize)>> = HashMap::new();
+        let mut at_visit: Vec<Vec<(Side, usize, usize)>> = Vec::with_capacity(self.timeline.len());
+        for record in self.timeline {
+            let mut signs = Vec::new();
+            for finding in &record.findings {
+                if finding.presence != Presence::Present {
+                    continue;
+                }
+                let key = (&finding.kind, finding.region.as_ref());
+                let matched = signs_of
+                    .entry(key)
+                    .or_insert_with(|| self.signs_matching(key.0, key.1));
+                signs.extend(matched.iter().map(|&(set, sign)| (finding.side, set, sign)));
+            }
+            at_visit.push(signs);
+        }
         let mut insights = Vec::new();
         for (w, entry) in kb.warning_signs.iter().enumerate() {
             let Some(source) = kb.source(&entry.source) else {
@@ -36,21 +52,13 @@ impl Reading<'_, '_> {
                 // The visits where each sign was seen on this side.
                 let mut seen: Vec<Vec<usize>> = vec![Vec::new(); entry.signs.len()];
                 let mut held: Option<(usize, usize, NaiveDate)> = None;
-                for (visit, record) in self.timeline.iter().enumerate() {
-                    for finding in &record.findings {
-                        if finding.presence != Presence::Present
-                            || !(side == Side::None || sides_meet(finding.side, side))
-                        {
+                for (visit, signs) in at_visit.iter().enumerate() {
+                    for &(finding_side, set, sign) in signs {
+                        if set != w || !(side == Side::None || sides_meet(finding_side, side)) {
                             continue;
                         }
-                        let key = (&finding.kind, finding.region.as_ref());
-                        let matched = signs_of
-                            .entry(key)
-                            .or_insert_with(|| self.signs_matching(key.0, key.1));
-                        for &(_, sign) in matched.iter().filter(|(set, _)| *set == w) {
-                            if seen[sign].last() != Some(&visit) {
-                                seen[sign].push(visit);
-                            }
+                        if seen[sign].last() != Some(&visit) {
+                            seen[sign].push(visit);
                         }
                     }
                     let from = self.marks[visit].date

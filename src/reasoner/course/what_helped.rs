@@ -66,7 +66,10 @@ impl Reading<'_, '_> {
                         tracking
                     } else {
                         if let Some(i) = insight.and_then(|i| insights.get_mut(i)) {
-                            self.still_eased(i, visit, r);
+                            i.last_held = self.marks[visit];
+                            if let InsightKind::WhatHelped { now, .. } = &mut i.kind {
+                                *now = r;
+                            }
                         }
                         State::Eased {
                             insight,
@@ -76,22 +79,20 @@ impl Reading<'_, '_> {
                 }
             });
         }
+        // Where each stands at the last visit it held, said once at the end.
+        for insight in &mut insights {
+            if let InsightKind::WhatHelped { now, .. } = insight.kind {
+                let status = if now == 0 {
+                    "Now gone".to_owned()
+                } else {
+                    format!("Now {now}/10")
+                };
+                insight
+                    .details
+                    .push(format!("{status} ({}).", day_text(insight.last_held.date)));
+            }
+        }
         insights
-    }
-
-    fn still_eased(&self, insight: &mut Insight, visit: usize, r: u8) {
-        insight.last_held = self.marks[visit];
-        if let InsightKind::WhatHelped { now, .. } = &mut insight.kind {
-            *now = r;
-        }
-        let status = if r == 0 {
-            "Now gone".to_owned()
-        } else {
-            format!("Now {r}/10")
-        };
-        if let Some(last) = insight.details.last_mut() {
-            *last = format!("{status} ({}).", day_text(self.marks[visit].date));
-        }
     }
 
     fn helped_insight(
@@ -104,13 +105,14 @@ impl Reading<'_, '_> {
         let group = |visits: std::ops::Range<usize>| -> Vec<Given> {
             let mut given: Vec<Given> = Vec::new();
             for visit in visits {
-                for treatment in span.aimed_at(visit) {
-                    let mark = self.marks[visit];
-                    match given.iter_mut().find(|g| g.text == treatment.text) {
+                let mark = self.marks[visit];
+                for position in span.aimed_at(visit) {
+                    let text = self.text(visit, position);
+                    match given.iter_mut().find(|g| g.text == text) {
                         Some(g) if g.visits.last() != Some(&mark) => g.visits.push(mark),
                         Some(_) => {}
                         None => given.push(Given {
-                            text: treatment.text.clone(),
+                            text: text.to_owned(),
                             visits: vec![mark],
                         }),
                     }
@@ -150,12 +152,6 @@ impl Reading<'_, '_> {
                 .collect();
             details.push(format!("Not after: {}", list.join("; ")));
         }
-        let status = if to == 0 {
-            "Now gone".to_owned()
-        } else {
-            format!("Now {to}/10")
-        };
-        details.push(format!("{status} ({}).", day_text(self.marks[eased].date)));
         let names: BTreeSet<&str> = helped.iter().map(|g| g.text.as_str()).collect();
         Some(Insight {
             first_held: self.marks[eased],
