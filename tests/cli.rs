@@ -208,3 +208,87 @@ fn a_non_database_file_is_refused_by_every_command() {
         "Dear colleague, please see Ms Quill."
     );
 }
+
+fn patient_id(db: &Path, search: &str) -> String {
+    let output = upstream(db, &["patients", "--search", search, "--json"]);
+    let patients: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    patients[0]["id"].as_i64().unwrap().to_string()
+}
+
+#[test]
+fn reason_reads_a_patient_s_visits_together() {
+    let directory = tempfile::tempdir().unwrap();
+    let db = demo_notebook(directory.path());
+    let daniel = patient_id(&db, "okafor");
+
+    let output = upstream(&db, &["reason", "--patient", &daniel]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let human = stdout(&output);
+    assert!(human.starts_with("Daniel Okafor"), "{human}");
+    let signs = human
+        .find("Warning signs building up: S1 nerve root (right): 5 of its 5 warning signs")
+        .expect("the warning signs, by name");
+    let trajectories = human.find("TRAJECTORIES").unwrap();
+    assert!(signs < trajectories, "insights come first: {human}");
+    assert!(human.contains("calf fasciculation: first seen"), "{human}");
+    assert!(human.contains("R calf tightness: worse (3 -> 4"), "{human}");
+
+    let output = upstream(&db, &["reason", "--patient", &daniel, "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let course: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(course["patient"]["name"], "Daniel Okafor");
+    let insights = course["insights"].as_array().unwrap();
+    let warning = insights
+        .iter()
+        .find(|i| i["kind"] == "warning_signs")
+        .expect("a warning-signs insight");
+    assert_eq!(warning["source"], "root_s1");
+    assert_eq!(warning["side"], "right");
+    assert!(warning["at_risk"].as_str().unwrap().contains("calf"));
+    assert!(warning["signs"].as_array().unwrap().len() >= 4);
+    let calf = course["trajectories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["label"] == "R calf tightness")
+        .unwrap();
+    assert_eq!(calf["trend"], "worse");
+    assert!(
+        calf["points"][0]["local"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("gastrocnemius")
+    );
+
+    let maya = patient_id(&db, "lindqvist");
+    let human = stdout(&upstream(&db, &["reason", "--patient", &maya]));
+    assert!(
+        human.contains("L sacroiliac region pain: treated locally at"),
+        "{human}"
+    );
+    assert!(
+        human.contains("Not yet treated: Soleus trigger points"),
+        "{human}"
+    );
+    assert!(
+        human.contains("L sacroiliac region pain eased from"),
+        "{human}"
+    );
+
+    let output = upstream(&db, &["reason", "--patient", "99999"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("no patient with id 99999"),
+        "{}",
+        stderr(&output)
+    );
+    let output = upstream(
+        &db,
+        &["reason", "--patient", &maya, "--text", "L SI pain 4"],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "a patient or a case, not both"
+    );
+}

@@ -431,6 +431,18 @@ fn kb_check_passes_and_a_broken_file_fails_naming_the_file_and_entry() {
             r#""kinds": ["weak"]"#,
             "unknown finding kind `weak`",
         ),
+        (
+            "warning_signs.json",
+            r#""source": "root_l5""#,
+            r#""source": "root_l9""#,
+            "unknown source `root_l9`",
+        ),
+        (
+            "warning_signs.json",
+            r#""regions": ["ankle_lateral"]"#,
+            r#""regions": ["ankle_laterall"]"#,
+            "unknown region `ankle_laterall`",
+        ),
     ];
     for (file, from, to, expected) in breakages {
         let path = directory.path().join(file);

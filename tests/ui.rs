@@ -805,3 +805,65 @@ fn the_body_chart_can_be_used_from_the_keyboard() {
     );
     assert_eq!(findings[0].side, Side::Left);
 }
+
+/// Scrolls the visit list with the wheel, as a user would, until a visit whose chief
+/// complaint contains `complaint` shows, and opens it.
+fn open_visit_by_complaint(harness: &mut Harness<'_, UpstreamApp>, complaint: &str) {
+    let list = harness.get_by_label("Visits").rect().left_bottom() + eframe::egui::vec2(40.0, 60.0);
+    for _ in 0..40 {
+        if harness.query_by_label_contains(complaint).is_some() {
+            break;
+        }
+        harness.hover_at(list);
+        harness.event(eframe::egui::Event::MouseWheel {
+            unit: eframe::egui::MouseWheelUnit::Point,
+            delta: eframe::egui::vec2(0.0, -120.0),
+            modifiers: eframe::egui::Modifiers::default(),
+            phase: eframe::egui::TouchPhase::Move,
+            source: eframe::egui::MouseWheelSource::Wheel,
+        });
+        harness.run_steps(8);
+    }
+    harness.get_by_label_contains(complaint).click();
+    harness.run();
+}
+
+#[test]
+fn the_side_panel_names_the_s1_warning_signs_above_the_hypotheses_before_the_strain() {
+    let (_directory, mut harness) = demo_harness();
+    type_into(&mut harness, "Search patients", "okafor");
+    harness
+        .get_by_role_and_label(Role::Button, "Daniel Okafor")
+        .click();
+    harness.run();
+    let timeline = harness.state().timeline().to_vec();
+    let strain = timeline
+        .iter()
+        .position(|r| r.visit.chief_complaint.contains("pop on the stairs"))
+        .expect("the strain visit");
+    let before = timeline[strain - 1].visit.clone();
+    open_visit_by_complaint(&mut harness, &before.chief_complaint);
+    assert_eq!(harness.state().state.selected_visit, Some(before.id));
+
+    let warning = harness
+        .get_by_label_contains("S1 nerve root (right): 5 of its 5 warning signs seen since")
+        .rect();
+    let hypotheses = harness.get_by_label("What may explain the findings").rect();
+    assert!(
+        warning.top() < hypotheses.top(),
+        "the insight sits above the hypotheses: {warning:?} {hypotheses:?}"
+    );
+    assert!(
+        harness
+            .query_by_label_contains("calf fasciculation: first seen")
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_by_label_contains("R calf tightness: treated locally at")
+            .is_some(),
+        "local treatment of the calf is not working"
+    );
+    // The timeline marks where the insights first held.
+    assert!(!harness.state().timeline_data().insights.is_empty());
+}

@@ -66,7 +66,8 @@ pub enum Command {
     },
     /// Measure the store on a synthetic clinic in a temporary database
     Bench(crate::bench::BenchOptions),
-    /// Which remote sources explain a case's findings, and which red flags it raises
+    /// Which remote sources explain a case's findings, and which red flags it raises; or
+    /// with --patient, what a patient's visits show read together
     Reason(reason::ReasonArgs),
     /// The knowledge base: check it, or list what it holds
     #[command(subcommand)]
@@ -169,7 +170,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     // The commands that need no notebook.
     match &command {
         Command::Bench(options) => return crate::bench::run(options).map_err(CliError::from),
-        Command::Reason(args) => return reason::reason(args, &mut std::io::stdout().lock()),
+        Command::Reason(args) => {
+            return reason::reason(args, cli.db.as_deref(), &mut std::io::stdout().lock());
+        }
         Command::Kb(kb) => return reason::kb(kb, &mut std::io::stdout().lock()),
         _ => {}
     }

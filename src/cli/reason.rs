@@ -1,4 +1,5 @@
-//! `upstream reason` and `upstream kb`: the referral reasoner from the command line.
+//! `upstream reason` and `upstream kb`: the referral reasoner from the command line, on a
+//! case or (with `--patient`) on a patient's whole course of visits.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -7,10 +8,13 @@ use crate::model::shorthand;
 use crate::model::vocabulary::{
     FINDING_KINDS_FILE, HISTORY_FLAGS_FILE, REGIONS_FILE, VocabularySources,
 };
-use crate::model::{Finding, Vocabulary};
+use crate::model::{Finding, PatientId, Vocabulary};
 use crate::reasoner::input::parse_case;
-use crate::reasoner::knowledge::{KnowledgeFiles, RED_FLAGS_FILE, SOURCE_FILES};
-use crate::reasoner::{Assessment, Case, KnowledgeBase, Reasoner};
+use crate::reasoner::knowledge::{
+    KnowledgeFiles, RED_FLAGS_FILE, SOURCE_FILES, WARNING_SIGNS_FILE,
+};
+use crate::reasoner::{Assessment, Case, Course, KnowledgeBase, Reasoner};
+use crate::store::Store;
 
 use super::CliError;
 
@@ -18,6 +22,12 @@ use super::CliError;
 pub struct ReasonArgs {
     /// A case as JSON (`-` for standard input)
     pub file: Option<PathBuf>,
+    /// Read a patient's visits together from the notebook: trajectories and insights
+    #[arg(long, value_name = "ID", conflicts_with_all = ["file", "text", "human"])]
+    pub patient: Option<i64>,
+    /// With --patient: print JSON rather than for a person
+    #[arg(long, requires = "patient")]
+    pub json: bool,
     /// Findings in charting shorthand: "R calf tight; fasciculations R calf; R lat ankle pain 4/10"
     #[arg(long)]
     pub text: Option<String>,
@@ -49,7 +59,10 @@ pub enum KbCommand {
     },
 }
 
-pub fn reason(args: &ReasonArgs, out: &mut impl Write) -> Result<(), CliError> {
+pub fn reason(args: &ReasonArgs, db: Option<&Path>, out: &mut impl Write) -> Result<(), CliError> {
+    if let Some(id) = args.patient {
+        return course(PatientId(id), args.json, db, out);
+    }
     let reasoner = Reasoner::builtin();
     let vocabulary = &reasoner.knowledge().vocabulary;
     let mut case = match &args.file {
@@ -108,6 +121,122 @@ pub fn reason(args: &ReasonArgs, out: &mut impl Write) -> Result<(), CliError> {
         serde_json::to_writer_pretty(&mut *out, &value).map_err(|e| write_error(e.into()))?;
         writeln!(out).map_err(write_error)
     }
+}
+
+/// `upstream reason --patient ID`: the patient's course, read together.
+fn course(
+    id: PatientId,
+    json: bool,
+    db: Option<&Path>,
+    out: &mut impl Write,
+) -> Result<(), CliError> {
+    let path = super::database_path(db.map(Path::to_path_buf))?;
+    let store = Store::open(&path)?;
+    let patient = store.patient(id)?;
+    let timeline = store.timeline(patient.id)?;
+    let course = Reasoner::builtin().course(&timeline);
+    let write_error = |e: std::io::Error| CliError::Io {
+        path: PathBuf::from("<stdout>"),
+        source: e,
+    };
+    if json {
+        let value = serde_json::json!({
+            "patient": {"id": patient.id, "name": patient.name},
+            "visits": timeline.len(),
+            "trajectories": course.trajectories,
+            "insights": course.insights,
+        });
+        serde_json::to_writer_pretty(&mut *out, &value).map_err(|e| write_error(e.into()))?;
+        writeln!(out).map_err(write_error)
+    } else {
+        let span = match (timeline.first(), timeline.last()) {
+            (Some(first), Some(last)) => format!(
+                ", {} to {}",
+                first.visit.started_at.format("%Y-%m-%d"),
+                last.visit.started_at.format("%Y-%m-%d")
+            ),
+            _ => String::new(),
+        };
+        writeln!(
+            out,
+            "{} (id {}): {} visit{}{span}",
+            patient.name,
+            patient.id,
+            timeline.len(),
+            if timeline.len() == 1 { "" } else { "s" }
+        )
+        .map_err(write_error)?;
+        print_course(out, &course).map_err(write_error)
+    }
+}
+
+fn print_course(out: &mut impl Write, course: &Course) -> std::io::Result<()> {
+    writeln!(out, "\nINSIGHTS (by the visit where each first held)")?;
+    if course.insights.is_empty() {
+        writeln!(out, "  Nothing across these visits calls for attention.")?;
+    }
+    for insight in &course.insights {
+        let held = if insight.first_held == insight.last_held {
+            format!("held {}", insight.first_held.date)
+        } else {
+            format!(
+                "held {} to {}",
+                insight.first_held.date, insight.last_held.date
+            )
+        };
+        writeln!(
+            out,
+            "\n  [{}] {}: {}",
+            insight.first_held.date,
+            insight.kind.label(),
+            insight.headline
+        )?;
+        for detail in &insight.details {
+            writeln!(out, "     - {detail}")?;
+        }
+        for more in &insight.more {
+            writeln!(out, "     {more}")?;
+        }
+        writeln!(out, "     ({held})")?;
+        if !insight.citations.is_empty() {
+            writeln!(out, "     source: {}", insight.citations.join("; "))?;
+        }
+    }
+    writeln!(out, "\nTRAJECTORIES (0-10; a change of 2 or more is real)")?;
+    if course.trajectories.is_empty() {
+        writeln!(out, "  No symptom was rated at these visits.")?;
+    }
+    for trajectory in &course.trajectories {
+        let values: Vec<String> = trajectory
+            .points
+            .iter()
+            .map(|p| p.intensity.to_string())
+            .collect();
+        writeln!(
+            out,
+            "\n  {}: {} ({})",
+            trajectory.label,
+            trajectory.trend.label(),
+            values.join(" -> ")
+        )?;
+        for point in &trajectory.points {
+            let mut line = format!("    {}  {:>2}/10", point.date, point.intensity);
+            if !point.local.is_empty() {
+                let texts: Vec<&str> = point.local.iter().map(|t| t.text.as_str()).collect();
+                line.push_str(&format!("  local: {}", texts.join("; ")));
+            }
+            if !point.remote.is_empty() {
+                let texts: Vec<String> = point
+                    .remote
+                    .iter()
+                    .map(|t| format!("{} [{}]", t.text, t.sources.join(", ")))
+                    .collect();
+                line.push_str(&format!("  remote: {}", texts.join("; ")));
+            }
+            writeln!(out, "{line}")?;
+        }
+    }
+    Ok(())
 }
 
 fn read_input(path: &Path) -> Result<String, CliError> {
@@ -240,12 +369,14 @@ pub fn load_knowledge(dir: Option<&Path>) -> Result<KnowledgeBase, CliError> {
         .map(|(name, _)| read(name))
         .collect::<Result<_, _>>()?;
     let red_flags = read(RED_FLAGS_FILE.0)?;
+    let warning_signs = read(WARNING_SIGNS_FILE.0)?;
     let files = KnowledgeFiles {
         sources: sources
             .iter()
             .map(|(n, t)| (n.as_str(), t.as_str()))
             .collect(),
         red_flags: (&red_flags.0, &red_flags.1),
+        warning_signs: (&warning_signs.0, &warning_signs.1),
     };
     KnowledgeBase::load(vocabulary, &files).map_err(|e| CliError::Usage(e.to_string()))
 }
@@ -267,7 +398,7 @@ pub fn kb(command: &KbCommand, out: &mut impl Write) -> Result<(), CliError> {
             use crate::reasoner::SourceKind::*;
             writeln!(
                 out,
-                "knowledge base OK: {} regions, {} finding kinds, {} history flags; {} trigger points, {} nerve roots, {} peripheral nerves, {} joints, {} visceral sources; {} red flags; {} citations",
+                "knowledge base OK: {} regions, {} finding kinds, {} history flags; {} trigger points, {} nerve roots, {} peripheral nerves, {} joints, {} visceral sources; {} red flags; {} sets of warning signs; {} citations",
                 kb.vocabulary.regions().len(),
                 kb.vocabulary.kinds().len(),
                 kb.vocabulary.history_flags().len(),
@@ -277,6 +408,7 @@ pub fn kb(command: &KbCommand, out: &mut impl Write) -> Result<(), CliError> {
                 count(Joint),
                 count(Visceral),
                 kb.red_flags.len(),
+                kb.warning_signs.len(),
                 kb.citations().len()
             )
             .map_err(write_error)
@@ -293,6 +425,9 @@ pub fn kb(command: &KbCommand, out: &mut impl Write) -> Result<(), CliError> {
                     })).collect::<Vec<_>>(),
                     "red_flags": kb.red_flags.iter().map(|f| serde_json::json!({
                         "id": f.id, "title": f.title, "urgency": f.urgency, "citations": f.citations,
+                    })).collect::<Vec<_>>(),
+                    "warning_signs": kb.warning_signs.iter().map(|w| serde_json::json!({
+                        "source": w.source, "at_risk": w.at_risk, "citations": w.citations,
                     })).collect::<Vec<_>>(),
                     "citations": kb.citations().keys().collect::<Vec<_>>(),
                 });
@@ -340,6 +475,10 @@ pub fn kb(command: &KbCommand, out: &mut impl Write) -> Result<(), CliError> {
                             flag.title,
                             flag.urgency.code()
                         )?;
+                    }
+                    writeln!(out, "\nWARNING SIGNS ({})", kb.warning_signs.len())?;
+                    for entry in &kb.warning_signs {
+                        writeln!(out, "  {:<28} at risk: {}", entry.source, entry.at_risk)?;
                     }
                     writeln!(out, "\nCITATIONS ({})", kb.citations().len())?;
                     for (citation, uses) in kb.citations() {

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use super::{Finding, KindCode, Presence, RegionCode, Side, VisitId, VisitRecord, Vocabulary};
 
 /// A symptom is a kind at a region on a side: "L sacroiliac region pain".
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 pub struct SymptomKey {
     pub kind: KindCode,
     pub region: Option<RegionCode>,

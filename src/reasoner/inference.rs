@@ -40,8 +40,10 @@ pub struct Reasoner<'kb> {
     kb: &'kb KnowledgeBase,
     /// For each finding kind, every (source, manifestation) that produces it.
     by_kind: HashMap<&'kb str, Vec<(usize, usize)>>,
-    /// Normalized test names of each manifestation that names tests.
-    tests: HashMap<(usize, usize), Vec<String>>,
+    /// Normalized test names of each manifestation, by its place in `zone_fit` order
+    /// (`offsets[source] + manifestation`); empty for one that names no test. A vector, not
+    /// a map: every candidate match asks.
+    tests: Vec<Vec<String>>,
     /// Region code to its index in the vocabulary.
     region_index: HashMap<&'kb str, usize>,
     /// Where each source's manifestations start in `zone_fit`.
@@ -49,6 +51,28 @@ pub struct Reasoner<'kb> {
     /// For each manifestation, each region's fit to its zones: 2 inside a zone, 1 when the
     /// region is coarser than a zone (a vague "leg" for a "calf" zone), 0 elsewhere.
     zone_fit: Vec<u8>,
+    /// Each source's structure terms as words, by their first word: how treatment of a
+    /// source is recognised in what was charted ("soleus", "L5-S1", "left SI").
+    structures: HashMap<String, Vec<(Vec<String>, usize)>>,
+}
+
+/// A source that can produce a finding, and from which side.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Producer<'kb> {
+    pub source: &'kb Source,
+    /// `Left` or `Right` for a source with zones on its own side; `None` for the others.
+    pub side: Side,
+    /// How typical the finding is of the source.
+    pub weight: Weight,
+}
+
+/// The words of a text, lower case, split at anything that is not a letter or digit:
+/// "Gastrocnemius / soleus" and "L5-S1" become ["gastrocnemius", "soleus"], ["l5", "s1"].
+pub fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_lowercase)
+        .collect()
 }
 
 /// A finding with what matching needs worked out once.
@@ -105,7 +129,7 @@ impl<'kb> Reasoner<'kb> {
             .map(|(i, r)| (r.code.as_str(), i))
             .collect();
         let mut by_kind: HashMap<&'kb str, Vec<(usize, usize)>> = HashMap::new();
-        let mut tests = HashMap::new();
+        let mut tests = Vec::new();
         let mut offsets = Vec::with_capacity(kb.sources.len());
         let mut zone_fit = Vec::new();
         for (s, source) in kb.sources.iter().enumerate() {
@@ -114,14 +138,13 @@ impl<'kb> Reasoner<'kb> {
                 for kind in &manifestation.kinds {
                     by_kind.entry(kind.as_str()).or_default().push((s, m));
                 }
-                if !manifestation.tests.is_empty() {
-                    let names = manifestation
+                tests.push(
+                    manifestation
                         .tests
                         .iter()
                         .map(|t| normalize_test(t))
-                        .collect();
-                    tests.insert((s, m), names);
-                }
+                        .collect(),
+                );
                 for region in regions {
                     let fit = manifestation
                         .regions
@@ -141,6 +164,17 @@ impl<'kb> Reasoner<'kb> {
                 }
             }
         }
+        let mut structures: HashMap<String, Vec<(Vec<String>, usize)>> = HashMap::new();
+        for (s, source) in kb.sources.iter().enumerate() {
+            for term in &source.structure {
+                let mut term = words(term);
+                if term.is_empty() {
+                    continue;
+                }
+                let first = term.remove(0);
+                structures.entry(first).or_default().push((term, s));
+            }
+        }
         Reasoner {
             kb,
             by_kind,
@@ -148,7 +182,56 @@ impl<'kb> Reasoner<'kb> {
             region_index,
             offsets,
             zone_fit,
+            structures,
         }
+    }
+
+    /// The sources a treatment names by one of their structures ("STM gastrocnemius /
+    /// soleus", "HVLA L5-S1"), in id order.
+    pub fn sources_named_in(&self, target: &str) -> Vec<&'kb Source> {
+        let words = words(target);
+        let mut found: BTreeSet<usize> = BTreeSet::new();
+        for (at, word) in words.iter().enumerate() {
+            let Some(terms) = self.structures.get(word) else {
+                continue;
+            };
+            for (rest, s) in terms {
+                if words[at + 1..].starts_with(rest) {
+                    found.insert(*s);
+                }
+            }
+        }
+        found.into_iter().map(|s| &self.kb.sources[s]).collect()
+    }
+
+    /// Every source that can produce `finding` (taken as present), on each side it could
+    /// be on, in id order.
+    pub fn producers(&self, finding: &Finding) -> Vec<Producer<'kb>> {
+        let present = Finding {
+            presence: Presence::Present,
+            ..finding.clone()
+        };
+        let prepared = self.prepare(std::slice::from_ref(&present));
+        let matches = self.matches(&prepared);
+        let mut producers = Vec::new();
+        for (s, entries) in Self::by_source(&matches) {
+            let source = &self.kb.sources[s];
+            let sides: &[Side] = if source.laterality == SourceLaterality::Ipsilateral {
+                &[Side::Left, Side::Right]
+            } else {
+                &[Side::None]
+            };
+            for &side in sides {
+                if let Some(best) = self.best_matches(s, &prepared, &entries, side)[0] {
+                    producers.push(Producer {
+                        source,
+                        side,
+                        weight: best.weight,
+                    });
+                }
+            }
+        }
+        producers
     }
 
     pub fn knowledge(&self) -> &'kb KnowledgeBase {
@@ -200,7 +283,10 @@ impl<'kb> Reasoner<'kb> {
         matches
             .iter()
             .map(|found| {
-                let sources: BTreeSet<usize> = found.iter().map(|&(s, _, _)| s).collect();
+                // Sorted and deduplicated in place: cheaper than a set for hundreds of entries.
+                let mut sources: Vec<usize> = found.iter().map(|&(s, _, _)| s).collect();
+                sources.sort_unstable();
+                sources.dedup();
                 match sources.len() {
                     0 => 1.0,
                     n => 1.0 / (1.0 + (n as f64).ln()),
@@ -224,26 +310,7 @@ impl<'kb> Reasoner<'kb> {
     pub fn assess(&self, case: &Case) -> Assessment {
         let red_flags = super::red_flags::raised(self.kb, case);
         let prepared = self.prepare(&case.findings);
-        let matches = self.matches(&prepared);
-        let specificity = Self::specificities(&matches);
-        let by_source = Self::by_source(&matches);
-        let mut scored: Vec<Scored> = by_source
-            .iter()
-            .filter(|(_, entries)| {
-                entries
-                    .iter()
-                    .any(|&(i, _, _)| case.findings[i].presence == Presence::Present)
-            })
-            .filter_map(|(&s, entries)| self.best_side(s, &prepared, &specificity, entries))
-            .collect();
-        scored.sort_by(|a, b| {
-            b.score.total_cmp(&a.score).then_with(|| {
-                self.kb.sources[a.source]
-                    .id
-                    .cmp(&self.kb.sources[b.source].id)
-            })
-        });
-        scored.truncate(REPORTED);
+        let (scored, specificity, by_source) = self.scored(case, &prepared);
         let covers = self.covers(&scored, &case.findings);
         let next_check = self.next_check(&scored, case, &specificity, &by_source);
         let hypotheses = scored.iter().map(|s| self.hypothesis(s)).collect();
@@ -253,6 +320,76 @@ impl<'kb> Reasoner<'kb> {
             covers,
             next_check,
         }
+    }
+
+    /// The sources that explain one of a case's findings, each on its best side, best
+    /// first, scored on the whole case as `assess` scores them; only the sources that can
+    /// produce that finding are scored, which is what reading many visits can afford.
+    pub fn rank_for(&self, case: &Case, finding: usize) -> Vec<(&'kb Source, Side)> {
+        let prepared = self.prepare(&case.findings);
+        let matches = self.matches(&prepared);
+        let specificity = Self::specificities(&matches);
+        // Only the sources that can produce the finding: their entries alone are gathered.
+        let mut wanted: Vec<usize> = matches
+            .get(finding)
+            .map(|found| found.iter().map(|&(s, _, _)| s).collect())
+            .unwrap_or_default();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut by_source: BTreeMap<usize, Vec<Entry>> = BTreeMap::new();
+        for (i, found) in matches.iter().enumerate() {
+            for &(s, m, fit) in found {
+                if wanted.binary_search(&s).is_ok() {
+                    by_source.entry(s).or_default().push((i, m, fit));
+                }
+            }
+        }
+        let mut scored: Vec<Scored> = by_source
+            .iter()
+            .filter_map(|(&s, entries)| self.best_side(s, &prepared, &specificity, entries))
+            .filter(|s| s.explains.iter().any(|e| e.finding == finding))
+            .collect();
+        self.sort_scored(&mut scored);
+        scored
+            .iter()
+            .map(|s| (&self.kb.sources[s.source], s.side))
+            .collect()
+    }
+
+    /// Best score first; ties by id, so that the order is the same on every run.
+    fn sort_scored(&self, scored: &mut [Scored]) {
+        scored.sort_by(|a, b| {
+            b.score.total_cmp(&a.score).then_with(|| {
+                self.kb.sources[a.source]
+                    .id
+                    .cmp(&self.kb.sources[b.source].id)
+            })
+        });
+    }
+
+    /// Each source that explains a present finding, on its best side, best first: the
+    /// reported few, with the findings' specificities and each source's possible
+    /// explanations.
+    fn scored(
+        &self,
+        case: &Case,
+        prepared: &[Prepared<'_>],
+    ) -> (Vec<Scored>, Vec<f64>, BTreeMap<usize, Vec<Entry>>) {
+        let matches = self.matches(prepared);
+        let specificity = Self::specificities(&matches);
+        let by_source = Self::by_source(&matches);
+        let mut scored: Vec<Scored> = by_source
+            .iter()
+            .filter(|(_, entries)| {
+                entries
+                    .iter()
+                    .any(|&(i, _, _)| case.findings[i].presence == Presence::Present)
+            })
+            .filter_map(|(&s, entries)| self.best_side(s, prepared, &specificity, entries))
+            .collect();
+        self.sort_scored(&mut scored);
+        scored.truncate(REPORTED);
+        (scored, specificity, by_source)
     }
 
     fn hypothesis(&self, scored: &Scored) -> Hypothesis {
@@ -274,7 +411,8 @@ impl<'kb> Reasoner<'kb> {
     /// How well a finding's region and test fit a manifestation of its kind, ignoring
     /// sides.
     fn fit(&self, prepared: &Prepared<'_>, s: usize, m: usize) -> Option<f64> {
-        if let Some(tests) = self.tests.get(&(s, m)) {
+        let tests = &self.tests[self.offsets[s] + m];
+        if !tests.is_empty() {
             // A test manifestation is matched by the test's name, wherever it is charted.
             return (!prepared.test.is_empty() && tests.contains(&prepared.test)).then_some(1.0);
         }

@@ -35,6 +35,10 @@ pub const RED_FLAGS_FILE: (&str, &str) = (
     "assets/knowledge/red_flags.json",
     include_str!("../../assets/knowledge/red_flags.json"),
 );
+pub const WARNING_SIGNS_FILE: (&str, &str) = (
+    "assets/knowledge/warning_signs.json",
+    include_str!("../../assets/knowledge/warning_signs.json"),
+);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -237,6 +241,41 @@ struct RedFlagsFile {
     red_flags: Vec<RedFlag>,
 }
 
+/// One sign of a source's irritation, as it is charted: any of `kinds` at any of
+/// `regions` (or a finer region under one of them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sign {
+    pub name: String,
+    pub kinds: Vec<KindCode>,
+    pub regions: Vec<RegionCode>,
+}
+
+/// The signs of a source's irritation that build up over visits before a structure it
+/// supplies gives way: for the S1 root, a tight, twitching calf before a calf strain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WarningSigns {
+    /// The id of the source whose irritation the signs show.
+    pub source: String,
+    /// What is at risk, in a clinician's words.
+    pub at_risk: String,
+    pub signs: Vec<Sign>,
+    /// How many different signs, seen within `window_days` of a visit, are enough to say so.
+    pub min_signs: usize,
+    pub window_days: u32,
+    pub why: String,
+    #[serde(default)]
+    pub note: Option<String>,
+    pub citations: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WarningSignsFile {
+    warning_signs: Vec<WarningSigns>,
+}
+
 /// A problem in a knowledge file, naming the file and the entry.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KnowledgeError {
@@ -255,6 +294,7 @@ pub enum KnowledgeError {
 pub struct KnowledgeFiles<'a> {
     pub sources: Vec<(&'a str, &'a str)>,
     pub red_flags: (&'a str, &'a str),
+    pub warning_signs: (&'a str, &'a str),
 }
 
 impl KnowledgeFiles<'static> {
@@ -262,6 +302,7 @@ impl KnowledgeFiles<'static> {
         KnowledgeFiles {
             sources: SOURCE_FILES.to_vec(),
             red_flags: RED_FLAGS_FILE,
+            warning_signs: WARNING_SIGNS_FILE,
         }
     }
 }
@@ -273,6 +314,8 @@ pub struct KnowledgeBase {
     pub vocabulary: Vocabulary,
     pub sources: Vec<Source>,
     pub red_flags: Vec<RedFlag>,
+    /// Signs that build up before an injury, by source id.
+    pub warning_signs: Vec<WarningSigns>,
     /// Which file each source came from, by index.
     pub source_files: Vec<String>,
 }
@@ -321,11 +364,29 @@ impl KnowledgeBase {
         let mut red_flags = parsed.red_flags;
         red_flags.sort_by(|a, b| a.urgency.cmp(&b.urgency).then_with(|| a.id.cmp(&b.id)));
 
-        let (source_files, sources) = sources.into_iter().unzip();
+        let (source_files, sources): (Vec<String>, Vec<Source>) = sources.into_iter().unzip();
+
+        let (signs_file, signs_text) = files.warning_signs;
+        let parsed: WarningSignsFile = parse(signs_file, signs_text)?;
+        let mut signs_ids = BTreeSet::new();
+        for entry in &parsed.warning_signs {
+            if !signs_ids.insert(entry.source.clone()) {
+                return Err(entry_error(signs_file, &entry.source, "duplicate source"));
+            }
+            let source = sources
+                .binary_search_by(|s| s.id.as_str().cmp(&entry.source))
+                .ok()
+                .map(|i| &sources[i]);
+            check_warning_signs(&vocabulary, signs_file, entry, source)?;
+        }
+        let mut warning_signs = parsed.warning_signs;
+        warning_signs.sort_by(|a, b| a.source.cmp(&b.source));
+
         Ok(KnowledgeBase {
             vocabulary,
             sources,
             red_flags,
+            warning_signs,
             source_files,
         })
     }
@@ -344,7 +405,8 @@ impl KnowledgeBase {
             .sources
             .iter()
             .flat_map(|s| &s.citations)
-            .chain(self.red_flags.iter().flat_map(|f| &f.citations));
+            .chain(self.red_flags.iter().flat_map(|f| &f.citations))
+            .chain(self.warning_signs.iter().flat_map(|w| &w.citations));
         for citation in all {
             *citations.entry(citation.as_str()).or_insert(0) += 1;
         }
@@ -546,6 +608,71 @@ fn check_red_flag(
                     &at,
                     "regions given for kinds that have none",
                 ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_warning_signs(
+    vocabulary: &Vocabulary,
+    file: &str,
+    entry: &WarningSigns,
+    source: Option<&Source>,
+) -> Result<(), KnowledgeError> {
+    let id = entry.source.as_str();
+    let Some(source) = source else {
+        return Err(entry_error(file, id, &format!("unknown source `{id}`")));
+    };
+    if entry.citations.iter().all(|c| c.trim().is_empty()) {
+        return Err(entry_error(file, id, "no citation"));
+    }
+    if entry.at_risk.trim().is_empty() {
+        return Err(entry_error(file, id, "no `at_risk`: say what is at risk"));
+    }
+    if entry.signs.is_empty() {
+        return Err(entry_error(file, id, "no signs"));
+    }
+    if entry.min_signs == 0 || entry.min_signs > entry.signs.len() {
+        return Err(entry_error(
+            file,
+            id,
+            "`min_signs` must be between 1 and the number of signs",
+        ));
+    }
+    if entry.window_days == 0 {
+        return Err(entry_error(file, id, "`window_days` must be at least 1"));
+    }
+    for sign in &entry.signs {
+        let at = format!("{id}` sign `{}", sign.name);
+        if sign.name.trim().is_empty() {
+            return Err(entry_error(file, id, "a sign without a name"));
+        }
+        if sign.kinds.is_empty() || sign.regions.is_empty() {
+            return Err(entry_error(file, &at, "a sign names kinds and regions"));
+        }
+        for kind in &sign.kinds {
+            check_kind(vocabulary, file, &at, kind)?;
+        }
+        for region in &sign.regions {
+            check_region(vocabulary, file, &at, region)?;
+        }
+        // A sign the source is not known to produce would be a sign of something else.
+        for kind in &sign.kinds {
+            for region in &sign.regions {
+                let produced = source.manifestations.iter().any(|m| {
+                    m.kinds.contains(kind)
+                        && m.regions
+                            .iter()
+                            .any(|zone| vocabulary.region_within(region, zone))
+                });
+                if !produced {
+                    return Err(entry_error(
+                        file,
+                        &at,
+                        &format!("`{id}` has no manifestation of {kind} at {region}"),
+                    ));
+                }
             }
         }
     }

@@ -1,8 +1,11 @@
 //! The referral reasoner: given one visit's findings and a little patient context, which
 //! remote sources could produce them, how well each explains them, what each leaves
 //! unexplained, which single exam would best separate the leaders, and which red flags
-//! mean "refer out now". Findings in, ranked explanations out: no UI, no SQL.
+//! mean "refer out now". Findings in, ranked explanations out: no UI, no SQL. Across
+//! visits (`course`), it reads a patient's timeline together: each symptom's trajectory,
+//! local treatment that is not working, warning signs that build up, and what helped.
 
+pub mod course;
 mod inference;
 pub mod input;
 pub mod knowledge;
@@ -12,7 +15,8 @@ use serde::Serialize;
 
 use crate::model::{Finding, Patient, Sex, Side, VisitRecord};
 
-pub use inference::{Reasoner, Zone};
+pub use course::{Course, Insight, InsightKind, Trajectory, Trend};
+pub use inference::{Producer, Reasoner, Zone, words};
 pub use knowledge::{KnowledgeBase, KnowledgeError, KnowledgeFiles, SourceKind, Urgency, Weight};
 
 /// What the reasoner reads: the findings of one visit, present and examined-absent, with

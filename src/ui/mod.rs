@@ -113,6 +113,8 @@ pub struct UpstreamApp {
     timeline: Vec<VisitRecord>,
     /// The reasoner's reading of the open visit, recomputed after every change.
     assessment: Option<Assessment>,
+    /// What the visits up to the open one show read together (`Reasoner::insights_at`).
+    insights: Vec<crate::reasoner::Insight>,
     /// What the timeline plot draws.
     timeline_data: TimelineData,
     timeline_plot: TimelinePlot,
@@ -164,6 +166,7 @@ impl UpstreamApp {
             patient: None,
             timeline: Vec::new(),
             assessment: None,
+            insights: Vec::new(),
             timeline_data: TimelineData::default(),
             timeline_plot: TimelinePlot,
             overlay: Vec::new(),
@@ -217,6 +220,11 @@ impl UpstreamApp {
 
     pub fn assessment(&self) -> Option<&Assessment> {
         self.assessment.as_ref()
+    }
+
+    /// The insights that hold at the open visit.
+    pub fn insights(&self) -> &[crate::reasoner::Insight] {
+        &self.insights
     }
 
     pub fn problem(&self) -> Option<&str> {
@@ -464,7 +472,14 @@ impl UpstreamApp {
         if let Err(error) = read {
             self.problem = Some(error.to_string());
         }
-        self.timeline_data = TimelineData::new(&self.timeline, crate::model::Vocabulary::builtin());
+        // The course is read when the timeline is read back, not every frame.
+        let course = Reasoner::builtin().course(&self.timeline);
+        self.timeline_data = TimelineData::new(&self.timeline, crate::model::Vocabulary::builtin())
+            .with_insights(&course);
+        self.insights = match self.state.selected_visit {
+            Some(visit) => Reasoner::builtin().insights_at(&self.timeline, visit),
+            None => Vec::new(),
+        };
         self.assessment = match (&self.patient, self.selected_record()) {
             (Some(patient), Some(record)) => {
                 Some(Reasoner::builtin().assess(&Case::for_visit(patient, record)))
@@ -605,6 +620,7 @@ impl UpstreamApp {
                 self.reasoner_panel.ui(
                     ui,
                     self.assessment.as_ref(),
+                    &self.insights,
                     findings,
                     self.state.selected_hypothesis.as_deref(),
                     &mut actions,

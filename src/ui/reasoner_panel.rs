@@ -1,12 +1,13 @@
-//! The referral reasoner's side panel for the open visit: red flags first, then the
-//! ranked hypotheses, the parsimonious cover and the best next check. It only draws the
-//! assessment it is given; the reasoning happens in `crate::reasoner`.
+//! The referral reasoner's side panel for the open visit: red flags first, then what the
+//! visits up to this one show read together (insights), then the ranked hypotheses, the
+//! parsimonious cover and the best next check. It only draws the assessment and insights
+//! it is given; the reasoning happens in `crate::reasoner`.
 
 use eframe::egui;
 
 use super::Action;
 use crate::model::{Finding, Side, Vocabulary};
-use crate::reasoner::{Assessment, Hypothesis, RaisedFlag, Urgency};
+use crate::reasoner::{Assessment, Hypothesis, Insight, InsightKind, RaisedFlag, Urgency};
 
 /// How many hypotheses the panel lists.
 const SHOWN: usize = 8;
@@ -19,6 +20,7 @@ impl ReasonerPanel {
         &mut self,
         ui: &mut egui::Ui,
         assessment: Option<&Assessment>,
+        insights: &[Insight],
         findings: &[Finding],
         selected: Option<&str>,
         actions: &mut Vec<Action>,
@@ -46,6 +48,14 @@ impl ReasonerPanel {
                 } else {
                     for flag in &assessment.red_flags {
                         red_flag_ui(ui, flag, &describe);
+                        ui.add_space(4.0);
+                    }
+                }
+                if !insights.is_empty() {
+                    ui.add_space(6.0);
+                    ui.strong("Across visits");
+                    for insight in insights {
+                        insight_ui(ui, insight);
                         ui.add_space(4.0);
                     }
                 }
@@ -97,6 +107,58 @@ fn urgency_colour(ui: &egui::Ui, urgency: Urgency) -> egui::Color32 {
         (Urgency::Soon, true) => egui::Color32::from_rgb(95, 85, 15),
         (Urgency::Soon, false) => egui::Color32::from_rgb(255, 245, 190),
     }
+}
+
+fn insight_colour(ui: &egui::Ui, kind: &InsightKind) -> egui::Color32 {
+    let dark = ui.visuals().dark_mode;
+    match (kind, dark) {
+        (InsightKind::WarningSigns { .. }, true) => egui::Color32::from_rgb(90, 60, 20),
+        (InsightKind::WarningSigns { .. }, false) => egui::Color32::from_rgb(255, 236, 205),
+        (InsightKind::LocalTreatmentNotWorking { .. }, true) => egui::Color32::from_rgb(35, 55, 85),
+        (InsightKind::LocalTreatmentNotWorking { .. }, false) => {
+            egui::Color32::from_rgb(215, 230, 250)
+        }
+        (InsightKind::WhatHelped { .. }, true) => egui::Color32::from_rgb(30, 70, 45),
+        (InsightKind::WhatHelped { .. }, false) => egui::Color32::from_rgb(215, 242, 220),
+    }
+}
+
+/// One insight: what it is, its headline, its particulars, and since when it holds.
+fn insight_ui(ui: &mut egui::Ui, insight: &Insight) {
+    egui::Frame::new()
+        .fill(insight_colour(ui, &insight.kind))
+        .corner_radius(4.0)
+        .inner_margin(6.0)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(
+                egui::RichText::new(insight.kind.label().to_uppercase())
+                    .small()
+                    .strong(),
+            );
+            ui.label(egui::RichText::new(&insight.headline).strong());
+            for detail in &insight.details {
+                ui.label(detail);
+            }
+            if insight.first_held != insight.last_held {
+                ui.weak(format!("Holds since {}", insight.first_held.date));
+            }
+            if !insight.more.is_empty() || !insight.citations.is_empty() {
+                // How to check and why, for when the clinician wants them: the
+                // hypotheses below stay in view.
+                egui::CollapsingHeader::new("How to check, and why")
+                    .id_salt(("insight", &insight.headline))
+                    .default_open(false)
+                    .show(ui, |ui| {
+                        for more in &insight.more {
+                            ui.label(more);
+                        }
+                        if !insight.citations.is_empty() {
+                            ui.weak(format!("Source: {}", insight.citations.join("; ")));
+                        }
+                    });
+            }
+        });
 }
 
 fn red_flag_ui(ui: &mut egui::Ui, flag: &RaisedFlag, describe: &dyn Fn(&usize) -> String) {

@@ -1,5 +1,6 @@
 //! The timeline: each symptom's intensity across visit dates, one line each, with the
-//! interventions as markers on the time axis. Clicking near a visit opens it.
+//! interventions as markers on the time axis and the reasoner's insights marked at the
+//! visit where each first held. Clicking near a visit opens it.
 
 use chrono::{Datelike, NaiveDate};
 use eframe::egui;
@@ -16,6 +17,8 @@ pub struct TimelineData {
     /// Each visit's day and what was done at it.
     /// Shared, so that each frame's hover text borrows it rather than copying 500 visits.
     pub visits: std::sync::Arc<Vec<(VisitId, f64, Vec<String>)>>,
+    /// Each insight's first visit's day, with what it says there; shared like `visits`.
+    pub insights: std::sync::Arc<Vec<(f64, String)>>,
 }
 
 impl TimelineData {
@@ -34,7 +37,25 @@ impl TimelineData {
                     })
                     .collect(),
             ),
+            insights: std::sync::Arc::default(),
         }
+    }
+
+    /// The same data with each insight marked at the visit where it first held.
+    pub fn with_insights(mut self, course: &crate::reasoner::Course) -> Self {
+        self.insights = std::sync::Arc::new(
+            course
+                .insights
+                .iter()
+                .map(|i| {
+                    (
+                        day(i.first_held.date),
+                        format!("{}: {}", i.kind.label(), i.headline),
+                    )
+                })
+                .collect(),
+        );
+        self
     }
 }
 
@@ -66,6 +87,12 @@ const MAX_DOTS: usize = 60;
 /// Below the 0 line, where intervention markers sit.
 const MARKER_Y: f64 = -0.8;
 
+/// Above the 10 line, where insight markers sit.
+const INSIGHT_Y: f64 = 10.8;
+
+/// Insight markers: amber, readable on light and dark.
+const INSIGHT_COLOUR: egui::Color32 = egui::Color32::from_rgb(235, 150, 30);
+
 #[derive(Debug, Default)]
 pub struct TimelinePlot;
 
@@ -82,11 +109,17 @@ impl TimelinePlot {
         }
         let visits = &data.visits;
         let label_visits = std::sync::Arc::clone(&data.visits);
+        let label_insights = std::sync::Arc::clone(&data.insights);
         let response = Plot::new("timeline plot")
             .height(170.0)
             .legend(Legend::default().position(egui_plot::Corner::RightTop))
             .include_y(0.0)
             .include_y(10.0)
+            .include_y(if data.insights.is_empty() {
+                10.0
+            } else {
+                INSIGHT_Y + 0.4
+            })
             .include_y(MARKER_Y - 0.4)
             .allow_scroll(false)
             .allow_zoom(false)
@@ -115,6 +148,13 @@ impl TimelinePlot {
                         .map(|(_, _, done)| done.join("\n"))
                         .unwrap_or_default();
                     Some(format!("{date}\n{done}"))
+                } else if name == "Insights" {
+                    let said: Vec<&str> = label_insights
+                        .iter()
+                        .filter(|(x, _)| (*x - point.x).abs() < 0.5)
+                        .map(|(_, text)| text.as_str())
+                        .collect();
+                    Some(format!("{date}\n{}", said.join("\n")))
                 } else {
                     Some(format!("{name}\n{date}: {:.0}/10", point.y))
                 }
@@ -153,6 +193,28 @@ impl TimelinePlot {
                         .radius(4.0)
                         .color(egui::Color32::from_rgb(120, 160, 230)),
                 );
+                if !data.insights.is_empty() {
+                    // One marker per day, however many insights first held there.
+                    let mut days: Vec<f64> = data.insights.iter().map(|(x, _)| *x).collect();
+                    days.dedup();
+                    for &x in &days {
+                        plot.vline(
+                            egui_plot::VLine::new("", x)
+                                .color(INSIGHT_COLOUR.gamma_multiply(0.6))
+                                .style(egui_plot::LineStyle::dashed_loose()),
+                        );
+                    }
+                    plot.points(
+                        Points::new(
+                            "Insights",
+                            days.iter().map(|&x| [x, INSIGHT_Y]).collect::<Vec<_>>(),
+                        )
+                        .shape(MarkerShape::Down)
+                        .filled(true)
+                        .radius(5.0)
+                        .color(INSIGHT_COLOUR),
+                    );
+                }
                 if let Some((_, x, _)) = visits.iter().find(|(id, _, _)| Some(*id) == selected) {
                     plot.vline(egui_plot::VLine::new("", *x).color(egui::Color32::GRAY));
                 }

@@ -1,0 +1,555 @@
+//! Reading a patient's visits together: trajectories, local treatment that is not
+//! working, warning signs that build up, and what helped. On the demo clinic's stories,
+//! and on synthetic timelines for the edges.
+
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use upstream::model::{
+    Finding, Intervention, InterventionKind, PatientId, Side, Visit, VisitId, VisitKind,
+    VisitRecord,
+};
+use upstream::reasoner::course::{Given, Insight, InsightKind, Trend};
+use upstream::reasoner::{KnowledgeBase, KnowledgeFiles, Reasoner};
+use upstream::store::{PatientRecord, Store};
+
+fn clinic() -> Vec<PatientRecord> {
+    let mut store = Store::open_in_memory().unwrap();
+    store
+        .import(&upstream::demo::clinic(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()).unwrap())
+        .unwrap();
+    store.export().unwrap().patients
+}
+
+fn visits_of(clinic: &[PatientRecord], name: &str) -> Vec<VisitRecord> {
+    clinic
+        .iter()
+        .find(|p| p.patient.name == name)
+        .unwrap()
+        .visits
+        .clone()
+}
+
+fn not_working<'a>(insights: &'a [Insight], label: &str) -> Option<&'a Insight> {
+    insights.iter().find(
+        |i| matches!(&i.kind, InsightKind::LocalTreatmentNotWorking { label: l, .. } if l == label),
+    )
+}
+
+fn helped<'a>(insights: &'a [Insight], label: &str) -> Option<&'a Insight> {
+    insights
+        .iter()
+        .find(|i| matches!(&i.kind, InsightKind::WhatHelped { label: l, .. } if l == label))
+}
+
+fn warning<'a>(insights: &'a [Insight], source: &str) -> Option<&'a Insight> {
+    insights
+        .iter()
+        .find(|i| matches!(&i.kind, InsightKind::WarningSigns { source: s, .. } if s == source))
+}
+
+fn texts(given: &[Given]) -> Vec<&str> {
+    given.iter().map(|g| g.text.as_str()).collect()
+}
+
+fn date_of(timeline: &[VisitRecord], visit: VisitId) -> NaiveDate {
+    timeline
+        .iter()
+        .find(|r| r.visit.id == visit)
+        .unwrap()
+        .visit
+        .started_at
+        .date()
+}
+
+#[test]
+fn the_runner_s_si_pain_does_not_change_under_si_adjustments_and_eases_after_soleus_work() {
+    let timeline = visits_of(&clinic(), "Maya Lindqvist");
+    let course = Reasoner::builtin().course(&timeline);
+    let first_soleus = timeline
+        .iter()
+        .position(|r| {
+            r.interventions
+                .iter()
+                .any(|i| i.target.to_lowercase().contains("soleus"))
+        })
+        .unwrap();
+
+    let si = course
+        .trajectories
+        .iter()
+        .find(|t| t.label == "L sacroiliac region pain")
+        .expect("a trajectory for L SI pain");
+    assert_eq!(si.trend, Trend::Better);
+    assert_eq!(si.points.len(), timeline.len());
+    // Before the soleus work, SI adjustments are local and the L5-S1 ones aim at roots and
+    // facets that can refer to the SI region; the soleus work is remote, at the soleus.
+    for point in &si.points[..first_soleus] {
+        assert!(
+            point.local.iter().any(|t| t.text.contains("SI joint")),
+            "{point:?}"
+        );
+    }
+    let soleus_point = &si.points[first_soleus];
+    assert!(soleus_point.local.is_empty(), "{soleus_point:?}");
+    assert!(
+        soleus_point.remote.iter().any(|t| t.text.contains("soleus")
+            && t.sources.contains(&"Soleus trigger points".to_owned())),
+        "{soleus_point:?}"
+    );
+
+    // Local treatment not working: said before the soleus work, naming the soleus.
+    let stuck = not_working(&course.insights, "L sacroiliac region pain")
+        .expect("SI pain treated locally without change");
+    let InsightKind::LocalTreatmentNotWorking {
+        treated_visits,
+        untreated_sources,
+        from,
+        now,
+        ..
+    } = &stuck.kind
+    else {
+        unreachable!()
+    };
+    assert!(*treated_visits >= 3, "{stuck:?}");
+    assert!(from.abs_diff(*now) < 2, "{stuck:?}");
+    assert!(
+        date_of(&timeline, stuck.first_held.visit)
+            < date_of(&timeline, timeline[first_soleus].visit.id)
+    );
+    assert_eq!(
+        untreated_sources.first().map(|s| s.id.as_str()),
+        Some("tp_soleus"),
+        "{untreated_sources:?}"
+    );
+    assert!(untreated_sources[0].check.contains("Palpate the soleus"));
+    assert!(
+        !untreated_sources.iter().any(|s| s.id == "joint_si"),
+        "the SI joint was treated: {untreated_sources:?}"
+    );
+
+    // What helped: the soleus work, not the SI adjustments.
+    let eased = helped(&course.insights, "L sacroiliac region pain").expect("SI pain eased");
+    let InsightKind::WhatHelped {
+        helped,
+        without_change,
+        from,
+        to,
+        ..
+    } = &eased.kind
+    else {
+        unreachable!()
+    };
+    assert!(from - to >= 2);
+    assert!(
+        texts(helped).iter().all(|t| t.contains("soleus")),
+        "{helped:?}"
+    );
+    assert!(
+        helped
+            .iter()
+            .all(|g| g.visits[0].visit == timeline[first_soleus].visit.id),
+        "{helped:?}"
+    );
+    let si_adjustments = without_change
+        .iter()
+        .find(|g| g.text.contains("Spinal manipulation") && g.text.contains("SI joint"))
+        .expect("SI adjustments came without a change");
+    assert!(si_adjustments.visits.len() >= 3);
+    assert!(eased.headline.contains("soleus"), "{}", eased.headline);
+    assert!(!eased.headline.contains("SI joint"), "{}", eased.headline);
+}
+
+#[test]
+fn the_s1_patient_s_warning_signs_are_named_before_the_calf_strain() {
+    let timeline = visits_of(&clinic(), "Daniel Okafor");
+    let strain = timeline
+        .iter()
+        .position(|r| {
+            r.findings.iter().any(|f| {
+                f.kind.as_str() == "pain"
+                    && f.region.as_ref().is_some_and(|r| r.as_str() == "calf")
+                    && f.intensity.is_some_and(|i| i.value() >= 6)
+            })
+        })
+        .unwrap();
+    let course = Reasoner::builtin().course(&timeline);
+    let signs = warning(&course.insights, "root_s1").expect("S1 warning signs");
+    let strain_date = timeline[strain].visit.started_at.date();
+    assert!(signs.first_held.date < strain_date, "{signs:?}");
+    let InsightKind::WarningSigns {
+        side,
+        signs: seen,
+        at_risk,
+        ..
+    } = &signs.kind
+    else {
+        unreachable!()
+    };
+    assert_eq!(*side, Side::Right);
+    assert!(at_risk.contains("calf"));
+    let names: Vec<&str> = seen.iter().map(|s| s.name.as_str()).collect();
+    for expected in [
+        "calf tightness or cramp",
+        "calf fasciculation",
+        "lateral ankle pain",
+        "lateral hip pain",
+        "intermittent low back pain",
+    ] {
+        assert!(names.contains(&expected), "{expected}: {names:?}");
+    }
+    // Each sign with the visit where it first appeared in the chart.
+    let first_with = |kind: &str, region: &str| {
+        timeline
+            .iter()
+            .find(|r| {
+                r.findings.iter().any(|f| {
+                    f.kind.as_str() == kind
+                        && f.region.as_ref().is_some_and(|r| r.as_str() == region)
+                        && f.presence == upstream::model::Presence::Present
+                })
+            })
+            .unwrap()
+            .visit
+            .id
+    };
+    let first_of = |name: &str| seen.iter().find(|s| s.name == name).unwrap().first.visit;
+    assert_eq!(
+        first_of("calf fasciculation"),
+        first_with("fasciculation", "calf")
+    );
+    assert_eq!(
+        first_of("lateral hip pain"),
+        first_with("pain", "hip_lateral")
+    );
+    assert_eq!(
+        first_of("lateral ankle pain"),
+        first_with("pain", "ankle_lateral")
+    );
+
+    // Told at the visit before the strain, from what was charted up to then.
+    let before = timeline[strain - 1].visit.id;
+    let then = Reasoner::builtin().insights_at(&timeline, before);
+    let at_before = warning(&then, "root_s1").expect("held at the visit before the strain");
+    assert!(at_before.headline.contains("S1 nerve root"));
+    // Not at the first visit: one tight calf and a sore back are not yet a pattern.
+    let first = Reasoner::builtin().insights_at(&timeline, timeline[0].visit.id);
+    assert!(warning(&first, "root_s1").is_none(), "{first:?}");
+
+    // His tight calf, treated at the calf visit after visit, names the S1 root.
+    let calf = not_working(&course.insights, "R calf tightness").expect("calf treated locally");
+    let InsightKind::LocalTreatmentNotWorking {
+        untreated_sources, ..
+    } = &calf.kind
+    else {
+        unreachable!()
+    };
+    assert_eq!(
+        untreated_sources.first().map(|s| s.id.as_str()),
+        Some("root_s1")
+    );
+    assert!(calf.first_held.date < strain_date);
+}
+
+#[test]
+fn warning_signs_are_raised_for_no_one_else_in_the_demo_clinic() {
+    for record in clinic() {
+        let course = Reasoner::builtin().course(&record.visits);
+        let raised: Vec<&str> = course
+            .insights
+            .iter()
+            .filter(|i| matches!(i.kind, InsightKind::WarningSigns { .. }))
+            .map(|i| i.headline.as_str())
+            .collect();
+        if record.patient.name == "Daniel Okafor" {
+            assert_eq!(raised.len(), 1, "{raised:?}");
+        } else {
+            assert!(raised.is_empty(), "{}: {raised:?}", record.patient.name);
+        }
+    }
+}
+
+// ----- synthetic timelines -----
+
+fn day(n: i64) -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 1, 5)
+        .unwrap()
+        .and_hms_opt(9, 0, 0)
+        .unwrap()
+        + TimeDelta::days(n)
+}
+
+fn finding(kind: &str, region: &str, side: Side, intensity: Option<u8>) -> Finding {
+    let finding = Finding::new(kind, Some(region), side);
+    match intensity {
+        Some(value) => finding.with_intensity(value).unwrap(),
+        None => finding,
+    }
+}
+
+fn treat(kind: InterventionKind, target: &str, region: &str, side: Side) -> Intervention {
+    Intervention {
+        region: Some(upstream::model::RegionCode::new(region)),
+        ..Intervention::new(kind, target, side)
+    }
+}
+
+fn visit(
+    id: i64,
+    on_day: i64,
+    findings: Vec<Finding>,
+    interventions: Vec<Intervention>,
+) -> VisitRecord {
+    VisitRecord {
+        visit: Visit {
+            id: VisitId(id),
+            ..Visit::new(PatientId(1), day(on_day), VisitKind::FollowUp)
+        },
+        findings,
+        interventions,
+    }
+}
+
+fn si_pain(intensity: u8) -> Finding {
+    finding("pain", "si_joint", Side::Left, Some(intensity))
+}
+
+fn si_adjustment() -> Intervention {
+    treat(
+        InterventionKind::SpinalManipulation,
+        "SI joint",
+        "si_joint",
+        Side::Left,
+    )
+}
+
+/// L SI pain adjusted locally at each visit, `days` apart, at the given intensities.
+fn si_course(intensities: &[u8], days: i64) -> Vec<VisitRecord> {
+    intensities
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| {
+            visit(
+                i as i64 + 1,
+                i as i64 * days,
+                vec![si_pain(n)],
+                vec![si_adjustment()],
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn one_visit_gives_trajectories_seen_once_and_no_insight() {
+    let timeline = vec![visit(
+        1,
+        0,
+        vec![
+            si_pain(6),
+            finding("tightness", "calf", Side::Left, Some(4)),
+        ],
+        vec![si_adjustment()],
+    )];
+    let course = Reasoner::builtin().course(&timeline);
+    assert_eq!(course.trajectories.len(), 2);
+    assert!(
+        course
+            .trajectories
+            .iter()
+            .all(|t| t.trend == Trend::SeenOnce)
+    );
+    assert_eq!(course.trajectories[0].points[0].local.len(), 1);
+    assert!(course.insights.is_empty(), "{:?}", course.insights);
+}
+
+#[test]
+fn local_treatment_is_not_working_after_three_treated_visits_without_a_real_change() {
+    let course = Reasoner::builtin().course(&si_course(&[6, 5, 6, 6], 7));
+    let stuck = not_working(&course.insights, "L sacroiliac region pain").expect("not working");
+    assert_eq!(
+        stuck.first_held.visit,
+        VisitId(4),
+        "after three treated visits"
+    );
+    // A change of one is noise; a change of two is real.
+    let course = Reasoner::builtin().course(&si_course(&[6, 5, 6, 4], 7));
+    assert!(not_working(&course.insights, "L sacroiliac region pain").is_none());
+    assert_eq!(course.trajectories[0].trend, Trend::Better);
+    let course = Reasoner::builtin().course(&si_course(&[4, 5, 6, 6], 7));
+    assert_eq!(course.trajectories[0].trend, Trend::Worse);
+    assert!(not_working(&course.insights, "L sacroiliac region pain").is_some());
+}
+
+#[test]
+fn a_symptom_that_answered_to_treatment_is_not_stuck_in_its_slow_tail_until_it_flares() {
+    let course = Reasoner::builtin().course(&si_course(&[6, 4, 4, 4, 3, 3], 7));
+    assert!(
+        course
+            .insights
+            .iter()
+            .all(|i| !matches!(i.kind, InsightKind::LocalTreatmentNotWorking { .. }))
+    );
+    let eased = helped(&course.insights, "L sacroiliac region pain").unwrap();
+    assert_eq!(eased.first_held.visit, VisitId(2));
+    // Back up by a real change, and local treatment at three more visits without change.
+    let course = Reasoner::builtin().course(&si_course(&[6, 4, 4, 6, 6, 6, 6], 7));
+    let stuck = not_working(&course.insights, "L sacroiliac region pain").unwrap();
+    assert_eq!(stuck.first_held.visit, VisitId(7));
+}
+
+#[test]
+fn a_symptom_that_disappears_ends_at_zero_and_is_not_working_no_more() {
+    let mut timeline = si_course(&[6, 6, 6, 6], 7);
+    timeline.push(visit(
+        5,
+        28,
+        vec![Finding::new("pain", Some("si_joint"), Side::Left).absent()],
+        Vec::new(),
+    ));
+    let course = Reasoner::builtin().course(&timeline);
+    let si = &course.trajectories[0];
+    assert_eq!(si.points.last().unwrap().intensity, 0);
+    assert_eq!(si.trend, Trend::Better);
+    let stuck = not_working(&course.insights, "L sacroiliac region pain").unwrap();
+    assert_eq!(
+        stuck.last_held.visit,
+        VisitId(4),
+        "not at the visit it was gone"
+    );
+    let gone = Reasoner::builtin().insights_at(&timeline, VisitId(5));
+    assert!(
+        not_working(&gone, "L sacroiliac region pain").is_none(),
+        "{gone:?}"
+    );
+    let eased = helped(&gone, "L sacroiliac region pain").expect("what came before it went");
+    assert!(eased.details.iter().any(|d| d.contains("Now gone")));
+}
+
+/// A visit with one sign of S1 irritation on `side`.
+fn s1_sign(id: i64, on_day: i64, sign: usize, side: Side) -> VisitRecord {
+    let finding = match sign {
+        0 => finding("tightness", "calf", side, Some(4)),
+        1 => finding("fasciculation", "calf", side, None),
+        2 => finding("pain", "ankle_lateral", side, Some(3)),
+        _ => finding("pain", "hip_lateral", side, Some(2)),
+    };
+    visit(id, on_day, vec![finding], Vec::new())
+}
+
+#[test]
+fn signs_on_alternating_sides_do_not_add_up_but_on_one_side_they_do() {
+    let one_side: Vec<VisitRecord> = (0..4)
+        .map(|i| s1_sign(i + 1, i * 7, i as usize, Side::Right))
+        .collect();
+    let course = Reasoner::builtin().course(&one_side);
+    let raised = warning(&course.insights, "root_s1").expect("four signs on the right");
+    assert_eq!(raised.first_held.visit, VisitId(3), "at the third sign");
+
+    let alternating: Vec<VisitRecord> = (0..4)
+        .map(|i| {
+            let side = if i % 2 == 0 { Side::Left } else { Side::Right };
+            s1_sign(i + 1, i * 7, i as usize, side)
+        })
+        .collect();
+    let course = Reasoner::builtin().course(&alternating);
+    assert!(
+        warning(&course.insights, "root_s1").is_none(),
+        "{:?}",
+        course.insights
+    );
+    // Each side's symptom is a trajectory of its own.
+    let labels: Vec<&str> = course
+        .trajectories
+        .iter()
+        .map(|t| t.label.as_str())
+        .collect();
+    assert!(labels.contains(&"L calf tightness") && labels.contains(&"L lateral ankle pain"));
+    assert!(labels.contains(&"R lateral hip pain"), "{labels:?}");
+}
+
+#[test]
+fn long_gaps_between_visits_start_afresh() {
+    // The same four signs, months apart: they never build up within the window.
+    let sparse: Vec<VisitRecord> = (0..4)
+        .map(|i| s1_sign(i + 1, i * 120, i as usize, Side::Right))
+        .collect();
+    let course = Reasoner::builtin().course(&sparse);
+    assert!(
+        warning(&course.insights, "root_s1").is_none(),
+        "{:?}",
+        course.insights
+    );
+
+    // Adjusted at four visits half a year apart: a new episode each time, not a course of
+    // treatment that failed.
+    let course = Reasoner::builtin().course(&si_course(&[6, 6, 6, 6], 180));
+    assert!(course.insights.is_empty(), "{:?}", course.insights);
+    assert_eq!(course.trajectories[0].trend, Trend::Unchanged);
+}
+
+#[test]
+fn a_patient_with_no_findings_has_no_trajectory_and_no_insight() {
+    assert_eq!(Reasoner::builtin().course(&[]), Default::default());
+    let timeline: Vec<VisitRecord> = (0..5)
+        .map(|i| visit(i + 1, i * 7, Vec::new(), vec![si_adjustment()]))
+        .collect();
+    let course = Reasoner::builtin().course(&timeline);
+    assert!(course.trajectories.is_empty());
+    assert!(course.insights.is_empty());
+    assert!(
+        Reasoner::builtin()
+            .insights_at(&timeline, VisitId(5))
+            .is_empty()
+    );
+}
+
+#[test]
+fn visits_out_of_order_are_read_in_date_order() {
+    let mut timeline = si_course(&[6, 6, 6, 6], 7);
+    let in_order = Reasoner::builtin().course(&timeline);
+    timeline.reverse();
+    assert_eq!(Reasoner::builtin().course(&timeline), in_order);
+}
+
+/// A change to one entry of warning_signs.json.
+type Edit = dyn Fn(&mut serde_json::Value);
+
+#[test]
+fn warning_signs_are_checked_like_the_rest_of_the_knowledge_base() {
+    let builtin = KnowledgeFiles::builtin();
+    let text: serde_json::Value = serde_json::from_str(builtin.warning_signs.1).unwrap();
+    let broken = |edit: &Edit| {
+        let mut value = text.clone();
+        edit(&mut value["warning_signs"][0]);
+        let edited = serde_json::to_string(&value).unwrap();
+        let files = KnowledgeFiles {
+            warning_signs: ("warning_signs.json", &edited),
+            ..KnowledgeFiles::builtin()
+        };
+        KnowledgeBase::load(upstream::model::Vocabulary::builtin().clone(), &files)
+            .map(|_| ())
+            .unwrap_err()
+            .to_string()
+    };
+    let cases: [(&Edit, &str); 5] = [
+        (&|w| w["citations"] = serde_json::json!([]), "no citation"),
+        (
+            &|w| w["source"] = "root_s9".into(),
+            "unknown source `root_s9`",
+        ),
+        (
+            &|w| w["signs"][0]["kinds"] = serde_json::json!(["tight"]),
+            "unknown finding kind `tight`",
+        ),
+        (
+            &|w| w["signs"][2]["regions"] = serde_json::json!(["thumb"]),
+            "no manifestation of pain at thumb",
+        ),
+        (&|w| w["min_signs"] = 9.into(), "min_signs"),
+    ];
+    for (edit, expected) in cases {
+        let message = broken(edit);
+        assert!(
+            message.contains("warning_signs.json") && message.contains(expected),
+            "{expected}: {message}"
+        );
+    }
+}
