@@ -112,6 +112,7 @@ pub fn five_hundred_visits() -> Vec<VisitRecord> {
                 },
                 findings,
                 interventions,
+                ..VisitRecord::default()
             }
         })
         .collect()

@@ -305,6 +305,7 @@ fn visit(
         },
         findings,
         interventions,
+        ..VisitRecord::default()
     }
 }
 
