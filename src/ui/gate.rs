@@ -52,6 +52,8 @@ pub struct NotebookGate {
     /// Every page of the open notebook being read on a thread of its own; a damaged
     /// notebook is closed and its newest verified backup offered.
     page_check: Option<mpsc::Receiver<Result<(), String>>>,
+    /// Whether the passphrase field is to take the cursor on the next frame.
+    wants_focus: bool,
 }
 
 impl NotebookGate {
@@ -72,6 +74,7 @@ impl NotebookGate {
             idle_limit: None,
             sized_to_screen: false,
             page_check: None,
+            wants_focus: true,
         };
         match NotebookLock::acquire(path) {
             Ok(lock) => gate.lock = Some(lock),
@@ -177,6 +180,7 @@ impl NotebookGate {
             self.state = app.state.clone();
             self.stage = Stage::Locked;
             self.problem = Some("Locked after a quiet spell. Unlock to go on.".into());
+            self.wants_focus = true;
             self.backup = None;
         }
     }
@@ -260,9 +264,7 @@ impl NotebookGate {
             );
             ui.add_space(8.0);
             let first = password_line(ui, "Passphrase", &mut self.passphrase);
-            if ui.memory(|m| m.focused().is_none()) {
-                first.request_focus();
-            }
+            self.focus_once(&first);
             password_line(ui, "Passphrase again", &mut self.again);
             let same = self.passphrase == self.again;
             if !same {
@@ -301,9 +303,7 @@ impl NotebookGate {
                 ui.label("This notebook has no passphrase.");
             } else {
                 let field = password_line(ui, "Passphrase", &mut self.passphrase);
-                if !field.has_focus() && self.passphrase.is_empty() {
-                    field.request_focus();
-                }
+                self.focus_once(&field);
                 submit = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             }
             if ui.button("Unlock").clicked() || submit {
@@ -383,10 +383,28 @@ impl NotebookGate {
         }
     }
 
+    /// Puts the cursor in the passphrase field when a screen first shows, and then leaves
+    /// the focus alone. egui gives no widget the focus while the window itself lacks it,
+    /// so asking then, frame after frame, only kept the window repainting.
+    fn focus_once(&mut self, field: &egui::Response) {
+        let window_focused = field.ctx.input(|i| i.focused);
+        if field.has_focus() {
+            self.wants_focus = false;
+        } else if self.wants_focus && window_focused {
+            field.request_focus();
+        }
+    }
+
     fn problem_ui(&self, ui: &mut egui::Ui) {
         if let Some(problem) = &self.problem {
+            // Store errors read as the middle of a sentence; here one stands alone.
+            let mut letters = problem.chars();
+            let sentence = letters
+                .next()
+                .map(|first| first.to_uppercase().chain(letters).collect::<String>())
+                .unwrap_or_default();
             ui.add_space(8.0);
-            ui.colored_label(ui.visuals().error_fg_color, problem);
+            ui.colored_label(ui.visuals().error_fg_color, sentence);
         }
     }
 }
