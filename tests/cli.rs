@@ -292,3 +292,38 @@ fn reason_reads_a_patient_s_visits_together() {
         "a patient or a case, not both"
     );
 }
+
+#[test]
+fn reason_reads_an_encrypted_notebook_with_its_passphrase() {
+    let directory = tempfile::tempdir().unwrap();
+    let db = directory.path().join("notebook.sqlite3");
+    let run = |args: &[&str], passphrase: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_upstream"));
+        command
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env_remove("UPSTREAM_PASSPHRASE");
+        if let Some(passphrase) = passphrase {
+            command.env("UPSTREAM_PASSPHRASE", passphrase);
+        }
+        // No terminal to ask at: a missing passphrase must fail, not wait.
+        command.stdin(std::process::Stdio::null());
+        command.output().unwrap()
+    };
+    assert!(run(&["demo"], Some("tall fence")).status.success());
+    let id = {
+        let output = run(
+            &["patients", "--search", "okafor", "--json"],
+            Some("tall fence"),
+        );
+        let patients: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        patients[0]["id"].to_string()
+    };
+    let read = run(&["reason", "--patient", &id], Some("tall fence"));
+    assert!(read.status.success(), "{}", stderr(&read));
+    assert!(stdout(&read).contains("Warning signs building up: S1 nerve root"));
+    let refused = run(&["reason", "--patient", &id], Some("wrong"));
+    assert!(!refused.status.success());
+    assert!(stderr(&refused).contains("passphrase does not open"));
+}

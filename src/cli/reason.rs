@@ -14,7 +14,6 @@ use crate::reasoner::knowledge::{
     KnowledgeFiles, RED_FLAGS_FILE, SOURCE_FILES, WARNING_SIGNS_FILE,
 };
 use crate::reasoner::{Assessment, Case, Course, KnowledgeBase, Reasoner};
-use crate::store::Store;
 
 use super::CliError;
 
@@ -131,7 +130,7 @@ fn course(
     out: &mut impl Write,
 ) -> Result<(), CliError> {
     let path = super::database_path(db.map(Path::to_path_buf))?;
-    let store = Store::open(&path)?;
+    let store = super::records::open(&path)?;
     let patient = store.patient(id)?;
     let timeline = store.timeline(patient.id)?;
     let course = Reasoner::builtin().course(&timeline);
