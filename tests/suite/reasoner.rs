@@ -51,7 +51,7 @@ fn leaders(assessment: &Assessment) -> Vec<String> {
 #[test]
 fn source_vignettes_rank_the_expected_source() {
     let vignettes: Vec<SourceVignette> =
-        serde_json::from_str(include_str!("vignettes/sources.json")).expect("sources.json parses");
+        serde_json::from_str(include_str!("../vignettes/sources.json")).expect("sources.json parses");
     assert!(vignettes.len() >= 40, "{} vignettes", vignettes.len());
     let areas: std::collections::BTreeSet<&str> =
         vignettes.iter().map(|v| v.area.as_str()).collect();
@@ -93,7 +93,7 @@ fn source_vignettes_rank_the_expected_source() {
 #[test]
 fn red_flag_vignettes_raise_their_flags_and_look_alikes_raise_none() {
     let vignettes: Vec<FlagVignette> =
-        serde_json::from_str(include_str!("vignettes/red_flags.json"))
+        serde_json::from_str(include_str!("../vignettes/red_flags.json"))
             .expect("red_flags.json parses");
     let flagged = vignettes
         .iter()

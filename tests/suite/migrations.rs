@@ -11,7 +11,7 @@
 //! `schema.sql` up to each version with a bare connection and inserts the rows:
 //!
 //! ```text
-//! cargo test --test migrations -- --ignored regenerate_fixtures
+//! cargo test --test suite -- --ignored regenerate_fixtures
 //! ```
 //!
 //! Run it once when a migration is added (to make the fixture of the version before it)
@@ -114,7 +114,7 @@ fn a_notebook_of_every_earlier_version_opens_upgraded_with_its_record_intact_and
         let source = fixture(version);
         assert!(
             source.exists(),
-            "no fixture for schema version {version}: run `cargo test --test migrations -- --ignored regenerate_fixtures`"
+            "no fixture for schema version {version}: run `cargo test --test suite -- --ignored regenerate_fixtures`"
         );
         let written: i64 = rusqlite::Connection::open_with_flags(
             &source,
