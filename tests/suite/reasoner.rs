@@ -51,7 +51,8 @@ fn leaders(assessment: &Assessment) -> Vec<String> {
 #[test]
 fn source_vignettes_rank_the_expected_source() {
     let vignettes: Vec<SourceVignette> =
-        serde_json::from_str(include_str!("../vignettes/sources.json")).expect("sources.json parses");
+        serde_json::from_str(include_str!("../vignettes/sources.json"))
+            .expect("sources.json parses");
     assert!(vignettes.len() >= 40, "{} vignettes", vignettes.len());
     let areas: std::collections::BTreeSet<&str> =
         vignettes.iter().map(|v| v.area.as_str()).collect();
