@@ -236,29 +236,8 @@ fn the_side_panel_ranks_s1_first_at_the_visit_before_the_calf_strain() {
         .expect("the strain visit");
     let before = &timeline[strain - 1].visit;
     // The visit is far down the list: scroll the list to it with the wheel, as a user would.
-    let list = harness.get_by_label("Visits").rect().left_bottom() + eframe::egui::vec2(40.0, 60.0);
-    for _ in 0..40 {
-        if harness
-            .query_by_label_contains(&before.chief_complaint)
-            .is_some()
-        {
-            break;
-        }
-        harness.hover_at(list);
-        harness.event(eframe::egui::Event::MouseWheel {
-            unit: eframe::egui::MouseWheelUnit::Point,
-            delta: eframe::egui::vec2(0.0, -120.0),
-            modifiers: eframe::egui::Modifiers::default(),
-            phase: eframe::egui::TouchPhase::Move,
-            source: eframe::egui::MouseWheelSource::Wheel,
-        });
-        // Hovering a cut line opens its tooltip, which animates: step, do not settle.
-        harness.run_steps(8);
-    }
-    harness
-        .get_by_label_contains(&before.chief_complaint)
-        .click();
-    harness.run();
+    let complaint = before.chief_complaint.clone();
+    open_visit_by_complaint(&mut harness, &complaint);
 
     assert_eq!(harness.state().state.selected_visit, Some(before.id));
     let assessment = harness
