@@ -366,3 +366,394 @@ INSERT INTO audit_append SELECT 'patient', id, visit_id, 'baseline', image FROM 
 INSERT INTO audit_append SELECT 'visit', id, visit_id, 'baseline', image FROM visit_image ORDER BY id;
 INSERT INTO audit_append SELECT 'finding', id, visit_id, 'baseline', image FROM finding_image ORDER BY id;
 INSERT INTO audit_append SELECT 'intervention', id, visit_id, 'baseline', image FROM intervention_image ORDER BY id;
+
+-- migration 5: ids never reused (AUTOINCREMENT on every audited table), a notebook_event table that audits export, backup, restore and rekey, and the chain's head recorded in each signature
+--
+-- SQLite cannot add AUTOINCREMENT to a table, so each audited table is rebuilt: every
+-- trigger and image view is dropped, each table is copied into its new form and renamed,
+-- and the triggers and views are made again as they were. The store runs migrations with
+-- foreign keys off, so dropping a table deletes nothing else; it checks them before commit.
+-- No data changes, so the audit trail records nothing and its last image of each row
+-- still matches.
+
+DROP TRIGGER IF EXISTS patient_name_search_insert;
+DROP TRIGGER IF EXISTS patient_name_search_delete;
+DROP TRIGGER IF EXISTS patient_name_search_update;
+DROP TRIGGER IF EXISTS patient_seen_insert;
+DROP TRIGGER IF EXISTS visit_seen_insert;
+DROP TRIGGER IF EXISTS visit_seen_update;
+DROP TRIGGER IF EXISTS visit_seen_delete;
+DROP TRIGGER IF EXISTS visit_signature_required;
+DROP TRIGGER IF EXISTS visit_insert_unsigned;
+DROP TRIGGER IF EXISTS visit_signed_update;
+DROP TRIGGER IF EXISTS visit_draft_unsigned;
+DROP TRIGGER IF EXISTS visit_signed_delete;
+DROP TRIGGER IF EXISTS finding_signed_insert;
+DROP TRIGGER IF EXISTS finding_signed_update;
+DROP TRIGGER IF EXISTS finding_signed_delete;
+DROP TRIGGER IF EXISTS intervention_signed_insert;
+DROP TRIGGER IF EXISTS intervention_signed_update;
+DROP TRIGGER IF EXISTS intervention_signed_delete;
+DROP TRIGGER IF EXISTS addendum_to_signed;
+DROP TRIGGER IF EXISTS addendum_no_update;
+DROP TRIGGER IF EXISTS addendum_no_delete;
+DROP TRIGGER IF EXISTS patient_audit_insert;
+DROP TRIGGER IF EXISTS patient_audit_update;
+DROP TRIGGER IF EXISTS patient_audit_delete;
+DROP TRIGGER IF EXISTS visit_audit_insert;
+DROP TRIGGER IF EXISTS visit_audit_update;
+DROP TRIGGER IF EXISTS visit_audit_delete;
+DROP TRIGGER IF EXISTS finding_audit_insert;
+DROP TRIGGER IF EXISTS finding_audit_update;
+DROP TRIGGER IF EXISTS finding_audit_delete;
+DROP TRIGGER IF EXISTS intervention_audit_insert;
+DROP TRIGGER IF EXISTS intervention_audit_update;
+DROP TRIGGER IF EXISTS intervention_audit_delete;
+DROP TRIGGER IF EXISTS addendum_audit_insert;
+DROP VIEW IF EXISTS patient_image;
+DROP VIEW IF EXISTS visit_image;
+DROP VIEW IF EXISTS finding_image;
+DROP VIEW IF EXISTS intervention_image;
+DROP VIEW IF EXISTS addendum_image;
+
+CREATE TABLE patient_new (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    name          TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    date_of_birth TEXT CHECK (date_of_birth IS NULL OR date(date_of_birth) = date_of_birth),
+    sex           TEXT NOT NULL DEFAULT 'unknown' CHECK (sex IN ('female', 'male', 'other', 'unknown')),
+    contact       TEXT NOT NULL DEFAULT '',
+    occupation    TEXT NOT NULL DEFAULT '',
+    history       TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(history) AND json_type(history) = 'array'),
+    notes         TEXT NOT NULL DEFAULT '',
+    created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now')),
+    updated_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now')),
+    last_seen     TEXT
+);
+INSERT INTO patient_new (id, name, date_of_birth, sex, contact, occupation, history, notes, created_at, updated_at, last_seen)
+SELECT id, name, date_of_birth, sex, contact, occupation, history, notes, created_at, updated_at, last_seen FROM patient;
+DROP TABLE patient;
+ALTER TABLE patient_new RENAME TO patient;
+CREATE INDEX patient_date_of_birth ON patient (date_of_birth);
+CREATE INDEX patient_last_seen ON patient (last_seen DESC, name COLLATE NOCASE, id);
+
+CREATE TABLE visit_new (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    patient_id      INTEGER NOT NULL REFERENCES patient (id) ON DELETE CASCADE,
+    started_at      TEXT NOT NULL CHECK (datetime(started_at) IS NOT NULL),
+    kind            TEXT NOT NULL CHECK (kind IN ('initial_exam', 'follow_up', 're_exam', 'discharge')),
+    chief_complaint TEXT NOT NULL DEFAULT '',
+    subjective      TEXT NOT NULL DEFAULT '',
+    objective       TEXT NOT NULL DEFAULT '',
+    assessment      TEXT NOT NULL DEFAULT '',
+    plan            TEXT NOT NULL DEFAULT '',
+    status          TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'signed')),
+    created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now')),
+    updated_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now')),
+    signed_by       TEXT,
+    signed_at       TEXT CHECK (signed_at IS NULL OR datetime(signed_at) IS NOT NULL),
+    -- The audit chain's head when the visit was signed ("row N <sha-256>"), printed with the
+    -- signature so that a copy of it kept elsewhere anchors the chain.
+    signed_chain    TEXT
+);
+INSERT INTO visit_new (id, patient_id, started_at, kind, chief_complaint, subjective, objective, assessment, plan, status, created_at, updated_at, signed_by, signed_at)
+SELECT id, patient_id, started_at, kind, chief_complaint, subjective, objective, assessment, plan, status, created_at, updated_at, signed_by, signed_at FROM visit;
+DROP TABLE visit;
+ALTER TABLE visit_new RENAME TO visit;
+CREATE INDEX visit_patient_started ON visit (patient_id, started_at, id);
+
+CREATE TABLE finding_new (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    visit_id     INTEGER NOT NULL REFERENCES visit (id) ON DELETE CASCADE,
+    kind         TEXT NOT NULL,
+    region       TEXT,
+    side         TEXT NOT NULL DEFAULT 'none' CHECK (side IN ('left', 'right', 'bilateral', 'midline', 'none')),
+    intensity    INTEGER CHECK (intensity IS NULL OR intensity BETWEEN 0 AND 10),
+    presence     TEXT NOT NULL DEFAULT 'present' CHECK (presence IN ('present', 'absent')),
+    test_name    TEXT NOT NULL DEFAULT '',
+    note         TEXT NOT NULL DEFAULT '',
+    carried_over INTEGER NOT NULL DEFAULT 0 CHECK (carried_over IN (0, 1))
+);
+INSERT INTO finding_new (id, visit_id, kind, region, side, intensity, presence, test_name, note, carried_over)
+SELECT id, visit_id, kind, region, side, intensity, presence, test_name, note, carried_over FROM finding;
+DROP TABLE finding;
+ALTER TABLE finding_new RENAME TO finding;
+CREATE INDEX finding_visit ON finding (visit_id, id);
+
+CREATE TABLE intervention_new (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    visit_id  INTEGER NOT NULL REFERENCES visit (id) ON DELETE CASCADE,
+    kind      TEXT NOT NULL CHECK (kind IN ('spinal_manipulation', 'mobilization', 'soft_tissue', 'dry_needling',
+                                            'stretch', 'exercise', 'taping', 'advice', 'referral')),
+    target    TEXT NOT NULL DEFAULT '',
+    region    TEXT,
+    side      TEXT NOT NULL DEFAULT 'none' CHECK (side IN ('left', 'right', 'bilateral', 'midline', 'none')),
+    dose      TEXT NOT NULL DEFAULT '',
+    notes     TEXT NOT NULL DEFAULT '',
+    cpt_code  TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO intervention_new (id, visit_id, kind, target, region, side, dose, notes, cpt_code)
+SELECT id, visit_id, kind, target, region, side, dose, notes, cpt_code FROM intervention;
+DROP TABLE intervention;
+ALTER TABLE intervention_new RENAME TO intervention;
+CREATE INDEX intervention_visit ON intervention (visit_id, id);
+
+CREATE TABLE addendum_new (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    visit_id    INTEGER NOT NULL REFERENCES visit (id),
+    author      TEXT NOT NULL CHECK (length(trim(author)) > 0),
+    written_at  TEXT NOT NULL CHECK (datetime(written_at) IS NOT NULL),
+    reason      TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    body        TEXT NOT NULL CHECK (length(trim(body)) > 0)
+);
+INSERT INTO addendum_new (id, visit_id, author, written_at, reason, body)
+SELECT id, visit_id, author, written_at, reason, body FROM addendum;
+DROP TABLE addendum;
+ALTER TABLE addendum_new RENAME TO addendum;
+CREATE INDEX addendum_visit ON addendum (visit_id, id);
+
+-- Export, backup, restore and rekey, each a row, audited like clinical data.
+CREATE TABLE notebook_event (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now')),
+    what    TEXT NOT NULL CHECK (what IN ('export', 'backup', 'restore', 'rekey')),
+    detail  TEXT NOT NULL DEFAULT ''
+);
+
+-- The clinician who writes in this notebook, named by the window's Settings: the command
+-- line records its changes under this name unless told otherwise (--as).
+CREATE TABLE notebook_setting (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+);
+
+-- An id once used is never given again, also for rows deleted before this migration:
+-- the trail remembers them.
+DELETE FROM sqlite_sequence WHERE name IN ('patient', 'visit', 'finding', 'intervention', 'addendum', 'notebook_event');
+INSERT INTO sqlite_sequence (name, seq)
+SELECT t.name, max(coalesce(t.top, 0), coalesce((SELECT max(a.row_id) FROM audit a WHERE a.table_name = t.name), 0))
+FROM (SELECT 'patient' AS name, (SELECT max(id) FROM patient) AS top
+      UNION ALL SELECT 'visit', (SELECT max(id) FROM visit)
+      UNION ALL SELECT 'finding', (SELECT max(id) FROM finding)
+      UNION ALL SELECT 'intervention', (SELECT max(id) FROM intervention)
+      UNION ALL SELECT 'addendum', (SELECT max(id) FROM addendum)
+      UNION ALL SELECT 'notebook_event', 0) AS t;
+
+CREATE TRIGGER patient_name_search_insert AFTER INSERT ON patient BEGIN
+    INSERT INTO patient_name_search (rowid, name) VALUES (new.id, new.name);
+END;
+
+CREATE TRIGGER patient_name_search_delete AFTER DELETE ON patient BEGIN
+    INSERT INTO patient_name_search (patient_name_search, rowid, name) VALUES ('delete', old.id, old.name);
+END;
+
+CREATE TRIGGER patient_name_search_update AFTER UPDATE OF name ON patient BEGIN
+    INSERT INTO patient_name_search (patient_name_search, rowid, name) VALUES ('delete', old.id, old.name);
+    INSERT INTO patient_name_search (rowid, name) VALUES (new.id, new.name);
+END;
+
+CREATE TRIGGER patient_seen_insert AFTER INSERT ON patient WHEN new.last_seen IS NULL BEGIN
+    UPDATE patient SET last_seen = new.created_at WHERE id = new.id;
+END;
+
+CREATE TRIGGER visit_seen_insert AFTER INSERT ON visit BEGIN
+    UPDATE patient
+    SET last_seen = (SELECT max(v.started_at) FROM visit v WHERE v.patient_id = new.patient_id)
+    WHERE id = new.patient_id;
+END;
+
+CREATE TRIGGER visit_seen_update AFTER UPDATE OF started_at, patient_id ON visit BEGIN
+    UPDATE patient
+    SET last_seen = coalesce((SELECT max(v.started_at) FROM visit v WHERE v.patient_id = patient.id), created_at)
+    WHERE id IN (old.patient_id, new.patient_id);
+END;
+
+CREATE TRIGGER visit_seen_delete AFTER DELETE ON visit BEGIN
+    UPDATE patient
+    SET last_seen = coalesce((SELECT max(v.started_at) FROM visit v WHERE v.patient_id = patient.id), created_at)
+    WHERE id = old.patient_id;
+END;
+
+CREATE TRIGGER visit_signature_required BEFORE UPDATE OF status ON visit
+WHEN new.status = 'signed' AND (new.signed_by IS NULL OR length(trim(new.signed_by)) = 0 OR new.signed_at IS NULL)
+BEGIN
+    SELECT RAISE(ABORT, 'a visit is signed with the clinician''s name and the time');
+END;
+
+CREATE TRIGGER visit_insert_unsigned BEFORE INSERT ON visit
+WHEN new.status = 'signed' OR new.signed_by IS NOT NULL OR new.signed_at IS NOT NULL OR new.signed_chain IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'a visit is created as a draft and signed afterwards');
+END;
+
+-- SQLite runs the triggers of a table newest first: a signed visit says so first.
+CREATE TRIGGER visit_draft_unsigned BEFORE UPDATE ON visit
+WHEN new.status = 'draft' AND (new.signed_by IS NOT NULL OR new.signed_at IS NOT NULL OR new.signed_chain IS NOT NULL)
+BEGIN
+    SELECT RAISE(ABORT, 'a draft visit carries no signature');
+END;
+
+
+CREATE TRIGGER visit_signed_update BEFORE UPDATE ON visit WHEN old.status = 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'this visit is signed and cannot be changed; add an addendum');
+END;
+
+CREATE TRIGGER visit_signed_delete BEFORE DELETE ON visit WHEN old.status = 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'this visit is signed and cannot be deleted');
+END;
+
+CREATE TRIGGER finding_signed_insert BEFORE INSERT ON finding
+WHEN (SELECT status FROM visit WHERE id = new.visit_id) = 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'this visit is signed and cannot be changed; add an addendum');
+END;
+
+CREATE TRIGGER finding_signed_update BEFORE UPDATE ON finding
+WHEN (SELECT status FROM visit WHERE id = old.visit_id) = 'signed'
+  OR (SELECT status FROM visit WHERE id = new.visit_id) = 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'this visit is signed and cannot be changed; add an addendum');
+END;
+
+CREATE TRIGGER finding_signed_delete BEFORE DELETE ON finding
+WHEN (SELECT status FROM visit WHERE id = old.visit_id) = 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'this visit is signed and cannot be changed; add an addendum');
+END;
+
+CREATE TRIGGER intervention_signed_insert BEFORE INSERT ON intervention
+WHEN (SELECT status FROM visit WHERE id = new.visit_id) = 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'this visit is signed and cannot be changed; add an addendum');
+END;
+
+CREATE TRIGGER intervention_signed_update BEFORE UPDATE ON intervention
+WHEN (SELECT status FROM visit WHERE id = old.visit_id) = 'signed'
+  OR (SELECT status FROM visit WHERE id = new.visit_id) = 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'this visit is signed and cannot be changed; add an addendum');
+END;
+
+CREATE TRIGGER intervention_signed_delete BEFORE DELETE ON intervention
+WHEN (SELECT status FROM visit WHERE id = old.visit_id) = 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'this visit is signed and cannot be changed; add an addendum');
+END;
+
+CREATE TRIGGER addendum_to_signed BEFORE INSERT ON addendum
+WHEN coalesce((SELECT status FROM visit WHERE id = new.visit_id), '') <> 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'addenda are for signed visits; a draft is edited directly');
+END;
+
+CREATE TRIGGER addendum_no_update BEFORE UPDATE ON addendum
+BEGIN
+    SELECT RAISE(ABORT, 'an addendum cannot be changed; add another');
+END;
+
+CREATE TRIGGER addendum_no_delete BEFORE DELETE ON addendum
+BEGIN
+    SELECT RAISE(ABORT, 'an addendum cannot be deleted; add another');
+END;
+
+CREATE TRIGGER notebook_event_no_update BEFORE UPDATE ON notebook_event
+BEGIN
+    SELECT RAISE(ABORT, 'the record of notebook events cannot be changed');
+END;
+
+CREATE TRIGGER notebook_event_no_delete BEFORE DELETE ON notebook_event
+BEGIN
+    SELECT RAISE(ABORT, 'the record of notebook events cannot be changed');
+END;
+
+CREATE VIEW patient_image (id, visit_id, image) AS
+SELECT id, NULL, json_object('id', id, 'name', name, 'date_of_birth', date_of_birth, 'sex', sex,
+    'contact', contact, 'occupation', occupation, 'history', history, 'notes', notes,
+    'created_at', created_at, 'updated_at', updated_at)
+FROM patient;
+
+-- signed_chain joins the image only once set, so that every image recorded before this
+-- migration still matches its row.
+CREATE VIEW visit_image (id, visit_id, image) AS
+SELECT id, id, CASE WHEN signed_chain IS NULL THEN
+    json_object('id', id, 'patient_id', patient_id, 'started_at', started_at, 'kind', kind,
+        'chief_complaint', chief_complaint, 'subjective', subjective, 'objective', objective,
+        'assessment', assessment, 'plan', plan, 'status', status, 'signed_by', signed_by,
+        'signed_at', signed_at, 'created_at', created_at, 'updated_at', updated_at)
+  ELSE
+    json_object('id', id, 'patient_id', patient_id, 'started_at', started_at, 'kind', kind,
+        'chief_complaint', chief_complaint, 'subjective', subjective, 'objective', objective,
+        'assessment', assessment, 'plan', plan, 'status', status, 'signed_by', signed_by,
+        'signed_at', signed_at, 'created_at', created_at, 'updated_at', updated_at,
+        'signed_chain', signed_chain)
+  END
+FROM visit;
+
+CREATE VIEW finding_image (id, visit_id, image) AS
+SELECT id, visit_id, json_object('id', id, 'visit_id', visit_id, 'kind', kind, 'region', region,
+    'side', side, 'intensity', intensity, 'presence', presence, 'test_name', test_name,
+    'note', note, 'carried_over', carried_over)
+FROM finding;
+
+CREATE VIEW intervention_image (id, visit_id, image) AS
+SELECT id, visit_id, json_object('id', id, 'visit_id', visit_id, 'kind', kind, 'target', target,
+    'region', region, 'side', side, 'dose', dose, 'notes', notes, 'cpt_code', cpt_code)
+FROM intervention;
+
+CREATE VIEW addendum_image (id, visit_id, image) AS
+SELECT id, visit_id, json_object('id', id, 'visit_id', visit_id, 'author', author,
+    'written_at', written_at, 'reason', reason, 'body', body)
+FROM addendum;
+
+CREATE VIEW notebook_event_image (id, visit_id, image) AS
+SELECT id, NULL, json_object('id', id, 'at', at, 'what', what, 'detail', detail)
+FROM notebook_event;
+
+CREATE TRIGGER patient_audit_insert AFTER INSERT ON patient BEGIN
+    INSERT INTO audit_append SELECT 'patient', id, visit_id, 'insert', image FROM patient_image WHERE id = new.id;
+END;
+CREATE TRIGGER patient_audit_update AFTER UPDATE OF id, name, date_of_birth, sex, contact, occupation, history, notes, created_at, updated_at ON patient BEGIN
+    INSERT INTO audit_append SELECT 'patient', id, visit_id, 'update', image FROM patient_image WHERE id = new.id;
+END;
+CREATE TRIGGER patient_audit_delete AFTER DELETE ON patient BEGIN
+    INSERT INTO audit_append VALUES ('patient', old.id, NULL, 'delete', NULL);
+END;
+
+CREATE TRIGGER visit_audit_insert AFTER INSERT ON visit BEGIN
+    INSERT INTO audit_append SELECT 'visit', id, visit_id, 'insert', image FROM visit_image WHERE id = new.id;
+END;
+CREATE TRIGGER visit_audit_update AFTER UPDATE ON visit BEGIN
+    INSERT INTO audit_append SELECT 'visit', id, visit_id, 'update', image FROM visit_image WHERE id = new.id;
+END;
+CREATE TRIGGER visit_audit_delete AFTER DELETE ON visit BEGIN
+    INSERT INTO audit_append VALUES ('visit', old.id, old.id, 'delete', NULL);
+END;
+
+CREATE TRIGGER finding_audit_insert AFTER INSERT ON finding BEGIN
+    INSERT INTO audit_append SELECT 'finding', id, visit_id, 'insert', image FROM finding_image WHERE id = new.id;
+END;
+CREATE TRIGGER finding_audit_update AFTER UPDATE ON finding BEGIN
+    INSERT INTO audit_append SELECT 'finding', id, visit_id, 'update', image FROM finding_image WHERE id = new.id;
+END;
+CREATE TRIGGER finding_audit_delete AFTER DELETE ON finding BEGIN
+    INSERT INTO audit_append VALUES ('finding', old.id, old.visit_id, 'delete', NULL);
+END;
+
+CREATE TRIGGER intervention_audit_insert AFTER INSERT ON intervention BEGIN
+    INSERT INTO audit_append SELECT 'intervention', id, visit_id, 'insert', image FROM intervention_image WHERE id = new.id;
+END;
+CREATE TRIGGER intervention_audit_update AFTER UPDATE ON intervention BEGIN
+    INSERT INTO audit_append SELECT 'intervention', id, visit_id, 'update', image FROM intervention_image WHERE id = new.id;
+END;
+CREATE TRIGGER intervention_audit_delete AFTER DELETE ON intervention BEGIN
+    INSERT INTO audit_append VALUES ('intervention', old.id, old.visit_id, 'delete', NULL);
+END;
+
+CREATE TRIGGER addendum_audit_insert AFTER INSERT ON addendum BEGIN
+    INSERT INTO audit_append SELECT 'addendum', id, visit_id, 'insert', image FROM addendum_image WHERE id = new.id;
+END;
+
+CREATE TRIGGER notebook_event_audit_insert AFTER INSERT ON notebook_event BEGIN
+    INSERT INTO audit_append SELECT 'notebook_event', id, visit_id, 'insert', image FROM notebook_event_image WHERE id = new.id;
+END;

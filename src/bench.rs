@@ -8,7 +8,7 @@ use chrono::{NaiveDate, TimeDelta};
 use crate::model::{
     Finding, Intervention, InterventionKind, Patient, Side, Visit, VisitKind, VisitRecord,
 };
-use crate::store::{PatientRecord, Store, StoreError};
+use crate::store::{Actor, NotebookLock, Passphrase, PatientRecord, Store, StoreError};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct BenchOptions {
@@ -178,10 +178,10 @@ fn run_in(path: &std::path::Path, options: &BenchOptions) -> Result<(), StoreErr
                     .sum::<usize>()
             })
             .sum::<usize>();
-        store.insert_records(&records)?;
+        store.insert_records(&bench_actor(), &records)?;
     }
     let long = synthetic_patient(options.patients, options.long_visits, options.findings);
-    let long_id = store.insert_records(std::slice::from_ref(&long))?[0];
+    let long_id = store.insert_records(&bench_actor(), std::slice::from_ref(&long))?[0];
     let insert_time = started.elapsed();
     println!(
         "bulk insert: {rows} rows in {:.2} s = {:.0} rows/s ({:.0} patients/s)",
@@ -251,11 +251,90 @@ fn run_in(path: &std::path::Path, options: &BenchOptions) -> Result<(), StoreErr
         }
     );
     let started = Instant::now();
-    let backup = store.backup_to(&path.with_file_name("backup.sqlite3"))?;
+    let backup = store.backup_to(&bench_actor(), &path.with_file_name("backup.sqlite3"))?;
     println!(
         "backup with integrity check: {} patients in {:.2} s",
         backup.patients,
         started.elapsed().as_secs_f64()
+    );
+    let visit = store.timeline(long_id)?.last().map(|r| r.visit.id);
+    drop(store);
+    if let Some(visit) = visit {
+        one_edit_bench(path, visit)?;
+        backup_under_edits_bench(path, visit)?;
+    }
+    Ok(())
+}
+
+/// Who the benchmark's changes are recorded under.
+fn bench_actor() -> Actor {
+    Actor::new("Upstream benchmark").unwrap_or_else(Actor::login)
+}
+
+/// One edit as `upstream apply` makes it: take the lock, open (key derivation), read
+/// every page when the check is due (the first write of a day, or after a crash), chart a
+/// finding, commit with a full sync. Timed with the check due, then as every later edit of
+/// the day is.
+fn one_edit_bench(path: &std::path::Path, visit: crate::model::VisitId) -> Result<(), StoreError> {
+    let today = chrono::Local::now().date_naive();
+    for round in ["first edit of the day (page check due)", "a later edit the same day"] {
+        let started = Instant::now();
+        let mut lock = NotebookLock::acquire(path)?;
+        let mut store = Store::open_with(path, &Passphrase::new("bench"))?;
+        if lock.page_check_due(today) {
+            store.check_pages()?;
+            lock.checked_today(today);
+        }
+        let mut finding = Finding::new("pain", Some("calf"), Side::Right);
+        finding.visit_id = visit;
+        store.add_finding(&bench_actor(), &finding)?;
+        drop(store);
+        drop(lock);
+        println!(
+            "one apply edit, {round}: {:.0} ms (lock, open with key derivation, write, sync)",
+            ms(started.elapsed())
+        );
+    }
+    Ok(())
+}
+
+/// The daily backup while the clinician goes on charting: an edit every half second
+/// from another connection for as long as the backup runs.
+fn backup_under_edits_bench(
+    path: &std::path::Path,
+    visit: crate::model::VisitId,
+) -> Result<(), StoreError> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let done = std::sync::Arc::new(AtomicBool::new(false));
+    let writer = {
+        let done = done.clone();
+        let path = path.to_owned();
+        std::thread::spawn(move || -> Result<usize, StoreError> {
+            let mut store = Store::open_with(&path, &Passphrase::new("bench"))?;
+            let mut edits = 0;
+            while !done.load(Ordering::Relaxed) {
+                let mut finding = Finding::new("tightness", Some("calf"), Side::Left);
+                finding.visit_id = visit;
+                store.add_finding(&bench_actor(), &finding)?;
+                edits += 1;
+                std::thread::sleep(Duration::from_millis(500));
+            }
+            Ok(edits)
+        })
+    };
+    let store = Store::open_with(path, &Passphrase::new("bench"))?;
+    let started = Instant::now();
+    let backup = store.backup_to(&bench_actor(), &path.with_file_name("backup-under-edits.sqlite3"));
+    let took = started.elapsed();
+    done.store(true, Ordering::Relaxed);
+    let edits = writer
+        .join()
+        .map_err(|_| StoreError::Invalid("the benchmark's writer stopped".into()))??;
+    let backup = backup?;
+    println!(
+        "backup while an edit arrives every 0.5 s: {} patients in {:.2} s, {edits} edits committed meanwhile",
+        backup.patients,
+        took.as_secs_f64()
     );
     Ok(())
 }
@@ -276,7 +355,7 @@ pub fn frames_bench(frames: usize) -> Result<(), StoreError> {
     if let Some(last) = record.visits.last_mut() {
         last.findings = busy_findings();
     }
-    let patient = store.insert_records(std::slice::from_ref(&record))?[0];
+    let patient = store.insert_records(&bench_actor(), std::slice::from_ref(&record))?[0];
     let timeline = store.timeline(patient)?;
     let open = timeline.last().map(|r| r.visit.id);
     let findings = timeline.last().map_or(0, |r| r.findings.len());

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::model::{Patient, PatientId, VisitRecord, Vocabulary};
+use crate::model::{Patient, PatientId, VisitRecord, Vocabulary, printable};
 use crate::store::{self, NotebookFile, StoreError};
 
 #[derive(Debug, Parser)]
@@ -24,6 +24,11 @@ pub struct Cli {
     /// The notebook database file [default: the platform data directory]
     #[arg(long, global = true, env = "UPSTREAM_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
+
+    /// Who makes the changes, as the audit trail and signatures will name them
+    /// [default: the clinician set in the window's Settings]
+    #[arg(long = "as", global = true, env = "UPSTREAM_CLINICIAN", value_name = "NAME")]
+    pub actor: Option<String>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -54,10 +59,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Write the whole notebook to a JSON file
+    /// Write the whole notebook to a JSON file (not encrypted: say --unencrypted)
     Export {
         #[arg(long, value_name = "FILE")]
         json: PathBuf,
+        /// Write it even though the file is not encrypted (anyone with it can read every
+        /// record in it)
+        #[arg(long)]
+        unencrypted: bool,
     },
     /// Add the patients of a JSON notebook file; nothing is added if any of it is wrong
     Import {
@@ -72,18 +81,15 @@ pub enum Command {
     /// The knowledge base: check it, or list what it holds
     #[command(subcommand)]
     Kb(reason::KbCommand),
-    /// Sign a draft visit; from then on it cannot change, only take addenda
-    Sign {
-        visit_id: i64,
-        /// The clinician's name, as it will stand on the record
-        #[arg(long = "as", value_name = "NAME")]
-        by: String,
-    },
+    /// Sign a draft visit as the clinician named by --as; from then on it cannot change,
+    /// only take addenda
+    Sign { visit_id: i64 },
     /// Add a dated addendum (a correction or late entry) to a signed visit
     Addendum {
         visit_id: i64,
+        /// The author [default: --as]
         #[arg(long)]
-        author: String,
+        author: Option<String>,
         #[arg(long)]
         reason: String,
         #[arg(long)]
@@ -130,6 +136,12 @@ pub enum CliError {
     Usage(String),
     #[error("knowledge base check failed: {0}")]
     Check(String),
+    #[error("the audit trail is broken; first broken link: {0}")]
+    AuditBroken(String),
+    #[error(
+        "say who is making this change: --as NAME (or UPSTREAM_CLINICIAN), or set the clinician in the window's Settings"
+    )]
+    NoActor,
     #[error("the window failed: {0}")]
     Gui(String),
 }
@@ -176,6 +188,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Kb(kb) => return reason::kb(kb, &mut std::io::stdout().lock()),
         _ => {}
     }
+    let actor = cli.actor;
     let default_location = cli.db.is_none();
     let path = database_path(cli.db)?;
     if default_location && let Some(folder) = path.parent() {
@@ -189,22 +202,28 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match command {
         Command::Gui => crate::ui::run_native(&path).map_err(CliError::Gui),
         Command::Bench(_) | Command::Reason(_) | Command::Kb(_) => Ok(()),
-        Command::Sign { visit_id, by } => records::sign(&path, visit_id, &by, &mut out),
+        Command::Sign { visit_id } => records::sign(&path, actor, visit_id, &mut out),
         Command::Addendum {
             visit_id,
             author,
             reason,
             text,
-        } => records::addendum(&path, visit_id, &author, &reason, &text, &mut out),
+        } => {
+            let actor = author.or(actor);
+            records::addendum(&path, actor, visit_id, &reason, &text, &mut out)
+        }
         Command::History { visit_id, json } => records::history(&path, visit_id, json, &mut out),
         Command::Audit(audit) => records::audit(&path, &audit, &mut out),
         Command::Drafts { older_than } => records::drafts(&path, older_than, &mut out),
-        Command::Backup { path: destination } => records::backup(&path, &destination, &mut out),
-        Command::Restore { path: backup } => records::restore(&path, &backup, &mut out),
-        Command::Rekey => records::rekey(&path, &mut out),
-        Command::Apply => records::apply(&path, std::io::stdin().lock(), &mut out),
+        Command::Backup { path: destination } => {
+            records::backup(&path, actor, &destination, &mut out)
+        }
+        Command::Restore { path: backup } => records::restore(&path, actor, &backup, &mut out),
+        Command::Rekey => records::rekey(&path, actor, &mut out),
+        Command::Apply => records::apply(&path, actor, std::io::stdin().lock(), &mut out),
         Command::Demo { force } => {
-            let (mut store, _lock) = records::open_to_write(&path)?;
+            let mut writing = records::Writing::open(&path, actor)?;
+            let store = &mut writing.store;
             let existing = store.patient_count()?;
             if existing > 0 && !force {
                 return Err(CliError::Usage(format!(
@@ -212,7 +231,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                     path.display()
                 )));
             }
-            let summary = store.import(&crate::demo::clinic_for_today()?)?;
+            let summary = store.import(&writing.actor, &crate::demo::clinic_for_today()?)?;
+            writing.finish(&mut out)?;
             writeln!(
                 out,
                 "added the demo clinic to {}: {} patients, {} visits, {} findings, {} interventions",
@@ -253,9 +273,16 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 print_timeline(&mut out, &patient, &timeline).map_err(stdout_error)
             }
         }
-        Command::Export { json } => {
+        Command::Export { json, unencrypted } => {
+            if !unencrypted {
+                return Err(CliError::Usage(format!(
+                    "{} would not be encrypted: anyone with the file could read every patient's record in it. Say --unencrypted to write it anyway, and keep it somewhere safe",
+                    json.display()
+                )));
+            }
             let store = records::open(&path)?;
-            let notebook = store.export()?;
+            let by = records::actor_for(&store, actor)?;
+            let notebook = store.export(&by, &json.display().to_string())?;
             notebook.write(&json).map_err(|source| CliError::Io {
                 path: json.clone(),
                 source,
@@ -272,8 +299,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Import { json } => {
             // Read and check the whole file before the database is even opened.
             let notebook = NotebookFile::read(&json)?;
-            let (mut store, _lock) = records::open_to_write(&path)?;
-            let summary = store.import(&notebook)?;
+            let mut writing = records::Writing::open(&path, actor)?;
+            let summary = writing.store.import(&writing.actor, &notebook)?;
+            writing.finish(&mut out)?;
             writeln!(
                 out,
                 "imported {} patients, {} visits, {} findings, {} interventions{}",
@@ -319,10 +347,10 @@ fn print_patients(out: &mut impl Write, patients: &[Patient]) -> std::io::Result
             out,
             "{:>6}  {:<28}  {:<10}  {:<12}  {}",
             patient.id,
-            patient.name,
+            printable(&patient.name),
             born,
             patient.sex.label(),
-            patient.occupation
+            printable(&patient.occupation)
         )?;
     }
     Ok(())
@@ -334,7 +362,7 @@ fn print_timeline(
     timeline: &[VisitRecord],
 ) -> std::io::Result<()> {
     let vocabulary = Vocabulary::builtin();
-    writeln!(out, "{} (id {})", patient.name, patient.id)?;
+    writeln!(out, "{} (id {})", printable(&patient.name), patient.id)?;
     for record in timeline {
         let visit = &record.visit;
         writeln!(
@@ -342,7 +370,7 @@ fn print_timeline(
             "\n{}  {}  {}{}",
             visit.started_at.format("%Y-%m-%d %H:%M"),
             visit.kind.label(),
-            visit.chief_complaint,
+            printable(&visit.chief_complaint),
             if visit.status == crate::model::VisitStatus::Draft {
                 "  [draft]"
             } else {
@@ -353,7 +381,7 @@ fn print_timeline(
             writeln!(
                 out,
                 "  signed by {} at {}",
-                signature.by,
+                printable(&signature.by),
                 signature.at.format("%Y-%m-%d %H:%M")
             )?;
         }
@@ -368,9 +396,9 @@ fn print_timeline(
                 out,
                 "  addendum      {} by {} ({}): {}",
                 addendum.written_at.format("%Y-%m-%d %H:%M"),
-                addendum.author,
+                printable(&addendum.author),
                 addendum.reason,
-                addendum.text
+                printable(&addendum.text)
             )?;
         }
     }

@@ -8,9 +8,11 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{FindingId, Patient};
+use crate::model::{FindingId, Patient, printable};
 use crate::model::{PatientId, Visit, VisitId, VisitKind, Vocabulary, shorthand};
-use crate::store::{self, FileKind, NotebookLock, Passphrase, Store, StoreError};
+use crate::store::{
+    self, Actor, ChainHead, FileKind, NotebookLock, Passphrase, Store, StoreError,
+};
 
 use super::{CliError, stdout_error, write_json};
 
@@ -25,6 +27,10 @@ pub enum AuditCommand {
     Verify {
         #[arg(long)]
         json: bool,
+        /// Earlier backups (or their .head.json side files) and JSON exports whose chain
+        /// must still be a prefix of this notebook's
+        #[arg(long, value_name = "FILE", num_args = 1..)]
+        against: Vec<PathBuf>,
     },
 }
 
@@ -54,47 +60,107 @@ pub fn open(path: &Path) -> Result<Store, CliError> {
     Ok(Store::open_with(path, &passphrase_for(path)?)?)
 }
 
-/// Opens the notebook to change it, holding its lock so that a window or another command
-/// cannot write to it at the same time.
-pub fn open_to_write(path: &Path) -> Result<(Store, NotebookLock), CliError> {
-    let lock = NotebookLock::acquire(path)?;
-    let store = open(path)?;
-    store.check_pages()?;
-    Ok((store, lock))
+/// Who the command's changes are recorded under: `--as` (or `UPSTREAM_CLINICIAN`), else
+/// the clinician set in the window's Settings; never a name left behind by another call.
+pub fn actor_for(store: &Store, named: Option<String>) -> Result<Actor, CliError> {
+    match named {
+        Some(name) => Actor::new(&name).ok_or_else(|| {
+            CliError::Usage(format!(
+                "`{}` has no visible letters: it cannot stand as a name on the record",
+                name.escape_debug()
+            ))
+        }),
+        None => store.clinician()?.ok_or(CliError::NoActor),
+    }
 }
 
-pub fn sign(path: &Path, visit: i64, by: &str, out: &mut impl Write) -> Result<(), CliError> {
-    let (mut store, _lock) = open_to_write(path)?;
-    store.set_actor(by);
-    let signature = store.sign_visit(VisitId(visit), by)?;
+/// The notebook opened to change it: its lock held (so that a window or another command
+/// cannot write at the same time), leftovers of an interrupted rekey or restore removed,
+/// every page read when that is due (once a day, or after a crash), and who is making the
+/// changes.
+pub struct Writing {
+    pub store: Store,
+    pub actor: Actor,
+    lock: NotebookLock,
+}
+
+impl Writing {
+    pub fn open(path: &Path, named: Option<String>) -> Result<Writing, CliError> {
+        let mut lock = NotebookLock::acquire(path)?;
+        store::remove_leftovers(path);
+        let store = open(path)?;
+        let actor = actor_for(&store, named)?;
+        let today = chrono::Local::now().date_naive();
+        if lock.page_check_due(today) {
+            store.check_pages()?;
+            lock.checked_today(today);
+        }
+        Ok(Writing { store, actor, lock })
+    }
+
+    /// After the command's changes: the daily backup, when a day has passed since the last.
+    pub fn finish(&mut self, out: &mut impl Write) -> Result<(), CliError> {
+        let Some(path) = self.store.path().map(Path::to_path_buf) else {
+            return Ok(());
+        };
+        let folder = store::backup_folder(&path);
+        let now = chrono::Local::now().naive_local();
+        if let Some((backup, _)) = self.store.rotate_backups(&self.actor, &folder, now)? {
+            let _ = &self.lock;
+            writeln!(out, "today's backup made: {}", backup.display()).map_err(stdout_error)?;
+        }
+        Ok(())
+    }
+}
+
+pub fn sign(
+    path: &Path,
+    named: Option<String>,
+    visit: i64,
+    out: &mut impl Write,
+) -> Result<(), CliError> {
+    let mut writing = Writing::open(path, named)?;
+    let draft = writing.store.visit(VisitId(visit))?;
+    let now = chrono::Local::now().naive_local();
+    if draft.started_at > now + chrono::TimeDelta::hours(1) {
+        eprintln!(
+            "upstream: warning: visit {visit} is dated {}, in the future; it is signed as dated. If the date is wrong, the record now needs an addendum",
+            draft.started_at.format("%Y-%m-%d %H:%M")
+        );
+    }
+    let signature = writing.store.sign_visit(&writing.actor, VisitId(visit))?;
+    let chain = writing.store.signed_chain(VisitId(visit))?.unwrap_or_default();
     writeln!(
         out,
-        "visit {visit} signed by {} at {}",
-        signature.by,
+        "visit {visit} signed by {} at {}; audit chain at signing: {chain}",
+        printable(&signature.by),
         signature.at.format("%Y-%m-%d %H:%M:%S")
     )
-    .map_err(stdout_error)
+    .map_err(stdout_error)?;
+    writing.finish(out)
 }
 
 pub fn addendum(
     path: &Path,
+    named: Option<String>,
     visit: i64,
-    author: &str,
     reason: &str,
     text: &str,
     out: &mut impl Write,
 ) -> Result<(), CliError> {
-    let (mut store, _lock) = open_to_write(path)?;
-    store.set_actor(author);
-    let addendum = store.add_addendum(VisitId(visit), author, reason, text)?;
+    let mut writing = Writing::open(path, named)?;
+    let addendum = writing
+        .store
+        .add_addendum(&writing.actor, VisitId(visit), reason, text)?;
     writeln!(
         out,
         "addendum {} to visit {visit} by {} at {}",
         addendum.id.0,
-        addendum.author,
+        printable(&addendum.author),
         addendum.written_at.format("%Y-%m-%d %H:%M:%S")
     )
-    .map_err(stdout_error)
+    .map_err(stdout_error)?;
+    writing.finish(out)
 }
 
 pub fn history(path: &Path, visit: i64, json: bool, out: &mut impl Write) -> Result<(), CliError> {
@@ -121,9 +187,15 @@ pub fn history(path: &Path, visit: i64, json: bool, out: &mut impl Write) -> Res
 }
 
 pub fn audit(path: &Path, command: &AuditCommand, out: &mut impl Write) -> Result<(), CliError> {
-    let AuditCommand::Verify { json } = command;
+    let AuditCommand::Verify { json, against } = command;
     let store = open(path)?;
-    let report = store.verify_audit()?;
+    let mut report = store.verify_audit()?;
+    for file in against {
+        let (anchor, source) = anchor_of(file, store.passphrase())?;
+        if let Some(problem) = store.check_anchor(&anchor, &source)? {
+            report.problems.push(problem);
+        }
+    }
     if *json {
         write_json(out, &report)?;
     } else if report.is_intact() {
@@ -140,10 +212,39 @@ pub fn audit(path: &Path, command: &AuditCommand, out: &mut impl Write) -> Resul
     }
     match report.problems.first() {
         None => Ok(()),
-        Some(first) => Err(CliError::Check(format!(
-            "the audit trail is broken; first broken link: {first}"
-        ))),
+        Some(first) => Err(CliError::AuditBroken(first.to_string())),
     }
+}
+
+/// The chain head a file kept outside the notebook holds: a backup's side file, a backup
+/// itself (read with the notebook's passphrase), or a JSON export.
+fn anchor_of(file: &Path, passphrase: &Passphrase) -> Result<(ChainHead, String), CliError> {
+    let source = format!("the copy {}", file.display());
+    let missing = || {
+        CliError::Usage(format!(
+            "{} holds no audit chain head (a backup, its .head.json, or an export is needed)",
+            file.display()
+        ))
+    };
+    let text = std::fs::read(file).map_err(|source| CliError::Io {
+        path: file.to_owned(),
+        source,
+    })?;
+    if text.first() == Some(&b'{') {
+        let value: serde_json::Value = serde_json::from_slice(&text).map_err(|error| {
+            CliError::Usage(format!("{}: not JSON: {error}", file.display()))
+        })?;
+        let head = value.get("head").or_else(|| value.get("audit_head")).ok_or_else(missing)?;
+        let anchor: ChainHead =
+            serde_json::from_value(head.clone()).map_err(|_| missing())?;
+        return Ok((anchor, source));
+    }
+    let side = store::read_side(file).and_then(|side| side.head);
+    let anchor = match side {
+        Some(anchor) => anchor,
+        None => store::backup_head(file, passphrase)?.ok_or_else(missing)?,
+    };
+    Ok((anchor, source))
 }
 
 pub fn drafts(path: &Path, days: u32, out: &mut impl Write) -> Result<(), CliError> {
@@ -172,20 +273,41 @@ pub fn drafts(path: &Path, days: u32, out: &mut impl Write) -> Result<(), CliErr
     Ok(())
 }
 
-pub fn backup(path: &Path, destination: &Path, out: &mut impl Write) -> Result<(), CliError> {
+pub fn backup(
+    path: &Path,
+    named: Option<String>,
+    destination: &Path,
+    out: &mut impl Write,
+) -> Result<(), CliError> {
     let store = open(path)?;
-    let check = store.backup_to(destination)?;
+    let actor = actor_for(&store, named)?;
+    let check = store.backup_to(&actor, destination)?;
+    let head = store::backup_head(destination, store.passphrase())?;
+    if let Some(head) = &head {
+        store::write_private_file(
+            &store::side_path(destination),
+            serde_json::json!({ "head": head, "made_at": chrono::Local::now().naive_local() })
+                .to_string()
+                .as_bytes(),
+        )?;
+    }
     writeln!(
         out,
-        "backed up {} patients and {} visits to {}; integrity check ok",
+        "backed up {} patients and {} visits to {}; integrity check ok{}",
         check.patients,
         check.visits,
-        check.path.display()
+        check.path.display(),
+        head.map(|h| format!("; audit chain head {h}")).unwrap_or_default()
     )
     .map_err(stdout_error)
 }
 
-pub fn restore(path: &Path, backup: &Path, out: &mut impl Write) -> Result<(), CliError> {
+pub fn restore(
+    path: &Path,
+    named: Option<String>,
+    backup: &Path,
+    out: &mut impl Write,
+) -> Result<(), CliError> {
     let _lock = NotebookLock::acquire(path)?;
     let passphrase = match std::env::var(PASSPHRASE_VARIABLE) {
         Ok(text) => Passphrase::new(text),
@@ -196,6 +318,17 @@ pub fn restore(path: &Path, backup: &Path, out: &mut impl Write) -> Result<(), C
         Err(_) => Passphrase::none(),
     };
     let report = store::restore(path, backup, &passphrase)?;
+    let restored = Store::open_with(path, &passphrase)?;
+    let actor = actor_for(&restored, named)?;
+    let detail = match &report.set_aside {
+        Some(aside) => format!(
+            "from {}; the notebook that was there is kept as {}",
+            backup.display(),
+            aside.display()
+        ),
+        None => format!("from {}", backup.display()),
+    };
+    restored.record_event(&actor, "restore", &detail)?;
     writeln!(
         out,
         "restored {} patients and {} visits from {} into {}",
@@ -216,8 +349,12 @@ pub fn restore(path: &Path, backup: &Path, out: &mut impl Write) -> Result<(), C
     Ok(())
 }
 
-pub fn rekey(path: &Path, out: &mut impl Write) -> Result<(), CliError> {
-    let (mut store, lock) = open_to_write(path)?;
+pub fn rekey(path: &Path, named: Option<String>, out: &mut impl Write) -> Result<(), CliError> {
+    let Writing {
+        mut store,
+        actor,
+        lock,
+    } = Writing::open(path, named)?;
     let new = match std::env::var(NEW_PASSPHRASE_VARIABLE) {
         Ok(text) => Passphrase::new(text),
         Err(_) => {
@@ -232,7 +369,7 @@ pub fn rekey(path: &Path, out: &mut impl Write) -> Result<(), CliError> {
             first
         }
     };
-    store.rekey(&new)?;
+    store.rekey(&actor, &new)?;
     drop(lock);
     let said = if store.is_encrypted() {
         "the notebook is encrypted under the new passphrase"
@@ -274,11 +411,13 @@ pub enum Edit {
     },
     Sign {
         visit: i64,
-        by: String,
+        #[serde(default)]
+        by: Option<String>,
     },
     Addendum {
         visit: i64,
-        author: String,
+        #[serde(default)]
+        author: Option<String>,
         reason: String,
         text: String,
     },
@@ -293,24 +432,46 @@ pub struct Committed {
 }
 
 /// Applies the edits on `input`, one JSON object per line, each in its own transaction,
-/// and says on `out` when each has committed. A bad line is reported on stderr and the
-/// rest still run; the exit status then says something failed.
-pub fn apply(path: &Path, input: impl BufRead, out: &mut impl Write) -> Result<(), CliError> {
-    let (mut store, _lock) = open_to_write(path)?;
+/// and says on `out` when each has committed. A bad line (unreadable JSON, text that is not
+/// UTF-8, an edit the notebook refuses) is reported on stderr and the rest still run; the
+/// exit status then says something failed.
+pub fn apply(
+    path: &Path,
+    named: Option<String>,
+    mut input: impl BufRead,
+    out: &mut impl Write,
+) -> Result<(), CliError> {
+    let mut writing = Writing::open(path, named)?;
     let vocabulary = Vocabulary::builtin();
     let mut failures = 0;
-    for (index, line) in input.lines().enumerate() {
-        let number = index + 1;
-        let line = line.map_err(|source| CliError::Io {
-            path: PathBuf::from("<stdin>"),
-            source,
-        })?;
+    let mut number = 0;
+    let mut bytes = Vec::new();
+    loop {
+        bytes.clear();
+        let read = input
+            .read_until(b'\n', &mut bytes)
+            .map_err(|source| CliError::Io {
+                path: PathBuf::from("<stdin>"),
+                source,
+            })?;
+        if read == 0 {
+            break;
+        }
+        number += 1;
+        let Ok(line) = std::str::from_utf8(&bytes) else {
+            failures += 1;
+            eprintln!("upstream: line {number}: not UTF-8 text; skipped, the rest still run");
+            continue;
+        };
         if line.trim().is_empty() {
             continue;
         }
-        let outcome = serde_json::from_str::<Edit>(&line)
+        let outcome = serde_json::from_str::<Edit>(line)
             .map_err(|error| error.to_string())
-            .and_then(|edit| apply_one(&mut store, vocabulary, &edit));
+            .and_then(|edit| {
+                apply_one(&mut writing.store, &writing.actor, vocabulary, &edit)
+                    .map_err(|error| error.to_string())
+            });
         match outcome {
             Ok(ids) => {
                 serde_json::to_writer(&mut *out, &Committed { line: number, ids })
@@ -324,6 +485,7 @@ pub fn apply(path: &Path, input: impl BufRead, out: &mut impl Write) -> Result<(
             }
         }
     }
+    writing.finish(&mut std::io::sink())?;
     if failures == 0 {
         Ok(())
     } else {
@@ -333,13 +495,33 @@ pub fn apply(path: &Path, input: impl BufRead, out: &mut impl Write) -> Result<(
     }
 }
 
-fn apply_one(store: &mut Store, vocabulary: &Vocabulary, edit: &Edit) -> Result<Vec<i64>, String> {
-    let text = |error: StoreError| error.to_string();
-    match edit {
-        Edit::Patient { name } => store
-            .create_patient(&Patient::new(name))
-            .map(|id| vec![id.0])
-            .map_err(text),
+/// Why one edit of an `apply` stream was not applied.
+#[derive(Debug, thiserror::Error)]
+enum EditError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Entry(String),
+    #[error("`{0}` has no visible letters: it cannot stand as a name on the record")]
+    Name(String),
+}
+
+/// The actor an edit names for itself (a signer, an author), else the stream's.
+fn edit_actor(named: Option<&String>, stream: &Actor) -> Result<Actor, EditError> {
+    match named {
+        Some(name) => Actor::new(name).ok_or_else(|| EditError::Name(name.escape_debug().to_string())),
+        None => Ok(stream.clone()),
+    }
+}
+
+fn apply_one(
+    store: &mut Store,
+    actor: &Actor,
+    vocabulary: &Vocabulary,
+    edit: &Edit,
+) -> Result<Vec<i64>, EditError> {
+    Ok(match edit {
+        Edit::Patient { name } => vec![store.create_patient(actor, &Patient::new(name))?.0],
         Edit::Visit {
             patient,
             at,
@@ -347,47 +529,39 @@ fn apply_one(store: &mut Store, vocabulary: &Vocabulary, edit: &Edit) -> Result<
         } => {
             let mut visit = Visit::new(PatientId(*patient), *at, VisitKind::FollowUp);
             visit.chief_complaint = complaint.clone();
-            store
-                .create_visit(&visit)
-                .map(|id| vec![id.0])
-                .map_err(text)
+            vec![store.create_visit(actor, &visit)?.0]
         }
         Edit::Findings { visit, text: entry } => {
-            let mut findings = shorthand::parse(entry, vocabulary).map_err(|e| e.to_string())?;
+            let mut findings = shorthand::parse(entry, vocabulary)
+                .map_err(|e| EditError::Entry(e.to_string()))?;
             for finding in &mut findings {
                 finding.visit_id = VisitId(*visit);
             }
-            store
-                .add_findings(&findings)
-                .map(|ids| ids.into_iter().map(|id| id.0).collect())
-                .map_err(text)
+            let ids = store.add_findings(actor, &findings)?;
+            ids.into_iter().map(|id| id.0).collect()
         }
         Edit::Interventions { visit, text: entry } => {
-            let mut interventions =
-                shorthand::parse_interventions(entry, vocabulary).map_err(|e| e.to_string())?;
+            let mut interventions = shorthand::parse_interventions(entry, vocabulary)
+                .map_err(|e| EditError::Entry(e.to_string()))?;
             for intervention in &mut interventions {
                 intervention.visit_id = VisitId(*visit);
             }
-            store
-                .add_interventions(&interventions)
-                .map(|ids| ids.into_iter().map(|id| id.0).collect())
-                .map_err(text)
+            let ids = store.add_interventions(actor, &interventions)?;
+            ids.into_iter().map(|id| id.0).collect()
         }
         Edit::Subjective { visit, text: note } => {
-            let mut record = store.visit(VisitId(*visit)).map_err(text)?;
+            let mut record = store.visit(VisitId(*visit))?;
             record.subjective = note.clone();
-            store.update_visit(&record).map(|()| vec![]).map_err(text)
+            store.update_visit(actor, &record)?;
+            vec![]
         }
-        Edit::DeleteFinding { id } => store
-            .delete_finding(FindingId(*id))
-            .map(|()| vec![])
-            .map_err(text),
+        Edit::DeleteFinding { id } => {
+            store.delete_finding(actor, FindingId(*id))?;
+            vec![]
+        }
         Edit::Sign { visit, by } => {
-            let actor = store.actor();
-            store.set_actor(by);
-            let signed = store.sign_visit(VisitId(*visit), by);
-            store.set_actor(&actor);
-            signed.map(|_| vec![]).map_err(text)
+            store.sign_visit(&edit_actor(by.as_ref(), actor)?, VisitId(*visit))?;
+            vec![]
         }
         Edit::Addendum {
             visit,
@@ -395,11 +569,8 @@ fn apply_one(store: &mut Store, vocabulary: &Vocabulary, edit: &Edit) -> Result<
             reason,
             text: body,
         } => {
-            let actor = store.actor();
-            store.set_actor(author);
-            let added = store.add_addendum(VisitId(*visit), author, reason, body);
-            store.set_actor(&actor);
-            added.map(|addendum| vec![addendum.id.0]).map_err(text)
+            let author = edit_actor(author.as_ref(), actor)?;
+            vec![store.add_addendum(&author, VisitId(*visit), reason, body)?.id.0]
         }
-    }
+    })
 }

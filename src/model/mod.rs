@@ -4,6 +4,7 @@
 mod entry;
 mod finding;
 mod intervention;
+mod names;
 mod patient;
 pub mod series;
 pub mod shorthand;
@@ -14,6 +15,7 @@ pub mod vocabulary;
 pub use entry::{EntryError, FindingEntry};
 pub use finding::{Finding, FindingId, Intensity, IntensityError, KindCode, Presence, RegionCode};
 pub use intervention::{Intervention, InterventionId, InterventionKind};
+pub use names::{clean_name, printable};
 pub use patient::{Patient, PatientId, Sex};
 pub use side::Side;
 pub use visit::{

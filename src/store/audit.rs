@@ -17,26 +17,82 @@ use sha2::{Digest, Sha256};
 use crate::model::VisitId;
 
 /// The tables whose every change the trail records, each with its image view.
-pub const AUDITED_TABLES: [&str; 5] = ["patient", "visit", "finding", "intervention", "addendum"];
+pub const AUDITED_TABLES: [&str; 6] = [
+    "patient",
+    "visit",
+    "finding",
+    "intervention",
+    "addendum",
+    "notebook_event",
+];
 
-/// Who is making changes through a connection: the name the triggers write as `actor`.
-#[derive(Debug, Clone)]
-pub struct Actor(Arc<Mutex<String>>);
+/// Who makes a change: the name the audit trail records beside it. Every writing call of
+/// the store takes one, so no change is ever recorded under a name left behind by an
+/// earlier one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Actor(String);
 
 impl Actor {
-    pub fn new(name: &str) -> Actor {
-        Actor(Arc::new(Mutex::new(name.to_owned())))
+    /// `name` as it will stand in the trail (control and invisible characters removed);
+    /// `None` when nothing visible is left.
+    pub fn new(name: &str) -> Option<Actor> {
+        let name = crate::model::clean_name(name);
+        (!name.is_empty()).then_some(Actor(name))
     }
 
-    pub fn set(&self, name: &str) {
-        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = name.to_owned();
+    /// The person logged in to the computer, marked as such: for when nobody has said who
+    /// they are.
+    pub fn login() -> Actor {
+        Actor(format!("{} (computer login)", login_name()))
     }
 
-    pub fn get(&self) -> String {
+    /// Upstream itself, for what no person does: a schema upgrade's baseline rows.
+    pub(crate) fn upstream(what: &str) -> Actor {
+        Actor(format!("Upstream ({what})"))
+    }
+
+    pub fn name(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Actor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The actor of the write under way on a connection; empty between writes, when the
+/// audit triggers refuse to record anything.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ActorSlot(Arc<Mutex<Option<String>>>);
+
+impl ActorSlot {
+    /// Names `actor` for as long as the returned guard lives.
+    pub(crate) fn acting(&self, actor: &Actor) -> Acting {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(actor.0.clone());
+        Acting(self.clone())
+    }
+
+    /// A slot that always names `actor`: for connections outside the store.
+    pub(crate) fn fixed(actor: &str) -> ActorSlot {
+        ActorSlot(Arc::new(Mutex::new(Some(actor.to_owned()))))
+    }
+
+    fn get(&self) -> Option<String> {
         self.0
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
+    }
+}
+
+/// Clears the actor when the write is over, however it ends.
+pub(crate) struct Acting(ActorSlot);
+
+impl Drop for Acting {
+    fn drop(&mut self) {
+        *self.0.0.lock().unwrap_or_else(PoisonError::into_inner) = None;
     }
 }
 
@@ -47,17 +103,22 @@ pub fn login_name() -> String {
         .find_map(|key| {
             std::env::var(key)
                 .ok()
-                .filter(|name| !name.trim().is_empty())
+                .map(|name| crate::model::clean_name(&name))
+                .filter(|name| !name.is_empty())
         })
         .unwrap_or_else(|| "unknown user".to_owned())
 }
 
 /// Registers `upstream_actor()` and `upstream_audit_hash(...)`, which the audit triggers
 /// call, on `conn`.
-pub fn register(conn: &Connection, actor: &Actor) -> rusqlite::Result<()> {
+pub(crate) fn register(conn: &Connection, actor: &ActorSlot) -> rusqlite::Result<()> {
     let actor = actor.clone();
     conn.create_scalar_function("upstream_actor", 0, FunctionFlags::SQLITE_UTF8, move |_| {
-        Ok(actor.get())
+        actor.get().ok_or_else(|| {
+            rusqlite::Error::UserFunctionError(
+                "a change to the notebook must say who makes it".into(),
+            )
+        })
     })?;
     conn.create_scalar_function(
         "upstream_audit_hash",
@@ -95,6 +156,149 @@ fn link_hash(fields: &[ValueRef<'_>]) -> String {
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect()
+}
+
+/// The audit chain's newest row. A copy of it kept outside the notebook (in a backup's
+/// side file, an export, a printed signature) anchors the chain: every row up to it is
+/// fixed by its hash, so a rewritten or shortened trail no longer reaches it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ChainHead {
+    pub row: i64,
+    pub hash: String,
+}
+
+impl std::fmt::Display for ChainHead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "row {} {}", self.row, self.hash)
+    }
+}
+
+impl std::str::FromStr for ChainHead {
+    type Err = String;
+
+    /// Reads "row N HASH", as `Display` writes it.
+    fn from_str(text: &str) -> Result<ChainHead, String> {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        match words.as_slice() {
+            ["row", row, hash] if hash.len() == 64 && hash.chars().all(|c| c.is_ascii_hexdigit()) => {
+                let row = row.parse().map_err(|_| format!("`{row}` is not a row number"))?;
+                Ok(ChainHead {
+                    row,
+                    hash: hash.to_ascii_lowercase(),
+                })
+            }
+            _ => Err(format!("`{text}` is not a chain head (row N followed by a SHA-256)")),
+        }
+    }
+}
+
+/// The newest audit row, if the trail has any.
+pub fn head(conn: &Connection) -> rusqlite::Result<Option<ChainHead>> {
+    use rusqlite::OptionalExtension;
+    conn.query_row(
+        "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+        [],
+        |row| {
+            Ok(ChainHead {
+                row: row.get(0)?,
+                hash: row.get(1)?,
+            })
+        },
+    )
+    .optional()
+}
+
+/// Whether the trail still holds `anchor`, a head copied out of it earlier: the row must
+/// be there with the same hash. Since every hash covers the one before it, this makes the
+/// whole trail up to that row what it was when the copy was made.
+pub fn check_anchor(conn: &Connection, anchor: &ChainHead, source: &str) -> rusqlite::Result<Option<AuditProblem>> {
+    use rusqlite::OptionalExtension;
+    let hash: Option<String> = conn
+        .query_row("SELECT hash FROM audit WHERE id = ?1", [anchor.row], |row| row.get(0))
+        .optional()?;
+    Ok(match hash {
+        Some(hash) if hash == anchor.hash => None,
+        Some(_) => Some(AuditProblem {
+            audit_row: Some(anchor.row),
+            message: format!(
+                "it differs from {source}, made earlier: the trail up to this row was rewritten since"
+            ),
+        }),
+        None => Some(AuditProblem {
+            audit_row: Some(anchor.row),
+            message: format!(
+                "{source}, made earlier, ends at this row but the trail no longer reaches it: rows were removed from its end"
+            ),
+        }),
+    })
+}
+
+/// Every signed visit must be unchanged since its signature: no audit row after the one
+/// that signed it may change the visit or what was charted at it.
+fn check_signed_unchanged(conn: &Connection, problems: &mut Vec<AuditProblem>) -> rusqlite::Result<()> {
+    let mut statement = conn.prepare(
+        "SELECT s.visit, min(a.id)
+         FROM (SELECT row_id AS visit, min(id) AS signed_row FROM audit
+               WHERE table_name = 'visit' AND json_extract(after, '$.status') = 'signed'
+               GROUP BY row_id) AS s
+         JOIN audit a ON a.visit_id = s.visit AND a.id > s.signed_row
+                     AND a.table_name IN ('visit', 'finding', 'intervention')
+                     AND a.action <> 'baseline'
+         GROUP BY s.visit ORDER BY s.visit",
+    )?;
+    let mut cursor = statement.query([])?;
+    while let Some(row) = cursor.next()? {
+        let visit: i64 = row.get(0)?;
+        let audit_row: i64 = row.get(1)?;
+        problems.push(AuditProblem {
+            audit_row: Some(audit_row),
+            message: format!("visit {visit} was changed after it was signed"),
+        });
+    }
+    Ok(())
+}
+
+/// The schema's triggers and views must be those of `schema.sql` at the notebook's
+/// version: a guard dropped or rewritten (the one that locks signed visits, the audit
+/// triggers) is named.
+fn check_schema(conn: &Connection, problems: &mut Vec<AuditProblem>) -> rusqlite::Result<()> {
+    let version = super::migrate::user_version(conn)?;
+    let reference = Connection::open_in_memory()?;
+    // The triggers name the store's functions; an empty schema never calls them.
+    register(&reference, &ActorSlot::default())?;
+    super::migrate::migrate_to(&reference, version)?;
+    let read = |conn: &Connection| -> rusqlite::Result<std::collections::BTreeMap<(String, String), String>> {
+        let mut statement = conn.prepare(
+            "SELECT type, name, coalesce(sql, '') FROM sqlite_master WHERE type IN ('trigger', 'view', 'table', 'index')",
+        )?;
+        statement
+            .query_map([], |row| Ok(((row.get(0)?, row.get(1)?), row.get(2)?)))?
+            .collect()
+    };
+    let expected = read(&reference)?;
+    let found = read(conn)?;
+    for ((kind, name), sql) in &expected {
+        match found.get(&(kind.clone(), name.clone())) {
+            None => problems.push(AuditProblem {
+                audit_row: None,
+                message: format!("the {kind} {name} of schema.sql is missing: it was dropped"),
+            }),
+            Some(other) if other != sql => problems.push(AuditProblem {
+                audit_row: None,
+                message: format!("the {kind} {name} differs from schema.sql: it was rewritten"),
+            }),
+            Some(_) => {}
+        }
+    }
+    for (kind, name) in found.keys() {
+        if !expected.contains_key(&(kind.clone(), name.clone())) {
+            problems.push(AuditProblem {
+                audit_row: None,
+                message: format!("the {kind} {name} is not in schema.sql: it was added by hand"),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// What `verify` found.
@@ -176,9 +380,15 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<AuditReport> {
         }
         previous = Some((id, hash));
     }
+    let version = super::migrate::user_version(conn)?;
     for table in AUDITED_TABLES {
+        if table == "notebook_event" && version < 5 {
+            continue;
+        }
         check_table(conn, table, &mut problems)?;
     }
+    check_signed_unchanged(conn, &mut problems)?;
+    check_schema(conn, &mut problems)?;
     Ok(AuditReport { rows, problems })
 }
 

@@ -17,8 +17,8 @@ use super::{Result, rows};
 /// The `format` field every notebook file carries.
 pub const NOTEBOOK_FORMAT: &str = "upstream-notebook";
 /// The version of the file layout (not of the database schema). Version 2 added visit
-/// signatures and addenda; version 1 files are still read.
-pub const NOTEBOOK_VERSION: u32 = 2;
+/// signatures and addenda, version 3 the audit chain's head; older files are still read.
+pub const NOTEBOOK_VERSION: u32 = 3;
 const OLDEST_READABLE_VERSION: u32 = 1;
 
 /// A whole notebook, or part of one, as a JSON file.
@@ -29,6 +29,10 @@ pub struct NotebookFile {
     pub version: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exported_at: Option<NaiveDateTime>,
+    /// The notebook's audit chain head when it was exported: kept outside the notebook,
+    /// it anchors the chain (`upstream audit verify --against FILE`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_head: Option<super::ChainHead>,
     pub patients: Vec<PatientRecord>,
 }
 
@@ -95,14 +99,11 @@ impl NotebookFile {
     /// Writes the notebook beside `path` and renames it over, so a failed export never
     /// leaves half a file where a good one was.
     pub fn write(&self, path: &std::path::Path) -> std::io::Result<()> {
-        use std::io::Write;
-        let text = serde_json::to_string_pretty(self)?;
-        let partial = path.with_extension("json.partial");
-        let mut file = std::fs::File::create(&partial)?;
-        file.write_all(text.as_bytes())?;
-        file.write_all(b"\n")?;
-        file.sync_all()?;
-        std::fs::rename(&partial, path)
+        let mut text = serde_json::to_string_pretty(self)?;
+        text.push('\n');
+        // Private (0600) from its first byte; a failure removes the partial file.
+        super::write_private_file(path, text.as_bytes())
+            .map_err(|error| std::io::Error::other(error.to_string()))
     }
 
     pub fn new(patients: Vec<PatientRecord>) -> Self {
@@ -110,6 +111,7 @@ impl NotebookFile {
             format: NOTEBOOK_FORMAT.to_owned(),
             version: NOTEBOOK_VERSION,
             exported_at: None,
+            audit_head: None,
             patients,
         }
     }
@@ -421,7 +423,7 @@ pub fn insert_records(
                         at: visit.started_at,
                     }
                 });
-                rows::sign_visit(conn, visit_id, &signature)?;
+                rows::sign_visit(conn, visit_id, &signature, None)?;
             }
             for addendum in &visit_record.addenda {
                 let mut addendum = addendum.clone();

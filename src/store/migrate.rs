@@ -47,21 +47,58 @@ fn split_migrations(schema: &'static str) -> Vec<Migration> {
     migrations
 }
 
+/// A fresh schema at `version`, for comparing a notebook's triggers and views with what
+/// `schema.sql` says they are at its version.
+pub fn migrate_to(conn: &Connection, version: i64) -> rusqlite::Result<()> {
+    for migration in MIGRATIONS.iter().filter(|m| m.version <= version) {
+        conn.execute_batch(migration.sql)?;
+    }
+    Ok(())
+}
+
 pub fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("PRAGMA user_version", [], |row| row.get(0))
 }
 
 /// Brings the database up to `latest_version()`, one transaction per migration, so a
 /// process killed halfway leaves the last complete version.
+///
+/// Foreign keys are off while a migration runs (SQLite ignores the pragma inside a
+/// transaction), so that rebuilding a table deletes nothing that refers to it; they are
+/// checked before each migration commits and turned on again afterwards.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let current = user_version(conn)?;
-    for migration in MIGRATIONS.iter().filter(|m| m.version > current) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(migration.sql)?;
-        tx.pragma_update(None, "user_version", migration.version)?;
-        tx.commit()?;
+    let pending: Vec<&Migration> = MIGRATIONS.iter().filter(|m| m.version > current).collect();
+    if pending.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let foreign_keys: bool = conn.query_row("PRAGMA foreign_keys", [], |row| row.get(0))?;
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let migrated = (|| {
+        for migration in pending {
+            let tx = conn.transaction()?;
+            tx.execute_batch(migration.sql)?;
+            let dangling: i64 = tx.query_row(
+                "SELECT count(*) FROM pragma_foreign_key_check",
+                [],
+                |row| row.get(0),
+            )?;
+            if dangling > 0 {
+                return Err(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+                    Some(format!(
+                        "migration {} would leave {dangling} rows pointing at nothing",
+                        migration.version
+                    )),
+                ));
+            }
+            tx.pragma_update(None, "user_version", migration.version)?;
+            tx.commit()?;
+        }
+        Ok(())
+    })();
+    conn.pragma_update(None, "foreign_keys", foreign_keys)?;
+    migrated
 }
 
 #[cfg(test)]

@@ -18,14 +18,18 @@ use crate::model::{
     Signature, Visit, VisitId, VisitRecord,
 };
 
-pub use audit::{AUDITED_TABLES, Actor, AuditEntry, AuditProblem, AuditReport, login_name};
+pub use audit::{
+    AUDITED_TABLES, Actor, AuditEntry, AuditProblem, AuditReport, ChainHead, login_name,
+};
+use audit::ActorSlot;
 pub use exchange::{
     ImportError, ImportSummary, NOTEBOOK_FORMAT, NotebookFile, PatientRecord,
     SIGNATURE_NOT_RECORDED,
 };
 pub use files::{
-    BACKUPS_KEPT, BackupCheck, FileKind, NotebookLock, RestoreReport, backup_folder, check_backup,
-    newest_verified_backup, probe, restore,
+    BACKUPS_KEPT, BackupCheck, BackupSide, FileKind, NotebookLock, RestoreReport, backup_due,
+    backup_folder, backup_head, check_backup, check_restorable, newest_verified_backup, probe,
+    read_side, recovery_candidates, remove_leftovers, restore, side_path, write_private_file,
 };
 pub use migrate::{MIGRATIONS, Migration, latest_version};
 
@@ -45,19 +49,33 @@ pub enum StoreError {
     #[error("{path} is encrypted: it opens with its passphrase")]
     PassphraseNeeded { path: PathBuf },
     #[error(
-        "the passphrase does not open {path} (or it is not an Upstream notebook); nothing was changed"
+        "the passphrase does not open {path}, or the file's first page is damaged (an encrypted notebook cannot tell the two apart); nothing was changed"
     )]
     WrongPassphrase { path: PathBuf },
     #[error(
         "the folder {path} does not exist (is a drive not connected?); no notebook was created"
     )]
     MissingFolder { path: PathBuf },
+    #[error(
+        "{path} is missing or empty, but {} beside it say a notebook was there (newest: {}); nothing was created. Restore one with `upstream restore PATH` or from the window, or choose another file with --db",
+        if found.len() == 1 { "a backup or a notebook kept aside".to_owned() } else { format!("{} backups or notebooks kept aside", found.len()) },
+        found.first().map(|p| p.display().to_string()).unwrap_or_default()
+    )]
+    Vanished { path: PathBuf, found: Vec<PathBuf> },
+    #[error(
+        "{path} cannot be written: the file or its folder is read-only (Upstream writes its journal beside the notebook); nothing was changed"
+    )]
+    ReadOnly { path: PathBuf },
     #[error("{path} is already open in another Upstream window or command; close it there first")]
     InUse { path: PathBuf },
     #[error(
         "{path} is damaged ({detail}); nothing was written to it. Restore a backup: the newest daily one is in the backups folder beside it (upstream restore PATH)"
     )]
     Damaged { path: PathBuf, detail: String },
+    #[error(
+        "the notebook is damaged (SQLite found a malformed page): nothing was saved. Restore a backup: the newest daily one is in the backups folder beside it (upstream restore PATH)"
+    )]
+    Corrupt,
     #[error("the disk is full: this change was not saved, and the notebook is as it was before it")]
     DiskFull,
     #[error("{0}")]
@@ -92,9 +110,26 @@ impl From<rusqlite::Error> for StoreError {
         match &error {
             rusqlite::Error::SqliteFailure(failure, message) => match failure.extended_code {
                 ffi::SQLITE_FULL => StoreError::DiskFull,
+                ffi::SQLITE_CORRUPT | ffi::SQLITE_CORRUPT_INDEX | ffi::SQLITE_CORRUPT_SEQUENCE => {
+                    StoreError::Corrupt
+                }
                 ffi::SQLITE_CONSTRAINT_TRIGGER => {
                     StoreError::Refused(message.clone().unwrap_or_else(|| error.to_string()))
                 }
+                ffi::SQLITE_CONSTRAINT_CHECK
+                | ffi::SQLITE_CONSTRAINT_NOTNULL
+                | ffi::SQLITE_CONSTRAINT_FOREIGNKEY
+                | ffi::SQLITE_CONSTRAINT_UNIQUE
+                | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => StoreError::Refused(constraint_words(
+                    message.as_deref().unwrap_or_default(),
+                )),
+                ffi::SQLITE_READONLY
+                | ffi::SQLITE_READONLY_DIRECTORY
+                | ffi::SQLITE_READONLY_RECOVERY
+                | ffi::SQLITE_READONLY_CANTINIT
+                | ffi::SQLITE_READONLY_CANTLOCK => StoreError::Refused(
+                    "the notebook's file or folder is read-only: nothing was saved".into(),
+                ),
                 _ => StoreError::Sqlite(error),
             },
             _ => StoreError::Sqlite(error),
@@ -118,7 +153,8 @@ pub struct Store {
     /// Kept to open the backups, the background tasks' connections and rekeyed copies with
     /// the same key. Empty for an unencrypted notebook.
     passphrase: Passphrase,
-    actor: Actor,
+    /// Who the audit triggers name, set for the length of each write.
+    actor: ActorSlot,
 }
 
 /// A notebook passphrase; never printed.
@@ -162,6 +198,13 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// Registers the audit trail's functions on a bare connection, every change recorded
+/// under `actor`: for tests that build a notebook as an earlier Upstream left it.
+#[doc(hidden)]
+pub fn register_audit_functions(conn: &Connection, actor: &str) -> rusqlite::Result<()> {
+    audit::register(conn, &ActorSlot::fixed(actor))
+}
+
 /// Where the notebook lives when neither `--db` nor `UPSTREAM_DB` says otherwise.
 pub fn default_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("org", "Upstream", "upstream")
@@ -186,6 +229,20 @@ impl Store {
         {
             return Err(StoreError::MissingFolder {
                 path: parent.to_owned(),
+            });
+        }
+        if kind == FileKind::New {
+            let found = files::recovery_candidates(path);
+            if !found.is_empty() {
+                return Err(StoreError::Vanished {
+                    path: path.to_owned(),
+                    found,
+                });
+            }
+        }
+        if read_only(path) {
+            return Err(StoreError::ReadOnly {
+                path: path.to_owned(),
             });
         }
         let key = match kind {
@@ -229,14 +286,14 @@ impl Store {
             conn,
             path: Some(path.to_owned()),
             passphrase: key.cloned().unwrap_or_default(),
-            actor: Actor::new(&login_name()),
+            actor: ActorSlot::default(),
         };
         if version < latest_version() && version > 0 {
             // A migration writes all over the file: not onto damaged pages.
             store.check_pages()?;
         }
         store.configure().map_err(|error| classify(path, error))?;
-        migrate::migrate(&mut store.conn).map_err(|error| classify(path, error))?;
+        store.migrate().map_err(|error| classify(path, error))?;
         Ok(store)
     }
 
@@ -261,23 +318,30 @@ impl Store {
             conn: Connection::open_in_memory()?,
             path: None,
             passphrase: Passphrase::none(),
-            actor: Actor::new(&login_name()),
+            actor: ActorSlot::default(),
         };
         store.configure()?;
-        migrate::migrate(&mut store.conn)?;
+        store.migrate()?;
         Ok(store)
+    }
+
+    /// Brings the schema up to date; what the upgrade records in the trail is Upstream's.
+    fn migrate(&mut self) -> rusqlite::Result<()> {
+        let _acting = self.actor.acting(&Actor::upstream("schema upgrade"));
+        migrate::migrate(&mut self.conn)
     }
 
     fn configure(&self) -> rusqlite::Result<()> {
         audit::register(&self.conn, &self.actor)?;
         self.conn.pragma_update(None, "foreign_keys", true)?;
-        // WAL keeps readers and the writer apart and survives a killed process;
-        // NORMAL sync is durable in WAL mode except against power loss mid-checkpoint.
+        // WAL keeps readers and the writer apart and survives a killed process. FULL
+        // syncs the WAL at every commit, so an acknowledged change survives a power cut
+        // too (NORMAL could lose the last ones).
         self.conn
             .query_row("PRAGMA journal_mode = WAL", [], |row| {
                 row.get::<_, String>(0)
             })?;
-        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
         // Every page read from an encrypted notebook is decrypted and its HMAC checked;
         // a 32 MiB cache (SQLite's default is 2 MiB) keeps a clinic's working set decrypted.
         self.conn.pragma_update(None, "cache_size", -32_768)?;
@@ -298,18 +362,56 @@ impl Store {
         &self.passphrase
     }
 
-    /// Who the audit trail names for changes made from now on.
-    pub fn set_actor(&self, name: &str) {
-        let name = name.trim();
-        if name.is_empty() {
-            self.actor.set(&login_name());
-        } else {
-            self.actor.set(name);
-        }
+    /// Runs `change` as one transaction made by `by`: committed whole, or not at all.
+    fn write<T>(
+        &mut self,
+        by: &Actor,
+        change: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let _acting = self.actor.acting(by);
+        let tx = self.conn.transaction()?;
+        let value = change(&tx)?;
+        tx.commit()?;
+        Ok(value)
     }
 
-    pub fn actor(&self) -> String {
-        self.actor.get()
+    /// The clinician this notebook's changes are recorded under when nobody says
+    /// otherwise (set from the window's Settings).
+    pub fn clinician(&self) -> Result<Option<Actor>> {
+        let name: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM notebook_setting WHERE key = 'clinician'",
+                [],
+                |row| row.get(0),
+            )
+            .optional()?;
+        Ok(name.as_deref().and_then(Actor::new))
+    }
+
+    pub fn set_clinician(&self, clinician: Option<&Actor>) -> Result<()> {
+        match clinician {
+            Some(actor) => self.conn.execute(
+                "INSERT INTO notebook_setting (key, value) VALUES ('clinician', ?1)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [actor.name()],
+            )?,
+            None => self
+                .conn
+                .execute("DELETE FROM notebook_setting WHERE key = 'clinician'", [])?,
+        };
+        Ok(())
+    }
+
+    /// Records an export, backup, restore or rekey in the notebook's events, audited like
+    /// clinical data.
+    pub fn record_event(&self, by: &Actor, what: &str, detail: &str) -> Result<()> {
+        let _acting = self.actor.acting(by);
+        self.conn.execute(
+            "INSERT INTO notebook_event (what, detail) VALUES (?1, ?2)",
+            params![what, detail],
+        )?;
+        Ok(())
     }
 
     /// Caps the database file at `pages` pages, so that tests can see what a full disk
@@ -337,15 +439,15 @@ impl Store {
 
     // ----- patients -----
 
-    pub fn create_patient(&mut self, patient: &Patient) -> Result<PatientId> {
-        let tx = self.conn.transaction()?;
-        let id = rows::insert_patient(&tx, patient, None)?;
-        tx.commit()?;
-        Ok(id)
+    pub fn create_patient(&mut self, by: &Actor, patient: &Patient) -> Result<PatientId> {
+        let patient = named(patient)?;
+        self.write(by, |tx| rows::insert_patient(tx, &patient, None))
     }
 
-    pub fn update_patient(&mut self, patient: &Patient) -> Result<()> {
+    pub fn update_patient(&mut self, by: &Actor, patient: &Patient) -> Result<()> {
+        let patient = &named(patient)?;
         let history = rows::history_json(&patient.history);
+        let _acting = self.actor.acting(by);
         let changed = self.conn.execute(
             "UPDATE patient SET name = ?2, date_of_birth = ?3, sex = ?4, contact = ?5,
                     occupation = ?6, history = ?7, notes = ?8,
@@ -431,16 +533,14 @@ impl Store {
 
     // ----- visits -----
 
-    pub fn create_visit(&mut self, visit: &Visit) -> Result<VisitId> {
-        let tx = self.conn.transaction()?;
-        let id = rows::insert_visit(&tx, visit, None)?;
-        tx.commit()?;
-        Ok(id)
+    pub fn create_visit(&mut self, by: &Actor, visit: &Visit) -> Result<VisitId> {
+        self.write(by, |tx| rows::insert_visit(tx, visit, None))
     }
 
-    pub fn update_visit(&mut self, visit: &Visit) -> Result<()> {
-        let changed = rows::update_visit(&self.conn, visit)?;
-        expect_one(changed, "visit", visit.id.0)
+    pub fn update_visit(&mut self, by: &Actor, visit: &Visit) -> Result<()> {
+        self.write(by, |tx| {
+            expect_one(rows::update_visit(tx, visit)?, "visit", visit.id.0)
+        })
     }
 
     pub fn visit(&self, id: VisitId) -> Result<Visit> {
@@ -459,22 +559,22 @@ impl Store {
 
     // ----- findings and interventions -----
 
-    pub fn add_finding(&mut self, finding: &Finding) -> Result<FindingId> {
-        Ok(self.add_findings(std::slice::from_ref(finding))?[0])
+    pub fn add_finding(&mut self, by: &Actor, finding: &Finding) -> Result<FindingId> {
+        self.write(by, |tx| rows::insert_finding(tx, finding, None))
     }
 
     /// Charts several findings as one action: all of them or none.
-    pub fn add_findings(&mut self, findings: &[Finding]) -> Result<Vec<FindingId>> {
-        let tx = self.conn.transaction()?;
-        let ids = findings
-            .iter()
-            .map(|finding| rows::insert_finding(&tx, finding, None))
-            .collect::<Result<Vec<_>>>()?;
-        tx.commit()?;
-        Ok(ids)
+    pub fn add_findings(&mut self, by: &Actor, findings: &[Finding]) -> Result<Vec<FindingId>> {
+        self.write(by, |tx| {
+            findings
+                .iter()
+                .map(|finding| rows::insert_finding(tx, finding, None))
+                .collect()
+        })
     }
 
-    pub fn update_finding(&mut self, finding: &Finding) -> Result<()> {
+    pub fn update_finding(&mut self, by: &Actor, finding: &Finding) -> Result<()> {
+        let _acting = self.actor.acting(by);
         let changed = self.conn.execute(
             "UPDATE finding SET kind = ?2, region = ?3, side = ?4, intensity = ?5, presence = ?6,
                     test_name = ?7, note = ?8, carried_over = ?9
@@ -494,32 +594,38 @@ impl Store {
         expect_one(changed, "finding", finding.id.0)
     }
 
-    pub fn delete_finding(&mut self, id: FindingId) -> Result<()> {
+    pub fn delete_finding(&mut self, by: &Actor, id: FindingId) -> Result<()> {
+        let _acting = self.actor.acting(by);
         let changed = self
             .conn
             .execute("DELETE FROM finding WHERE id = ?1", [id.0])?;
         expect_one(changed, "finding", id.0)
     }
 
-    pub fn add_intervention(&mut self, intervention: &Intervention) -> Result<InterventionId> {
-        Ok(self.add_interventions(std::slice::from_ref(intervention))?[0])
+    pub fn add_intervention(
+        &mut self,
+        by: &Actor,
+        intervention: &Intervention,
+    ) -> Result<InterventionId> {
+        self.write(by, |tx| rows::insert_intervention(tx, intervention, None))
     }
 
     /// Charts several interventions as one action: all of them or none.
     pub fn add_interventions(
         &mut self,
+        by: &Actor,
         interventions: &[Intervention],
     ) -> Result<Vec<InterventionId>> {
-        let tx = self.conn.transaction()?;
-        let ids = interventions
-            .iter()
-            .map(|intervention| rows::insert_intervention(&tx, intervention, None))
-            .collect::<Result<Vec<_>>>()?;
-        tx.commit()?;
-        Ok(ids)
+        self.write(by, |tx| {
+            interventions
+                .iter()
+                .map(|intervention| rows::insert_intervention(tx, intervention, None))
+                .collect()
+        })
     }
 
-    pub fn update_intervention(&mut self, intervention: &Intervention) -> Result<()> {
+    pub fn update_intervention(&mut self, by: &Actor, intervention: &Intervention) -> Result<()> {
+        let _acting = self.actor.acting(by);
         let changed = self.conn.execute(
             "UPDATE intervention SET kind = ?2, target = ?3, region = ?4, side = ?5, dose = ?6,
                     notes = ?7, cpt_code = ?8
@@ -538,7 +644,8 @@ impl Store {
         expect_one(changed, "intervention", intervention.id.0)
     }
 
-    pub fn delete_intervention(&mut self, id: InterventionId) -> Result<()> {
+    pub fn delete_intervention(&mut self, by: &Actor, id: InterventionId) -> Result<()> {
+        let _acting = self.actor.acting(by);
         let changed = self
             .conn
             .execute("DELETE FROM intervention WHERE id = ?1", [id.0])?;
@@ -547,39 +654,38 @@ impl Store {
 
     /// Puts a visit back as it was in `record`: its note, findings and interventions, with
     /// their ids, in one transaction. This is how undo and redo reach the database.
-    pub fn restore_visit(&mut self, record: &VisitRecord) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        let visit = &record.visit;
-        let changed = rows::update_visit(&tx, visit)?;
-        expect_one(changed, "visit", visit.id.0)?;
-        tx.execute("DELETE FROM finding WHERE visit_id = ?1", [visit.id.0])?;
-        tx.execute("DELETE FROM intervention WHERE visit_id = ?1", [visit.id.0])?;
-        for finding in &record.findings {
-            rows::insert_finding(&tx, finding, Some(finding.id))?;
-        }
-        for intervention in &record.interventions {
-            rows::insert_intervention(&tx, intervention, Some(intervention.id))?;
-        }
-        tx.commit()?;
-        Ok(())
+    pub fn restore_visit(&mut self, by: &Actor, record: &VisitRecord) -> Result<()> {
+        self.write(by, |tx| {
+            let visit = &record.visit;
+            let changed = rows::update_visit(tx, visit)?;
+            expect_one(changed, "visit", visit.id.0)?;
+            tx.execute("DELETE FROM finding WHERE visit_id = ?1", [visit.id.0])?;
+            tx.execute("DELETE FROM intervention WHERE visit_id = ?1", [visit.id.0])?;
+            for finding in &record.findings {
+                rows::insert_finding(tx, finding, Some(finding.id))?;
+            }
+            for intervention in &record.interventions {
+                rows::insert_intervention(tx, intervention, Some(intervention.id))?;
+            }
+            Ok(())
+        })
     }
 
     // ----- signing, addenda and the audit trail -----
 
-    /// Signs a draft visit as `by`, now. From then on the schema refuses any change to the
-    /// visit and to what was charted at it.
-    pub fn sign_visit(&mut self, id: VisitId, by: &str) -> Result<Signature> {
-        let by = by.trim();
-        if by.is_empty() {
-            return Err(StoreError::Invalid(
-                "a visit is signed with the clinician's name".into(),
-            ));
-        }
+    /// Signs a draft visit as `by`, now, recording the audit chain's head in the
+    /// signature. From then on the schema refuses any change to the visit and to what was
+    /// charted at it.
+    pub fn sign_visit(&mut self, by: &Actor, id: VisitId) -> Result<Signature> {
         let signature = Signature {
-            by: by.to_owned(),
+            by: by.name().to_owned(),
             at: now_to_the_second(),
         };
-        if rows::sign_visit(&self.conn, id, &signature)? == 0 {
+        let signed = self.write(by, |tx| {
+            let head = audit::head(tx)?;
+            rows::sign_visit(tx, id, &signature, head.as_ref())
+        })?;
+        if signed == 0 {
             let visit = self.visit(id)?;
             let by = visit.signature.map(|s| s.by).unwrap_or_default();
             return Err(StoreError::Refused(format!(
@@ -589,15 +695,31 @@ impl Store {
         Ok(signature)
     }
 
+    /// The audit chain's head recorded when visit `id` was signed, if it was.
+    pub fn signed_chain(&self, id: VisitId) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT signed_chain FROM visit WHERE id = ?1", [id.0], |row| {
+                row.get(0)
+            })
+            .optional()?
+            .flatten())
+    }
+
+    /// The audit chain's newest row: what a copy kept outside the notebook anchors.
+    pub fn audit_head(&self) -> Result<Option<ChainHead>> {
+        Ok(audit::head(&self.conn)?)
+    }
+
     /// Adds a dated addendum to a signed visit, written by `author` now.
     pub fn add_addendum(
         &mut self,
+        author: &Actor,
         visit: VisitId,
-        author: &str,
         reason: &str,
         text: &str,
     ) -> Result<Addendum> {
-        for (what, value) in [("author", author), ("reason", reason), ("text", text)] {
+        for (what, value) in [("reason", reason), ("text", text)] {
             if value.trim().is_empty() {
                 return Err(StoreError::Invalid(format!("an addendum needs its {what}")));
             }
@@ -605,14 +727,12 @@ impl Store {
         let mut addendum = Addendum {
             id: AddendumId(0),
             visit_id: visit,
-            author: author.trim().to_owned(),
+            author: author.name().to_owned(),
             written_at: now_to_the_second(),
             reason: reason.trim().to_owned(),
             text: text.trim().to_owned(),
         };
-        let tx = self.conn.transaction()?;
-        addendum.id = rows::insert_addendum(&tx, &addendum, None)?;
-        tx.commit()?;
+        addendum.id = self.write(author, |tx| rows::insert_addendum(tx, &addendum, None))?;
         Ok(addendum)
     }
 
@@ -655,12 +775,11 @@ impl Store {
 
     /// Deletes a draft visit with everything charted at it (a visit opened by mistake).
     /// Signed visits are refused by the schema; the audit trail keeps what was deleted.
-    pub fn delete_draft_visit(&mut self, id: VisitId) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        let changed = tx.execute("DELETE FROM visit WHERE id = ?1", [id.0])?;
-        expect_one(changed, "visit", id.0)?;
-        tx.commit()?;
-        Ok(())
+    pub fn delete_draft_visit(&mut self, by: &Actor, id: VisitId) -> Result<()> {
+        self.write(by, |tx| {
+            let changed = tx.execute("DELETE FROM visit WHERE id = ?1", [id.0])?;
+            expect_one(changed, "visit", id.0)
+        })
     }
 
     // ----- the file: backups and the passphrase -----
@@ -668,30 +787,48 @@ impl Store {
     /// Copies the notebook to `destination` through SQLite's online backup API, with the
     /// same key, checks the copy with `integrity_check`, and only then gives it its name.
     /// An existing file at `destination` is never overwritten.
-    pub fn backup_to(&self, destination: &Path) -> Result<BackupCheck> {
-        files::backup(&self.conn, &self.passphrase, destination)
+    /// The backup is recorded in the notebook's events first, so that the copy holds the
+    /// record of its own making.
+    pub fn backup_to(&self, by: &Actor, destination: &Path) -> Result<BackupCheck> {
+        let check = files::backup(&self.conn, &self.passphrase, destination)?;
+        // Recorded once made: reading a damaged notebook to back it up writes nothing.
+        self.record_event(by, "backup", &destination.display().to_string())?;
+        Ok(check)
     }
 
-    /// Makes today's backup in `folder` unless there is one, and keeps the newest
-    /// `BACKUPS_KEPT`. Returns the new backup, if one was made.
+    /// Makes today's backup in `folder` unless one was made today, and keeps the
+    /// `BACKUPS_KEPT` made last, then records it. Returns the new backup, if one was made.
     pub fn rotate_backups(
         &self,
+        by: &Actor,
         folder: &Path,
-        today: NaiveDate,
+        now: chrono::NaiveDateTime,
     ) -> Result<Option<(PathBuf, BackupCheck)>> {
-        files::rotate(&self.conn, &self.passphrase, folder, today)
+        if !files::backup_due(folder, now.date()) {
+            return Ok(None);
+        }
+        let made = files::rotate(&self.conn, &self.passphrase, folder, now)?;
+        if let Some((path, _)) = &made {
+            self.record_event(by, "backup", &format!("daily backup {}", path.display()))?;
+        }
+        Ok(made)
     }
 
     /// Re-encrypts the notebook under `new` (an empty passphrase decrypts it), through a
     /// checked copy renamed over the original, and goes on under the new key. On an
     /// error the notebook is reopened as it was.
-    pub fn rekey(&mut self, new: &Passphrase) -> Result<()> {
+    pub fn rekey(&mut self, by: &Actor, new: &Passphrase) -> Result<()> {
         let Some(path) = self.path.clone() else {
             return Err(StoreError::Invalid(
                 "an in-memory notebook has no passphrase".into(),
             ));
         };
-        let actor = self.actor();
+        let detail = if new.is_empty() {
+            "passphrase removed: the notebook is not encrypted"
+        } else {
+            "encrypted under a new passphrase"
+        };
+        self.record_event(by, "rekey", detail)?;
         let conn = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
         let rekeyed = files::rekey(conn, &path, new);
         let key = match rekeyed {
@@ -699,7 +836,6 @@ impl Store {
             Err(_) => self.passphrase.clone(),
         };
         *self = Store::open_with(&path, &key)?;
-        self.set_actor(&actor);
         rekeyed
     }
 
@@ -711,29 +847,82 @@ impl Store {
 
     // ----- the whole notebook -----
 
-    /// Every patient with their whole record, for a lossless JSON export.
-    pub fn export(&self) -> Result<NotebookFile> {
-        exchange::export(&self.conn)
+    /// Every patient with their whole record, for a lossless JSON export. The export is
+    /// recorded in the notebook's events, and the file carries the audit chain's head.
+    pub fn export(&self, by: &Actor, destination: &str) -> Result<NotebookFile> {
+        self.record_event(by, "export", destination)?;
+        let mut notebook = exchange::export(&self.conn)?;
+        notebook.audit_head = audit::head(&self.conn)?;
+        Ok(notebook)
+    }
+
+    /// Whether the audit trail still holds `anchor`, a chain head copied out of it
+    /// earlier (from a backup, an export or a signature); `source` names it.
+    pub fn check_anchor(&self, anchor: &ChainHead, source: &str) -> Result<Option<AuditProblem>> {
+        Ok(audit::check_anchor(&self.conn, anchor, source)?)
     }
 
     /// Adds every patient of `notebook` in one transaction: all of it or, on any error,
     /// nothing. Into an empty notebook the file's ids are kept, so an export imported into
     /// a fresh notebook exports identically; otherwise the records get new ids.
-    pub fn import(&mut self, notebook: &NotebookFile) -> Result<ImportSummary> {
-        let tx = self.conn.transaction()?;
-        let summary = exchange::import(&tx, notebook)?;
-        tx.commit()?;
-        Ok(summary)
+    pub fn import(&mut self, by: &Actor, notebook: &NotebookFile) -> Result<ImportSummary> {
+        self.write(by, |tx| exchange::import(tx, notebook))
     }
 
     /// Inserts many patient records in one transaction: the bulk path for the demo clinic
     /// and the benchmark.
-    pub fn insert_records(&mut self, records: &[PatientRecord]) -> Result<Vec<PatientId>> {
-        let tx = self.conn.transaction()?;
-        let ids = exchange::insert_records(&tx, records, false)?;
-        tx.commit()?;
-        Ok(ids)
+    pub fn insert_records(
+        &mut self,
+        by: &Actor,
+        records: &[PatientRecord],
+    ) -> Result<Vec<PatientId>> {
+        self.write(by, |tx| exchange::insert_records(tx, records, false))
     }
+}
+
+/// `patient` with its name as it will stand on the record; a name with nothing visible in
+/// it is refused.
+fn named(patient: &Patient) -> Result<Patient> {
+    let name = crate::model::clean_name(&patient.name);
+    if name.is_empty() {
+        return Err(StoreError::Invalid(
+            "a patient needs a name with letters in it".into(),
+        ));
+    }
+    Ok(Patient {
+        name,
+        ..patient.clone()
+    })
+}
+
+/// What the schema's CHECK, NOT NULL and foreign-key constraints refused, in the clinic's
+/// words rather than SQL's.
+fn constraint_words(message: &str) -> String {
+    let known: [(&str, &str); 10] = [
+        ("intensity", "an intensity is a whole number from 0 to 10"),
+        ("date_of_birth", "a date of birth is a real date, YYYY-MM-DD"),
+        ("started_at", "a visit's date and time is a real date and time"),
+        ("side", "a side is left, right, bilateral, midline or none"),
+        ("sex", "sex is female, male, other or unknown"),
+        ("kind IN", "that kind is not one the notebook knows"),
+        ("presence", "a finding is present or absent"),
+        ("length(trim(name))", "a patient needs a name"),
+        ("length(trim(author))", "an addendum needs its author"),
+        ("history", "a patient's history is a list"),
+    ];
+    if message.contains("FOREIGN KEY") {
+        return "the patient or visit it belongs to is not in the notebook".into();
+    }
+    if message.contains("UNIQUE") || message.contains("PRIMARY KEY") {
+        return "a record with that id is already in the notebook".into();
+    }
+    known
+        .iter()
+        .find(|(column, _)| message.contains(column))
+        .map_or_else(
+            || "the notebook refused a value that does not fit the record".to_owned(),
+            |(_, words)| (*words).to_owned(),
+        )
 }
 
 fn expect_one(changed: usize, what: &'static str, id: i64) -> Result<()> {
@@ -741,6 +930,36 @@ fn expect_one(changed: usize, what: &'static str, id: i64) -> Result<()> {
         Err(StoreError::NotFound { what, id })
     } else {
         Ok(())
+    }
+}
+
+/// Whether the notebook (or, when it does not exist, its folder) cannot be written by
+/// this process.
+fn read_only(path: &Path) -> bool {
+    let writable = |path: &Path| {
+        std::fs::metadata(path).is_ok_and(|m| !m.permissions().readonly())
+            && std::fs::OpenOptions::new().append(true).open(path).is_ok()
+    };
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let folder_writable = tempfile_probe(folder);
+    if path.exists() {
+        // SQLite writes its WAL and shared-memory files beside the notebook.
+        !(writable(path) && folder_writable)
+    } else {
+        !folder_writable
+    }
+}
+
+/// Whether a file can be created in `folder` (the permission bits alone do not say, for
+/// root or on a read-only mount).
+fn tempfile_probe(folder: &Path) -> bool {
+    let probe = folder.join(format!(".upstream-write-probe-{}", std::process::id()));
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            true
+        }
+        Err(error) => error.kind() == std::io::ErrorKind::AlreadyExists,
     }
 }
 

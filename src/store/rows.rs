@@ -145,7 +145,7 @@ pub fn insert_patient(
     )?;
     statement.execute(params![
         id.map(|id| id.0),
-        patient.name,
+        crate::model::clean_name(&patient.name),
         patient.date_of_birth.map(|d| d.to_string()),
         patient.sex.code(),
         patient.contact,
@@ -199,15 +199,22 @@ pub fn update_visit(conn: &Connection, visit: &Visit) -> Result<usize> {
 }
 
 /// Signs a draft visit; the number of rows changed (0 when there is no such draft).
-pub fn sign_visit(conn: &Connection, id: VisitId, signature: &Signature) -> Result<usize> {
+/// Signs a draft; `chain` is the audit chain's head at signing, when known.
+pub fn sign_visit(
+    conn: &Connection,
+    id: VisitId,
+    signature: &Signature,
+    chain: Option<&super::audit::ChainHead>,
+) -> Result<usize> {
     let mut statement = conn.prepare_cached(
-        "UPDATE visit SET status = 'signed', signed_by = ?2, signed_at = ?3
+        "UPDATE visit SET status = 'signed', signed_by = ?2, signed_at = ?3, signed_chain = ?4
          WHERE id = ?1 AND status = 'draft'",
     )?;
     Ok(statement.execute(params![
         id.0,
-        signature.by.trim(),
-        datetime_text(signature.at)
+        crate::model::clean_name(&signature.by),
+        datetime_text(signature.at),
+        chain.map(ToString::to_string),
     ])?)
 }
 

@@ -77,7 +77,11 @@ impl NotebookGate {
             wants_focus: true,
         };
         match NotebookLock::acquire(path) {
-            Ok(lock) => gate.lock = Some(lock),
+            Ok(lock) => {
+                // What an interrupted rekey or restore left beside the notebook.
+                store::remove_leftovers(path);
+                gate.lock = Some(lock);
+            }
             Err(error) => {
                 gate.stage = Stage::Failed {
                     message: error.to_string(),
@@ -87,6 +91,16 @@ impl NotebookGate {
         }
         let from_environment = std::env::var(crate::cli::PASSPHRASE_VARIABLE).ok();
         match store::probe(path) {
+            Ok(FileKind::New) if !store::recovery_candidates(path).is_empty() => {
+                // The notebook was there once: offer it back rather than a new, empty one.
+                gate.stage = Stage::Failed {
+                    message: StoreError::Vanished {
+                        path: path.to_owned(),
+                        found: store::recovery_candidates(path),
+                    }
+                    .to_string(),
+                };
+            }
             Ok(FileKind::New) => match from_environment {
                 Some(passphrase) => gate.open(&Passphrase::new(passphrase)),
                 None => gate.stage = Stage::Create,
@@ -139,18 +153,23 @@ impl NotebookGate {
             let mut store = Store::open_with(&self.path, passphrase)?;
             if was_new && store.patient_count()? == 0 {
                 let demo = crate::demo::clinic_for_today().map_err(StoreError::Import)?;
-                store.import(&demo)?;
+                let actor = crate::store::Actor::new(&self.state.settings.clinician)
+                    .unwrap_or_else(crate::store::Actor::login);
+                store.import(&actor, &demo)?;
             }
             Ok(store)
         })();
         match opened {
             Ok(store) => {
                 self.plain = !store.is_encrypted();
-                self.page_check = Some(check_pages_in_background(
-                    self.path.clone(),
-                    store.passphrase().clone(),
-                ));
-                store.set_actor(&self.state.settings.clinician);
+                let today = chrono::Local::now().date_naive();
+                // Every page is read once a day, or after Upstream did not close cleanly.
+                if self.lock.as_ref().is_some_and(|l| l.page_check_due(today)) {
+                    self.page_check = Some(check_pages_in_background(
+                        self.path.clone(),
+                        store.passphrase().clone(),
+                    ));
+                }
                 let mut app = UpstreamApp::new(store, self.state.clone());
                 app.apply(super::Action::StartTask(super::NotebookTask::DailyBackup));
                 self.stage = Stage::Open(Box::new(app));
@@ -176,7 +195,8 @@ impl NotebookGate {
     /// Closes the notebook and forgets every patient it showed; the window state (which
     /// holds no patient data) is kept for the unlock.
     pub fn lock(&mut self) {
-        if let Stage::Open(app) = &self.stage {
+        if let Stage::Open(app) = &mut self.stage {
+            app.save_typing();
             self.state = app.state.clone();
             self.stage = Stage::Locked;
             self.problem = Some("Locked after a quiet spell. Unlock to go on.".into());
@@ -205,7 +225,13 @@ impl NotebookGate {
             return;
         };
         match receiver.try_recv() {
-            Ok(Ok(())) | Err(mpsc::TryRecvError::Disconnected) => self.page_check = None,
+            Ok(Ok(())) => {
+                self.page_check = None;
+                if let Some(lock) = &mut self.lock {
+                    lock.checked_today(chrono::Local::now().date_naive());
+                }
+            }
+            Err(mpsc::TryRecvError::Disconnected) => self.page_check = None,
             Ok(Err(message)) => {
                 self.page_check = None;
                 if let Stage::Open(app) = &self.stage {
@@ -447,6 +473,12 @@ impl eframe::App for NotebookGate {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         super::fill_screen_once(ui.ctx(), &mut self.sized_to_screen);
         NotebookGate::ui(self, ui);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        if let Stage::Open(app) = &mut self.stage {
+            app.save_typing();
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

@@ -25,7 +25,7 @@ use crate::model::{
     VisitKind, VisitRecord,
 };
 use crate::reasoner::{Assessment, Case, Reasoner};
-use crate::store::{AuditEntry, Passphrase, Store, StoreError};
+use crate::store::{Actor, AuditEntry, Passphrase, Store, StoreError};
 
 pub use gate::NotebookGate;
 pub use notebook_tasks::{NotebookPanel, NotebookTask, Running};
@@ -241,14 +241,64 @@ impl UpstreamApp {
         &self.drafts
     }
 
-    /// Carries out one action against the store, then reads back what the views show.
+    /// Who the window's changes are recorded under: the clinician of Settings, or, until
+    /// one is named there, the computer's login, marked as such.
+    pub fn actor(&self) -> Actor {
+        Actor::new(&self.state.settings.clinician).unwrap_or_else(Actor::login)
+    }
+
+    /// Carries out one action against the store, then reads back what it changed: typing
+    /// in a note re-reads that visit alone; anything else, what the views show.
     pub fn apply(&mut self, action: Action) {
         self.remember_for_undo(&action);
+        let note_only = match &action {
+            Action::UpdateVisit(visit) => self
+                .selected_record()
+                .filter(|record| record.visit.id == visit.id)
+                .is_some_and(|record| record.visit.started_at == visit.started_at),
+            _ => false,
+        };
+        let visit = match &action {
+            Action::UpdateVisit(visit) => Some(visit.id),
+            _ => None,
+        };
         match self.try_apply(action) {
             Ok(()) => self.problem = None,
             Err(error) => self.problem = Some(error.to_string()),
         }
-        self.reload();
+        match visit {
+            Some(visit) if note_only && self.problem.is_none() => self.reload_visit(visit),
+            _ => self.reload(),
+        }
+    }
+
+    /// Saves the note the clinician is typing, if a pause has not saved it yet: before
+    /// the window closes or locks.
+    pub fn save_typing(&mut self) {
+        if let Some(visit) = self.visit_editor.take_unsaved() {
+            self.apply(Action::UpdateVisit(visit));
+        }
+    }
+
+    /// Re-reads one visit's note and history after typing in it; the findings, the
+    /// course and the reasoning do not change with the note's words.
+    fn reload_visit(&mut self, id: VisitId) {
+        let read = self.store.visit(id).and_then(|visit| {
+            let history = self.store.visit_history(id)?;
+            Ok((visit, history))
+        });
+        match read {
+            Ok((visit, history)) => {
+                if let Some(record) = self.timeline.iter_mut().find(|r| r.visit.id == id) {
+                    record.visit = visit;
+                }
+                self.history = history;
+            }
+            Err(error) => {
+                self.problem = Some(error.to_string());
+                self.reload();
+            }
+        }
     }
 
     /// Keeps the open visit as it is now, when `action` is about to change it. A run of
@@ -292,7 +342,8 @@ impl UpstreamApp {
                 let ctx = self.ctx.clone().unwrap_or_default();
                 self.task_outcome = None;
                 let passphrase = self.store.passphrase().clone();
-                self.task = Some(Running::start(task, database, passphrase, ctx));
+                let actor = self.actor();
+                self.task = Some(Running::start(task, database, passphrase, actor, ctx));
             }
             Action::CarryOver => {
                 if let Some((visit, findings)) = self.carry_over.take() {
@@ -305,7 +356,7 @@ impl UpstreamApp {
                             ..finding
                         })
                         .collect();
-                    self.store.add_findings(&carried)?;
+                    self.store.add_findings(&self.actor(), &carried)?;
                 }
             }
             Action::DismissCarryOver => self.carry_over = None,
@@ -321,12 +372,13 @@ impl UpstreamApp {
                     .find(|record| Some(record.visit.id) == self.state.selected_visit);
                 if let (Some(snapshot), Some(current)) = (from.pop(), current) {
                     to.push(current.clone());
-                    self.store.restore_visit(&snapshot)?;
+                    let actor = Actor::new(&self.state.settings.clinician).unwrap_or_else(Actor::login);
+                    self.store.restore_visit(&actor, &snapshot)?;
                 }
             }
             Action::Search(query) => self.state.search = query,
             Action::CreatePatient(patient) => {
-                let id = self.store.create_patient(&patient)?;
+                let id = self.store.create_patient(&self.actor(), &patient)?;
                 self.state.selected_patient = Some(id);
                 self.state.selected_visit = None;
                 // Show the new patient even when the search would hide them.
@@ -340,7 +392,7 @@ impl UpstreamApp {
                     self.state.selected_visit = None;
                 }
             }
-            Action::UpdatePatient(patient) => self.store.update_patient(&patient)?,
+            Action::UpdatePatient(patient) => self.store.update_patient(&self.actor(), &patient)?,
             Action::CreateVisit(visit) => {
                 self.forget_undo();
                 let open: Vec<Finding> = self
@@ -348,7 +400,7 @@ impl UpstreamApp {
                     .last()
                     .map(VisitRecord::open_findings)
                     .unwrap_or_default();
-                let id = self.store.create_visit(&visit)?;
+                let id = self.store.create_visit(&self.actor(), &visit)?;
                 self.carry_over = (!open.is_empty()).then_some((id, open));
                 self.state.selected_visit = Some(id);
             }
@@ -358,15 +410,17 @@ impl UpstreamApp {
                 }
                 self.state.selected_visit = Some(id);
             }
-            Action::UpdateVisit(visit) => self.store.update_visit(&visit)?,
+            Action::UpdateVisit(visit) => self.store.update_visit(&self.actor(), &visit)?,
             Action::AddFinding(finding) => {
-                self.store.add_finding(&finding)?;
+                self.store.add_finding(&self.actor(), &finding)?;
             }
             Action::AddFindings(findings) => {
-                self.store.add_findings(&findings)?;
+                self.store.add_findings(&self.actor(), &findings)?;
             }
             Action::SelectHypothesis(id) => self.state.selected_hypothesis = id,
-            Action::UpdateFinding(finding) => self.store.update_finding(&finding)?,
+            Action::UpdateFinding(finding) => {
+                self.store.update_finding(&self.actor(), &finding)?;
+            }
             Action::ChartClick {
                 visit,
                 region,
@@ -374,21 +428,27 @@ impl UpstreamApp {
             } => {
                 let mut finding = Finding::new(CHARTED_KIND, Some(region.as_str()), side);
                 finding.visit_id = visit;
-                self.charted = Some(self.store.add_finding(&finding)?);
+                self.charted = Some(self.store.add_finding(&self.actor(), &finding)?);
             }
-            Action::DeleteFinding(id) => self.store.delete_finding(id)?,
+            Action::DeleteFinding(id) => self.store.delete_finding(&self.actor(), id)?,
             Action::AddIntervention(intervention) => {
-                self.store.add_intervention(&intervention)?;
+                self.store.add_intervention(&self.actor(), &intervention)?;
             }
             Action::AddInterventions(interventions) => {
-                self.store.add_interventions(&interventions)?;
+                self.store.add_interventions(&self.actor(), &interventions)?;
             }
-            Action::DeleteIntervention(id) => self.store.delete_intervention(id)?,
+            Action::DeleteIntervention(id) => {
+                self.store.delete_intervention(&self.actor(), id)?;
+            }
             Action::SignVisit { visit, by } => {
                 self.forget_undo();
-                self.state.settings.clinician = by.clone();
-                self.store.set_actor(&by);
-                self.store.sign_visit(visit, &by)?;
+                let signer = Actor::new(&by).ok_or_else(|| {
+                    StoreError::Invalid("a visit is signed with a name that has letters in it".into())
+                })?;
+                self.store.sign_visit(&signer, visit)?;
+                // The signer is the clinician of this notebook from now on.
+                self.state.settings.clinician = signer.name().to_owned();
+                self.store.set_clinician(Some(&signer))?;
             }
             Action::AddAddendum {
                 visit,
@@ -396,15 +456,19 @@ impl UpstreamApp {
                 reason,
                 text,
             } => {
-                self.store.set_actor(&author);
-                self.store.add_addendum(visit, &author, &reason, &text)?;
+                // The author writes this addendum; later changes stay the clinician's.
+                let author = Actor::new(&author).ok_or_else(|| {
+                    StoreError::Invalid("an addendum needs its author's name".into())
+                })?;
+                self.store.add_addendum(&author, visit, &reason, &text)?;
             }
             Action::DeleteDraftVisit(visit) => {
                 self.forget_undo();
-                self.store.delete_draft_visit(visit)?;
+                self.store.delete_draft_visit(&self.actor(), visit)?;
             }
             Action::UpdateSettings(settings) => {
-                self.store.set_actor(&settings.clinician);
+                self.store
+                    .set_clinician(Actor::new(&settings.clinician).as_ref())?;
                 self.state.settings = settings;
             }
             Action::ChangePassphrase(passphrase) => {
@@ -413,7 +477,8 @@ impl UpstreamApp {
                         "wait for the notebook work under way to finish".into(),
                     ));
                 }
-                self.store.rekey(&passphrase)?;
+                let actor = self.actor();
+                self.store.rekey(&actor, &passphrase)?;
                 self.task_outcome = Some(Ok(if self.store.is_encrypted() {
                     "The notebook is encrypted under the new passphrase.".into()
                 } else {

@@ -9,7 +9,7 @@ use std::time::Instant;
 use eframe::egui;
 
 use super::Action;
-use crate::store::{NotebookFile, Passphrase, Store};
+use crate::store::{Actor, NotebookFile, Passphrase, Store};
 
 /// A piece of whole-notebook work.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,15 +35,20 @@ impl NotebookTask {
     }
 
     /// Runs the task against the notebook at `database`, through a connection of its own.
-    pub fn run(&self, database: &Path, passphrase: &Passphrase) -> Result<String, String> {
+    pub fn run(
+        &self,
+        database: &Path,
+        passphrase: &Passphrase,
+        by: &Actor,
+    ) -> Result<String, String> {
         let text = |e: &dyn std::fmt::Display| e.to_string();
         let open = || Store::open_with(database, passphrase).map_err(|e| text(&e));
         match self {
             NotebookTask::DailyBackup => {
                 let store = open()?;
                 let folder = crate::store::backup_folder(database);
-                let today = chrono::Local::now().date_naive();
-                match store.rotate_backups(&folder, today).map_err(|e| text(&e))? {
+                let now = chrono::Local::now().naive_local();
+                match store.rotate_backups(by, &folder, now).map_err(|e| text(&e))? {
                     Some((path, check)) => Ok(format!(
                         "Today's backup made and checked: {} ({} patients)",
                         path.display(),
@@ -53,7 +58,7 @@ impl NotebookTask {
                 }
             }
             NotebookTask::BackupTo(path) => {
-                let check = open()?.backup_to(path).map_err(|e| text(&e))?;
+                let check = open()?.backup_to(by, path).map_err(|e| text(&e))?;
                 Ok(format!(
                     "Backed up {} patients to {}; integrity check ok",
                     check.patients,
@@ -62,7 +67,9 @@ impl NotebookTask {
             }
             NotebookTask::Export(path) => {
                 let store = open()?;
-                let notebook = store.export().map_err(|e| text(&e))?;
+                let notebook = store
+                    .export(by, &path.display().to_string())
+                    .map_err(|e| text(&e))?;
                 notebook
                     .write(path)
                     .map_err(|e| format!("{}: {e}", path.display()))?;
@@ -76,7 +83,7 @@ impl NotebookTask {
                 // The whole file is read and checked before the notebook is touched.
                 let notebook = NotebookFile::read(path).map_err(|e| text(&e))?;
                 let mut store = open()?;
-                let summary = store.import(&notebook).map_err(|e| text(&e))?;
+                let summary = store.import(by, &notebook).map_err(|e| text(&e))?;
                 Ok(format!(
                     "Imported {} patients and {} visits from {}",
                     summary.patients,
@@ -87,7 +94,7 @@ impl NotebookTask {
             NotebookTask::Demo => {
                 let demo = crate::demo::clinic_for_today().map_err(|e| text(&e))?;
                 let mut store = open()?;
-                let summary = store.import(&demo).map_err(|e| text(&e))?;
+                let summary = store.import(by, &demo).map_err(|e| text(&e))?;
                 Ok(format!(
                     "Added the demo clinic: {} patients",
                     summary.patients
@@ -111,12 +118,13 @@ impl Running {
         task: NotebookTask,
         database: PathBuf,
         passphrase: Passphrase,
+        by: Actor,
         ctx: egui::Context,
     ) -> Running {
         let (sender, done) = mpsc::channel();
         let doing = task.doing();
         std::thread::spawn(move || {
-            let result = task.run(&database, &passphrase);
+            let result = task.run(&database, &passphrase, &by);
             // The window may have closed meanwhile; then nobody is waiting.
             let _ = sender.send(result);
             ctx.request_repaint();
@@ -144,6 +152,8 @@ impl Running {
 #[derive(Debug, Default)]
 pub struct NotebookPanel {
     path: String,
+    /// The export asked for and waiting on the clinician's word that a plain file is fine.
+    export_to_confirm: Option<PathBuf>,
 }
 
 impl NotebookPanel {
@@ -167,7 +177,7 @@ impl NotebookPanel {
                     ui.horizontal_wrapped(|ui| {
                         let path = PathBuf::from(self.path.trim());
                         if ui.button("Export notebook").clicked() {
-                            actions.push(Action::StartTask(NotebookTask::Export(path.clone())));
+                            self.export_to_confirm = Some(path.clone());
                         }
                         if ui.button("Import notebook").clicked() {
                             actions.push(Action::StartTask(NotebookTask::Import(path)));
@@ -185,6 +195,27 @@ impl NotebookPanel {
                         }
                     });
                 });
+                if let Some(path) = self.export_to_confirm.clone() {
+                    egui::Frame::group(ui.style()).show(ui, |ui| {
+                        ui.colored_label(
+                            ui.visuals().warn_fg_color,
+                            format!(
+                                "{} will not be encrypted: anyone with the file can read every \
+                                 patient's record in it. Keep it somewhere safe.",
+                                path.display()
+                            ),
+                        );
+                        ui.horizontal(|ui| {
+                            if ui.button("Export unencrypted").clicked() {
+                                actions.push(Action::StartTask(NotebookTask::Export(path)));
+                                self.export_to_confirm = None;
+                            }
+                            if ui.button("Cancel export").clicked() {
+                                self.export_to_confirm = None;
+                            }
+                        });
+                    });
+                }
                 match (running, outcome) {
                     (Some(running), _) => {
                         ui.horizontal(|ui| {

@@ -64,8 +64,19 @@ impl SigningView {
                     "Signing locks this visit: its note, findings and interventions cannot \
                      change afterwards. Corrections are then made by dated addendum.",
                 );
+                let now = chrono::Local::now().naive_local();
+                if record.visit.started_at > now + chrono::TimeDelta::hours(1) {
+                    ui.colored_label(
+                        ui.visuals().warn_fg_color,
+                        format!(
+                            "This visit is dated {}, in the future. Check its date before \
+                             signing: once signed, it can only be corrected by addendum.",
+                            record.visit.started_at.format(DATE_TIME_FORMAT)
+                        ),
+                    );
+                }
                 let by = labelled_line(ui, "Sign as", &mut self.signer);
-                let ready = !self.signer.trim().is_empty();
+                let ready = !crate::model::clean_name(&self.signer).is_empty();
                 ui.horizontal(|ui| {
                     let sign = ui.add_enabled(ready, egui::Button::new("Sign and lock"));
                     let entered = by.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));

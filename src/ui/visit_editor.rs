@@ -9,12 +9,26 @@ use super::body_chart::BodyChart;
 use super::widgets::{labelled_line, labelled_text};
 use crate::model::shorthand;
 use crate::model::{
-    Finding, FindingEntry, FindingId, Intervention, InterventionKind, Side, VisitId, VisitKind,
-    VisitRecord, VisitStatus, Vocabulary,
+    Finding, FindingEntry, FindingId, Intervention, InterventionKind, Side, Visit, VisitId,
+    VisitKind, VisitRecord, VisitStatus, Vocabulary,
 };
 use crate::reasoner::Zone;
 
 const DATE_TIME_FORMAT: &str = "%Y-%m-%d %H:%M";
+
+/// How long a pause in typing saves the note (seconds). One pause, one save, one audit
+/// row; a crash loses at most what was typed since the last pause.
+pub const SAVE_AFTER_PAUSE: f64 = 1.0;
+
+/// The note as typed since the last save.
+#[derive(Debug, Clone)]
+struct Unsaved {
+    visit: Visit,
+    /// Input time of the last keystroke.
+    typed_at: f64,
+    /// Saved on the next frame whatever the pause: a choice made with a click.
+    now: bool,
+}
 
 #[derive(Debug, Default)]
 pub struct VisitEditorView {
@@ -34,6 +48,8 @@ pub struct VisitEditorView {
     intervention: Intervention,
     intervention_region: String,
     signing: super::signing::SigningView,
+    /// Typing not yet saved; the fields show it in place of the stored note.
+    unsaved: Option<Unsaved>,
 }
 
 /// The visit's standing as a record, drawn under its heading.
@@ -62,6 +78,10 @@ impl VisitEditorView {
         };
         let visit = &record.visit;
         if self.shown != Some(visit.id) {
+            // Another visit is opened: what was typed in the last one is saved first.
+            if let Some(unsaved) = self.unsaved.take() {
+                actions.push(Action::UpdateVisit(unsaved.visit));
+            }
             self.shown = Some(visit.id);
             self.started_at = visit.started_at.format(DATE_TIME_FORMAT).to_string();
         }
@@ -75,7 +95,9 @@ impl VisitEditorView {
                 } else {
                     ui.heading("Visit (signed, read-only)");
                 }
-                self.signing.ui(ui, record, standing.clinician, actions);
+                // Signing comes after the note's last words are saved.
+                let mut signing = Vec::new();
+                self.signing.ui(ui, record, standing.clinician, &mut signing);
                 super::signing::history_ui(ui, standing.history);
                 ui.add_space(4.0);
                 if editable {
@@ -83,6 +105,12 @@ impl VisitEditorView {
                 } else {
                     signed_note_ui(ui, record);
                 }
+                if !signing.is_empty()
+                    && let Some(unsaved) = self.unsaved.take()
+                {
+                    actions.push(Action::UpdateVisit(unsaved.visit));
+                }
+                actions.extend(signing);
                 ui.separator();
                 egui::CollapsingHeader::new("Body chart")
                     .default_open(true)
@@ -105,14 +133,28 @@ impl VisitEditorView {
             });
     }
 
+    /// What was typed and not yet saved, taken for saving now (the window closes or locks).
+    pub fn take_unsaved(&mut self) -> Option<Visit> {
+        self.unsaved.take().map(|unsaved| unsaved.visit)
+    }
+
+    /// The note's fields. What is typed is kept here and saved after a pause in typing,
+    /// when a field loses the focus, or at once for a choice made with a click.
     fn note_ui(&mut self, ui: &mut egui::Ui, record: &VisitRecord, actions: &mut Vec<Action>) {
-        let mut visit = record.visit.clone();
+        let mut visit = match &self.unsaved {
+            Some(unsaved) if unsaved.visit.id == record.visit.id => unsaved.visit.clone(),
+            _ => record.visit.clone(),
+        };
         let mut changed = false;
+        let mut chosen = false;
+        let mut left_field = false;
         egui::Grid::new("visit grid")
             .num_columns(2)
             .spacing([12.0, 6.0])
             .show(ui, |ui| {
-                if labelled_line(ui, "Date and time", &mut self.started_at).changed()
+                let date = labelled_line(ui, "Date and time", &mut self.started_at);
+                left_field |= date.lost_focus();
+                if date.changed()
                     && let Ok(at) =
                         NaiveDateTime::parse_from_str(self.started_at.trim(), DATE_TIME_FORMAT)
                 {
@@ -125,7 +167,7 @@ impl VisitEditorView {
                     .selected_text(visit.kind.label())
                     .show_ui(ui, |ui| {
                         for kind in VisitKind::ALL {
-                            changed |= ui
+                            chosen |= ui
                                 .selectable_value(&mut visit.kind, kind, kind.label())
                                 .changed();
                         }
@@ -133,8 +175,9 @@ impl VisitEditorView {
                     .response
                     .labelled_by(label.id);
                 ui.end_row();
-                changed |=
-                    labelled_line(ui, "Chief complaint", &mut visit.chief_complaint).changed();
+                let complaint = labelled_line(ui, "Chief complaint", &mut visit.chief_complaint);
+                changed |= complaint.changed();
+                left_field |= complaint.lost_focus();
                 ui.end_row();
             });
         if NaiveDateTime::parse_from_str(self.started_at.trim(), DATE_TIME_FORMAT).is_err() {
@@ -143,12 +186,36 @@ impl VisitEditorView {
                 "Date and time: YYYY-MM-DD HH:MM",
             );
         }
-        changed |= labelled_text(ui, "Subjective", &mut visit.subjective, 2).changed();
-        changed |= labelled_text(ui, "Objective", &mut visit.objective, 2).changed();
-        changed |= labelled_text(ui, "Assessment", &mut visit.assessment, 2).changed();
-        changed |= labelled_text(ui, "Plan", &mut visit.plan, 2).changed();
-        if changed {
-            actions.push(Action::UpdateVisit(visit));
+        for (label, text) in [
+            ("Subjective", &mut visit.subjective),
+            ("Objective", &mut visit.objective),
+            ("Assessment", &mut visit.assessment),
+            ("Plan", &mut visit.plan),
+        ] {
+            let field = labelled_text(ui, label, text, 2);
+            changed |= field.changed();
+            left_field |= field.lost_focus();
+        }
+        let now = ui.input(|i| i.time);
+        if changed || chosen {
+            let was_chosen = self.unsaved.as_ref().is_some_and(|u| u.now);
+            self.unsaved = Some(Unsaved {
+                visit,
+                typed_at: now,
+                now: chosen || was_chosen,
+            });
+        }
+        let Some(unsaved) = &self.unsaved else {
+            return;
+        };
+        let waited = now - unsaved.typed_at;
+        if unsaved.now || left_field || waited >= SAVE_AFTER_PAUSE {
+            if let Some(unsaved) = self.unsaved.take() {
+                actions.push(Action::UpdateVisit(unsaved.visit));
+            }
+        } else {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs_f64(SAVE_AFTER_PAUSE - waited));
         }
     }
 

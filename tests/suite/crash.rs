@@ -626,6 +626,7 @@ struct Running {
 impl Running {
     fn start(db: &Path, passphrase: &Passphrase, stderr: &Path) -> Running {
         let mut command = Command::new(env!("CARGO_BIN_EXE_upstream"));
+        command.env("UPSTREAM_CLINICIAN", "Test Clinician");
         command
             .arg("--db")
             .arg(db)
@@ -969,7 +970,7 @@ fn the_check_names_an_acknowledged_edit_that_is_missing() {
         .find_map(|v| v.findings.iter().next())
         .unwrap();
     store
-        .delete_finding(upstream::model::FindingId(lost))
+        .delete_finding(&crate::by(), upstream::model::FindingId(lost))
         .unwrap();
     let found = differences(&model, &Notebook::read(&store), &origins);
     assert_eq!(found.len(), 1, "{found:?}");

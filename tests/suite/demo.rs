@@ -7,9 +7,9 @@ use upstream::store::{PatientRecord, Store};
 fn clinic() -> Vec<PatientRecord> {
     let mut store = Store::open_in_memory().unwrap();
     store
-        .import(&upstream::demo::clinic(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()).unwrap())
+        .import(&crate::by(), &upstream::demo::clinic(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()).unwrap())
         .unwrap();
-    store.export().unwrap().patients
+    store.export(&crate::by(), "test export").unwrap().patients
 }
 
 fn record<'a>(clinic: &'a [PatientRecord], name: &str) -> &'a PatientRecord {

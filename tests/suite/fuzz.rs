@@ -241,11 +241,11 @@ fn import_is_all_or_nothing(notebook: &NotebookFile, existing: usize) -> Result<
     let mut store = Store::open_in_memory().unwrap();
     for n in 0..existing {
         store
-            .create_patient(&Patient::new(format!("Already Here {n}")))
+            .create_patient(&crate::by(), &Patient::new(format!("Already Here {n}")))
             .unwrap();
     }
     let before = store.patient_count().unwrap();
-    match store.import(notebook) {
+    match store.import(&crate::by(), notebook) {
         Ok(summary) => {
             prop_assert_eq!(
                 store.patient_count().unwrap(),

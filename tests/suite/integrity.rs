@@ -35,6 +35,7 @@ fn upstream_with(
     stdin: Option<&str>,
 ) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_upstream"));
+        command.env("UPSTREAM_CLINICIAN", "Test Clinician");
     command
         .arg("--db")
         .arg(db)
@@ -187,30 +188,34 @@ struct Clinic {
 }
 
 fn small_clinic(store: &mut Store) -> Clinic {
-    let patient = store.create_patient(&Patient::new("Ada Quill")).unwrap();
+    small_clinic_by(store, &crate::by())
+}
+
+fn small_clinic_by(store: &mut Store, who: &upstream::store::Actor) -> Clinic {
+    let patient = store.create_patient(who, &Patient::new("Ada Quill")).unwrap();
     let signed = store
-        .create_visit(&Visit::new(
+        .create_visit(who, &Visit::new(
             patient,
             at("2026-03-02 09:30"),
             VisitKind::InitialExam,
         ))
         .unwrap();
     store
-        .add_finding(&finding(signed, "pain", "si_joint", Side::Left, 6))
+        .add_finding(who, &finding(signed, "pain", "si_joint", Side::Left, 6))
         .unwrap();
     store
-        .add_intervention(&intervention(signed, "soleus"))
+        .add_intervention(who, &intervention(signed, "soleus"))
         .unwrap();
-    store.sign_visit(signed, "Dr. Sam Reyes").unwrap();
+    store.sign_visit(&crate::named("Dr. Sam Reyes"), signed).unwrap();
     let draft = store
-        .create_visit(&Visit::new(
+        .create_visit(who, &Visit::new(
             patient,
             at("2026-03-09 09:30"),
             VisitKind::FollowUp,
         ))
         .unwrap();
     store
-        .add_finding(&finding(draft, "tightness", "calf", Side::Right, 4))
+        .add_finding(who, &finding(draft, "tightness", "calf", Side::Right, 4))
         .unwrap();
     Clinic {
         patient,
@@ -317,9 +322,9 @@ fn the_store_edits_drafts_refuses_signed_visits_and_signs_once_with_a_name() {
     // A draft is edited freely.
     let mut draft = store.visit(clinic.draft).unwrap();
     draft.subjective = "calf better after stretching".into();
-    store.update_visit(&draft).unwrap();
+    store.update_visit(&crate::by(), &draft).unwrap();
     let added = store
-        .add_finding(&finding(
+        .add_finding(&crate::by(), &finding(
             clinic.draft,
             "pain",
             "ankle_lateral",
@@ -329,10 +334,10 @@ fn the_store_edits_drafts_refuses_signed_visits_and_signs_once_with_a_name() {
         .unwrap();
     let mut changed = store.timeline(clinic.patient).unwrap()[1].findings[0].clone();
     changed.intensity = upstream::model::Intensity::new(1).ok();
-    store.update_finding(&changed).unwrap();
-    store.delete_finding(added).unwrap();
+    store.update_finding(&crate::by(), &changed).unwrap();
+    store.delete_finding(&crate::by(), added).unwrap();
     store
-        .add_intervention(&intervention(clinic.draft, "gastrocnemius"))
+        .add_intervention(&crate::by(), &intervention(clinic.draft, "gastrocnemius"))
         .unwrap();
     let record = &store.timeline(clinic.patient).unwrap()[1];
     assert_eq!(record.visit.subjective, "calf better after stretching");
@@ -345,22 +350,22 @@ fn the_store_edits_drafts_refuses_signed_visits_and_signs_once_with_a_name() {
     let mut visit = signed_before.visit.clone();
     visit.plan = "changed after signing".into();
     let errors = [
-        store.update_visit(&visit).unwrap_err(),
+        store.update_visit(&crate::by(), &visit).unwrap_err(),
         store
-            .add_finding(&finding(clinic.signed, "pain", "calf", Side::Left, 2))
+            .add_finding(&crate::by(), &finding(clinic.signed, "pain", "calf", Side::Left, 2))
             .unwrap_err(),
         store
-            .delete_finding(signed_before.findings[0].id)
+            .delete_finding(&crate::by(), signed_before.findings[0].id)
             .unwrap_err(),
         store
-            .update_finding(&signed_before.findings[0].clone())
+            .update_finding(&crate::by(), &signed_before.findings[0].clone())
             .unwrap_err(),
         store
-            .delete_intervention(signed_before.interventions[0].id)
+            .delete_intervention(&crate::by(), signed_before.interventions[0].id)
             .unwrap_err(),
-        store.delete_draft_visit(clinic.signed).unwrap_err(),
+        store.delete_draft_visit(&crate::by(), clinic.signed).unwrap_err(),
         store
-            .restore_visit(&upstream::model::VisitRecord {
+            .restore_visit(&crate::by(), &upstream::model::VisitRecord {
                 findings: Vec::new(),
                 ..signed_before.clone()
             })
@@ -373,15 +378,16 @@ fn the_store_edits_drafts_refuses_signed_visits_and_signs_once_with_a_name() {
     assert_eq!(store.timeline(clinic.patient).unwrap()[0], signed_before);
 
     // Signing needs a name, and happens once.
-    let error = store.sign_visit(clinic.draft, "   ").unwrap_err();
-    assert!(matches!(error, StoreError::Invalid(_)), "{error}");
+    // A name with nothing visible in it cannot stand on the record.
+    assert!(upstream::store::Actor::new("   ").is_none());
+    assert!(upstream::store::Actor::new("\u{200B}\u{2060}\u{1b}").is_none());
     assert_eq!(
         store.visit(clinic.draft).unwrap().status,
         VisitStatus::Draft
     );
-    let signature = store.sign_visit(clinic.draft, "  Dr. Lee ").unwrap();
+    let signature = store.sign_visit(&crate::named("  Dr. Lee "), clinic.draft).unwrap();
     assert_eq!(signature.by, "Dr. Lee");
-    let error = store.sign_visit(clinic.draft, "Dr. Other").unwrap_err();
+    let error = store.sign_visit(&crate::named("Dr. Other"), clinic.draft).unwrap_err();
     assert!(matches!(error, StoreError::Refused(_)), "{error}");
     assert!(
         error.to_string().contains("already signed by Dr. Lee"),
@@ -423,8 +429,8 @@ fn an_addendum_shows_in_the_timeline_and_the_export_and_cannot_be_changed() {
         let clinic = small_clinic(&mut store);
         let addendum = store
             .add_addendum(
+                &crate::named("Dr. Sam Reyes"),
                 clinic.signed,
-                "Dr. Sam Reyes",
                 "correction of side",
                 "SI pain was on the right, not the left",
             )
@@ -476,7 +482,7 @@ fn an_addendum_shows_in_the_timeline_and_the_export_and_cannot_be_changed() {
     succeeds(&upstream(
         &db,
         None,
-        &["export", "--json", export.to_str().unwrap()],
+        &["export", "--unencrypted", "--json", export.to_str().unwrap()],
     ));
     let text = std::fs::read_to_string(&export).unwrap();
     for part in [
@@ -523,12 +529,12 @@ fn an_addendum_shows_in_the_timeline_and_the_export_and_cannot_be_changed() {
     // A draft is corrected by editing it, not with an addendum.
     let mut store = Store::open(&db).unwrap();
     let error = store
-        .add_addendum(clinic.draft, "Dr. Lee", "late entry", "text")
+        .add_addendum(&crate::named("Dr. Lee"), clinic.draft, "late entry", "text")
         .unwrap_err();
     assert!(matches!(error, StoreError::Refused(_)), "{error}");
     assert!(error.to_string().contains("draft"), "{error}");
     let error = store
-        .add_addendum(clinic.signed, "Dr. Lee", " ", "text")
+        .add_addendum(&crate::named("Dr. Lee"), clinic.signed, " ", "text")
         .unwrap_err();
     assert!(error.to_string().contains("reason"), "{error}");
     drop(store);
@@ -561,14 +567,12 @@ fn an_addendum_shows_in_the_timeline_and_the_export_and_cannot_be_changed() {
 fn audited_notebook(directory: &Path) -> PathBuf {
     let db = demo_notebook(directory, "audited.sqlite3", None);
     let mut store = Store::open(&db).unwrap();
-    store.set_actor("Dr. Lee");
-    let clinic = small_clinic(&mut store);
-    store.set_actor("Front Desk");
+    let clinic = small_clinic_by(&mut store, &crate::named("Dr. Lee"));
     let mut patient = store.patient(clinic.patient).unwrap();
     patient.contact = "555-0100".into();
-    store.update_patient(&patient).unwrap();
+    store.update_patient(&crate::named("Front Desk"), &patient).unwrap();
     store
-        .add_addendum(clinic.signed, "Dr. Lee", "late entry", "phoned next day")
+        .add_addendum(&crate::named("Dr. Lee"), clinic.signed, "late entry", "phoned next day")
         .unwrap();
     db
 }
@@ -752,21 +756,21 @@ fn a_visit_s_history_lists_its_changes_with_who_made_them() {
     let db = directory.path().join("notebook.sqlite3");
     let (visit, finding_id) = {
         let mut store = Store::open(&db).unwrap();
-        store.set_actor("Front Desk");
-        let patient = store.create_patient(&Patient::new("Ada Quill")).unwrap();
+        let who = crate::named("Front Desk");
+        let patient = store.create_patient(&who, &Patient::new("Ada Quill")).unwrap();
         let visit = store
-            .create_visit(&Visit::new(
+            .create_visit(&who, &Visit::new(
                 patient,
                 at("2026-03-02 09:30"),
                 VisitKind::FollowUp,
             ))
             .unwrap();
-        store.set_actor("Dr. Lee");
+        let who = crate::named("Dr. Lee");
         let mut record = store.visit(visit).unwrap();
         record.subjective = "calf tight after long run".into();
-        store.update_visit(&record).unwrap();
+        store.update_visit(&who, &record).unwrap();
         let finding_id = store
-            .add_finding(&finding(visit, "tightness", "calf", Side::Right, 5))
+            .add_finding(&who, &finding(visit, "tightness", "calf", Side::Right, 5))
             .unwrap();
         (visit, finding_id)
     };
@@ -847,7 +851,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 /// writing `name`: what a thief copying the folder at that moment would get.
 fn bytes_on_disk_after_writing(db: &Path, passphrase: &Passphrase, name: &str) -> Vec<u8> {
     let mut store = Store::open_with(db, passphrase).unwrap();
-    store.create_patient(&Patient::new(name)).unwrap();
+    store.create_patient(&crate::by(), &Patient::new(name)).unwrap();
     let wal = beside(db, "-wal");
     assert!(wal.exists(), "a WAL is there while the notebook is open");
     let mut bytes = std::fs::read(db).unwrap();
@@ -977,7 +981,7 @@ fn restore_scene() -> RestoreScene {
     assert!(out.contains("integrity check ok"), "{out}");
     Store::open(&db)
         .unwrap()
-        .create_patient(&Patient::new("Added After Backup"))
+        .create_patient(&crate::by(), &Patient::new("Added After Backup"))
         .unwrap();
     RestoreScene {
         _directory: directory,
@@ -1143,8 +1147,8 @@ fn a_backup_never_overwrites_a_file_and_opens_with_the_same_passphrase() {
         assert_eq!(copy.integrity_check().unwrap(), "ok");
         let original = Store::open_with(&db, &Passphrase::new("correct horse")).unwrap();
         assert_eq!(
-            copy.export().unwrap().patients,
-            original.export().unwrap().patients
+            copy.export(&crate::by(), "test export").unwrap().patients,
+            original.export(&crate::by(), "test export").unwrap().patients
         );
         assert!(copy.verify_audit().unwrap().is_intact());
     }
@@ -1153,7 +1157,7 @@ fn a_backup_never_overwrites_a_file_and_opens_with_the_same_passphrase() {
     let first = std::fs::read(&backup).unwrap();
     Store::open_with(&db, &Passphrase::new("correct horse"))
         .unwrap()
-        .create_patient(&Patient::new("Later Patient"))
+        .create_patient(&crate::by(), &Patient::new("Later Patient"))
         .unwrap();
     let output = upstream(
         &db,
@@ -1185,20 +1189,21 @@ fn daily_backups_are_one_a_day_and_the_newest_fourteen_are_kept() {
     let days: Vec<NaiveDate> = first.iter_days().take(20).collect();
     for (n, day) in days.iter().enumerate() {
         store
-            .create_patient(&Patient::new(format!("Patient of day {n}")))
+            .create_patient(&crate::by(), &Patient::new(format!("Patient of day {n}")))
             .unwrap();
         let (path, check) = store
-            .rotate_backups(&folder, *day)
+            .rotate_backups(&crate::by(), &folder, day.and_hms_opt(9, 0, 0).unwrap())
             .unwrap()
             .unwrap_or_else(|| panic!("no backup made on {day}"));
         assert_eq!(check.patients, n as i64 + 1);
         assert!(path.exists());
         // Once a day: a second call the same day makes none.
-        assert_eq!(store.rotate_backups(&folder, *day).unwrap(), None);
+        assert_eq!(store.rotate_backups(&crate::by(), &folder, day.and_hms_opt(9, 0, 0).unwrap()).unwrap(), None);
     }
     let mut names: Vec<String> = std::fs::read_dir(&folder)
         .unwrap()
         .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".sqlite3"))
         .collect();
     names.sort();
     let expected: Vec<String> = days[days.len() - store::BACKUPS_KEPT..]
@@ -1228,7 +1233,7 @@ fn a_second_instance_is_told_the_notebook_is_open_and_changes_nothing() {
     succeeds(&upstream(
         &db,
         None,
-        &["export", "--json", export.to_str().unwrap()],
+        &["export", "--unencrypted", "--json", export.to_str().unwrap()],
     ));
     let before = std::fs::read(&db).unwrap();
     let edit = "{\"op\":\"patient\",\"name\":\"Eve Second\"}\n";
@@ -1262,15 +1267,15 @@ fn a_full_disk_saves_nothing_of_the_change_and_keeps_what_was_there() {
     let directory = tempfile::tempdir().unwrap();
     let db = demo_notebook(directory.path(), "notebook.sqlite3", None);
     let mut store = Store::open(&db).unwrap();
-    let patient = store.create_patient(&Patient::new("Ada Quill")).unwrap();
+    let patient = store.create_patient(&crate::by(), &Patient::new("Ada Quill")).unwrap();
     let visit = store
-        .create_visit(&Visit::new(
+        .create_visit(&crate::by(), &Visit::new(
             patient,
             at("2026-03-02 09:30"),
             VisitKind::FollowUp,
         ))
         .unwrap();
-    let before = store.export().unwrap();
+    let before = store.export(&crate::by(), "test export").unwrap();
     // The file may not grow beyond its current size.
     store.limit_size_for_tests(1).unwrap();
 
@@ -1283,7 +1288,7 @@ fn a_full_disk_saves_nothing_of_the_change_and_keeps_what_was_there() {
         for (i, f) in batch.iter_mut().enumerate() {
             f.note = format!("{i:>3} {}", "palpable taut band, ".repeat(20));
         }
-        match store.add_findings(&batch) {
+        match store.add_findings(&crate::by(), &batch) {
             Ok(ids) => saved.extend(ids),
             Err(error) => break error,
         }
@@ -1300,7 +1305,7 @@ fn a_full_disk_saves_nothing_of_the_change_and_keeps_what_was_there() {
     assert!(store.verify_audit().unwrap().is_intact());
     let findings = &store.timeline(patient).unwrap()[0].findings;
     assert_eq!(findings.iter().map(|f| f.id).collect::<Vec<_>>(), saved);
-    let after = store.export().unwrap();
+    let after = store.export(&crate::by(), "test export").unwrap();
     let others = |notebook: &store::NotebookFile| {
         notebook
             .patients
@@ -1361,7 +1366,7 @@ fn a_file_that_is_not_a_notebook_or_is_damaged_is_never_written_to() {
     succeeds(&upstream(
         &demo,
         None,
-        &["export", "--json", export.to_str().unwrap()],
+        &["export", "--unencrypted", "--json", export.to_str().unwrap()],
     ));
 
     for (file, passphrase) in [
@@ -1414,6 +1419,12 @@ fn a_notebook_with_a_damaged_page_is_not_written_to() {
     let directory = tempfile::tempdir().unwrap();
     let db = demo_notebook(directory.path(), "notebook.sqlite3", None);
     corrupt_a_middle_page(&db);
+    // The pages were last read yesterday: today's first writing command reads them all.
+    std::fs::write(
+        directory.path().join("notebook.sqlite3.lock"),
+        "state=closed\nchecked=2000-01-01\n",
+    )
+    .unwrap();
     let before = std::fs::read(&db).unwrap();
     for (args, input) in [
         (&["demo", "--force"][..], None),
@@ -1437,9 +1448,9 @@ fn a_notebook_with_a_damaged_page_is_not_written_to() {
 fn a_notebook_is_encrypted_rekeyed_and_decrypted_with_its_data_intact() {
     let directory = tempfile::tempdir().unwrap();
     let db = demo_notebook(directory.path(), "notebook.sqlite3", None);
-    let original = Store::open(&db).unwrap().export().unwrap().patients;
+    let original = Store::open(&db).unwrap().export(&crate::by(), "test export").unwrap().patients;
     let intact = |store: &Store, step: &str| {
-        assert_eq!(store.export().unwrap().patients, original, "{step}");
+        assert_eq!(store.export(&crate::by(), "test export").unwrap().patients, original, "{step}");
         assert_eq!(store.integrity_check().unwrap(), "ok", "{step}");
         let report = store.verify_audit().unwrap();
         assert!(report.is_intact(), "{step}: {:?}", report.problems);
@@ -1447,7 +1458,7 @@ fn a_notebook_is_encrypted_rekeyed_and_decrypted_with_its_data_intact() {
 
     // Plain to encrypted.
     let mut store = Store::open(&db).unwrap();
-    store.rekey(&Passphrase::new("first")).unwrap();
+    store.rekey(&crate::by(), &Passphrase::new("first")).unwrap();
     assert!(store.is_encrypted());
     intact(&store, "encrypted, still open");
     drop(store);
@@ -1485,7 +1496,7 @@ fn a_notebook_is_encrypted_rekeyed_and_decrypted_with_its_data_intact() {
 
     // An empty passphrase decrypts it.
     let mut store = Store::open_with(&db, &Passphrase::new("second")).unwrap();
-    store.rekey(&Passphrase::none()).unwrap();
+    store.rekey(&crate::by(), &Passphrase::none()).unwrap();
     assert!(!store.is_encrypted());
     drop(store);
     assert!(

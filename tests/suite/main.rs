@@ -5,6 +5,7 @@
 mod cli;
 mod course;
 mod crash;
+mod crash_files;
 mod demo;
 mod fuzz;
 mod integrity;
@@ -13,4 +14,15 @@ mod reasoner;
 mod store;
 mod ui;
 mod ui_records;
+mod ui_saving;
 mod vocabulary;
+
+/// The clinician the tests' changes are recorded under.
+pub fn by() -> upstream::store::Actor {
+    named("Test Clinician")
+}
+
+/// An actor of this name.
+pub fn named(name: &str) -> upstream::store::Actor {
+    upstream::store::Actor::new(name).expect("a name with letters")
+}

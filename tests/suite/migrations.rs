@@ -61,26 +61,48 @@ VALUES (5, 2, 'tightness', 'calf', 'bilateral', 5, 'present', 1);
 #[test]
 #[ignore = "writes tests/fixtures; run by hand when a migration is added"]
 fn regenerate_fixtures() {
+    // A fixture is a notebook as that version left it: one already committed stays.
     for version in 1..latest_version() {
         let path = fixture(version);
+        if path.exists() {
+            continue;
+        }
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        let _ = std::fs::remove_file(&path);
         let conn = rusqlite::Connection::open(&path).unwrap();
         // Small pages keep the committed files small; the schema does not depend on them.
         conn.execute_batch("PRAGMA page_size = 1024").unwrap();
         conn.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))
             .unwrap();
-        for migration in MIGRATIONS.iter().filter(|m| m.version <= version) {
-            conn.execute_batch(migration.sql).unwrap();
-        }
-        conn.pragma_update(None, "user_version", version).unwrap();
-        conn.execute_batch(RECORD_V1).unwrap();
-        if version >= 2 {
-            conn.execute_batch(RECORD_V2).unwrap();
-        }
+        write_as_version(&conn, version);
         conn.execute_batch("VACUUM").unwrap();
         conn.close().unwrap();
     }
+}
+
+/// Writes the record into `conn` as Upstream at schema `version` left it. From version 4
+/// the data went in before the audit trail began (migration 4 records it as its baseline),
+/// and then a patient was added and deleted, whose id must never come back.
+fn write_as_version(conn: &rusqlite::Connection, version: i64) {
+    for migration in MIGRATIONS.iter().filter(|m| m.version <= version.min(3)) {
+        conn.execute_batch(migration.sql).unwrap();
+    }
+    conn.execute_batch(RECORD_V1).unwrap();
+    if version >= 2 {
+        conn.execute_batch(RECORD_V2).unwrap();
+    }
+    if version >= 4 {
+        upstream::store::register_audit_functions(conn, "Dr. Lee").unwrap();
+        for migration in MIGRATIONS.iter().filter(|m| (4..=version).contains(&m.version)) {
+            conn.execute_batch(migration.sql).unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO patient (id, name, created_at, updated_at)
+             VALUES (3, 'Cal Mistake', '2025-11-11T08:00:00', '2025-11-11T08:00:00');
+             DELETE FROM patient WHERE id = 3;",
+        )
+        .unwrap();
+    }
+    conn.pragma_update(None, "user_version", version).unwrap();
 }
 
 fn at(text: &str) -> NaiveDateTime {
@@ -314,7 +336,9 @@ fn a_notebook_of_every_earlier_version_opens_upgraded_with_its_record_intact_and
         let findings = 4 + i64::from(version >= 2);
         let report = store.verify_audit().unwrap();
         assert!(report.is_intact(), "{from}: {:?}", report.problems);
-        assert_eq!(report.rows, (2 + 2 + findings + 2) as u64, "{from}");
+        // Version 4 also recorded a patient added and deleted after the baseline.
+        let later = if version >= 4 { 2 } else { 0 };
+        assert_eq!(report.rows, (2 + 2 + findings + 2 + later) as u64, "{from}");
         let history = store.visit_history(signed.visit.id).unwrap();
         assert_eq!(
             history.len(),
@@ -333,21 +357,21 @@ fn a_notebook_of_every_earlier_version_opens_upgraded_with_its_record_intact_and
         let mut changed = signed.visit.clone();
         changed.plan = "rewritten years later".into();
         let refusals = [
-            store.update_visit(&changed).unwrap_err(),
-            store.delete_finding(signed.findings[0].id).unwrap_err(),
+            store.update_visit(&crate::by(), &changed).unwrap_err(),
+            store.delete_finding(&crate::by(), signed.findings[0].id).unwrap_err(),
             store
-                .delete_intervention(signed.interventions[0].id)
+                .delete_intervention(&crate::by(), signed.interventions[0].id)
                 .unwrap_err(),
-            store.delete_draft_visit(signed.visit.id).unwrap_err(),
-            store.sign_visit(signed.visit.id, "Dr. Lee").unwrap_err(),
+            store.delete_draft_visit(&crate::by(), signed.visit.id).unwrap_err(),
+            store.sign_visit(&crate::named("Dr. Lee"), signed.visit.id).unwrap_err(),
         ];
         for error in refusals {
             assert!(matches!(error, StoreError::Refused(_)), "{from}: {error}");
         }
         store
             .add_addendum(
+                &crate::named("Dr. Lee"),
                 signed.visit.id,
-                "Dr. Lee",
                 "late entry",
                 "upgraded and reviewed",
             )
@@ -356,8 +380,8 @@ fn a_notebook_of_every_earlier_version_opens_upgraded_with_its_record_intact_and
         // The old draft is still a draft: edited, then signed with a name.
         let mut note = draft.visit.clone();
         note.subjective = "much better".into();
-        store.update_visit(&note).unwrap();
-        store.sign_visit(draft.visit.id, "Dr. Lee").unwrap();
+        store.update_visit(&crate::by(), &note).unwrap();
+        store.sign_visit(&crate::named("Dr. Lee"), draft.visit.id).unwrap();
         drop(store);
 
         let store = Store::open(&path).unwrap();
@@ -373,5 +397,12 @@ fn a_notebook_of_every_earlier_version_opens_upgraded_with_its_record_intact_and
         );
         let report = store.verify_audit().unwrap();
         assert!(report.is_intact(), "{from}: {:?}", report.problems);
+
+        // No id is given twice, also one deleted before the upgrade (version 4's patient 3).
+        let mut store = store;
+        let next = store
+            .create_patient(&crate::by(), &upstream::model::Patient::new("New Patient"))
+            .unwrap();
+        assert!(next.0 > if version >= 4 { 3 } else { 2 }, "{from}: {next:?}");
     }
 }

@@ -281,6 +281,7 @@ fn red_flags_come_first_and_say_whom_to_refer_to() {
 fn upstream(args: &[&str], stdin: Option<&str>) -> std::process::Output {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_upstream"))
+        .env("UPSTREAM_CLINICIAN", "Test Clinician")
         .args(args)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -607,8 +608,7 @@ proptest! {
 fn on_the_demo_clinic_s1_leads_before_the_calf_strain_and_soleus_for_the_runner() {
     let mut store = upstream::store::Store::open_in_memory().unwrap();
     store
-        .import(
-            &upstream::demo::clinic(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()).unwrap(),
+        .import(&crate::by(), &upstream::demo::clinic(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()).unwrap(),
         )
         .unwrap();
     let find = |name: &str| store.search_patients(name, 1).unwrap().remove(0);

@@ -33,7 +33,7 @@ fn an_empty_file_is_migrated_to_the_latest_schema_and_keeps_what_is_written() {
         let mut store = Store::open(&path).unwrap();
         assert_eq!(store.schema_version().unwrap(), latest_version());
         store
-            .create_patient(&patient("Ada Quill", "1980-01-02"))
+            .create_patient(&crate::by(), &patient("Ada Quill", "1980-01-02"))
             .unwrap();
     }
     // A zero-byte file is an empty database too.
@@ -56,22 +56,22 @@ fn records_are_created_edited_and_come_back_in_timeline_order() {
     let mut ada = patient("Ada Quill", "1980-01-02");
     ada.sex = Sex::Female;
     ada.history = vec!["anticoagulants".into()];
-    ada.id = store.create_patient(&ada).unwrap();
+    ada.id = store.create_patient(&crate::by(), &ada).unwrap();
     ada.occupation = "runner, standing desk".into();
     ada.history.push("smoker".into());
-    store.update_patient(&ada).unwrap();
+    store.update_patient(&crate::by(), &ada).unwrap();
     assert_eq!(store.patient(ada.id).unwrap(), ada);
 
     // Charted out of order: the timeline is by date, oldest first.
     let later = store
-        .create_visit(&Visit::new(
+        .create_visit(&crate::by(), &Visit::new(
             ada.id,
             at("2026-03-10 09:00"),
             VisitKind::FollowUp,
         ))
         .unwrap();
     let first = store
-        .create_visit(&Visit::new(
+        .create_visit(&crate::by(), &Visit::new(
             ada.id,
             at("2026-02-01 10:30"),
             VisitKind::InitialExam,
@@ -80,7 +80,7 @@ fn records_are_created_edited_and_come_back_in_timeline_order() {
     let mut edited = store.visit(later).unwrap();
     edited.chief_complaint = "L SI pain".into();
     edited.plan = "soleus release".into();
-    store.update_visit(&edited).unwrap();
+    store.update_visit(&crate::by(), &edited).unwrap();
 
     let mut calf = Finding::new("tightness", Some("calf"), Side::Bilateral)
         .with_intensity(5)
@@ -90,18 +90,18 @@ fn records_are_created_edited_and_come_back_in_timeline_order() {
         .with_intensity(6)
         .unwrap();
     si.visit_id = first;
-    let calf_id = store.add_finding(&calf).unwrap();
-    store.add_finding(&si).unwrap();
+    let calf_id = store.add_finding(&crate::by(), &calf).unwrap();
+    store.add_finding(&crate::by(), &si).unwrap();
     let mut reflex = Finding::new("reflex_decreased", Some("achilles"), Side::Right).absent();
     reflex.visit_id = later;
-    store.add_finding(&reflex).unwrap();
+    store.add_finding(&crate::by(), &reflex).unwrap();
     let mut release = Intervention::new(InterventionKind::SoftTissue, "soleus", Side::Bilateral);
     release.visit_id = later;
-    store.add_intervention(&release).unwrap();
+    store.add_intervention(&crate::by(), &release).unwrap();
 
     calf.id = calf_id;
     calf.intensity = upstream::model::Intensity::new(3).ok();
-    store.update_finding(&calf).unwrap();
+    store.update_finding(&crate::by(), &calf).unwrap();
 
     let timeline = store.timeline(ada.id).unwrap();
     assert_eq!(
@@ -126,10 +126,10 @@ fn records_are_created_edited_and_come_back_in_timeline_order() {
     );
     assert_eq!(timeline[1].interventions[0].target, "soleus");
 
-    store.delete_finding(calf_id).unwrap();
+    store.delete_finding(&crate::by(), calf_id).unwrap();
     assert_eq!(store.timeline(ada.id).unwrap()[0].findings.len(), 1);
     assert!(matches!(
-        store.delete_finding(calf_id),
+        store.delete_finding(&crate::by(), calf_id),
         Err(StoreError::NotFound {
             what: "finding",
             ..
@@ -142,7 +142,7 @@ fn a_finding_on_a_visit_that_does_not_exist_is_refused() {
     let mut store = Store::open_in_memory().unwrap();
     let mut orphan = Finding::new("pain", Some("calf"), Side::Left);
     orphan.visit_id = upstream::model::VisitId(42);
-    assert!(store.add_finding(&orphan).is_err());
+    assert!(store.add_finding(&crate::by(), &orphan).is_err());
 }
 
 #[test]
@@ -154,7 +154,7 @@ fn search_finds_by_word_prefix_accent_free_and_by_birth_date_prefix() {
         ("Chloé Marchetti", "1992-01-17"),
         ("Dana Okonkwo", "1974-11-02"),
     ] {
-        store.create_patient(&patient(name, born)).unwrap();
+        store.create_patient(&crate::by(), &patient(name, born)).unwrap();
     }
     fn names_in(store: &Store, query: &str) -> Vec<String> {
         store
@@ -184,7 +184,7 @@ fn search_finds_by_word_prefix_accent_free_and_by_birth_date_prefix() {
     // A renamed patient is found by the new name, not the old one.
     let mut maya = store.search_patients("maya", 1).unwrap().remove(0);
     maya.name = "Maya Berg".into();
-    store.update_patient(&maya).unwrap();
+    store.update_patient(&crate::by(), &maya).unwrap();
     assert_eq!(names_in(&store, "lindq"), Vec::<String>::new());
     assert_eq!(names_in(&store, "berg"), ["Maya Berg"]);
 }
@@ -193,21 +193,21 @@ fn search_finds_by_word_prefix_accent_free_and_by_birth_date_prefix() {
 fn export_then_import_into_a_fresh_notebook_is_lossless() {
     let mut original = Store::open_in_memory().unwrap();
     original
-        .import(&upstream::demo::clinic_for_today().unwrap())
+        .import(&crate::by(), &upstream::demo::clinic_for_today().unwrap())
         .unwrap();
-    let exported = original.export().unwrap();
+    let exported = original.export(&crate::by(), "test export").unwrap();
     assert_eq!(exported.patients.len(), 8);
 
     let text = serde_json::to_string_pretty(&exported).unwrap();
     let parsed = upstream::store::NotebookFile::parse(&text, "export.json").unwrap();
     let mut copy = Store::open_in_memory().unwrap();
-    let summary = copy.import(&parsed).unwrap();
+    let summary = copy.import(&crate::by(), &parsed).unwrap();
     assert!(summary.kept_ids);
-    let again = copy.export().unwrap();
+    let again = copy.export(&crate::by(), "test export").unwrap();
     assert_eq!(again.patients, exported.patients);
 
     // Into a notebook that has patients, the same file adds copies with new ids.
-    let summary = copy.import(&parsed).unwrap();
+    let summary = copy.import(&crate::by(), &parsed).unwrap();
     assert!(!summary.kept_ids);
     assert_eq!(copy.patient_count().unwrap(), 16);
 }
@@ -270,24 +270,24 @@ fn patients_seen_most_recently_are_listed_first() {
     let mut store = Store::open_in_memory().unwrap();
     let mut ids = Vec::new();
     for name in ["Ada Quill", "Ben Roe", "Cleo Park"] {
-        ids.push(store.create_patient(&patient(name, "1980-01-01")).unwrap());
+        ids.push(store.create_patient(&crate::by(), &patient(name, "1980-01-01")).unwrap());
     }
     store
-        .create_visit(&Visit::new(
+        .create_visit(&crate::by(), &Visit::new(
             ids[0],
             at("2026-03-01 09:00"),
             VisitKind::InitialExam,
         ))
         .unwrap();
     store
-        .create_visit(&Visit::new(
+        .create_visit(&crate::by(), &Visit::new(
             ids[2],
             at("2026-05-01 09:00"),
             VisitKind::InitialExam,
         ))
         .unwrap();
     store
-        .create_visit(&Visit::new(
+        .create_visit(&crate::by(), &Visit::new(
             ids[1],
             at("2026-04-01 09:00"),
             VisitKind::InitialExam,
@@ -304,7 +304,7 @@ fn patients_seen_most_recently_are_listed_first() {
     // Moving Ada's visit later moves her up.
     let mut visit = store.timeline(ids[0]).unwrap().remove(0).visit;
     visit.started_at = at("2026-06-01 09:00");
-    store.update_visit(&visit).unwrap();
+    store.update_visit(&crate::by(), &visit).unwrap();
     let names: Vec<String> = store
         .search_patients("", 10)
         .unwrap()
@@ -323,10 +323,11 @@ fn a_notebook_of_every_earlier_schema_version_is_upgraded_with_its_data_intact()
         {
             // A notebook as that version of Upstream left it.
             let conn = rusqlite::Connection::open(&path).unwrap();
-            for migration in MIGRATIONS.iter().filter(|m| m.version <= version) {
+            // From version 4 the data below stands for what was there when the trail
+            // began: written first, then the trail's migrations.
+            for migration in MIGRATIONS.iter().filter(|m| m.version <= version.min(3)) {
                 conn.execute_batch(migration.sql).unwrap();
             }
-            conn.pragma_update(None, "user_version", version).unwrap();
             conn.execute_batch(
                 "INSERT INTO patient (id, name, date_of_birth, sex, history) VALUES (7, 'Ada Quill', '1980-01-02', 'female', '[\"smoker\"]');
                  INSERT INTO visit (id, patient_id, started_at, kind, chief_complaint, status)
@@ -336,6 +337,13 @@ fn a_notebook_of_every_earlier_schema_version_is_upgraded_with_its_data_intact()
                  INSERT INTO intervention (id, visit_id, kind, target, side) VALUES (5, 3, 'soft_tissue', 'soleus', 'bilateral');",
             )
             .unwrap();
+            if version >= 4 {
+                upstream::store::register_audit_functions(&conn, "Dr. Lee").unwrap();
+                for migration in MIGRATIONS.iter().filter(|m| (4..=version).contains(&m.version)) {
+                    conn.execute_batch(migration.sql).unwrap();
+                }
+            }
+            conn.pragma_update(None, "user_version", version).unwrap();
         }
         let store = Store::open(&path).unwrap();
         assert_eq!(

@@ -207,7 +207,7 @@ fn demo_harness() -> (tempfile::TempDir, Harness<'static, UpstreamApp>) {
     {
         let mut store = Store::open(&path).unwrap();
         store
-            .import(&upstream::demo::clinic_for_today().unwrap())
+            .import(&crate::by(), &upstream::demo::clinic_for_today().unwrap())
             .unwrap();
     }
     let mut harness = harness_on(&path);
@@ -649,6 +649,11 @@ fn export_and_import_run_off_the_window_thread_and_report_what_they_did() {
     harness.run();
 
     harness.get_by_label("Export notebook").click();
+    harness.run();
+    // A plain file is written only once the clinician has been told so.
+    assert!(harness.query_by_label_contains("will not be encrypted").is_some());
+    assert!(!harness.state().task_running());
+    harness.get_by_label("Export unencrypted").click();
     harness.step();
     until_task_done(&mut harness);
     harness.run();
