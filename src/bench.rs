@@ -277,7 +277,10 @@ fn bench_actor() -> Actor {
 /// the day is.
 fn one_edit_bench(path: &std::path::Path, visit: crate::model::VisitId) -> Result<(), StoreError> {
     let today = chrono::Local::now().date_naive();
-    for round in ["first edit of the day (page check due)", "a later edit the same day"] {
+    for round in [
+        "first edit of the day (page check due)",
+        "a later edit the same day",
+    ] {
         let started = Instant::now();
         let mut lock = NotebookLock::acquire(path)?;
         let mut store = Store::open_with(path, &Passphrase::new("bench"))?;
@@ -324,7 +327,10 @@ fn backup_under_edits_bench(
     };
     let store = Store::open_with(path, &Passphrase::new("bench"))?;
     let started = Instant::now();
-    let backup = store.backup_to(&bench_actor(), &path.with_file_name("backup-under-edits.sqlite3"));
+    let backup = store.backup_to(
+        &bench_actor(),
+        &path.with_file_name("backup-under-edits.sqlite3"),
+    );
     let took = started.elapsed();
     done.store(true, Ordering::Relaxed);
     let edits = writer

@@ -27,7 +27,12 @@ pub struct Cli {
 
     /// Who makes the changes, as the audit trail and signatures will name them
     /// [default: the clinician set in the window's Settings]
-    #[arg(long = "as", global = true, env = "UPSTREAM_CLINICIAN", value_name = "NAME")]
+    #[arg(
+        long = "as",
+        global = true,
+        env = "UPSTREAM_CLINICIAN",
+        value_name = "NAME"
+    )]
     pub actor: Option<String>,
 
     #[command(subcommand)]
@@ -232,7 +237,6 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 )));
             }
             let summary = store.import(&writing.actor, &crate::demo::clinic_for_today()?)?;
-            writing.finish(&mut out)?;
             writeln!(
                 out,
                 "added the demo clinic to {}: {} patients, {} visits, {} findings, {} interventions",
@@ -242,7 +246,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 summary.findings,
                 summary.interventions
             )
-            .map_err(stdout_error)
+            .map_err(stdout_error)?;
+            writing.finish(&mut out)
         }
         Command::Patients {
             search,
@@ -282,11 +287,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             }
             let store = records::open(&path)?;
             let by = records::actor_for(&store, actor)?;
-            let notebook = store.export(&by, &json.display().to_string())?;
-            notebook.write(&json).map_err(|source| CliError::Io {
-                path: json.clone(),
-                source,
-            })?;
+            let notebook = store.export_to(&by, &json)?;
             let visits: usize = notebook.patients.iter().map(|p| p.visits.len()).sum();
             writeln!(
                 out,
@@ -301,7 +302,6 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let notebook = NotebookFile::read(&json)?;
             let mut writing = records::Writing::open(&path, actor)?;
             let summary = writing.store.import(&writing.actor, &notebook)?;
-            writing.finish(&mut out)?;
             writeln!(
                 out,
                 "imported {} patients, {} visits, {} findings, {} interventions{}",
@@ -315,7 +315,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                     " (with new ids)"
                 }
             )
-            .map_err(stdout_error)
+            .map_err(stdout_error)?;
+            writing.finish(&mut out)
         }
     }
 }
@@ -397,7 +398,7 @@ fn print_timeline(
                 "  addendum      {} by {} ({}): {}",
                 addendum.written_at.format("%Y-%m-%d %H:%M"),
                 printable(&addendum.author),
-                addendum.reason,
+                printable(&addendum.reason),
                 printable(&addendum.text)
             )?;
         }

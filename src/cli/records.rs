@@ -10,9 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{FindingId, Patient, printable};
 use crate::model::{PatientId, Visit, VisitId, VisitKind, Vocabulary, shorthand};
-use crate::store::{
-    self, Actor, ChainHead, FileKind, NotebookLock, Passphrase, Store, StoreError,
-};
+use crate::store::{self, Actor, ChainHead, FileKind, NotebookLock, Passphrase, Store, StoreError};
 
 use super::{CliError, stdout_error, write_json};
 
@@ -129,7 +127,10 @@ pub fn sign(
         );
     }
     let signature = writing.store.sign_visit(&writing.actor, VisitId(visit))?;
-    let chain = writing.store.signed_chain(VisitId(visit))?.unwrap_or_default();
+    let chain = writing
+        .store
+        .signed_chain(VisitId(visit))?
+        .unwrap_or_default();
     writeln!(
         out,
         "visit {visit} signed by {} at {}; audit chain at signing: {chain}",
@@ -175,12 +176,12 @@ pub fn history(path: &Path, visit: i64, json: bool, out: &mut impl Write) -> Res
             out,
             "{}  {:<20}  {}",
             entry.at,
-            entry.actor,
+            printable(&entry.actor),
             entry.summary()
         )
         .map_err(stdout_error)?;
         for change in entry.changes() {
-            writeln!(out, "      {change}").map_err(stdout_error)?;
+            writeln!(out, "      {}", printable(&change)).map_err(stdout_error)?;
         }
     }
     Ok(())
@@ -231,12 +232,13 @@ fn anchor_of(file: &Path, passphrase: &Passphrase) -> Result<(ChainHead, String)
         source,
     })?;
     if text.first() == Some(&b'{') {
-        let value: serde_json::Value = serde_json::from_slice(&text).map_err(|error| {
-            CliError::Usage(format!("{}: not JSON: {error}", file.display()))
-        })?;
-        let head = value.get("head").or_else(|| value.get("audit_head")).ok_or_else(missing)?;
-        let anchor: ChainHead =
-            serde_json::from_value(head.clone()).map_err(|_| missing())?;
+        let value: serde_json::Value = serde_json::from_slice(&text)
+            .map_err(|error| CliError::Usage(format!("{}: not JSON: {error}", file.display())))?;
+        let head = value
+            .get("head")
+            .or_else(|| value.get("audit_head"))
+            .ok_or_else(missing)?;
+        let anchor: ChainHead = serde_json::from_value(head.clone()).map_err(|_| missing())?;
         return Ok((anchor, source));
     }
     let side = store::read_side(file).and_then(|side| side.head);
@@ -266,7 +268,7 @@ pub fn drafts(path: &Path, days: u32, out: &mut impl Write) -> Result<(), CliErr
             "  visit {:>6}  {}  {}",
             visit.id,
             visit.started_at.format("%Y-%m-%d %H:%M"),
-            name
+            printable(name)
         )
         .map_err(stdout_error)?;
     }
@@ -297,7 +299,8 @@ pub fn backup(
         check.patients,
         check.visits,
         check.path.display(),
-        head.map(|h| format!("; audit chain head {h}")).unwrap_or_default()
+        head.map(|h| format!("; audit chain head {h}"))
+            .unwrap_or_default()
     )
     .map_err(stdout_error)
 }
@@ -317,9 +320,23 @@ pub fn restore(
         }
         Err(_) => Passphrase::none(),
     };
+    // Who restores is settled before anything moves.
+    let named = named
+        .map(|name| {
+            Actor::new(&name).ok_or_else(|| {
+                CliError::Usage(format!(
+                    "`{}` has no visible letters: it cannot stand as a name on the record",
+                    name.escape_debug()
+                ))
+            })
+        })
+        .transpose()?;
     let report = store::restore(path, backup, &passphrase)?;
     let restored = Store::open_with(path, &passphrase)?;
-    let actor = actor_for(&restored, named)?;
+    let actor = match named {
+        Some(actor) => actor,
+        None => restored.clinician()?.unwrap_or_else(Actor::login),
+    };
     let detail = match &report.set_aside {
         Some(aside) => format!(
             "from {}; the notebook that was there is kept as {}",
@@ -509,7 +526,9 @@ enum EditError {
 /// The actor an edit names for itself (a signer, an author), else the stream's.
 fn edit_actor(named: Option<&String>, stream: &Actor) -> Result<Actor, EditError> {
     match named {
-        Some(name) => Actor::new(name).ok_or_else(|| EditError::Name(name.escape_debug().to_string())),
+        Some(name) => {
+            Actor::new(name).ok_or_else(|| EditError::Name(name.escape_debug().to_string()))
+        }
         None => Ok(stream.clone()),
     }
 }
@@ -532,8 +551,8 @@ fn apply_one(
             vec![store.create_visit(actor, &visit)?.0]
         }
         Edit::Findings { visit, text: entry } => {
-            let mut findings = shorthand::parse(entry, vocabulary)
-                .map_err(|e| EditError::Entry(e.to_string()))?;
+            let mut findings =
+                shorthand::parse(entry, vocabulary).map_err(|e| EditError::Entry(e.to_string()))?;
             for finding in &mut findings {
                 finding.visit_id = VisitId(*visit);
             }
@@ -570,7 +589,12 @@ fn apply_one(
             text: body,
         } => {
             let author = edit_actor(author.as_ref(), actor)?;
-            vec![store.add_addendum(&author, VisitId(*visit), reason, body)?.id.0]
+            vec![
+                store
+                    .add_addendum(&author, VisitId(*visit), reason, body)?
+                    .id
+                    .0,
+            ]
         }
     })
 }

@@ -53,7 +53,10 @@ mod tests {
 
     #[test]
     fn control_and_invisible_characters_leave_names() {
-        assert_eq!(clean_name("  Dr\u{200B} Ines\t\tMoreau \n"), "Dr Ines Moreau");
+        assert_eq!(
+            clean_name("  Dr\u{200B} Ines\t\tMoreau \n"),
+            "Dr Ines Moreau"
+        );
         assert_eq!(clean_name("\u{1b}[2J\u{1b}[31mEvil"), "[2J[31mEvil");
         assert_eq!(clean_name("\u{200B}\u{2060}\u{FEFF} "), "");
         assert_eq!(clean_name("Zoë O'Brien-Smith"), "Zoë O'Brien-Smith");

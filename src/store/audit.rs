@@ -180,14 +180,20 @@ impl std::str::FromStr for ChainHead {
     fn from_str(text: &str) -> Result<ChainHead, String> {
         let words: Vec<&str> = text.split_whitespace().collect();
         match words.as_slice() {
-            ["row", row, hash] if hash.len() == 64 && hash.chars().all(|c| c.is_ascii_hexdigit()) => {
-                let row = row.parse().map_err(|_| format!("`{row}` is not a row number"))?;
+            ["row", row, hash]
+                if hash.len() == 64 && hash.chars().all(|c| c.is_ascii_hexdigit()) =>
+            {
+                let row = row
+                    .parse()
+                    .map_err(|_| format!("`{row}` is not a row number"))?;
                 Ok(ChainHead {
                     row,
                     hash: hash.to_ascii_lowercase(),
                 })
             }
-            _ => Err(format!("`{text}` is not a chain head (row N followed by a SHA-256)")),
+            _ => Err(format!(
+                "`{text}` is not a chain head (row N followed by a SHA-256)"
+            )),
         }
     }
 }
@@ -211,10 +217,18 @@ pub fn head(conn: &Connection) -> rusqlite::Result<Option<ChainHead>> {
 /// Whether the trail still holds `anchor`, a head copied out of it earlier: the row must
 /// be there with the same hash. Since every hash covers the one before it, this makes the
 /// whole trail up to that row what it was when the copy was made.
-pub fn check_anchor(conn: &Connection, anchor: &ChainHead, source: &str) -> rusqlite::Result<Option<AuditProblem>> {
+pub fn check_anchor(
+    conn: &Connection,
+    anchor: &ChainHead,
+    source: &str,
+) -> rusqlite::Result<Option<AuditProblem>> {
     use rusqlite::OptionalExtension;
     let hash: Option<String> = conn
-        .query_row("SELECT hash FROM audit WHERE id = ?1", [anchor.row], |row| row.get(0))
+        .query_row(
+            "SELECT hash FROM audit WHERE id = ?1",
+            [anchor.row],
+            |row| row.get(0),
+        )
         .optional()?;
     Ok(match hash {
         Some(hash) if hash == anchor.hash => None,
@@ -235,7 +249,10 @@ pub fn check_anchor(conn: &Connection, anchor: &ChainHead, source: &str) -> rusq
 
 /// Every signed visit must be unchanged since its signature: no audit row after the one
 /// that signed it may change the visit or what was charted at it.
-fn check_signed_unchanged(conn: &Connection, problems: &mut Vec<AuditProblem>) -> rusqlite::Result<()> {
+fn check_signed_unchanged(
+    conn: &Connection,
+    problems: &mut Vec<AuditProblem>,
+) -> rusqlite::Result<()> {
     let mut statement = conn.prepare(
         "SELECT s.visit, min(a.id)
          FROM (SELECT row_id AS visit, min(id) AS signed_row FROM audit
@@ -254,6 +271,33 @@ fn check_signed_unchanged(conn: &Connection, problems: &mut Vec<AuditProblem>) -
             audit_row: Some(audit_row),
             message: format!("visit {visit} was changed after it was signed"),
         });
+    }
+    Ok(())
+}
+
+/// Each signature's recorded chain head must still be in the trail: a trail re-hashed
+/// after a signature, with the signature's copy of the head left as it was, no longer
+/// reaches it.
+fn check_signed_chains(
+    conn: &Connection,
+    problems: &mut Vec<AuditProblem>,
+) -> rusqlite::Result<()> {
+    let mut statement = conn
+        .prepare("SELECT id, signed_chain FROM visit WHERE signed_chain IS NOT NULL ORDER BY id")?;
+    let signed = statement
+        .query_map([], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (visit, chain) in signed {
+        let problem = match chain.parse::<ChainHead>() {
+            Ok(anchor) => check_anchor(conn, &anchor, &format!("visit {visit}'s signature"))?,
+            Err(_) => Some(AuditProblem {
+                audit_row: None,
+                message: format!("visit {visit}'s signature records no readable chain head"),
+            }),
+        };
+        problems.extend(problem);
     }
     Ok(())
 }
@@ -388,6 +432,9 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<AuditReport> {
         check_table(conn, table, &mut problems)?;
     }
     check_signed_unchanged(conn, &mut problems)?;
+    if version >= 5 {
+        check_signed_chains(conn, &mut problems)?;
+    }
     check_schema(conn, &mut problems)?;
     Ok(AuditReport { rows, problems })
 }

@@ -110,7 +110,7 @@ pub struct BackupCheck {
 /// Upstream notebook this build can read.
 pub fn check_backup(path: &Path, passphrase: &Passphrase) -> Result<BackupCheck> {
     let kind = probe(path)?;
-    let key = match kind {
+    match kind {
         FileKind::New => {
             return Err(StoreError::File {
                 path: path.to_owned(),
@@ -122,20 +122,9 @@ pub fn check_backup(path: &Path, passphrase: &Passphrase) -> Result<BackupCheck>
                 path: path.to_owned(),
             });
         }
-        FileKind::Encrypted => Some(passphrase),
-        FileKind::Plain => None,
+        FileKind::Encrypted | FileKind::Plain => {}
     };
-    let conn = Connection::open_with_flags(
-        read_only_uri(path),
-        OpenFlags::SQLITE_OPEN_READ_ONLY
-            | OpenFlags::SQLITE_OPEN_URI
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|source| StoreError::Open {
-        path: path.to_owned(),
-        source,
-    })?;
-    apply_key(&conn, key)?;
+    let conn = open_read_only(path, passphrase)?;
     let version = migrate::user_version(&conn).map_err(|_| match kind {
         FileKind::Encrypted => StoreError::WrongPassphrase {
             path: path.to_owned(),
@@ -216,7 +205,9 @@ pub fn backup(
     let partial = with_suffix(destination, ".partial");
     remove_if_present(&partial)?;
     let copied = create_private(&partial)
-        .and_then(|()| copy_through_backup_api(source, passphrase, &partial).map_err(StoreError::from))
+        .and_then(|()| {
+            copy_through_backup_api(source, passphrase, &partial).map_err(StoreError::from)
+        })
         .and_then(|()| check_backup(&partial, passphrase))
         .and_then(|_| sync_file(&partial))
         .and_then(|()| link_new(&partial, destination));
@@ -327,7 +318,9 @@ fn daily_backups(folder: &Path) -> Vec<Daily> {
         .filter_map(|entry| entry.ok())
         .filter_map(|entry| {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let stem = name.strip_prefix(BACKUP_PREFIX)?.strip_suffix(BACKUP_SUFFIX)?;
+            let stem = name
+                .strip_prefix(BACKUP_PREFIX)?
+                .strip_suffix(BACKUP_SUFFIX)?;
             let day = NaiveDate::parse_from_str(stem.get(..10)?, "%Y-%m-%d").ok()?;
             let path = entry.path();
             let side = read_side(&path);
@@ -365,7 +358,10 @@ pub fn rotate(
     })?;
     let today = now.date();
     let existing = daily_backups(folder);
-    let made = if existing.first().is_some_and(|newest| newest.made_on == today) {
+    let made = if existing
+        .first()
+        .is_some_and(|newest| newest.made_on == today)
+    {
         None
     } else {
         let mut todays = folder.join(format!("{BACKUP_PREFIX}{today}{BACKUP_SUFFIX}"));
@@ -549,7 +545,11 @@ fn keep_aside(database: &Path) -> Result<PathBuf> {
         .file_stem()
         .map_or_else(|| "notebook".into(), |s| s.to_string_lossy().into_owned());
     for n in 1..10_000 {
-        let suffix = if n == 1 { String::new() } else { format!("-{n}") };
+        let suffix = if n == 1 {
+            String::new()
+        } else {
+            format!("-{n}")
+        };
         let aside = database.with_file_name(format!("{stem}{ASIDE_MARK}{stamp}{suffix}.sqlite3"));
         match link_or_copy(database, &aside) {
             Ok(()) => return Ok(aside),
@@ -593,15 +593,16 @@ pub fn recovery_candidates(database: &Path) -> Vec<PathBuf> {
         .into_iter()
         // Backups made before their side files said whose they were belong to the
         // default notebook.
-        .filter(|daily| {
-            daily.notebook.as_deref().unwrap_or(DEFAULT_NOTEBOOK_NAME) == name
-        })
+        .filter(|daily| daily.notebook.as_deref().unwrap_or(DEFAULT_NOTEBOOK_NAME) == name)
         .map(|daily| daily.path)
         .collect();
     let stem = database
         .file_stem()
         .map_or_else(|| "notebook".into(), |s| s.to_string_lossy().into_owned());
-    let folder = database.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let folder = database
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     if let Ok(entries) = std::fs::read_dir(folder) {
         let mut aside: Vec<PathBuf> = entries
             .filter_map(|entry| entry.ok())
@@ -746,9 +747,16 @@ impl NotebookLock {
             .read(true)
             .write(true)
             .open(&path)
-            .map_err(|error| StoreError::File {
-                path: path.clone(),
-                message: error.to_string(),
+            .map_err(|error| match error.kind() {
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+                    StoreError::ReadOnly {
+                        path: database.to_owned(),
+                    }
+                }
+                _ => StoreError::File {
+                    path: path.clone(),
+                    message: error.to_string(),
+                },
             })?;
         try_lock(&file, database, &path)?;
         let notebook = match File::open(&real) {
@@ -838,7 +846,10 @@ fn real_path(database: &Path) -> PathBuf {
     if let Ok(real) = std::fs::canonicalize(database) {
         return real;
     }
-    let folder = database.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let folder = database
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     match (std::fs::canonicalize(folder), database.file_name()) {
         (Ok(folder), Some(name)) => folder.join(name),
         _ => database.to_owned(),
@@ -855,10 +866,13 @@ fn create_private(path: &Path) -> Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    options.open(path).map(drop).map_err(|error| StoreError::File {
-        path: path.to_owned(),
-        message: error.to_string(),
-    })
+    options
+        .open(path)
+        .map(drop)
+        .map_err(|error| StoreError::File {
+            path: path.to_owned(),
+            message: error.to_string(),
+        })
 }
 
 /// Writes `bytes` to `path` through a private temporary beside it, synced and renamed in.
@@ -866,24 +880,26 @@ pub fn write_private_file(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     let partial = with_suffix(path, ".partial");
     remove_if_present(&partial)?;
-    let written = create_private(&partial).and_then(|()| {
-        std::fs::OpenOptions::new()
-            .write(true)
-            .open(&partial)
-            .and_then(|mut file| {
-                file.write_all(bytes)?;
-                file.sync_all()
-            })
-            .map_err(|error| StoreError::File {
-                path: partial.clone(),
-                message: error.to_string(),
-            })
-    });
+    let written = create_private(&partial)
+        .and_then(|()| {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(&partial)
+                .and_then(|mut file| {
+                    file.write_all(bytes)?;
+                    file.sync_all()
+                })
+                .map_err(|error| StoreError::File {
+                    path: partial.clone(),
+                    message: error.to_string(),
+                })
+        })
+        .and_then(|()| rename(&partial, path));
     if let Err(error) = written {
+        // Whatever failed, the partial file (a whole notebook's text, perhaps) goes.
         let _ = std::fs::remove_file(&partial);
         return Err(error);
     }
-    rename(&partial, path)?;
     sync_folder(path)
 }
 
@@ -910,7 +926,10 @@ fn copy_into(from: &Path, to: &Path) -> Result<()> {
 /// Syncs the folder that holds `path`, so that a rename or a new name survives a power
 /// cut, not only a killed process.
 pub fn sync_folder(path: &Path) -> Result<()> {
-    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     File::open(folder)
         .and_then(|folder| folder.sync_all())
         .map_err(|error| StoreError::File {

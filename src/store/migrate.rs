@@ -78,11 +78,10 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
         for migration in pending {
             let tx = conn.transaction()?;
             tx.execute_batch(migration.sql)?;
-            let dangling: i64 = tx.query_row(
-                "SELECT count(*) FROM pragma_foreign_key_check",
-                [],
-                |row| row.get(0),
-            )?;
+            let dangling: i64 =
+                tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |row| {
+                    row.get(0)
+                })?;
             if dangling > 0 {
                 return Err(rusqlite::Error::SqliteFailure(
                     rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),

@@ -18,10 +18,10 @@ use crate::model::{
     Signature, Visit, VisitId, VisitRecord,
 };
 
+use audit::ActorSlot;
 pub use audit::{
     AUDITED_TABLES, Actor, AuditEntry, AuditProblem, AuditReport, ChainHead, login_name,
 };
-use audit::ActorSlot;
 pub use exchange::{
     ImportError, ImportSummary, NOTEBOOK_FORMAT, NotebookFile, PatientRecord,
     SIGNATURE_NOT_RECORDED,
@@ -57,8 +57,8 @@ pub enum StoreError {
     )]
     MissingFolder { path: PathBuf },
     #[error(
-        "{path} is missing or empty, but {} beside it say a notebook was there (newest: {}); nothing was created. Restore one with `upstream restore PATH` or from the window, or choose another file with --db",
-        if found.len() == 1 { "a backup or a notebook kept aside".to_owned() } else { format!("{} backups or notebooks kept aside", found.len()) },
+        "{path} is missing or empty, but {} beside it a notebook was there (newest: {}); nothing was created. Restore one with `upstream restore PATH` or from the window, or choose another file with --db",
+        if found.len() == 1 { "a backup or a notebook kept aside says".to_owned() } else { format!("{} backups or notebooks kept aside say", found.len()) },
         found.first().map(|p| p.display().to_string()).unwrap_or_default()
     )]
     Vanished { path: PathBuf, found: Vec<PathBuf> },
@@ -120,9 +120,9 @@ impl From<rusqlite::Error> for StoreError {
                 | ffi::SQLITE_CONSTRAINT_NOTNULL
                 | ffi::SQLITE_CONSTRAINT_FOREIGNKEY
                 | ffi::SQLITE_CONSTRAINT_UNIQUE
-                | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => StoreError::Refused(constraint_words(
-                    message.as_deref().unwrap_or_default(),
-                )),
+                | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+                    StoreError::Refused(constraint_words(message.as_deref().unwrap_or_default()))
+                }
                 ffi::SQLITE_READONLY
                 | ffi::SQLITE_READONLY_DIRECTORY
                 | ffi::SQLITE_READONLY_RECOVERY
@@ -699,9 +699,11 @@ impl Store {
     pub fn signed_chain(&self, id: VisitId) -> Result<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT signed_chain FROM visit WHERE id = ?1", [id.0], |row| {
-                row.get(0)
-            })
+            .query_row(
+                "SELECT signed_chain FROM visit WHERE id = ?1",
+                [id.0],
+                |row| row.get(0),
+            )
             .optional()?
             .flatten())
     }
@@ -847,12 +849,25 @@ impl Store {
 
     // ----- the whole notebook -----
 
-    /// Every patient with their whole record, for a lossless JSON export. The export is
-    /// recorded in the notebook's events, and the file carries the audit chain's head.
-    pub fn export(&self, by: &Actor, destination: &str) -> Result<NotebookFile> {
-        self.record_event(by, "export", destination)?;
+    /// Every patient with their whole record, for a lossless JSON export, with the audit
+    /// chain's head.
+    pub fn export(&self) -> Result<NotebookFile> {
         let mut notebook = exchange::export(&self.conn)?;
         notebook.audit_head = audit::head(&self.conn)?;
+        Ok(notebook)
+    }
+
+    /// Writes the export to `destination` (private, 0600, never half a file) and, once it
+    /// is there, records it in the notebook's events.
+    pub fn export_to(&self, by: &Actor, destination: &Path) -> Result<NotebookFile> {
+        let notebook = self.export()?;
+        notebook
+            .write(destination)
+            .map_err(|error| StoreError::File {
+                path: destination.to_owned(),
+                message: error.to_string(),
+            })?;
+        self.record_event(by, "export", &destination.display().to_string())?;
         Ok(notebook)
     }
 
@@ -900,8 +915,14 @@ fn named(patient: &Patient) -> Result<Patient> {
 fn constraint_words(message: &str) -> String {
     let known: [(&str, &str); 10] = [
         ("intensity", "an intensity is a whole number from 0 to 10"),
-        ("date_of_birth", "a date of birth is a real date, YYYY-MM-DD"),
-        ("started_at", "a visit's date and time is a real date and time"),
+        (
+            "date_of_birth",
+            "a date of birth is a real date, YYYY-MM-DD",
+        ),
+        (
+            "started_at",
+            "a visit's date and time is a real date and time",
+        ),
         ("side", "a side is left, right, bilateral, midline or none"),
         ("sex", "sex is female, male, other or unknown"),
         ("kind IN", "that kind is not one the notebook knows"),
@@ -940,7 +961,10 @@ fn read_only(path: &Path) -> bool {
         std::fs::metadata(path).is_ok_and(|m| !m.permissions().readonly())
             && std::fs::OpenOptions::new().append(true).open(path).is_ok()
     };
-    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let folder_writable = tempfile_probe(folder);
     if path.exists() {
         // SQLite writes its WAL and shared-memory files beside the notebook.
@@ -954,7 +978,11 @@ fn read_only(path: &Path) -> bool {
 /// root or on a read-only mount).
 fn tempfile_probe(folder: &Path) -> bool {
     let probe = folder.join(format!(".upstream-write-probe-{}", std::process::id()));
-    match std::fs::OpenOptions::new().write(true).create_new(true).open(&probe) {
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
         Ok(_) => {
             let _ = std::fs::remove_file(&probe);
             true

@@ -393,10 +393,12 @@ impl NotebookGate {
                 );
                 if ui.button(offer).clicked() {
                     let passphrase = Passphrase::new(self.passphrase.clone());
-                    match store::restore(&self.path, &check.path.clone(), &passphrase) {
-                        Ok(_) => {
+                    let backup = check.path.clone();
+                    match store::restore(&self.path, &backup, &passphrase) {
+                        Ok(report) => {
                             self.backup = None;
                             self.open(&passphrase);
+                            self.record_restore(&backup, &report);
                         }
                         Err(error) => self.problem = Some(error.to_string()),
                     }
@@ -406,6 +408,24 @@ impl NotebookGate {
                 ui.colored_label(ui.visuals().warn_fg_color, message.as_str());
             }
             None => {}
+        }
+    }
+
+    /// Records the restore in the notebook now open, under the clinician of Settings.
+    fn record_restore(&mut self, backup: &Path, report: &store::RestoreReport) {
+        let Stage::Open(app) = &self.stage else {
+            return;
+        };
+        let detail = match &report.set_aside {
+            Some(aside) => format!(
+                "from {}; the notebook that was there is kept as {}",
+                backup.display(),
+                aside.display()
+            ),
+            None => format!("from {}", backup.display()),
+        };
+        if let Err(error) = app.store().record_event(&app.actor(), "restore", &detail) {
+            self.problem = Some(error.to_string());
         }
     }
 

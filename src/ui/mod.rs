@@ -372,7 +372,8 @@ impl UpstreamApp {
                     .find(|record| Some(record.visit.id) == self.state.selected_visit);
                 if let (Some(snapshot), Some(current)) = (from.pop(), current) {
                     to.push(current.clone());
-                    let actor = Actor::new(&self.state.settings.clinician).unwrap_or_else(Actor::login);
+                    let actor =
+                        Actor::new(&self.state.settings.clinician).unwrap_or_else(Actor::login);
                     self.store.restore_visit(&actor, &snapshot)?;
                 }
             }
@@ -435,7 +436,8 @@ impl UpstreamApp {
                 self.store.add_intervention(&self.actor(), &intervention)?;
             }
             Action::AddInterventions(interventions) => {
-                self.store.add_interventions(&self.actor(), &interventions)?;
+                self.store
+                    .add_interventions(&self.actor(), &interventions)?;
             }
             Action::DeleteIntervention(id) => {
                 self.store.delete_intervention(&self.actor(), id)?;
@@ -443,7 +445,9 @@ impl UpstreamApp {
             Action::SignVisit { visit, by } => {
                 self.forget_undo();
                 let signer = Actor::new(&by).ok_or_else(|| {
-                    StoreError::Invalid("a visit is signed with a name that has letters in it".into())
+                    StoreError::Invalid(
+                        "a visit is signed with a name that has letters in it".into(),
+                    )
                 })?;
                 self.store.sign_visit(&signer, visit)?;
                 // The signer is the clinician of this notebook from now on.

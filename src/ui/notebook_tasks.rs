@@ -48,7 +48,10 @@ impl NotebookTask {
                 let store = open()?;
                 let folder = crate::store::backup_folder(database);
                 let now = chrono::Local::now().naive_local();
-                match store.rotate_backups(by, &folder, now).map_err(|e| text(&e))? {
+                match store
+                    .rotate_backups(by, &folder, now)
+                    .map_err(|e| text(&e))?
+                {
                     Some((path, check)) => Ok(format!(
                         "Today's backup made and checked: {} ({} patients)",
                         path.display(),
@@ -66,13 +69,7 @@ impl NotebookTask {
                 ))
             }
             NotebookTask::Export(path) => {
-                let store = open()?;
-                let notebook = store
-                    .export(by, &path.display().to_string())
-                    .map_err(|e| text(&e))?;
-                notebook
-                    .write(path)
-                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                let notebook = open()?.export_to(by, path).map_err(|e| text(&e))?;
                 Ok(format!(
                     "Exported {} patients to {}",
                     notebook.patients.len(),

@@ -97,7 +97,8 @@ impl VisitEditorView {
                 }
                 // Signing comes after the note's last words are saved.
                 let mut signing = Vec::new();
-                self.signing.ui(ui, record, standing.clinician, &mut signing);
+                self.signing
+                    .ui(ui, record, standing.clinician, &mut signing);
                 super::signing::history_ui(ui, standing.history);
                 ui.add_space(4.0);
                 if editable {
@@ -215,7 +216,9 @@ impl VisitEditorView {
             }
         } else {
             ui.ctx()
-                .request_repaint_after(std::time::Duration::from_secs_f64(SAVE_AFTER_PAUSE - waited));
+                .request_repaint_after(std::time::Duration::from_secs_f64(
+                    SAVE_AFTER_PAUSE - waited,
+                ));
         }
     }
 

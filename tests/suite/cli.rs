@@ -85,7 +85,10 @@ fn export_and_import_round_trip_through_files() {
     let directory = tempfile::tempdir().unwrap();
     let db = demo_notebook(directory.path());
     let first = directory.path().join("first.json");
-    let output = upstream(&db, &["export", "--unencrypted", "--json", first.to_str().unwrap()]);
+    let output = upstream(
+        &db,
+        &["export", "--unencrypted", "--json", first.to_str().unwrap()],
+    );
     assert!(output.status.success(), "{}", stderr(&output));
 
     let copy = directory.path().join("copy.sqlite3");
@@ -95,9 +98,17 @@ fn export_and_import_round_trip_through_files() {
 
     let second = directory.path().join("second.json");
     assert!(
-        upstream(&copy, &["export", "--unencrypted", "--json", second.to_str().unwrap()])
-            .status
-            .success()
+        upstream(
+            &copy,
+            &[
+                "export",
+                "--unencrypted",
+                "--json",
+                second.to_str().unwrap()
+            ]
+        )
+        .status
+        .success()
     );
     let mut a: serde_json::Value = serde_json::from_slice(&std::fs::read(&first).unwrap()).unwrap();
     let mut b: serde_json::Value =
@@ -164,9 +175,17 @@ fn a_bad_import_names_the_problem_and_leaves_the_database_byte_for_byte_unchange
     let db = demo_notebook(directory.path());
     let export = directory.path().join("export.json");
     assert!(
-        upstream(&db, &["export", "--unencrypted", "--json", export.to_str().unwrap()])
-            .status
-            .success()
+        upstream(
+            &db,
+            &[
+                "export",
+                "--unencrypted",
+                "--json",
+                export.to_str().unwrap()
+            ]
+        )
+        .status
+        .success()
     );
     let good = std::fs::read_to_string(&export).unwrap();
     let before = std::fs::read(&db).unwrap();

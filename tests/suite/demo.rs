@@ -7,9 +7,12 @@ use upstream::store::{PatientRecord, Store};
 fn clinic() -> Vec<PatientRecord> {
     let mut store = Store::open_in_memory().unwrap();
     store
-        .import(&crate::by(), &upstream::demo::clinic(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()).unwrap())
+        .import(
+            &crate::by(),
+            &upstream::demo::clinic(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()).unwrap(),
+        )
         .unwrap();
-    store.export(&crate::by(), "test export").unwrap().patients
+    store.export().unwrap().patients
 }
 
 fn record<'a>(clinic: &'a [PatientRecord], name: &str) -> &'a PatientRecord {

@@ -35,7 +35,7 @@ fn upstream_with(
     stdin: Option<&str>,
 ) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_upstream"));
-        command.env("UPSTREAM_CLINICIAN", "Test Clinician");
+    command.env("UPSTREAM_CLINICIAN", "Test Clinician");
     command
         .arg("--db")
         .arg(db)
@@ -192,13 +192,14 @@ fn small_clinic(store: &mut Store) -> Clinic {
 }
 
 fn small_clinic_by(store: &mut Store, who: &upstream::store::Actor) -> Clinic {
-    let patient = store.create_patient(who, &Patient::new("Ada Quill")).unwrap();
+    let patient = store
+        .create_patient(who, &Patient::new("Ada Quill"))
+        .unwrap();
     let signed = store
-        .create_visit(who, &Visit::new(
-            patient,
-            at("2026-03-02 09:30"),
-            VisitKind::InitialExam,
-        ))
+        .create_visit(
+            who,
+            &Visit::new(patient, at("2026-03-02 09:30"), VisitKind::InitialExam),
+        )
         .unwrap();
     store
         .add_finding(who, &finding(signed, "pain", "si_joint", Side::Left, 6))
@@ -206,13 +207,14 @@ fn small_clinic_by(store: &mut Store, who: &upstream::store::Actor) -> Clinic {
     store
         .add_intervention(who, &intervention(signed, "soleus"))
         .unwrap();
-    store.sign_visit(&crate::named("Dr. Sam Reyes"), signed).unwrap();
+    store
+        .sign_visit(&crate::named("Dr. Sam Reyes"), signed)
+        .unwrap();
     let draft = store
-        .create_visit(who, &Visit::new(
-            patient,
-            at("2026-03-09 09:30"),
-            VisitKind::FollowUp,
-        ))
+        .create_visit(
+            who,
+            &Visit::new(patient, at("2026-03-09 09:30"), VisitKind::FollowUp),
+        )
         .unwrap();
     store
         .add_finding(who, &finding(draft, "tightness", "calf", Side::Right, 4))
@@ -324,13 +326,10 @@ fn the_store_edits_drafts_refuses_signed_visits_and_signs_once_with_a_name() {
     draft.subjective = "calf better after stretching".into();
     store.update_visit(&crate::by(), &draft).unwrap();
     let added = store
-        .add_finding(&crate::by(), &finding(
-            clinic.draft,
-            "pain",
-            "ankle_lateral",
-            Side::Right,
-            3,
-        ))
+        .add_finding(
+            &crate::by(),
+            &finding(clinic.draft, "pain", "ankle_lateral", Side::Right, 3),
+        )
         .unwrap();
     let mut changed = store.timeline(clinic.patient).unwrap()[1].findings[0].clone();
     changed.intensity = upstream::model::Intensity::new(1).ok();
@@ -352,7 +351,10 @@ fn the_store_edits_drafts_refuses_signed_visits_and_signs_once_with_a_name() {
     let errors = [
         store.update_visit(&crate::by(), &visit).unwrap_err(),
         store
-            .add_finding(&crate::by(), &finding(clinic.signed, "pain", "calf", Side::Left, 2))
+            .add_finding(
+                &crate::by(),
+                &finding(clinic.signed, "pain", "calf", Side::Left, 2),
+            )
             .unwrap_err(),
         store
             .delete_finding(&crate::by(), signed_before.findings[0].id)
@@ -363,12 +365,17 @@ fn the_store_edits_drafts_refuses_signed_visits_and_signs_once_with_a_name() {
         store
             .delete_intervention(&crate::by(), signed_before.interventions[0].id)
             .unwrap_err(),
-        store.delete_draft_visit(&crate::by(), clinic.signed).unwrap_err(),
         store
-            .restore_visit(&crate::by(), &upstream::model::VisitRecord {
-                findings: Vec::new(),
-                ..signed_before.clone()
-            })
+            .delete_draft_visit(&crate::by(), clinic.signed)
+            .unwrap_err(),
+        store
+            .restore_visit(
+                &crate::by(),
+                &upstream::model::VisitRecord {
+                    findings: Vec::new(),
+                    ..signed_before.clone()
+                },
+            )
             .unwrap_err(),
     ];
     for error in errors {
@@ -385,9 +392,13 @@ fn the_store_edits_drafts_refuses_signed_visits_and_signs_once_with_a_name() {
         store.visit(clinic.draft).unwrap().status,
         VisitStatus::Draft
     );
-    let signature = store.sign_visit(&crate::named("  Dr. Lee "), clinic.draft).unwrap();
+    let signature = store
+        .sign_visit(&crate::named("  Dr. Lee "), clinic.draft)
+        .unwrap();
     assert_eq!(signature.by, "Dr. Lee");
-    let error = store.sign_visit(&crate::named("Dr. Other"), clinic.draft).unwrap_err();
+    let error = store
+        .sign_visit(&crate::named("Dr. Other"), clinic.draft)
+        .unwrap_err();
     assert!(matches!(error, StoreError::Refused(_)), "{error}");
     assert!(
         error.to_string().contains("already signed by Dr. Lee"),
@@ -482,7 +493,12 @@ fn an_addendum_shows_in_the_timeline_and_the_export_and_cannot_be_changed() {
     succeeds(&upstream(
         &db,
         None,
-        &["export", "--unencrypted", "--json", export.to_str().unwrap()],
+        &[
+            "export",
+            "--unencrypted",
+            "--json",
+            export.to_str().unwrap(),
+        ],
     ));
     let text = std::fs::read_to_string(&export).unwrap();
     for part in [
@@ -570,9 +586,16 @@ fn audited_notebook(directory: &Path) -> PathBuf {
     let clinic = small_clinic_by(&mut store, &crate::named("Dr. Lee"));
     let mut patient = store.patient(clinic.patient).unwrap();
     patient.contact = "555-0100".into();
-    store.update_patient(&crate::named("Front Desk"), &patient).unwrap();
     store
-        .add_addendum(&crate::named("Dr. Lee"), clinic.signed, "late entry", "phoned next day")
+        .update_patient(&crate::named("Front Desk"), &patient)
+        .unwrap();
+    store
+        .add_addendum(
+            &crate::named("Dr. Lee"),
+            clinic.signed,
+            "late entry",
+            "phoned next day",
+        )
         .unwrap();
     db
 }
@@ -757,13 +780,14 @@ fn a_visit_s_history_lists_its_changes_with_who_made_them() {
     let (visit, finding_id) = {
         let mut store = Store::open(&db).unwrap();
         let who = crate::named("Front Desk");
-        let patient = store.create_patient(&who, &Patient::new("Ada Quill")).unwrap();
+        let patient = store
+            .create_patient(&who, &Patient::new("Ada Quill"))
+            .unwrap();
         let visit = store
-            .create_visit(&who, &Visit::new(
-                patient,
-                at("2026-03-02 09:30"),
-                VisitKind::FollowUp,
-            ))
+            .create_visit(
+                &who,
+                &Visit::new(patient, at("2026-03-02 09:30"), VisitKind::FollowUp),
+            )
             .unwrap();
         let who = crate::named("Dr. Lee");
         let mut record = store.visit(visit).unwrap();
@@ -851,7 +875,9 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 /// writing `name`: what a thief copying the folder at that moment would get.
 fn bytes_on_disk_after_writing(db: &Path, passphrase: &Passphrase, name: &str) -> Vec<u8> {
     let mut store = Store::open_with(db, passphrase).unwrap();
-    store.create_patient(&crate::by(), &Patient::new(name)).unwrap();
+    store
+        .create_patient(&crate::by(), &Patient::new(name))
+        .unwrap();
     let wal = beside(db, "-wal");
     assert!(wal.exists(), "a WAL is there while the notebook is open");
     let mut bytes = std::fs::read(db).unwrap();
@@ -1147,8 +1173,8 @@ fn a_backup_never_overwrites_a_file_and_opens_with_the_same_passphrase() {
         assert_eq!(copy.integrity_check().unwrap(), "ok");
         let original = Store::open_with(&db, &Passphrase::new("correct horse")).unwrap();
         assert_eq!(
-            copy.export(&crate::by(), "test export").unwrap().patients,
-            original.export(&crate::by(), "test export").unwrap().patients
+            copy.export().unwrap().patients,
+            original.export().unwrap().patients
         );
         assert!(copy.verify_audit().unwrap().is_intact());
     }
@@ -1198,7 +1224,12 @@ fn daily_backups_are_one_a_day_and_the_newest_fourteen_are_kept() {
         assert_eq!(check.patients, n as i64 + 1);
         assert!(path.exists());
         // Once a day: a second call the same day makes none.
-        assert_eq!(store.rotate_backups(&crate::by(), &folder, day.and_hms_opt(9, 0, 0).unwrap()).unwrap(), None);
+        assert_eq!(
+            store
+                .rotate_backups(&crate::by(), &folder, day.and_hms_opt(9, 0, 0).unwrap())
+                .unwrap(),
+            None
+        );
     }
     let mut names: Vec<String> = std::fs::read_dir(&folder)
         .unwrap()
@@ -1233,7 +1264,12 @@ fn a_second_instance_is_told_the_notebook_is_open_and_changes_nothing() {
     succeeds(&upstream(
         &db,
         None,
-        &["export", "--unencrypted", "--json", export.to_str().unwrap()],
+        &[
+            "export",
+            "--unencrypted",
+            "--json",
+            export.to_str().unwrap(),
+        ],
     ));
     let before = std::fs::read(&db).unwrap();
     let edit = "{\"op\":\"patient\",\"name\":\"Eve Second\"}\n";
@@ -1267,15 +1303,16 @@ fn a_full_disk_saves_nothing_of_the_change_and_keeps_what_was_there() {
     let directory = tempfile::tempdir().unwrap();
     let db = demo_notebook(directory.path(), "notebook.sqlite3", None);
     let mut store = Store::open(&db).unwrap();
-    let patient = store.create_patient(&crate::by(), &Patient::new("Ada Quill")).unwrap();
-    let visit = store
-        .create_visit(&crate::by(), &Visit::new(
-            patient,
-            at("2026-03-02 09:30"),
-            VisitKind::FollowUp,
-        ))
+    let patient = store
+        .create_patient(&crate::by(), &Patient::new("Ada Quill"))
         .unwrap();
-    let before = store.export(&crate::by(), "test export").unwrap();
+    let visit = store
+        .create_visit(
+            &crate::by(),
+            &Visit::new(patient, at("2026-03-02 09:30"), VisitKind::FollowUp),
+        )
+        .unwrap();
+    let before = store.export().unwrap();
     // The file may not grow beyond its current size.
     store.limit_size_for_tests(1).unwrap();
 
@@ -1305,7 +1342,7 @@ fn a_full_disk_saves_nothing_of_the_change_and_keeps_what_was_there() {
     assert!(store.verify_audit().unwrap().is_intact());
     let findings = &store.timeline(patient).unwrap()[0].findings;
     assert_eq!(findings.iter().map(|f| f.id).collect::<Vec<_>>(), saved);
-    let after = store.export(&crate::by(), "test export").unwrap();
+    let after = store.export().unwrap();
     let others = |notebook: &store::NotebookFile| {
         notebook
             .patients
@@ -1366,7 +1403,12 @@ fn a_file_that_is_not_a_notebook_or_is_damaged_is_never_written_to() {
     succeeds(&upstream(
         &demo,
         None,
-        &["export", "--unencrypted", "--json", export.to_str().unwrap()],
+        &[
+            "export",
+            "--unencrypted",
+            "--json",
+            export.to_str().unwrap(),
+        ],
     ));
 
     for (file, passphrase) in [
@@ -1448,9 +1490,9 @@ fn a_notebook_with_a_damaged_page_is_not_written_to() {
 fn a_notebook_is_encrypted_rekeyed_and_decrypted_with_its_data_intact() {
     let directory = tempfile::tempdir().unwrap();
     let db = demo_notebook(directory.path(), "notebook.sqlite3", None);
-    let original = Store::open(&db).unwrap().export(&crate::by(), "test export").unwrap().patients;
+    let original = Store::open(&db).unwrap().export().unwrap().patients;
     let intact = |store: &Store, step: &str| {
-        assert_eq!(store.export(&crate::by(), "test export").unwrap().patients, original, "{step}");
+        assert_eq!(store.export().unwrap().patients, original, "{step}");
         assert_eq!(store.integrity_check().unwrap(), "ok", "{step}");
         let report = store.verify_audit().unwrap();
         assert!(report.is_intact(), "{step}: {:?}", report.problems);
@@ -1458,7 +1500,9 @@ fn a_notebook_is_encrypted_rekeyed_and_decrypted_with_its_data_intact() {
 
     // Plain to encrypted.
     let mut store = Store::open(&db).unwrap();
-    store.rekey(&crate::by(), &Passphrase::new("first")).unwrap();
+    store
+        .rekey(&crate::by(), &Passphrase::new("first"))
+        .unwrap();
     assert!(store.is_encrypted());
     intact(&store, "encrypted, still open");
     drop(store);

@@ -11,6 +11,7 @@ mod fuzz;
 mod integrity;
 mod migrations;
 mod reasoner;
+mod record_safety;
 mod store;
 mod ui;
 mod ui_records;

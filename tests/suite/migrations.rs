@@ -92,7 +92,10 @@ fn write_as_version(conn: &rusqlite::Connection, version: i64) {
     }
     if version >= 4 {
         upstream::store::register_audit_functions(conn, "Dr. Lee").unwrap();
-        for migration in MIGRATIONS.iter().filter(|m| (4..=version).contains(&m.version)) {
+        for migration in MIGRATIONS
+            .iter()
+            .filter(|m| (4..=version).contains(&m.version))
+        {
             conn.execute_batch(migration.sql).unwrap();
         }
         conn.execute_batch(
@@ -358,12 +361,18 @@ fn a_notebook_of_every_earlier_version_opens_upgraded_with_its_record_intact_and
         changed.plan = "rewritten years later".into();
         let refusals = [
             store.update_visit(&crate::by(), &changed).unwrap_err(),
-            store.delete_finding(&crate::by(), signed.findings[0].id).unwrap_err(),
+            store
+                .delete_finding(&crate::by(), signed.findings[0].id)
+                .unwrap_err(),
             store
                 .delete_intervention(&crate::by(), signed.interventions[0].id)
                 .unwrap_err(),
-            store.delete_draft_visit(&crate::by(), signed.visit.id).unwrap_err(),
-            store.sign_visit(&crate::named("Dr. Lee"), signed.visit.id).unwrap_err(),
+            store
+                .delete_draft_visit(&crate::by(), signed.visit.id)
+                .unwrap_err(),
+            store
+                .sign_visit(&crate::named("Dr. Lee"), signed.visit.id)
+                .unwrap_err(),
         ];
         for error in refusals {
             assert!(matches!(error, StoreError::Refused(_)), "{from}: {error}");
@@ -381,7 +390,9 @@ fn a_notebook_of_every_earlier_version_opens_upgraded_with_its_record_intact_and
         let mut note = draft.visit.clone();
         note.subjective = "much better".into();
         store.update_visit(&crate::by(), &note).unwrap();
-        store.sign_visit(&crate::named("Dr. Lee"), draft.visit.id).unwrap();
+        store
+            .sign_visit(&crate::named("Dr. Lee"), draft.visit.id)
+            .unwrap();
         drop(store);
 
         let store = Store::open(&path).unwrap();
@@ -403,6 +414,9 @@ fn a_notebook_of_every_earlier_version_opens_upgraded_with_its_record_intact_and
         let next = store
             .create_patient(&crate::by(), &upstream::model::Patient::new("New Patient"))
             .unwrap();
-        assert!(next.0 > if version >= 4 { 3 } else { 2 }, "{from}: {next:?}");
+        assert!(
+            next.0 > if version >= 4 { 3 } else { 2 },
+            "{from}: {next:?}"
+        );
     }
 }

@@ -608,7 +608,9 @@ proptest! {
 fn on_the_demo_clinic_s1_leads_before_the_calf_strain_and_soleus_for_the_runner() {
     let mut store = upstream::store::Store::open_in_memory().unwrap();
     store
-        .import(&crate::by(), &upstream::demo::clinic(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()).unwrap(),
+        .import(
+            &crate::by(),
+            &upstream::demo::clinic(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()).unwrap(),
         )
         .unwrap();
     let find = |name: &str| store.search_patients(name, 1).unwrap().remove(0);

@@ -64,18 +64,16 @@ fn records_are_created_edited_and_come_back_in_timeline_order() {
 
     // Charted out of order: the timeline is by date, oldest first.
     let later = store
-        .create_visit(&crate::by(), &Visit::new(
-            ada.id,
-            at("2026-03-10 09:00"),
-            VisitKind::FollowUp,
-        ))
+        .create_visit(
+            &crate::by(),
+            &Visit::new(ada.id, at("2026-03-10 09:00"), VisitKind::FollowUp),
+        )
         .unwrap();
     let first = store
-        .create_visit(&crate::by(), &Visit::new(
-            ada.id,
-            at("2026-02-01 10:30"),
-            VisitKind::InitialExam,
-        ))
+        .create_visit(
+            &crate::by(),
+            &Visit::new(ada.id, at("2026-02-01 10:30"), VisitKind::InitialExam),
+        )
         .unwrap();
     let mut edited = store.visit(later).unwrap();
     edited.chief_complaint = "L SI pain".into();
@@ -154,7 +152,9 @@ fn search_finds_by_word_prefix_accent_free_and_by_birth_date_prefix() {
         ("Chloé Marchetti", "1992-01-17"),
         ("Dana Okonkwo", "1974-11-02"),
     ] {
-        store.create_patient(&crate::by(), &patient(name, born)).unwrap();
+        store
+            .create_patient(&crate::by(), &patient(name, born))
+            .unwrap();
     }
     fn names_in(store: &Store, query: &str) -> Vec<String> {
         store
@@ -195,7 +195,7 @@ fn export_then_import_into_a_fresh_notebook_is_lossless() {
     original
         .import(&crate::by(), &upstream::demo::clinic_for_today().unwrap())
         .unwrap();
-    let exported = original.export(&crate::by(), "test export").unwrap();
+    let exported = original.export().unwrap();
     assert_eq!(exported.patients.len(), 8);
 
     let text = serde_json::to_string_pretty(&exported).unwrap();
@@ -203,7 +203,7 @@ fn export_then_import_into_a_fresh_notebook_is_lossless() {
     let mut copy = Store::open_in_memory().unwrap();
     let summary = copy.import(&crate::by(), &parsed).unwrap();
     assert!(summary.kept_ids);
-    let again = copy.export(&crate::by(), "test export").unwrap();
+    let again = copy.export().unwrap();
     assert_eq!(again.patients, exported.patients);
 
     // Into a notebook that has patients, the same file adds copies with new ids.
@@ -270,28 +270,29 @@ fn patients_seen_most_recently_are_listed_first() {
     let mut store = Store::open_in_memory().unwrap();
     let mut ids = Vec::new();
     for name in ["Ada Quill", "Ben Roe", "Cleo Park"] {
-        ids.push(store.create_patient(&crate::by(), &patient(name, "1980-01-01")).unwrap());
+        ids.push(
+            store
+                .create_patient(&crate::by(), &patient(name, "1980-01-01"))
+                .unwrap(),
+        );
     }
     store
-        .create_visit(&crate::by(), &Visit::new(
-            ids[0],
-            at("2026-03-01 09:00"),
-            VisitKind::InitialExam,
-        ))
+        .create_visit(
+            &crate::by(),
+            &Visit::new(ids[0], at("2026-03-01 09:00"), VisitKind::InitialExam),
+        )
         .unwrap();
     store
-        .create_visit(&crate::by(), &Visit::new(
-            ids[2],
-            at("2026-05-01 09:00"),
-            VisitKind::InitialExam,
-        ))
+        .create_visit(
+            &crate::by(),
+            &Visit::new(ids[2], at("2026-05-01 09:00"), VisitKind::InitialExam),
+        )
         .unwrap();
     store
-        .create_visit(&crate::by(), &Visit::new(
-            ids[1],
-            at("2026-04-01 09:00"),
-            VisitKind::InitialExam,
-        ))
+        .create_visit(
+            &crate::by(),
+            &Visit::new(ids[1], at("2026-04-01 09:00"), VisitKind::InitialExam),
+        )
         .unwrap();
     let names: Vec<String> = store
         .search_patients("", 10)
@@ -339,7 +340,10 @@ fn a_notebook_of_every_earlier_schema_version_is_upgraded_with_its_data_intact()
             .unwrap();
             if version >= 4 {
                 upstream::store::register_audit_functions(&conn, "Dr. Lee").unwrap();
-                for migration in MIGRATIONS.iter().filter(|m| (4..=version).contains(&m.version)) {
+                for migration in MIGRATIONS
+                    .iter()
+                    .filter(|m| (4..=version).contains(&m.version))
+                {
                     conn.execute_batch(migration.sql).unwrap();
                 }
             }

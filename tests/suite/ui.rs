@@ -651,7 +651,11 @@ fn export_and_import_run_off_the_window_thread_and_report_what_they_did() {
     harness.get_by_label("Export notebook").click();
     harness.run();
     // A plain file is written only once the clinician has been told so.
-    assert!(harness.query_by_label_contains("will not be encrypted").is_some());
+    assert!(
+        harness
+            .query_by_label_contains("will not be encrypted")
+            .is_some()
+    );
     assert!(!harness.state().task_running());
     harness.get_by_label("Export unencrypted").click();
     harness.step();

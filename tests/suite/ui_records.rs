@@ -179,15 +179,20 @@ fn unsigned_visits_older_than_the_set_days_are_listed_and_open_when_clicked() {
     let path = directory.path().join("notebook.sqlite3");
     {
         let mut store = Store::open(&path).unwrap();
-        let patient = store.create_patient(&crate::by(), &Patient::new("Ada Quill")).unwrap();
+        let patient = store
+            .create_patient(&crate::by(), &Patient::new("Ada Quill"))
+            .unwrap();
         let now = chrono::Local::now().naive_local();
         for days_ago in [30, 3] {
             store
-                .create_visit(&crate::by(), &Visit::new(
-                    patient,
-                    now - chrono::TimeDelta::days(days_ago),
-                    VisitKind::FollowUp,
-                ))
+                .create_visit(
+                    &crate::by(),
+                    &Visit::new(
+                        patient,
+                        now - chrono::TimeDelta::days(days_ago),
+                        VisitKind::FollowUp,
+                    ),
+                )
                 .unwrap();
         }
     }
@@ -260,7 +265,9 @@ fn a_wrong_passphrase_is_said_plainly_changes_nothing_and_the_right_one_unlocks(
     let path = directory.path().join("notebook.sqlite3");
     {
         let mut store = Store::open_with(&path, &Passphrase::new("right one")).unwrap();
-        store.create_patient(&crate::by(), &Patient::new("Ada Quill")).unwrap();
+        store
+            .create_patient(&crate::by(), &Patient::new("Ada Quill"))
+            .unwrap();
     }
     let before = std::fs::read(&path).unwrap();
     let mut harness = gate_harness(&path);
@@ -330,10 +337,14 @@ fn a_notebook_that_cannot_be_opened_offers_the_newest_verified_backup() {
     let path = directory.path().join("notebook.sqlite3");
     {
         let mut store = Store::open(&path).unwrap();
-        store.create_patient(&crate::by(), &Patient::new("Ada Quill")).unwrap();
+        store
+            .create_patient(&crate::by(), &Patient::new("Ada Quill"))
+            .unwrap();
         let folder = upstream::store::backup_folder(&path);
         let today = chrono::Local::now().date_naive();
-        store.rotate_backups(&crate::by(), &folder, today.and_hms_opt(9, 0, 0).unwrap()).unwrap();
+        store
+            .rotate_backups(&crate::by(), &folder, today.and_hms_opt(9, 0, 0).unwrap())
+            .unwrap();
     }
     // The notebook is damaged past opening: its schema page overwritten behind the header.
     let mut bytes = std::fs::read(&path).unwrap();
@@ -411,7 +422,11 @@ fn a_notebook_found_damaged_after_unlocking_is_closed_and_its_backup_offered() {
             .import(&crate::by(), &upstream::demo::clinic(today).unwrap())
             .unwrap();
         store
-            .rotate_backups(&crate::by(), &upstream::store::backup_folder(&path), today.and_hms_opt(9, 0, 0).unwrap())
+            .rotate_backups(
+                &crate::by(),
+                &upstream::store::backup_folder(&path),
+                today.and_hms_opt(9, 0, 0).unwrap(),
+            )
             .unwrap();
     }
     // A page in the middle damaged: opening reads only the first pages and succeeds.

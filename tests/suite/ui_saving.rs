@@ -21,10 +21,7 @@ fn open_on_a_draft(path: &std::path::Path) -> (Harness<'static, UpstreamApp>, Vi
         .and_hms_opt(9, 30, 0)
         .unwrap();
     let visit = store
-        .create_visit(
-            &crate::by(),
-            &Visit::new(patient, at, VisitKind::FollowUp),
-        )
+        .create_visit(&crate::by(), &Visit::new(patient, at, VisitKind::FollowUp))
         .unwrap();
     let state = AppState {
         selected_patient: Some(patient),
@@ -154,11 +151,18 @@ fn typing_reaches_the_file_after_a_one_second_pause_or_when_the_field_is_left() 
                 .is_some_and(|v| v.contains("calf tight"))
     );
     at_time(&mut harness, 0.9);
-    assert_eq!(on_disk(&path, visit).subjective, "", "saved before the pause ended");
+    assert_eq!(
+        on_disk(&path, visit).subjective,
+        "",
+        "saved before the pause ended"
+    );
     // ...and on disk once a second has passed without a keystroke: a crash from here on
     // loses nothing of it.
     at_time(&mut harness, 1.3);
-    assert_eq!(on_disk(&path, visit).subjective, "calf tight after long run");
+    assert_eq!(
+        on_disk(&path, visit).subjective,
+        "calf tight after long run"
+    );
 
     // Leaving the field saves at once, without waiting for the pause.
     type_at(&mut harness, "Subjective", "; R lat ankle pain", 1.4);
@@ -245,7 +249,11 @@ fn a_missing_notebook_beside_its_backups_is_offered_back_not_made_anew() {
             .query_by_label("The notebook could not be opened")
             .is_some()
     );
-    assert!(harness.query_by_label_contains("is missing or empty").is_some());
+    assert!(
+        harness
+            .query_by_label_contains("is missing or empty")
+            .is_some()
+    );
     assert!(!path.exists());
 
     harness.get_by_label("Look for a backup").click();
