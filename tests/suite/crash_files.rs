@@ -352,9 +352,12 @@ fn stamp(path: &Path) -> FileStamp {
         .map(|m| (m.ino(), m.len(), m.mtime(), m.mtime_nsec()))
 }
 
+/// A set-aside file's stamps (file and WAL), and the patients read from it or why not.
+type SetAsideRead = ([FileStamp; 2], Result<BTreeSet<String>, String>);
+
 /// The files set aside, read once each (again only when the file or its WAL changed).
 #[derive(Default)]
-struct SetAside(BTreeMap<PathBuf, ([FileStamp; 2], Result<BTreeSet<String>, String>)>);
+struct SetAside(BTreeMap<PathBuf, SetAsideRead>);
 
 impl SetAside {
     fn read(&mut self, path: &Path) -> Result<BTreeSet<String>, String> {
@@ -821,11 +824,15 @@ fn readable_beside(db: &Path, patients: &BTreeSet<String>) -> Vec<String> {
             .filter(|name| contains(&bytes, name.as_bytes()))
             .collect();
         if plain || !in_clear.is_empty() {
+            let what = match (plain, in_clear.is_empty()) {
+                (true, true) => "a plain SQLite file".to_owned(),
+                (true, false) => format!("a plain SQLite file showing the names {in_clear:?}"),
+                (false, _) => format!("shows the names {in_clear:?} in clear"),
+            };
             found.push(format!(
-                "{} ({} bytes{}) shows the names {in_clear:?} in clear",
+                "{} ({} bytes): {what}",
                 path.file_name().unwrap().to_string_lossy(),
-                bytes.len(),
-                if plain { ", a plain SQLite file" } else { "" }
+                bytes.len()
             ));
         }
     }
