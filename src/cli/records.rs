@@ -79,7 +79,8 @@ pub fn actor_for(store: &Store, named: Option<String>) -> Result<Actor, CliError
 pub struct Writing {
     pub store: Store,
     pub actor: Actor,
-    lock: NotebookLock,
+    /// Held until the command ends; released by the operating system however it ends.
+    _lock: NotebookLock,
 }
 
 impl Writing {
@@ -93,7 +94,11 @@ impl Writing {
             store.check_pages()?;
             lock.checked_today(today);
         }
-        Ok(Writing { store, actor, lock })
+        Ok(Writing {
+            store,
+            actor,
+            _lock: lock,
+        })
     }
 
     /// After the command's changes: the daily backup, when a day has passed since the last.
@@ -104,7 +109,6 @@ impl Writing {
         let folder = store::backup_folder(&path);
         let now = chrono::Local::now().naive_local();
         if let Some((backup, _)) = self.store.rotate_backups(&self.actor, &folder, now)? {
-            let _ = &self.lock;
             writeln!(out, "today's backup made: {}", backup.display()).map_err(stdout_error)?;
         }
         Ok(())
@@ -370,7 +374,7 @@ pub fn rekey(path: &Path, named: Option<String>, out: &mut impl Write) -> Result
     let Writing {
         mut store,
         actor,
-        lock,
+        _lock: lock,
     } = Writing::open(path, named)?;
     let new = match std::env::var(NEW_PASSPHRASE_VARIABLE) {
         Ok(text) => Passphrase::new(text),
