@@ -757,3 +757,40 @@ END;
 CREATE TRIGGER notebook_event_audit_insert AFTER INSERT ON notebook_event BEGIN
     INSERT INTO audit_append SELECT 'notebook_event', id, visit_id, 'insert', image FROM notebook_event_image WHERE id = new.id;
 END;
+
+-- migration 6: what clinicians measure and do, as one JSON object beside each finding and intervention
+--
+-- A finding's detail holds its spinal level, named structure, measured value, strength and
+-- reflex grades, what a test reproduced, severity, frequency, what provokes and eases it,
+-- onset and course (src/model/detail.rs); an intervention's, its technique, segments,
+-- mobilisation grade, modality, sets and reps, minutes and CPT units. The audit images
+-- carry the detail only once a row has one, so that every image recorded before still
+-- matches its row; the signing triggers cover it as they cover every column.
+
+ALTER TABLE finding ADD COLUMN detail TEXT CHECK (detail IS NULL OR (json_valid(detail) AND json_type(detail) = 'object'));
+ALTER TABLE intervention ADD COLUMN detail TEXT CHECK (detail IS NULL OR (json_valid(detail) AND json_type(detail) = 'object'));
+
+DROP VIEW finding_image;
+CREATE VIEW finding_image (id, visit_id, image) AS
+SELECT id, visit_id, CASE WHEN detail IS NULL THEN
+    json_object('id', id, 'visit_id', visit_id, 'kind', kind, 'region', region,
+        'side', side, 'intensity', intensity, 'presence', presence, 'test_name', test_name,
+        'note', note, 'carried_over', carried_over)
+  ELSE
+    json_object('id', id, 'visit_id', visit_id, 'kind', kind, 'region', region,
+        'side', side, 'intensity', intensity, 'presence', presence, 'test_name', test_name,
+        'note', note, 'carried_over', carried_over, 'detail', json(detail))
+  END
+FROM finding;
+
+DROP VIEW intervention_image;
+CREATE VIEW intervention_image (id, visit_id, image) AS
+SELECT id, visit_id, CASE WHEN detail IS NULL THEN
+    json_object('id', id, 'visit_id', visit_id, 'kind', kind, 'target', target,
+        'region', region, 'side', side, 'dose', dose, 'notes', notes, 'cpt_code', cpt_code)
+  ELSE
+    json_object('id', id, 'visit_id', visit_id, 'kind', kind, 'target', target,
+        'region', region, 'side', side, 'dose', dose, 'notes', notes, 'cpt_code', cpt_code,
+        'detail', json(detail))
+  END
+FROM intervention;

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Side, VisitId};
+use super::{FindingDetail, Side, VisitId};
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
@@ -130,6 +130,9 @@ pub struct Finding {
     pub note: String,
     /// Copied from the previous visit and not yet confirmed at this one.
     pub carried_over: bool,
+    /// Values, grades, provocation, onset and course, when charted.
+    #[serde(skip_serializing_if = "FindingDetail::is_empty")]
+    pub detail: FindingDetail,
 }
 
 impl Finding {
@@ -187,6 +190,9 @@ impl Finding {
         };
         if let Some(intensity) = self.intensity {
             text.push_str(&format!(" {}/10", intensity.value()));
+        }
+        if !self.detail.is_empty() {
+            text.push_str(&format!(", {}", self.detail.describe()));
         }
         if !self.note.is_empty() {
             text.push_str(&format!(" ({})", self.note));

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{RegionCode, Side, VisitId};
+use super::{InterventionDetail, RegionCode, Side, VisitId};
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
@@ -96,6 +96,9 @@ pub struct Intervention {
     pub notes: String,
     /// Optional CPT code for billing, e.g. 98940.
     pub cpt_code: String,
+    /// Technique, segments, modality, sets and reps, minutes, CPT units, when charted.
+    #[serde(skip_serializing_if = "InterventionDetail::is_empty")]
+    pub detail: InterventionDetail,
 }
 
 impl Intervention {
@@ -118,11 +121,17 @@ impl Intervention {
             .collect::<Vec<_>>()
             .join(" ");
         let mut text = format!("{}: {what}", self.kind.label());
+        if !self.detail.is_empty() {
+            text.push_str(&format!(", {}", self.detail.describe()));
+        }
         if !self.dose.is_empty() {
             text.push_str(&format!(", {}", self.dose));
         }
         if !self.cpt_code.is_empty() {
-            text.push_str(&format!(" [CPT {}]", self.cpt_code));
+            match self.detail.cpt_units {
+                Some(units) => text.push_str(&format!(" [CPT {} x{units}]", self.cpt_code)),
+                None => text.push_str(&format!(" [CPT {}]", self.cpt_code)),
+            }
         }
         text
     }

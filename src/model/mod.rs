@@ -1,6 +1,7 @@
 //! Domain types of the notebook: patients, visits, findings, interventions and the
 //! shared vocabulary of body regions and finding kinds. Pure data, no I/O.
 
+mod detail;
 mod entry;
 mod finding;
 mod intervention;
@@ -12,6 +13,10 @@ mod side;
 mod visit;
 pub mod vocabulary;
 
+pub use detail::{
+    Activity, Course, FindingDetail, Frequency, InterventionDetail, Measurement, MobilisationGrade,
+    Modality, MrcGrade, Onset, ReflexGrade, Severity, SpinalLevel, Technique, Unit,
+};
 pub use entry::{EntryError, FindingEntry};
 pub use finding::{Finding, FindingId, Intensity, IntensityError, KindCode, Presence, RegionCode};
 pub use intervention::{Intervention, InterventionId, InterventionKind};

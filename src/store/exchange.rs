@@ -17,7 +17,8 @@ use super::{Result, rows};
 /// The `format` field every notebook file carries.
 pub const NOTEBOOK_FORMAT: &str = "upstream-notebook";
 /// The version of the file layout (not of the database schema). Version 2 added visit
-/// signatures and addenda, version 3 the audit chain's head; older files are still read.
+/// signatures and addenda, version 3 the audit chain's head and the detail of findings
+/// and interventions (values, grades, provocation, technique, dose); older files are still read.
 pub const NOTEBOOK_VERSION: u32 = 3;
 const OLDEST_READABLE_VERSION: u32 = 1;
 

@@ -577,7 +577,7 @@ impl Store {
         let _acting = self.actor.acting(by);
         let changed = self.conn.execute(
             "UPDATE finding SET kind = ?2, region = ?3, side = ?4, intensity = ?5, presence = ?6,
-                    test_name = ?7, note = ?8, carried_over = ?9
+                    test_name = ?7, note = ?8, carried_over = ?9, detail = ?10
              WHERE id = ?1",
             params![
                 finding.id.0,
@@ -589,6 +589,7 @@ impl Store {
                 finding.test_name,
                 finding.note,
                 finding.carried_over,
+                rows::detail_json(&finding.detail, finding.detail.is_empty()),
             ],
         )?;
         expect_one(changed, "finding", finding.id.0)
@@ -628,7 +629,7 @@ impl Store {
         let _acting = self.actor.acting(by);
         let changed = self.conn.execute(
             "UPDATE intervention SET kind = ?2, target = ?3, region = ?4, side = ?5, dose = ?6,
-                    notes = ?7, cpt_code = ?8
+                    notes = ?7, cpt_code = ?8, detail = ?9
              WHERE id = ?1",
             params![
                 intervention.id.0,
@@ -639,6 +640,7 @@ impl Store {
                 intervention.dose,
                 intervention.notes,
                 intervention.cpt_code,
+                rows::detail_json(&intervention.detail, intervention.detail.is_empty()),
             ],
         )?;
         expect_one(changed, "intervention", intervention.id.0)

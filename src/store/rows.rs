@@ -16,9 +16,9 @@ pub const PATIENT_COLUMNS: &str =
     "id, name, date_of_birth, sex, contact, occupation, history, notes";
 pub const VISIT_COLUMNS: &str = "id, patient_id, started_at, kind, chief_complaint, subjective, objective, assessment, plan, status, signed_by, signed_at";
 const ADDENDUM_COLUMNS: &str = "a.id, a.visit_id, a.author, a.written_at, a.reason, a.body";
-const FINDING_COLUMNS: &str = "f.id, f.visit_id, f.kind, f.region, f.side, f.intensity, f.presence, f.test_name, f.note, f.carried_over";
+const FINDING_COLUMNS: &str = "f.id, f.visit_id, f.kind, f.region, f.side, f.intensity, f.presence, f.test_name, f.note, f.carried_over, f.detail";
 const INTERVENTION_COLUMNS: &str =
-    "i.id, i.visit_id, i.kind, i.target, i.region, i.side, i.dose, i.notes, i.cpt_code";
+    "i.id, i.visit_id, i.kind, i.target, i.region, i.side, i.dose, i.notes, i.cpt_code, i.detail";
 
 const DATETIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
 
@@ -116,7 +116,28 @@ fn finding_from_row(row: &Row<'_>) -> rusqlite::Result<Finding> {
         test_name: row.get(7)?,
         note: row.get(8)?,
         carried_over: row.get(9)?,
+        detail: detail(row, 10)?,
     })
+}
+
+/// A detail column: none, or the JSON object `model::detail` reads.
+fn detail<T: serde::de::DeserializeOwned + Default>(
+    row: &Row<'_>,
+    column: usize,
+) -> rusqlite::Result<T> {
+    match row.get::<_, Option<String>>(column)? {
+        None => Ok(T::default()),
+        Some(text) => serde_json::from_str(&text).map_err(|_| bad_value(column, &text)),
+    }
+}
+
+/// The detail as stored: none when empty.
+pub fn detail_json<T: serde::Serialize>(detail: &T, empty: bool) -> Option<String> {
+    if empty {
+        None
+    } else {
+        serde_json::to_string(detail).ok()
+    }
 }
 
 fn intervention_from_row(row: &Row<'_>) -> rusqlite::Result<Intervention> {
@@ -130,6 +151,7 @@ fn intervention_from_row(row: &Row<'_>) -> rusqlite::Result<Intervention> {
         dose: row.get(6)?,
         notes: row.get(7)?,
         cpt_code: row.get(8)?,
+        detail: detail(row, 9)?,
     })
 }
 
@@ -255,8 +277,8 @@ pub fn insert_finding(
     id: Option<FindingId>,
 ) -> Result<FindingId> {
     let mut statement = conn.prepare_cached(
-        "INSERT INTO finding (id, visit_id, kind, region, side, intensity, presence, test_name, note, carried_over)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO finding (id, visit_id, kind, region, side, intensity, presence, test_name, note, carried_over, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?;
     statement.execute(params![
         id.map(|id| id.0),
@@ -269,6 +291,7 @@ pub fn insert_finding(
         finding.test_name,
         finding.note,
         finding.carried_over,
+        detail_json(&finding.detail, finding.detail.is_empty()),
     ])?;
     Ok(FindingId(conn.last_insert_rowid()))
 }
@@ -279,8 +302,8 @@ pub fn insert_intervention(
     id: Option<InterventionId>,
 ) -> Result<InterventionId> {
     let mut statement = conn.prepare_cached(
-        "INSERT INTO intervention (id, visit_id, kind, target, region, side, dose, notes, cpt_code)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO intervention (id, visit_id, kind, target, region, side, dose, notes, cpt_code, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     statement.execute(params![
         id.map(|id| id.0),
@@ -292,6 +315,7 @@ pub fn insert_intervention(
         intervention.dose,
         intervention.notes,
         intervention.cpt_code,
+        detail_json(&intervention.detail, intervention.detail.is_empty()),
     ])?;
     Ok(InterventionId(conn.last_insert_rowid()))
 }

@@ -3,6 +3,7 @@
 //! `cargo test --test suite crash::` runs one module's tests.
 
 mod cli;
+mod corpus;
 mod course;
 mod crash;
 mod crash_files;
@@ -11,6 +12,7 @@ mod fuzz;
 mod integrity;
 mod migrations;
 mod reasoner;
+mod record_detail;
 mod record_safety;
 mod store;
 mod ui;

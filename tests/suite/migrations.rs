@@ -91,6 +91,8 @@ fn write_as_version(conn: &rusqlite::Connection, version: i64) {
         conn.execute_batch(RECORD_V2).unwrap();
     }
     if version >= 4 {
+        // As the store runs migrations: foreign keys off, so a rebuilt table deletes nothing.
+        conn.pragma_update(None, "foreign_keys", false).unwrap();
         upstream::store::register_audit_functions(conn, "Dr. Lee").unwrap();
         for migration in MIGRATIONS
             .iter()
