@@ -135,5 +135,32 @@ fn reasoner(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, reasoner);
+/// A 2,000-character Objective as a clinician types it: the reader's target is under 2 ms.
+fn reader(c: &mut Criterion) {
+    use upstream::model::reader::{Lexicon, read_findings};
+    let lines = [
+        "Lumbar ROM: flexion limited with pain, extension 10° painful, L rotation full.",
+        "TTP L PSIS and QL, L glute med hypertonic.",
+        "FABER + L (reproduces SI pain); SLR neg bilat; slump negative.",
+        "Reflexes 2+ and symmetric, Achilles reflex intact bilat.",
+        "Sensation intact to light touch L4-S1 bilat; EHL 5/5 bilat.",
+        "R calf tightness 4/10 worse running, eased by rest; soleus TrPs R.",
+        "Pt denies numbness, tingling or weakness in the legs; no bowel or bladder changes.",
+    ];
+    let mut note = String::new();
+    while note.len() < 2000 {
+        for line in lines {
+            note.push_str(line);
+            note.push(' ');
+        }
+    }
+    note.truncate(2000);
+    let vocabulary = Vocabulary::builtin();
+    let lexicon = Lexicon::builtin();
+    c.bench_function("read a 2,000-character note", |b| {
+        b.iter(|| read_findings(std::hint::black_box(&note), None, vocabulary, lexicon))
+    });
+}
+
+criterion_group!(benches, reasoner, reader);
 criterion_main!(benches);

@@ -1,5 +1,6 @@
 //! The command line: the same core as the GUI, for scripting and for tests.
 
+mod read;
 mod reason;
 mod records;
 
@@ -83,6 +84,9 @@ pub enum Command {
     /// Which remote sources explain a case's findings, and which red flags it raises; or
     /// with --patient, what a patient's visits show read together
     Reason(reason::ReasonArgs),
+    /// Read the clinic's own words as findings or interventions: what was read, with its
+    /// span; what was not, with why; and what must be asked
+    Read(read::ReadArgs),
     /// The knowledge base: check it, or list what it holds
     #[command(subcommand)]
     Kb(reason::KbCommand),
@@ -191,6 +195,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             return reason::reason(args, cli.db.as_deref(), &mut std::io::stdout().lock());
         }
         Command::Kb(kb) => return reason::kb(kb, &mut std::io::stdout().lock()),
+        Command::Read(args) => return read::read(args, &mut std::io::stdout().lock()),
         _ => {}
     }
     let actor = cli.actor;
@@ -206,7 +211,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
     match command {
         Command::Gui => crate::ui::run_native(&path).map_err(CliError::Gui),
-        Command::Bench(_) | Command::Reason(_) | Command::Kb(_) => Ok(()),
+        Command::Bench(_) | Command::Reason(_) | Command::Kb(_) | Command::Read(_) => Ok(()),
         Command::Sign { visit_id } => records::sign(&path, actor, visit_id, &mut out),
         Command::Addendum {
             visit_id,

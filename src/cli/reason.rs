@@ -391,6 +391,22 @@ pub fn kb(command: &KbCommand, out: &mut impl Write) -> Result<(), CliError> {
                 CliError::Usage(message) => CliError::Check(message),
                 other => other,
             })?;
+            // The reader's lexicon beside the knowledge folder (assets/lexicon/), checked
+            // against the same vocabulary.
+            let lexicon_file = dir
+                .as_deref()
+                .and_then(|dir| dir.parent())
+                .map(|assets| assets.join("lexicon").join("findings.json"))
+                .filter(|file| file.exists());
+            let lexicon_text = match &lexicon_file {
+                Some(file) => std::fs::read_to_string(file).map_err(|source| CliError::Io {
+                    path: file.clone(),
+                    source,
+                })?,
+                None => crate::model::reader::Lexicon::builtin_text().to_owned(),
+            };
+            let lexicon = crate::model::reader::Lexicon::load(&lexicon_text, &kb.vocabulary)
+                .map_err(|error| CliError::Check(error.to_string()))?;
             let count = |kind: crate::reasoner::SourceKind| {
                 kb.sources.iter().filter(|s| s.kind == kind).count()
             };
@@ -409,6 +425,13 @@ pub fn kb(command: &KbCommand, out: &mut impl Write) -> Result<(), CliError> {
                 kb.red_flags.len(),
                 kb.warning_signs.len(),
                 kb.citations().len()
+            )
+            .map_err(write_error)?;
+            writeln!(
+                out,
+                "reader's lexicon OK: {} phrases, {} sources",
+                lexicon.phrase_count(),
+                lexicon.sources.len()
             )
             .map_err(write_error)
         }

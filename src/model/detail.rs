@@ -19,7 +19,8 @@ pub struct SpinalLevel {
     to: Option<Segment>,
 }
 
-/// One vertebral segment: occiput (C0), C1-C7, T1-T12, L1-L5, S1-S5, coccyx (Co).
+/// One vertebral segment or nerve root: occiput (C0), C1-C7 (and the C8 root, which has no
+/// vertebra of its own), T1-T12, L1-L5, S1-S5, coccyx (Co).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 struct Segment {
     region: SpineRegion,
@@ -49,7 +50,7 @@ impl SpineRegion {
     /// The numbers the region's segments take.
     fn numbers(self) -> std::ops::RangeInclusive<u8> {
         match self {
-            SpineRegion::Cervical => 0..=7,
+            SpineRegion::Cervical => 0..=8,
             SpineRegion::Thoracic => 1..=12,
             SpineRegion::Lumbar => 1..=5,
             SpineRegion::Sacral => 1..=5,
@@ -111,6 +112,19 @@ impl SpinalLevel {
                 (to > from).then_some(SpinalLevel { from, to: Some(to) })
             }
             _ => None,
+        }
+    }
+}
+
+impl SpinalLevel {
+    /// The body-chart region of the spine the level lies in (its upper segment's).
+    pub fn spine_region(&self) -> &'static str {
+        match self.from.region {
+            SpineRegion::Cervical => "neck_posterior",
+            SpineRegion::Thoracic => "back_mid",
+            SpineRegion::Lumbar => "low_back",
+            SpineRegion::Sacral => "sacrum",
+            SpineRegion::Coccygeal => "coccyx",
         }
     }
 }
@@ -679,7 +693,7 @@ mod tests {
                 "{text}"
             );
         }
-        for text in ["L6", "T13", "C8", "L5-L4", "X1", "", "L4-L5-S1"] {
+        for text in ["L6", "T13", "C9", "L5-L4", "X1", "", "L4-L5-S1"] {
             assert_eq!(SpinalLevel::parse(text), None, "{text}");
         }
     }

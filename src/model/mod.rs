@@ -7,6 +7,7 @@ mod finding;
 mod intervention;
 mod names;
 mod patient;
+pub mod reader;
 pub mod series;
 pub mod shorthand;
 mod side;

@@ -11,6 +11,8 @@ mod demo;
 mod fuzz;
 mod integrity;
 mod migrations;
+mod reader;
+mod reader_corpus;
 mod reasoner;
 mod record_detail;
 mod record_safety;

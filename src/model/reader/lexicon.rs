@@ -1,0 +1,413 @@
+//! The reader's lexicon: how clinicians write findings, from `assets/lexicon/findings.json`
+//! and the vocabulary's kinds, regions and their synonyms, compiled into one table of
+//! phrases, each a list of words, so that the longest phrase at a place wins.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+
+use super::super::detail::{Activity, Course, Frequency, Onset, Severity};
+use super::super::{KindCode, RegionCode, Side, SpinalLevel, Vocabulary};
+
+pub const LEXICON_FILE: &str = "assets/lexicon/findings.json";
+const LEXICON_JSON: &str = include_str!("../../../assets/lexicon/findings.json");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LexiconFile {
+    #[allow(dead_code)]
+    about: String,
+    sources: Vec<String>,
+    expansions: HashMap<String, String>,
+    fillers: Vec<String>,
+    negation: NegationFile,
+    normal_words: HashMap<String, String>,
+    positive: Vec<String>,
+    negative: Vec<String>,
+    tests: Vec<TestFile>,
+    structures: Vec<StructureFile>,
+    reflex_regions: HashMap<String, String>,
+    severity: HashMap<String, String>,
+    frequency: HashMap<String, String>,
+    activities: HashMap<String, String>,
+    provoke_cues: Vec<String>,
+    ease_cues: Vec<String>,
+    onset: HashMap<String, String>,
+    course: HashMap<String, String>,
+    qualities: Vec<String>,
+    changes: HashMap<String, String>,
+    boundaries: Vec<String>,
+    /// Ways of naming a region the vocabulary's synonyms do not have.
+    regions: HashMap<String, String>,
+    /// Ways of naming a finding kind the vocabulary's synonyms do not have.
+    kinds: HashMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NegationFile {
+    before: Vec<String>,
+    after: Vec<String>,
+    terminators: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TestFile {
+    names: Vec<String>,
+    region: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StructureFile {
+    names: Vec<String>,
+    region: String,
+    #[serde(default)]
+    myotome: Option<String>,
+}
+
+/// What a phrase of a note is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Word {
+    Kind(KindCode),
+    Region(RegionCode),
+    Side(Side),
+    /// "no", "denies": negates what follows in its clause.
+    NegateAfter,
+    /// "absent", "intact", "WNL": negates what came before in its clause.
+    NegateBefore,
+    /// "but", "except": ends a negation's reach.
+    Terminator,
+    /// A word that names what is examined, so that a normal word makes it absent:
+    /// "sensation" (numbness), "strength" (weakness).
+    Examined(KindCode),
+    Positive,
+    Negative,
+    Test {
+        name: String,
+        region: Option<RegionCode>,
+    },
+    Structure {
+        name: String,
+        region: RegionCode,
+        myotome: Option<SpinalLevel>,
+    },
+    /// "achilles" or "patellar" before "reflex": where the reflex is.
+    ReflexPlace(RegionCode),
+    Severity(Severity),
+    Frequency(Frequency),
+    Activity(Activity),
+    ProvokeCue,
+    EaseCue,
+    Onset(Onset),
+    Course(Course),
+    Quality(String),
+    /// "and has", "which": a new clause begins, as after a comma.
+    Boundary,
+    /// "decreased", "increased", "full": how what was examined was found.
+    Change(Change),
+    Filler,
+}
+
+/// How an examined function was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Decreased, diminished, limited, lost.
+    Less,
+    /// Increased, brisk.
+    More,
+    /// Full, normal, symmetric.
+    Full,
+}
+
+/// The compiled lexicon.
+#[derive(Debug)]
+pub struct Lexicon {
+    /// Phrase (words joined by a space) to what it is; several meanings are kept in order
+    /// of precedence.
+    phrases: HashMap<String, Vec<Word>>,
+    /// The most words any phrase has.
+    longest: usize,
+    expansions: HashMap<String, Vec<String>>,
+    pub sources: Vec<String>,
+}
+
+/// Why the lexicon file cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LexiconError {
+    #[error("{LEXICON_FILE}: {0}")]
+    Syntax(String),
+    #[error("{LEXICON_FILE}: `{value}` in {field} is not a code the notebook knows")]
+    UnknownCode { field: String, value: String },
+}
+
+/// Words as the lexicon and the reader compare them: lower case.
+pub fn words_of(text: &str) -> Vec<String> {
+    text.split_whitespace().map(str::to_lowercase).collect()
+}
+
+impl Lexicon {
+    /// The lexicon built into this binary, with the built-in vocabulary.
+    pub fn builtin() -> &'static Lexicon {
+        static BUILTIN: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
+        BUILTIN.get_or_init(
+            || match Lexicon::load(LEXICON_JSON, Vocabulary::builtin()) {
+                Ok(lexicon) => lexicon,
+                Err(error) => panic!("the built-in lexicon is invalid: {error}"),
+            },
+        )
+    }
+
+    pub fn load(text: &str, vocabulary: &Vocabulary) -> Result<Lexicon, LexiconError> {
+        let file: LexiconFile =
+            serde_json::from_str(text).map_err(|error| LexiconError::Syntax(error.to_string()))?;
+        let mut lexicon = Lexicon {
+            phrases: HashMap::new(),
+            longest: 1,
+            expansions: file
+                .expansions
+                .iter()
+                .map(|(short, long)| (short.to_lowercase(), words_of(long)))
+                .collect(),
+            sources: file.sources.clone(),
+        };
+        let region = |field: &str, code: &str| -> Result<RegionCode, LexiconError> {
+            let code = RegionCode::new(code);
+            vocabulary
+                .region(&code)
+                .map(|_| code.clone())
+                .ok_or_else(|| LexiconError::UnknownCode {
+                    field: field.to_owned(),
+                    value: code.0.clone(),
+                })
+        };
+        let kind = |field: &str, code: &str| -> Result<KindCode, LexiconError> {
+            let code = KindCode::new(code);
+            vocabulary
+                .kind(&code)
+                .map(|_| code.clone())
+                .ok_or_else(|| LexiconError::UnknownCode {
+                    field: field.to_owned(),
+                    value: code.0.clone(),
+                })
+        };
+        fn coded<T>(
+            field: &str,
+            value: &str,
+            from: fn(&str) -> Option<T>,
+        ) -> Result<T, LexiconError> {
+            from(value).ok_or_else(|| LexiconError::UnknownCode {
+                field: field.to_owned(),
+                value: value.to_owned(),
+            })
+        }
+        // The vocabulary's own words first: a lexicon entry of the same phrase adds to it.
+        for entry in vocabulary.kinds() {
+            for term in std::iter::once(&entry.name).chain(&entry.synonyms) {
+                lexicon.add(term, Word::Kind(entry.code.clone()));
+            }
+            lexicon.add(
+                &entry.code.0.replace('_', " "),
+                Word::Kind(entry.code.clone()),
+            );
+        }
+        for entry in vocabulary.regions() {
+            for term in std::iter::once(&entry.name).chain(&entry.synonyms) {
+                lexicon.add(term, Word::Region(entry.code.clone()));
+                // "achilles reflex", "ankle jerk": a place that also says what was examined.
+                let lower = term.to_lowercase();
+                if lower.contains("reflex") || lower.contains("jerk") {
+                    lexicon.add(term, Word::Examined(KindCode::new("reflex_decreased")));
+                }
+            }
+            lexicon.add(
+                &entry.code.0.replace('_', " "),
+                Word::Region(entry.code.clone()),
+            );
+        }
+        for (words, side) in [
+            (&["r", "rt", "right", "(r)"][..], Side::Right),
+            (&["l", "lt", "left", "(l)"][..], Side::Left),
+            (
+                &["bilateral", "both", "b", "bilat", "bl"][..],
+                Side::Bilateral,
+            ),
+            (
+                &["midline", "central", "centrally", "centre", "center"][..],
+                Side::Midline,
+            ),
+        ] {
+            for word in words {
+                lexicon.add(word, Word::Side(side));
+            }
+        }
+        for term in &file.negation.before {
+            lexicon.add(term, Word::NegateAfter);
+        }
+        for term in &file.negation.after {
+            lexicon.add(term, Word::NegateBefore);
+        }
+        for term in &file.negation.terminators {
+            lexicon.add(term, Word::Terminator);
+        }
+        for (term, code) in &file.normal_words {
+            lexicon.add(term, Word::Examined(kind("normal_words", code)?));
+        }
+        for term in &file.positive {
+            lexicon.add(term, Word::Positive);
+        }
+        for term in &file.negative {
+            lexicon.add(term, Word::Negative);
+        }
+        for test in &file.tests {
+            let place = match &test.region {
+                Some(code) => Some(region("tests", code)?),
+                None => None,
+            };
+            // The first name is written as the record shows it: "SLR", "Neer".
+            let name = test.names.first().cloned().unwrap_or_default();
+            for term in &test.names {
+                lexicon.add(
+                    term,
+                    Word::Test {
+                        name: name.clone(),
+                        region: place.clone(),
+                    },
+                );
+            }
+        }
+        for structure in &file.structures {
+            let place = region("structures", &structure.region)?;
+            let myotome =
+                match &structure.myotome {
+                    Some(level) => Some(SpinalLevel::parse(level).ok_or_else(|| {
+                        LexiconError::UnknownCode {
+                            field: "structures.myotome".into(),
+                            value: level.clone(),
+                        }
+                    })?),
+                    None => None,
+                };
+            // The fullest name stands on the record: "extensor hallucis longus" for "EHL".
+            let name = structure
+                .names
+                .iter()
+                .max_by_key(|name| name.len())
+                .cloned()
+                .unwrap_or_default();
+            for term in &structure.names {
+                lexicon.add(
+                    term,
+                    Word::Structure {
+                        name: name.clone(),
+                        region: place.clone(),
+                        myotome: myotome.clone(),
+                    },
+                );
+            }
+        }
+        for (term, code) in &file.reflex_regions {
+            lexicon.add(term, Word::ReflexPlace(region("reflex_regions", code)?));
+        }
+        for (term, code) in &file.severity {
+            lexicon.add(
+                term,
+                Word::Severity(coded("severity", code, Severity::from_code)?),
+            );
+        }
+        for (term, code) in &file.frequency {
+            lexicon.add(
+                term,
+                Word::Frequency(coded("frequency", code, Frequency::from_code)?),
+            );
+        }
+        for (term, code) in &file.activities {
+            lexicon.add(
+                term,
+                Word::Activity(coded("activities", code, Activity::from_code)?),
+            );
+        }
+        for term in &file.provoke_cues {
+            lexicon.add(term, Word::ProvokeCue);
+        }
+        for term in &file.ease_cues {
+            lexicon.add(term, Word::EaseCue);
+        }
+        for (term, code) in &file.onset {
+            lexicon.add(term, Word::Onset(coded("onset", code, Onset::from_code)?));
+        }
+        for (term, code) in &file.course {
+            lexicon.add(
+                term,
+                Word::Course(coded("course", code, Course::from_code)?),
+            );
+        }
+        for term in &file.qualities {
+            lexicon.add(term, Word::Quality(term.clone()));
+        }
+        for (term, change) in &file.changes {
+            let change = match change.as_str() {
+                "less" => Change::Less,
+                "more" => Change::More,
+                "full" => Change::Full,
+                other => {
+                    return Err(LexiconError::UnknownCode {
+                        field: "changes".into(),
+                        value: other.to_owned(),
+                    });
+                }
+            };
+            lexicon.add(term, Word::Change(change));
+        }
+        for (term, code) in &file.kinds {
+            lexicon.add(term, Word::Kind(kind("kinds", code)?));
+        }
+        for (term, code) in &file.regions {
+            lexicon.add(term, Word::Region(region("regions", code)?));
+        }
+        for term in &file.boundaries {
+            lexicon.add(term, Word::Boundary);
+        }
+        for term in &file.fillers {
+            lexicon.add(term, Word::Filler);
+        }
+        Ok(lexicon)
+    }
+
+    fn add(&mut self, term: &str, word: Word) {
+        let words = words_of(&term.replace(['_', '-'], " "));
+        if words.is_empty() {
+            return;
+        }
+        self.longest = self.longest.max(words.len());
+        let meanings = self.phrases.entry(words.join(" ")).or_default();
+        if !meanings.contains(&word) {
+            meanings.push(word);
+        }
+    }
+
+    /// What `words` (already lower case) mean, if the lexicon knows the phrase.
+    pub fn meanings(&self, words: &[String]) -> Option<&[Word]> {
+        self.phrases.get(&words.join(" ")).map(Vec::as_slice)
+    }
+
+    /// The lexicon file built into this binary.
+    pub fn builtin_text() -> &'static str {
+        LEXICON_JSON
+    }
+
+    /// How many phrases it knows.
+    pub fn phrase_count(&self) -> usize {
+        self.phrases.len()
+    }
+
+    pub fn longest(&self) -> usize {
+        self.longest
+    }
+
+    /// The long form of an abbreviation: "ttp" is "tenderness to palpation".
+    pub fn expansion(&self, word: &str) -> Option<&[String]> {
+        self.expansions.get(word).map(Vec::as_slice)
+    }
+}

@@ -1,0 +1,1171 @@
+//! One reader for the clinic's language: a line of quick entry, a sentence of a note, or a
+//! whole Objective, read into findings, each with the span of text it came from, the words
+//! it could not read kept verbatim with the reason, and the questions a careful reader
+//! would ask rather than guess (which side? positive or negative?).
+//!
+//! It works in the NegEx / ConText tradition (see `assets/lexicon/findings.json`): the text
+//! is cut into sentences, each sentence into words that the lexicon names (a kind, a region,
+//! a side, a test, a negation, a value...), longest phrase first; the words are then
+//! gathered into frames, one per finding, coordination ("numbness or tingling", "PSIS and
+//! QL") sharing what the frame says; a negation reaches the end of its sentence or a
+//! terminator ("but"). Nothing is guessed: a paired region without a side, a test without
+//! its result, is a question.
+
+pub mod lexicon;
+
+use serde::Serialize;
+
+use super::detail::{FindingDetail, Measurement, MrcGrade, ReflexGrade, Unit};
+use super::{
+    Finding, Intensity, KindCode, Laterality, Presence, RegionCode, RegionPresence, Side,
+    SpinalLevel, Vocabulary,
+};
+pub use lexicon::{Change, Lexicon, LexiconError, Word};
+
+/// A byte range of the text read.
+pub type Span = [usize; 2];
+
+/// A finding read, with where it was read from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReadFinding {
+    #[serde(flatten)]
+    pub finding: Finding,
+    pub span: Span,
+}
+
+/// Words left unread, kept as they were written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unread {
+    pub span: Span,
+    pub text: String,
+    pub why: String,
+}
+
+/// A reading that needs the clinician's word before it is charted.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Question {
+    pub span: Span,
+    pub text: String,
+    pub ask: String,
+    /// The finding as read so far, to chart once answered.
+    pub finding: Finding,
+}
+
+/// What the reader made of a text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reading {
+    pub text: String,
+    pub items: Vec<ReadFinding>,
+    pub unread: Vec<Unread>,
+    pub questions: Vec<Question>,
+}
+
+impl Reading {
+    /// Everything was read and nothing is asked.
+    pub fn is_whole(&self) -> bool {
+        self.unread.is_empty() && self.questions.is_empty()
+    }
+}
+
+/// One token of the text: its span, its lower-case form, and what it is once read.
+#[derive(Debug, Clone)]
+struct Token {
+    span: Span,
+    lower: String,
+}
+
+#[derive(Debug, Clone)]
+enum Piece {
+    Word(Vec<Word>),
+    Intensity(Intensity),
+    IntensityRange(Intensity, Intensity),
+    Strength(MrcGrade),
+    /// "2+": a reflex grade, or "4+" strength without its "/5"; the frame decides.
+    Plus(u8),
+    Reflex(ReflexGrade),
+    Number(f64),
+    Measure(f64, Unit),
+    Level(SpinalLevel),
+    /// A boundary inside a sentence: a comma.
+    Comma,
+    /// The end of a sentence.
+    Stop,
+}
+
+#[derive(Debug, Clone)]
+struct Read {
+    span: Span,
+    piece: Piece,
+}
+
+/// Reads `text` as findings. `line_side` is the side the line or section it sits under
+/// gives ("L knee:"), used when the phrase itself says none.
+pub fn read_findings(
+    text: &str,
+    line_side: Option<Side>,
+    vocabulary: &Vocabulary,
+    lexicon: &Lexicon,
+) -> Reading {
+    let tokens = tokenize(text);
+    let (reads, mut unread) = recognise(text, &tokens, lexicon);
+    let mut reading = Reading {
+        text: text.to_owned(),
+        items: Vec::new(),
+        unread: Vec::new(),
+        questions: Vec::new(),
+    };
+    for sentence in reads.split(|r| matches!(r.piece, Piece::Stop)) {
+        compose(
+            text,
+            sentence,
+            line_side,
+            vocabulary,
+            &mut reading,
+            &mut unread,
+        );
+    }
+    unread.sort_by_key(|u| u.span);
+    reading.unread = merge_unread(text, unread);
+    reading
+}
+
+/// Words, numbers and marks with their spans. `/`, `+`, `-`, `'`, `°` and `.` between digits
+/// stay inside a token ("4/10", "b/l", "2+", "T8-10", "45°", "7.5"); `,;:()` and a full stop
+/// stand alone.
+fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut start: Option<usize> = None;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let push = |from: usize, to: usize, tokens: &mut Vec<Token>| {
+        if from < to {
+            tokens.push(Token {
+                span: [from, to],
+                lower: text[from..to].to_lowercase(),
+            });
+        }
+    };
+    for (i, &(at, c)) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).map(|&(_, c)| c);
+        let previous = i.checked_sub(1).and_then(|p| chars.get(p)).map(|&(_, c)| c);
+        let full_stop = c == '.'
+            && !(previous.is_some_and(|p| p.is_ascii_digit())
+                && next.is_some_and(|n| n.is_ascii_digit()));
+        let mark = matches!(c, ',' | ';' | ':' | '(' | ')' | '[' | ']' | '\n' | '"') || full_stop;
+        if c.is_whitespace() || mark {
+            if let Some(from) = start.take() {
+                push(from, at, &mut tokens);
+            }
+            if mark && !c.is_whitespace() || c == '\n' {
+                push(at, at + c.len_utf8(), &mut tokens);
+            }
+        } else if start.is_none() {
+            start = Some(at);
+        }
+    }
+    if let Some(from) = start {
+        push(from, text.len(), &mut tokens);
+    }
+    // "FABER+" and "SLR-" are a test and its result.
+    let mut split = Vec::with_capacity(tokens.len());
+    for token in tokens {
+        let last = token.lower.chars().last();
+        let body = match last {
+            Some('+' | '-') => &token.lower[..token.lower.len() - 1],
+            _ => "",
+        };
+        if body.len() > 1 && body.chars().all(|c| c.is_alphabetic() || c == '\'') {
+            let cut = token.span[1] - 1;
+            split.push(Token {
+                span: [token.span[0], cut],
+                lower: body.to_owned(),
+            });
+            split.push(Token {
+                span: [cut, token.span[1]],
+                lower: token.lower[body.len()..].to_owned(),
+            });
+        } else {
+            split.push(token);
+        }
+    }
+    split
+}
+
+/// A value written in one token: "6/10", "4-6/10", "4+/5", "2+", "3/4", "45°", "6cm", "30%",
+/// "L4/L5", or a bare number.
+fn value_of(token: &str) -> Option<Piece> {
+    // "47-year-old", "3-month": who and how long, filler to a finding.
+    if let Some((number, rest)) = token.split_once('-')
+        && number.chars().all(|c| c.is_ascii_digit())
+        && !number.is_empty()
+        && [
+            "year-old", "year", "years", "month", "months", "week", "weeks", "day", "days", "yo",
+            "y/o",
+        ]
+        .contains(&rest)
+    {
+        return Some(Piece::Word(vec![Word::Filler]));
+    }
+    if let Some(number) = token.strip_suffix("/10") {
+        if let Some((low, high)) = number.split_once('-') {
+            let low = Intensity::new(low.parse().ok()?).ok()?;
+            let high = Intensity::new(high.parse().ok()?).ok()?;
+            return Some(Piece::IntensityRange(low, high));
+        }
+        return Intensity::new(number.parse().ok()?)
+            .ok()
+            .map(Piece::Intensity);
+    }
+    if token.ends_with("/5") {
+        return MrcGrade::parse(token).map(Piece::Strength);
+    }
+    if token.ends_with("/4") {
+        return ReflexGrade::parse(token).map(Piece::Reflex);
+    }
+    if let Some(digit) = token.strip_suffix('+')
+        && let Ok(grade) = digit.parse::<u8>()
+        && grade <= 5
+    {
+        return Some(Piece::Plus(grade));
+    }
+    for (suffix, unit) in [
+        ("°", Unit::Degrees),
+        ("deg", Unit::Degrees),
+        ("cm", Unit::Centimetres),
+        ("mm", Unit::Millimetres),
+        ("%", Unit::Percent),
+        ("kg", Unit::Kilograms),
+    ] {
+        if let Some(number) = token.strip_suffix(suffix)
+            && !number.is_empty()
+            && let Ok(quantity) = number.parse::<f64>()
+        {
+            return Some(Piece::Measure(quantity, unit));
+        }
+    }
+    if token.chars().any(|c| c.is_ascii_digit())
+        && token.chars().next().is_some_and(|c| "ctls".contains(c))
+        && let Some(level) = SpinalLevel::parse(token)
+    {
+        return Some(Piece::Level(level));
+    }
+    token.parse::<f64>().ok().map(Piece::Number)
+}
+
+/// What each token or phrase is; tokens nothing names are unread.
+fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec<Unread>) {
+    // Abbreviations expanded into words, each word keeping its token's span.
+    let mut words: Vec<(Span, String)> = Vec::new();
+    for token in tokens {
+        match lexicon.expansion(&token.lower) {
+            Some(long) => words.extend(long.iter().map(|w| (token.span, w.clone()))),
+            None => words.push((token.span, token.lower.clone())),
+        }
+    }
+    let mut reads = Vec::new();
+    let mut unread = Vec::new();
+    let mut at = 0;
+    while at < words.len() {
+        let (span, word) = &words[at];
+        match word.as_str() {
+            "," => {
+                reads.push(Read {
+                    span: *span,
+                    piece: Piece::Comma,
+                });
+                at += 1;
+                continue;
+            }
+            "." | ";" | "\n" | ":" => {
+                reads.push(Read {
+                    span: *span,
+                    piece: Piece::Stop,
+                });
+                at += 1;
+                continue;
+            }
+            "(" | ")" | "[" | "]" | "\"" => {
+                at += 1;
+                continue;
+            }
+            _ => {}
+        }
+        // The longest phrase the lexicon knows, from here.
+        let longest = lexicon.longest().min(words.len() - at);
+        let phrase = (1..=longest).rev().find_map(|n| {
+            let phrase: Vec<String> = words[at..at + n].iter().map(|(_, w)| w.clone()).collect();
+            lexicon
+                .meanings(&phrase)
+                .map(|meanings| (n, meanings.to_vec()))
+        });
+        if let Some((n, meanings)) = phrase {
+            let span = [words[at].0[0], words[at + n - 1].0[1]];
+            // A new clause ("and has", "but") is cut like a comma; "but" also ends a
+            // negation's reach, so it is kept as a word too.
+            if meanings
+                .iter()
+                .any(|w| matches!(w, Word::Boundary | Word::Terminator))
+            {
+                reads.push(Read {
+                    span,
+                    piece: Piece::Comma,
+                });
+            }
+            reads.push(Read {
+                span,
+                piece: Piece::Word(meanings),
+            });
+            at += n;
+            continue;
+        }
+        if let Some(value) = value_of(word) {
+            // "45 degrees", "6 cm": a number and its unit in two words.
+            let unit = words.get(at + 1).and_then(|(_, next)| match next.as_str() {
+                "degrees" | "deg" | "degree" | "°" => Some(Unit::Degrees),
+                "cm" => Some(Unit::Centimetres),
+                "mm" => Some(Unit::Millimetres),
+                "%" | "percent" => Some(Unit::Percent),
+                "seconds" | "sec" | "s" => Some(Unit::Seconds),
+                _ => None,
+            });
+            match (value, unit) {
+                (Piece::Number(quantity), Some(unit)) => {
+                    reads.push(Read {
+                        span: [span[0], words[at + 1].0[1]],
+                        piece: Piece::Measure(quantity, unit),
+                    });
+                    at += 2;
+                }
+                (value, _) => {
+                    reads.push(Read {
+                        span: *span,
+                        piece: value,
+                    });
+                    at += 1;
+                }
+            }
+            continue;
+        }
+        unread.push(Unread {
+            span: *span,
+            text: text[span[0]..span[1]].to_owned(),
+            why: "not a word the reader knows".into(),
+        });
+        at += 1;
+    }
+    (reads, unread)
+}
+
+/// One finding being gathered from a sentence.
+#[derive(Debug, Default, Clone)]
+struct Frame {
+    kinds: Vec<KindCode>,
+    examined: Vec<KindCode>,
+    regions: Vec<RegionCode>,
+    reflex_places: Vec<RegionCode>,
+    structures: Vec<(String, RegionCode, Option<SpinalLevel>)>,
+    tests: Vec<(String, Option<RegionCode>)>,
+    side: Option<Side>,
+    negated: bool,
+    result: Option<bool>,
+    intensity: Option<Intensity>,
+    detail: FindingDetail,
+    /// A bare number, an intensity if the frame turns out to have a kind that takes one.
+    number: Option<(f64, Span)>,
+    /// "+" or "-" with no test to belong to.
+    stray: Vec<Span>,
+    plus: Option<(u8, Span)>,
+    /// Whether the next activity is what provokes (true) or eases (false).
+    cue: Option<bool>,
+    /// An activity with no cue before it: worse or better?
+    uncued: Vec<(Span, super::detail::Activity)>,
+    /// How what was examined was found.
+    change: Option<Change>,
+    span: Option<Span>,
+}
+
+impl Frame {
+    fn widen(&mut self, span: Span) {
+        self.span = Some(match self.span {
+            Some(s) => [s[0].min(span[0]), s[1].max(span[1])],
+            None => span,
+        });
+    }
+
+    fn has_what(&self) -> bool {
+        !self.kinds.is_empty() || !self.tests.is_empty() || !self.examined.is_empty()
+    }
+
+    fn has_where(&self) -> bool {
+        !self.regions.is_empty() || !self.structures.is_empty()
+    }
+
+    fn is_empty(&self) -> bool {
+        !self.has_what() && !self.has_where() && self.span.is_none()
+    }
+}
+
+fn compose(
+    text: &str,
+    sentence: &[Read],
+    line_side: Option<Side>,
+    vocabulary: &Vocabulary,
+    reading: &mut Reading,
+    unread: &mut Vec<Unread>,
+) {
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut frame = Frame::default();
+    // The sentence from its first word read to its last, and the words around them.
+    let sentence_span = match (sentence.first(), sentence.last()) {
+        (Some(first), Some(last)) => [
+            text[..first.span[0]]
+                .rfind(['.', ';', '\n'])
+                .map_or(0, |at| at + 1),
+            text[last.span[1]..]
+                .find(['.', ';', '\n'])
+                .map_or(text.len(), |at| last.span[1] + at),
+        ],
+        _ => [0, 0],
+    };
+    // A negation reaches the findings named within a few words of it (NegEx's window),
+    // and never past a terminator ("but") or the sentence's end.
+    let mut negating = 0usize;
+    // Which comma-separated parts name a finding of their own.
+    let parts: Vec<&[Read]> = sentence
+        .split(|r| matches!(r.piece, Piece::Comma))
+        .collect();
+    for (p, part) in parts.iter().enumerate() {
+        let names_a_finding = part.iter().any(|r| match &r.piece {
+            Piece::Word(meanings) => meanings
+                .iter()
+                .any(|w| matches!(w, Word::Kind(_) | Word::Test { .. } | Word::Examined(_))),
+            _ => false,
+        });
+        if p > 0 && names_a_finding && frame.has_what() {
+            frames.push(std::mem::take(&mut frame));
+        }
+        for (r, read) in part.iter().enumerate() {
+            let direction = is_direction(part, r);
+            match &read.piece {
+                Piece::Word(meanings) => {
+                    let Some(word) = choose(meanings, &frame, sentence) else {
+                        continue;
+                    };
+                    match word {
+                        Word::Kind(kind) => {
+                            // A second kind after a place: a new finding, unless coordinated.
+                            if frame.has_what() && frame.has_where() && !frame.kinds.contains(&kind)
+                            {
+                                frames.push(std::mem::take(&mut frame));
+                            }
+                            if !frame.kinds.contains(&kind) {
+                                frame.kinds.push(kind);
+                            }
+                            frame.negated |= negating > 0;
+                        }
+                        Word::Examined(kind) => {
+                            frame.examined.push(kind);
+                            frame.negated |= negating > 0;
+                        }
+                        Word::Region(region) => {
+                            if !frame.regions.contains(&region) {
+                                frame.regions.push(region);
+                            }
+                            for meaning in meanings {
+                                match meaning {
+                                    Word::Examined(kind) => {
+                                        frame.examined.push(kind.clone());
+                                        frame.negated |= negating > 0;
+                                    }
+                                    // "soleus" is a place on the body chart and a muscle.
+                                    Word::Structure {
+                                        name,
+                                        region,
+                                        myotome,
+                                    } => frame.structures.push((
+                                        name.clone(),
+                                        region.clone(),
+                                        myotome.clone(),
+                                    )),
+                                    _ => {}
+                                }
+                            }
+                        }
+                        Word::ReflexPlace(region) => frame.reflex_places.push(region),
+                        Word::Structure {
+                            name,
+                            region,
+                            myotome,
+                        } => {
+                            frame.structures.push((name, region, myotome));
+                        }
+                        Word::Test { name, region } => {
+                            if !frame.tests.is_empty() || (frame.has_what() && frame.has_where()) {
+                                frames.push(std::mem::take(&mut frame));
+                            }
+                            frame.tests.push((name, region));
+                        }
+                        // "left rotation", "bends to the right": a direction of movement,
+                        // not the side of a finding.
+                        Word::Side(_) if direction => {}
+                        Word::Side(side) => {
+                            frame.side = Some(match frame.side {
+                                Some(other) if other != side => Side::Bilateral,
+                                _ => side,
+                            });
+                        }
+                        Word::NegateAfter => {
+                            negating = NEGATION_WINDOW + 1;
+                            if frame.has_what() && frame.has_where() {
+                                frames.push(std::mem::take(&mut frame));
+                            }
+                        }
+                        // "reflex absent" is a reflex lost, not a deficit denied: after a
+                        // function examined (reflex, sensation, strength), a word of absence
+                        // says the function is gone.
+                        Word::NegateBefore
+                            if frame.kinds.is_empty()
+                                && !frame.examined.is_empty()
+                                && ABSENCE.contains(
+                                    &text[read.span[0]..read.span[1]].to_lowercase().as_str(),
+                                ) =>
+                        {
+                            frame.change = Some(Change::Less);
+                            if frame
+                                .examined
+                                .iter()
+                                .any(|k| k.as_str() == "reflex_decreased")
+                            {
+                                frame.detail.reflex = ReflexGrade::parse("0");
+                            }
+                        }
+                        Word::NegateBefore => frame.negated = true,
+                        Word::Terminator => negating = 0,
+                        Word::Positive => {
+                            if frame.tests.is_empty() {
+                                frame.stray.push(read.span);
+                            } else {
+                                frame.result = Some(true);
+                            }
+                        }
+                        Word::Negative => {
+                            if frame.tests.is_empty() {
+                                frame.negated = true;
+                            } else {
+                                frame.result = Some(false);
+                            }
+                        }
+                        Word::Severity(value) => frame.detail.severity = Some(value),
+                        Word::Frequency(value) => frame.detail.frequency = Some(value),
+                        Word::Onset(value) => frame.detail.onset = Some(value),
+                        Word::Course(value) => frame.detail.course = Some(value),
+                        Word::Quality(value) => frame.detail.quality = Some(value),
+                        Word::ProvokeCue => frame.cue = Some(true),
+                        Word::EaseCue => frame.cue = Some(false),
+                        Word::Activity(activity) => match frame.cue {
+                            Some(true) => frame.detail.provoked_by.push(activity),
+                            Some(false) => frame.detail.eased_by.push(activity),
+                            None => frame.uncued.push((read.span, activity)),
+                        },
+                        Word::Change(change) => frame.change = Some(change),
+                        Word::Boundary => {}
+                        Word::Filler => {}
+                    }
+                }
+                Piece::Intensity(value) => frame.intensity = Some(*value),
+                Piece::IntensityRange(low, high) => {
+                    frame.intensity = Some(*high);
+                    frame.detail.intensity_low = Some(*low);
+                }
+                Piece::Strength(grade) => frame.detail.strength = Some(*grade),
+                Piece::Reflex(grade) => frame.detail.reflex = Some(*grade),
+                Piece::Plus(grade) => frame.plus = Some((*grade, read.span)),
+                Piece::Number(value) => frame.number = Some((*value, read.span)),
+                Piece::Measure(quantity, unit) => {
+                    frame.detail.measurement = Some(Measurement {
+                        quantity: *quantity,
+                        unit: *unit,
+                        of: None,
+                        normal: None,
+                    });
+                }
+                Piece::Level(level) => frame.detail.level = Some(level.clone()),
+                Piece::Comma | Piece::Stop => {}
+            }
+            negating = negating.saturating_sub(1);
+            frame.widen(read.span);
+        }
+    }
+    frames.push(frame);
+    // A side is a frame's own, or the line's; never borrowed from another finding of the
+    // sentence ("no back tenderness and full ROM of both hips" says nothing of the back's side).
+    let mut previous: Option<usize> = None;
+    for mut frame in frames {
+        if frame.is_empty() {
+            continue;
+        }
+        // A frame with only a place or a value continues the finding before it ("pain in
+        // the L buttock, calf and foot"; "L SI pain 6/10, worse sitting").
+        if !frame.has_what()
+            && let Some(index) = previous
+        {
+            extend(&mut reading.items[index], &frame, vocabulary);
+            report_leftovers(text, &frame, unread);
+            continue;
+        }
+        let side = frame.side.or(line_side);
+        let before = reading.items.len();
+        emit(
+            text,
+            sentence_span,
+            &mut frame,
+            side,
+            vocabulary,
+            reading,
+            unread,
+        );
+        if reading.items.len() > before {
+            previous = Some(reading.items.len() - 1);
+        }
+    }
+}
+
+/// Words of absence: after a finding they deny it ("numbness absent"), after a function
+/// examined they say it is lost ("Achilles reflex absent").
+const ABSENCE: [&str; 4] = ["absent", "not present", "nil", "lost"];
+
+/// How many read words after "no" or "denies" its negation reaches.
+const NEGATION_WINDOW: usize = 6;
+
+/// Whether the side word at `at` names the direction of a movement: next to a rotation,
+/// side bending, or a turn of the head ("left rotation", "rotation to the right").
+fn is_direction(part: &[Read], at: usize) -> bool {
+    let movement = |read: Option<&Read>| match read.map(|r| &r.piece) {
+        Some(Piece::Word(words)) => words.iter().any(|w| {
+            matches!(
+                w,
+                Word::Activity(
+                    super::detail::Activity::Rotation
+                        | super::detail::Activity::SideBending
+                        | super::detail::Activity::Flexion
+                        | super::detail::Activity::Extension
+                        | super::detail::Activity::Bending
+                )
+            )
+        }),
+        _ => false,
+    };
+    let filler = |read: Option<&Read>| matches!(read.map(|r| &r.piece), Some(Piece::Word(words)) if words.first() == Some(&Word::Filler));
+    let before = at.checked_sub(1).and_then(|i| part.get(i));
+    let before2 = at.checked_sub(2).and_then(|i| part.get(i));
+    movement(part.get(at + 1)) || movement(before) || (filler(before) && movement(before2))
+}
+
+/// Which meaning of an ambiguous phrase the frame wants: "knee" is a reflex's place next
+/// to a reflex, a region elsewhere; "L" next to a number may be a spinal level, but the
+/// tokenizer reads "L4" itself, so a lone "L" is a side.
+fn choose(meanings: &[Word], frame: &Frame, sentence: &[Read]) -> Option<Word> {
+    let reflex_here = frame
+        .kinds
+        .iter()
+        .chain(&frame.examined)
+        .any(|k| k.as_str().starts_with("reflex"))
+        || sentence.iter().any(|r| match &r.piece {
+            Piece::Word(words) => words.iter().any(|w| match w {
+                Word::Kind(k) | Word::Examined(k) => k.as_str().starts_with("reflex"),
+                _ => false,
+            }),
+            Piece::Reflex(_) => true,
+            _ => false,
+        });
+    if reflex_here && let Some(place) = meanings.iter().find(|w| matches!(w, Word::ReflexPlace(_)))
+    {
+        return Some(place.clone());
+    }
+    meanings
+        .iter()
+        .find(|w| !matches!(w, Word::ReflexPlace(_)))
+        .or(meanings.first())
+        .cloned()
+}
+
+/// Adds what a place-or-value frame says to the finding before it.
+fn extend(item: &mut ReadFinding, frame: &Frame, vocabulary: &Vocabulary) {
+    let detail = &mut item.finding.detail;
+    detail
+        .provoked_by
+        .extend(frame.detail.provoked_by.iter().copied());
+    detail
+        .eased_by
+        .extend(frame.detail.eased_by.iter().copied());
+    detail.severity = detail.severity.or(frame.detail.severity);
+    detail.frequency = detail.frequency.or(frame.detail.frequency);
+    detail.onset = detail.onset.or(frame.detail.onset);
+    detail.course = detail.course.or(frame.detail.course);
+    if item.finding.intensity.is_none() {
+        item.finding.intensity = frame.intensity;
+    }
+    if let Some(span) = frame.span {
+        item.span = [item.span[0].min(span[0]), item.span[1].max(span[1])];
+    }
+    let _ = vocabulary;
+}
+
+/// Words a frame took in but could not use: a stray "+", an activity with no "worse" or
+/// "better" before it, a number that is no intensity.
+fn report_leftovers(text: &str, frame: &Frame, unread: &mut Vec<Unread>) {
+    for span in &frame.stray {
+        unread.push(Unread {
+            span: *span,
+            text: text[span[0]..span[1]].to_owned(),
+            why: "a + with no test named before it".into(),
+        });
+    }
+    for (span, _) in &frame.uncued {
+        unread.push(Unread {
+            span: *span,
+            text: text[span[0]..span[1]].to_owned(),
+            why: "worse or better with it? say which".into(),
+        });
+    }
+}
+
+fn emit(
+    text: &str,
+    sentence_span: Span,
+    frame: &mut Frame,
+    side: Option<Side>,
+    vocabulary: &Vocabulary,
+    reading: &mut Reading,
+    unread: &mut Vec<Unread>,
+) {
+    let span = frame.span.unwrap_or([0, 0]);
+    let phrase = text[span[0]..span[1]].to_owned();
+    // Words of the same sentence that the reader could not read may change what it read
+    // ("worst headache of life", "not", "left of"...): it is asked about, not charted.
+
+    // "weakness with knee extension": weak in a movement, whose muscle is not named.
+    if frame.kinds.iter().any(|k| k.as_str() == "weakness")
+        && !(frame.uncued.is_empty() && frame.detail.provoked_by.is_empty())
+        && frame.structures.is_empty()
+    {
+        let phrase = text[span[0]..span[1]].to_owned();
+        reading.questions.push(Question {
+            span,
+            text: phrase,
+            ask: "weakness of which muscle? (the movement is named, the muscle is not)".into(),
+            finding: Finding::new("weakness", None, Side::None),
+        });
+        return;
+    }
+    movements_as_range(frame);
+    // "Lx ext painful", "flexion with pain": a movement that brings the pain on.
+    if frame.change.is_none()
+        && frame
+            .kinds
+            .iter()
+            .any(|k| matches!(k.as_str(), "pain" | "ache" | "stiffness"))
+    {
+        for (_, activity) in std::mem::take(&mut frame.uncued) {
+            frame.detail.provoked_by.push(activity);
+        }
+    }
+    report_leftovers(text, frame, unread);
+    let doubt = unread
+        .iter()
+        .find(|u| u.span[0] >= sentence_span[0] && u.span[1] <= sentence_span[1])
+        .map(|u| u.text.clone());
+    let mut findings: Vec<Finding> = Vec::new();
+    let structure_regions: Vec<RegionCode> = frame
+        .structures
+        .iter()
+        .map(|(_, region, _)| region.clone())
+        .collect();
+    if !frame.tests.is_empty() {
+        for (name, region) in &frame.tests {
+            let mut finding = Finding::new(
+                "positive_test",
+                frame
+                    .regions
+                    .first()
+                    .or(region.as_ref())
+                    .or(structure_regions.first())
+                    .map(RegionCode::as_str),
+                Side::None,
+            );
+            finding.test_name = name.clone();
+            match frame.result {
+                Some(true) => {}
+                Some(false) => finding.presence = Presence::Absent,
+                None if frame.negated => finding.presence = Presence::Absent,
+                None => {
+                    reading.questions.push(Question {
+                        span,
+                        text: phrase.clone(),
+                        ask: format!("{name}: positive or negative?"),
+                        finding,
+                    });
+                    continue;
+                }
+            }
+            findings.push(finding);
+        }
+    } else {
+        let mut kinds = frame.kinds.clone();
+        // A grade says what was examined: "EHL 4/5" is strength, "Achilles 1+" a reflex.
+        if kinds.is_empty() && frame.examined.is_empty() {
+            if frame.detail.strength.is_some() {
+                frame.examined.push(KindCode::new("weakness"));
+            } else if frame.detail.reflex.is_some()
+                || !frame.reflex_places.is_empty() && frame.plus.is_some()
+            {
+                frame.examined.push(KindCode::new("reflex_decreased"));
+            }
+        }
+        // An examined function with a normal word: that function's deficit is absent.
+        for examined in &frame.examined {
+            if !kinds.contains(examined) {
+                kinds.push(examined.clone());
+            }
+        }
+        // A reflex graded: 0-1+ decreased, 2+ normal (absent), 3+-4+ increased.
+        if let Some((grade, _)) = frame.plus.take() {
+            if kinds.iter().any(|k| k.as_str().starts_with("reflex")) {
+                frame.detail.reflex = ReflexGrade::parse(&format!("{grade}+"));
+            } else if kinds.iter().any(|k| k.as_str() == "weakness") {
+                frame.detail.strength = MrcGrade::parse(&format!("{grade}+"));
+            }
+        }
+        if let Some(grade) = frame.detail.reflex {
+            kinds = kinds
+                .into_iter()
+                .map(|k| {
+                    if k.as_str().starts_with("reflex") {
+                        match grade.ordering_to_normal() {
+                            std::cmp::Ordering::Greater => KindCode::new("reflex_increased"),
+                            _ => KindCode::new("reflex_decreased"),
+                        }
+                    } else {
+                        k
+                    }
+                })
+                .collect();
+            if grade.ordering_to_normal() == std::cmp::Ordering::Equal {
+                frame.negated = true;
+            }
+        }
+        if let Some(strength) = frame.detail.strength
+            && strength.is_full()
+        {
+            frame.negated = true;
+        }
+        // "sensation decreased", "reflexes brisk", "ROM full": the deficit is there, the
+        // opposite is, or there is none.
+        match frame.change {
+            Some(Change::Full) if !frame.examined.is_empty() => frame.negated = true,
+            Some(Change::More) => {
+                kinds = kinds
+                    .into_iter()
+                    .map(|k| {
+                        if k.as_str() == "reflex_decreased" {
+                            KindCode::new("reflex_increased")
+                        } else {
+                            k
+                        }
+                    })
+                    .collect();
+            }
+            _ => {}
+        }
+        if frame.examined.iter().any(|k| !frame.kinds.contains(k))
+            && !frame.negated
+            && frame.change.is_none()
+            && frame.detail.reflex.is_none()
+            && frame.detail.strength.is_none()
+        {
+            // "sensation" alone says what was examined, not what was found.
+            unread.push(Unread {
+                span,
+                text: phrase.clone(),
+                why: "what was found is not said (intact? decreased?)".into(),
+            });
+            return;
+        }
+        let regions: Vec<RegionCode> = if !frame.regions.is_empty() {
+            // Named places and the places of named structures ("PSIS and QL").
+            let mut regions = frame.regions.clone();
+            for region in &structure_regions {
+                if !regions.contains(region) {
+                    regions.push(region.clone());
+                }
+            }
+            regions
+        } else if !frame.reflex_places.is_empty() {
+            frame.reflex_places.clone()
+        } else if !structure_regions.is_empty() {
+            structure_regions.clone()
+        } else {
+            // "L4/L5 TTP": the level says which part of the spine.
+            frame
+                .detail
+                .level
+                .as_ref()
+                .map(|level| RegionCode::new(level.spine_region()))
+                .into_iter()
+                .collect()
+        };
+        for kind in &kinds {
+            let takes_region = vocabulary
+                .kind(kind)
+                .map_or(RegionPresence::Optional, |k| k.region);
+            let places: Vec<Option<&RegionCode>> = match takes_region {
+                RegionPresence::None => vec![None],
+                _ if regions.is_empty() => vec![None],
+                _ => regions.iter().map(Some).collect(),
+            };
+            for place in places {
+                let mut finding =
+                    Finding::new(kind.as_str(), place.map(RegionCode::as_str), Side::None);
+                if frame.negated {
+                    finding.presence = Presence::Absent;
+                }
+                findings.push(finding);
+            }
+        }
+        if findings.is_empty() {
+            unread.push(Unread {
+                span,
+                text: phrase.clone(),
+                why: if frame.has_where() {
+                    "a place with no finding named (pain? tenderness?)".into()
+                } else {
+                    "no finding named".into()
+                },
+            });
+            return;
+        }
+    }
+    if let Some((number, number_span)) = frame.number {
+        let takes = findings.iter().all(|f| {
+            vocabulary.kind(&f.kind).is_some_and(|k| k.intensity) && f.presence == Presence::Present
+        });
+        match u8::try_from(number as i64)
+            .ok()
+            .filter(|_| number.fract() == 0.0)
+            .and_then(|n| Intensity::new(n).ok())
+        {
+            Some(value) if takes && frame.intensity.is_none() => frame.intensity = Some(value),
+            _ => unread.push(Unread {
+                span: number_span,
+                text: text[number_span[0]..number_span[1]].to_owned(),
+                why: "a number that is not an intensity of 0-10".into(),
+            }),
+        }
+    }
+    if let Some((name, _, myotome)) = frame.structures.first() {
+        frame.detail.structure = Some(name.clone());
+        if frame.detail.myotome.is_none() && findings.iter().any(|f| f.kind.as_str() == "weakness")
+        {
+            frame.detail.myotome = myotome.clone();
+        }
+    }
+    for mut finding in findings {
+        finding.intensity = if finding.presence == Presence::Present {
+            frame.intensity
+        } else {
+            None
+        };
+        finding.detail = frame.detail.clone();
+        // Each finding names the structure at its own place ("PSIS and QL").
+        if let Some((name, _, _)) = frame
+            .structures
+            .iter()
+            .find(|(_, region, _)| Some(region) == finding.region.as_ref())
+        {
+            finding.detail.structure = Some(name.clone());
+        }
+        let laterality = finding
+            .region
+            .as_ref()
+            .and_then(|r| vocabulary.region(r))
+            .map(|r| r.laterality);
+        finding.side = match (side, laterality) {
+            (Some(side), Some(laterality)) if laterality.allows(side) => side,
+            (Some(Side::Left | Side::Right | Side::Bilateral), Some(Laterality::Single)) => {
+                Side::Midline
+            }
+            (_, Some(Laterality::Single)) => Side::Midline,
+            (None, Some(Laterality::Axial)) => Side::Midline,
+            (None, Some(Laterality::Paired)) => {
+                let name = finding
+                    .region
+                    .as_ref()
+                    .map(|r| vocabulary.region_name(r).to_lowercase())
+                    .unwrap_or_default();
+                reading.questions.push(Question {
+                    span,
+                    text: phrase.clone(),
+                    ask: format!("which side of the {name}? (R, L or bilat)"),
+                    finding,
+                });
+                continue;
+            }
+            (Some(_), Some(_)) => {
+                unread.push(Unread {
+                    span,
+                    text: phrase.clone(),
+                    why: "that side does not fit the region".into(),
+                });
+                continue;
+            }
+            (_, None) => Side::None,
+        };
+        if let Err(problem) =
+            vocabulary.check_finding(&finding.kind, finding.region.as_ref(), finding.side)
+        {
+            reading.questions.push(Question {
+                span,
+                text: phrase.clone(),
+                ask: problem,
+                finding,
+            });
+            continue;
+        }
+        if let Some(word) = &doubt {
+            reading.questions.push(Question {
+                span,
+                text: phrase.clone(),
+                ask: format!("is this right? `{word}` in it was not read"),
+                finding,
+            });
+            continue;
+        }
+        reading.items.push(ReadFinding { finding, span });
+    }
+}
+
+/// Movements named with how they were found ("flexion limited", "decreased extension",
+/// "full rotation", "flexion 40°"): range of motion, limited or not, of that movement.
+fn movements_as_range(frame: &mut Frame) {
+    use super::detail::Activity;
+    let movements: Vec<Activity> = frame
+        .uncued
+        .iter()
+        .map(|(_, activity)| *activity)
+        .filter(|a| {
+            matches!(
+                a,
+                Activity::Flexion
+                    | Activity::Extension
+                    | Activity::Rotation
+                    | Activity::SideBending
+                    | Activity::Bending
+            )
+        })
+        .collect();
+    let measured = frame.detail.measurement.is_some();
+    if movements.is_empty() || !(frame.change.is_some() || measured) || !frame.tests.is_empty() {
+        return;
+    }
+    let limited = KindCode::new("limited_rom");
+    if !frame.examined.contains(&limited) && !frame.kinds.contains(&limited) {
+        frame.examined.push(limited);
+    }
+    if frame.change.is_none() {
+        // A value alone does not say limited: "flexion 40°" against what normal?
+        frame.change = Some(Change::Less);
+        frame.uncued.clear();
+        return;
+    }
+    let names: Vec<&str> = movements.iter().map(|a| a.words()).collect();
+    if let Some(measurement) = &mut frame.detail.measurement {
+        measurement.of = Some(names.join(", "));
+    }
+    frame.uncued.clear();
+}
+
+/// Adjacent unread words as one stretch of text, with the first reason.
+fn merge_unread(text: &str, unread: Vec<Unread>) -> Vec<Unread> {
+    let mut merged: Vec<Unread> = Vec::new();
+    for item in unread {
+        if let Some(last) = merged.last_mut()
+            && last.why == item.why
+            && text[last.span[1]..item.span[0].max(last.span[1])]
+                .trim()
+                .is_empty()
+            && item.span[0] >= last.span[1]
+        {
+            last.span[1] = item.span[1];
+            last.text = text[last.span[0]..last.span[1]].to_owned();
+            continue;
+        }
+        if merged.last().is_some_and(|last| last.span == item.span) {
+            continue;
+        }
+        merged.push(item);
+    }
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Reading {
+        read_findings(text, None, Vocabulary::builtin(), Lexicon::builtin())
+    }
+
+    fn summary(reading: &Reading) -> Vec<String> {
+        reading
+            .items
+            .iter()
+            .map(|item| {
+                let f = &item.finding;
+                format!(
+                    "{} {} {} {}{}",
+                    f.kind,
+                    f.region.as_ref().map_or("-", |r| r.as_str()),
+                    f.side.code(),
+                    f.presence.code(),
+                    if f.test_name.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" {}", f.test_name)
+                    }
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_lexicon_loads_against_the_vocabulary() {
+        assert!(Lexicon::builtin().longest() >= 3);
+    }
+
+    #[test]
+    fn tests_keep_their_side_and_result() {
+        assert_eq!(
+            summary(&read("SLR neg bilat")),
+            ["positive_test thigh_posterior bilateral absent SLR"]
+        );
+        assert_eq!(
+            summary(&read("FABER + L")),
+            ["positive_test si_joint left present FABER"]
+        );
+        assert_eq!(
+            summary(&read("FABER+ L")),
+            ["positive_test si_joint left present FABER"]
+        );
+    }
+
+    #[test]
+    fn negation_reaches_every_finding_it_governs() {
+        let reading = read("denies tingling or weakness R leg");
+        assert_eq!(reading.items.len(), 2, "{reading:?}");
+        assert!(
+            reading
+                .items
+                .iter()
+                .all(|i| i.finding.presence == Presence::Absent)
+        );
+    }
+}

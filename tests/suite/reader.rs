@@ -1,0 +1,354 @@
+//! The reader of the clinic's words, construct by construct (issue 11): coordination,
+//! negation and its scope, values, levels, abbreviations, the side from the line, what is
+//! left unread and why, what is asked; and properties over any text: it never panics, it
+//! reads the same text the same way, and mirroring the sides mirrors the reading.
+
+use proptest::prelude::*;
+use proptest::test_runner::Config;
+use upstream::model::reader::{Lexicon, Reading, read_findings};
+use upstream::model::{Activity, Course, MrcGrade, Onset, Presence, ReflexGrade, Side, Vocabulary};
+
+fn read(text: &str) -> Reading {
+    read_findings(text, None, Vocabulary::builtin(), Lexicon::builtin())
+}
+
+fn read_under(text: &str, side: Side) -> Reading {
+    read_findings(text, Some(side), Vocabulary::builtin(), Lexicon::builtin())
+}
+
+/// kind region side presence [test], one per finding read.
+fn found(reading: &Reading) -> Vec<String> {
+    reading
+        .items
+        .iter()
+        .map(|item| {
+            let f = &item.finding;
+            let mut line = format!(
+                "{} {} {} {}",
+                f.kind,
+                f.region.as_ref().map_or("-", |r| r.as_str()),
+                f.side.code(),
+                f.presence.code()
+            );
+            if !f.test_name.is_empty() {
+                line.push_str(&format!(" {}", f.test_name));
+            }
+            line
+        })
+        .collect()
+}
+
+#[test]
+fn coordination_gives_one_finding_for_each_kind_and_each_place() {
+    assert_eq!(
+        found(&read("numbness or tingling R lat calf")),
+        [
+            "numbness leg_lateral right present",
+            "paresthesia leg_lateral right present"
+        ]
+    );
+    assert_eq!(
+        found(&read("PSIS and QL TTP L")),
+        [
+            "tenderness si_joint left present",
+            "tenderness low_back left present"
+        ]
+    );
+    let reading = read("L SI pain 6/10, R calf tightness 4/10");
+    assert_eq!(
+        found(&reading),
+        ["pain si_joint left present", "tightness calf right present"]
+    );
+    // Each finding keeps its own text.
+    let spans: Vec<&str> = reading
+        .items
+        .iter()
+        .map(|i| &reading.text[i.span[0]..i.span[1]])
+        .collect();
+    assert_eq!(spans, ["L SI pain 6/10", "R calf tightness 4/10"]);
+}
+
+#[test]
+fn negation_reaches_what_it_governs_and_stops_at_but() {
+    assert_eq!(
+        found(&read("denies tingling or weakness R leg")),
+        ["paresthesia leg right absent", "weakness leg right absent"]
+    );
+    assert_eq!(
+        found(&read("numbness absent L calf")),
+        ["numbness calf left absent"]
+    );
+    assert_eq!(
+        found(&read("no numbness R lat foot but R calf tight")),
+        [
+            "numbness foot_lateral right absent",
+            "tightness calf right present"
+        ]
+    );
+    // After a function examined, absence is the function lost, not a deficit denied.
+    let reflex = read("Achilles reflex absent R");
+    assert_eq!(found(&reflex), ["reflex_decreased achilles right present"]);
+    assert_eq!(
+        reflex.items[0].finding.detail.reflex,
+        ReflexGrade::parse("0")
+    );
+    assert_eq!(
+        found(&read("Achilles reflex intact bilat")),
+        ["reflex_decreased achilles bilateral absent"]
+    );
+    // A movement's side is its direction, not the finding's.
+    let reading = read("Lx ext painful");
+    assert_eq!(found(&reading), ["pain low_back midline present"]);
+    assert_eq!(
+        reading.items[0].finding.detail.provoked_by,
+        [Activity::Extension]
+    );
+}
+
+#[test]
+fn tests_keep_their_side_and_result_and_a_stray_plus_is_no_test() {
+    assert_eq!(
+        found(&read("SLR neg bilat")),
+        ["positive_test thigh_posterior bilateral absent SLR"]
+    );
+    assert_eq!(
+        found(&read("FABER + L")),
+        ["positive_test si_joint left present FABER"]
+    );
+    let stray = read("R calf tight +");
+    assert_eq!(found(&stray).len(), 0, "{stray:?}");
+    assert!(
+        stray
+            .unread
+            .iter()
+            .any(|u| u.text == "+" && u.why.contains("no test"))
+    );
+    // A test with no result is asked about.
+    let asked = read("Spurling R");
+    assert!(asked.items.is_empty());
+    assert!(
+        asked.questions[0].ask.contains("positive or negative"),
+        "{asked:?}"
+    );
+}
+
+#[test]
+fn values_grades_and_levels_are_read_into_the_finding() {
+    let pain = read("pt c/o LBP 4-6/10 worse sitting, eased by walking, sudden onset, progressive");
+    assert_eq!(found(&pain), ["pain low_back midline present"]);
+    let finding = &pain.items[0].finding;
+    assert_eq!(finding.intensity.map(|i| i.value()), Some(6));
+    assert_eq!(finding.detail.intensity_low.map(|i| i.value()), Some(4));
+    assert_eq!(finding.detail.provoked_by, [Activity::Sitting]);
+    assert_eq!(finding.detail.eased_by, [Activity::Walking]);
+    assert_eq!(finding.detail.onset, Some(Onset::Sudden));
+    assert_eq!(finding.detail.course, Some(Course::Progressive));
+
+    let ehl = read("EHL 4/5 R");
+    assert_eq!(found(&ehl), ["weakness big_toe right present"]);
+    assert_eq!(ehl.items[0].finding.detail.strength, MrcGrade::parse("4/5"));
+    assert_eq!(
+        ehl.items[0]
+            .finding
+            .detail
+            .myotome
+            .as_ref()
+            .map(|l| l.to_string())
+            .as_deref(),
+        Some("L5")
+    );
+    assert_eq!(
+        found(&read("strength 5/5 R EHL")),
+        ["weakness big_toe right absent"]
+    );
+
+    let level = read("L4/L5 TTP");
+    assert_eq!(found(&level), ["tenderness low_back midline present"]);
+    assert_eq!(
+        level.items[0]
+            .finding
+            .detail
+            .level
+            .as_ref()
+            .map(|l| l.to_string())
+            .as_deref(),
+        Some("L4-L5")
+    );
+    assert_eq!(found(&read("LBP 5"))[0], "pain low_back midline present");
+    assert_eq!(
+        read("LBP 5").items[0].finding.intensity.map(|i| i.value()),
+        Some(5)
+    );
+}
+
+#[test]
+fn the_side_of_the_line_serves_a_phrase_that_says_none_and_no_side_is_asked() {
+    assert_eq!(
+        found(&read_under("calf tightness 3/10", Side::Left)),
+        ["tightness calf left present"]
+    );
+    let asked = read("calf tightness 3/10");
+    assert!(asked.items.is_empty());
+    assert!(asked.questions[0].ask.contains("which side"), "{asked:?}");
+    assert_eq!(
+        asked.questions[0]
+            .finding
+            .region
+            .as_ref()
+            .map(|r| r.as_str()),
+        Some("calf")
+    );
+}
+
+#[test]
+fn an_unknown_word_is_kept_with_its_reason_and_the_rest_is_read() {
+    let reading = read("R calf tightness 4/10; bruxism; L SI pain 6/10");
+    assert_eq!(
+        found(&reading),
+        ["tightness calf right present", "pain si_joint left present"]
+    );
+    assert_eq!(reading.unread.len(), 1);
+    assert_eq!(reading.unread[0].text, "bruxism");
+    assert_eq!(
+        &reading.text[reading.unread[0].span[0]..reading.unread[0].span[1]],
+        "bruxism"
+    );
+    // An unknown word in the same sentence as a finding puts that finding in doubt.
+    let doubt = read("worst possible headache ever noticed");
+    assert!(doubt.items.is_empty(), "{doubt:?}");
+}
+
+fn mirror(text: &str) -> String {
+    text.split(' ')
+        .map(|word| match word {
+            "L" => "R",
+            "R" => "L",
+            "left" => "right",
+            "right" => "left",
+            other => other,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn mirror_side(side: Side) -> Side {
+    match side {
+        Side::Left => Side::Right,
+        Side::Right => Side::Left,
+        other => other,
+    }
+}
+
+/// Phrases made of the lexicon's own words, so that the properties meet real readings.
+fn phrase() -> impl Strategy<Value = String> {
+    let words = prop::sample::select(vec![
+        "L",
+        "R",
+        "left",
+        "right",
+        "bilat",
+        "no",
+        "denies",
+        "calf",
+        "SI",
+        "pain",
+        "6/10",
+        "tightness",
+        "numbness",
+        "or",
+        "and",
+        "SLR",
+        "FABER",
+        "+",
+        "neg",
+        "worse",
+        "sitting",
+        "4/5",
+        "EHL",
+        "reflex",
+        "absent",
+        "intact",
+        "TTP",
+        "PSIS",
+        ",",
+        ";",
+        "lat",
+        "foot",
+        "ankle",
+        "L4/L5",
+        "but",
+        "2+",
+        "Achilles",
+        "soleus",
+        "45°",
+        "flexion",
+        "limited",
+    ]);
+    prop::collection::vec(words, 1..12).prop_map(|words| words.join(" "))
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 256, failure_persistence: None, ..Config::default() })]
+
+    #[test]
+    fn any_text_is_read_without_panic_and_every_span_lies_in_it(text in any::<String>()) {
+        let reading = read(&text);
+        for span in reading.items.iter().map(|i| i.span).chain(reading.unread.iter().map(|u| u.span)) {
+            prop_assert!(span[0] <= span[1] && span[1] <= text.len());
+            prop_assert!(text.is_char_boundary(span[0]) && text.is_char_boundary(span[1]));
+        }
+    }
+
+    #[test]
+    fn the_same_text_is_read_the_same_way(text in phrase()) {
+        prop_assert_eq!(read(&text), read(&text));
+    }
+
+    #[test]
+    fn mirroring_the_sides_mirrors_the_reading(text in phrase()) {
+        let reading = read(&text);
+        let mirrored = read(&mirror(&text));
+        let sides = |r: &Reading| r.items.iter().map(|i| (i.finding.kind.clone(), i.finding.region.clone(), i.finding.side, i.finding.presence)).collect::<Vec<_>>();
+        let expected: Vec<_> = sides(&reading).into_iter().map(|(k, r, s, p)| (k, r, mirror_side(s), p)).collect();
+        prop_assert_eq!(sides(&mirrored), expected, "{} / {}", text, mirror(&text));
+        prop_assert_eq!(reading.questions.len(), mirrored.questions.len());
+    }
+}
+
+#[test]
+fn presence_words_of_the_issue_are_read() {
+    // Phrases issue 11 found refused or misread, read as a clinician means them.
+    for (text, expected) in [
+        (
+            "Achilles reflex normal bilat",
+            "reflex_decreased achilles bilateral absent",
+        ),
+        ("R masseter TTP", "tenderness jaw_tmj right present"),
+        ("calf tight B", "tightness calf bilateral present"),
+        (
+            "R dorsum of foot numbness",
+            "numbness foot_dorsum right present",
+        ),
+        ("R angle of jaw pain", "pain lower_jaw right present"),
+        ("R arch of foot pain", "pain arch right present"),
+        (
+            "R posterior upper arm pain",
+            "pain arm_posterior right present",
+        ),
+        ("lumbar extension painful", "pain low_back midline present"),
+        (
+            "reduced sensation R lat calf",
+            "numbness leg_lateral right present",
+        ),
+        ("TTP soleus bilat", "tenderness calf bilateral present"),
+        (
+            "worst headache of life",
+            "sudden_worst_headache - none present",
+        ),
+    ] {
+        let reading = read(text);
+        assert_eq!(found(&reading), [expected], "{text}: {reading:?}");
+        assert!(reading.is_whole(), "{text}: {reading:?}");
+    }
+    let _ = Presence::Present;
+}

@@ -1,0 +1,202 @@
+//! The reader against the corpus of real phrases (`tests/corpus/`, issue 11): how many are
+//! read whole (nothing unread, nothing asked that the source does not leave open), how many
+//! exactly as expected, and how many with a wrong side, region or negation, which must be
+//! none. `cargo test --test suite reader_corpus -- --nocapture` prints the figures.
+
+use std::collections::BTreeSet;
+
+use upstream::model::reader::{Lexicon, read_findings};
+use upstream::model::{Side, Vocabulary};
+
+const FINDING_FILES: [&str; 3] = [
+    "findings-spine.json",
+    "findings-upper-limb-head.json",
+    "findings-lower-limb.json",
+];
+
+/// What a reading is compared on: kind, region, side, presence, test.
+type Core = (String, String, String, String, String);
+
+fn side_of(text: &str) -> Option<Side> {
+    Side::from_code(text)
+}
+
+fn expected_core(reading: &serde_json::Value) -> Core {
+    let text = |field: &str| reading[field].as_str().unwrap_or_default().to_owned();
+    let mut kind = text("kind");
+    let presence = match reading["presence"].as_str() {
+        Some(p) => p.to_owned(),
+        None => match reading["result"].as_str() {
+            Some("negative") => "absent".into(),
+            _ => "present".into(),
+        },
+    };
+    if reading["test"].is_string() {
+        kind = "positive_test".into();
+    }
+    (
+        kind,
+        text("region"),
+        reading["side"].as_str().unwrap_or("none").to_owned(),
+        presence,
+        text("test").to_lowercase(),
+    )
+}
+
+#[derive(Debug, Default)]
+struct Figures {
+    phrases: usize,
+    /// Phrases whose readings use only codes the vocabulary has (no `new:`).
+    in_vocabulary: usize,
+    whole: usize,
+    exact: usize,
+    wrong_side: Vec<String>,
+    wrong_negation: Vec<String>,
+    wrong_region: Vec<String>,
+}
+
+#[test]
+fn the_reader_on_the_corpus_never_reads_a_wrong_side_region_or_negation() {
+    let vocabulary = Vocabulary::builtin();
+    let lexicon = Lexicon::builtin();
+    let mut figures = Figures::default();
+    for file in FINDING_FILES {
+        let path = format!("{}/tests/corpus/{file}", env!("CARGO_MANIFEST_DIR"));
+        let value: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        for item in value["items"].as_array().unwrap() {
+            if item["kind"] != "finding" {
+                continue;
+            }
+            figures.phrases += 1;
+            let text = item["text"].as_str().unwrap();
+            let line_side = item["line_side"].as_str().and_then(side_of);
+            let reading = read_findings(text, line_side, vocabulary, lexicon);
+            let expect = item["expect"].as_array().unwrap();
+            let known = expect
+                .iter()
+                .all(|r| !r.to_string().contains("new:") && r.get("ask").is_none());
+            let asks = expect.iter().any(|r| r.get("ask").is_some());
+            if reading.unread.is_empty() && (reading.questions.is_empty() || asks) {
+                figures.whole += 1;
+            }
+            if !known {
+                continue;
+            }
+            figures.in_vocabulary += 1;
+            let expected: BTreeSet<Core> = expect.iter().map(expected_core).collect();
+            let got: BTreeSet<Core> = reading
+                .items
+                .iter()
+                .map(|i| {
+                    let f = &i.finding;
+                    (
+                        f.kind.as_str().to_owned(),
+                        f.region
+                            .as_ref()
+                            .map_or(String::new(), |r| r.as_str().to_owned()),
+                        f.side.code().to_owned(),
+                        f.presence.code().to_owned(),
+                        f.test_name.to_lowercase(),
+                    )
+                })
+                .collect();
+            if got == expected && reading.unread.is_empty() && reading.questions.is_empty() {
+                figures.exact += 1;
+            }
+            // Safety: a reading of the expected kind must not differ in side, negation or
+            // region from every expected reading of that kind.
+            for g in &got {
+                let same_kind: Vec<&Core> = expected.iter().filter(|e| e.0 == g.0).collect();
+                if same_kind.is_empty() {
+                    continue;
+                }
+                let what = format!("`{text}`: read {g:?}, expected {same_kind:?}");
+                // A side or place left out is less than the text says, not wrong; a side
+                // or place that differs, or a place more precise than the text, is wrong.
+                let side_fits = |e: &&Core| {
+                    e.2 == g.2 || matches!(e.2.as_str(), "none" | "midline") || g.2 == "none"
+                };
+                let region_fits = |e: &&Core| {
+                    e.1 == g.1
+                        || e.1.is_empty()
+                        || g.1.is_empty()
+                        || vocabulary.region_within(
+                            &upstream::model::RegionCode::new(e.1.clone()),
+                            &upstream::model::RegionCode::new(g.1.clone()),
+                        )
+                };
+                if !same_kind.iter().any(|e| e.3 == g.3) {
+                    figures.wrong_negation.push(what);
+                } else if !same_kind.iter().any(side_fits) {
+                    figures.wrong_side.push(what);
+                } else if !same_kind.iter().any(region_fits) {
+                    figures.wrong_region.push(what);
+                }
+            }
+        }
+    }
+    let percent = |n: usize, of: usize| 100.0 * n as f64 / of.max(1) as f64;
+    eprintln!(
+        "reader on the corpus: {} finding phrases; read whole {} ({:.0}%); of the {} whose readings use only known codes, read exactly {} ({:.0}%); wrong negation {}, wrong side {}, wrong region {}",
+        figures.phrases,
+        figures.whole,
+        percent(figures.whole, figures.phrases),
+        figures.in_vocabulary,
+        figures.exact,
+        percent(figures.exact, figures.in_vocabulary),
+        figures.wrong_negation.len(),
+        figures.wrong_side.len(),
+        figures.wrong_region.len(),
+    );
+    let wrong: Vec<&String> = figures
+        .wrong_negation
+        .iter()
+        .chain(&figures.wrong_side)
+        .chain(&figures.wrong_region)
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "{} phrases read with a wrong negation, side or region (worse than unread):\n{}",
+        wrong.len(),
+        wrong
+            .iter()
+            .map(|w| w.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    // The floor reached so far; issue 11 asks for 95 % whole and 90 % exact.
+    assert!(figures.phrases >= 500, "{figures:?}");
+}
+
+/// Which words the reader leaves unread most often across the corpus: where the lexicon
+/// grows next. `cargo test --test suite reader_corpus -- --ignored --nocapture`.
+#[test]
+#[ignore = "a report for whoever grows the lexicon, not a check"]
+fn the_words_most_often_left_unread() {
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for file in FINDING_FILES {
+        let path = format!("{}/tests/corpus/{file}", env!("CARGO_MANIFEST_DIR"));
+        let value: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        for item in value["items"].as_array().unwrap() {
+            let text = item["text"].as_str().unwrap();
+            let reading = read_findings(text, None, Vocabulary::builtin(), Lexicon::builtin());
+            for unread in reading
+                .unread
+                .iter()
+                .filter(|u| u.why.starts_with("not a word"))
+            {
+                for word in unread.text.split_whitespace() {
+                    *counts.entry(word.to_lowercase()).or_default() += 1;
+                }
+            }
+        }
+    }
+    let mut sorted: Vec<(String, usize)> = counts.into_iter().collect();
+    sorted.sort_by_key(|entry| std::cmp::Reverse(entry.1));
+    for (word, n) in sorted.iter().take(250) {
+        eprint!("{word}:{n} ");
+    }
+    eprintln!();
+}
