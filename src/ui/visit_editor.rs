@@ -7,6 +7,7 @@ use eframe::egui;
 use super::Action;
 use super::body_chart::BodyChart;
 use super::widgets::{labelled_line, labelled_text};
+use crate::model::reader::{self, Lexicon};
 use crate::model::shorthand;
 use crate::model::{
     Finding, FindingEntry, FindingId, Intervention, InterventionKind, Side, Visit, VisitId,
@@ -518,19 +519,57 @@ impl VisitEditorView {
         actions: &mut Vec<Action>,
     ) {
         let vocabulary = Vocabulary::builtin();
-        let typed = shorthand_line_ui(
-            ui,
-            "Quick entry",
-            "R lat ankle pain 4; no numbness R lat foot",
-            &mut self.quick_entry,
-            |text| shorthand::parse(text, vocabulary),
-            |finding| finding.describe(vocabulary),
-        );
-        if let Some(mut findings) = typed {
-            for finding in &mut findings {
-                finding.visit_id = record.visit.id;
+        let label = ui.label("Quick entry");
+        let field = ui
+            .add(
+                // A fixed id: the rows charted above it must not move the focus away.
+                egui::TextEdit::singleline(&mut self.quick_entry)
+                    .id_salt("quick entry")
+                    .hint_text("R lat ankle pain 4; no numbness R lat foot; SLR neg bilat")
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
+        if self.quick_entry.trim().is_empty() {
+            return;
+        }
+        // What each part of the line became, as it is typed.
+        let reading =
+            reader::read_findings(&self.quick_entry, None, vocabulary, Lexicon::builtin());
+        for item in &reading.items {
+            ui.label(format!(
+                "Enter charts: {}    ({})",
+                item.finding.describe(vocabulary),
+                &reading.text[item.span[0]..item.span[1]]
+            ));
+        }
+        for question in &reading.questions {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                format!("Asks: {} ({})", question.ask, question.text),
+            );
+        }
+        for unread in &reading.unread {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                format!("Not read: \"{}\": {}", unread.text, unread.why),
+            );
+        }
+        if entered(field.clone(), ui) {
+            // What was read is charted; what was not stays in the field, and so does the
+            // cursor.
+            if !reading.items.is_empty() {
+                let findings = reading
+                    .items
+                    .iter()
+                    .map(|item| Finding {
+                        visit_id: record.visit.id,
+                        ..item.finding.clone()
+                    })
+                    .collect();
+                actions.push(Action::AddFindings(findings));
+                self.quick_entry = reading.leftover();
             }
-            actions.push(Action::AddFindings(findings));
+            field.request_focus();
         }
     }
 

@@ -18,6 +18,7 @@ mod record_detail;
 mod record_safety;
 mod store;
 mod ui;
+mod ui_reader;
 mod ui_records;
 mod ui_saving;
 mod vocabulary;

@@ -65,6 +65,38 @@ impl Reading {
     pub fn is_whole(&self) -> bool {
         self.unread.is_empty() && self.questions.is_empty()
     }
+
+    /// The text not charted once the findings read are: every stretch left unread or
+    /// asked about, in the order written, joined by "; ". Quick entry leaves it in the
+    /// field for the clinician to finish.
+    pub fn leftover(&self) -> String {
+        let mut spans: Vec<Span> = self
+            .unread
+            .iter()
+            .map(|u| u.span)
+            .chain(self.questions.iter().map(|q| q.span))
+            .collect();
+        spans.sort();
+        let mut merged: Vec<Span> = Vec::new();
+        for span in spans {
+            match merged.last_mut() {
+                // Overlapping, or parts of one phrase ("FAIR + R"): one piece.
+                Some(last)
+                    if span[0] <= last[1]
+                        || !self.text[last[1]..span[0]].contains([';', '.', '\n', ',']) =>
+                {
+                    last[1] = last[1].max(span[1]);
+                }
+                _ => merged.push(span),
+            }
+        }
+        merged
+            .iter()
+            .map(|span| self.text[span[0]..span[1]].trim())
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
 }
 
 /// One token of the text: its span, its lower-case form, and what it is once read.

@@ -1,0 +1,93 @@
+//! Quick entry through the reader (issue 11): what each part of the line became is shown
+//! as it is typed; Enter charts what was read and leaves what was not in the field, with
+//! its reason, the cursor still there.
+
+use eframe::egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use upstream::model::{Patient, Visit, VisitKind};
+use upstream::store::Store;
+use upstream::ui::{AppState, UpstreamApp};
+
+fn open_on_a_draft(path: &std::path::Path) -> Harness<'static, UpstreamApp> {
+    let mut store = Store::open(path).unwrap();
+    let patient = store
+        .create_patient(&crate::by(), &Patient::new("Ada Quill"))
+        .unwrap();
+    let at = chrono::NaiveDate::from_ymd_opt(2026, 3, 2)
+        .unwrap()
+        .and_hms_opt(9, 30, 0)
+        .unwrap();
+    let visit = store
+        .create_visit(&crate::by(), &Visit::new(patient, at, VisitKind::FollowUp))
+        .unwrap();
+    let state = AppState {
+        selected_patient: Some(patient),
+        selected_visit: Some(visit),
+        ..AppState::default()
+    };
+    let mut harness = Harness::builder()
+        .with_size([1366.0, 768.0])
+        .build_ui_state(
+            |ui, app: &mut UpstreamApp| app.ui(ui),
+            UpstreamApp::new(store, state),
+        );
+    harness.run();
+    harness
+}
+
+#[test]
+fn a_line_with_an_unknown_word_charts_the_rest_and_keeps_the_word_and_the_cursor() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut harness = open_on_a_draft(&directory.path().join("notebook.sqlite3"));
+    harness
+        .get_by_role_and_label(Role::TextInput, "Quick entry")
+        .scroll_to_me();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "Quick entry")
+        .focus();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "Quick entry")
+        .type_text("R calf tightness 4/10; bruxism; SLR neg bilat; calf cramp");
+    harness.run();
+    // As it is typed: what each part became, what is not read and why, what is asked.
+    assert!(
+        harness
+            .query_by_label_contains("Enter charts: R calf tightness 4/10")
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_by_label_contains("Enter charts: SLR negative")
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_by_label_contains("Not read: \"bruxism\"")
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_by_label_contains("which side of the calf")
+            .is_some()
+    );
+
+    harness.key_press(eframe::egui::Key::Enter);
+    harness.run();
+    let findings = &harness.state().timeline()[0].findings;
+    let vocabulary = upstream::model::Vocabulary::builtin();
+    let charted: Vec<String> = findings.iter().map(|f| f.describe(vocabulary)).collect();
+    assert_eq!(
+        charted,
+        [
+            "R calf tightness 4/10",
+            "SLR negative, bilat back of the thigh"
+        ]
+    );
+    // The word not read and the finding asked about stay, and so does the cursor.
+    let field = harness.get_by_role_and_label(Role::TextInput, "Quick entry");
+    assert_eq!(field.value().as_deref(), Some("bruxism; calf cramp"));
+    assert!(field.is_focused());
+}
