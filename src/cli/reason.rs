@@ -4,7 +4,6 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use crate::model::shorthand;
 use crate::model::vocabulary::{
     FINDING_KINDS_FILE, HISTORY_FLAGS_FILE, REGIONS_FILE, VocabularySources,
 };
@@ -72,10 +71,19 @@ pub fn reason(args: &ReasonArgs, db: Option<&Path>, out: &mut impl Write) -> Res
         }
         None => Case::default(),
     };
-    if let Some(text) = &args.text {
-        let findings = shorthand::parse(text, vocabulary)
-            .map_err(|error| CliError::Usage(format!("--text: {error}")))?;
-        case.findings.extend(findings);
+    // The text is read as the window's quick entry reads it: what is not read, and what
+    // would have to be asked, is reported beside the assessment, never a refusal.
+    let reading = args.text.as_ref().map(|text| {
+        crate::model::reader::read_findings(
+            text,
+            None,
+            vocabulary,
+            crate::model::reader::Lexicon::builtin(),
+        )
+    });
+    if let Some(reading) = &reading {
+        case.findings
+            .extend(reading.items.iter().map(|item| item.finding.clone()));
     }
     if args.file.is_none() && args.text.is_none() {
         return Err(CliError::Usage(
@@ -94,19 +102,45 @@ pub fn reason(args: &ReasonArgs, db: Option<&Path>, out: &mut impl Write) -> Res
             .map_err(|e| CliError::Usage(format!("--sex: {e}")))?
             .sex;
     }
-    for term in &args.history {
-        let flag = vocabulary
-            .find_history_flag(term)
-            .map_err(|unknown| CliError::Usage(format!("--history: {unknown}")))?;
-        case.history.push(flag.code.clone());
+    let history = crate::model::reader::read_history(&args.history, vocabulary);
+    for code in history.codes {
+        if !case.history.contains(&code) {
+            case.history.push(code);
+        }
     }
+    case.history_kept.extend(history.kept);
     let assessment = reasoner.assess(&case);
     let write_error = |e: std::io::Error| CliError::Io {
         path: PathBuf::from("<stdout>"),
         source: e,
     };
     if args.human {
-        print_human(out, &case, &assessment, vocabulary).map_err(write_error)
+        print_human(out, &case, &assessment, vocabulary).map_err(write_error)?;
+        if let Some(reading) = &reading {
+            for question in &reading.questions {
+                writeln!(
+                    out,
+                    "Not used, to ask: {} (`{}`)",
+                    question.ask, question.text
+                )
+                .map_err(write_error)?;
+            }
+            let lexicon = crate::model::reader::Lexicon::builtin();
+            for unread in &reading.unread {
+                let hint = Some(&unread.text)
+                    .filter(|_| unread.why.starts_with("not a word"))
+                    .and_then(|word| lexicon.suggest(word))
+                    .map(|known| format!("; did you mean `{known}`?"))
+                    .unwrap_or_default();
+                writeln!(out, "Not read: `{}`: {}{hint}", unread.text, unread.why)
+                    .map_err(write_error)?;
+            }
+        }
+        for kept in &case.history_kept {
+            writeln!(out, "History kept as written (no known condition): {kept}")
+                .map_err(write_error)?;
+        }
+        Ok(())
     } else {
         let mut value = serde_json::to_value(&assessment).map_err(|e| write_error(e.into()))?;
         if let Some(object) = value.as_object_mut() {
@@ -116,6 +150,16 @@ pub fn reason(args: &ReasonArgs, db: Option<&Path>, out: &mut impl Write) -> Res
                 .map(|f| f.describe(vocabulary))
                 .collect();
             object.insert("findings".into(), findings.into());
+            if let Some(reading) = &reading {
+                let unread = serde_json::to_value(&reading.unread).unwrap_or_default();
+                let questions = serde_json::to_value(&reading.questions).unwrap_or_default();
+                object.insert("unread".into(), unread);
+                object.insert("questions".into(), questions);
+            }
+            object.insert(
+                "history_kept".into(),
+                serde_json::Value::from(case.history_kept.clone()),
+            );
         }
         serde_json::to_writer_pretty(&mut *out, &value).map_err(|e| write_error(e.into()))?;
         writeln!(out).map_err(write_error)

@@ -1,6 +1,6 @@
 //! A case as JSON, in the clinic's words: region and kind by code, name or synonym, in
-//! any case. Every term must be known; an unknown one is an error naming it and the
-//! closest known terms.
+//! any case. Every finding's terms must be known; an unknown one is an error naming it and
+//! the closest known terms. The history is read as words: what is not recognised is kept.
 
 use serde::Deserialize;
 
@@ -94,16 +94,8 @@ pub fn parse_case(text: &str, vocabulary: &Vocabulary) -> Result<Case, CaseError
             problem: format!("unknown sex `{code}`: female, male, other or unknown"),
         })?,
     };
-    let mut history = Vec::new();
-    for (i, term) in file.patient.history.iter().enumerate() {
-        let flag = vocabulary
-            .find_history_flag(term)
-            .map_err(|unknown| CaseError::Unknown {
-                field: format!("patient.history[{i}]"),
-                unknown,
-            })?;
-        history.push(flag.code.clone());
-    }
+    // History in words: known conditions recognised, the rest kept, never refused.
+    let history = crate::model::reader::read_history(&file.patient.history, vocabulary);
     let mut findings = Vec::new();
     for (list, presence, entries) in [
         ("findings", Presence::Present, &file.findings),
@@ -121,7 +113,8 @@ pub fn parse_case(text: &str, vocabulary: &Vocabulary) -> Result<Case, CaseError
     Ok(Case {
         age: file.patient.age,
         sex,
-        history,
+        history: history.codes,
+        history_kept: history.kept,
         findings,
     })
 }

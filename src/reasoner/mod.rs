@@ -27,16 +27,25 @@ pub struct Case {
     pub sex: Sex,
     /// History-flag codes: `cancer_history`, `recent_surgery`, ...
     pub history: Vec<String>,
+    /// History entries that name no condition the knowledge base knows, kept as written
+    /// so that the clinician sees them; they change no score.
+    pub history_kept: Vec<String>,
     pub findings: Vec<Finding>,
 }
 
 impl Case {
     /// The case one charted visit makes: its findings, with the patient's age on the day.
     pub fn for_visit(patient: &Patient, record: &VisitRecord) -> Case {
+        // The history as written: codes, names, or free text with them in it.
+        let history = crate::model::reader::read_history(
+            &patient.history,
+            crate::model::Vocabulary::builtin(),
+        );
         Case {
             age: patient.age_on(record.visit.started_at.date()),
             sex: patient.sex,
-            history: patient.history.clone(),
+            history: history.codes,
+            history_kept: history.kept,
             findings: record.findings.clone(),
         }
     }

@@ -175,17 +175,13 @@ impl NotebookFile {
                     format!("patient id {} appears twice", patient.id),
                 ));
             }
-            for (h, code) in patient.history.iter().enumerate() {
-                if vocabulary.history_flag(code).is_none() {
-                    let hint = vocabulary
-                        .find_history_flag(code)
-                        .map(|flag| format!("; the code for that is `{}`", flag.code))
-                        .unwrap_or_else(|unknown| {
-                            unknown.to_string().replacen("unknown history flag", "", 1)
-                        });
+            // A history is the clinician's words: codes, names, or free text. Only an empty
+            // entry is refused, since it says nothing.
+            for (h, entry) in patient.history.iter().enumerate() {
+                if entry.trim().is_empty() {
                     return Err(invalid(
                         format!("{at}.history[{h}]"),
-                        format!("unknown history flag `{code}`{hint}"),
+                        "an empty history entry".to_owned(),
                     ));
                 }
             }

@@ -10,6 +10,9 @@ use crate::model::{Patient, PatientId, Sex, Vocabulary};
 pub struct PatientFormView {
     /// The date of birth as typed, kept apart from the patient until it is a real date.
     date_of_birth: String,
+    /// The history in the clinician's words (entries that are not a ticked condition),
+    /// "; " between entries, saved when the field is left.
+    history_words: String,
     shown: Option<PatientId>,
 }
 
@@ -21,6 +24,7 @@ impl PatientFormView {
                 .date_of_birth
                 .map(|d| d.to_string())
                 .unwrap_or_default();
+            self.history_words = words_of_history(patient);
         }
         let mut edited = patient.clone();
         let age = patient.age_on(chrono::Local::now().date_naive());
@@ -44,6 +48,17 @@ impl PatientFormView {
                 .map(|code| vocabulary.history_name(code))
                 .collect();
             ui.label(egui::RichText::new(format!("History: {}", names.join(", "))).strong());
+            // What the reasoner takes from the words, so that nothing is read silently.
+            let read = crate::model::reader::read_history(&patient.history, vocabulary);
+            let recognised: Vec<&str> = read
+                .codes
+                .iter()
+                .filter(|code| !patient.history.contains(code))
+                .map(|code| vocabulary.history_name(code))
+                .collect();
+            if !recognised.is_empty() {
+                ui.weak(format!("Read from the words as: {}", recognised.join(", ")));
+            }
         }
 
         let mut changed = false;
@@ -99,7 +114,28 @@ impl PatientFormView {
                         changed |= labelled_line(ui, "Notes", &mut edited.notes).changed();
                         ui.end_row();
                     });
-                ui.label("History");
+                let label = ui.label("History in your words (; between entries)");
+                let words = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut self.history_words)
+                            .hint_text("runner; bruxism; breast cancer 2019")
+                            .desired_width(f32::INFINITY),
+                    )
+                    .labelled_by(label.id);
+                if words.lost_focus() && self.history_words != words_of_history(patient) {
+                    edited
+                        .history
+                        .retain(|entry| vocabulary.history_flag(entry).is_some());
+                    edited.history.extend(
+                        self.history_words
+                            .split(';')
+                            .map(str::trim)
+                            .filter(|entry| !entry.is_empty())
+                            .map(str::to_owned),
+                    );
+                    changed = true;
+                }
+                ui.label("Conditions");
                 ui.horizontal_wrapped(|ui| {
                     for flag in vocabulary.history_flags() {
                         let mut has = edited.history.contains(&flag.code);
@@ -126,4 +162,16 @@ impl PatientFormView {
             actions.push(Action::UpdatePatient(edited));
         }
     }
+}
+
+/// The entries of a history that are not a condition's code, as one line.
+fn words_of_history(patient: &Patient) -> String {
+    let vocabulary = Vocabulary::builtin();
+    patient
+        .history
+        .iter()
+        .filter(|entry| vocabulary.history_flag(entry).is_none())
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("; ")
 }

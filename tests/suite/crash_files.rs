@@ -578,7 +578,15 @@ fn a_killed_restore_loses_no_notebook() {
     let mut counts = RestoreCounts::default();
     let mut problems = Vec::new();
     let mut stopped = None;
-    for kill in 1..=RESTORE_KILLS {
+    // Until both sides of the commit have been hit, the kills go on (bounded): when they
+    // land is timing, which a loaded machine shifts.
+    for kill in 1..=RESTORE_KILLS * 3 {
+        if kill > RESTORE_KILLS
+            && counts.landed_before_the_commit > 0
+            && counts.landed_after_the_commit > 0
+        {
+            break;
+        }
         // A patient only this round has, so that before and after differ.
         let name = format!("Round {kill}");
         if rng.below(2) == 0 {
@@ -898,7 +906,14 @@ fn a_killed_rekey_loses_nothing_and_leaves_no_readable_copy() {
     let mut problems = Vec::new();
     let mut stopped = None;
     let mut serial = patients.len();
-    for kill in 1..=REKEY_KILLS {
+    for kill in 1..=REKEY_KILLS * 3 {
+        let before =
+            counts.encrypting_landed_before_the_commit + counts.decrypting_landed_before_the_commit;
+        let after =
+            counts.encrypting_landed_after_the_commit + counts.decrypting_landed_after_the_commit;
+        if kill > REKEY_KILLS && before > 0 && after > 0 {
+            break;
+        }
         if current.is_empty() {
             serial += 1;
             let name = format!("Rekey Patient {serial}");

@@ -351,14 +351,25 @@ fn reason_reads_json_in_the_clinic_s_words_and_prints_red_flags_first() {
 }
 
 #[test]
-fn an_unknown_term_exits_2_naming_it_and_the_closest_known_ones() {
-    let output = upstream(&["reason", "--text", "R calf tite"], None);
-    assert_eq!(output.status.code(), Some(2));
-    let message = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        message.contains("`tite`") && message.contains("did you mean"),
-        "{message}"
+fn an_unknown_word_in_text_is_reported_with_the_closest_known_one_and_a_bad_case_file_exits_2() {
+    // Issue 11: `reason --text` reads with the reader and reports what it could not read,
+    // rather than refusing the whole case.
+    let output = upstream(
+        &[
+            "reason",
+            "--text",
+            "R calf tite; R lat ankle pain 4/10",
+            "--human",
+        ],
+        None,
     );
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("Not read: `tite`") && text.contains("did you mean `tight"),
+        "{text}"
+    );
+    assert!(text.contains("R lateral ankle pain 4/10"), "{text}");
 
     let case = r#"{"findings": [{"kind": "pain", "region": "lateral ankel", "side": "right"}]}"#;
     let output = upstream(&["reason", "-"], Some(case));

@@ -91,3 +91,45 @@ fn a_line_with_an_unknown_word_charts_the_rest_and_keeps_the_word_and_the_cursor
     assert_eq!(field.value().as_deref(), Some("bruxism; calf cramp"));
     assert!(field.is_focused());
 }
+
+#[test]
+fn a_history_in_words_is_kept_and_the_conditions_in_it_are_read() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("notebook.sqlite3");
+    let mut harness = open_on_a_draft(&path);
+    harness.get_by_label("Patient details").click();
+    harness.run();
+    let label = "History in your words (; between entries)";
+    harness
+        .get_by_role_and_label(Role::TextInput, label)
+        .focus();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, label)
+        .type_text("runner; bruxism; hx of cancer (breast, 2019)");
+    harness.run();
+    // Saved when the field is left.
+    harness
+        .get_by_role_and_label(Role::TextInput, "Contact")
+        .focus();
+    harness.run();
+    let patient = harness.state().selected_patient().unwrap();
+    assert_eq!(
+        patient.history,
+        ["runner", "bruxism", "hx of cancer (breast, 2019)"]
+    );
+    assert!(
+        harness
+            .query_by_label_contains("Read from the words as: History of cancer")
+            .is_some()
+    );
+    // The reasoner takes the condition; the rest is kept, not refused.
+    let case = upstream::reasoner::Case::for_visit(patient, &harness.state().timeline()[0]);
+    assert_eq!(case.history, ["cancer_history"]);
+    assert_eq!(case.history_kept, ["runner", "bruxism"]);
+    // And it is in the file.
+    drop(harness);
+    let store = Store::open(&path).unwrap();
+    let saved = store.search_patients("quill", 1).unwrap().remove(0);
+    assert_eq!(saved.history.len(), 3);
+}

@@ -392,6 +392,24 @@ impl Lexicon {
         self.phrases.get(&words.join(" ")).map(Vec::as_slice)
     }
 
+    /// The known phrase closest to an unread word, for "did you mean": a one-word phrase
+    /// of similar spelling (Jaro-Winkler at least 0.85), if any.
+    pub fn suggest(&self, word: &str) -> Option<String> {
+        let word = word.to_lowercase();
+        if word.chars().count() < 3 {
+            return None;
+        }
+        self.phrases
+            .iter()
+            .filter(|(phrase, meanings)| {
+                !phrase.contains(' ') && !meanings.iter().all(|m| matches!(m, Word::Filler))
+            })
+            .map(|(phrase, _)| (strsim::jaro_winkler(&word, phrase), phrase))
+            .filter(|(score, _)| *score >= 0.85)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+            .map(|(_, phrase)| phrase.clone())
+    }
+
     /// The lexicon file built into this binary.
     pub fn builtin_text() -> &'static str {
         LEXICON_JSON

@@ -11,6 +11,7 @@
 //! terminator ("but"). Nothing is guessed: a paired region without a side, a test without
 //! its result, is a question.
 
+pub mod history;
 pub mod lexicon;
 
 use serde::Serialize;
@@ -20,6 +21,7 @@ use super::{
     Finding, Intensity, KindCode, Laterality, Presence, RegionCode, RegionPresence, Side,
     SpinalLevel, Vocabulary,
 };
+pub use history::{HistoryReading, read_history};
 pub use lexicon::{Change, Lexicon, LexiconError, Word};
 
 /// A byte range of the text read.
