@@ -450,6 +450,30 @@ pub enum Edit {
 pub struct Committed {
     pub line: usize,
     pub ids: Vec<i64>,
+    /// Words of a findings line that were not read, kept with why (nothing was charted
+    /// from them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unread: Vec<crate::model::reader::Unread>,
+    /// Readings held back to be asked about: "which side of the calf?".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub asked: Vec<String>,
+}
+
+/// What one edit did: the ids it wrote, and for a findings line, what it left.
+#[derive(Debug, Default)]
+struct Applied {
+    ids: Vec<i64>,
+    unread: Vec<crate::model::reader::Unread>,
+    asked: Vec<String>,
+}
+
+impl From<Vec<i64>> for Applied {
+    fn from(ids: Vec<i64>) -> Applied {
+        Applied {
+            ids,
+            ..Applied::default()
+        }
+    }
 }
 
 /// Applies the edits on `input`, one JSON object per line, each in its own transaction,
@@ -494,8 +518,14 @@ pub fn apply(
                     .map_err(|error| error.to_string())
             });
         match outcome {
-            Ok(ids) => {
-                serde_json::to_writer(&mut *out, &Committed { line: number, ids })
+            Ok(Applied { ids, unread, asked }) => {
+                let committed = Committed {
+                    line: number,
+                    ids,
+                    unread,
+                    asked,
+                };
+                serde_json::to_writer(&mut *out, &committed)
                     .map_err(|error| stdout_error(error.into()))?;
                 writeln!(out).map_err(stdout_error)?;
                 out.flush().map_err(stdout_error)?;
@@ -542,8 +572,53 @@ fn apply_one(
     actor: &Actor,
     vocabulary: &Vocabulary,
     edit: &Edit,
-) -> Result<Vec<i64>, EditError> {
-    Ok(match edit {
+) -> Result<Applied, EditError> {
+    if let Edit::Findings { visit, text: entry } = edit {
+        // The same reader as the window's quick entry: what is read is charted, the rest
+        // is said back; a line with nothing read is not applied.
+        let reading = crate::model::reader::read_findings(
+            entry,
+            None,
+            vocabulary,
+            crate::model::reader::Lexicon::builtin(),
+        );
+        if reading.items.is_empty() {
+            let why: Vec<String> = reading
+                .unread
+                .iter()
+                .map(|u| format!("`{}`: {}", u.text, u.why))
+                .chain(
+                    reading
+                        .questions
+                        .iter()
+                        .map(|q| format!("`{}`: {}", q.text, q.ask)),
+                )
+                .collect();
+            return Err(EditError::Entry(format!(
+                "nothing in `{entry}` was read as a finding ({})",
+                why.join("; ")
+            )));
+        }
+        let findings: Vec<crate::model::Finding> = reading
+            .items
+            .iter()
+            .map(|item| crate::model::Finding {
+                visit_id: VisitId(*visit),
+                ..item.finding.clone()
+            })
+            .collect();
+        let ids = store.add_findings(actor, &findings)?;
+        return Ok(Applied {
+            ids: ids.into_iter().map(|id| id.0).collect(),
+            unread: reading.unread,
+            asked: reading
+                .questions
+                .into_iter()
+                .map(|q| format!("{} ({})", q.ask, q.text))
+                .collect(),
+        });
+    }
+    Ok(Applied::from(match edit {
         Edit::Patient { name } => vec![store.create_patient(actor, &Patient::new(name))?.0],
         Edit::Visit {
             patient,
@@ -554,15 +629,8 @@ fn apply_one(
             visit.chief_complaint = complaint.clone();
             vec![store.create_visit(actor, &visit)?.0]
         }
-        Edit::Findings { visit, text: entry } => {
-            let mut findings =
-                shorthand::parse(entry, vocabulary).map_err(|e| EditError::Entry(e.to_string()))?;
-            for finding in &mut findings {
-                finding.visit_id = VisitId(*visit);
-            }
-            let ids = store.add_findings(actor, &findings)?;
-            ids.into_iter().map(|id| id.0).collect()
-        }
+        // Read above, through the reader.
+        Edit::Findings { .. } => Vec::new(),
         Edit::Interventions { visit, text: entry } => {
             let mut interventions = shorthand::parse_interventions(entry, vocabulary)
                 .map_err(|e| EditError::Entry(e.to_string()))?;
@@ -600,5 +668,5 @@ fn apply_one(
                     .0,
             ]
         }
-    })
+    }))
 }

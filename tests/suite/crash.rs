@@ -187,17 +187,24 @@ impl Edit {
 }
 
 fn findings_of(text: &str) -> Vec<FindingState> {
-    shorthand::parse(text, Vocabulary::builtin())
-        .unwrap()
-        .into_iter()
-        .map(|f| FindingState {
-            kind: f.kind.as_str().to_owned(),
-            region: f.region.map(|r| r.as_str().to_owned()),
-            side: f.side,
-            intensity: f.intensity.map(|i| i.value()),
-            presence: f.presence,
-        })
-        .collect()
+    // `apply` reads findings lines with the reader, as the window does.
+    upstream::model::reader::read_findings(
+        text,
+        None,
+        Vocabulary::builtin(),
+        upstream::model::reader::Lexicon::builtin(),
+    )
+    .items
+    .into_iter()
+    .map(|item| item.finding)
+    .map(|f| FindingState {
+        kind: f.kind.as_str().to_owned(),
+        region: f.region.map(|r| r.as_str().to_owned()),
+        side: f.side,
+        intensity: f.intensity.map(|i| i.value()),
+        presence: f.presence,
+    })
+    .collect()
 }
 
 fn interventions_of(text: &str) -> Vec<InterventionState> {

@@ -352,3 +352,57 @@ fn presence_words_of_the_issue_are_read() {
     }
     let _ = Presence::Present;
 }
+
+#[test]
+fn apply_charts_what_a_findings_line_reads_and_says_back_the_rest() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let directory = tempfile::tempdir().unwrap();
+    let db = directory.path().join("notebook.sqlite3");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_upstream"))
+        .arg("--db")
+        .arg(&db)
+        .arg("apply")
+        .env("UPSTREAM_CLINICIAN", "Test Clinician")
+        .env_remove("UPSTREAM_PASSPHRASE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(
+            concat!(
+                "{\"op\":\"patient\",\"name\":\"Ada Quill\"}\n",
+                "{\"op\":\"visit\",\"patient\":1,\"at\":\"2026-03-02T09:30:00\"}\n",
+                "{\"op\":\"findings\",\"visit\":1,\"text\":\"R calf tight; bruxism; calf cramp\"}\n",
+                "{\"op\":\"findings\",\"visit\":1,\"text\":\"bruxism\"}\n",
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let acks: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(acks.len(), 3, "{stdout}");
+    assert_eq!(acks[2]["ids"].as_array().unwrap().len(), 1);
+    assert_eq!(acks[2]["unread"][0]["text"], "bruxism");
+    assert!(
+        acks[2]["asked"][0]
+            .as_str()
+            .unwrap()
+            .contains("which side of the calf")
+    );
+    // A line with nothing read is not applied, and says why.
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("line 4") && stderr.contains("bruxism"),
+        "{stderr}"
+    );
+}

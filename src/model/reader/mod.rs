@@ -36,7 +36,7 @@ pub struct ReadFinding {
 }
 
 /// Words left unread, kept as they were written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Unread {
     pub span: Span,
     pub text: String,
