@@ -51,6 +51,8 @@ pub struct VisitEditorView {
     signing: super::signing::SigningView,
     /// Typing not yet saved; the fields show it in place of the stored note.
     unsaved: Option<Unsaved>,
+    /// The saved note of the open visit as read, kept until its words change.
+    note_reading: Option<(VisitId, reader::Reading)>,
 }
 
 /// The visit's standing as a record, drawn under its heading.
@@ -223,6 +225,69 @@ impl VisitEditorView {
         }
     }
 
+    /// The findings the saved Subjective and Objective say that are not charted yet,
+    /// offered beside the note. The note is read once it is saved (after a pause in
+    /// typing), and read again only when its words change.
+    fn note_suggestions_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        record: &VisitRecord,
+        actions: &mut Vec<Action>,
+    ) {
+        let vocabulary = Vocabulary::builtin();
+        let text = format!("{}\n{}", record.visit.subjective, record.visit.objective);
+        let stale = self
+            .note_reading
+            .as_ref()
+            .is_none_or(|(visit, reading)| *visit != record.visit.id || reading.text != text);
+        if stale {
+            let reading = reader::read_findings(&text, None, vocabulary, Lexicon::builtin());
+            self.note_reading = Some((record.visit.id, reading));
+        }
+        let Some((_, reading)) = &self.note_reading else {
+            return;
+        };
+        let offered = reader::suggestions(reading, &record.findings);
+        if offered.is_empty() {
+            return;
+        }
+        let chart = |item: &reader::ReadFinding| Finding {
+            visit_id: record.visit.id,
+            // Linked back to the words it was read from.
+            note: format!(
+                "from the note: \"{}\"",
+                reader::sentence_of(&reading.text, item.span)
+            ),
+            ..item.finding.clone()
+        };
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.strong("The note says");
+                if ui.button("Chart all from the note").clicked() {
+                    actions.push(Action::AddFindings(
+                        offered.iter().map(|i| chart(i)).collect(),
+                    ));
+                }
+            });
+            for item in &offered {
+                ui.horizontal_wrapped(|ui| {
+                    let describe = item.finding.describe(vocabulary);
+                    if ui
+                        .small_button("Chart")
+                        .on_hover_text(format!("Chart {describe}"))
+                        .clicked()
+                    {
+                        actions.push(Action::AddFinding(chart(item)));
+                    }
+                    ui.label(format!(
+                        "{describe}    (\"{}\")",
+                        &reading.text[item.span[0]..item.span[1]]
+                    ));
+                });
+            }
+        });
+    }
+
     fn findings_ui(
         &mut self,
         ui: &mut egui::Ui,
@@ -233,6 +298,9 @@ impl VisitEditorView {
     ) {
         let vocabulary = Vocabulary::builtin();
         ui.strong("Findings");
+        if editable {
+            self.note_suggestions_ui(ui, record, actions);
+        }
         if editable
             && let Some(id) = charted
             && let Some(finding) = record.findings.iter().find(|f| f.id == id)

@@ -133,3 +133,63 @@ fn a_history_in_words_is_kept_and_the_conditions_in_it_are_read() {
     let saved = store.search_patients("quill", 1).unwrap().remove(0);
     assert_eq!(saved.history.len(), 3);
 }
+
+#[test]
+fn a_note_typed_in_words_offers_its_findings_and_one_click_charts_them() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut harness = open_on_a_draft(&directory.path().join("notebook.sqlite3"));
+    let objective = || Role::MultilineTextInput;
+    harness
+        .get_by_role_and_label(objective(), "Objective")
+        .focus();
+    harness.run();
+    // An Objective as written in a real note (tests/corpus: "SLR neg bilat", "FABER + L").
+    harness
+        .get_by_role_and_label(objective(), "Objective")
+        .type_text("Lumbar ROM full. FABER + L (SI pain). SLR neg bilat. R calf tightness 4/10.");
+    harness.run();
+    // Offered once the note is saved (after the pause), not while it is typed.
+    harness
+        .get_by_role_and_label(Role::TextInput, "Quick entry")
+        .focus();
+    harness.run();
+    assert!(harness.query_by_label("The note says").is_some());
+    assert!(
+        harness
+            .query_by_label_contains("FABER positive, L sacroiliac region")
+            .is_some()
+    );
+
+    harness
+        .get_by_label("Chart all from the note")
+        .scroll_to_me();
+    harness.run();
+    harness.get_by_label("Chart all from the note").click();
+    harness.run();
+    let record = &harness.state().timeline()[0];
+    let vocabulary = upstream::model::Vocabulary::builtin();
+    let charted: Vec<String> = record
+        .findings
+        .iter()
+        .map(|f| format!("{} / {}", f.describe(vocabulary), f.note))
+        .collect();
+    assert!(
+        charted
+            .iter()
+            .any(|c| c.starts_with("FABER positive, L sacroiliac region")
+                && c.contains("from the note: \"FABER + L (SI pain)\"")),
+        "{charted:?}"
+    );
+    assert!(
+        charted.iter().any(|c| c.starts_with("SLR negative, bilat")),
+        "{charted:?}"
+    );
+    assert!(
+        charted
+            .iter()
+            .any(|c| c.starts_with("R calf tightness 4/10")),
+        "{charted:?}"
+    );
+    // Charted, they are no longer offered.
+    assert!(harness.query_by_label("The note says").is_none());
+}

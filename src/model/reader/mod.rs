@@ -132,6 +132,42 @@ struct Read {
     piece: Piece,
 }
 
+/// What a note says that is not charted yet: the findings read from `text` that no
+/// charted finding already says (same kind, place, side and presence), each with the
+/// sentence it came from. The note's words suggest; the clinician charts.
+pub fn suggestions<'a>(reading: &'a Reading, charted: &[Finding]) -> Vec<&'a ReadFinding> {
+    let mut seen: Vec<&Finding> = Vec::new();
+    reading
+        .items
+        .iter()
+        .filter(|item| {
+            let f = &item.finding;
+            let same = |c: &&Finding| {
+                c.kind == f.kind
+                    && c.region == f.region
+                    && c.side == f.side
+                    && c.presence == f.presence
+            };
+            let new = !charted.iter().any(|c| same(&c)) && !seen.iter().any(same);
+            if new {
+                seen.push(f);
+            }
+            new
+        })
+        .collect()
+}
+
+/// The sentence of `text` around `span`, for linking a finding back to its words.
+pub fn sentence_of(text: &str, span: Span) -> &str {
+    let start = text[..span[0]]
+        .rfind(['.', ';', '\n'])
+        .map_or(0, |at| at + 1);
+    let end = text[span[1]..]
+        .find(['.', ';', '\n'])
+        .map_or(text.len(), |at| span[1] + at);
+    text[start..end].trim()
+}
+
 /// Reads `text` as findings. `line_side` is the side the line or section it sits under
 /// gives ("L knee:"), used when the phrase itself says none.
 pub fn read_findings(
