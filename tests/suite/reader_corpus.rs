@@ -1,7 +1,7 @@
 //! The reader against the corpus of real phrases (`tests/corpus/`, issue 11): how many are
 //! read whole (nothing unread, nothing asked that the source does not leave open), how many
-//! exactly as expected, and how many with a wrong side, region or negation, which must be
-//! none. `cargo test --test suite reader_corpus -- --nocapture` prints the figures.
+//! exactly as expected (what the source says charted, what it leaves open asked), and how
+//! many with a wrong side, region or negation, which must be none. `cargo test --test suite reader_corpus -- --nocapture` prints the figures.
 
 use std::collections::BTreeSet;
 
@@ -76,15 +76,33 @@ fn the_reader_on_the_corpus_never_reads_a_wrong_side_region_or_negation() {
             let known = expect
                 .iter()
                 .all(|r| !r.to_string().contains("new:") && r.get("ask").is_none());
-            let asks = expect.iter().any(|r| r.get("ask").is_some());
-            if reading.unread.is_empty() && (reading.questions.is_empty() || asks) {
+            // A reading the source leaves open (no place for a kind that needs one, no side
+            // for a paired region) is one the reader should ask about, not chart.
+            let open = |r: &serde_json::Value| {
+                let core = expected_core(r);
+                let kind = vocabulary.kind(&upstream::model::KindCode::new(core.0.clone()));
+                let needs_place = kind
+                    .is_some_and(|k| k.region == upstream::model::RegionPresence::Required)
+                    && core.1.is_empty()
+                    && core.4.is_empty();
+                let paired = vocabulary
+                    .region(&upstream::model::RegionCode::new(core.1.clone()))
+                    .is_some_and(|region| region.laterality == upstream::model::Laterality::Paired);
+                r.get("ask").is_some() || needs_place || paired && core.2 == "none"
+            };
+            let to_ask = expect.iter().filter(|r| open(r)).count();
+            if reading.unread.is_empty() && reading.questions.len() <= to_ask {
                 figures.whole += 1;
             }
             if !known {
                 continue;
             }
             figures.in_vocabulary += 1;
-            let expected: BTreeSet<Core> = expect.iter().map(expected_core).collect();
+            let expected: BTreeSet<Core> = expect
+                .iter()
+                .filter(|r| !open(r))
+                .map(expected_core)
+                .collect();
             let got: BTreeSet<Core> = reading
                 .items
                 .iter()
@@ -101,7 +119,7 @@ fn the_reader_on_the_corpus_never_reads_a_wrong_side_region_or_negation() {
                     )
                 })
                 .collect();
-            if got == expected && reading.unread.is_empty() && reading.questions.is_empty() {
+            if got == expected && reading.unread.is_empty() && reading.questions.len() == to_ask {
                 figures.exact += 1;
             }
             // Safety: a reading of the expected kind must not differ in side, negation or
@@ -199,4 +217,49 @@ fn the_words_most_often_left_unread() {
         eprint!("{word}:{n} ");
     }
     eprintln!();
+}
+
+/// The in-vocabulary phrases not read exactly, with what was read: where the reader grows
+/// next. `cargo test --test suite reader_corpus -- --ignored --nocapture`.
+#[test]
+#[ignore = "a report for whoever grows the reader, not a check"]
+fn the_phrases_not_yet_read_exactly() {
+    for file in FINDING_FILES {
+        let path = format!("{}/tests/corpus/{file}", env!("CARGO_MANIFEST_DIR"));
+        let value: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        for item in value["items"].as_array().unwrap() {
+            let expect = item["expect"].as_array().unwrap();
+            if item["kind"] != "finding"
+                || expect
+                    .iter()
+                    .any(|r| r.to_string().contains("new:") || r.get("ask").is_some())
+            {
+                continue;
+            }
+            let text = item["text"].as_str().unwrap();
+            let line_side = item["line_side"].as_str().and_then(side_of);
+            let reading = read_findings(text, line_side, Vocabulary::builtin(), Lexicon::builtin());
+            let expected: BTreeSet<Core> = expect.iter().map(expected_core).collect();
+            eprintln!(
+                "{text}\n   expected {expected:?}\n   read {:?}\n   unread {:?}\n   asked {:?}",
+                reading
+                    .items
+                    .iter()
+                    .map(|i| (
+                        i.finding.kind.as_str(),
+                        i.finding.region.as_ref().map(|r| r.as_str()),
+                        i.finding.side.code(),
+                        i.finding.presence.code()
+                    ))
+                    .collect::<Vec<_>>(),
+                reading
+                    .unread
+                    .iter()
+                    .map(|u| (&u.text, &u.why))
+                    .collect::<Vec<_>>(),
+                reading.questions.iter().map(|q| &q.ask).collect::<Vec<_>>()
+            );
+        }
+    }
 }

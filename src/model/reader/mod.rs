@@ -243,7 +243,7 @@ fn tokenize(text: &str) -> Vec<Token> {
             Some('+' | '-') => &token.lower[..token.lower.len() - 1],
             _ => "",
         };
-        if body.len() > 1 && body.chars().all(|c| c.is_alphabetic() || c == '\'') {
+        if !body.is_empty() && body.chars().all(|c| c.is_alphabetic() || c == '\'') {
             let cut = token.span[1] - 1;
             split.push(Token {
                 span: [token.span[0], cut],
@@ -321,6 +321,42 @@ fn value_of(token: &str) -> Option<Piece> {
     token.parse::<f64>().ok().map(Piece::Number)
 }
 
+/// A token the lexicon does not know whole, made of words joined by `-` or `/`
+/// ("low-back", "R-sided", "restricted/tender"): its words, each with its own span. A
+/// value ("T8-10", "4/10") or a known compound ("b/l") stays whole.
+fn compound_parts(token: &Token, lexicon: &Lexicon) -> Vec<(Span, String)> {
+    let whole = vec![(token.span, token.lower.clone())];
+    let joined = token.lower.contains(['-', '/']);
+    if !joined
+        || lexicon
+            .meanings(std::slice::from_ref(&token.lower))
+            .is_some()
+        || value_of(&token.lower).is_some()
+        || token.lower.len() != token.span[1] - token.span[0]
+    {
+        return whole;
+    }
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (at, c) in token
+        .lower
+        .char_indices()
+        .chain(std::iter::once((token.lower.len(), '-')))
+    {
+        if c == '-' || c == '/' {
+            if at > start {
+                let part = &token.lower[start..at];
+                if !part.chars().all(char::is_alphabetic) {
+                    return whole;
+                }
+                parts.push(([token.span[0] + start, token.span[0] + at], part.to_owned()));
+            }
+            start = at + c.len_utf8();
+        }
+    }
+    if parts.len() < 2 { whole } else { parts }
+}
+
 /// What each token or phrase is; tokens nothing names are unread.
 fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec<Unread>) {
     // Abbreviations expanded into words, each word keeping its token's span.
@@ -328,7 +364,7 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
     for token in tokens {
         match lexicon.expansion(&token.lower) {
             Some(long) => words.extend(long.iter().map(|w| (token.span, w.clone()))),
-            None => words.push((token.span, token.lower.clone())),
+            None => words.extend(compound_parts(token, lexicon)),
         }
     }
     let mut reads = Vec::new();
@@ -432,6 +468,9 @@ struct Frame {
     examined: Vec<KindCode>,
     regions: Vec<RegionCode>,
     reflex_places: Vec<RegionCode>,
+    /// Regions of a movement ("cervical rotation"): where the finding is only when the
+    /// text names no other place.
+    movement_regions: Vec<RegionCode>,
     structures: Vec<(String, RegionCode, Option<SpinalLevel>)>,
     tests: Vec<(String, Option<RegionCode>)>,
     side: Option<Side>,
@@ -535,6 +574,11 @@ fn compose(
                         Word::Examined(kind) => {
                             frame.examined.push(kind);
                             frame.negated |= negating > 0;
+                        }
+                        // "cervical (left) rotation": the region of a movement, not where
+                        // the finding is.
+                        Word::Region(region) if moves_next(part, r) => {
+                            frame.movement_regions.push(region);
                         }
                         Word::Region(region) => {
                             if !frame.regions.contains(&region) {
@@ -728,6 +772,38 @@ fn is_direction(part: &[Read], at: usize) -> bool {
     let before = at.checked_sub(1).and_then(|i| part.get(i));
     let before2 = at.checked_sub(2).and_then(|i| part.get(i));
     movement(part.get(at + 1)) || movement(before) || (filler(before) && movement(before2))
+}
+
+/// Whether a movement follows the word at `at`, past a side or filler word.
+fn moves_next(part: &[Read], at: usize) -> bool {
+    use super::detail::Activity;
+    for read in part.iter().skip(at + 1).take(2) {
+        match &read.piece {
+            Piece::Word(words) => {
+                if words.iter().any(|w| {
+                    matches!(
+                        w,
+                        Word::Activity(
+                            Activity::Rotation
+                                | Activity::SideBending
+                                | Activity::Flexion
+                                | Activity::Extension
+                        )
+                    )
+                }) {
+                    return true;
+                }
+                if !words
+                    .iter()
+                    .any(|w| matches!(w, Word::Side(_) | Word::Filler))
+                {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// Which meaning of an ambiguous phrase the frame wants: "knee" is a reflex's place next
@@ -973,6 +1049,8 @@ fn emit(
             frame.reflex_places.clone()
         } else if !structure_regions.is_empty() {
             structure_regions.clone()
+        } else if !frame.movement_regions.is_empty() {
+            frame.movement_regions.clone()
         } else {
             // "L4/L5 TTP": the level says which part of the spine.
             frame
