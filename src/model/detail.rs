@@ -400,6 +400,17 @@ coded!(
         Chewing => "chewing", "chewing",
         Driving => "driving", "driving",
         Movement => "movement", "movement",
+        Abduction => "abduction", "abduction",
+        Adduction => "adduction", "adduction",
+        InternalRotation => "internal_rotation", "internal rotation",
+        ExternalRotation => "external_rotation", "external rotation",
+        Dorsiflexion => "dorsiflexion", "dorsiflexion",
+        Plantarflexion => "plantarflexion", "plantarflexion",
+        Inversion => "inversion", "inversion",
+        Eversion => "eversion", "eversion",
+        Pronation => "pronation", "pronation",
+        Supination => "supination", "supination",
+        Elevation => "elevation", "elevation",
     }
 );
 
@@ -472,6 +483,32 @@ coded!(
         V => "V", "grade V",
     }
 );
+
+impl Activity {
+    /// A movement of the spine or a joint (flexion, rotation, dorsiflexion...), rather than
+    /// a posture or an activity of the day.
+    pub fn is_movement(self) -> bool {
+        matches!(
+            self,
+            Activity::Flexion
+                | Activity::Extension
+                | Activity::Rotation
+                | Activity::SideBending
+                | Activity::Bending
+                | Activity::Abduction
+                | Activity::Adduction
+                | Activity::InternalRotation
+                | Activity::ExternalRotation
+                | Activity::Dorsiflexion
+                | Activity::Plantarflexion
+                | Activity::Inversion
+                | Activity::Eversion
+                | Activity::Pronation
+                | Activity::Supination
+                | Activity::Elevation
+        )
+    }
+}
 
 /// What a finding carries beyond its kind, place and intensity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

@@ -62,7 +62,9 @@ struct TestFile {
 #[serde(deny_unknown_fields)]
 struct StructureFile {
     names: Vec<String>,
-    region: String,
+    /// None for a structure along the whole spine (paraspinals, spinous processes): the
+    /// text must say which part.
+    region: Option<String>,
     #[serde(default)]
     myotome: Option<String>,
 }
@@ -90,7 +92,7 @@ pub enum Word {
     },
     Structure {
         name: String,
-        region: RegionCode,
+        region: Option<RegionCode>,
         myotome: Option<SpinalLevel>,
     },
     /// "achilles" or "patellar" before "reflex": where the reflex is.
@@ -278,7 +280,10 @@ impl Lexicon {
             }
         }
         for structure in &file.structures {
-            let place = region("structures", &structure.region)?;
+            let place = match &structure.region {
+                Some(code) => Some(region("structures", code)?),
+                None => None,
+            };
             let myotome =
                 match &structure.myotome {
                     Some(level) => Some(SpinalLevel::parse(level).ok_or_else(|| {

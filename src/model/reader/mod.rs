@@ -471,7 +471,7 @@ struct Frame {
     /// Regions of a movement ("cervical rotation"): where the finding is only when the
     /// text names no other place.
     movement_regions: Vec<RegionCode>,
-    structures: Vec<(String, RegionCode, Option<SpinalLevel>)>,
+    structures: Vec<(String, Option<RegionCode>, Option<SpinalLevel>)>,
     tests: Vec<(String, Option<RegionCode>)>,
     side: Option<Side>,
     negated: bool,
@@ -757,13 +757,7 @@ fn is_direction(part: &[Read], at: usize) -> bool {
         Some(Piece::Word(words)) => words.iter().any(|w| {
             matches!(
                 w,
-                Word::Activity(
-                    super::detail::Activity::Rotation
-                        | super::detail::Activity::SideBending
-                        | super::detail::Activity::Flexion
-                        | super::detail::Activity::Extension
-                        | super::detail::Activity::Bending
-                )
+                Word::Activity(activity) if activity.is_movement()
             )
         }),
         _ => false,
@@ -776,21 +770,13 @@ fn is_direction(part: &[Read], at: usize) -> bool {
 
 /// Whether a movement follows the word at `at`, past a side or filler word.
 fn moves_next(part: &[Read], at: usize) -> bool {
-    use super::detail::Activity;
     for read in part.iter().skip(at + 1).take(2) {
         match &read.piece {
             Piece::Word(words) => {
-                if words.iter().any(|w| {
-                    matches!(
-                        w,
-                        Word::Activity(
-                            Activity::Rotation
-                                | Activity::SideBending
-                                | Activity::Flexion
-                                | Activity::Extension
-                        )
-                    )
-                }) {
+                if words
+                    .iter()
+                    .any(|w| matches!(w, Word::Activity(activity) if activity.is_movement()))
+                {
                     return true;
                 }
                 if !words
@@ -924,7 +910,7 @@ fn emit(
     let structure_regions: Vec<RegionCode> = frame
         .structures
         .iter()
-        .map(|(_, region, _)| region.clone())
+        .filter_map(|(_, region, _)| region.clone())
         .collect();
     if !frame.tests.is_empty() {
         for (name, region) in &frame.tests {
@@ -1127,7 +1113,7 @@ fn emit(
         if let Some((name, _, _)) = frame
             .structures
             .iter()
-            .find(|(_, region, _)| Some(region) == finding.region.as_ref())
+            .find(|(_, region, _)| region.is_none() || region.as_ref() == finding.region.as_ref())
         {
             finding.detail.structure = Some(name.clone());
         }
@@ -1199,16 +1185,7 @@ fn movements_as_range(frame: &mut Frame) {
         .uncued
         .iter()
         .map(|(_, activity)| *activity)
-        .filter(|a| {
-            matches!(
-                a,
-                Activity::Flexion
-                    | Activity::Extension
-                    | Activity::Rotation
-                    | Activity::SideBending
-                    | Activity::Bending
-            )
-        })
+        .filter(|a| a.is_movement())
         .collect();
     let measured = frame.detail.measurement.is_some();
     if movements.is_empty() || !(frame.change.is_some() || measured) || !frame.tests.is_empty() {
