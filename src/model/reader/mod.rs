@@ -1188,9 +1188,12 @@ fn movements_as_range(frame: &mut Frame) {
         .filter(|a| a.is_movement())
         .collect();
     let measured = frame.detail.measurement.is_some();
-    if movements.is_empty() || !(frame.change.is_some() || measured) || !frame.tests.is_empty() {
+    // "Left side bending, within normal limits": a movement found normal.
+    let found = frame.change.or(frame.negated.then_some(Change::Full));
+    if movements.is_empty() || !(found.is_some() || measured) || !frame.tests.is_empty() {
         return;
     }
+    frame.change = found;
     let limited = KindCode::new("limited_rom");
     if !frame.examined.contains(&limited) && !frame.kinds.contains(&limited) {
         frame.examined.push(limited);
