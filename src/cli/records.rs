@@ -341,15 +341,7 @@ pub fn restore(
         Some(actor) => actor,
         None => restored.clinician()?.unwrap_or_else(Actor::login),
     };
-    let detail = match &report.set_aside {
-        Some(aside) => format!(
-            "from {}; the notebook that was there is kept as {}",
-            backup.display(),
-            aside.display()
-        ),
-        None => format!("from {}", backup.display()),
-    };
-    restored.record_event(&actor, "restore", &detail)?;
+    restored.record_restore(&actor, backup, &report)?;
     writeln!(
         out,
         "restored {} patients and {} visits from {} into {}",

@@ -375,6 +375,20 @@ impl Store {
         Ok(value)
     }
 
+    /// Records in the restored notebook where it came from and where the notebook it
+    /// replaced was kept.
+    pub fn record_restore(&self, by: &Actor, backup: &Path, report: &RestoreReport) -> Result<()> {
+        let detail = match &report.set_aside {
+            Some(aside) => format!(
+                "from {}; the notebook that was there is kept as {}",
+                backup.display(),
+                aside.display()
+            ),
+            None => format!("from {}", backup.display()),
+        };
+        self.record_event(by, "restore", &detail)
+    }
+
     /// The clinician this notebook's changes are recorded under when nobody says
     /// otherwise (set from the window's Settings).
     pub fn clinician(&self) -> Result<Option<Actor>> {

@@ -416,15 +416,7 @@ impl NotebookGate {
         let Stage::Open(app) = &self.stage else {
             return;
         };
-        let detail = match &report.set_aside {
-            Some(aside) => format!(
-                "from {}; the notebook that was there is kept as {}",
-                backup.display(),
-                aside.display()
-            ),
-            None => format!("from {}", backup.display()),
-        };
-        if let Err(error) = app.store().record_event(&app.actor(), "restore", &detail) {
+        if let Err(error) = app.store().record_restore(&app.actor(), backup, report) {
             self.problem = Some(error.to_string());
         }
     }

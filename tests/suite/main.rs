@@ -32,3 +32,38 @@ pub fn by() -> upstream::store::Actor {
 pub fn named(name: &str) -> upstream::store::Actor {
     upstream::store::Actor::new(name).expect("a name with letters")
 }
+
+/// Ada Quill with one draft visit, the window open on it: the start of the window tests
+/// that chart into a visit.
+pub fn window_on_a_draft(
+    path: &std::path::Path,
+) -> (
+    egui_kittest::Harness<'static, upstream::ui::UpstreamApp>,
+    upstream::model::VisitId,
+) {
+    use upstream::model::{Patient, Visit, VisitKind};
+    let mut store = upstream::store::Store::open(path).unwrap();
+    let patient = store
+        .create_patient(&by(), &Patient::new("Ada Quill"))
+        .unwrap();
+    let at = chrono::NaiveDate::from_ymd_opt(2026, 3, 2)
+        .unwrap()
+        .and_hms_opt(9, 30, 0)
+        .unwrap();
+    let visit = store
+        .create_visit(&by(), &Visit::new(patient, at, VisitKind::FollowUp))
+        .unwrap();
+    let state = upstream::ui::AppState {
+        selected_patient: Some(patient),
+        selected_visit: Some(visit),
+        ..upstream::ui::AppState::default()
+    };
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size([1366.0, 768.0])
+        .build_ui_state(
+            |ui, app: &mut upstream::ui::UpstreamApp| app.ui(ui),
+            upstream::ui::UpstreamApp::new(store, state),
+        );
+    harness.run();
+    (harness, visit)
+}

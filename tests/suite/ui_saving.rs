@@ -6,34 +6,13 @@
 use eframe::egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use upstream::model::{Patient, Visit, VisitId, VisitKind};
+use upstream::model::{Patient, Visit, VisitId};
 use upstream::store::Store;
 use upstream::ui::{AppState, NotebookGate, UpstreamApp};
 
 /// Ada Quill with one draft visit, the window open on it. Time is driven by the test.
 fn open_on_a_draft(path: &std::path::Path) -> (Harness<'static, UpstreamApp>, VisitId) {
-    let mut store = Store::open(path).unwrap();
-    let patient = store
-        .create_patient(&crate::by(), &Patient::new("Ada Quill"))
-        .unwrap();
-    let at = chrono::NaiveDate::from_ymd_opt(2026, 3, 2)
-        .unwrap()
-        .and_hms_opt(9, 30, 0)
-        .unwrap();
-    let visit = store
-        .create_visit(&crate::by(), &Visit::new(patient, at, VisitKind::FollowUp))
-        .unwrap();
-    let state = AppState {
-        selected_patient: Some(patient),
-        selected_visit: Some(visit),
-        ..AppState::default()
-    };
-    let app = UpstreamApp::new(store, state);
-    let mut harness = Harness::builder()
-        .with_size([1366.0, 768.0])
-        .build_ui_state(|ui, app: &mut UpstreamApp| app.ui(ui), app);
-    harness.run();
-    (harness, visit)
+    crate::window_on_a_draft(path)
 }
 
 /// The note's sections are multi-line fields; the rest single lines.
