@@ -36,7 +36,9 @@ pub use migrate::{MIGRATIONS, Migration, latest_version};
 /// What can go wrong with the notebook database.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("{path} is not an Upstream notebook (not an SQLite database); it was left untouched")]
+    #[error(
+        "{path} is not an Upstream notebook (not an SQLite database), or its first page is damaged; it was left untouched. If it was your notebook, restore a backup (upstream restore PATH)"
+    )]
     NotADatabase { path: PathBuf },
     #[error(
         "{path} was written by a newer Upstream (schema version {found}; this one knows up to {supported}); it was left untouched"
