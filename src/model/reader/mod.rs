@@ -381,7 +381,13 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
                 at += 1;
                 continue;
             }
-            "." | ";" | "\n" | ":" => {
+            // "Sensation: decreased", "L knee: swelling": a heading and what follows it
+            // are read together.
+            ":" => {
+                at += 1;
+                continue;
+            }
+            "." | ";" | "\n" => {
                 reads.push(Read {
                     span: *span,
                     piece: Piece::Stop,
@@ -1008,12 +1014,14 @@ fn emit(
             }
             _ => {}
         }
-        if frame.examined.iter().any(|k| !frame.kinds.contains(k))
-            && !frame.negated
+        let found_nothing_of_it = !frame.negated
             && frame.change.is_none()
             && frame.detail.reflex.is_none()
-            && frame.detail.strength.is_none()
-        {
+            && frame.detail.strength.is_none();
+        if found_nothing_of_it && !frame.kinds.is_empty() {
+            // "a tingling sensation": the function's name is part of the finding's words.
+            kinds.retain(|k| frame.kinds.contains(k));
+        } else if frame.examined.iter().any(|k| !frame.kinds.contains(k)) && found_nothing_of_it {
             // "sensation" alone says what was examined, not what was found.
             unread.push(Unread {
                 span,
