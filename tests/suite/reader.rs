@@ -406,3 +406,35 @@ fn apply_charts_what_a_findings_line_reads_and_says_back_the_rest() {
         "{stderr}"
     );
 }
+
+#[test]
+fn what_a_test_reproduced_is_kept_with_it_and_not_taken_for_its_place() {
+    let reading = read("SLR + R reproducing calf pain");
+    assert_eq!(
+        found(&reading),
+        ["positive_test thigh_posterior right present SLR"]
+    );
+    assert_eq!(
+        reading.items[0].finding.detail.reproduces.as_deref(),
+        Some("calf pain")
+    );
+    let faber = read("FABER + L (SI pain)");
+    assert_eq!(found(&faber), ["positive_test si_joint left present FABER"]);
+    assert_eq!(
+        faber.items[0].finding.detail.reproduces.as_deref(),
+        Some("SI pain")
+    );
+    // A place named for the test itself stays the test's.
+    assert_eq!(
+        found(&read("Tinel + R elbow")),
+        ["positive_test elbow right present Tinel"]
+    );
+    // A point after an abbreviation ends the sentence when a new one begins.
+    assert_eq!(
+        found(&read("SLR neg bilat. R calf tightness 4/10")),
+        [
+            "positive_test thigh_posterior bilateral absent SLR",
+            "tightness calf right present"
+        ]
+    );
+}

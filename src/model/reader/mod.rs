@@ -217,11 +217,29 @@ fn tokenize(text: &str) -> Vec<Token> {
     for (i, &(at, c)) in chars.iter().enumerate() {
         let next = chars.get(i + 1).map(|&(_, c)| c);
         let previous = i.checked_sub(1).and_then(|p| chars.get(p)).map(|&(_, c)| c);
-        let full_stop = c == '.'
-            && !(previous.is_some_and(|p| p.is_ascii_digit())
-                && next.is_some_and(|n| n.is_ascii_digit()));
+        let decimal = previous.is_some_and(|p| p.is_ascii_digit())
+            && next.is_some_and(|n| n.is_ascii_digit());
+        // "Pt. reports", "ant. tib.", "approx. 3": the point of an abbreviation ends the
+        // word, not the sentence.
+        // Only when the text goes on in lower case or with a number: "bilat. R calf" is two
+        // sentences, "ant. tib." one word.
+        let goes_on = chars[i + 1..]
+            .iter()
+            .map(|&(_, c)| c)
+            .find(|c| !c.is_whitespace())
+            .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit());
+        let abbreviation = c == '.'
+            && goes_on
+            && start.is_some_and(|from| {
+                ABBREVIATIONS_WITH_POINT.contains(&text[from..at].to_lowercase().as_str())
+            });
+        let full_stop = c == '.' && !decimal && !abbreviation;
         let mark = matches!(c, ',' | ';' | ':' | '(' | ')' | '[' | ']' | '\n' | '"') || full_stop;
-        if c.is_whitespace() || mark {
+        if abbreviation {
+            if let Some(from) = start.take() {
+                push(from, at, &mut tokens);
+            }
+        } else if c.is_whitespace() || mark {
             if let Some(from) = start.take() {
                 push(from, at, &mut tokens);
             }
@@ -259,6 +277,12 @@ fn tokenize(text: &str) -> Vec<Token> {
     }
     split
 }
+
+/// Words clinicians write with a point that does not end the sentence.
+const ABBREVIATIONS_WITH_POINT: [&str; 24] = [
+    "pt", "pts", "ant", "post", "lat", "med", "approx", "tib", "r", "l", "rt", "lt", "dr", "mr",
+    "mrs", "ms", "vs", "etc", "e.g", "i.e", "ext", "flex", "rot", "bilat",
+];
 
 /// A value written in one token: "6/10", "4-6/10", "4+/5", "2+", "3/4", "45°", "6cm", "30%",
 /// "L4/L5", or a bare number.
@@ -495,6 +519,10 @@ struct Frame {
     uncued: Vec<(Span, super::detail::Activity)>,
     /// How what was examined was found.
     change: Option<Change>,
+    /// Where the words of what a test reproduced begin.
+    reproduced: Option<usize>,
+    /// The places named since the last other word, with where each begins.
+    places_just_named: Vec<(RegionCode, usize)>,
     span: Option<Span>,
 }
 
@@ -565,7 +593,26 @@ fn compose(
                     let Some(word) = choose(meanings, &frame, sentence) else {
                         continue;
                     };
+                    if !matches!(
+                        word,
+                        Word::Region(_) | Word::Side(_) | Word::Filler | Word::Kind(_)
+                    ) {
+                        frame.places_just_named.clear();
+                    }
                     match word {
+                        // "FABER + L (SI pain)", "SLR + R reproducing calf pain": after a
+                        // test, a symptom in the same clause is what the test reproduced.
+                        Word::Kind(_) if !frame.tests.is_empty() && frame.reproduced.is_none() => {
+                            // The places named just before the symptom are the symptom's
+                            // ("SLR + R reproducing calf pain"), not the test's.
+                            let mut from = read.span[0];
+                            for (region, start) in std::mem::take(&mut frame.places_just_named) {
+                                frame.regions.retain(|r| *r != region);
+                                from = from.min(start);
+                            }
+                            frame.reproduced = Some(from);
+                        }
+                        Word::Kind(_) if frame.reproduced.is_some() => {}
                         Word::Kind(kind) => {
                             // A second kind after a place: a new finding, unless coordinated.
                             if frame.has_what() && frame.has_where() && !frame.kinds.contains(&kind)
@@ -583,10 +630,12 @@ fn compose(
                         }
                         // "cervical (left) rotation": the region of a movement, not where
                         // the finding is.
+                        Word::Region(_) if frame.reproduced.is_some() => {}
                         Word::Region(region) if moves_next(part, r) => {
                             frame.movement_regions.push(region);
                         }
                         Word::Region(region) => {
+                            frame.places_just_named.push((region.clone(), read.span[0]));
                             if !frame.regions.contains(&region) {
                                 frame.regions.push(region);
                             }
@@ -918,6 +967,13 @@ fn emit(
         .iter()
         .filter_map(|(_, region, _)| region.clone())
         .collect();
+    if let Some(from) = frame.reproduced {
+        let to = frame.span.map_or(from, |span| span[1]).max(from);
+        let words = text[from..to].trim_end_matches([')', ' ']).trim();
+        if !words.is_empty() {
+            frame.detail.reproduces = Some(words.to_owned());
+        }
+    }
     if !frame.tests.is_empty() {
         for (name, region) in &frame.tests {
             let mut finding = Finding::new(
