@@ -438,3 +438,18 @@ fn what_a_test_reproduced_is_kept_with_it_and_not_taken_for_its_place() {
         ]
     );
 }
+
+#[test]
+fn a_clause_about_another_place_says_the_same_finding_of_it() {
+    // From the corpus (a published Achilles rupture case): the right side is not the left.
+    let reading = read(
+        "The left Achilles tendon had a defect on palpation, while the right Achilles tendon was intact.",
+    );
+    assert_eq!(
+        found(&reading),
+        [
+            "palpable_gap achilles left present",
+            "palpable_gap achilles right absent"
+        ]
+    );
+}

@@ -583,8 +583,28 @@ fn compose(
                 .any(|w| matches!(w, Word::Kind(_) | Word::Test { .. } | Word::Examined(_))),
             _ => false,
         });
+        // "the left Achilles had a defect, while the right was intact": a clause with a
+        // place or side of its own and a word of how it was found, but no finding named,
+        // says the same finding of that place.
+        let says_of_another_place = part.iter().any(|r| match &r.piece {
+            Piece::Word(words) => words
+                .iter()
+                .any(|w| matches!(w, Word::Side(_) | Word::Region(_))),
+            _ => false,
+        }) && part.iter().any(|r| match &r.piece {
+            Piece::Word(words) => words
+                .iter()
+                .any(|w| matches!(w, Word::NegateBefore | Word::Negative | Word::Change(_))),
+            _ => false,
+        });
         if p > 0 && names_a_finding && frame.has_what() {
             frames.push(std::mem::take(&mut frame));
+        } else if p > 0 && !names_a_finding && says_of_another_place && frame.has_what() {
+            let kinds = frame.kinds.clone();
+            let examined = frame.examined.clone();
+            frames.push(std::mem::take(&mut frame));
+            frame.kinds = kinds;
+            frame.examined = examined;
         }
         for (r, read) in part.iter().enumerate() {
             let direction = is_direction(part, r);
