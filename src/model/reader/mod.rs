@@ -210,7 +210,8 @@ fn tokenize(text: &str) -> Vec<Token> {
         if from < to {
             tokens.push(Token {
                 span: [from, to],
-                lower: text[from..to].to_lowercase(),
+                // A typographic apostrophe reads as a straight one ("Lasègue’s").
+                lower: text[from..to].to_lowercase().replace('\u{2019}', "'"),
             });
         }
     };
@@ -234,7 +235,10 @@ fn tokenize(text: &str) -> Vec<Token> {
                 ABBREVIATIONS_WITH_POINT.contains(&text[from..at].to_lowercase().as_str())
             });
         let full_stop = c == '.' && !decimal && !abbreviation;
-        let mark = matches!(c, ',' | ';' | ':' | '(' | ')' | '[' | ']' | '\n' | '"') || full_stop;
+        let mark = matches!(
+            c,
+            ',' | ';' | ':' | '(' | ')' | '[' | ']' | '\n' | '"' | '\u{201c}' | '\u{201d}'
+        ) || full_stop;
         if abbreviation {
             if let Some(from) = start.take() {
                 push(from, at, &mut tokens);
@@ -419,7 +423,7 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
                 at += 1;
                 continue;
             }
-            "(" | ")" | "[" | "]" | "\"" => {
+            "(" | ")" | "[" | "]" | "\"" | "\u{201c}" | "\u{201d}" => {
                 at += 1;
                 continue;
             }
