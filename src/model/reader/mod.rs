@@ -283,9 +283,10 @@ fn tokenize(text: &str) -> Vec<Token> {
 }
 
 /// Words clinicians write with a point that does not end the sentence.
-const ABBREVIATIONS_WITH_POINT: [&str; 24] = [
+const ABBREVIATIONS_WITH_POINT: [&str; 34] = [
     "pt", "pts", "ant", "post", "lat", "med", "approx", "tib", "r", "l", "rt", "lt", "dr", "mr",
-    "mrs", "ms", "vs", "etc", "e.g", "i.e", "ext", "flex", "rot", "bilat",
+    "mrs", "ms", "vs", "etc", "e.g", "i.e", "ext", "flex", "rot", "bilat", "deg", "min", "mins",
+    "sec", "hrs", "wks", "yrs", "wk", "yr", "mo",
 ];
 
 /// A value written in one token: "6/10", "4-6/10", "4+/5", "2+", "3/4", "45°", "6cm", "30%",
@@ -791,8 +792,35 @@ fn compose(
     frames.push(frame);
     // A side is a frame's own, or the line's; never borrowed from another finding of the
     // sentence ("no back tenderness and full ROM of both hips" says nothing of the back's side).
+    // A structure along the spine with no part named ("paraspinal muscle spasm") takes the
+    // part of the spine the sentence names elsewhere ("lumbar spine ... restricted").
+    let spinal: Option<RegionCode> = frames
+        .iter()
+        .flat_map(|f| f.regions.iter().chain(&f.movement_regions))
+        .find(|region| {
+            matches!(
+                region.as_str(),
+                "low_back"
+                    | "neck"
+                    | "neck_posterior"
+                    | "back_mid"
+                    | "back_upper"
+                    | "thoracolumbar"
+                    | "sacrum"
+            )
+        })
+        .cloned();
     let mut previous: Option<usize> = None;
     for mut frame in frames {
+        if let Some(spine) = &spinal
+            && frame.regions.is_empty()
+            && frame
+                .structures
+                .iter()
+                .any(|(_, region, _)| region.is_none())
+        {
+            frame.regions.push(spine.clone());
+        }
         if frame.is_empty() {
             continue;
         }
@@ -891,6 +919,13 @@ fn choose(meanings: &[Word], frame: &Frame, sentence: &[Read]) -> Option<Word> {
     if reflex_here && let Some(place) = meanings.iter().find(|w| matches!(w, Word::ReflexPlace(_)))
     {
         return Some(place.clone());
+    }
+    // "positive" is a test's result, never a test with no name.
+    if let Some(result) = meanings
+        .iter()
+        .find(|w| matches!(w, Word::Positive | Word::Negative))
+    {
+        return Some(result.clone());
     }
     meanings
         .iter()
