@@ -453,3 +453,23 @@ fn a_clause_about_another_place_says_the_same_finding_of_it() {
         ]
     );
 }
+
+#[test]
+fn positive_after_a_test_is_its_result_in_every_spelling() {
+    for text in [
+        "SLR positive L",
+        "SLR was positive on the left",
+        "SLR pos L",
+        "SLR +ve L",
+    ] {
+        assert_eq!(
+            found(&read(text)),
+            ["positive_test thigh_posterior left present SLR"],
+            "{text}"
+        );
+    }
+    assert_eq!(
+        found(&read("negative SLR R")),
+        ["positive_test thigh_posterior right absent SLR"]
+    );
+}
