@@ -473,3 +473,33 @@ fn positive_after_a_test_is_its_result_in_every_spelling() {
         ["positive_test thigh_posterior right absent SLR"]
     );
 }
+
+#[test]
+fn grades_per_side_and_values_against_their_normal_are_read_apart() {
+    // Two sides, two grades: never one bilateral reading with the last grade.
+    let reading = read("Achilles reflex 1+ L, 2+ R");
+    assert_eq!(
+        found(&reading),
+        [
+            "reflex_decreased achilles left present",
+            "reflex_decreased achilles right absent"
+        ]
+    );
+    assert_eq!(
+        reading.items[0].finding.detail.reflex,
+        ReflexGrade::parse("1+")
+    );
+    // "(normal 180)" is the norm the value is compared with, not a normal finding.
+    let rom = read("R shoulder flexion 120 deg (normal 180)");
+    assert_eq!(found(&rom), ["limited_rom shoulder right present"]);
+    let measurement = rom.items[0].finding.detail.measurement.clone().unwrap();
+    assert_eq!(
+        (measurement.quantity, measurement.normal),
+        (120.0, Some(180.0))
+    );
+    assert_eq!(measurement.of.as_deref(), Some("flexion"));
+    assert_eq!(
+        found(&read("R shoulder flexion 180 deg (normal 180)")),
+        ["limited_rom shoulder right absent"]
+    );
+}

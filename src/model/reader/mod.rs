@@ -119,6 +119,8 @@ enum Piece {
     Reflex(ReflexGrade),
     Number(f64),
     Measure(f64, Unit),
+    /// The normal a measurement is compared with: "(normal 180)".
+    Normal(f64),
     Level(SpinalLevel),
     /// A boundary inside a sentence: a comma.
     Comma,
@@ -430,6 +432,18 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
             }
             _ => {}
         }
+        // "(normal 180)", "norm 60°": the normal a measurement is compared with.
+        if matches!(word.as_str(), "normal" | "norm" | "nl")
+            && let Some((next_span, next)) = words.get(at + 1)
+            && let Some(Piece::Number(normal) | Piece::Measure(normal, _)) = value_of(next)
+        {
+            reads.push(Read {
+                span: [span[0], next_span[1]],
+                piece: Piece::Normal(normal),
+            });
+            at += 2;
+            continue;
+        }
         // The longest phrase the lexicon knows, from here.
         let longest = lexicon.longest().min(words.len() - at);
         let phrase = (1..=longest).rev().find_map(|n| {
@@ -526,6 +540,8 @@ struct Frame {
     change: Option<Change>,
     /// Where the words of what a test reproduced begin.
     reproduced: Option<usize>,
+    /// The normal the measurement is compared with.
+    normal: Option<f64>,
     /// The places named since the last other word, with where each begins.
     places_just_named: Vec<(RegionCode, usize)>,
     span: Option<Span>,
@@ -600,6 +616,13 @@ fn compose(
             Piece::Word(words) => words
                 .iter()
                 .any(|w| matches!(w, Word::NegateBefore | Word::Negative | Word::Change(_))),
+            // "Achilles reflex 1+ L, 2+ R": a grade or a value of its own.
+            Piece::Plus(_)
+            | Piece::Reflex(_)
+            | Piece::Strength(_)
+            | Piece::Intensity(_)
+            | Piece::IntensityRange(..)
+            | Piece::Measure(..) => true,
             _ => false,
         });
         if p > 0 && names_a_finding && frame.has_what() {
@@ -607,9 +630,22 @@ fn compose(
         } else if p > 0 && !names_a_finding && says_of_another_place && frame.has_what() {
             let kinds = frame.kinds.clone();
             let examined = frame.examined.clone();
+            // "1+ L, 2+ R": the same place too, unless the clause names its own.
+            let names_a_place = part.iter().any(|r| match &r.piece {
+                Piece::Word(words) => words
+                    .iter()
+                    .any(|w| matches!(w, Word::Region(_) | Word::Structure { .. })),
+                _ => false,
+            });
+            let places =
+                (!names_a_place).then(|| (frame.regions.clone(), frame.reflex_places.clone()));
             frames.push(std::mem::take(&mut frame));
             frame.kinds = kinds;
             frame.examined = examined;
+            if let Some((regions, reflex_places)) = places {
+                frame.regions = regions;
+                frame.reflex_places = reflex_places;
+            }
         }
         for (r, read) in part.iter().enumerate() {
             let direction = is_direction(part, r);
@@ -783,6 +819,7 @@ fn compose(
                     });
                 }
                 Piece::Level(level) => frame.detail.level = Some(level.clone()),
+                Piece::Normal(normal) => frame.normal = Some(*normal),
                 Piece::Comma | Piece::Stop => {}
             }
             negating = negating.saturating_sub(1);
@@ -1310,6 +1347,18 @@ fn movements_as_range(frame: &mut Frame) {
         .map(|(_, activity)| *activity)
         .filter(|a| a.is_movement())
         .collect();
+    if let (Some(normal), Some(measurement)) = (frame.normal, &mut frame.detail.measurement) {
+        measurement.normal = Some(normal);
+        // Measured against its normal, the value says whether the range is limited.
+        if frame.change.is_none() {
+            frame.change = Some(if measurement.quantity < normal {
+                Change::Less
+            } else {
+                Change::Full
+            });
+            frame.negated = false;
+        }
+    }
     let measured = frame.detail.measurement.is_some();
     // "Left side bending, within normal limits": a movement found normal.
     let found = frame.change.or(frame.negated.then_some(Change::Full));
