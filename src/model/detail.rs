@@ -593,12 +593,13 @@ impl FindingDetail {
         if let Some(severity) = self.severity {
             parts.push(severity.words().to_owned());
         }
-        if let Some(frequency) = self.frequency {
-            let mut text = frequency.words().to_owned();
-            if let Some(duration) = &self.duration {
-                text.push_str(&format!(" ({duration})"));
+        match (self.frequency, &self.duration) {
+            (Some(frequency), Some(duration)) => {
+                parts.push(format!("{} ({duration})", frequency.words()));
             }
-            parts.push(text);
+            (Some(frequency), None) => parts.push(frequency.words().to_owned()),
+            (None, Some(duration)) => parts.push(format!("lasting {duration}")),
+            (None, None) => {}
         }
         let list = |activities: &[Activity]| {
             activities

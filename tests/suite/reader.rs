@@ -503,3 +503,23 @@ fn grades_per_side_and_values_against_their_normal_are_read_apart() {
         ["limited_rom shoulder right absent"]
     );
 }
+
+#[test]
+fn strength_on_two_sides_and_how_long_stiffness_lasts() {
+    assert_eq!(
+        found(&read("EHL 4/5 L, 5/5 R")),
+        [
+            "weakness big_toe left present",
+            "weakness big_toe right absent"
+        ]
+    );
+    let stiffness = read("morning stiffness 30 min low back");
+    assert_eq!(
+        found(&stiffness),
+        ["morning_stiffness low_back midline present"]
+    );
+    assert_eq!(
+        stiffness.items[0].finding.detail.duration.as_deref(),
+        Some("30 min")
+    );
+}

@@ -121,6 +121,8 @@ enum Piece {
     Measure(f64, Unit),
     /// The normal a measurement is compared with: "(normal 180)".
     Normal(f64),
+    /// How long: "30 min".
+    Duration(String),
     Level(SpinalLevel),
     /// A boundary inside a sentence: a comma.
     Comma,
@@ -473,6 +475,21 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
             continue;
         }
         if let Some(value) = value_of(word) {
+            // "30 min", "2 hours": how long, as written.
+            if let Piece::Number(_) = value
+                && let Some((next_span, next)) = words.get(at + 1)
+                && matches!(
+                    next.as_str(),
+                    "minutes" | "minute" | "hours" | "hour" | "hrs" | "hr"
+                )
+            {
+                reads.push(Read {
+                    span: [span[0], next_span[1]],
+                    piece: Piece::Duration(text[span[0]..next_span[1]].to_owned()),
+                });
+                at += 2;
+                continue;
+            }
             // "45 degrees", "6 cm": a number and its unit in two words.
             let unit = words.get(at + 1).and_then(|(_, next)| match next.as_str() {
                 "degrees" | "deg" | "degree" | "°" => Some(Unit::Degrees),
@@ -556,7 +573,12 @@ impl Frame {
     }
 
     fn has_what(&self) -> bool {
-        !self.kinds.is_empty() || !self.tests.is_empty() || !self.examined.is_empty()
+        !self.kinds.is_empty()
+            || !self.tests.is_empty()
+            || !self.examined.is_empty()
+            // A grade says what was examined ("EHL 4/5").
+            || self.detail.strength.is_some()
+            || self.detail.reflex.is_some()
     }
 
     fn has_where(&self) -> bool {
@@ -637,14 +659,20 @@ fn compose(
                     .any(|w| matches!(w, Word::Region(_) | Word::Structure { .. })),
                 _ => false,
             });
-            let places =
-                (!names_a_place).then(|| (frame.regions.clone(), frame.reflex_places.clone()));
+            let places = (!names_a_place).then(|| {
+                (
+                    frame.regions.clone(),
+                    frame.reflex_places.clone(),
+                    frame.structures.clone(),
+                )
+            });
             frames.push(std::mem::take(&mut frame));
             frame.kinds = kinds;
             frame.examined = examined;
-            if let Some((regions, reflex_places)) = places {
+            if let Some((regions, reflex_places, structures)) = places {
                 frame.regions = regions;
                 frame.reflex_places = reflex_places;
+                frame.structures = structures;
             }
         }
         for (r, read) in part.iter().enumerate() {
@@ -820,6 +848,7 @@ fn compose(
                 }
                 Piece::Level(level) => frame.detail.level = Some(level.clone()),
                 Piece::Normal(normal) => frame.normal = Some(*normal),
+                Piece::Duration(how_long) => frame.detail.duration = Some(how_long.clone()),
                 Piece::Comma | Piece::Stop => {}
             }
             negating = negating.saturating_sub(1);
