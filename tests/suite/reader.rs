@@ -523,3 +523,37 @@ fn strength_on_two_sides_and_how_long_stiffness_lasts() {
         Some("30 min")
     );
 }
+
+#[test]
+fn a_negation_that_may_or_may_not_reach_past_a_comma_is_asked() {
+    // A new clause with its own side: is it still denied? Asked, never guessed.
+    let reading = read("no tenderness L SI, TTP R SI");
+    assert_eq!(found(&reading), ["tenderness si_joint left absent"]);
+    assert!(reading.questions[0].ask.contains("reach"), "{reading:?}");
+    // A list with nothing of its own goes on being denied.
+    assert_eq!(
+        found(&read("denies fever, chills or night sweats")),
+        [
+            "fever - none absent",
+            "chills - none absent",
+            "night_sweats - none absent"
+        ]
+    );
+    // "denied" after the finding denies it.
+    assert_eq!(
+        found(&read("numbness L foot denied")),
+        ["numbness foot left absent"]
+    );
+    assert_eq!(
+        found(&read("R calf non-tender")),
+        ["tenderness calf right absent"]
+    );
+    // The same test on the other side, after a comma.
+    assert_eq!(
+        found(&read("SLR + L at 40 deg, neg R")),
+        [
+            "positive_test thigh_posterior left present SLR",
+            "positive_test thigh_posterior right absent SLR"
+        ]
+    );
+}

@@ -559,6 +559,8 @@ struct Frame {
     reproduced: Option<usize>,
     /// The normal the measurement is compared with.
     normal: Option<f64>,
+    /// A negation before the clause may or may not reach it.
+    negation_in_doubt: bool,
     /// The places named since the last other word, with where each begins.
     places_just_named: Vec<(RegionCode, usize)>,
     span: Option<Span>,
@@ -647,11 +649,35 @@ fn compose(
             | Piece::Measure(..) => true,
             _ => false,
         });
+        // "but", "except": the negation before ends here.
+        if part.first().is_some_and(|r| match &r.piece {
+            Piece::Word(words) => words.contains(&Word::Terminator),
+            _ => false,
+        }) {
+            negating = 0;
+        }
         if p > 0 && names_a_finding && frame.has_what() {
             frames.push(std::mem::take(&mut frame));
+            // "no tenderness L SI, TTP R SI" or "denies pain, numbness R foot": whether
+            // the "no" reaches past the comma cannot be told; it is asked, not guessed.
+            // A list with no side or place of its own ("denies tingling, numbness or
+            // weakness") goes on being denied.
+            let own_side_or_place = part.iter().any(|r| match &r.piece {
+                Piece::Word(words) => words
+                    .iter()
+                    .any(|w| matches!(w, Word::Side(_) | Word::Region(_) | Word::Structure { .. })),
+                _ => false,
+            });
+            if negating > 0 && own_side_or_place {
+                frame.negation_in_doubt = true;
+                negating = 0;
+            } else if negating > 0 {
+                negating = NEGATION_WINDOW + 1;
+            }
         } else if p > 0 && !names_a_finding && says_of_another_place && frame.has_what() {
             let kinds = frame.kinds.clone();
             let examined = frame.examined.clone();
+            let tests = frame.tests.clone();
             // "1+ L, 2+ R": the same place too, unless the clause names its own.
             let names_a_place = part.iter().any(|r| match &r.piece {
                 Piece::Word(words) => words
@@ -669,6 +695,8 @@ fn compose(
             frames.push(std::mem::take(&mut frame));
             frame.kinds = kinds;
             frame.examined = examined;
+            // "SLR + L, neg R": the same test on the other side.
+            frame.tests = tests;
             if let Some((regions, reflex_places, structures)) = places {
                 frame.regions = regions;
                 frame.reflex_places = reflex_places;
@@ -985,6 +1013,13 @@ fn choose(meanings: &[Word], frame: &Frame, sentence: &[Read]) -> Option<Word> {
     if reflex_here && let Some(place) = meanings.iter().find(|w| matches!(w, Word::ReflexPlace(_)))
     {
         return Some(place.clone());
+    }
+    // "denied" after a finding denies it; before one, it denies what follows.
+    if frame.has_what()
+        && meanings.contains(&Word::NegateAfter)
+        && meanings.contains(&Word::NegateBefore)
+    {
+        return Some(Word::NegateBefore);
     }
     // "positive" is a test's result, never a test with no name.
     if let Some(result) = meanings
@@ -1349,6 +1384,15 @@ fn emit(
                 span,
                 text: phrase.clone(),
                 ask: problem,
+                finding,
+            });
+            continue;
+        }
+        if frame.negation_in_doubt {
+            reading.questions.push(Question {
+                span,
+                text: phrase.clone(),
+                ask: "does the \"no\" before the comma reach this too? (present or absent)".into(),
                 finding,
             });
             continue;
