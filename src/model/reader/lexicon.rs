@@ -41,6 +41,8 @@ struct LexiconFile {
     regions: HashMap<String, String>,
     /// Ways of naming a finding kind the vocabulary's synonyms do not have.
     kinds: HashMap<String, String>,
+    /// Abbreviations written with a point that does not end the sentence ("pt.", "ant.").
+    abbreviations_with_point: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -132,6 +134,7 @@ pub struct Lexicon {
     /// The most words any phrase has.
     longest: usize,
     expansions: HashMap<String, Vec<String>>,
+    points: std::collections::HashSet<String>,
     pub sources: Vec<String>,
 }
 
@@ -171,6 +174,11 @@ impl Lexicon {
                 .expansions
                 .iter()
                 .map(|(short, long)| (short.to_lowercase(), words_of(long)))
+                .collect(),
+            points: file
+                .abbreviations_with_point
+                .iter()
+                .map(|word| word.to_lowercase())
                 .collect(),
             sources: file.sources.clone(),
         };
@@ -413,6 +421,11 @@ impl Lexicon {
             .filter(|(score, _)| *score >= 0.85)
             .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
             .map(|(_, phrase)| phrase.clone())
+    }
+
+    /// Whether `word` (lower case) is written with a point that does not end a sentence.
+    pub fn has_point(&self, word: &str) -> bool {
+        self.points.contains(word)
     }
 
     /// The lexicon file built into this binary.

@@ -180,7 +180,7 @@ pub fn read_findings(
     vocabulary: &Vocabulary,
     lexicon: &Lexicon,
 ) -> Reading {
-    let tokens = tokenize(text);
+    let tokens = tokenize(text, lexicon);
     let (reads, mut unread) = recognise(text, &tokens, lexicon);
     let mut reading = Reading {
         text: text.to_owned(),
@@ -206,7 +206,7 @@ pub fn read_findings(
 /// Words, numbers and marks with their spans. `/`, `+`, `-`, `'`, `°` and `.` between digits
 /// stay inside a token ("4/10", "b/l", "2+", "T8-10", "45°", "7.5"); `,;:()` and a full stop
 /// stand alone.
-fn tokenize(text: &str) -> Vec<Token> {
+fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut start: Option<usize> = None;
     let chars: Vec<(usize, char)> = text.char_indices().collect();
@@ -235,9 +235,7 @@ fn tokenize(text: &str) -> Vec<Token> {
             .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit());
         let abbreviation = c == '.'
             && goes_on
-            && start.is_some_and(|from| {
-                ABBREVIATIONS_WITH_POINT.contains(&text[from..at].to_lowercase().as_str())
-            });
+            && start.is_some_and(|from| lexicon.has_point(&text[from..at].to_lowercase()));
         let full_stop = c == '.' && !decimal && !abbreviation;
         let mark = matches!(
             c,
@@ -285,13 +283,6 @@ fn tokenize(text: &str) -> Vec<Token> {
     }
     split
 }
-
-/// Words clinicians write with a point that does not end the sentence.
-const ABBREVIATIONS_WITH_POINT: [&str; 34] = [
-    "pt", "pts", "ant", "post", "lat", "med", "approx", "tib", "r", "l", "rt", "lt", "dr", "mr",
-    "mrs", "ms", "vs", "etc", "e.g", "i.e", "ext", "flex", "rot", "bilat", "deg", "min", "mins",
-    "sec", "hrs", "wks", "yrs", "wk", "yr", "mo",
-];
 
 /// A value written in one token: "6/10", "4-6/10", "4+/5", "2+", "3/4", "45°", "6cm", "30%",
 /// "L4/L5", or a bare number.
@@ -892,16 +883,9 @@ fn compose(
         .iter()
         .flat_map(|f| f.regions.iter().chain(&f.movement_regions))
         .find(|region| {
-            matches!(
-                region.as_str(),
-                "low_back"
-                    | "neck"
-                    | "neck_posterior"
-                    | "back_mid"
-                    | "back_upper"
-                    | "thoracolumbar"
-                    | "sacrum"
-            )
+            ["back", "neck"]
+                .iter()
+                .any(|spine| vocabulary.region_within(region, &RegionCode::new(*spine)))
         })
         .cloned();
     let mut previous: Option<usize> = None;
