@@ -8,8 +8,8 @@ use std::io::{BufRead, Write};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
-use crate::model::reader::{self, Lexicon, Reading, Unread};
-use crate::model::{Intervention, Side, Vocabulary, shorthand};
+use crate::model::reader::{self, Lexicon, Reading};
+use crate::model::{Side, Vocabulary};
 
 use super::{CliError, stdout_error};
 
@@ -45,52 +45,6 @@ fn parse_side(text: &str) -> Result<Side, String> {
     }
 }
 
-/// An intervention read from one `;`-separated part of a line.
-#[derive(Debug, Serialize)]
-struct ReadIntervention {
-    #[serde(flatten)]
-    intervention: Intervention,
-    span: reader::Span,
-}
-
-#[derive(Debug, Serialize)]
-struct InterventionReading {
-    text: String,
-    items: Vec<ReadIntervention>,
-    unread: Vec<Unread>,
-    questions: Vec<()>,
-}
-
-/// Interventions in quick-entry shorthand, one per `;` or line; a part that cannot be
-/// read is kept with the reason, and the rest are read.
-fn read_interventions(text: &str, vocabulary: &Vocabulary) -> InterventionReading {
-    let mut reading = InterventionReading {
-        text: text.to_owned(),
-        items: Vec::new(),
-        unread: Vec::new(),
-        questions: Vec::new(),
-    };
-    let mut start = 0;
-    for part in text.split([';', '\n']) {
-        let end = start + part.len();
-        let trimmed = part.trim();
-        if !trimmed.is_empty() {
-            let offset = start + (part.len() - part.trim_start().len());
-            let span = [offset, offset + trimmed.len()];
-            match shorthand::parse_intervention(trimmed, vocabulary) {
-                Ok(intervention) => reading.items.push(ReadIntervention { intervention, span }),
-                Err(problem) => reading.unread.push(Unread {
-                    span,
-                    text: trimmed.to_owned(),
-                    why: problem.to_string(),
-                }),
-            }
-        }
-        start = end + 1;
-    }
-    reading
-}
-
 pub fn read(args: &ReadArgs, out: &mut impl Write) -> Result<(), CliError> {
     let vocabulary = Vocabulary::builtin();
     let lexicon = Lexicon::builtin();
@@ -116,7 +70,7 @@ pub fn read(args: &ReadArgs, out: &mut impl Write) -> Result<(), CliError> {
                 }
             }
             ReadWhat::Interventions => {
-                let reading = read_interventions(text, vocabulary);
+                let reading = reader::read_interventions(text, vocabulary, lexicon);
                 if args.json {
                     json_line(out, &reading)?;
                 } else {

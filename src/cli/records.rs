@@ -9,7 +9,7 @@ use clap::Subcommand;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{FindingId, Patient, printable};
-use crate::model::{PatientId, Visit, VisitId, VisitKind, Vocabulary, shorthand};
+use crate::model::{PatientId, Visit, VisitId, VisitKind, Vocabulary};
 use crate::store::{self, Actor, ChainHead, FileKind, NotebookLock, Passphrase, Store, StoreError};
 
 use super::{CliError, stdout_error, write_json};
@@ -610,6 +610,38 @@ fn apply_one(
                 .collect(),
         });
     }
+    if let Edit::Interventions { visit, text: entry } = edit {
+        let reading = crate::model::reader::read_interventions(
+            entry,
+            vocabulary,
+            crate::model::reader::Lexicon::builtin(),
+        );
+        if reading.items.is_empty() {
+            let why: Vec<String> = reading
+                .unread
+                .iter()
+                .map(|u| format!("`{}`: {}", u.text, u.why))
+                .collect();
+            return Err(EditError::Entry(format!(
+                "nothing in `{entry}` was read as an intervention ({})",
+                why.join("; ")
+            )));
+        }
+        let interventions: Vec<crate::model::Intervention> = reading
+            .items
+            .iter()
+            .map(|item| crate::model::Intervention {
+                visit_id: VisitId(*visit),
+                ..item.intervention.clone()
+            })
+            .collect();
+        let ids = store.add_interventions(actor, &interventions)?;
+        return Ok(Applied {
+            ids: ids.into_iter().map(|id| id.0).collect(),
+            unread: reading.unread,
+            asked: Vec::new(),
+        });
+    }
     Ok(Applied::from(match edit {
         Edit::Patient { name } => vec![store.create_patient(actor, &Patient::new(name))?.0],
         Edit::Visit {
@@ -623,15 +655,8 @@ fn apply_one(
         }
         // Read above, through the reader.
         Edit::Findings { .. } => Vec::new(),
-        Edit::Interventions { visit, text: entry } => {
-            let mut interventions = shorthand::parse_interventions(entry, vocabulary)
-                .map_err(|e| EditError::Entry(e.to_string()))?;
-            for intervention in &mut interventions {
-                intervention.visit_id = VisitId(*visit);
-            }
-            let ids = store.add_interventions(actor, &interventions)?;
-            ids.into_iter().map(|id| id.0).collect()
-        }
+        // Read above, through the reader.
+        Edit::Interventions { .. } => Vec::new(),
         Edit::Subjective { visit, text: note } => {
             let mut record = store.visit(VisitId(*visit))?;
             record.subjective = note.clone();

@@ -121,8 +121,13 @@ impl Intervention {
             .collect::<Vec<_>>()
             .join(" ");
         let mut text = format!("{}: {what}", self.kind.label());
-        if !self.detail.is_empty() {
-            text.push_str(&format!(", {}", self.detail.describe()));
+        // Segments already named in the target are not said twice.
+        let mut detail = self.detail.clone();
+        detail
+            .segments
+            .retain(|segment| !self.target.contains(segment.as_str()));
+        if !detail.is_empty() {
+            text.push_str(&format!(", {}", detail.describe()));
         }
         if !self.dose.is_empty() {
             text.push_str(&format!(", {}", self.dose));

@@ -8,7 +8,6 @@ use super::Action;
 use super::body_chart::BodyChart;
 use super::widgets::{labelled_line, labelled_text};
 use crate::model::reader::{self, Lexicon};
-use crate::model::shorthand;
 use crate::model::{
     Finding, FindingEntry, FindingId, Intervention, InterventionKind, Side, Visit, VisitId,
     VisitKind, VisitRecord, VisitStatus, Vocabulary,
@@ -649,19 +648,49 @@ impl VisitEditorView {
         actions: &mut Vec<Action>,
     ) {
         let vocabulary = Vocabulary::builtin();
-        let typed = shorthand_line_ui(
-            ui,
-            "Intervention quick entry",
-            "HVLA L SI; STM soleus bilat 8 min",
-            &mut self.intervention_entry,
-            |text| shorthand::parse_interventions(text, vocabulary),
-            Intervention::describe,
-        );
-        if let Some(mut interventions) = typed {
-            for intervention in &mut interventions {
-                intervention.visit_id = record.visit.id;
+        let label = ui.label("Intervention quick entry");
+        let field = ui
+            .add(
+                egui::TextEdit::singleline(&mut self.intervention_entry)
+                    .id_salt("intervention quick entry")
+                    .hint_text("HVLA L SI; STM soleus bilat 8 min 97140 x2; bridges 3x10 daily")
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
+        if self.intervention_entry.trim().is_empty() {
+            return;
+        }
+        let reading =
+            reader::read_interventions(&self.intervention_entry, vocabulary, Lexicon::builtin());
+        for item in &reading.items {
+            ui.label(format!("Enter charts: {}", item.intervention.describe()));
+        }
+        for unread in &reading.unread {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                format!("Not read: \"{}\": {}", unread.text, unread.why),
+            );
+        }
+        if entered(field.clone(), ui) {
+            if !reading.items.is_empty() {
+                let interventions = reading
+                    .items
+                    .iter()
+                    .map(|item| Intervention {
+                        visit_id: record.visit.id,
+                        ..item.intervention.clone()
+                    })
+                    .collect();
+                actions.push(Action::AddInterventions(interventions));
+                // What was not read stays for the clinician to finish.
+                self.intervention_entry = reading
+                    .unread
+                    .iter()
+                    .map(|u| u.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ");
             }
-            actions.push(Action::AddInterventions(interventions));
+            field.request_focus();
         }
     }
 
@@ -769,43 +798,6 @@ fn signed_note_ui(ui: &mut egui::Ui, record: &VisitRecord) {
         ui.strong(heading);
         ui.label(text.as_str());
     }
-}
-
-/// A labelled line of shorthand: what it would chart, or why it cannot, as it is typed;
-/// on Enter, what it reads as (and the line is cleared for the next).
-fn shorthand_line_ui<T>(
-    ui: &mut egui::Ui,
-    label: &str,
-    hint: &str,
-    text: &mut String,
-    parse: impl Fn(&str) -> Result<Vec<T>, shorthand::ShorthandError>,
-    describe: impl Fn(&T) -> String,
-) -> Option<Vec<T>> {
-    let label = ui.label(label);
-    let field = ui
-        .add(
-            egui::TextEdit::singleline(text)
-                .hint_text(hint)
-                .desired_width(f32::INFINITY),
-        )
-        .labelled_by(label.id);
-    if text.trim().is_empty() {
-        return None;
-    }
-    let parsed = parse(text);
-    match &parsed {
-        Ok(items) => {
-            let preview: Vec<String> = items.iter().map(&describe).collect();
-            ui.label(format!("Enter charts: {}", preview.join("; ")));
-        }
-        Err(problem) => {
-            ui.colored_label(ui.visuals().warn_fg_color, problem.to_string());
-        }
-    }
-    let items = parsed.ok().filter(|_| entered(field.clone(), ui))?;
-    text.clear();
-    field.request_focus();
-    Some(items)
 }
 
 /// Whether Enter was pressed in this field.

@@ -27,7 +27,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use upstream::model::{InterventionKind, Presence, Side, Vocabulary, shorthand};
+use upstream::model::{InterventionKind, Presence, Side, Vocabulary};
 use upstream::store::{Passphrase, Store};
 
 const PLAIN_KILLS: usize = 200;
@@ -208,16 +208,22 @@ fn findings_of(text: &str) -> Vec<FindingState> {
 }
 
 fn interventions_of(text: &str) -> Vec<InterventionState> {
-    shorthand::parse_interventions(text, Vocabulary::builtin())
-        .unwrap()
-        .into_iter()
-        .map(|i| InterventionState {
-            kind: i.kind,
-            target: i.target,
-            side: i.side,
-            dose: i.dose,
-        })
-        .collect()
+    // `apply` reads interventions with the reader too.
+    upstream::model::reader::read_interventions(
+        text,
+        Vocabulary::builtin(),
+        upstream::model::reader::Lexicon::builtin(),
+    )
+    .items
+    .into_iter()
+    .map(|item| item.intervention)
+    .map(|i| InterventionState {
+        kind: i.kind,
+        target: i.target,
+        side: i.side,
+        dose: i.dose,
+    })
+    .collect()
 }
 
 impl Notebook {

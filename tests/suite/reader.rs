@@ -557,3 +557,39 @@ fn a_negation_that_may_or_may_not_reach_past_a_comma_is_asked() {
         ]
     );
 }
+
+#[test]
+fn interventions_keep_their_billing_counts_and_technique_apart_from_the_dose() {
+    use upstream::model::reader::read_interventions;
+    use upstream::model::{MobilisationGrade, Technique};
+    let read = |text: &str| read_interventions(text, Vocabulary::builtin(), Lexicon::builtin());
+    // "97140 lands in the dose, never in the CPT field" (issue 11): no longer.
+    let billed = read("STM soleus R 8 min 97140 x2");
+    let stm = &billed.items[0].intervention;
+    assert_eq!(stm.cpt_code, "97140");
+    assert_eq!(stm.detail.cpt_units, Some(2));
+    assert_eq!(stm.detail.minutes, Some(8));
+    assert!(!stm.dose.contains("97140"), "{}", stm.dose);
+    // The code on its own after the intervention bills that intervention.
+    let after = read("STM soleus R 8 min; 97140 x2");
+    assert!(after.unread.is_empty(), "{after:?}");
+    assert_eq!(after.items[0].intervention.cpt_code, "97140");
+    let exercise = read("exercise bridges 3x10 red band daily");
+    let detail = &exercise.items[0].intervention.detail;
+    assert_eq!((detail.sets, detail.reps), (Some(3), Some(10)));
+    assert_eq!(detail.load.as_deref(), Some("red band"));
+    assert_eq!(detail.frequency.as_deref(), Some("daily"));
+    let mobilisation = read("mob L4 grade III");
+    assert_eq!(
+        mobilisation.items[0].intervention.detail.grade,
+        Some(MobilisationGrade::III)
+    );
+    assert_eq!(
+        mobilisation.items[0].intervention.detail.technique,
+        Some(Technique::Mobilisation)
+    );
+    // A part that names nothing done is kept with why, and the rest is read.
+    let partial = read("zzz; HVLA L SI");
+    assert_eq!(partial.items.len(), 1);
+    assert_eq!(partial.unread[0].text, "zzz");
+}

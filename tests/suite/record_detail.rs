@@ -155,7 +155,10 @@ fn values_grades_provocation_and_dose_are_kept_shown_and_audited() {
     assert!(said[2].contains("reflex 1+"), "{}", said[2]);
     let done: Vec<String> = record.interventions.iter().map(|i| i.describe()).collect();
     assert!(
-        done[0].contains("Diversified, L5, SI") && done[0].contains("[CPT 98941 x1]"),
+        // Segments already named in the target are said once, not twice.
+        done[0].contains("R L5, SI, Diversified")
+            && done[0].matches("L5").count() == 1
+            && done[0].contains("[CPT 98941 x1]"),
         "{}",
         done[0]
     );

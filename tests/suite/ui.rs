@@ -609,7 +609,9 @@ fn interventions_are_charted_by_quick_entry() {
     assert_eq!(
         described,
         [
-            "Spinal manipulation: L SI",
+            // HVLA names the manipulation and is kept as its technique: the chart
+            // must say high-velocity thrust, not just "manipulation".
+            "Spinal manipulation: L SI, HVLA",
             "Soft-tissue / myofascial release: bilat soleus, 8 min"
         ]
     );

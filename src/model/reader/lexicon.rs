@@ -43,6 +43,9 @@ struct LexiconFile {
     kinds: HashMap<String, String>,
     /// Abbreviations written with a point that does not end the sentence ("pt.", "ant.").
     abbreviations_with_point: Vec<String>,
+    /// Words naming an intervention's technique or modality, to their codes.
+    techniques: HashMap<String, String>,
+    modalities: HashMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -135,6 +138,8 @@ pub struct Lexicon {
     longest: usize,
     expansions: HashMap<String, Vec<String>>,
     points: std::collections::HashSet<String>,
+    techniques: HashMap<String, super::super::detail::Technique>,
+    modalities: HashMap<String, super::super::detail::Modality>,
     pub sources: Vec<String>,
 }
 
@@ -180,8 +185,28 @@ impl Lexicon {
                 .iter()
                 .map(|word| word.to_lowercase())
                 .collect(),
+            techniques: HashMap::new(),
+            modalities: HashMap::new(),
             sources: file.sources.clone(),
         };
+        for (word, code) in &file.techniques {
+            let technique = super::super::detail::Technique::from_code(code).ok_or_else(|| {
+                LexiconError::UnknownCode {
+                    field: "techniques".into(),
+                    value: code.clone(),
+                }
+            })?;
+            lexicon.techniques.insert(word.to_lowercase(), technique);
+        }
+        for (word, code) in &file.modalities {
+            let modality = super::super::detail::Modality::from_code(code).ok_or_else(|| {
+                LexiconError::UnknownCode {
+                    field: "modalities".into(),
+                    value: code.clone(),
+                }
+            })?;
+            lexicon.modalities.insert(word.to_lowercase(), modality);
+        }
         let region = |field: &str, code: &str| -> Result<RegionCode, LexiconError> {
             let code = RegionCode::new(code);
             vocabulary
@@ -421,6 +446,16 @@ impl Lexicon {
             .filter(|(score, _)| *score >= 0.85)
             .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
             .map(|(_, phrase)| phrase.clone())
+    }
+
+    /// The technique a word of an intervention names ("diversified", "activator", "iastm").
+    pub fn technique(&self, word: &str) -> Option<super::super::detail::Technique> {
+        self.techniques.get(word).copied()
+    }
+
+    /// The modality a word names ("ifc", "tens", "ultrasound", "ice").
+    pub fn modality(&self, word: &str) -> Option<super::super::detail::Modality> {
+        self.modalities.get(word).copied()
     }
 
     /// Whether `word` (lower case) is written with a point that does not end a sentence.

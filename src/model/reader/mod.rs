@@ -12,6 +12,7 @@
 //! its result, is a question.
 
 pub mod history;
+pub mod interventions;
 pub mod lexicon;
 
 use serde::Serialize;
@@ -22,6 +23,7 @@ use super::{
     SpinalLevel, Vocabulary,
 };
 pub use history::{HistoryReading, read_history};
+pub use interventions::{InterventionReading, ReadIntervention, read_interventions};
 pub use lexicon::{Change, Lexicon, LexiconError, Word};
 
 /// A byte range of the text read.
