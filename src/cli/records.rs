@@ -575,10 +575,7 @@ fn apply_one(
             crate::model::reader::Lexicon::builtin(),
         );
         if reading.items.is_empty() {
-            let why: Vec<String> = reading
-                .unread
-                .iter()
-                .map(|u| format!("`{}`: {}", u.text, u.why))
+            let why: Vec<String> = unread_why(&reading.unread)
                 .chain(
                     reading
                         .questions
@@ -617,11 +614,7 @@ fn apply_one(
             crate::model::reader::Lexicon::builtin(),
         );
         if reading.items.is_empty() {
-            let why: Vec<String> = reading
-                .unread
-                .iter()
-                .map(|u| format!("`{}`: {}", u.text, u.why))
-                .collect();
+            let why: Vec<String> = unread_why(&reading.unread).collect();
             return Err(EditError::Entry(format!(
                 "nothing in `{entry}` was read as an intervention ({})",
                 why.join("; ")
@@ -686,4 +679,9 @@ fn apply_one(
             ]
         }
     }))
+}
+
+/// Each unread part of an entry with why, as the refusal quotes it.
+fn unread_why(unread: &[crate::model::reader::Unread]) -> impl Iterator<Item = String> + '_ {
+    unread.iter().map(|u| format!("`{}`: {}", u.text, u.why))
 }

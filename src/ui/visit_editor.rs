@@ -615,12 +615,7 @@ impl VisitEditorView {
                 format!("Asks: {} ({})", question.ask, question.text),
             );
         }
-        for unread in &reading.unread {
-            ui.colored_label(
-                ui.visuals().warn_fg_color,
-                format!("Not read: \"{}\": {}", unread.text, unread.why),
-            );
-        }
+        unread_ui(ui, &reading.unread);
         if entered(field.clone(), ui) {
             // What was read is charted; what was not stays in the field, and so does the
             // cursor.
@@ -665,12 +660,7 @@ impl VisitEditorView {
         for item in &reading.items {
             ui.label(format!("Enter charts: {}", item.intervention.describe()));
         }
-        for unread in &reading.unread {
-            ui.colored_label(
-                ui.visuals().warn_fg_color,
-                format!("Not read: \"{}\": {}", unread.text, unread.why),
-            );
-        }
+        unread_ui(ui, &reading.unread);
         if entered(field.clone(), ui) {
             if !reading.items.is_empty() {
                 let interventions = reading
@@ -683,12 +673,7 @@ impl VisitEditorView {
                     .collect();
                 actions.push(Action::AddInterventions(interventions));
                 // What was not read stays for the clinician to finish.
-                self.intervention_entry = reading
-                    .unread
-                    .iter()
-                    .map(|u| u.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; ");
+                self.intervention_entry = reading.leftover();
             }
             field.request_focus();
         }
@@ -867,4 +852,14 @@ fn same_finding(a: &Finding, b: &Finding) -> bool {
         &b.test_name,
         &b.note,
     )
+}
+
+/// The parts of a quick entry the reader could not read, each with why.
+fn unread_ui(ui: &mut egui::Ui, unread: &[reader::Unread]) {
+    for part in unread {
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            format!("Not read: \"{}\": {}", part.text, part.why),
+        );
+    }
 }

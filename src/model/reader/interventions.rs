@@ -26,6 +26,18 @@ pub struct InterventionReading {
     pub unread: Vec<Unread>,
 }
 
+impl InterventionReading {
+    /// The parts not read, in the order written, joined by "; ": quick entry leaves them
+    /// in the field for the clinician to finish.
+    pub fn leftover(&self) -> String {
+        self.unread
+            .iter()
+            .map(|u| u.text.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
 /// Reads each `;`- or line-separated part of `text` as an intervention; a part that cannot
 /// be read is kept with the reason, and the rest are read.
 pub fn read_interventions(
