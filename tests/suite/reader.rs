@@ -561,7 +561,7 @@ fn a_negation_that_may_or_may_not_reach_past_a_comma_is_asked() {
 #[test]
 fn interventions_keep_their_billing_counts_and_technique_apart_from_the_dose() {
     use upstream::model::reader::read_interventions;
-    use upstream::model::{MobilisationGrade, Technique};
+    use upstream::model::{InterventionKind, MobilisationGrade, Technique};
     let read = |text: &str| read_interventions(text, Vocabulary::builtin(), Lexicon::builtin());
     // "97140 lands in the dose, never in the CPT field" (issue 11): no longer.
     let billed = read("STM soleus R 8 min 97140 x2");
@@ -588,6 +588,30 @@ fn interventions_keep_their_billing_counts_and_technique_apart_from_the_dose() {
         mobilisation.items[0].intervention.detail.technique,
         Some(Technique::Mobilisation)
     );
+    // The code written first, and an exercise named only by what it is, as the quick
+    // entry's own hint shows them (seen unread on screen before this).
+    let line = read("HVLA L SI; 97140 x2 STM soleus bilat 8 min; bridges 3x10 daily");
+    assert!(line.unread.is_empty(), "{line:?}");
+    let [hvla, stm, bridges] = [0, 1, 2].map(|i| &line.items[i].intervention);
+    assert_eq!(hvla.kind, InterventionKind::SpinalManipulation);
+    assert_eq!(
+        (
+            stm.kind,
+            stm.cpt_code.as_str(),
+            stm.detail.cpt_units,
+            stm.detail.minutes
+        ),
+        (InterventionKind::SoftTissue, "97140", Some(2), Some(8))
+    );
+    assert_eq!(stm.side, Side::Bilateral);
+    assert_eq!(bridges.kind, InterventionKind::Exercise);
+    assert_eq!(bridges.target, "bridges");
+    assert_eq!(
+        (bridges.detail.sets, bridges.detail.reps),
+        (Some(3), Some(10))
+    );
+    // A number alone is no exercise: without sets x reps the part is still asked about.
+    assert_eq!(read("bridges 10").unread.len(), 1);
     // A part that names nothing done is kept with why, and the rest is read.
     let partial = read("zzz; HVLA L SI");
     assert_eq!(partial.items.len(), 1);

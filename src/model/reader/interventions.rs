@@ -7,7 +7,8 @@
 use serde::Serialize;
 
 use super::super::detail::{InterventionDetail, MobilisationGrade};
-use super::super::{Intervention, SpinalLevel, Vocabulary, shorthand};
+use super::super::shorthand::{self, ShorthandProblem};
+use super::super::{Intervention, SpinalLevel, Vocabulary};
 use super::{Lexicon, Span, Unread};
 
 /// An intervention read, with where it was read from.
@@ -57,7 +58,7 @@ pub fn read_interventions(
         if !trimmed.is_empty() {
             let offset = start + (part.len() - part.trim_start().len());
             let span = [offset, offset + trimmed.len()];
-            match shorthand::parse_intervention(trimmed, vocabulary) {
+            match read_one(trimmed, vocabulary) {
                 Ok(mut intervention) => {
                     enrich(&mut intervention, trimmed, lexicon);
                     reading.items.push(ReadIntervention { intervention, span });
@@ -65,10 +66,7 @@ pub fn read_interventions(
                 Err(problem) => {
                     // "97140 x2" on its own: the billing of the intervention before it.
                     let previous = reading.items.last_mut();
-                    let code_only = trimmed.split_whitespace().all(|w| {
-                        w.chars()
-                            .all(|c| c.is_ascii_digit() || c == 'x' || c == 'X')
-                    });
+                    let code_only = trimmed.split_whitespace().all(is_code_or_units);
                     match previous {
                         Some(item) if code_only && item.intervention.cpt_code.is_empty() => {
                             let mut billed = item.intervention.clone();
@@ -89,6 +87,42 @@ pub fn read_interventions(
         start = end + 1;
     }
     reading
+}
+
+/// One part, as written or in the two other orders clinicians chart it: the billing code
+/// first ("97140 x2 STM soleus"), or an exercise named by what it is with its sets and
+/// reps ("bridges 3x10 daily"), which is an exercise whatever its name.
+fn read_one(part: &str, vocabulary: &Vocabulary) -> Result<Intervention, ShorthandProblem> {
+    let problem = match shorthand::parse_intervention(part, vocabulary) {
+        Ok(intervention) => return Ok(intervention),
+        Err(problem) => problem,
+    };
+    let words: Vec<&str> = part.split_whitespace().collect();
+    let billing = words.iter().take_while(|w| is_code_or_units(w)).count();
+    if billing > 0
+        && billing < words.len()
+        && let Ok(intervention) =
+            shorthand::parse_intervention(&words[billing..].join(" "), vocabulary)
+    {
+        return Ok(intervention);
+    }
+    let prescribed = words.iter().any(|w| {
+        w.split_once(['x', 'X', '×'])
+            .is_some_and(|(sets, reps)| sets.parse::<u16>().is_ok() && reps.parse::<u16>().is_ok())
+    });
+    let named = words
+        .first()
+        .is_some_and(|w| w.chars().all(char::is_alphabetic));
+    if prescribed && named {
+        return shorthand::parse_intervention(&format!("exercise {part}"), vocabulary);
+    }
+    Err(problem)
+}
+
+/// "97140", "x2", "2": the words of a billing code and its units.
+fn is_code_or_units(word: &str) -> bool {
+    let digits = word.trim_start_matches(['x', 'X']);
+    !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
 }
 
 /// Takes what the line says into the intervention's detail and CPT code, and out of its
