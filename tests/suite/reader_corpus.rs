@@ -289,3 +289,79 @@ fn the_phrases_not_yet_read_exactly() {
         }
     }
 }
+
+/// The intervention phrases of the corpus through the intervention reader: how many are
+/// read whole, how many of the interventions they name (in the kinds the record has) are
+/// found with the right kind, billing code and side, and none with a wrong side.
+#[test]
+fn the_intervention_reader_on_the_corpus_never_reads_a_wrong_side() {
+    use upstream::model::reader::read_interventions;
+    let vocabulary = Vocabulary::builtin();
+    let lexicon = Lexicon::builtin();
+    let path = format!(
+        "{}/tests/corpus/interventions.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let (mut phrases, mut whole, mut expected_items, mut found, mut billed, mut codes) =
+        (0, 0, 0, 0, 0, 0);
+    let mut wrong_side = Vec::new();
+    for item in value["items"].as_array().unwrap() {
+        if item["kind"] != "intervention" {
+            continue;
+        }
+        phrases += 1;
+        let text = item["text"].as_str().unwrap();
+        let reading = read_interventions(text, vocabulary, lexicon);
+        let expect = item["expect"].as_array().unwrap();
+        if reading.unread.is_empty() && reading.items.len() == expect.len() {
+            whole += 1;
+        }
+        let mut unclaimed: Vec<_> = reading.items.iter().map(|i| &i.intervention).collect();
+        for expected in expect {
+            let kind = expected["kind"].as_str().unwrap_or_default();
+            let side = expected["side"].as_str().and_then(Side::from_code);
+            for cpt in expected["cpt"].as_array().into_iter().flatten() {
+                codes += 1;
+                let code = cpt["code"].as_str().unwrap_or_default();
+                if reading
+                    .items
+                    .iter()
+                    .any(|i| i.intervention.cpt_code == code)
+                {
+                    billed += 1;
+                }
+            }
+            if kind.starts_with("new:") {
+                continue;
+            }
+            expected_items += 1;
+            let Some(at) = unclaimed.iter().position(|i| i.kind.code() == kind) else {
+                continue;
+            };
+            let read = unclaimed.remove(at);
+            // A side read that the source contradicts; a side left unread is no error.
+            match side {
+                Some(side) if read.side != Side::None && read.side != side => {
+                    wrong_side.push(format!("{text}: read {:?}", read.side));
+                }
+                None if read.side != Side::None => {
+                    wrong_side.push(format!("{text}: read {:?}, none written", read.side));
+                }
+                _ if side.is_none_or(|s| s == read.side) => found += 1,
+                _ => {}
+            }
+        }
+    }
+    let percent = |n: usize, of: usize| 100 * n / of.max(1);
+    println!(
+        "interventions: {phrases} phrases, {whole} ({} %) read whole; {found} of {expected_items} \
+         interventions in the record's kinds ({} %) found with kind and side; {billed} of {codes} \
+         billing codes; {} with a wrong side",
+        percent(whole, phrases),
+        percent(found, expected_items),
+        wrong_side.len()
+    );
+    assert!(wrong_side.is_empty(), "{wrong_side:#?}");
+}
