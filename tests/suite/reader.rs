@@ -612,6 +612,29 @@ fn interventions_keep_their_billing_counts_and_technique_apart_from_the_dose() {
     );
     // A number alone is no exercise: without sets x reps the part is still asked about.
     assert_eq!(read("bridges 10").unread.len(), 1);
+    // A line that says it was not done, or only planned, is never charted as done.
+    for not_done in [
+        "STM soleus R not tolerated",
+        "HVLA L SI deferred",
+        "no HVLA today",
+        "97140 no STM",
+        "no bridges 3x10",
+        "consider referral to GP if needed",
+        "exercise bridges 3x10 next visit",
+    ] {
+        let reading = read(&format!("{not_done}; stretch R soleus 3x30 s"));
+        assert_eq!(reading.items.len(), 1, "{not_done}: {reading:?}");
+        assert_eq!(
+            reading.items[0].intervention.kind,
+            InterventionKind::Stretch
+        );
+        assert_eq!(reading.unread[0].text, not_done);
+        assert!(
+            reading.unread[0].why.contains("not done"),
+            "{:?}",
+            reading.unread
+        );
+    }
     // A part that names nothing done is kept with why, and the rest is read.
     let partial = read("zzz; HVLA L SI");
     assert_eq!(partial.items.len(), 1);

@@ -58,7 +58,13 @@ pub fn read_interventions(
         if !trimmed.is_empty() {
             let offset = start + (part.len() - part.trim_start().len());
             let span = [offset, offset + trimmed.len()];
-            match read_one(trimmed, vocabulary) {
+            // "STM not tolerated", "HVLA deferred", "consider referral": charting these
+            // as done would be a wrong record; they are kept for the clinician to reword.
+            let read = match lexicon.not_done_cue(trimmed) {
+                Some(cue) => Err(NotDone(cue).to_string()),
+                None => read_one(trimmed, vocabulary).map_err(|p| p.to_string()),
+            };
+            match read {
                 Ok(mut intervention) => {
                     enrich(&mut intervention, trimmed, lexicon);
                     reading.items.push(ReadIntervention { intervention, span });
@@ -78,7 +84,7 @@ pub fn read_interventions(
                         _ => reading.unread.push(Unread {
                             span,
                             text: trimmed.to_owned(),
-                            why: problem.to_string(),
+                            why: problem,
                         }),
                     }
                 }
@@ -118,6 +124,13 @@ fn read_one(part: &str, vocabulary: &Vocabulary) -> Result<Intervention, Shortha
     }
     Err(problem)
 }
+
+/// Why a line that says something was not done, or only planned, is not charted.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "\"{0}\" says this was not done or is only planned; chart what was done, and write plans in the note"
+)]
+struct NotDone(String);
 
 /// "97140", "x2", "2": the words of a billing code and its units.
 fn is_code_or_units(word: &str) -> bool {

@@ -46,6 +46,9 @@ struct LexiconFile {
     /// Words naming an intervention's technique or modality, to their codes.
     techniques: HashMap<String, String>,
     modalities: HashMap<String, String>,
+    /// Words that say an intervention was not done, or only planned ("deferred",
+    /// "consider"): a line holding one is asked about, never charted as done.
+    not_done: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -140,6 +143,7 @@ pub struct Lexicon {
     points: std::collections::HashSet<String>,
     techniques: HashMap<String, super::super::detail::Technique>,
     modalities: HashMap<String, super::super::detail::Modality>,
+    not_done: Vec<Vec<String>>,
     pub sources: Vec<String>,
 }
 
@@ -187,6 +191,7 @@ impl Lexicon {
                 .collect(),
             techniques: HashMap::new(),
             modalities: HashMap::new(),
+            not_done: file.not_done.iter().map(|cue| words_of(cue)).collect(),
             sources: file.sources.clone(),
         };
         for (word, code) in &file.techniques {
@@ -456,6 +461,28 @@ impl Lexicon {
     /// The modality a word names ("ifc", "tens", "ultrasound", "ice").
     pub fn modality(&self, word: &str) -> Option<super::super::detail::Modality> {
         self.modalities.get(word).copied()
+    }
+
+    /// The words in `text` that say something was not done, not found or only planned
+    /// ("no", "not tolerated", "deferred", "consider"), if any: an intervention line
+    /// holding them is not charted as done.
+    pub fn not_done_cue(&self, text: &str) -> Option<String> {
+        let words: Vec<String> = words_of(text)
+            .into_iter()
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_owned())
+            .collect();
+        (0..words.len()).find_map(|start| {
+            (start + 1..=words.len().min(start + self.longest)).find_map(|end| {
+                let phrase = &words[start..end];
+                let negation = self.meanings(phrase).is_some_and(|meanings| {
+                    meanings
+                        .iter()
+                        .any(|m| matches!(m, Word::NegateAfter | Word::NegateBefore))
+                });
+                (negation || self.not_done.iter().any(|cue| cue[..] == *phrase))
+                    .then(|| phrase.join(" "))
+            })
+        })
     }
 
     /// Whether `word` (lower case) is written with a point that does not end a sentence.
