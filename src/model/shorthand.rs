@@ -351,6 +351,16 @@ const INTERVENTION_WORDS: [(&str, InterventionKind); 30] = [
     ("referred", InterventionKind::Referral),
 ];
 
+/// The kind of intervention `words` (lower case) begin by naming, with how many words
+/// name it: ("hvla", 1), ("dry needling", 2).
+pub fn intervention_word_at(words: &[String]) -> Option<(InterventionKind, usize)> {
+    INTERVENTION_WORDS.iter().find_map(|(phrase, kind)| {
+        let phrase: Vec<&str> = phrase.split(' ').collect();
+        (words.len() >= phrase.len() && words[..phrase.len()] == phrase[..])
+            .then_some((*kind, phrase.len()))
+    })
+}
+
 /// Reads interventions, one per `;` or line: "HVLA L SI", "STM soleus bilat 8 min",
 /// "advice foot block at standing desk", "refer GP same day".
 pub fn parse_interventions(
@@ -377,14 +387,7 @@ pub fn parse_intervention(
 ) -> Result<Intervention, ShorthandProblem> {
     let words: Vec<&str> = segment.split_whitespace().collect();
     let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
-    let (kind, used) = INTERVENTION_WORDS
-        .iter()
-        .find_map(|(phrase, kind)| {
-            let phrase: Vec<&str> = phrase.split(' ').collect();
-            (lower.len() >= phrase.len() && lower[..phrase.len()] == phrase[..])
-                .then_some((*kind, phrase.len()))
-        })
-        .ok_or(ShorthandProblem::MissingIntervention)?;
+    let (kind, used) = intervention_word_at(&lower).ok_or(ShorthandProblem::MissingIntervention)?;
     let mut side = Side::None;
     let mut target: Vec<&str> = Vec::new();
     let mut dose: Vec<&str> = Vec::new();

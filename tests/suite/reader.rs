@@ -612,6 +612,36 @@ fn interventions_keep_their_billing_counts_and_technique_apart_from_the_dose() {
     );
     // A number alone is no exercise: without sets x reps the part is still asked about.
     assert_eq!(read("bridges 10").unread.len(), 1);
+    // What was done named after its place, in a short line; "heel drop" is no Thompson
+    // drop technique.
+    let taping = read("Patellar taping");
+    assert_eq!(taping.items[0].intervention.kind, InterventionKind::Taping);
+    assert_eq!(taping.items[0].intervention.target, "Patellar");
+    let adjusted = read("R SI adjustment 98940");
+    let adjustment = &adjusted.items[0].intervention;
+    assert_eq!(
+        (
+            adjustment.kind,
+            adjustment.side,
+            adjustment.cpt_code.as_str()
+        ),
+        (InterventionKind::SpinalManipulation, Side::Right, "98940")
+    );
+    assert_eq!(
+        read("soleus heel drop 3x15 2x/day").items[0]
+            .intervention
+            .detail
+            .technique,
+        None
+    );
+    // Two kinds named in one part, or a sentence, stay for the clinician to split.
+    assert_eq!(read("STM and taping R knee").unread.len(), 1);
+    assert_eq!(
+        read("Physiotherapy treatment included soft tissue to the R calf")
+            .unread
+            .len(),
+        1
+    );
     // A line that says it was not done, or only planned, is never charted as done.
     for not_done in [
         "STM soleus R not tolerated",

@@ -61,8 +61,8 @@ pub fn read_interventions(
             // "STM not tolerated", "HVLA deferred", "consider referral": charting these
             // as done would be a wrong record; they are kept for the clinician to reword.
             let read = match lexicon.not_done_cue(trimmed) {
-                Some(cue) => Err(NotDone(cue).to_string()),
-                None => read_one(trimmed, vocabulary).map_err(|p| p.to_string()),
+                Some(cue) => Err(Unreadable::NotDone(cue)),
+                None => read_one(trimmed, vocabulary),
             };
             match read {
                 Ok(mut intervention) => {
@@ -84,7 +84,7 @@ pub fn read_interventions(
                         _ => reading.unread.push(Unread {
                             span,
                             text: trimmed.to_owned(),
-                            why: problem,
+                            why: problem.to_string(),
                         }),
                     }
                 }
@@ -98,12 +98,38 @@ pub fn read_interventions(
 /// One part, as written or in the two other orders clinicians chart it: the billing code
 /// first ("97140 x2 STM soleus"), or an exercise named by what it is with its sets and
 /// reps ("bridges 3x10 daily"), which is an exercise whatever its name.
-fn read_one(part: &str, vocabulary: &Vocabulary) -> Result<Intervention, ShorthandProblem> {
+fn read_one(part: &str, vocabulary: &Vocabulary) -> Result<Intervention, Unreadable> {
+    let words: Vec<&str> = part.split_whitespace().collect();
+    let lower: Vec<String> = words
+        .iter()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .collect();
+    let mut named_at = Vec::new();
+    let mut at = 0;
+    while at < lower.len() {
+        match shorthand::intervention_word_at(&lower[at..]) {
+            Some((kind, length)) => {
+                named_at.push((at, length, kind));
+                at += length;
+            }
+            None => at += 1,
+        }
+    }
+    // "STM and taping R knee" read as one soft-tissue treatment would lose the taping.
+    if named_at.iter().any(|&(_, _, kind)| kind != named_at[0].2) {
+        let named: Vec<String> = named_at
+            .iter()
+            .map(|&(at, length, _)| words[at..at + length].join(" "))
+            .collect();
+        return Err(Unreadable::SeveralDone(named.join(", ")));
+    }
     let problem = match shorthand::parse_intervention(part, vocabulary) {
         Ok(intervention) => return Ok(intervention),
-        Err(problem) => problem,
+        Err(problem) => Unreadable::Shorthand(problem),
     };
-    let words: Vec<&str> = part.split_whitespace().collect();
     let billing = words.iter().take_while(|w| is_code_or_units(w)).count();
     if billing > 0
         && billing < words.len()
@@ -120,17 +146,42 @@ fn read_one(part: &str, vocabulary: &Vocabulary) -> Result<Intervention, Shortha
         .first()
         .is_some_and(|w| w.chars().all(char::is_alphabetic));
     if prescribed && named {
-        return shorthand::parse_intervention(&format!("exercise {part}"), vocabulary);
+        return shorthand::parse_intervention(&format!("exercise {part}"), vocabulary)
+            .map_err(Unreadable::Shorthand);
     }
-    Err(problem)
+    // What was done named after its place ("patellar taping", "R SI adjustment"): read
+    // as if written first, when the part is a short chart line (a sentence is the note's
+    // to hold).
+    match named_at[..] {
+        [(at, length, _), ..] if words.len() <= SHORT_LINE_WORDS => {
+            let reordered: Vec<&str> = words[at..at + length]
+                .iter()
+                .chain(&words[..at])
+                .chain(&words[at + length..])
+                .copied()
+                .collect();
+            shorthand::parse_intervention(&reordered.join(" "), vocabulary)
+                .map_err(Unreadable::Shorthand)
+        }
+        _ => Err(problem),
+    }
 }
 
-/// Why a line that says something was not done, or only planned, is not charted.
+/// Why a part of an intervention entry is not charted.
 #[derive(Debug, thiserror::Error)]
-#[error(
-    "\"{0}\" says this was not done or is only planned; chart what was done, and write plans in the note"
-)]
-struct NotDone(String);
+enum Unreadable {
+    #[error(
+        "\"{0}\" says this was not done or is only planned; chart what was done, and write plans in the note"
+    )]
+    NotDone(String),
+    #[error("names more than one thing done ({0}); write each as its own part, separated by ;")]
+    SeveralDone(String),
+    #[error(transparent)]
+    Shorthand(ShorthandProblem),
+}
+
+/// The most words of a line read with what was done named after its place.
+const SHORT_LINE_WORDS: usize = 6;
 
 /// "97140", "x2", "2": the words of a billing code and its units.
 fn is_code_or_units(word: &str) -> bool {
