@@ -67,16 +67,16 @@ fn upstream_with(
     child.wait_with_output().unwrap()
 }
 
-fn stdout(output: &Output) -> String {
+pub(crate) fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-fn stderr(output: &Output) -> String {
+pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 #[track_caller]
-fn succeeds(output: &Output) -> String {
+pub(crate) fn succeeds(output: &Output) -> String {
     assert!(
         output.status.success(),
         "exit {:?}\nstdout: {}\nstderr: {}",
@@ -89,7 +89,7 @@ fn succeeds(output: &Output) -> String {
 
 /// The exit is a failure and stderr says `expected`; returns stderr.
 #[track_caller]
-fn fails_saying(output: &Output, expected: &str) -> String {
+pub(crate) fn fails_saying(output: &Output, expected: &str) -> String {
     let message = stderr(output);
     assert!(
         !output.status.success(),
@@ -103,12 +103,12 @@ fn fails_saying(output: &Output, expected: &str) -> String {
     message
 }
 
-fn at(text: &str) -> NaiveDateTime {
+pub(crate) fn at(text: &str) -> NaiveDateTime {
     NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
 }
 
 /// `path` with `suffix` appended to its file name ("-wal", ".lock").
-fn beside(path: &Path, suffix: &str) -> PathBuf {
+pub(crate) fn beside(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(suffix);
     PathBuf::from(name)

@@ -14,10 +14,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use rusqlite::Connection;
 use upstream::model::{Patient, PatientId, Visit, VisitId, VisitKind, VisitRecord, VisitStatus};
 use upstream::store::{self, NotebookLock, Passphrase, PatientRecord, Store, StoreError};
+
+use super::integrity::{at, beside, fails_saying, stderr, stdout, succeeds};
 
 // ----- helpers -----
 
@@ -69,59 +71,12 @@ fn upstream_with(db: &Path, args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &
     finish(command, stdin)
 }
 
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-#[track_caller]
-fn succeeds(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "exit {:?}\nstdout: {}\nstderr: {}",
-        output.status.code(),
-        stdout(output),
-        stderr(output)
-    );
-    stdout(output)
-}
-
-/// The exit is a failure and stderr says `expected`; returns stderr.
-#[track_caller]
-fn fails_saying(output: &Output, expected: &str) -> String {
-    let message = stderr(output);
-    assert!(
-        !output.status.success(),
-        "expected a failure saying `{expected}`, it succeeded: {}\n{message}",
-        stdout(output)
-    );
-    assert!(
-        message.contains(expected),
-        "expected `{expected}` in: {message}"
-    );
-    message
-}
-
-fn at(text: &str) -> NaiveDateTime {
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
-}
-
 fn day(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
 }
 
 fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
-}
-
-/// `path` with `suffix` appended to its file name ("-wal", ".lock").
-fn beside(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(suffix);
-    PathBuf::from(name)
 }
 
 fn patient_line(name: &str) -> String {
