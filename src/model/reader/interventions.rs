@@ -275,11 +275,7 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
             detail.modality.get_or_insert(modality);
             used.push(at);
         }
-        if matches!(word.as_str(), "daily" | "bid" | "tid" | "qd")
-            || word.contains("/day")
-            || word.contains("/wk")
-            || word.contains("/week")
-        {
+        if lexicon.is_dose_frequency(word) {
             detail.frequency = Some(word.clone());
             used.push(at);
         }

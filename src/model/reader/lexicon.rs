@@ -49,6 +49,10 @@ struct LexiconFile {
     /// Words that say an intervention was not done, or only planned ("deferred",
     /// "consider"): a line holding one is asked about, never charted as done.
     not_done: Vec<String>,
+    /// How often a home programme is done: words ("daily", "bid") and the endings of a
+    /// count per period ("2x/day", "3x/wk").
+    dose_frequencies: Vec<String>,
+    dose_frequency_endings: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -144,6 +148,8 @@ pub struct Lexicon {
     techniques: HashMap<String, super::super::detail::Technique>,
     modalities: HashMap<String, super::super::detail::Modality>,
     not_done: Vec<Vec<String>>,
+    dose_frequencies: Vec<String>,
+    dose_frequency_endings: Vec<String>,
     pub sources: Vec<String>,
 }
 
@@ -192,6 +198,16 @@ impl Lexicon {
             techniques: HashMap::new(),
             modalities: HashMap::new(),
             not_done: file.not_done.iter().map(|cue| words_of(cue)).collect(),
+            dose_frequencies: file
+                .dose_frequencies
+                .iter()
+                .map(|w| w.to_lowercase())
+                .collect(),
+            dose_frequency_endings: file
+                .dose_frequency_endings
+                .iter()
+                .map(|w| w.to_lowercase())
+                .collect(),
             sources: file.sources.clone(),
         };
         for (word, code) in &file.techniques {
@@ -483,6 +499,16 @@ impl Lexicon {
                     .then(|| phrase.join(" "))
             })
         })
+    }
+
+    /// Whether `word` (lower case) says how often a home programme is done: "daily",
+    /// "bid", "2x/day".
+    pub fn is_dose_frequency(&self, word: &str) -> bool {
+        self.dose_frequencies.iter().any(|w| w == word)
+            || self
+                .dose_frequency_endings
+                .iter()
+                .any(|ending| word.ends_with(ending.as_str()))
     }
 
     /// Whether `word` (lower case) is written with a point that does not end a sentence.
