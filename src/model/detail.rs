@@ -517,6 +517,10 @@ pub struct FindingDetail {
     /// The spinal level or range: "L4-L5".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<SpinalLevel>,
+    /// Which part of the region, as written, where the vocabulary has no region of its
+    /// own for it: "distal", "lower" (of the cervical spine).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
     /// A named muscle, ligament or landmark: "soleus", "ATFL", "PSIS".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub structure: Option<String>,
@@ -571,6 +575,9 @@ impl FindingDetail {
         let mut parts: Vec<String> = Vec::new();
         if let Some(level) = &self.level {
             parts.push(level.to_string());
+        }
+        if let Some(site) = &self.site {
+            parts.push(site.clone());
         }
         if let Some(structure) = &self.structure {
             parts.push(structure.clone());

@@ -41,6 +41,9 @@ struct LexiconFile {
     regions: HashMap<String, String>,
     /// Ways of naming a finding kind the vocabulary's synonyms do not have.
     kinds: HashMap<String, String>,
+    /// Words saying which part of a region ("medial", "distal"), to the ending of the
+    /// region's code that part has in the vocabulary ("knee" + "medial" is `knee_medial`).
+    aspects: HashMap<String, String>,
     /// Abbreviations written with a point that does not end the sentence ("pt.", "ant.").
     abbreviations_with_point: Vec<String>,
     /// Words naming an intervention's technique or modality, to their codes.
@@ -121,6 +124,9 @@ pub enum Word {
     Boundary,
     /// "decreased", "increased", "full": how what was examined was found.
     Change(Change),
+    /// "medial", "distal": which part of the region named with it; the ending its code
+    /// has in the vocabulary ("medial" for `knee_medial`).
+    Aspect(String),
     Filler,
 }
 
@@ -424,6 +430,9 @@ impl Lexicon {
         }
         for (term, code) in &file.regions {
             lexicon.add(term, Word::Region(region("regions", code)?));
+        }
+        for (term, ending) in &file.aspects {
+            lexicon.add(term, Word::Aspect(ending.clone()));
         }
         for term in &file.boundaries {
             lexicon.add(term, Word::Boundary);

@@ -556,6 +556,11 @@ struct Frame {
     negation_in_doubt: bool,
     /// The places named since the last other word, with where each begins.
     places_just_named: Vec<(RegionCode, usize)>,
+    /// "medial", "distal": parts of a region waiting for the region they belong to.
+    aspects: Vec<(String, Span)>,
+    /// The parts the last region took, for a region coordinated with it ("anterior leg
+    /// and thigh").
+    aspects_named: Vec<(String, Span)>,
     span: Option<Span>,
 }
 
@@ -705,9 +710,34 @@ fn compose(
                     };
                     if !matches!(
                         word,
-                        Word::Region(_) | Word::Side(_) | Word::Filler | Word::Kind(_)
+                        Word::Region(_)
+                            | Word::Side(_)
+                            | Word::Filler
+                            | Word::Kind(_)
+                            | Word::Aspect(_)
                     ) {
                         frame.places_just_named.clear();
+                    }
+                    if !matches!(word, Word::Region(_) | Word::Side(_) | Word::Filler) {
+                        frame.aspects_named.clear();
+                    }
+                    // A part belongs to the region right after it ("medial aspect of the
+                    // R knee"); any other word between them ("upper extremity along his
+                    // posterior neck") leaves the part unread rather than on the wrong place.
+                    let written = text[read.span[0]..read.span[1]].to_lowercase();
+                    let between_part_and_place = match word {
+                        Word::Side(_) | Word::Aspect(_) | Word::Region(_) => true,
+                        Word::Filler => PART_OF.contains(&written.as_str()),
+                        _ => false,
+                    };
+                    if !between_part_and_place {
+                        for (_, span) in std::mem::take(&mut frame.aspects) {
+                            unread.push(Unread {
+                                span,
+                                text: text[span[0]..span[1]].to_owned(),
+                                why: "a part of no place named (medial of what?)".into(),
+                            });
+                        }
                     }
                     match word {
                         // "FABER + L (SI pain)", "SLR + R reproducing calf pain": after a
@@ -745,9 +775,23 @@ fn compose(
                             frame.movement_regions.push(region);
                         }
                         Word::Region(region) => {
-                            frame.places_just_named.push((region.clone(), read.span[0]));
-                            if !frame.regions.contains(&region) {
-                                frame.regions.push(region);
+                            let mut aspects = std::mem::take(&mut frame.aspects);
+                            if aspects.is_empty() {
+                                aspects = frame.aspects_named.clone();
+                            }
+                            frame.aspects_named = aspects.clone();
+                            for place in with_aspects(
+                                text,
+                                &region,
+                                &text[read.span[0]..read.span[1]],
+                                &aspects,
+                                &mut frame.detail,
+                                vocabulary,
+                            ) {
+                                frame.places_just_named.push((place.clone(), read.span[0]));
+                                if !frame.regions.contains(&place) {
+                                    frame.regions.push(place);
+                                }
                             }
                             for meaning in meanings {
                                 match meaning {
@@ -846,6 +890,7 @@ fn compose(
                             None => frame.uncued.push((read.span, activity)),
                         },
                         Word::Change(change) => frame.change = Some(change),
+                        Word::Aspect(ending) => frame.aspects.push((ending, read.span)),
                         Word::Boundary => {}
                         Word::Filler => {}
                     }
@@ -901,6 +946,35 @@ fn compose(
         {
             frame.regions.push(spine.clone());
         }
+        // "the knee, medial aspect": a part named after its region.
+        if !frame.aspects.is_empty() {
+            let aspects = std::mem::take(&mut frame.aspects);
+            match frame.regions.pop() {
+                Some(region) => {
+                    for place in with_aspects(
+                        text,
+                        &region,
+                        "",
+                        &aspects,
+                        &mut frame.detail,
+                        vocabulary,
+                    ) {
+                        if !frame.regions.contains(&place) {
+                            frame.regions.push(place);
+                        }
+                    }
+                }
+                None => {
+                    for (_, span) in aspects {
+                        unread.push(Unread {
+                            span,
+                            text: text[span[0]..span[1]].to_owned(),
+                            why: "a part of no place named (medial of what?)".into(),
+                        });
+                    }
+                }
+            }
+        }
         if frame.is_empty() {
             continue;
         }
@@ -929,6 +1003,92 @@ fn compose(
         }
     }
 }
+
+/// The places that `region` with the parts named before it ("medial and lateral" ankle)
+/// is: each part's own region where the vocabulary has one (`ankle_medial`); else the
+/// region itself, with the part kept as written in the finding's site. A region that is
+/// already a part ("medial joint line" after "lateral and") stays beside its sibling.
+fn with_aspects(
+    text: &str,
+    region: &RegionCode,
+    region_written: &str,
+    aspects: &[(String, Span)],
+    detail: &mut FindingDetail,
+    vocabulary: &Vocabulary,
+) -> Vec<RegionCode> {
+    if aspects.is_empty() {
+        return vec![region.clone()];
+    }
+    let code = region.as_str();
+    let whole = code
+        .rsplit_once('_')
+        .map(|(base, _)| RegionCode::new(base))
+        .filter(|base| vocabulary.region(base).is_some());
+    let mut places = Vec::new();
+    if whole.is_some() {
+        places.push(region.clone());
+    }
+    let base = whole.unwrap_or_else(|| region.clone());
+    for (ending, span) in aspects {
+        // The code's own ending and its noun form ("dorsal" is `foot_dorsum`).
+        let written = text[span[0]..span[1]].to_lowercase();
+        let part = [ending.as_str(), if ending == "dorsal" { "dorsum" } else { ending }]
+            .iter()
+            .map(|ending| RegionCode::new(format!("{}_{ending}", base.as_str())))
+            .find(|code| vocabulary.region(code).is_some())
+            // "anterior leg" is the shin: a region one of whose names is the part and
+            // the region's own name.
+            .or_else(|| {
+                let names: Vec<String> = vocabulary
+                    .region(&base)
+                    .map(|entry| {
+                        std::iter::once(&entry.name)
+                            .chain(&entry.synonyms)
+                            .map(String::as_str)
+                            .chain([region_written])
+                            .map(|name| format!("{written} {}", name.to_lowercase()))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                vocabulary
+                    .regions()
+                    .iter()
+                    .find(|entry| {
+                        entry
+                            .synonyms
+                            .iter()
+                            .any(|synonym| names.contains(&synonym.to_lowercase()))
+                    })
+                    .map(|entry| entry.code.clone())
+            });
+        match part {
+            Some(part) => places.push(part),
+            None => {
+                places.push(region.clone());
+                detail.site = Some(match detail.site.take() {
+                    Some(site) if !site.split(", ").any(|s| s == written) => {
+                        format!("{site}, {written}")
+                    }
+                    Some(site) => site,
+                    None => written,
+                });
+            }
+        }
+    }
+    let mut unique: Vec<RegionCode> = Vec::new();
+    for place in places {
+        if !unique.contains(&place) {
+            unique.push(place);
+        }
+    }
+    unique
+}
+
+/// Words that may stand between a part and its region: "medial aspect of the knee".
+const PART_OF: [&str; 14] = [
+    "aspect", "aspects", "of", "the", "his", "her", "their", "and", "or", "part", "portion",
+    "surface", "side", "/",
+];
 
 /// Words of absence: after a finding they deny it ("numbness absent"), after a function
 /// examined they say it is lost ("Achilles reflex absent").
