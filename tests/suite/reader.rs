@@ -72,7 +72,10 @@ fn coordination_gives_one_finding_for_each_kind_and_each_place() {
 fn negation_reaches_what_it_governs_and_stops_at_but() {
     assert_eq!(
         found(&read("denies tingling or weakness R leg")),
-        ["paresthesia leg right absent", "weakness leg right absent"]
+        [
+            "paresthesia lower_limb right absent",
+            "weakness lower_limb right absent"
+        ]
     );
     assert_eq!(
         found(&read("numbness absent L calf")),

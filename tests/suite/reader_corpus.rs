@@ -17,6 +17,55 @@ const FINDING_FILES: [&str; 3] = [
 /// What a reading is compared on: kind, region, side, presence, test.
 type Core = (String, String, String, String, String);
 
+/// The expected readings with each `new:` code the vocabulary has since gained replaced by
+/// its code: `new:lower_limb` once `lower_limb` exists, `new:upper_extremity` once a region
+/// is named "upper extremity". The corpus keeps what its author wrote; a code the
+/// vocabulary still lacks stays `new:`.
+fn resolved(expect: &serde_json::Value, vocabulary: &Vocabulary) -> Vec<serde_json::Value> {
+    let resolve = |field: &str, code: &str| -> Option<String> {
+        let wanted = code.strip_prefix("new:")?;
+        let words = wanted.replace('_', " ");
+        match field {
+            "region" => vocabulary
+                .regions()
+                .iter()
+                .find(|r| {
+                    r.code.as_str() == wanted
+                        || std::iter::once(&r.name)
+                            .chain(&r.synonyms)
+                            .any(|n| n.eq_ignore_ascii_case(&words))
+                })
+                .map(|r| r.code.as_str().to_owned()),
+            _ => vocabulary
+                .kinds()
+                .iter()
+                .find(|k| {
+                    k.code.as_str() == wanted
+                        || std::iter::once(&k.name)
+                            .chain(&k.synonyms)
+                            .any(|n| n.eq_ignore_ascii_case(&words))
+                })
+                .map(|k| k.code.as_str().to_owned()),
+        }
+    };
+    expect
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|reading| {
+            let mut reading = reading.clone();
+            for field in ["kind", "region"] {
+                if let Some(code) = reading[field].as_str()
+                    && let Some(known) = resolve(field, code)
+                {
+                    reading[field] = serde_json::Value::String(known);
+                }
+            }
+            reading
+        })
+        .collect()
+}
+
 fn side_of(text: &str) -> Option<Side> {
     Side::from_code(text)
 }
@@ -82,7 +131,7 @@ fn the_reader_on_the_corpus_never_reads_a_wrong_side_region_or_negation() {
             let text = item["text"].as_str().unwrap();
             let line_side = item["line_side"].as_str().and_then(side_of);
             let reading = read_findings(text, line_side, vocabulary, lexicon);
-            let expect = item["expect"].as_array().unwrap();
+            let expect = &resolved(&item["expect"], vocabulary);
             let known = expect
                 .iter()
                 .all(|r| !r.to_string().contains("new:") && r.get("ask").is_none());
@@ -255,7 +304,7 @@ fn the_phrases_not_yet_read_exactly() {
         let value: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         for item in value["items"].as_array().unwrap() {
-            let expect = item["expect"].as_array().unwrap();
+            let expect = &resolved(&item["expect"], Vocabulary::builtin());
             if item["kind"] != "finding"
                 || expect
                     .iter()

@@ -39,6 +39,8 @@ struct LexiconFile {
     boundaries: Vec<String>,
     /// Ways of naming a region the vocabulary's synonyms do not have.
     regions: HashMap<String, String>,
+    /// Places named in the plural ("legs", "calves"): both sides unless a side is written.
+    plural_regions: Vec<String>,
     /// Ways of naming a finding kind the vocabulary's synonyms do not have.
     kinds: HashMap<String, String>,
     /// Words saying which part of a region ("medial", "distal"), to the ending of the
@@ -283,10 +285,6 @@ impl Lexicon {
                     lexicon.add(term, Word::Examined(KindCode::new("reflex_decreased")));
                 }
             }
-            lexicon.add(
-                &entry.code.0.replace('_', " "),
-                Word::Region(entry.code.clone()),
-            );
         }
         for (words, side) in [
             (&["r", "rt", "right", "(r)"][..], Side::Right),
@@ -303,6 +301,9 @@ impl Lexicon {
             for word in words {
                 lexicon.add(word, Word::Side(side));
             }
+        }
+        for (term, ending) in &file.aspects {
+            lexicon.add(term, Word::Aspect(ending.clone()));
         }
         for term in &file.negation.before {
             lexicon.add(term, Word::NegateAfter);
@@ -431,8 +432,32 @@ impl Lexicon {
         for (term, code) in &file.regions {
             lexicon.add(term, Word::Region(region("regions", code)?));
         }
-        for (term, ending) in &file.aspects {
-            lexicon.add(term, Word::Aspect(ending.clone()));
+        for term in &file.plural_regions {
+            let words = words_of(term);
+            if !lexicon
+                .meanings(&words)
+                .is_some_and(|meanings| meanings.iter().any(|w| matches!(w, Word::Region(_))))
+            {
+                return Err(LexiconError::UnknownCode {
+                    field: "plural_regions".into(),
+                    value: term.clone(),
+                });
+            }
+            lexicon.add(term, Word::Side(Side::Bilateral));
+        }
+        // A region's code read as words ("leg") only where no region is named so: "leg"
+        // in a note is the whole lower limb, as the lexicon names it, not the code `leg`.
+        for entry in vocabulary.regions() {
+            let phrase = words_of(&entry.code.0.replace('_', " "));
+            let named = lexicon
+                .meanings(&phrase)
+                .is_some_and(|words| words.iter().any(|w| matches!(w, Word::Region(_))));
+            if !named {
+                lexicon.add(
+                    &entry.code.0.replace('_', " "),
+                    Word::Region(entry.code.clone()),
+                );
+            }
         }
         for term in &file.boundaries {
             lexicon.add(term, Word::Boundary);

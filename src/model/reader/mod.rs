@@ -561,6 +561,10 @@ struct Frame {
     /// The parts the last region took, for a region coordinated with it ("anterior leg
     /// and thigh").
     aspects_named: Vec<(String, Span)>,
+    /// Begun after a comma in a list ("denies numbness, tingling, or weakness").
+    after_comma: bool,
+    /// The last item of a list ("..., or weakness in the legs"): its place is the list's.
+    closes_list: bool,
     span: Option<Span>,
 }
 
@@ -654,8 +658,27 @@ fn compose(
         }) {
             negating = 0;
         }
+        // "..., or weakness in the legs": the last item of a list, which shares its place
+        // and the list's negation.
+        let coordinator = |r: &Read| {
+            matches!(
+                text[r.span[0]..r.span[1]].to_lowercase().as_str(),
+                "or" | "and" | "nor"
+            )
+        };
+        let place_at = part.iter().position(|r| match &r.piece {
+            Piece::Word(words) => words.iter().any(|w| matches!(w, Word::Region(_))),
+            _ => false,
+        });
+        // "pain, numbness and tingling in the R foot": the list ends in the part where two
+        // findings are joined before the place.
+        let closes_list = p > 0
+            && (part.first().is_some_and(coordinator)
+                || place_at.is_some_and(|at| part[..at].iter().any(coordinator)));
         if p > 0 && names_a_finding && frame.has_what() {
             frames.push(std::mem::take(&mut frame));
+            frame.after_comma = true;
+            frame.closes_list = closes_list;
             // "no tenderness L SI, TTP R SI" or "denies pain, numbness R foot": whether
             // the "no" reaches past the comma cannot be told; it is asked, not guessed.
             // A list with no side or place of its own ("denies tingling, numbness or
@@ -666,7 +689,7 @@ fn compose(
                     .any(|w| matches!(w, Word::Side(_) | Word::Region(_) | Word::Structure { .. })),
                 _ => false,
             });
-            if negating > 0 && own_side_or_place {
+            if negating > 0 && own_side_or_place && !closes_list {
                 frame.negation_in_doubt = true;
                 negating = 0;
             } else if negating > 0 {
@@ -809,6 +832,11 @@ fn compose(
                                         region.clone(),
                                         myotome.clone(),
                                     )),
+                                    // "legs", "both calves": a place named in the plural is
+                                    // on both sides unless a side is written.
+                                    Word::Side(side) if frame.side.is_none() => {
+                                        frame.side = Some(*side);
+                                    }
                                     _ => {}
                                 }
                             }
@@ -935,6 +963,24 @@ fn compose(
                 .any(|spine| vocabulary.region_within(region, &RegionCode::new(*spine)))
         })
         .cloned();
+    // The items of a list take the place and side of its last item when they name none:
+    // "denies numbness, tingling, or weakness in the legs".
+    for last in 0..frames.len() {
+        if !(frames[last].closes_list && frames[last].has_where()) {
+            continue;
+        }
+        let (regions, side) = (frames[last].regions.clone(), frames[last].side);
+        let mut at = last;
+        while frames[at].after_comma && at > 0 {
+            at -= 1;
+            let item = &mut frames[at];
+            if !item.has_what() || item.has_where() || !item.tests.is_empty() {
+                break;
+            }
+            item.regions = regions.clone();
+            item.side = item.side.or(side);
+        }
+    }
     let mut previous: Option<usize> = None;
     for mut frame in frames {
         if let Some(spine) = &spinal
@@ -951,14 +997,9 @@ fn compose(
             let aspects = std::mem::take(&mut frame.aspects);
             match frame.regions.pop() {
                 Some(region) => {
-                    for place in with_aspects(
-                        text,
-                        &region,
-                        "",
-                        &aspects,
-                        &mut frame.detail,
-                        vocabulary,
-                    ) {
+                    for place in
+                        with_aspects(text, &region, "", &aspects, &mut frame.detail, vocabulary)
+                    {
                         if !frame.regions.contains(&place) {
                             frame.regions.push(place);
                         }
@@ -1032,35 +1073,38 @@ fn with_aspects(
     for (ending, span) in aspects {
         // The code's own ending and its noun form ("dorsal" is `foot_dorsum`).
         let written = text[span[0]..span[1]].to_lowercase();
-        let part = [ending.as_str(), if ending == "dorsal" { "dorsum" } else { ending }]
-            .iter()
-            .map(|ending| RegionCode::new(format!("{}_{ending}", base.as_str())))
-            .find(|code| vocabulary.region(code).is_some())
-            // "anterior leg" is the shin: a region one of whose names is the part and
-            // the region's own name.
-            .or_else(|| {
-                let names: Vec<String> = vocabulary
-                    .region(&base)
-                    .map(|entry| {
-                        std::iter::once(&entry.name)
-                            .chain(&entry.synonyms)
-                            .map(String::as_str)
-                            .chain([region_written])
-                            .map(|name| format!("{written} {}", name.to_lowercase()))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                vocabulary
-                    .regions()
-                    .iter()
-                    .find(|entry| {
-                        entry
-                            .synonyms
-                            .iter()
-                            .any(|synonym| names.contains(&synonym.to_lowercase()))
-                    })
-                    .map(|entry| entry.code.clone())
-            });
+        let part = [
+            ending.as_str(),
+            if ending == "dorsal" { "dorsum" } else { ending },
+        ]
+        .iter()
+        .map(|ending| RegionCode::new(format!("{}_{ending}", base.as_str())))
+        .find(|code| vocabulary.region(code).is_some())
+        // "anterior leg" is the shin: a region one of whose names is the part and
+        // the region's own name.
+        .or_else(|| {
+            let names: Vec<String> = vocabulary
+                .region(&base)
+                .map(|entry| {
+                    std::iter::once(&entry.name)
+                        .chain(&entry.synonyms)
+                        .map(String::as_str)
+                        .chain([region_written])
+                        .map(|name| format!("{written} {}", name.to_lowercase()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            vocabulary
+                .regions()
+                .iter()
+                .find(|entry| {
+                    entry
+                        .synonyms
+                        .iter()
+                        .any(|synonym| names.contains(&synonym.to_lowercase()))
+                })
+                .map(|entry| entry.code.clone())
+        });
         match part {
             Some(part) => places.push(part),
             None => {
