@@ -561,6 +561,9 @@ struct Frame {
     /// The parts the last region took, for a region coordinated with it ("anterior leg
     /// and thigh").
     aspects_named: Vec<(String, Span)>,
+    /// Begun by a side other than the finding before's ("R knee pain and L ankle"): with
+    /// no finding of its own, it is the same finding at its own place.
+    side_split: bool,
     /// Begun after a comma in a list ("denies numbness, tingling, or weakness").
     after_comma: bool,
     /// The last item of a list ("..., or weakness in the legs"): its place is the list's.
@@ -858,6 +861,17 @@ fn compose(
                         // "left rotation", "bends to the right": a direction of movement,
                         // not the side of a finding.
                         Word::Side(_) if direction => {}
+                        // "R knee pain and L ankle swelling": another side after a whole
+                        // finding begins the next one, never makes the first bilateral.
+                        Word::Side(side)
+                            if frame.side.is_some_and(|other| other != side)
+                                && frame.has_what()
+                                && frame.has_where() =>
+                        {
+                            frames.push(std::mem::take(&mut frame));
+                            frame.side = Some(side);
+                            frame.side_split = true;
+                        }
                         Word::Side(side) => {
                             frame.side = Some(match frame.side {
                                 Some(other) if other != side => Side::Bilateral,
@@ -981,6 +995,33 @@ fn compose(
             item.side = item.side.or(side);
         }
     }
+    // "R knee locking and giving way": a finding joined by "and" to the one before, naming
+    // no place or side of its own, is at that finding's place.
+    for at in 1..frames.len() {
+        let (before, after) = frames.split_at_mut(at);
+        let (earlier, item) = (&before[at - 1], &mut after[0]);
+        let joined = earlier.span.is_some_and(|span| {
+            let words = text[span[0]..span[1]].trim_end().to_lowercase();
+            words.ends_with(" and") || words.ends_with(" or") || words.ends_with(" &")
+        });
+        let needs_place = !item.kinds.is_empty()
+            && item.kinds.iter().all(|kind| {
+                vocabulary
+                    .kind(kind)
+                    .is_some_and(|k| k.region == crate::model::RegionPresence::Required)
+            });
+        if joined
+            && needs_place
+            && earlier.has_where()
+            && item.has_what()
+            && !item.has_where()
+            && item.side.is_none()
+            && item.tests.is_empty()
+        {
+            item.regions = earlier.regions.clone();
+            item.side = earlier.side;
+        }
+    }
     let mut previous: Option<usize> = None;
     for mut frame in frames {
         if let Some(spine) = &spinal
@@ -1021,6 +1062,22 @@ fn compose(
         }
         // A frame with only a place or a value continues the finding before it ("pain in
         // the L buttock, calf and foot"; "L SI pain 6/10, worse sitting").
+        if !frame.has_what()
+            && frame.side_split
+            && let Some(index) = previous
+        {
+            let before = &reading.items[index].finding;
+            // "bilateral low back pain, primarily on the L side": a side within both sides
+            // says where it is worse, not another finding.
+            let within = before.side == Side::Bilateral && !frame.has_where();
+            if before.test_name.is_empty() && !within {
+                frame.kinds = vec![before.kind.clone()];
+                frame.negated = before.presence == crate::model::Presence::Absent;
+                if frame.regions.is_empty() {
+                    frame.regions.extend(before.region.clone());
+                }
+            }
+        }
         if !frame.has_what()
             && let Some(index) = previous
         {
