@@ -561,6 +561,8 @@ struct Frame {
     /// The parts the last region took, for a region coordinated with it ("anterior leg
     /// and thigh").
     aspects_named: Vec<(String, Span)>,
+    /// The places named since the last word naming a finding.
+    places_since_finding: Vec<RegionCode>,
     /// Begun by a side other than the finding before's ("R knee pain and L ankle"): with
     /// no finding of its own, it is the same finding at its own place.
     side_split: bool,
@@ -678,7 +680,13 @@ fn compose(
         let closes_list = p > 0
             && (part.first().is_some_and(coordinator)
                 || place_at.is_some_and(|at| part[..at].iter().any(coordinator)));
-        if p > 0 && names_a_finding && frame.has_what() {
+        // "it was in the mid back, going down to the left knee, with some paresthesias in
+        // the feet": places with no finding yet do not go to a finding that names its own.
+        let own_place = part.iter().any(|r| match &r.piece {
+            Piece::Word(words) => words.iter().any(|w| matches!(w, Word::Region(_))),
+            _ => false,
+        });
+        if p > 0 && names_a_finding && (frame.has_what() || frame.has_where() && own_place) {
             frames.push(std::mem::take(&mut frame));
             frame.after_comma = true;
             frame.closes_list = closes_list;
@@ -729,6 +737,10 @@ fn compose(
         }
         for (r, read) in part.iter().enumerate() {
             let direction = is_direction(part, r);
+            // A value or a mark between two places: the second is not coordinated with the first.
+            if !matches!(read.piece, Piece::Word(_)) {
+                frame.aspects_named.clear();
+            }
             match &read.piece {
                 Piece::Word(meanings) => {
                     let Some(word) = choose(meanings, &frame, sentence) else {
@@ -783,11 +795,24 @@ fn compose(
                             // A second kind after a place: a new finding, unless coordinated.
                             if frame.has_what() && frame.has_where() && !frame.kinds.contains(&kind)
                             {
+                                // "tightness around her head and her neck ache": the places
+                                // named since the last finding word are the new finding's,
+                                // when the finding before keeps a place of its own.
+                                let named = std::mem::take(&mut frame.places_since_finding);
+                                let keeps_a_place =
+                                    frame.regions.iter().any(|r| !named.contains(r));
+                                if keeps_a_place && !named.is_empty() {
+                                    frame.regions.retain(|r| !named.contains(r));
+                                }
                                 frames.push(std::mem::take(&mut frame));
+                                if keeps_a_place {
+                                    frame.regions = named;
+                                }
                             }
                             if !frame.kinds.contains(&kind) {
                                 frame.kinds.push(kind);
                             }
+                            frame.places_since_finding.clear();
                             frame.negated |= negating > 0;
                         }
                         Word::Examined(kind) => {
@@ -815,6 +840,7 @@ fn compose(
                                 vocabulary,
                             ) {
                                 frame.places_just_named.push((place.clone(), read.span[0]));
+                                frame.places_since_finding.push(place.clone());
                                 if !frame.regions.contains(&place) {
                                     frame.regions.push(place);
                                 }
@@ -934,6 +960,13 @@ fn compose(
                         Word::Change(change) => frame.change = Some(change),
                         Word::Aspect(ending) => frame.aspects.push((ending, read.span)),
                         Word::Boundary => {}
+                        // "tightness around her head and her neck ache": after "and", the
+                        // places named may be the next finding's.
+                        Word::Filler
+                            if written == "and" && frame.has_what() && frame.has_where() =>
+                        {
+                            frame.places_since_finding.clear();
+                        }
                         Word::Filler => {}
                     }
                 }
