@@ -411,6 +411,18 @@ coded!(
         Pronation => "pronation", "pronation",
         Supination => "supination", "supination",
         Elevation => "elevation", "elevation",
+        WeightBearing => "weight_bearing", "weight bearing",
+        Squatting => "squatting", "squatting",
+        Kneeling => "kneeling", "kneeling",
+        Jumping => "jumping", "jumping",
+        Breathing => "breathing", "deep breathing",
+        Gripping => "gripping", "gripping",
+        MouthOpening => "mouth_opening", "opening the mouth",
+        Stretching => "stretching", "stretching",
+        Heat => "heat", "heat",
+        Ice => "ice", "ice",
+        Medication => "medication", "medication",
+        Massage => "massage", "massage",
     }
 );
 
@@ -433,6 +445,8 @@ coded!(
         Unchanged => "unchanged", "unchanged",
         Worsening => "worsening", "worsening",
         FailureToImprove => "failure_to_improve", "not improving with care",
+        Acute => "acute", "acute",
+        Chronic => "chronic", "chronic",
     }
 );
 

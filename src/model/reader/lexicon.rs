@@ -31,6 +31,9 @@ struct LexiconFile {
     frequency: HashMap<String, String>,
     activities: HashMap<String, String>,
     provoke_cues: Vec<String>,
+    /// "with", "on", "during": what provokes, unless a word of easing came first ("improves
+    /// slightly with walking").
+    weak_provoke_cues: Vec<String>,
     ease_cues: Vec<String>,
     onset: HashMap<String, String>,
     course: HashMap<String, String>,
@@ -118,6 +121,8 @@ pub enum Word {
     Frequency(Frequency),
     Activity(Activity),
     ProvokeCue,
+    /// "with", "on": provokes, unless the clause already said what eases.
+    WeakProvokeCue,
     EaseCue,
     Onset(Onset),
     Course(Course),
@@ -396,6 +401,9 @@ impl Lexicon {
         }
         for term in &file.provoke_cues {
             lexicon.add(term, Word::ProvokeCue);
+        }
+        for term in &file.weak_provoke_cues {
+            lexicon.add(term, Word::WeakProvokeCue);
         }
         for term in &file.ease_cues {
             lexicon.add(term, Word::EaseCue);

@@ -390,6 +390,17 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
     for token in tokens {
         match lexicon.expansion(&token.lower) {
             Some(long) => words.extend(long.iter().map(|w| (token.span, w.clone()))),
+            // "the left ankle's lateral side": a place in the possessive is the place.
+            None if token.lower.ends_with("'s")
+                && lexicon
+                    .meanings(std::slice::from_ref(&token.lower))
+                    .is_none()
+                && lexicon
+                    .meanings(&[token.lower.trim_end_matches("'s").to_owned()])
+                    .is_some() =>
+            {
+                words.push((token.span, token.lower.trim_end_matches("'s").to_owned()));
+            }
             None => words.extend(compound_parts(token, lexicon)),
         }
     }
@@ -607,6 +618,7 @@ fn compose(
     reading: &mut Reading,
     unread: &mut Vec<Unread>,
 ) {
+    let first_of_sentence = reading.items.len();
     let mut frames: Vec<Frame> = Vec::new();
     let mut frame = Frame::default();
     // The sentence from its first word read to its last, and the words around them.
@@ -951,6 +963,8 @@ fn compose(
                         Word::Course(value) => frame.detail.course = Some(value),
                         Word::Quality(value) => frame.detail.quality = Some(value),
                         Word::ProvokeCue => frame.cue = Some(true),
+                        Word::WeakProvokeCue if frame.cue.is_none() => frame.cue = Some(true),
+                        Word::WeakProvokeCue => {}
                         Word::EaseCue => frame.cue = Some(false),
                         Word::Activity(activity) => match frame.cue {
                             Some(true) => frame.detail.provoked_by.push(activity),
@@ -1111,8 +1125,24 @@ fn compose(
                 }
             }
         }
+        // "Aggravating factors: walking, prolonged standing": what provokes or eases, with
+        // no finding or place, tells of the finding charted just before, or, with none, of
+        // a pain whose place is asked.
+        let says_only_how = !frame.has_what()
+            && !frame.has_where()
+            && (!frame.detail.provoked_by.is_empty()
+                || !frame.detail.eased_by.is_empty()
+                || frame.detail.frequency.is_some());
+        let told_of = previous.or(if says_only_how {
+            reading.items.len().checked_sub(1)
+        } else {
+            None
+        });
+        if says_only_how && told_of.is_none() {
+            frame.kinds.push(KindCode::new("pain"));
+        }
         if !frame.has_what()
-            && let Some(index) = previous
+            && let Some(index) = told_of
         {
             extend(&mut reading.items[index], &frame, vocabulary);
             report_leftovers(text, &frame, unread);
@@ -1131,6 +1161,50 @@ fn compose(
         );
         if reading.items.len() > before {
             previous = Some(reading.items.len() - 1);
+        }
+    }
+    // "disturbing his sleep, awakening him several times each night": one finding said
+    // twice in a sentence is one finding.
+    let mut at = first_of_sentence;
+    while at < reading.items.len() {
+        let same = |a: &Finding, b: &Finding| {
+            a.kind == b.kind
+                && a.region == b.region
+                && a.side == b.side
+                && a.presence == b.presence
+                && a.test_name == b.test_name
+        };
+        match (first_of_sentence..at)
+            .find(|&earlier| same(&reading.items[earlier].finding, &reading.items[at].finding))
+        {
+            Some(earlier) => {
+                let later = reading.items.remove(at);
+                let kept = &mut reading.items[earlier];
+                kept.span = [
+                    kept.span[0].min(later.span[0]),
+                    kept.span[1].max(later.span[1]),
+                ];
+                let (detail, more) = (&mut kept.finding.detail, later.finding.detail);
+                for activity in more.provoked_by {
+                    if !detail.provoked_by.contains(&activity) {
+                        detail.provoked_by.push(activity);
+                    }
+                }
+                for activity in more.eased_by {
+                    if !detail.eased_by.contains(&activity) {
+                        detail.eased_by.push(activity);
+                    }
+                }
+                detail.frequency = detail.frequency.or(more.frequency);
+                detail.severity = detail.severity.or(more.severity);
+                detail.onset = detail.onset.or(more.onset);
+                detail.course = detail.course.or(more.course);
+                detail.quality = detail.quality.take().or(more.quality);
+                if kept.finding.intensity.is_none() {
+                    kept.finding.intensity = later.finding.intensity;
+                }
+            }
+            None => at += 1,
         }
     }
 }
