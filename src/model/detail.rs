@@ -375,6 +375,8 @@ coded!(
         Occasional => "occasional", "occasional",
         AtNight => "at_night", "at night",
         Morning => "morning", "in the morning",
+        Evening => "evening", "later in the day",
+        Daily => "daily", "daily",
     }
 );
 
@@ -423,6 +425,9 @@ coded!(
         Ice => "ice", "ice",
         Medication => "medication", "medication",
         Massage => "massage", "massage",
+        RadialDeviation => "radial_deviation", "radial deviation",
+        UlnarDeviation => "ulnar_deviation", "ulnar deviation",
+        Rising => "rising", "getting up",
     }
 );
 
@@ -520,6 +525,8 @@ impl Activity {
                 | Activity::Pronation
                 | Activity::Supination
                 | Activity::Elevation
+                | Activity::RadialDeviation
+                | Activity::UlnarDeviation
         )
     }
 }

@@ -572,6 +572,11 @@ struct Frame {
     /// The parts the last region took, for a region coordinated with it ("anterior leg
     /// and thigh").
     aspects_named: Vec<(String, Span)>,
+    /// Places named again after the finding ("his right foot and ankle reveals swelling
+    /// of his ankle"): the finding's own, out of the places named before it.
+    restated: Vec<RegionCode>,
+    /// A place first named after the finding.
+    placed_after_finding: bool,
     /// The places named since the last word naming a finding.
     places_since_finding: Vec<RegionCode>,
     /// Begun by a side other than the finding before's ("R knee pain and L ankle"): with
@@ -853,6 +858,13 @@ fn compose(
                             ) {
                                 frame.places_just_named.push((place.clone(), read.span[0]));
                                 frame.places_since_finding.push(place.clone());
+                                if frame.has_what() {
+                                    if frame.regions.contains(&place) {
+                                        frame.restated.push(place.clone());
+                                    } else {
+                                        frame.placed_after_finding = true;
+                                    }
+                                }
                                 if !frame.regions.contains(&place) {
                                     frame.regions.push(place);
                                 }
@@ -1599,6 +1611,10 @@ fn emit(
                 why: "what was found is not said (intact? decreased?)".into(),
             });
             return;
+        }
+        if !frame.restated.is_empty() && !frame.placed_after_finding {
+            let restated = frame.restated.clone();
+            frame.regions.retain(|region| restated.contains(region));
         }
         let regions: Vec<RegionCode> = if !frame.regions.is_empty() {
             // Named places and the places of named structures ("PSIS and QL").
