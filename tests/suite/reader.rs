@@ -485,7 +485,9 @@ fn grades_per_side_and_values_against_their_normal_are_read_apart() {
         found(&reading),
         [
             "reflex_decreased achilles left present",
-            "reflex_decreased achilles right absent"
+            "reflex_decreased achilles right absent",
+            // A normal grade says neither decreased nor increased.
+            "reflex_increased achilles right absent"
         ]
     );
     assert_eq!(

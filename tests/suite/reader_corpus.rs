@@ -190,6 +190,20 @@ fn the_reader_on_the_corpus_never_reads_a_wrong_side_region_or_negation() {
                     )
                 })
                 .collect();
+            // A test's place is the lexicon's (which test examines what); where the source
+            // names none, the place read is not compared.
+            let got: BTreeSet<Core> = got
+                .into_iter()
+                .map(|mut core| {
+                    let placed = expected
+                        .iter()
+                        .any(|e| e.4 == core.4 && e.0 == core.0 && !e.1.is_empty());
+                    if !core.4.is_empty() && !placed {
+                        core.1.clear();
+                    }
+                    core
+                })
+                .collect();
             if got == expected && reading.unread.is_empty() && reading.questions.len() == to_ask {
                 figures.exact += 1;
             }

@@ -1596,6 +1596,19 @@ fn emit(
             }
             _ => {}
         }
+        // "reflexes 2+ symmetric", "normal reflexes": neither decreased nor increased.
+        let reflex_normal = frame
+            .detail
+            .reflex
+            .is_some_and(|grade| grade.ordering_to_normal() == std::cmp::Ordering::Equal)
+            || frame.change == Some(Change::Full);
+        if reflex_normal
+            && frame.negated
+            && kinds.iter().any(|k| k.as_str() == "reflex_decreased")
+            && !kinds.iter().any(|k| k.as_str() == "reflex_increased")
+        {
+            kinds.push(KindCode::new("reflex_increased"));
+        }
         let found_nothing_of_it = !frame.negated
             && frame.change.is_none()
             && frame.detail.reflex.is_none()
