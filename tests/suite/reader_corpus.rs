@@ -206,6 +206,18 @@ fn the_reader_on_the_corpus_never_reads_a_wrong_side_region_or_negation() {
                 .collect();
             if got == expected && reading.unread.is_empty() && reading.questions.len() == to_ask {
                 figures.exact += 1;
+            } else if std::env::var_os("READER_CORPUS_MISSES").is_some() {
+                // `READER_CORPUS_MISSES=1 cargo test --test suite reader_corpus -- --nocapture`
+                // lists the phrases not read exactly: where the reader grows next.
+                eprintln!(
+                    "MISS {text}\n   expected {expected:?} (+{to_ask} to ask)\n   read {got:?}\n   unread {:?}\n   asked {:?}",
+                    reading
+                        .unread
+                        .iter()
+                        .map(|u| (&u.text, &u.why))
+                        .collect::<Vec<_>>(),
+                    reading.questions.iter().map(|q| &q.ask).collect::<Vec<_>>()
+                );
             }
             // Safety: a reading of the expected kind must not differ in side, negation or
             // region from every expected reading of that kind, open ones included.

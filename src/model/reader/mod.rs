@@ -577,6 +577,13 @@ struct Frame {
     restated: Vec<RegionCode>,
     /// A place first named after the finding.
     placed_after_finding: bool,
+    /// "shoulders": a side a place's own words give it, for that place only.
+    region_sides: Vec<(RegionCode, Side)>,
+    /// "low back and left hip pain": a place named before another side, waiting for the
+    /// finding named after it.
+    awaits_finding: bool,
+    /// "pain does not radiate down the legs": a negation between a finding and its place.
+    negation_between: bool,
     /// The places named since the last word naming a finding.
     places_since_finding: Vec<RegionCode>,
     /// Begun by a side other than the finding before's ("R knee pain and L ankle"): with
@@ -887,8 +894,8 @@ fn compose(
                                     )),
                                     // "legs", "both calves": a place named in the plural is
                                     // on both sides unless a side is written.
-                                    Word::Side(side) if frame.side.is_none() => {
-                                        frame.side = Some(*side);
+                                    Word::Side(side) => {
+                                        frame.region_sides.push((region.clone(), *side));
                                     }
                                     _ => {}
                                 }
@@ -922,6 +929,20 @@ fn compose(
                             frame.side = Some(side);
                             frame.side_split = true;
                         }
+                        // "low back and left hip pain": a side after "and" belongs to the
+                        // place after it, not to the places before.
+                        Word::Side(side)
+                            if frame.side.is_none()
+                                && frame.has_where()
+                                && !frame.has_what()
+                                && r > 0
+                                && text[part[r - 1].span[0]..part[r - 1].span[1]]
+                                    .eq_ignore_ascii_case("and") =>
+                        {
+                            frame.awaits_finding = true;
+                            frames.push(std::mem::take(&mut frame));
+                            frame.side = Some(side);
+                        }
                         Word::Side(side) => {
                             frame.side = Some(match frame.side {
                                 Some(other) if other != side => Side::Bilateral,
@@ -929,6 +950,11 @@ fn compose(
                             });
                         }
                         Word::NegateAfter => {
+                            // "pain does not radiate down the legs": the pain is there, not
+                            // in the legs; which the "not" denies is asked.
+                            if frame.has_what() && !frame.has_where() && !frame.negated {
+                                frame.negation_between = true;
+                            }
                             negating = NEGATION_WINDOW + 1;
                             if frame.has_what() && frame.has_where() {
                                 frames.push(std::mem::take(&mut frame));
@@ -1036,22 +1062,49 @@ fn compose(
                 .any(|spine| vocabulary.region_within(region, &RegionCode::new(*spine)))
         })
         .cloned();
+    // "low back and left hip pain": the place named before takes the finding named after.
+    for at in 0..frames.len().saturating_sub(1) {
+        if frames[at].awaits_finding && !frames[at].has_what() {
+            let (kinds, negated) = (frames[at + 1].kinds.clone(), frames[at + 1].negated);
+            frames[at].kinds = kinds;
+            frames[at].negated = negated;
+        }
+    }
     // The items of a list take the place and side of its last item when they name none:
     // "denies numbness, tingling, or weakness in the legs".
     for last in 0..frames.len() {
         if !(frames[last].closes_list && frames[last].has_where()) {
             continue;
         }
-        let (regions, side) = (frames[last].regions.clone(), frames[last].side);
+        let (regions, side, region_sides) = (
+            frames[last].regions.clone(),
+            frames[last].side,
+            frames[last].region_sides.clone(),
+        );
         let mut at = last;
+        let mut first = last;
         while frames[at].after_comma && at > 0 {
             at -= 1;
             let item = &mut frames[at];
             if !item.has_what() || item.has_where() || !item.tests.is_empty() {
                 break;
             }
+            first = at;
             item.regions = regions.clone();
             item.side = item.side.or(side);
+            item.region_sides = region_sides.clone();
+        }
+        // "Normal reflexes, muscle strength, and sensation in lower extremities": how the
+        // first item was found is how the list was.
+        let (change, negated) = (frames[first].change, frames[first].negated);
+        if change.is_some() || negated {
+            for item in &mut frames[first + 1..=last] {
+                let examined_only = item.kinds.is_empty() && !item.examined.is_empty();
+                if examined_only && item.change.is_none() && !item.negated {
+                    item.change = change;
+                    item.negated = negated;
+                }
+            }
         }
     }
     // "R knee locking and giving way": a finding joined by "and" to the one before, naming
@@ -1079,6 +1132,7 @@ fn compose(
         {
             item.regions = earlier.regions.clone();
             item.side = earlier.side;
+            item.region_sides = earlier.region_sides.clone();
         }
     }
     let mut previous: Option<usize> = None;
@@ -1601,13 +1655,36 @@ fn emit(
             .detail
             .reflex
             .is_some_and(|grade| grade.ordering_to_normal() == std::cmp::Ordering::Equal)
-            || frame.change == Some(Change::Full);
+            || frame.change == Some(Change::Full)
+            // "reflexes intact", "normal reflexes".
+            || frame.change.is_none() && frame.kinds.is_empty();
         if reflex_normal
             && frame.negated
             && kinds.iter().any(|k| k.as_str() == "reflex_decreased")
             && !kinds.iter().any(|k| k.as_str() == "reflex_increased")
         {
             kinds.push(KindCode::new("reflex_increased"));
+        }
+        // "a burning shooting pain", "aching and dull pain": the pain's character, not
+        // a finding of its own.
+        if kinds.iter().any(|k| k.as_str() == "pain") {
+            let qualities: Vec<String> = kinds
+                .iter()
+                .filter(|k| matches!(k.as_str(), "burning" | "ache"))
+                .map(|k| {
+                    if k.as_str() == "ache" {
+                        "aching".to_owned()
+                    } else {
+                        k.as_str().to_owned()
+                    }
+                })
+                .collect();
+            if !qualities.is_empty() {
+                kinds.retain(|k| !matches!(k.as_str(), "burning" | "ache"));
+                let mut words: Vec<String> = frame.detail.quality.iter().cloned().collect();
+                words.extend(qualities);
+                frame.detail.quality = Some(words.join(", "));
+            }
         }
         let found_nothing_of_it = !frame.negated
             && frame.change.is_none()
@@ -1723,12 +1800,22 @@ fn emit(
             .find(|(_, region, _)| region.is_none() || region.as_ref() == finding.region.as_ref())
         {
             finding.detail.structure = Some(name.clone());
+        } else if !frame.structures.is_empty() {
+            // "around TMJ and neck": the neck's tenderness is not at the TMJ.
+            finding.detail.structure = None;
         }
         let laterality = finding
             .region
             .as_ref()
             .and_then(|r| vocabulary.region(r))
             .map(|r| r.laterality);
+        let side = frame
+            .region_sides
+            .iter()
+            .find(|(region, _)| Some(region) == finding.region.as_ref())
+            .map(|(_, side)| *side)
+            .filter(|_| frame.side.is_none())
+            .or(side);
         finding.side = match (side, laterality) {
             (Some(side), Some(laterality)) if laterality.allows(side) => side,
             (Some(Side::Left | Side::Right | Side::Bilateral), Some(Laterality::Single)) => {
@@ -1767,6 +1854,16 @@ fn emit(
                 span,
                 text: phrase.clone(),
                 ask: problem,
+                finding,
+            });
+            continue;
+        }
+        if frame.negation_between && finding.region.is_some() {
+            reading.questions.push(Question {
+                span,
+                text: phrase.clone(),
+                ask: "present or absent here? a \"not\" stands between the finding and its place"
+                    .into(),
                 finding,
             });
             continue;
