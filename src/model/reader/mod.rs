@@ -125,6 +125,8 @@ enum Piece {
     Normal(f64),
     /// How long: "30 min".
     Duration(String),
+    /// Since when: "6 weeks".
+    Since(String),
     Level(SpinalLevel),
     /// A boundary inside a sentence: a comma.
     Comma,
@@ -493,6 +495,58 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
                 });
                 at += 2;
                 continue;
+            }
+            // "6 weeks", "2 yrs": since when; "10 lbs", "2 miles": an amount that says
+            // nothing of a finding, read as words.
+            if let Piece::Number(_) = value
+                && let Some((next_span, next)) = words.get(at + 1)
+            {
+                let since = matches!(
+                    next.as_str(),
+                    "years"
+                        | "year"
+                        | "yrs"
+                        | "yr"
+                        | "months"
+                        | "month"
+                        | "mos"
+                        | "mo"
+                        | "weeks"
+                        | "week"
+                        | "wks"
+                        | "wk"
+                        | "days"
+                        | "day"
+                );
+                let amount = matches!(
+                    next.as_str(),
+                    "lbs"
+                        | "lb"
+                        | "pounds"
+                        | "pound"
+                        | "miles"
+                        | "mile"
+                        | "km"
+                        | "times"
+                        | "steps"
+                        | "blocks"
+                        | "flights"
+                        | "sessions"
+                        | "visits"
+                        | "episodes"
+                );
+                if since || amount {
+                    reads.push(Read {
+                        span: [span[0], next_span[1]],
+                        piece: if since {
+                            Piece::Since(text[span[0]..next_span[1]].to_owned())
+                        } else {
+                            Piece::Word(vec![Word::Filler])
+                        },
+                    });
+                    at += 2;
+                    continue;
+                }
             }
             // "45 degrees", "6 cm": a number and its unit in two words.
             let unit = words.get(at + 1).and_then(|(_, next)| match next.as_str() {
@@ -1022,6 +1076,15 @@ fn compose(
                         Word::Filler => {}
                     }
                 }
+                // "pain 4/10 (was 7/10 at visit 1)": one finding, one intensity; another
+                // is kept unread for the clinician rather than taking the first one's place.
+                Piece::Intensity(_) | Piece::IntensityRange(..) if frame.intensity.is_some() => {
+                    unread.push(Unread {
+                        span: read.span,
+                        text: text[read.span[0]..read.span[1]].to_owned(),
+                        why: "a second intensity for one finding (which is it now?)".into(),
+                    });
+                }
                 Piece::Intensity(value) => frame.intensity = Some(*value),
                 Piece::IntensityRange(low, high) => {
                     frame.intensity = Some(*high);
@@ -1042,6 +1105,7 @@ fn compose(
                 Piece::Level(level) => frame.detail.level = Some(level.clone()),
                 Piece::Normal(normal) => frame.normal = Some(*normal),
                 Piece::Duration(how_long) => frame.detail.duration = Some(how_long.clone()),
+                Piece::Since(since) => frame.detail.since = Some(since.clone()),
                 Piece::Comma | Piece::Stop => {}
             }
             negating = negating.saturating_sub(1);
