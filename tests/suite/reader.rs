@@ -679,3 +679,155 @@ fn interventions_keep_their_billing_counts_and_technique_apart_from_the_dose() {
     assert_eq!(partial.items.len(), 1);
     assert_eq!(partial.unread[0].text, "zzz");
 }
+
+#[test]
+fn a_part_of_a_region_refines_it_or_stays_as_its_site() {
+    assert_eq!(
+        found(&read("medial and lateral malleoli tenderness L")),
+        [
+            "tenderness ankle_medial left present",
+            "tenderness ankle_lateral left present"
+        ]
+    );
+    // "anterior leg" is the vocabulary's shin; the part reaches a place coordinated with it.
+    assert_eq!(
+        found(&read("Hypesthesia anterior right leg and thigh")),
+        [
+            "numbness shin right present",
+            "numbness thigh_anterior right present"
+        ]
+    );
+    // No region of its own for the part: the region, with the part kept as its site.
+    let distal = read("TTP distal R achilles");
+    assert_eq!(found(&distal), ["tenderness achilles right present"]);
+    assert_eq!(
+        distal.items[0].finding.detail.site.as_deref(),
+        Some("distal")
+    );
+    // A part with another word before its place is left unread, never put on that place.
+    let upper = read("tightness of his right upper extremity along his posterior neck");
+    assert!(
+        upper
+            .items
+            .iter()
+            .all(|i| i.finding.region.as_ref().map(|r| r.as_str()) != Some("suboccipital")),
+        "{upper:?}"
+    );
+}
+
+#[test]
+fn lists_share_their_place_their_negation_and_how_they_were_found() {
+    assert_eq!(
+        found(&read("Denies numbness, tingling, or weakness in the legs.")),
+        [
+            "numbness lower_limb bilateral absent",
+            "paresthesia lower_limb bilateral absent",
+            "weakness lower_limb bilateral absent"
+        ]
+    );
+    assert_eq!(
+        found(&read("pain, numbness and tingling in the R foot")),
+        [
+            "pain foot right present",
+            "numbness foot right present",
+            "paresthesia foot right present"
+        ]
+    );
+    assert_eq!(
+        found(&read(
+            "Normal reflexes, muscle strength, and sensation in lower extremities."
+        )),
+        [
+            "reflex_decreased lower_limb bilateral absent",
+            "reflex_increased lower_limb bilateral absent",
+            "weakness lower_limb bilateral absent",
+            "numbness lower_limb bilateral absent"
+        ]
+    );
+    // Whether a "no" reaches past a comma to a finding with its own place stays a question.
+    let doubt = read("no tenderness L SI, TTP R SI");
+    assert_eq!(found(&doubt), ["tenderness si_joint left absent"]);
+    assert_eq!(doubt.questions.len(), 1);
+}
+
+#[test]
+fn each_side_stays_with_its_own_place() {
+    assert_eq!(
+        found(&read("R knee pain and L ankle swelling")),
+        ["pain knee right present", "swelling ankle left present"]
+    );
+    assert_eq!(
+        found(&read("chronic low back and left hip pain")),
+        ["pain low_back midline present", "pain hip left present"]
+    );
+    assert_eq!(
+        found(&read("calves tight")),
+        ["tightness calf bilateral present"]
+    );
+    // The plural is both sides for the shoulders only; the jaw's side is asked.
+    let tender = read("Tenderness: around TMJ and neck and shoulders.");
+    assert_eq!(
+        found(&tender),
+        [
+            "tenderness neck midline present",
+            "tenderness shoulder bilateral present"
+        ]
+    );
+    assert_eq!(tender.questions.len(), 1, "{tender:?}");
+    assert_eq!(
+        found(&read(
+            "Pt complains of bilateral low back pain, primarily on the L side."
+        )),
+        ["pain low_back bilateral present"]
+    );
+}
+
+#[test]
+fn what_eases_is_never_read_as_what_provokes() {
+    let eased = read("low back pain improves slightly with walking");
+    let detail = &eased.items[0].finding.detail;
+    assert_eq!(detail.eased_by, [Activity::Walking]);
+    assert!(detail.provoked_by.is_empty(), "{eased:?}");
+    let provoked = read("pain while walking R knee");
+    assert_eq!(
+        provoked.items[0].finding.detail.provoked_by,
+        [Activity::Walking]
+    );
+    // What provokes, with no finding named, tells of the finding before it.
+    let told = read("L SI pain 6/10. Aggravating factors: walking, prolonged standing");
+    assert_eq!(
+        told.items[0].finding.detail.provoked_by,
+        [Activity::Walking, Activity::Standing]
+    );
+    assert!(told.is_whole(), "{told:?}");
+}
+
+#[test]
+fn a_reading_in_doubt_is_asked_never_charted_wrong() {
+    // Two intensities for one finding: neither the old one charted as now, nor a guess.
+    let two = read("Low-back pain 4/10 (was 7/10 at visit 1), R-sided");
+    assert!(
+        two.items
+            .iter()
+            .all(|i| i.finding.intensity.map(|v| v.value()) != Some(7)),
+        "{two:?}"
+    );
+    assert!(two.unread.iter().any(|u| u.text == "7/10"), "{two:?}");
+    // A "not" between a finding and its place: the pain is not charted present in the legs.
+    let between = read("The pain does not radiate down the legs");
+    assert!(
+        between
+            .items
+            .iter()
+            .all(|i| i.finding.region.as_ref().map(|r| r.as_str()) != Some("lower_limb")),
+        "{between:?}"
+    );
+    assert_eq!(between.questions.len(), 1);
+    // "burning" and "shooting" say what the pain is like; they are not findings of their own.
+    let quality = read("It is a burning shooting pain that radiates to his left leg.");
+    assert_eq!(found(&quality), ["pain lower_limb left present"]);
+    assert_eq!(
+        quality.items[0].finding.detail.quality.as_deref(),
+        Some("shooting, burning")
+    );
+}

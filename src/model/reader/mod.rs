@@ -842,7 +842,10 @@ fn compose(
                     // posterior neck") leaves the part unread rather than on the wrong place.
                     let written = text[read.span[0]..read.span[1]].to_lowercase();
                     let between_part_and_place = match word {
-                        Word::Side(_) | Word::Aspect(_) | Word::Region(_) => true,
+                        Word::Side(_)
+                        | Word::Aspect(_)
+                        | Word::Region(_)
+                        | Word::Structure { .. } => true,
                         Word::Filler => PART_OF.contains(&written.as_str()),
                         _ => false,
                     };
@@ -961,6 +964,14 @@ fn compose(
                             region,
                             myotome,
                         } => {
+                            // "distal achilles": the part of a structure is the finding's site.
+                            for (_, span) in std::mem::take(&mut frame.aspects) {
+                                let written = text[span[0]..span[1]].to_lowercase();
+                                frame.detail.site = Some(match frame.detail.site.take() {
+                                    Some(site) => format!("{site}, {written}"),
+                                    None => written,
+                                });
+                            }
                             frame.structures.push((name, region, myotome));
                         }
                         Word::Test { name, region } => {
