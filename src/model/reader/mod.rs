@@ -271,6 +271,26 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Token> {
             Some('+' | '-') => &token.lower[..token.lower.len() - 1],
             _ => "",
         };
+        // "+McMurray", "+Lachman": a result written before its test.
+        if let Some(rest) = token.lower.strip_prefix('+')
+            && !rest.is_empty()
+            && lexicon.expansion(&token.lower).is_none()
+            && lexicon
+                .meanings(std::slice::from_ref(&token.lower))
+                .is_none()
+            && rest.chars().all(|c| c.is_alphabetic() || c == '\'')
+        {
+            let cut = token.span[0] + 1;
+            split.push(Token {
+                span: [token.span[0], cut],
+                lower: "+".to_owned(),
+            });
+            split.push(Token {
+                span: [cut, token.span[1]],
+                lower: rest.to_owned(),
+            });
+            continue;
+        }
         if !body.is_empty() && body.chars().all(|c| c.is_alphabetic() || c == '\'') {
             let cut = token.span[1] - 1;
             split.push(Token {
@@ -382,7 +402,13 @@ fn compound_parts(token: &Token, lexicon: &Lexicon) -> Vec<(Span, String)> {
             start = at + c.len_utf8();
         }
     }
-    if parts.len() < 2 { whole } else { parts }
+    // "swelling/ bruising": a word with a mark left hanging is the word.
+    let hanging = token.lower.ends_with(['/', '-']) || token.lower.starts_with(['/', '-']);
+    if parts.len() < 2 && !(hanging && parts.len() == 1) {
+        whole
+    } else {
+        parts
+    }
 }
 
 /// What each token or phrase is; tokens nothing names are unread.
@@ -631,6 +657,8 @@ struct Frame {
     restated: Vec<RegionCode>,
     /// A place first named after the finding.
     placed_after_finding: bool,
+    /// Both sides and one side written for one finding ("b/l ... L").
+    side_in_doubt: bool,
     /// "shoulders": a side a place's own words give it, for that place only.
     region_sides: Vec<(RegionCode, Side)>,
     /// "low back and left hip pain": a place named before another side, waiting for the
@@ -976,7 +1004,18 @@ fn compose(
                         }
                         Word::Test { name, region } => {
                             if !frame.tests.is_empty() || (frame.has_what() && frame.has_where()) {
+                                let stray = std::mem::take(&mut frame.stray);
                                 frames.push(std::mem::take(&mut frame));
+                                frame.stray = stray;
+                            }
+                            // "+McMurray": the "+" just before the test is its result.
+                            if let Some(at) = frame
+                                .stray
+                                .iter()
+                                .position(|s| text[s[1]..read.span[0]].trim().is_empty())
+                            {
+                                frame.stray.remove(at);
+                                frame.result = Some(true);
                             }
                             frame.tests.push((name, region));
                         }
@@ -1009,6 +1048,13 @@ fn compose(
                             frame.side = Some(side);
                         }
                         Word::Side(side) => {
+                            // "R and L": both sides. "b/l ... L": which one is meant is asked.
+                            if frame.side.is_some_and(|other| {
+                                other != side
+                                    && (other == Side::Bilateral || side == Side::Bilateral)
+                            }) {
+                                frame.side_in_doubt = true;
+                            }
                             frame.side = Some(match frame.side {
                                 Some(other) if other != side => Side::Bilateral,
                                 _ => side,
@@ -1929,6 +1975,15 @@ fn emit(
                 span,
                 text: phrase.clone(),
                 ask: problem,
+                finding,
+            });
+            continue;
+        }
+        if frame.side_in_doubt {
+            reading.questions.push(Question {
+                span,
+                text: phrase.clone(),
+                ask: "which side? both sides and one side are written".into(),
                 finding,
             });
             continue;
