@@ -831,3 +831,44 @@ fn a_reading_in_doubt_is_asked_never_charted_wrong() {
         Some("shooting, burning")
     );
 }
+
+#[test]
+fn a_measured_range_is_charted_as_measured_with_its_own_value() {
+    // A value with no normal does not say limited: it is a measured range.
+    let measured = read("R knee flexion 120°, L 135°");
+    assert_eq!(
+        found(&measured),
+        [
+            "rom_measured knee right present",
+            "rom_measured knee left present"
+        ]
+    );
+    let values: Vec<f64> = measured
+        .items
+        .iter()
+        .filter_map(|i| i.finding.detail.measurement.as_ref().map(|m| m.quantity))
+        .collect();
+    assert_eq!(values, [120.0, 135.0]);
+    // Two movements, two findings, each with its own movement and value.
+    let two = read("120 degrees flexion of right knee, 0 degrees extension of right knee");
+    let of: Vec<Option<&str>> = two
+        .items
+        .iter()
+        .map(|i| {
+            i.finding
+                .detail
+                .measurement
+                .as_ref()
+                .and_then(|m| m.of.as_deref())
+        })
+        .collect();
+    assert_eq!(of, [Some("flexion"), Some("extension")]);
+    // A table row: movement | measured | normal.
+    let row = read("Lumbar Flexion | 45° | 60°");
+    assert_eq!(found(&row), ["limited_rom low_back midline present"]);
+    let measurement = row.items[0].finding.detail.measurement.as_ref().unwrap();
+    assert_eq!(
+        (measurement.quantity, measurement.normal),
+        (45.0, Some(60.0))
+    );
+}

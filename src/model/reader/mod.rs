@@ -657,6 +657,8 @@ struct Frame {
     restated: Vec<RegionCode>,
     /// A place first named after the finding.
     placed_after_finding: bool,
+    /// Movements taken from the clause before ("R knee flexion 120°, L 135°").
+    movements_borrowed: bool,
     /// Both sides and one side written for one finding ("b/l ... L").
     side_in_doubt: bool,
     /// "shoulders": a side a place's own words give it, for that place only.
@@ -693,6 +695,8 @@ impl Frame {
             // A grade says what was examined ("EHL 4/5").
             || self.detail.strength.is_some()
             || self.detail.reflex.is_some()
+            // A movement with its measure: "L 135°" after "R knee flexion 120°".
+            || self.detail.measurement.is_some() && self.uncued.iter().any(|(_, a)| a.is_movement())
     }
 
     fn has_where(&self) -> bool {
@@ -812,7 +816,13 @@ fn compose(
             } else if negating > 0 {
                 negating = NEGATION_WINDOW + 1;
             }
-        } else if p > 0 && !names_a_finding && says_of_another_place && frame.has_what() {
+        } else if p > 0
+            && !names_a_finding
+            && says_of_another_place
+            // "R knee flexion 120°, L 135°": a measured movement is a finding too.
+            && frame.has_what()
+        {
+            let movements: Vec<(Span, super::detail::Activity)> = frame.uncued.clone();
             let kinds = frame.kinds.clone();
             let examined = frame.examined.clone();
             let tests = frame.tests.clone();
@@ -828,17 +838,23 @@ fn compose(
                     frame.regions.clone(),
                     frame.reflex_places.clone(),
                     frame.structures.clone(),
+                    frame.movement_regions.clone(),
                 )
             });
             frames.push(std::mem::take(&mut frame));
+            if kinds.is_empty() && examined.is_empty() {
+                frame.uncued = movements;
+                frame.movements_borrowed = true;
+            }
             frame.kinds = kinds;
             frame.examined = examined;
             // "SLR + L, neg R": the same test on the other side.
             frame.tests = tests;
-            if let Some((regions, reflex_places, structures)) = places {
+            if let Some((regions, reflex_places, structures, movement_regions)) = places {
                 frame.regions = regions;
                 frame.reflex_places = reflex_places;
                 frame.structures = structures;
+                frame.movement_regions = movement_regions;
             }
         }
         for (r, read) in part.iter().enumerate() {
@@ -1118,7 +1134,15 @@ fn compose(
                         Word::Activity(activity) => match frame.cue {
                             Some(true) => frame.detail.provoked_by.push(activity),
                             Some(false) => frame.detail.eased_by.push(activity),
-                            None => frame.uncued.push((read.span, activity)),
+                            None => {
+                                // "..., 0 degrees extension": its own movement, not the
+                                // one before's.
+                                if frame.movements_borrowed && activity.is_movement() {
+                                    frame.uncued.clear();
+                                    frame.movements_borrowed = false;
+                                }
+                                frame.uncued.push((read.span, activity));
+                            }
                         },
                         Word::Change(change) => frame.change = Some(change),
                         Word::Aspect(ending) => frame.aspects.push((ending, read.span)),
@@ -1151,6 +1175,23 @@ fn compose(
                 Piece::Reflex(grade) => frame.detail.reflex = Some(*grade),
                 Piece::Plus(grade) => frame.plus = Some((*grade, read.span)),
                 Piece::Number(value) => frame.number = Some((*value, read.span)),
+                // "Lumbar Flexion | 45° | 60°": a table's second column is the normal.
+                Piece::Measure(quantity, _)
+                    if frame.detail.measurement.is_some()
+                        && frame.normal.is_none()
+                        && frame.span.is_some_and(|span| {
+                            text[span[0]..read.span[0]].matches('|').count() >= 2
+                        }) =>
+                {
+                    frame.normal = Some(*quantity);
+                }
+                Piece::Measure(..) if frame.detail.measurement.is_some() => {
+                    unread.push(Unread {
+                        span: read.span,
+                        text: text[read.span[0]..read.span[1]].to_owned(),
+                        why: "a second value for one finding (which is it?)".into(),
+                    });
+                }
                 Piece::Measure(quantity, unit) => {
                     frame.detail.measurement = Some(Measurement {
                         quantity: *quantity,
@@ -1350,16 +1391,25 @@ fn compose(
             previous = Some(reading.items.len() - 1);
         }
     }
+    /// Both say a value, and not the same one.
+    fn differ<T: PartialEq>(a: &Option<T>, b: &Option<T>) -> bool {
+        a.is_some() && b.is_some() && a != b
+    }
     // "disturbing his sleep, awakening him several times each night": one finding said
     // twice in a sentence is one finding.
     let mut at = first_of_sentence;
     while at < reading.items.len() {
+        // Values of their own ("flexion 120°, extension 0°") make two findings.
         let same = |a: &Finding, b: &Finding| {
             a.kind == b.kind
                 && a.region == b.region
                 && a.side == b.side
                 && a.presence == b.presence
                 && a.test_name == b.test_name
+                && !differ(&a.detail.measurement, &b.detail.measurement)
+                && !differ(&a.detail.strength, &b.detail.strength)
+                && !differ(&a.detail.reflex, &b.detail.reflex)
+                && !differ(&a.intensity, &b.intensity)
         };
         match (first_of_sentence..at)
             .find(|&earlier| same(&reading.items[earlier].finding, &reading.items[at].finding))
@@ -1507,7 +1557,10 @@ fn is_direction(part: &[Read], at: usize) -> bool {
     let filler = |read: Option<&Read>| matches!(read.map(|r| &r.piece), Some(Piece::Word(words)) if words.first() == Some(&Word::Filler));
     let before = at.checked_sub(1).and_then(|i| part.get(i));
     let before2 = at.checked_sub(2).and_then(|i| part.get(i));
-    movement(part.get(at + 1)) || movement(before) || (filler(before) && movement(before2))
+    // "flexion of right knee": a side before its place is the place's.
+    let place_next = matches!(part.get(at + 1).map(|r| &r.piece), Some(Piece::Word(words)) if words.iter().any(|w| matches!(w, Word::Region(_))));
+    !place_next
+        && (movement(part.get(at + 1)) || movement(before) || (filler(before) && movement(before2)))
 }
 
 /// Whether a movement follows the word at `at`, past a side or filler word.
@@ -2051,11 +2104,20 @@ fn movements_as_range(frame: &mut Frame) {
     frame.change = found;
     let limited = KindCode::new("limited_rom");
     if !frame.examined.contains(&limited) && !frame.kinds.contains(&limited) {
-        frame.examined.push(limited);
+        frame.examined.push(limited.clone());
     }
     if frame.change.is_none() {
-        // A value alone does not say limited: "flexion 40°" against what normal?
-        frame.change = Some(Change::Less);
+        // A value alone does not say limited: "knee flexion 110°" against what normal? It
+        // is a measured range, charted as measured.
+        frame.examined.retain(|k| *k != limited);
+        let measured = KindCode::new("rom_measured");
+        if !frame.kinds.contains(&measured) {
+            frame.kinds.push(measured);
+        }
+        let names: Vec<&str> = movements.iter().map(|a| a.words()).collect();
+        if let Some(measurement) = &mut frame.detail.measurement {
+            measurement.of = Some(names.join(", "));
+        }
         frame.uncued.clear();
         return;
     }
