@@ -668,6 +668,8 @@ struct Frame {
     awaits_finding: bool,
     /// "pain does not radiate down the legs": a negation between a finding and its place.
     negation_between: bool,
+    /// How many structures were named before the last word naming a finding.
+    structures_at_finding: usize,
     /// The places named since the last word naming a finding.
     places_since_finding: Vec<RegionCode>,
     /// Begun by a side other than the finding before's ("R knee pain and L ankle"): with
@@ -924,23 +926,58 @@ fn compose(
                                 // named since the last finding word are the new finding's,
                                 // when the finding before keeps a place of its own.
                                 let named = std::mem::take(&mut frame.places_since_finding);
-                                let keeps_a_place =
-                                    frame.regions.iter().any(|r| !named.contains(r));
+                                // "shortness of breath and posterior thoracic pain": a finding
+                                // with no place of its own leaves the places to the next.
+                                let placeless = !frame.kinds.is_empty()
+                                    && frame.kinds.iter().all(|k| {
+                                        vocabulary
+                                            .kind(k)
+                                            .is_some_and(|k| k.region == RegionPresence::None)
+                                    });
+                                // Structures named since the finding go with the places
+                                // ("TTP R soleus and gastroc tightness").
+                                let from = frame.structures_at_finding.min(frame.structures.len());
+                                let keeps_a_structure = from > 0 && from < frame.structures.len();
+                                let keeps_a_place = placeless
+                                    || keeps_a_structure
+                                    || frame.regions.iter().any(|r| !named.contains(r));
+                                let structures = if keeps_a_place {
+                                    frame.structures.split_off(from)
+                                } else {
+                                    Vec::new()
+                                };
                                 if keeps_a_place && !named.is_empty() {
-                                    frame.regions.retain(|r| !named.contains(r));
+                                    let kept: Vec<RegionCode> = frame
+                                        .structures
+                                        .iter()
+                                        .filter_map(|(_, region, _)| region.clone())
+                                        .collect();
+                                    frame
+                                        .regions
+                                        .retain(|r| !named.contains(r) || kept.contains(r));
                                 }
+                                let site = if placeless {
+                                    frame.detail.site.take()
+                                } else {
+                                    None
+                                };
                                 frames.push(std::mem::take(&mut frame));
                                 if keeps_a_place {
                                     frame.regions = named;
+                                    frame.structures = structures;
+                                    frame.detail.site = site;
                                 }
                             }
                             if !frame.kinds.contains(&kind) {
                                 frame.kinds.push(kind);
                             }
                             frame.places_since_finding.clear();
+                            frame.structures_at_finding = frame.structures.len();
                             frame.negated |= negating > 0;
                         }
                         Word::Examined(kind) => {
+                            frame.places_since_finding.clear();
+                            frame.structures_at_finding = frame.structures.len();
                             frame.examined.push(kind);
                             frame.negated |= negating > 0;
                         }
@@ -1153,6 +1190,7 @@ fn compose(
                             if written == "and" && frame.has_what() && frame.has_where() =>
                         {
                             frame.places_since_finding.clear();
+                            frame.structures_at_finding = frame.structures.len();
                         }
                         Word::Filler => {}
                     }
