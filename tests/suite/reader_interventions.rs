@@ -228,6 +228,19 @@ fn filler_purpose_and_dose_in_a_sentence_land_where_they_belong() {
     let wall = read("Wall squats | 10 × 3");
     let detail = &wall.items[0].intervention.detail;
     assert_eq!((detail.sets, detail.reps), (Some(3), Some(10)));
+    let both = read("Wall squats | 10 × 3 | Left unilateral 10 × 3");
+    assert_eq!(charted(&both), ["exercise none -", "exercise left -"]);
+    // An exercise known by its name: the name is what was given, not where.
+    let press = read("Unilateral leg press with ball squeeze, 3x10");
+    assert_eq!(charted(&press), ["exercise none -"]);
+    assert_eq!(
+        press.items[0].intervention.target,
+        "Unilateral leg press with ball squeeze"
+    );
+    // "squats, 10": ten what? Asked, not guessed.
+    let bare = read("Treatment: squats 10, calf raises 3x15");
+    assert_eq!(charted(&bare), ["exercise none -"]);
+    assert_eq!(bare.leftover(), "squats 10");
     // "iliotibial band" is where, not a resistance band.
     let pnf = read("PNF stretching of the hamstrings and iliotibial band.");
     assert!(

@@ -61,6 +61,9 @@ pub struct InterventionWordsFile {
     words: HashMap<String, String>,
     /// A billing code to the kind it bills.
     cpt: HashMap<String, String>,
+    /// Exercises named by what they are ("wall squats", "heel slides"): the name says an
+    /// exercise was given, and is kept as what was given.
+    exercise_names: Vec<String>,
     /// Regions where a manipulation is spinal (CPT 98940-98942).
     spinal_regions: Vec<String>,
     fillers: Vec<String>,
@@ -84,6 +87,7 @@ pub struct InterventionWords {
     longest: usize,
     unrecorded: HashMap<String, String>,
     cpt: HashMap<String, Done>,
+    exercise_names: Vec<Vec<String>>,
     spinal_regions: Vec<RegionCode>,
     fillers: Vec<Vec<String>>,
     heading_fillers: Vec<Vec<String>>,
@@ -134,6 +138,7 @@ impl InterventionWords {
             words,
             unrecorded: file.unrecorded.clone(),
             cpt,
+            exercise_names: phrases(&file.exercise_names),
             spinal_regions,
             fillers: phrases(&file.fillers),
             heading_fillers: phrases(&file.heading_fillers),
@@ -243,6 +248,8 @@ struct Sense {
     done: Option<Done>,
     /// Two different things named in one part.
     several: Vec<String>,
+    /// What was done is an exercise named by what it is, kept as what was given.
+    by_name: bool,
     /// The tokens naming what was done, and the fillers: read as nothing.
     used: Vec<bool>,
     /// Where why it was done begins.
@@ -320,6 +327,7 @@ impl<'a> Reader<'a> {
             match read_one(line, self.vocabulary) {
                 Ok(mut intervention) => {
                     enrich(&mut intervention, line, self.lexicon);
+                    self.region_beside_name(&mut intervention);
                     match self.spinal_or_not(&intervention) {
                         Ok(()) => reading.items.push(ReadIntervention { intervention, span }),
                         Err(problem) => reading.unread.push(unread(self.text, span, problem)),
@@ -406,6 +414,37 @@ impl<'a> Reader<'a> {
             heading = named;
         }
         let mut parts = parts(self.text, body);
+        // "Calf stretch: Put hands against a wall ...": a heading naming what was done and
+        // where, over words that name nothing done of their own, is the item; the words
+        // under it are how, kept in its notes.
+        let heading_words = tokens(self.text, sentence[0], body[0]);
+        let heading_sense = self.sense(&heading_words);
+        if body != sentence
+            && heading_sense.place
+            && let Some(done) = heading_sense.done.clone()
+            && parts.iter().all(|p| self.sense(&p.tokens).done.is_none())
+        {
+            let span = match (heading_words.first(), heading_words.last()) {
+                (Some(first), Some(last)) => [first.start, last.end],
+                _ => sentence,
+            };
+            match self.build(&heading_words, done) {
+                Ok(mut intervention) => {
+                    let how = self.text[body[0]..body[1]].trim();
+                    intervention.notes = [intervention.notes.as_str(), how]
+                        .into_iter()
+                        .filter(|n| !n.is_empty())
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    reading.items.push(ReadIntervention {
+                        intervention,
+                        span: sentence,
+                    });
+                }
+                Err(problem) => reading.unread.push(unread(self.text, span, problem)),
+            }
+            return;
+        }
         // The heading's own words ("98941:", "Calf stretch:") belong to the first part under
         // it: its code, its place.
         if body != sentence
@@ -639,6 +678,23 @@ impl<'a> Reader<'a> {
         if let (Some(first), Some(last)) = (tokens.get(told), tokens.last()) {
             intervention.notes = self.text[first.start..last.end].to_owned();
         }
+        // "lateral step up: x15": repetitions, for an exercise or a stretch.
+        if matches!(kind, InterventionKind::Exercise | InterventionKind::Stretch)
+            && intervention.detail.reps.is_none()
+            && intervention.cpt_code.is_empty()
+            && let Some(reps) = intervention.dose.split_whitespace().find_map(|w| {
+                w.strip_prefix(['x', 'X', '×'])
+                    .and_then(|n| n.parse::<u16>().ok())
+            })
+        {
+            intervention.detail.reps = Some(reps);
+            intervention.dose = intervention
+                .dose
+                .split_whitespace()
+                .filter(|w| w.trim_start_matches(['x', 'X', '×']) != reps.to_string())
+                .collect::<Vec<_>>()
+                .join(" ");
+        }
         // "psoas", "QL": a muscle the lexicon knows says where it lies.
         if intervention.region.is_none() {
             let words = words_of(&intervention.target);
@@ -668,6 +724,7 @@ impl<'a> Reader<'a> {
                 intervention.region = Some(code);
             }
         }
+        self.region_beside_name(&mut intervention);
         // "activity modifications", "home exercise program": the words naming it are what
         // was advised or given, when nothing else is.
         if intervention.target.is_empty()
@@ -682,8 +739,55 @@ impl<'a> Reader<'a> {
             intervention.target =
                 self.text[tokens[at].start..tokens[at + length - 1].end].to_owned();
         }
+        // "bridges 10": ten what? A number left in the dose of an exercise known only by
+        // its name is asked about, as the chart line's reader asks.
+        if sense.by_name
+            && sense.done.is_some()
+            && intervention
+                .dose
+                .split_whitespace()
+                .any(|w| w.parse::<u16>().is_ok())
+            && intervention.detail.sets.is_none()
+            && intervention.detail.reps.is_none()
+            && intervention.detail.minutes.is_none()
+            && intervention.detail.hold_seconds.is_none()
+        {
+            return Err(Unreadable::BareNumber(intervention.dose.clone()));
+        }
         self.spinal_or_not(&intervention)?;
         Ok(intervention)
+    }
+
+    /// "leg press", "single leg heel raise": an exercise's name is not where it was given;
+    /// only a place written beside the name is.
+    fn region_beside_name(&self, intervention: &mut Intervention) {
+        if intervention.kind != InterventionKind::Exercise || intervention.region.is_none() {
+            return;
+        }
+        let lows = words_of(&intervention.target);
+        let mut beside = Vec::new();
+        let mut named = false;
+        let mut at = 0;
+        while at < lows.len() {
+            match InterventionWords::phrase_at(&self.words.exercise_names, &lows[at..]) {
+                Some(length) => {
+                    named = true;
+                    at += length;
+                }
+                None => {
+                    beside.push(lows[at].clone());
+                    at += 1;
+                }
+            }
+        }
+        if named {
+            intervention.region = shorthand::parse_intervention(
+                &format!("exercise {}", beside.join(" ")),
+                self.vocabulary,
+            )
+            .ok()
+            .and_then(|read| read.region);
+        }
     }
 
     /// Why a part naming a kind the record lacks is kept.
@@ -754,7 +858,22 @@ impl<'a> Reader<'a> {
                 sense.purpose_at = Some(at);
                 break;
             }
-            if let Some((done, length)) = self.done_at(&lows[at..]) {
+            let found = self.done_at(&lows[at..]);
+            let name = InterventionWords::phrase_at(&self.words.exercise_names, &lows[at..]);
+            if let Some(length) = name.filter(|&n| found.as_ref().is_none_or(|f| n > f.1)) {
+                named.push((
+                    Done::Kind(InterventionKind::Exercise),
+                    tokens[at..at + length]
+                        .iter()
+                        .map(|t| t.text)
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ));
+                sense.by_name = true;
+                at += length;
+                continue;
+            }
+            if let Some((done, length)) = found {
                 let phrase = tokens[at..at + length]
                     .iter()
                     .map(|t| t.text)
@@ -1230,6 +1349,8 @@ enum Unreadable {
         "\"{named}\" is {what}, which the record has no kind of intervention for yet; kept for the note"
     )]
     Unrecorded { named: String, what: String },
+    #[error("\"{0}\": sets, repetitions, seconds or minutes? write 3x10, 30 s or 8 min")]
+    BareNumber(String),
     #[error(
         "a sentence with more in it than what was done; chart what was done as a line (\"STM R calf 8 min\"), and keep the rest in the note"
     )]
