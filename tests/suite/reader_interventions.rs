@@ -2,7 +2,8 @@
 //! sentence are charted each on its own, a heading gives its kind to the parts under it,
 //! filler is read as nothing, a kind the record has no place for (a modality, an
 //! extremity adjustment) and anything said not to have been done stay in the entry with
-//! why; and over any text it never panics and reads the same text the same way.
+//! why; and over any text it never panics, reads the same text the same way, and
+//! mirroring the sides mirrors what is charted.
 
 use proptest::prelude::*;
 use proptest::test_runner::Config;
@@ -320,6 +321,36 @@ proptest! {
     #[test]
     fn a_sentence_is_read_the_same_way_every_time(text in sentence()) {
         prop_assert_eq!(read(&text), read(&text));
+    }
+
+    #[test]
+    fn mirroring_the_sides_mirrors_what_is_charted(text in sentence()) {
+        let mirrored: String = text
+            .split(' ')
+            .map(|word| match word {
+                "R" => "L",
+                "L" => "R",
+                other => other,
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mirror = |side: Side| match side {
+            Side::Right => Side::Left,
+            Side::Left => Side::Right,
+            other => other,
+        };
+        let sides = |reading: &InterventionReading| {
+            reading
+                .items
+                .iter()
+                .map(|i| (i.intervention.kind, i.intervention.region.clone(), i.intervention.side))
+                .collect::<Vec<_>>()
+        };
+        let expected: Vec<_> = sides(&read(&text))
+            .into_iter()
+            .map(|(kind, region, side)| (kind, region, mirror(side)))
+            .collect();
+        prop_assert_eq!(sides(&read(&mirrored)), expected, "{} / {}", text, mirrored);
     }
 
     #[test]

@@ -184,7 +184,9 @@ pub fn read_interventions(
         let end = start + part.len();
         let trimmed = part.trim();
         if trimmed.is_empty() {
-            if part.contains('\r') || text[end..].starts_with('\n') {
+            let blank_line = text[..start].ends_with('\n')
+                && (end == text.len() || text[end..].starts_with('\n'));
+            if blank_line {
                 heading = None;
             }
             start = end + 1;
@@ -244,7 +246,7 @@ struct Part<'a> {
 /// What a part says, before it is read into an intervention.
 #[derive(Debug, Default)]
 struct Sense {
-    /// What was done, with the tokens that name it; none when nothing is named.
+    /// What was done; none when nothing is named.
     done: Option<Done>,
     /// Two different things named in one part.
     several: Vec<String>,
@@ -424,10 +426,6 @@ impl<'a> Reader<'a> {
             && let Some(done) = heading_sense.done.clone()
             && parts.iter().all(|p| self.sense(&p.tokens).done.is_none())
         {
-            let span = match (heading_words.first(), heading_words.last()) {
-                (Some(first), Some(last)) => [first.start, last.end],
-                _ => sentence,
-            };
             match self.build(&heading_words, done) {
                 Ok(mut intervention) => {
                     let how = self.text[body[0]..body[1]].trim();
@@ -441,12 +439,13 @@ impl<'a> Reader<'a> {
                         span: sentence,
                     });
                 }
-                Err(problem) => reading.unread.push(unread(self.text, span, problem)),
+                // What is kept is the whole sentence: the words under the heading say how.
+                Err(problem) => reading.unread.push(unread(self.text, sentence, problem)),
             }
             return;
         }
-        // The heading's own words ("98941:", "Calf stretch:") belong to the first part under
-        // it: its code, its place.
+        // The heading's own words ("98941:", "Adjustments performed:") belong to the first
+        // part under it: its code, its kind.
         if body != sentence
             && heading.is_some()
             && let Some(first) = parts.first_mut()
@@ -957,13 +956,14 @@ impl<'a> Reader<'a> {
         if first.chars().any(|c| c.is_ascii_digit()) && SpinalLevel::parse(first).is_some() {
             return true;
         }
-        (1..=words.len().min(4)).any(|n| {
-            self.vocabulary.find_region(&words[..n].join(" ")).is_ok()
-                || self.lexicon.meanings(&words[..n]).is_some_and(|meanings| {
-                    meanings
-                        .iter()
-                        .any(|m| matches!(m, Word::Region(_) | Word::Structure { .. }))
-                })
+        // The lexicon holds the vocabulary's region names and synonyms too, and looks them
+        // up without suggesting near misses.
+        (1..=words.len().min(self.lexicon.longest())).any(|n| {
+            self.lexicon.meanings(&words[..n]).is_some_and(|meanings| {
+                meanings
+                    .iter()
+                    .any(|m| matches!(m, Word::Region(_) | Word::Structure { .. }))
+            })
         })
     }
 }
