@@ -51,6 +51,20 @@ fn a_sentence_naming_two_things_done_charts_each_with_its_own_place() {
         charted(&read("STM and taping R knee")),
         ["soft_tissue right knee", "taping right knee"]
     );
+    // ... but never a manipulation of the knee, and never one side guessed from two.
+    assert_eq!(
+        charted(&read("HVLA and taping R knee")),
+        ["spinal_manipulation none -", "taping right knee"]
+    );
+    for two_sides in ["STM R calf, left in 10 min", "STM R calf L"] {
+        let reading = read(two_sides);
+        assert!(reading.items.is_empty(), "{two_sides}: {reading:?}");
+        assert!(
+            reading.unread[0].why.contains("two sides"),
+            "{:?}",
+            reading.unread
+        );
+    }
     // A list of muscles after what was done to them: one item each, the technique shared.
     let listed = read(
         "Soft tissue work such as Active Release Techniques to injured muscles (peroneals, gastrocnemius, soleus).",

@@ -325,7 +325,11 @@ impl<'a> Reader<'a> {
             return;
         }
         // A chart line: read as the shorthand reads it, as it always was.
-        if sentences.len() == 1 && !has_structure(line) && names[0].several.is_empty() {
+        if sentences.len() == 1
+            && !has_structure(line)
+            && names[0].several.is_empty()
+            && !self.sides_disagree(&tokens(self.text, span[0], span[1]))
+        {
             match read_one(line, self.vocabulary) {
                 Ok(mut intervention) => {
                     enrich(&mut intervention, line, self.lexicon);
@@ -634,9 +638,14 @@ impl<'a> Reader<'a> {
                 && this.side == Side::None
                 && this.detail.segments.is_empty();
             if placeless && (next.region.is_some() || !next.target.is_empty()) {
-                this.target = next.target.clone();
-                this.region = next.region.clone();
-                this.side = next.side;
+                let mut placed = this.clone();
+                placed.target = next.target.clone();
+                placed.region = next.region.clone();
+                placed.side = next.side;
+                // "HVLA and taping R knee" does not make a spinal manipulation of the knee.
+                if self.spinal_or_not(&placed).is_ok() {
+                    *this = placed;
+                }
             }
         }
     }
@@ -650,6 +659,9 @@ impl<'a> Reader<'a> {
             }
         };
         let sense = self.sense(tokens);
+        if self.sides_disagree(tokens) {
+            return Err(Unreadable::TwoSides);
+        }
         // Prose around what was done ("place your mobilizing hand just distal to the joint
         // line"): its places are not where it was done, so it is not guessed at.
         if sense.content > LONG_PART_WORDS {
@@ -755,6 +767,33 @@ impl<'a> Reader<'a> {
         }
         self.spinal_or_not(&intervention)?;
         Ok(intervention)
+    }
+
+    /// Whether the words name two different sides ("STM R calf, left in 10 min"): one of
+    /// them would be a guess.
+    fn sides_disagree(&self, tokens: &[Token<'a>]) -> bool {
+        let mut named: Option<Side> = None;
+        tokens.iter().any(|token| {
+            let side = self
+                .lexicon
+                .meanings(std::slice::from_ref(&token.low))
+                .and_then(|meanings| {
+                    meanings.iter().find_map(|m| match m {
+                        Word::Side(side @ (Side::Left | Side::Right | Side::Bilateral)) => {
+                            Some(*side)
+                        }
+                        _ => None,
+                    })
+                });
+            match (side, named) {
+                (Some(side), Some(first)) => side != first,
+                (Some(side), None) => {
+                    named = Some(side);
+                    false
+                }
+                (None, _) => false,
+            }
+        })
     }
 
     /// "leg press", "single leg heel raise": an exercise's name is not where it was given;
@@ -1349,6 +1388,8 @@ enum Unreadable {
         "\"{named}\" is {what}, which the record has no kind of intervention for yet; kept for the note"
     )]
     Unrecorded { named: String, what: String },
+    #[error("names two sides; which one? (R, L or bilat)")]
+    TwoSides,
     #[error("\"{0}\": sets, repetitions, seconds or minutes? write 3x10, 30 s or 8 min")]
     BareNumber(String),
     #[error(
