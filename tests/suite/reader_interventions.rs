@@ -210,6 +210,43 @@ fn what_a_sentence_says_was_not_done_or_is_planned_is_never_charted() {
 }
 
 #[test]
+fn a_real_plan_section_charts_its_adjustments_once_and_keeps_the_rest() {
+    // The plan of a public chiropractic SOAP note (scoutmytool.com/docs/chiro-notes), line
+    // by line as a clinician pastes it.
+    let plan = "Technique: Diversified\n\
+        Adjustments performed: L4-L5 P-A (diversified), R SI side-posture, C2 toggle, T6 P-A. Patient tolerated well, audible release noted.\n\
+        Modalities: Pre-adjustment: e-stim 10 min + moist heat to lumbar; post: soft-tissue to R paraspinals.\n\
+        Home-care & frequency: Continue 2x/week for 2 weeks, then re-evaluate and taper. Home-care: McKenzie extensions 2x/day, walking. Re-exam at visit 8.";
+    let reading = read(plan);
+    // Four adjustments, not five: "Technique: Diversified" says how they were done. An
+    // audible release is no myofascial release.
+    assert_eq!(
+        charted(&reading),
+        [
+            "spinal_manipulation none low_back",
+            "spinal_manipulation right si_joint",
+            "spinal_manipulation none neck_posterior",
+            "spinal_manipulation none back_mid",
+            "soft_tissue right -",
+            "exercise none -",
+            "exercise none -"
+        ]
+    );
+    let kept: Vec<&str> = reading.unread.iter().map(|u| u.text.as_str()).collect();
+    assert!(kept.contains(&"Diversified"), "{kept:?}");
+    assert!(kept.contains(&"audible release noted"), "{kept:?}");
+    // The plan for the next weeks stays a plan; the home care given today is charted.
+    assert!(
+        kept.iter()
+            .any(|k| k.contains("Continue 2x/week for 2 weeks")),
+        "{kept:?}"
+    );
+    let mckenzie = &reading.items[5].intervention;
+    assert_eq!(mckenzie.detail.technique, Some(Technique::Mckenzie));
+    assert_eq!(mckenzie.detail.frequency.as_deref(), Some("2x/day"));
+}
+
+#[test]
 fn filler_purpose_and_dose_in_a_sentence_land_where_they_belong() {
     let graston =
         read("Graston technique was performed on the Achilles tendon to reduce adhesions.");

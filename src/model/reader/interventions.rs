@@ -252,6 +252,8 @@ struct Sense {
     several: Vec<String>,
     /// What was done is an exercise named by what it is, kept as what was given.
     by_name: bool,
+    /// What was done is only implied by its technique ("Diversified", "toggle").
+    by_technique: bool,
     /// The tokens naming what was done, and the fillers: read as nothing.
     used: Vec<bool>,
     /// Where why it was done begins.
@@ -312,6 +314,8 @@ impl<'a> Reader<'a> {
         let refers_back = sentences.iter().zip(&names).any(|(s, sense)| {
             sense.done.is_none()
                 && sense.several.is_empty()
+                && !sense.place
+                && tokens(self.text, s[0], s[1]).len() <= BACK_REFERENCE_WORDS
                 && self.lexicon.not_done_cue(&self.text[s[0]..s[1]]).is_some()
         });
         if let Some(cue) = self
@@ -327,10 +331,11 @@ impl<'a> Reader<'a> {
         // A chart line: read as the shorthand reads it, as it always was.
         if sentences.len() == 1
             && !has_structure(line)
+            && names[0].done.is_some()
             && names[0].several.is_empty()
             && !self.sides_disagree(&tokens(self.text, span[0], span[1]))
         {
-            match read_one(line, self.vocabulary) {
+            match read_one(line, self.vocabulary, self.lexicon) {
                 Ok(mut intervention) => {
                     enrich(&mut intervention, line, self.lexicon);
                     self.region_beside_name(&mut intervention);
@@ -577,8 +582,17 @@ impl<'a> Reader<'a> {
                 part.read,
                 Err(Unreadable::Shorthand(ShorthandProblem::MissingIntervention))
             ) {
-                let words: Vec<&str> = part.tokens.iter().map(|t| t.text).collect();
-                if let Ok(intervention) = read_one(&words.join(" "), self.vocabulary) {
+                // Filler is no name: "audible release noted" is no myofascial release.
+                let sense = self.sense(&part.tokens);
+                let words: Vec<&str> = part
+                    .tokens
+                    .iter()
+                    .zip(&sense.used)
+                    .filter(|(_, used)| !**used)
+                    .map(|(t, _)| t.text)
+                    .collect();
+                if let Ok(intervention) = read_one(&words.join(" "), self.vocabulary, self.lexicon)
+                {
                     part.read = Ok(Done::Kind(intervention.kind));
                 }
             }
@@ -752,6 +766,16 @@ impl<'a> Reader<'a> {
         }
         // "bridges 10": ten what? A number left in the dose of an exercise known only by
         // its name is asked about, as the chart line's reader asks.
+        // "Technique: Diversified": the technique of the adjustments listed elsewhere, not
+        // one more adjustment.
+        if sense.by_technique
+            && kind == InterventionKind::SpinalManipulation
+            && intervention.region.is_none()
+            && intervention.detail.segments.is_empty()
+            && intervention.target.is_empty()
+        {
+            return Err(Unreadable::TechniqueOnly);
+        }
         if sense.by_name
             && sense.done.is_some()
             && intervention
@@ -887,6 +911,7 @@ impl<'a> Reader<'a> {
             ..Sense::default()
         };
         let mut named: Vec<(Done, String)> = Vec::new();
+        let mut techniques_only = true;
         let mut billed: Option<Done> = None;
         let mut at = 0;
         while at < lows.len() {
@@ -917,6 +942,12 @@ impl<'a> Reader<'a> {
                     .map(|t| t.text)
                     .collect::<Vec<_>>()
                     .join(" ");
+                // "Diversified" alone names how, not that or where a manipulation was done.
+                let how = length == 1
+                    && self.lexicon.technique(&lows[at]).is_some()
+                    && !self.words.words.contains_key(&lows[at..=at])
+                    && shorthand::intervention_word_at(&lows[at..]).is_none();
+                techniques_only &= how;
                 named.push((done, phrase));
                 sense.used[at..at + length].fill(true);
                 at += length;
@@ -932,6 +963,7 @@ impl<'a> Reader<'a> {
             }
             at += 1;
         }
+        sense.by_technique = techniques_only && !named.is_empty();
         let mut distinct: Vec<&(Done, String)> = Vec::new();
         for entry in &named {
             if !distinct.iter().any(|d| d.0 == entry.0) {
@@ -1032,6 +1064,10 @@ const BAND_WORDS: [&str; 14] = [
     "resistance",
     "resistive",
 ];
+
+/// Most words of a sentence that says only that what came before was not done ("Not
+/// tolerated.", "Patient declined.", "Deferred due to pain.").
+const BACK_REFERENCE_WORDS: usize = 4;
 
 /// Most words a heading before a colon has ("He was given the following exercises").
 const HEADING_WORDS: usize = 6;
@@ -1300,7 +1336,11 @@ fn unread(text: &str, span: Span, problem: Unreadable) -> Unread {
 /// One part, as written or in the two other orders clinicians chart it: the billing code
 /// first ("97140 x2 STM soleus"), or an exercise named by what it is with its sets and
 /// reps ("bridges 3x10 daily"), which is an exercise whatever its name.
-fn read_one(part: &str, vocabulary: &Vocabulary) -> Result<Intervention, Unreadable> {
+fn read_one(
+    part: &str,
+    vocabulary: &Vocabulary,
+    lexicon: &Lexicon,
+) -> Result<Intervention, Unreadable> {
     let words: Vec<&str> = part.split_whitespace().collect();
     let lower: Vec<String> = words
         .iter()
@@ -1350,9 +1390,19 @@ fn read_one(part: &str, vocabulary: &Vocabulary) -> Result<Intervention, Unreada
         || words
             .windows(2)
             .any(|two| number(two[0]) && matches!(two[1], "reps" | "repetitions" | "sets"));
-    let named = words
-        .first()
-        .is_some_and(|w| w.chars().all(char::is_alphabetic));
+    // Named: a word that is neither a count, a side nor how often ("3 sets of 10
+    // repetitions" names no exercise; "1x/day left hip adduction 10 × 3" does).
+    let named = lower.iter().any(|w| {
+        !w.is_empty()
+            && w.chars().all(char::is_alphabetic)
+            && !DOSE_WORDS.contains(&w.as_str())
+            && !LEADING.contains(&w.as_str())
+            && !lexicon.is_dose_frequency(w)
+            && !matches!(
+                lexicon.meanings(std::slice::from_ref(w)),
+                Some([Word::Side(_), ..])
+            )
+    });
     if prescribed && named {
         return shorthand::parse_intervention(&format!("exercise {part}"), vocabulary)
             .map_err(Unreadable::Shorthand);
@@ -1388,6 +1438,8 @@ enum Unreadable {
         "\"{named}\" is {what}, which the record has no kind of intervention for yet; kept for the note"
     )]
     Unrecorded { named: String, what: String },
+    #[error("names how, not where: write the segments adjusted (\"Diversified L5, R SI\")")]
+    TechniqueOnly,
     #[error("names two sides; which one? (R, L or bilat)")]
     TwoSides,
     #[error("\"{0}\": sets, repetitions, seconds or minutes? write 3x10, 30 s or 8 min")]
