@@ -13,6 +13,7 @@ mod integrity;
 mod migrations;
 mod reader;
 mod reader_corpus;
+mod reader_interventions;
 mod reasoner;
 mod record_detail;
 mod record_safety;

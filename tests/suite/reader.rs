@@ -643,13 +643,17 @@ fn interventions_keep_their_billing_counts_and_technique_apart_from_the_dose() {
             .technique,
         None
     );
-    // Two kinds named in one part, or a sentence, stay for the clinician to split.
-    assert_eq!(read("STM and taping R knee").unread.len(), 1);
+    // Two kinds named in one part with nothing joining them stay for the clinician to
+    // split; joined by "and", or in a sentence, each is read (tests/suite/reader_interventions.rs).
+    assert_eq!(read("STM taping R knee").unread.len(), 1);
+    let sentence = read("Physiotherapy treatment included soft tissue to the R calf");
+    assert!(sentence.unread.is_empty(), "{sentence:?}");
     assert_eq!(
-        read("Physiotherapy treatment included soft tissue to the R calf")
-            .unread
-            .len(),
-        1
+        (
+            sentence.items[0].intervention.kind,
+            sentence.items[0].intervention.side
+        ),
+        (InterventionKind::SoftTissue, Side::Right)
     );
     // A line that says it was not done, or only planned, is never charted as done.
     for not_done in [

@@ -1,15 +1,24 @@
-//! Interventions read from the clinic's words: each `;` or line is read by the charting
-//! shorthand ("STM soleus R 8 min", "HVLA L SI"), then what the line says of technique,
-//! segments, mobilisation grade, sets and reps, minutes, load, home frequency and CPT code
-//! with its units is taken into the intervention's detail, so that "97140 x2" is a billing
-//! code and its units, never part of the dose.
+//! Interventions read from the clinic's words. A chart line ("STM soleus R 8 min",
+//! "HVLA L SI") is read by the charting shorthand; a sentence or a list ("Adjustments
+//! performed: L4-L5 P-A (diversified), R SI side-posture", "Treatment included soft tissue
+//! massage and ultrasound ...") is split on its coordination into parts that each name
+//! something done, a heading giving its kind to the parts under it and filler read as
+//! nothing. From each part, what the line says of technique, segments, mobilisation grade,
+//! sets and reps, minutes, load, home frequency and CPT code with its units is taken into
+//! the intervention's detail, so that "97140 x2" is a billing code and its units, never part
+//! of the dose. A part that says it was not done or is only planned, or names a kind of
+//! intervention the record cannot hold yet (a modality, an orthotic, a brace), is kept
+//! unread with why, never charted under another kind.
 
-use serde::Serialize;
+use std::collections::HashMap;
 
-use super::super::detail::{InterventionDetail, MobilisationGrade};
+use serde::{Deserialize, Serialize};
+
+use super::super::detail::{InterventionDetail, MobilisationGrade, Technique};
 use super::super::shorthand::{self, ShorthandProblem};
-use super::super::{Intervention, SpinalLevel, Vocabulary};
-use super::{Lexicon, Span, Unread};
+use super::super::{Intervention, InterventionKind, RegionCode, Side, SpinalLevel, Vocabulary};
+use super::lexicon::{LexiconError, words_of};
+use super::{Lexicon, Span, Unread, Word};
 
 /// An intervention read, with where it was read from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -39,8 +48,118 @@ impl InterventionReading {
     }
 }
 
-/// Reads each `;`- or line-separated part of `text` as an intervention; a part that cannot
-/// be read is kept with the reason, and the rest are read.
+/// `interventions` in the lexicon file (`assets/lexicon/findings.json`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InterventionWordsFile {
+    #[allow(dead_code)]
+    about: String,
+    sources: Vec<String>,
+    /// Kinds of intervention the record has no kind for yet, to what they are.
+    unrecorded: HashMap<String, String>,
+    /// A phrase to the kind it names: a kind the record holds, or one of `unrecorded`.
+    words: HashMap<String, String>,
+    /// A billing code to the kind it bills.
+    cpt: HashMap<String, String>,
+    /// Exercises named by what they are ("wall squats", "heel slides"): the name says an
+    /// exercise was given, and is kept as what was given.
+    exercise_names: Vec<String>,
+    /// Regions where a manipulation is spinal (CPT 98940-98942).
+    spinal_regions: Vec<String>,
+    fillers: Vec<String>,
+    /// Headings that say when, not what ("Pre-adjustment:", "post:"), read as nothing.
+    heading_fillers: Vec<String>,
+    /// Words that begin why it was done ("to decrease pain"): kept in the notes.
+    purposes: Vec<String>,
+}
+
+/// What a phrase says was done: a kind the record holds, or one it lacks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Done {
+    Kind(InterventionKind),
+    Unrecorded(String),
+}
+
+/// How what was done is named in sentences and lists, compiled from the lexicon file.
+#[derive(Debug)]
+pub struct InterventionWords {
+    words: HashMap<Vec<String>, Done>,
+    longest: usize,
+    unrecorded: HashMap<String, String>,
+    cpt: HashMap<String, Done>,
+    exercise_names: Vec<Vec<String>>,
+    spinal_regions: Vec<RegionCode>,
+    fillers: Vec<Vec<String>>,
+    heading_fillers: Vec<Vec<String>>,
+    purposes: Vec<Vec<String>>,
+    pub sources: Vec<String>,
+}
+
+impl InterventionWords {
+    pub(super) fn load(
+        file: &InterventionWordsFile,
+        vocabulary: &Vocabulary,
+    ) -> Result<InterventionWords, LexiconError> {
+        let done = |field: &str, code: &str| -> Result<Done, LexiconError> {
+            match InterventionKind::from_code(code) {
+                Some(kind) => Ok(Done::Kind(kind)),
+                None if file.unrecorded.contains_key(code) => Ok(Done::Unrecorded(code.into())),
+                None => Err(LexiconError::UnknownCode {
+                    field: format!("interventions.{field}"),
+                    value: code.to_owned(),
+                }),
+            }
+        };
+        let mut words = HashMap::new();
+        for (phrase, code) in &file.words {
+            words.insert(words_of(phrase), done("words", code)?);
+        }
+        let mut cpt = HashMap::new();
+        for (code, kind) in &file.cpt {
+            cpt.insert(code.clone(), done("cpt", kind)?);
+        }
+        let spinal_regions = file
+            .spinal_regions
+            .iter()
+            .map(|code| {
+                let code = RegionCode::new(code);
+                match vocabulary.region(&code) {
+                    Some(_) => Ok(code),
+                    None => Err(LexiconError::UnknownCode {
+                        field: "interventions.spinal_regions".into(),
+                        value: code.0.clone(),
+                    }),
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let phrases = |list: &[String]| list.iter().map(|p| words_of(p)).collect::<Vec<_>>();
+        Ok(InterventionWords {
+            longest: words.keys().map(Vec::len).max().unwrap_or(1),
+            words,
+            unrecorded: file.unrecorded.clone(),
+            cpt,
+            exercise_names: phrases(&file.exercise_names),
+            spinal_regions,
+            fillers: phrases(&file.fillers),
+            heading_fillers: phrases(&file.heading_fillers),
+            purposes: phrases(&file.purposes),
+            sources: file.sources.clone(),
+        })
+    }
+
+    /// How many words of `words` from the start make one of `phrases`, the longest.
+    fn phrase_at(phrases: &[Vec<String>], words: &[String]) -> Option<usize> {
+        phrases
+            .iter()
+            .filter(|p| !p.is_empty() && words.len() >= p.len() && words[..p.len()] == p[..])
+            .map(Vec::len)
+            .max()
+    }
+}
+
+/// Reads each `;`- or line-separated part of `text`, and each sentence and coordinated
+/// part in it, as an intervention; what cannot be read is kept with the reason, and the
+/// rest are read.
 pub fn read_interventions(
     text: &str,
     vocabulary: &Vocabulary,
@@ -51,54 +170,1177 @@ pub fn read_interventions(
         items: Vec::new(),
         unread: Vec::new(),
     };
+    let reader = Reader {
+        text,
+        vocabulary,
+        lexicon,
+        words: lexicon.intervention_words(),
+    };
+    // A heading alone on its line ("Modalities:") gives its kind to the lines under it,
+    // until a blank line or the next heading.
+    let mut heading: Option<Done> = None;
     let mut start = 0;
     for part in text.split([';', '\n']) {
         let end = start + part.len();
         let trimmed = part.trim();
-        if !trimmed.is_empty() {
-            let offset = start + (part.len() - part.trim_start().len());
-            let span = [offset, offset + trimmed.len()];
-            // "STM not tolerated", "HVLA deferred", "consider referral": charting these
-            // as done would be a wrong record; they are kept for the clinician to reword.
-            let read = match lexicon.not_done_cue(trimmed) {
-                Some(cue) => Err(Unreadable::NotDone(cue)),
-                None => read_one(trimmed, vocabulary),
-            };
-            match read {
+        if trimmed.is_empty() {
+            let blank_line = text[..start].ends_with('\n')
+                && (end == text.len() || text[end..].starts_with('\n'));
+            if blank_line {
+                heading = None;
+            }
+            start = end + 1;
+            continue;
+        }
+        let offset = start + (part.len() - part.trim_start().len());
+        let span = [offset, offset + trimmed.len()];
+        start = end + 1;
+        if let Some(stripped) = trimmed.strip_suffix(':')
+            && let Some(named) = reader.heading(offset, stripped)
+        {
+            heading = named;
+            continue;
+        }
+        reader.read_line(span, &heading, &mut reading);
+    }
+    reading
+}
+
+/// The reader of one text, with the words it reads by.
+struct Reader<'a> {
+    text: &'a str,
+    vocabulary: &'a Vocabulary,
+    lexicon: &'a Lexicon,
+    words: &'a InterventionWords,
+}
+
+/// A word of the text, with where it stands.
+#[derive(Debug, Clone)]
+struct Token<'a> {
+    start: usize,
+    end: usize,
+    /// As written, without the sentence's punctuation around it.
+    text: &'a str,
+    /// Lower case, without punctuation at either end.
+    low: String,
+}
+
+/// What joins a part to the one before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Joiner {
+    /// ",", "|": a list.
+    Comma,
+    /// "and", "+", "&", "as well as": done together.
+    And,
+    /// "then", "followed by": done after.
+    Then,
+}
+
+/// A coordinated part of a sentence.
+#[derive(Debug, Clone)]
+struct Part<'a> {
+    tokens: Vec<Token<'a>>,
+    joiner: Option<Joiner>,
+}
+
+/// What a part says, before it is read into an intervention.
+#[derive(Debug, Default)]
+struct Sense {
+    /// What was done; none when nothing is named.
+    done: Option<Done>,
+    /// Two different things named in one part.
+    several: Vec<String>,
+    /// What was done is an exercise named by what it is, kept as what was given.
+    by_name: bool,
+    /// What was done is only implied by its technique ("Diversified", "toggle").
+    by_technique: bool,
+    /// The tokens naming what was done, and the fillers: read as nothing.
+    used: Vec<bool>,
+    /// Where why it was done begins.
+    purpose_at: Option<usize>,
+    /// Names a place: a region, a muscle, a segment.
+    place: bool,
+    /// Holds only a dose: numbers, units, a side, a frequency.
+    dose_only: bool,
+    /// Holds nothing but filler.
+    empty: bool,
+    /// How many words it has beyond what was done, filler, dose and joining words.
+    content: usize,
+}
+
+/// A part on its way to be charted or kept.
+#[derive(Debug, Clone)]
+struct Pending<'a> {
+    tokens: Vec<Token<'a>>,
+    joiner: Option<Joiner>,
+    read: Result<Done, Unreadable>,
+    /// The part before, whose kind and technique it shares ("psoas and iliotibial band").
+    shares_with: Option<usize>,
+}
+
+impl<'a> Reader<'a> {
+    /// What a heading ("Adjustments performed", "Modalities", "Treatment") says: `Some`
+    /// when it is one (with the kind it gives, or none for "Treatment", "Pre-adjustment"),
+    /// `None` when the words before the colon are not a heading.
+    fn heading(&self, offset: usize, heading: &str) -> Option<Option<Done>> {
+        let tokens = tokens(self.text, offset, offset + heading.len());
+        if tokens.is_empty() || tokens.len() > HEADING_WORDS {
+            return None;
+        }
+        let sense = self.sense(&tokens);
+        if !sense.several.is_empty() {
+            return None;
+        }
+        let lows: Vec<String> = tokens.iter().map(|t| t.low.clone()).collect();
+        let when = InterventionWords::phrase_at(&self.words.heading_fillers, &lows)
+            .is_some_and(|length| length == lows.len());
+        match sense.done {
+            Some(done) => Some(Some(done)),
+            None if sense.empty || when => Some(None),
+            None => None,
+        }
+    }
+
+    /// Reads one `;`- or line-separated part of the text.
+    fn read_line(&self, span: Span, heading: &Option<Done>, reading: &mut InterventionReading) {
+        let line = &self.text[span[0]..span[1]];
+        let sentences = self.sentences(span);
+        let names: Vec<Sense> = sentences
+            .iter()
+            .map(|s| self.sense(&tokens(self.text, s[0], s[1])))
+            .collect();
+        // "STM soleus R. Not tolerated.": a sentence that says something was not done
+        // without naming it speaks of the line before it, so none of it is charted.
+        let refers_back = sentences.iter().zip(&names).any(|(s, sense)| {
+            sense.done.is_none()
+                && sense.several.is_empty()
+                && !sense.place
+                && tokens(self.text, s[0], s[1]).len() <= BACK_REFERENCE_WORDS
+                && self.lexicon.not_done_cue(&self.text[s[0]..s[1]]).is_some()
+        });
+        if let Some(cue) = self
+            .lexicon
+            .not_done_cue(line)
+            .filter(|_| refers_back || sentences.len() == 1)
+        {
+            reading
+                .unread
+                .push(unread(self.text, span, Unreadable::NotDone(cue)));
+            return;
+        }
+        // A chart line: read as the shorthand reads it, as it always was.
+        if sentences.len() == 1
+            && !has_structure(line)
+            && names[0].done.is_some()
+            && names[0].several.is_empty()
+            && !self.sides_disagree(&tokens(self.text, span[0], span[1]))
+        {
+            match read_one(line, self.vocabulary, self.lexicon) {
                 Ok(mut intervention) => {
-                    enrich(&mut intervention, trimmed, lexicon);
-                    reading.items.push(ReadIntervention { intervention, span });
+                    enrich(&mut intervention, line, self.lexicon);
+                    self.region_beside_name(&mut intervention);
+                    match self.spinal_or_not(&intervention) {
+                        Ok(()) => reading.items.push(ReadIntervention { intervention, span }),
+                        Err(problem) => reading.unread.push(unread(self.text, span, problem)),
+                    }
+                    return;
                 }
-                Err(problem) => {
+                Err(_) => {
                     // "97140 x2" on its own: the billing of the intervention before it.
-                    let previous = reading.items.last_mut();
-                    let code_only = trimmed.split_whitespace().all(is_code_or_units);
-                    match previous {
-                        Some(item) if code_only && item.intervention.cpt_code.is_empty() => {
-                            let mut billed = item.intervention.clone();
-                            enrich(&mut billed, trimmed, lexicon);
-                            item.intervention.cpt_code = billed.cpt_code;
-                            item.intervention.detail.cpt_units = billed.detail.cpt_units;
-                            item.span[1] = span[1];
-                        }
-                        _ => reading.unread.push(Unread {
-                            span,
-                            text: trimmed.to_owned(),
-                            why: problem.to_string(),
-                        }),
+                    let code_only = line.split_whitespace().all(is_code_or_units);
+                    if let Some(item) = reading.items.last_mut()
+                        && code_only
+                        && item.intervention.cpt_code.is_empty()
+                    {
+                        let mut billed = item.intervention.clone();
+                        enrich(&mut billed, line, self.lexicon);
+                        item.intervention.cpt_code = billed.cpt_code;
+                        item.intervention.detail.cpt_units = billed.detail.cpt_units;
+                        item.span[1] = span[1];
+                        return;
                     }
                 }
             }
         }
-        start = end + 1;
+        for sentence in sentences {
+            let sentence_text = &self.text[sentence[0]..sentence[1]];
+            if let Some(cue) = self.lexicon.not_done_cue(sentence_text) {
+                reading
+                    .unread
+                    .push(unread(self.text, sentence, Unreadable::NotDone(cue)));
+                continue;
+            }
+            self.read_sentence(sentence, heading, reading);
+        }
     }
-    reading
+
+    /// The sentences of a line: a full stop, question or exclamation mark followed by a
+    /// space ends one, unless it ends an abbreviation ("pt.", "approx.").
+    fn sentences(&self, span: Span) -> Vec<Span> {
+        let mut sentences = Vec::new();
+        let mut from = span[0];
+        let line = &self.text[span[0]..span[1]];
+        let mut chars = line.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            let next_is_space = chars.peek().is_none_or(|(_, n)| n.is_whitespace());
+            if !matches!(c, '.' | '?' | '!') || !next_is_space {
+                continue;
+            }
+            let end = span[0] + at;
+            let word = self.text[from..end]
+                .split_whitespace()
+                .last()
+                .unwrap_or_default()
+                .to_lowercase();
+            if self.lexicon.has_point(&format!("{word}.")) || self.lexicon.has_point(&word) {
+                continue;
+            }
+            if self.text[from..end].trim().is_empty() {
+                from = end + c.len_utf8();
+                continue;
+            }
+            sentences.push(trim_span(self.text, [from, end]));
+            from = end + c.len_utf8();
+        }
+        if !self.text[from..span[1]].trim().is_empty() {
+            sentences.push(trim_span(self.text, [from, span[1]]));
+        }
+        sentences
+    }
+
+    /// Reads one sentence: its heading, its parts, and what each part names.
+    fn read_sentence(
+        &self,
+        sentence: Span,
+        carried: &Option<Done>,
+        reading: &mut InterventionReading,
+    ) {
+        let text = &self.text[sentence[0]..sentence[1]];
+        let mut body = sentence;
+        let mut heading = carried.clone();
+        if let Some((before, after)) = split_heading(text)
+            && let Some(named) = self.heading(sentence[0], before)
+        {
+            body = [sentence[0] + after, sentence[1]];
+            heading = named;
+        }
+        let mut parts = parts(self.text, body);
+        // "Calf stretch: Put hands against a wall ...": a heading naming what was done and
+        // where, over words that name nothing done of their own, is the item; the words
+        // under it are how, kept in its notes.
+        let heading_words = tokens(self.text, sentence[0], body[0]);
+        let heading_sense = self.sense(&heading_words);
+        if body != sentence
+            && heading_sense.place
+            && let Some(done) = heading_sense.done.clone()
+            && parts.iter().all(|p| self.sense(&p.tokens).done.is_none())
+        {
+            match self.build(&heading_words, done) {
+                Ok(mut intervention) => {
+                    let how = self.text[body[0]..body[1]].trim();
+                    intervention.notes = [intervention.notes.as_str(), how]
+                        .into_iter()
+                        .filter(|n| !n.is_empty())
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    reading.items.push(ReadIntervention {
+                        intervention,
+                        span: sentence,
+                    });
+                }
+                // What is kept is the whole sentence: the words under the heading say how.
+                Err(problem) => reading.unread.push(unread(self.text, sentence, problem)),
+            }
+            return;
+        }
+        // The heading's own words ("98941:", "Adjustments performed:") belong to the first
+        // part under it: its code, its kind.
+        if body != sentence
+            && heading.is_some()
+            && let Some(first) = parts.first_mut()
+        {
+            let mut words = tokens(self.text, sentence[0], body[0]);
+            words.append(&mut first.tokens);
+            first.tokens = words;
+        }
+        // A heading naming what was done over parts that name nothing of their own, no
+        // place and no kind ("Calf stretch: ... hold 30 seconds"), is the name of that one
+        // thing: the sentence is read whole.
+        if body != sentence
+            && heading.is_some()
+            && parts.iter().all(|p| {
+                let sense = self.sense(&p.tokens);
+                sense.done.is_none() && sense.several.is_empty() && !sense.place
+            })
+        {
+            parts = vec![Part {
+                tokens: tokens(self.text, sentence[0], sentence[1]),
+                joiner: None,
+            }];
+        }
+        let pending = self.pending(parts, heading.as_ref());
+        self.chart(pending, reading);
+    }
+
+    /// Each part with what it names, merged where a part only adds a dose or a place to
+    /// the one before, or shares its kind.
+    fn pending(&self, parts: Vec<Part<'a>>, heading: Option<&Done>) -> Vec<Pending<'a>> {
+        let mut parts = parts;
+        // "quadriceps strength and control exercises": what is named after "and" is done
+        // to what came before it.
+        let mut at = 0;
+        while at + 1 < parts.len() {
+            let (this, next) = (
+                self.sense(&parts[at].tokens),
+                self.sense(&parts[at + 1].tokens),
+            );
+            if this.done.is_none()
+                && this.several.is_empty()
+                && !this.empty
+                && !this.dose_only
+                && this.content <= SHORT_PART_WORDS
+                && next.done.is_some()
+                && !next.place
+                && parts[at + 1].joiner == Some(Joiner::And)
+            {
+                let next = parts.remove(at + 1);
+                parts[at].tokens.extend(next.tokens);
+            } else {
+                at += 1;
+            }
+        }
+        let mut pending: Vec<Pending<'a>> = Vec::new();
+        for part in parts {
+            let sense = self.sense(&part.tokens);
+            if sense.empty {
+                continue;
+            }
+            if !sense.several.is_empty() {
+                pending.push(Pending {
+                    tokens: part.tokens,
+                    joiner: part.joiner,
+                    read: Err(Unreadable::SeveralDone(sense.several.join(", "))),
+                    shares_with: None,
+                });
+                continue;
+            }
+            if let Some(done) = sense.done {
+                pending.push(Pending {
+                    tokens: part.tokens,
+                    joiner: part.joiner,
+                    read: Ok(done),
+                    shares_with: None,
+                });
+                continue;
+            }
+            let previous = pending.len().checked_sub(1);
+            let before = previous.map(|i| (i, &pending[i]));
+            let before_place = before.is_some_and(|(_, p)| self.sense(&p.tokens).place);
+            let before_purpose =
+                before.is_some_and(|(_, p)| self.sense(&p.tokens).purpose_at.is_some());
+            match before {
+                // "Heat | Left knee 15 minutes", "3 sets of 10 repetitions, 1 time a day",
+                // "to decrease pain and swelling": more of the part before.
+                Some((i, _))
+                    if sense.dose_only
+                        || (sense.place && !before_place && heading.is_none())
+                        || (before_purpose && part.joiner == Some(Joiner::And)) =>
+                {
+                    pending[i].tokens.extend(part.tokens);
+                }
+                _ if heading.is_some() => pending.push(Pending {
+                    tokens: part.tokens,
+                    joiner: part.joiner,
+                    read: heading
+                        .cloned()
+                        .ok_or(Unreadable::Shorthand(ShorthandProblem::MissingIntervention)),
+                    shares_with: None,
+                }),
+                // "PNF exercises of the psoas and iliotibial band": the same done to another
+                // place.
+                Some((i, p)) if sense.place => {
+                    let read = p.read.clone();
+                    pending.push(Pending {
+                        tokens: part.tokens,
+                        joiner: part.joiner,
+                        read,
+                        shares_with: Some(i),
+                    });
+                }
+                _ => pending.push(Pending {
+                    tokens: part.tokens,
+                    joiner: part.joiner,
+                    read: Err(Unreadable::Shorthand(ShorthandProblem::MissingIntervention)),
+                    shares_with: None,
+                }),
+            }
+        }
+        // "Wall squats | 10 × 3", "Partial Squats: 3×10": an exercise named by what it is,
+        // with its dose now beside it, as a chart line names it.
+        for part in &mut pending {
+            if matches!(
+                part.read,
+                Err(Unreadable::Shorthand(ShorthandProblem::MissingIntervention))
+            ) {
+                // Filler is no name: "audible release noted" is no myofascial release.
+                let sense = self.sense(&part.tokens);
+                let words: Vec<&str> = part
+                    .tokens
+                    .iter()
+                    .zip(&sense.used)
+                    .filter(|(_, used)| !**used)
+                    .map(|(t, _)| t.text)
+                    .collect();
+                if let Ok(intervention) = read_one(&words.join(" "), self.vocabulary, self.lexicon)
+                {
+                    part.read = Ok(Done::Kind(intervention.kind));
+                }
+            }
+        }
+        pending
+    }
+
+    /// Charts each pending part read into an intervention, and keeps the rest with why.
+    fn chart(&self, pending: Vec<Pending<'a>>, reading: &mut InterventionReading) {
+        // Where each pending part went among the items, if it was charted.
+        let mut charted: Vec<Option<usize>> = Vec::new();
+        for part in &pending {
+            let span = match (part.tokens.first(), part.tokens.last()) {
+                (Some(first), Some(last)) => [first.start, last.end],
+                _ => {
+                    charted.push(None);
+                    continue;
+                }
+            };
+            let shared = part
+                .shares_with
+                .and_then(|i| charted.get(i).copied().flatten())
+                .map(|i| reading.items[i].intervention.detail.technique);
+            match part
+                .read
+                .clone()
+                .and_then(|done| self.build(&part.tokens, done))
+            {
+                Ok(mut intervention) => {
+                    if let Some(technique) = shared
+                        && intervention.detail.technique.is_none()
+                    {
+                        intervention.detail.technique = technique;
+                    }
+                    charted.push(Some(reading.items.len()));
+                    reading.items.push(ReadIntervention { intervention, span });
+                }
+                Err(problem) => {
+                    charted.push(None);
+                    reading.unread.push(unread(self.text, span, problem));
+                }
+            }
+        }
+        // "STM and taping R knee": a place written after the last of things done together
+        // is where each of them was done, when they name none of their own.
+        for at in (0..pending.len().saturating_sub(1)).rev() {
+            let (Some(this), Some(next)) = (charted[at], charted[at + 1]) else {
+                continue;
+            };
+            if pending[at + 1].joiner != Some(Joiner::And) {
+                continue;
+            }
+            let next = reading.items[next].intervention.clone();
+            let this = &mut reading.items[this].intervention;
+            let placeless = this.target.is_empty()
+                && this.region.is_none()
+                && this.side == Side::None
+                && this.detail.segments.is_empty();
+            if placeless && (next.region.is_some() || !next.target.is_empty()) {
+                let mut placed = this.clone();
+                placed.target = next.target.clone();
+                placed.region = next.region.clone();
+                placed.side = next.side;
+                // "HVLA and taping R knee" does not make a spinal manipulation of the knee.
+                if self.spinal_or_not(&placed).is_ok() {
+                    *this = placed;
+                }
+            }
+        }
+    }
+
+    /// The intervention one part names, read as a chart line with what was done first.
+    fn build(&self, tokens: &[Token<'a>], done: Done) -> Result<Intervention, Unreadable> {
+        let kind = match done {
+            Done::Kind(kind) => kind,
+            Done::Unrecorded(code) => {
+                return Err(self.unrecorded(tokens, &code));
+            }
+        };
+        let sense = self.sense(tokens);
+        if self.sides_disagree(tokens) {
+            return Err(Unreadable::TwoSides);
+        }
+        // Prose around what was done ("place your mobilizing hand just distal to the joint
+        // line"): its places are not where it was done, so it is not guessed at.
+        if sense.content > LONG_PART_WORDS {
+            return Err(Unreadable::TooLong);
+        }
+        let told = sense.purpose_at.unwrap_or(tokens.len());
+        let rest: Vec<&str> = tokens[..told]
+            .iter()
+            .zip(&sense.used)
+            .filter(|(_, used)| !**used)
+            .map(|(t, _)| t.text)
+            .skip_while(|w| LEADING.contains(&w.to_lowercase().as_str()))
+            .collect();
+        let line = format!("{} {}", chart_word(kind), rest.join(" "));
+        let mut intervention =
+            shorthand::parse_intervention(&line, self.vocabulary).map_err(Unreadable::Shorthand)?;
+        let said: Vec<&str> = tokens[..told].iter().map(|t| t.text).collect();
+        enrich(&mut intervention, &said.join(" "), self.lexicon);
+        intervention.target = intervention
+            .target
+            .split_whitespace()
+            .skip_while(|w| LEADING.contains(&w.to_lowercase().as_str()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        if let (Some(first), Some(last)) = (tokens.get(told), tokens.last()) {
+            intervention.notes = self.text[first.start..last.end].to_owned();
+        }
+        // "lateral step up: x15": repetitions, for an exercise or a stretch.
+        if matches!(kind, InterventionKind::Exercise | InterventionKind::Stretch)
+            && intervention.detail.reps.is_none()
+            && intervention.cpt_code.is_empty()
+            && let Some(reps) = intervention.dose.split_whitespace().find_map(|w| {
+                w.strip_prefix(['x', 'X', '×'])
+                    .and_then(|n| n.parse::<u16>().ok())
+            })
+        {
+            intervention.detail.reps = Some(reps);
+            intervention.dose = intervention
+                .dose
+                .split_whitespace()
+                .filter(|w| w.trim_start_matches(['x', 'X', '×']) != reps.to_string())
+                .collect::<Vec<_>>()
+                .join(" ");
+        }
+        // "psoas", "QL": a muscle the lexicon knows says where it lies.
+        if intervention.region.is_none() {
+            let words = words_of(&intervention.target);
+            intervention.region = (0..words.len()).find_map(|at| {
+                (1..=words.len() - at).rev().find_map(|n| {
+                    self.lexicon
+                        .meanings(&words[at..at + n])?
+                        .iter()
+                        .find_map(|m| match m {
+                            Word::Region(region) => Some(region.clone()),
+                            Word::Structure { region, .. } => region.clone(),
+                            _ => None,
+                        })
+                })
+            });
+        }
+        // "L4-L5 P-A": the segment says where on the spine.
+        if intervention.region.is_none()
+            && let Some(level) = intervention
+                .detail
+                .segments
+                .first()
+                .and_then(|s| SpinalLevel::parse(s))
+        {
+            let code = RegionCode::new(level.spine_region());
+            if self.vocabulary.region(&code).is_some() {
+                intervention.region = Some(code);
+            }
+        }
+        self.region_beside_name(&mut intervention);
+        // "activity modifications", "home exercise program": the words naming it are what
+        // was advised or given, when nothing else is.
+        if intervention.target.is_empty()
+            && matches!(kind, InterventionKind::Advice | InterventionKind::Exercise)
+            && let Some(at) = (0..tokens.len()).find(|&at| {
+                let lows: Vec<String> = tokens[at..].iter().map(|t| t.low.clone()).collect();
+                self.done_at(&lows).is_some_and(|(_, length)| length > 1)
+            })
+        {
+            let lows: Vec<String> = tokens[at..].iter().map(|t| t.low.clone()).collect();
+            let length = self.done_at(&lows).map_or(1, |(_, length)| length);
+            intervention.target =
+                self.text[tokens[at].start..tokens[at + length - 1].end].to_owned();
+        }
+        // "bridges 10": ten what? A number left in the dose of an exercise known only by
+        // its name is asked about, as the chart line's reader asks.
+        // "Technique: Diversified": the technique of the adjustments listed elsewhere, not
+        // one more adjustment.
+        if sense.by_technique
+            && kind == InterventionKind::SpinalManipulation
+            && intervention.region.is_none()
+            && intervention.detail.segments.is_empty()
+            && intervention.target.is_empty()
+        {
+            return Err(Unreadable::TechniqueOnly);
+        }
+        if sense.by_name
+            && sense.done.is_some()
+            && intervention
+                .dose
+                .split_whitespace()
+                .any(|w| w.parse::<u16>().is_ok())
+            && intervention.detail.sets.is_none()
+            && intervention.detail.reps.is_none()
+            && intervention.detail.minutes.is_none()
+            && intervention.detail.hold_seconds.is_none()
+        {
+            return Err(Unreadable::BareNumber(intervention.dose.clone()));
+        }
+        self.spinal_or_not(&intervention)?;
+        Ok(intervention)
+    }
+
+    /// Whether the words name two different sides ("STM R calf, left in 10 min"): one of
+    /// them would be a guess.
+    fn sides_disagree(&self, tokens: &[Token<'a>]) -> bool {
+        let mut named: Option<Side> = None;
+        tokens.iter().any(|token| {
+            let side = self
+                .lexicon
+                .meanings(std::slice::from_ref(&token.low))
+                .and_then(|meanings| {
+                    meanings.iter().find_map(|m| match m {
+                        Word::Side(side @ (Side::Left | Side::Right | Side::Bilateral)) => {
+                            Some(*side)
+                        }
+                        _ => None,
+                    })
+                });
+            match (side, named) {
+                (Some(side), Some(first)) => side != first,
+                (Some(side), None) => {
+                    named = Some(side);
+                    false
+                }
+                (None, _) => false,
+            }
+        })
+    }
+
+    /// "leg press", "single leg heel raise": an exercise's name is not where it was given;
+    /// only a place written beside the name is.
+    fn region_beside_name(&self, intervention: &mut Intervention) {
+        if intervention.kind != InterventionKind::Exercise || intervention.region.is_none() {
+            return;
+        }
+        let lows = words_of(&intervention.target);
+        let mut beside = Vec::new();
+        let mut named = false;
+        let mut at = 0;
+        while at < lows.len() {
+            match InterventionWords::phrase_at(&self.words.exercise_names, &lows[at..]) {
+                Some(length) => {
+                    named = true;
+                    at += length;
+                }
+                None => {
+                    beside.push(lows[at].clone());
+                    at += 1;
+                }
+            }
+        }
+        if named {
+            intervention.region = shorthand::parse_intervention(
+                &format!("exercise {}", beside.join(" ")),
+                self.vocabulary,
+            )
+            .ok()
+            .and_then(|read| read.region);
+        }
+    }
+
+    /// Why a part naming a kind the record lacks is kept.
+    fn unrecorded(&self, tokens: &[Token<'a>], code: &str) -> Unreadable {
+        let lows: Vec<String> = tokens.iter().map(|t| t.low.clone()).collect();
+        let named = (0..tokens.len())
+            .find_map(|at| match self.done_at(&lows[at..]) {
+                Some((Done::Unrecorded(found), length)) if found == code => {
+                    Some(self.text[tokens[at].start..tokens[at + length - 1].end].to_owned())
+                }
+                _ => None,
+            })
+            .or_else(|| {
+                let (first, last) = (tokens.first()?, tokens.last()?);
+                Some(self.text[first.start..last.end].to_owned())
+            })
+            .unwrap_or_default();
+        Unreadable::Unrecorded {
+            named,
+            what: self
+                .words
+                .unrecorded
+                .get(code)
+                .cloned()
+                .unwrap_or_else(|| code.replace('_', " ")),
+        }
+    }
+
+    /// A manipulation of the ankle or the shoulder is no spinal manipulation (CPT 98943).
+    fn spinal_or_not(&self, intervention: &Intervention) -> Result<(), Unreadable> {
+        match &intervention.region {
+            Some(region)
+                if intervention.kind == InterventionKind::SpinalManipulation
+                    && !self
+                        .words
+                        .spinal_regions
+                        .iter()
+                        .any(|spinal| self.vocabulary.region_within(region, spinal)) =>
+            {
+                Err(Unreadable::Unrecorded {
+                    named: intervention.target.clone(),
+                    what: self
+                        .words
+                        .unrecorded
+                        .get("extraspinal_manipulation")
+                        .cloned()
+                        .unwrap_or_else(|| "extraspinal manipulation".into()),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// What the tokens of a part name.
+    fn sense(&self, tokens: &[Token<'a>]) -> Sense {
+        let lows: Vec<String> = tokens.iter().map(|t| t.low.clone()).collect();
+        let mut sense = Sense {
+            used: vec![false; tokens.len()],
+            ..Sense::default()
+        };
+        let mut named: Vec<(Done, String)> = Vec::new();
+        let mut techniques_only = true;
+        let mut billed: Option<Done> = None;
+        let mut at = 0;
+        while at < lows.len() {
+            if sense.purpose_at.is_none()
+                && InterventionWords::phrase_at(&self.words.purposes, &lows[at..]).is_some()
+            {
+                sense.purpose_at = Some(at);
+                break;
+            }
+            let found = self.done_at(&lows[at..]);
+            let name = InterventionWords::phrase_at(&self.words.exercise_names, &lows[at..]);
+            if let Some(length) = name.filter(|&n| found.as_ref().is_none_or(|f| n > f.1)) {
+                named.push((
+                    Done::Kind(InterventionKind::Exercise),
+                    tokens[at..at + length]
+                        .iter()
+                        .map(|t| t.text)
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ));
+                sense.by_name = true;
+                at += length;
+                continue;
+            }
+            if let Some((done, length)) = found {
+                let phrase = tokens[at..at + length]
+                    .iter()
+                    .map(|t| t.text)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                // "Diversified" alone names how, not that or where a manipulation was done.
+                let how = length == 1
+                    && self.lexicon.technique(&lows[at]).is_some()
+                    && !self.words.words.contains_key(&lows[at..=at])
+                    && shorthand::intervention_word_at(&lows[at..]).is_none();
+                techniques_only &= how;
+                named.push((done, phrase));
+                sense.used[at..at + length].fill(true);
+                at += length;
+                continue;
+            }
+            if let Some(length) = InterventionWords::phrase_at(&self.words.fillers, &lows[at..]) {
+                sense.used[at..at + length].fill(true);
+                at += length;
+                continue;
+            }
+            if let Some(done) = self.words.cpt.get(&lows[at]) {
+                billed.get_or_insert(done.clone());
+            }
+            at += 1;
+        }
+        sense.by_technique = techniques_only && !named.is_empty();
+        let mut distinct: Vec<&(Done, String)> = Vec::new();
+        for entry in &named {
+            if !distinct.iter().any(|d| d.0 == entry.0) {
+                distinct.push(entry);
+            }
+        }
+        match distinct[..] {
+            [] => sense.done = billed,
+            [(done, _)] => sense.done = Some(done.clone()),
+            _ => sense.several = distinct.iter().map(|(_, phrase)| phrase.clone()).collect(),
+        }
+        let told = sense.purpose_at.unwrap_or(lows.len());
+        let free: Vec<usize> = (0..told).filter(|&i| !sense.used[i]).collect();
+        sense.empty = free.is_empty() && sense.done.is_none() && sense.several.is_empty();
+        sense.place = free.iter().any(|&i| self.is_place(&lows[i..told]));
+        let dose = |w: &String| {
+            w.chars().any(|c| c.is_ascii_digit())
+                || DOSE_WORDS.contains(&w.as_str())
+                || LEADING.contains(&w.as_str())
+                || self.lexicon.is_dose_frequency(w)
+                || matches!(
+                    self.lexicon.meanings(std::slice::from_ref(w)),
+                    Some([Word::Side(_), ..])
+                )
+        };
+        sense.dose_only = !free.is_empty() && free.iter().all(|&i| dose(&lows[i]));
+        sense.content = free.iter().filter(|&&i| !dose(&lows[i])).count();
+        sense
+    }
+
+    /// What was done the words begin by naming, with how many words name it: the longest
+    /// phrase of the lexicon, the shorthand's words, a technique (a toggle recoil is a
+    /// spinal manipulation) or a modality.
+    fn done_at(&self, words: &[String]) -> Option<(Done, usize)> {
+        let listed = (1..=self.words.longest.min(words.len()))
+            .rev()
+            .find_map(|n| self.words.words.get(&words[..n]).map(|d| (d.clone(), n)));
+        let shorthand = shorthand::intervention_word_at(words).map(|(k, n)| (Done::Kind(k), n));
+        let best = match (listed, shorthand) {
+            (Some(a), Some(b)) => Some(if b.1 > a.1 { b } else { a }),
+            (a, b) => a.or(b),
+        };
+        if best.is_some() {
+            return best;
+        }
+        let word = words.first()?;
+        if let Some(kind) = self.lexicon.technique(word).and_then(technique_kind) {
+            return Some((Done::Kind(kind), 1));
+        }
+        self.lexicon
+            .modality(word)
+            .map(|_| (Done::Unrecorded("modality".into()), 1))
+    }
+
+    /// Whether the words begin by naming a place: a region, a muscle or structure, a
+    /// spinal segment.
+    fn is_place(&self, words: &[String]) -> bool {
+        let Some(first) = words.first() else {
+            return false;
+        };
+        if first.chars().any(|c| c.is_ascii_digit()) && SpinalLevel::parse(first).is_some() {
+            return true;
+        }
+        // The lexicon holds the vocabulary's region names and synonyms too, and looks them
+        // up without suggesting near misses.
+        (1..=words.len().min(self.lexicon.longest())).any(|n| {
+            self.lexicon.meanings(&words[..n]).is_some_and(|meanings| {
+                meanings
+                    .iter()
+                    .any(|m| matches!(m, Word::Region(_) | Word::Structure { .. }))
+            })
+        })
+    }
+}
+
+/// Most words of its own a part joined to what is named after it can have ("quadriceps
+/// strength and control exercises").
+const SHORT_PART_WORDS: usize = 3;
+
+/// Most words of its own a part read in a sentence can have; a longer one is prose.
+const LONG_PART_WORDS: usize = 6;
+
+/// What is said of an exercise band's resistance before "band": "red band", "light
+/// T-band"; "iliotibial band" is no band.
+const BAND_WORDS: [&str; 14] = [
+    "red",
+    "yellow",
+    "green",
+    "blue",
+    "black",
+    "silver",
+    "gold",
+    "grey",
+    "light",
+    "medium",
+    "heavy",
+    "elastic",
+    "resistance",
+    "resistive",
+];
+
+/// Most words of a sentence that says only that what came before was not done ("Not
+/// tolerated.", "Patient declined.", "Deferred due to pain.").
+const BACK_REFERENCE_WORDS: usize = 4;
+
+/// Most words a heading before a colon has ("He was given the following exercises").
+const HEADING_WORDS: usize = 6;
+
+/// Words that join a place to what was done, dropped from the start of a target: "to the
+/// R paraspinals", "on the Achilles tendon".
+const LEADING: [&str; 12] = [
+    "to", "the", "of", "on", "at", "over", "for", "a", "an", "into", "in", "with",
+];
+
+/// Words of a dose, or of its billing, with no number in them.
+const DOSE_WORDS: [&str; 46] = [
+    "x",
+    "×",
+    "min",
+    "mins",
+    "minute",
+    "minutes",
+    "sec",
+    "secs",
+    "second",
+    "seconds",
+    "s",
+    "sets",
+    "set",
+    "reps",
+    "rep",
+    "repetitions",
+    "times",
+    "time",
+    "a",
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "hour",
+    "hours",
+    "hold",
+    "holds",
+    "holding",
+    "repeat",
+    "repeating",
+    "each",
+    "side",
+    "per",
+    "every",
+    "twice",
+    "once",
+    "again",
+    "code",
+    "cpt",
+    "unit",
+    "units",
+    "region",
+    "regions",
+    "two",
+    "three",
+    "four",
+];
+
+/// The word the shorthand reads a kind by, to read a part as a chart line.
+fn chart_word(kind: InterventionKind) -> &'static str {
+    match kind {
+        InterventionKind::SpinalManipulation => "manipulation",
+        InterventionKind::Mobilization => "mobilization",
+        InterventionKind::SoftTissue => "stm",
+        InterventionKind::DryNeedling => "dn",
+        InterventionKind::Stretch => "stretch",
+        InterventionKind::Exercise => "exercise",
+        InterventionKind::Taping => "taping",
+        InterventionKind::Advice => "advice",
+        InterventionKind::Referral => "referral",
+    }
+}
+
+/// The kind of intervention a technique is a technique of, when it is only one.
+fn technique_kind(technique: Technique) -> Option<InterventionKind> {
+    match technique {
+        Technique::Diversified
+        | Technique::Gonstead
+        | Technique::ThompsonDrop
+        | Technique::Activator
+        | Technique::Toggle
+        | Technique::FlexionDistraction
+        | Technique::Hvla => Some(InterventionKind::SpinalManipulation),
+        Technique::Mobilisation => Some(InterventionKind::Mobilization),
+        Technique::Iastm | Technique::TriggerPointTherapy => Some(InterventionKind::SoftTissue),
+        Technique::DryNeedling => Some(InterventionKind::DryNeedling),
+        Technique::KinesioTaping | Technique::RigidTaping => Some(InterventionKind::Taping),
+        Technique::Mckenzie => Some(InterventionKind::Exercise),
+        // MET and PIR serve stretching and mobilisation alike; orthotics have no kind yet.
+        Technique::MuscleEnergy | Technique::PostIsometricRelaxation | Technique::Orthotics => None,
+    }
+}
+
+/// Whether a line is more than a chart line: a heading, a list, things done together.
+fn has_structure(line: &str) -> bool {
+    let lower = format!(" {} ", line.to_lowercase());
+    line.contains([':', ',', '|', '+', '&', '(', '–', '—'])
+        || [" and ", " then ", " followed by ", " as well as ", " plus "]
+            .iter()
+            .any(|joiner| lower.contains(joiner))
+}
+
+/// The words before a heading's colon or dash, and where the words after it begin.
+fn split_heading(sentence: &str) -> Option<(&str, usize)> {
+    if let Some(at) = sentence.find(':') {
+        return Some((&sentence[..at], at + 1));
+    }
+    // "Strengthening – quad sets, SLRs": a dash after the first word or two.
+    let at = sentence.find(" – ").or_else(|| sentence.find(" — "))?;
+    let dash = sentence[at + 1..].chars().next().map_or(1, char::len_utf8);
+    (sentence[..at].split_whitespace().count() <= 2).then_some((&sentence[..at], at + 1 + dash))
+}
+
+fn trim_span(text: &str, span: Span) -> Span {
+    let slice = &text[span[0]..span[1]];
+    let start = span[0] + (slice.len() - slice.trim_start().len());
+    [start, start + slice.trim().len()]
+}
+
+/// The words of `text[start..end]`, with the punctuation between them dropped.
+fn tokens(text: &str, start: usize, end: usize) -> Vec<Token<'_>> {
+    let mut found = Vec::new();
+    let mut from = None;
+    for (at, c) in text[start..end]
+        .char_indices()
+        .chain(std::iter::once((end - start, ' ')))
+    {
+        let gap = c.is_whitespace() || is_break(c) || is_bracket(c) || c == ':';
+        match (gap, from) {
+            (false, None) => from = Some(at),
+            (true, Some(begin)) => {
+                found.extend(token(text, start + begin, start + at));
+                from = None;
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+fn token(text: &str, start: usize, end: usize) -> Option<Token<'_>> {
+    let raw = &text[start..end];
+    // "a) Gastrocnemius stretch, b) Soleus stretch": list marks, not words; "(R)" is a side.
+    if raw.len() == 1
+        && raw.chars().all(|c| c.is_ascii_alphanumeric())
+        && text[end..].starts_with(')')
+        && !text[..start].ends_with('(')
+    {
+        return None;
+    }
+    let trimmed = raw.trim_end_matches(['.', ';', '\'', '’']);
+    let offset = raw.len() - raw.trim_start_matches(['\'', '’']).len();
+    let trimmed = &trimmed[offset.min(trimmed.len())..];
+    // "10 × 3": the times sign is a word of the dose.
+    let low = match trimmed {
+        "×" => "×".to_owned(),
+        _ => trimmed
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase(),
+    };
+    (!low.is_empty()).then(|| Token {
+        start: start + offset,
+        end: start + offset + trimmed.len(),
+        text: trimmed,
+        low,
+    })
+}
+
+/// A list's separators.
+fn is_break(c: char) -> bool {
+    matches!(c, ',' | '|' | '+' | '&')
+}
+
+/// Marks dropped between words: brackets, quotes, trade marks, footnote stars.
+fn is_bracket(c: char) -> bool {
+    matches!(
+        c,
+        '(' | ')' | '[' | ']' | '"' | '“' | '”' | '®' | '™' | '*' | '_'
+    )
+}
+
+/// The coordinated parts of `text[span]`, each with what joined it to the one before.
+fn parts(text: &str, span: Span) -> Vec<Part<'_>> {
+    // The words and the list marks, in the order written.
+    let mut events: Vec<(usize, Option<Token<'_>>, Option<Joiner>)> =
+        tokens(text, span[0], span[1])
+            .into_iter()
+            .map(|t| (t.start, Some(t), None))
+            .collect();
+    for (at, c) in text[span[0]..span[1]].char_indices() {
+        if is_break(c) {
+            let joiner = if matches!(c, '+' | '&') {
+                Joiner::And
+            } else {
+                Joiner::Comma
+            };
+            events.push((span[0] + at, None, Some(joiner)));
+        }
+    }
+    events.sort_by_key(|(at, _, _)| *at);
+    let mut parts: Vec<Part<'_>> = Vec::new();
+    let mut current: Vec<Token<'_>> = Vec::new();
+    let mut joiner: Option<Joiner> = None;
+    let mut next_joiner: Option<Joiner> = None;
+    let mut index = 0;
+    while index < events.len() {
+        let lows: Vec<&str> = events[index..]
+            .iter()
+            .take(3)
+            .map(|(_, t, _)| t.as_ref().map_or("", |t| t.low.as_str()))
+            .collect();
+        let joined = match (&events[index], &lows[..]) {
+            ((_, None, Some(j)), _) => Some((*j, 1)),
+            (_, ["as", "well", "as", ..]) => Some((Joiner::And, 3)),
+            (_, ["followed", "by", ..]) | (_, ["and", "then", ..]) => Some((Joiner::Then, 2)),
+            (_, ["and", ..]) | (_, ["plus", ..]) => Some((Joiner::And, 1)),
+            (_, ["then", ..]) => Some((Joiner::Then, 1)),
+            _ => None,
+        };
+        match joined {
+            Some((j, length)) => {
+                if !current.is_empty() {
+                    parts.push(Part {
+                        tokens: std::mem::take(&mut current),
+                        joiner: joiner.take(),
+                    });
+                }
+                // ", and then" is read by its strongest word.
+                next_joiner = Some(match (next_joiner, j) {
+                    (Some(Joiner::Then), _) | (_, Joiner::Then) => Joiner::Then,
+                    (Some(Joiner::And), _) | (_, Joiner::And) => Joiner::And,
+                    _ => Joiner::Comma,
+                });
+                index += length;
+            }
+            None => {
+                if current.is_empty() {
+                    joiner = next_joiner.take();
+                }
+                if let (_, Some(token), _) = &events[index] {
+                    current.push(token.clone());
+                }
+                index += 1;
+            }
+        }
+    }
+    if !current.is_empty() {
+        parts.push(Part {
+            tokens: current,
+            joiner,
+        });
+    }
+    parts
+}
+
+fn unread(text: &str, span: Span, problem: Unreadable) -> Unread {
+    Unread {
+        span,
+        text: text[span[0]..span[1]].to_owned(),
+        why: problem.to_string(),
+    }
 }
 
 /// One part, as written or in the two other orders clinicians chart it: the billing code
 /// first ("97140 x2 STM soleus"), or an exercise named by what it is with its sets and
 /// reps ("bridges 3x10 daily"), which is an exercise whatever its name.
-fn read_one(part: &str, vocabulary: &Vocabulary) -> Result<Intervention, Unreadable> {
+fn read_one(
+    part: &str,
+    vocabulary: &Vocabulary,
+    lexicon: &Lexicon,
+) -> Result<Intervention, Unreadable> {
     let words: Vec<&str> = part.split_whitespace().collect();
     let lower: Vec<String> = words
         .iter()
@@ -138,13 +1380,29 @@ fn read_one(part: &str, vocabulary: &Vocabulary) -> Result<Intervention, Unreada
     {
         return Ok(intervention);
     }
+    let number = |w: &str| w.parse::<u16>().is_ok();
     let prescribed = words.iter().any(|w| {
         w.split_once(['x', 'X', '×'])
-            .is_some_and(|(sets, reps)| sets.parse::<u16>().is_ok() && reps.parse::<u16>().is_ok())
+            .is_some_and(|(sets, reps)| number(sets) && number(reps))
+    }) || words
+        .windows(3)
+        .any(|three| number(three[0]) && matches!(three[1], "x" | "X" | "×") && number(three[2]))
+        || words
+            .windows(2)
+            .any(|two| number(two[0]) && matches!(two[1], "reps" | "repetitions" | "sets"));
+    // Named: a word that is neither a count, a side nor how often ("3 sets of 10
+    // repetitions" names no exercise; "1x/day left hip adduction 10 × 3" does).
+    let named = lower.iter().any(|w| {
+        !w.is_empty()
+            && w.chars().all(char::is_alphabetic)
+            && !DOSE_WORDS.contains(&w.as_str())
+            && !LEADING.contains(&w.as_str())
+            && !lexicon.is_dose_frequency(w)
+            && !matches!(
+                lexicon.meanings(std::slice::from_ref(w)),
+                Some([Word::Side(_), ..])
+            )
     });
-    let named = words
-        .first()
-        .is_some_and(|w| w.chars().all(char::is_alphabetic));
     if prescribed && named {
         return shorthand::parse_intervention(&format!("exercise {part}"), vocabulary)
             .map_err(Unreadable::Shorthand);
@@ -168,7 +1426,7 @@ fn read_one(part: &str, vocabulary: &Vocabulary) -> Result<Intervention, Unreada
 }
 
 /// Why a part of an intervention entry is not charted.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 enum Unreadable {
     #[error(
         "\"{0}\" says this was not done or is only planned; chart what was done, and write plans in the note"
@@ -176,6 +1434,20 @@ enum Unreadable {
     NotDone(String),
     #[error("names more than one thing done ({0}); write each as its own part, separated by ;")]
     SeveralDone(String),
+    #[error(
+        "\"{named}\" is {what}, which the record has no kind of intervention for yet; kept for the note"
+    )]
+    Unrecorded { named: String, what: String },
+    #[error("names how, not where: write the segments adjusted (\"Diversified L5, R SI\")")]
+    TechniqueOnly,
+    #[error("names two sides; which one? (R, L or bilat)")]
+    TwoSides,
+    #[error("\"{0}\": sets, repetitions, seconds or minutes? write 3x10, 30 s or 8 min")]
+    BareNumber(String),
+    #[error(
+        "a sentence with more in it than what was done; chart what was done as a line (\"STM R calf 8 min\"), and keep the rest in the note"
+    )]
+    TooLong,
     #[error(transparent)]
     Shorthand(ShorthandProblem),
 }
@@ -219,20 +1491,69 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
                 detail.cpt_units = Some(units);
                 used.extend(at + 1..=at + taken);
             }
+            // "Bill 2 units of 97110".
+            if at >= 3
+                && words[at - 1] == "of"
+                && matches!(words[at - 2].as_str(), "unit" | "units")
+                && let Ok(units) = words[at - 3].parse::<u8>()
+            {
+                detail.cpt_units = Some(units);
+                used.extend(at - 3..at);
+            }
             continue;
         }
-        // Sets and reps: "3x10", "3 x 10".
-        if let Some((sets, reps)) = word.split_once(['x', '×'])
-            && let (Ok(sets), Ok(reps)) = (sets.parse::<u16>(), reps.parse::<u16>())
-            && sets <= 20
+        // Sets and reps: "3x10", "3 x 10", "10 × 3"; sets and a hold: "3x30s", "3×30 seconds".
+        let written = match word.split_once(['x', '×']) {
+            Some((a, b)) if !a.is_empty() && !b.is_empty() => Some((a, b, 0)),
+            _ if matches!(next, Some("x" | "×")) => {
+                words.get(at + 2).map(|b| (word.as_str(), b.as_str(), 2))
+            }
+            _ => None,
+        };
+        if let Some((a, b, more)) = written
+            && let Ok(a) = a.parse::<u16>()
+            && a <= 20
         {
-            detail.sets = Some(sets);
-            detail.reps = Some(reps);
+            let seconds = matches!(
+                words.get(at + more + 1).map(String::as_str),
+                Some("s" | "sec" | "secs" | "second" | "seconds")
+            );
+            if let Some(hold) = b.strip_suffix('s').and_then(|b| b.parse::<u16>().ok()) {
+                (detail.sets, detail.hold_seconds) = (Some(a), Some(hold));
+                used.extend(at..=at + more);
+                continue;
+            }
+            if let Ok(b) = b.parse::<u16>() {
+                if seconds {
+                    (detail.sets, detail.hold_seconds) = (Some(a), Some(b));
+                    used.extend(at..=at + more + 1);
+                } else if a > b {
+                    // "10 × 3": ten repetitions, three times; a set is rarely longer than
+                    // its count of repetitions.
+                    (detail.reps, detail.sets) = (Some(a), Some(b));
+                    used.extend(at..=at + more);
+                } else {
+                    (detail.sets, detail.reps) = (Some(a), Some(b));
+                    used.extend(at..=at + more);
+                }
+                continue;
+            }
+        }
+        if let Some(hold) = word
+            .strip_suffix("-second")
+            .or_else(|| word.strip_suffix("-sec"))
+            .and_then(|n| n.parse::<u16>().ok())
+        {
+            detail.hold_seconds = Some(hold);
             used.push(at);
             continue;
         }
         if let Ok(number) = word.parse::<u16>() {
             match next {
+                Some("s" | "sec" | "secs" | "second" | "seconds") => {
+                    detail.hold_seconds = Some(number);
+                    used.extend([at, at + 1]);
+                }
                 Some("min" | "mins" | "minutes" | "minute") => {
                     detail.minutes = Some(number);
                     used.extend([at, at + 1]);
@@ -249,7 +1570,11 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
             }
             continue;
         }
-        if let Some(minutes) = word.strip_suffix("min").and_then(|n| n.parse::<u16>().ok()) {
+        if let Some(minutes) = ["minutes", "mins", "min"]
+            .iter()
+            .find_map(|unit| word.strip_suffix(unit))
+            .and_then(|n| n.parse::<u16>().ok())
+        {
             detail.minutes = Some(minutes);
             used.push(at);
             continue;
@@ -279,8 +1604,9 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
             detail.frequency = Some(word.clone());
             used.push(at);
         }
-        if (word == "band" || word == "theraband")
+        if (word == "band" || word == "theraband" || word == "t-band")
             && let Some(colour) = at.checked_sub(1).and_then(|i| words.get(i))
+            && BAND_WORDS.contains(&colour.as_str())
         {
             detail.load = Some(format!("{colour} {word}"));
             used.extend([at - 1, at]);

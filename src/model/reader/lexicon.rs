@@ -61,6 +61,9 @@ struct LexiconFile {
     /// count per period ("2x/day", "3x/wk").
     dose_frequencies: Vec<String>,
     dose_frequency_endings: Vec<String>,
+    /// How what was done is named in sentences and lists: kept apart from the finding
+    /// parts, read by `interventions.rs`.
+    interventions: super::interventions::InterventionWordsFile,
 }
 
 #[derive(Debug, Deserialize)]
@@ -163,6 +166,7 @@ pub struct Lexicon {
     not_done: Vec<Vec<String>>,
     dose_frequencies: Vec<String>,
     dose_frequency_endings: Vec<String>,
+    interventions: super::interventions::InterventionWords,
     pub sources: Vec<String>,
 }
 
@@ -221,6 +225,10 @@ impl Lexicon {
                 .iter()
                 .map(|w| w.to_lowercase())
                 .collect(),
+            interventions: super::interventions::InterventionWords::load(
+                &file.interventions,
+                vocabulary,
+            )?,
             sources: file.sources.clone(),
         };
         for (word, code) in &file.techniques {
@@ -551,6 +559,11 @@ impl Lexicon {
                 .dose_frequency_endings
                 .iter()
                 .any(|ending| word.ends_with(ending.as_str()))
+    }
+
+    /// How what was done is named in sentences and lists (`interventions` in the file).
+    pub fn intervention_words(&self) -> &super::interventions::InterventionWords {
+        &self.interventions
     }
 
     /// Whether `word` (lower case) is written with a point that does not end a sentence.

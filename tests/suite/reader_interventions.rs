@@ -1,0 +1,416 @@
+//! The intervention reader on sentences and lists (issue 11): things done joined in one
+//! sentence are charted each on its own, a heading gives its kind to the parts under it,
+//! filler is read as nothing, a kind the record has no place for (a modality, an
+//! extremity adjustment) and anything said not to have been done stay in the entry with
+//! why; and over any text it never panics, reads the same text the same way, and
+//! mirroring the sides mirrors what is charted.
+
+use proptest::prelude::*;
+use proptest::test_runner::Config;
+use upstream::model::reader::{InterventionReading, Lexicon, read_interventions};
+use upstream::model::{InterventionKind, Side, Technique, Vocabulary};
+
+fn read(text: &str) -> InterventionReading {
+    read_interventions(text, Vocabulary::builtin(), Lexicon::builtin())
+}
+
+/// kind side region, one per intervention charted.
+fn charted(reading: &InterventionReading) -> Vec<String> {
+    reading
+        .items
+        .iter()
+        .map(|item| {
+            let i = &item.intervention;
+            format!(
+                "{} {} {}",
+                i.kind.code(),
+                i.side.code(),
+                i.region.as_ref().map_or("-", |r| r.as_str())
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_sentence_naming_two_things_done_charts_each_with_its_own_place() {
+    let reading =
+        read("Treatment included soft tissue to the R calf and stretching of the L hamstrings.");
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    assert_eq!(
+        charted(&reading),
+        ["soft_tissue right calf", "stretch left thigh_posterior"]
+    );
+    // "to the", "treatment included": read as nothing, not kept as the target.
+    assert_eq!(reading.items[0].intervention.target, "calf");
+    // Each item's span is the words it was read from.
+    let first = reading.items[0].span;
+    assert!(reading.text[first[0]..first[1]].contains("soft tissue"));
+    assert!(!reading.text[first[0]..first[1]].contains("stretching"));
+    // The place written after things done together is where each was done.
+    assert_eq!(
+        charted(&read("STM and taping R knee")),
+        ["soft_tissue right knee", "taping right knee"]
+    );
+    // ... but never a manipulation of the knee, and never one side guessed from two.
+    assert_eq!(
+        charted(&read("HVLA and taping R knee")),
+        ["spinal_manipulation none -", "taping right knee"]
+    );
+    for two_sides in ["STM R calf, left in 10 min", "STM R calf L"] {
+        let reading = read(two_sides);
+        assert!(reading.items.is_empty(), "{two_sides}: {reading:?}");
+        assert!(
+            reading.unread[0].why.contains("two sides"),
+            "{:?}",
+            reading.unread
+        );
+    }
+    // A list of muscles after what was done to them: one item each, the technique shared.
+    let listed = read(
+        "Soft tissue work such as Active Release Techniques to injured muscles (peroneals, gastrocnemius, soleus).",
+    );
+    assert_eq!(
+        charted(&listed),
+        [
+            "soft_tissue none leg_lateral",
+            "soft_tissue none calf",
+            "soft_tissue none calf"
+        ]
+    );
+}
+
+#[test]
+fn a_heading_gives_its_kind_to_the_parts_under_it() {
+    let reading = read(
+        "Adjustments performed: L4-L5 P-A (diversified), R SI side-posture, C2 toggle, T6 P-A.",
+    );
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    assert_eq!(
+        charted(&reading),
+        [
+            "spinal_manipulation none low_back",
+            "spinal_manipulation right si_joint",
+            "spinal_manipulation none neck_posterior",
+            "spinal_manipulation none back_mid"
+        ]
+    );
+    let detail = |at: usize| &reading.items[at].intervention.detail;
+    assert_eq!(
+        (detail(0).technique, detail(0).segments.clone()),
+        (Some(Technique::Diversified), vec!["L4-L5".to_owned()])
+    );
+    assert_eq!(detail(2).technique, Some(Technique::Toggle));
+    assert_eq!(detail(3).technique, None, "T6's technique is not restated");
+    // A heading alone on its line serves the lines under it, until a blank line.
+    let lines = read("Adjustments:\nR SI\nL5\n\nL knee");
+    assert_eq!(
+        charted(&lines),
+        [
+            "spinal_manipulation right si_joint",
+            "spinal_manipulation none low_back"
+        ]
+    );
+    assert_eq!(lines.leftover(), "L knee");
+    // A heading that says when, not what: the part reads by its own words.
+    let post = read("post: soft-tissue to R paraspinals");
+    assert_eq!(
+        post.items[0].intervention.kind,
+        InterventionKind::SoftTissue
+    );
+    assert_eq!(post.items[0].intervention.side, Side::Right);
+    // A heading naming the exercises given, over the names of each.
+    let given = read(
+        "He was given the following exercises: lift/spread/reach, the one leg balancing, shuffle walks and toes up walking.",
+    );
+    assert_eq!(given.items.len(), 4, "{given:?}");
+    assert!(
+        given
+            .items
+            .iter()
+            .all(|i| i.intervention.kind == InterventionKind::Exercise)
+    );
+    assert_eq!(given.items[3].intervention.target, "toes up walking");
+}
+
+#[test]
+fn a_modality_with_its_minutes_and_place_is_kept_with_why_never_charted_as_another_kind() {
+    let heat = read("Heat | Left knee 15 minutes");
+    assert!(heat.items.is_empty(), "{heat:?}");
+    assert_eq!(heat.leftover(), "Heat | Left knee 15 minutes");
+    assert!(heat.unread[0].why.contains("modality"), "{:?}", heat.unread);
+    assert!(heat.unread[0].why.contains("no kind"), "{:?}", heat.unread);
+    // Beside what the record holds, the rest of the line is still charted.
+    let line = read(
+        "Pre-adjustment: e-stim 10 min + moist heat to lumbar; post: soft-tissue to R paraspinals.",
+    );
+    assert_eq!(charted(&line), ["soft_tissue right -"]);
+    assert_eq!(
+        line.unread
+            .iter()
+            .map(|u| u.text.as_str())
+            .collect::<Vec<_>>(),
+        ["e-stim 10 min", "moist heat to lumbar"]
+    );
+    let treated = read(
+        "Physiotherapy treatment included soft tissue massage and ultrasound to decrease pain and swelling, as well as quadriceps strength and control exercises.",
+    );
+    assert_eq!(
+        charted(&treated),
+        ["soft_tissue none -", "exercise none thigh_anterior"]
+    );
+    assert_eq!(treated.unread.len(), 1);
+    assert!(treated.unread[0].text.starts_with("ultrasound"));
+    // An adjustment of an ankle is no spinal manipulation (CPT 98943): kept, not charted.
+    let ankle = read("HVLA R ankle");
+    assert!(ankle.items.is_empty(), "{ankle:?}");
+    assert!(
+        ankle.unread[0].why.contains("outside the spine"),
+        "{:?}",
+        ankle.unread
+    );
+    // Billing codes name what they bill, with their units.
+    let billed = read("Bill 2 units of 97110 and 1 unit of 97140.");
+    assert_eq!(charted(&billed), ["exercise none -"]);
+    let exercise = &billed.items[0].intervention;
+    assert_eq!(
+        (exercise.cpt_code.as_str(), exercise.detail.cpt_units),
+        ("97110", Some(2))
+    );
+    assert!(
+        billed.unread[0].why.contains("manual therapy"),
+        "{:?}",
+        billed.unread
+    );
+}
+
+#[test]
+fn what_a_sentence_says_was_not_done_or_is_planned_is_never_charted() {
+    let reading = read("Soft tissue to R calf. Dry needling deferred.");
+    assert_eq!(charted(&reading), ["soft_tissue right calf"]);
+    assert_eq!(reading.leftover(), "Dry needling deferred");
+    assert!(reading.unread[0].why.contains("not done"));
+    // A sentence that says only "not tolerated" speaks of the one before it.
+    let refused = read("STM soleus R. Not tolerated.");
+    assert!(refused.items.is_empty(), "{refused:?}");
+    for planned in [
+        "Continue 2x/week for 2 weeks, then re-evaluate and taper.",
+        "Consider referral to physical therapy if needed.",
+        "We will do some symptomatic treatment utilizing manual stimulation techniques, pulsed ultrasound and additional exercises.",
+        "Other procedures used included taping and orthotics, but not before the manipulation effect was noted.",
+        "Chiropractic adjustment of talus and/or calcaneus if they have become fixated.",
+    ] {
+        let reading = read(planned);
+        assert!(reading.items.is_empty(), "{planned}: {reading:?}");
+        assert_eq!(
+            reading.leftover().trim_end_matches('.'),
+            planned.trim_end_matches('.'),
+            "{planned}"
+        );
+    }
+}
+
+#[test]
+fn a_real_plan_section_charts_its_adjustments_once_and_keeps_the_rest() {
+    // The plan of a public chiropractic SOAP note (scoutmytool.com/docs/chiro-notes), line
+    // by line as a clinician pastes it.
+    let plan = "Technique: Diversified\n\
+        Adjustments performed: L4-L5 P-A (diversified), R SI side-posture, C2 toggle, T6 P-A. Patient tolerated well, audible release noted.\n\
+        Modalities: Pre-adjustment: e-stim 10 min + moist heat to lumbar; post: soft-tissue to R paraspinals.\n\
+        Home-care & frequency: Continue 2x/week for 2 weeks, then re-evaluate and taper. Home-care: McKenzie extensions 2x/day, walking. Re-exam at visit 8.";
+    let reading = read(plan);
+    // Four adjustments, not five: "Technique: Diversified" says how they were done. An
+    // audible release is no myofascial release.
+    assert_eq!(
+        charted(&reading),
+        [
+            "spinal_manipulation none low_back",
+            "spinal_manipulation right si_joint",
+            "spinal_manipulation none neck_posterior",
+            "spinal_manipulation none back_mid",
+            "soft_tissue right -",
+            "exercise none -",
+            "exercise none -"
+        ]
+    );
+    let kept: Vec<&str> = reading.unread.iter().map(|u| u.text.as_str()).collect();
+    assert!(kept.contains(&"Diversified"), "{kept:?}");
+    assert!(kept.contains(&"audible release noted"), "{kept:?}");
+    // The plan for the next weeks stays a plan; the home care given today is charted.
+    assert!(
+        kept.iter()
+            .any(|k| k.contains("Continue 2x/week for 2 weeks")),
+        "{kept:?}"
+    );
+    let mckenzie = &reading.items[5].intervention;
+    assert_eq!(mckenzie.detail.technique, Some(Technique::Mckenzie));
+    assert_eq!(mckenzie.detail.frequency.as_deref(), Some("2x/day"));
+}
+
+#[test]
+fn filler_purpose_and_dose_in_a_sentence_land_where_they_belong() {
+    let graston =
+        read("Graston technique was performed on the Achilles tendon to reduce adhesions.");
+    assert!(graston.unread.is_empty(), "{graston:?}");
+    let item = &graston.items[0].intervention;
+    assert_eq!(
+        (item.kind, item.detail.technique, item.target.as_str()),
+        (
+            InterventionKind::SoftTissue,
+            Some(Technique::Iastm),
+            "Achilles tendon"
+        )
+    );
+    assert_eq!(item.region.as_ref().map(|r| r.as_str()), Some("achilles"));
+    assert_eq!(item.notes, "to reduce adhesions", "why it was done is kept");
+    // An exercise named by what it is, its dose after a colon or a bar.
+    let squats = read("Partial Squats: 3×10");
+    let detail = &squats.items[0].intervention.detail;
+    assert_eq!((detail.sets, detail.reps), (Some(3), Some(10)));
+    let held = read("Rhomberg stance with perturbations: 3×30 seconds");
+    let detail = &held.items[0].intervention.detail;
+    assert_eq!(
+        (detail.sets, detail.hold_seconds, detail.reps),
+        (Some(3), Some(30), None)
+    );
+    let stretch = read("Do your calf stretches again, holding for 30 seconds.");
+    assert!(stretch.unread.is_empty(), "{stretch:?}");
+    assert_eq!(charted(&stretch), ["stretch none calf"]);
+    assert_eq!(stretch.items[0].intervention.detail.hold_seconds, Some(30));
+    // "10 × 3": ten repetitions, three sets, as the source's tables write them.
+    let wall = read("Wall squats | 10 × 3");
+    let detail = &wall.items[0].intervention.detail;
+    assert_eq!((detail.sets, detail.reps), (Some(3), Some(10)));
+    let both = read("Wall squats | 10 × 3 | Left unilateral 10 × 3");
+    assert_eq!(charted(&both), ["exercise none -", "exercise left -"]);
+    // An exercise known by its name: the name is what was given, not where.
+    let press = read("Unilateral leg press with ball squeeze, 3x10");
+    assert_eq!(charted(&press), ["exercise none -"]);
+    assert_eq!(
+        press.items[0].intervention.target,
+        "Unilateral leg press with ball squeeze"
+    );
+    // "squats, 10": ten what? Asked, not guessed.
+    let bare = read("Treatment: squats 10, calf raises 3x15");
+    assert_eq!(charted(&bare), ["exercise none -"]);
+    assert_eq!(bare.leftover(), "squats 10");
+    // "iliotibial band" is where, not a resistance band.
+    let pnf = read("PNF stretching of the hamstrings and iliotibial band.");
+    assert!(
+        pnf.items
+            .iter()
+            .all(|i| i.intervention.detail.load.is_none()),
+        "{pnf:?}"
+    );
+    assert_eq!(
+        charted(&pnf),
+        ["stretch none thigh_posterior", "stretch none thigh_lateral"]
+    );
+}
+
+/// Words of intervention entries, to build sentences from.
+fn sentence() -> impl Strategy<Value = String> {
+    let words = prop::sample::select(vec![
+        "STM",
+        "HVLA",
+        "R",
+        "L",
+        "bilat",
+        "SI",
+        "calf",
+        "soleus",
+        "and",
+        ",",
+        "+",
+        ":",
+        ".",
+        "Treatment",
+        "included",
+        "heat",
+        "ultrasound",
+        "10",
+        "min",
+        "3x10",
+        "not",
+        "deferred",
+        "97140",
+        "x2",
+        "Adjustments",
+        "performed",
+        "L4-L5",
+        "ankle",
+        "then",
+        "to",
+        "the",
+        "stretching",
+        "exercises",
+        "|",
+        "(",
+        ")",
+        "a)",
+        "will",
+        "knee",
+        "taping",
+    ]);
+    prop::collection::vec(words, 1..16).prop_map(|words| words.join(" "))
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 256, failure_persistence: None, ..Config::default() })]
+
+    #[test]
+    fn any_text_is_read_without_panic_and_every_span_is_its_own_text(text in any::<String>()) {
+        let reading = read(&text);
+        for span in reading.items.iter().map(|i| i.span).chain(reading.unread.iter().map(|u| u.span)) {
+            prop_assert!(span[0] <= span[1] && span[1] <= text.len());
+            prop_assert!(text.is_char_boundary(span[0]) && text.is_char_boundary(span[1]));
+        }
+        for unread in &reading.unread {
+            prop_assert_eq!(&text[unread.span[0]..unread.span[1]], unread.text.as_str());
+        }
+    }
+
+    #[test]
+    fn a_sentence_is_read_the_same_way_every_time(text in sentence()) {
+        prop_assert_eq!(read(&text), read(&text));
+    }
+
+    #[test]
+    fn mirroring_the_sides_mirrors_what_is_charted(text in sentence()) {
+        let mirrored: String = text
+            .split(' ')
+            .map(|word| match word {
+                "R" => "L",
+                "L" => "R",
+                other => other,
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mirror = |side: Side| match side {
+            Side::Right => Side::Left,
+            Side::Left => Side::Right,
+            other => other,
+        };
+        let sides = |reading: &InterventionReading| {
+            reading
+                .items
+                .iter()
+                .map(|i| (i.intervention.kind, i.intervention.region.clone(), i.intervention.side))
+                .collect::<Vec<_>>()
+        };
+        let expected: Vec<_> = sides(&read(&text))
+            .into_iter()
+            .map(|(kind, region, side)| (kind, region, mirror(side)))
+            .collect();
+        prop_assert_eq!(sides(&read(&mirrored)), expected, "{} / {}", text, mirrored);
+    }
+
+    #[test]
+    fn a_sentence_saying_not_done_charts_nothing(text in sentence()) {
+        let said = format!("{text} deferred");
+        let reading = read(&said);
+        prop_assert!(reading.unread.iter().any(|u| u.text.contains("deferred")), "{:?}", reading);
+        for item in &reading.items {
+            prop_assert!(!said[item.span[0]..item.span[1]].contains("deferred"), "{:?}", reading);
+        }
+    }
+}
