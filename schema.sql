@@ -794,3 +794,86 @@ SELECT id, visit_id, CASE WHEN detail IS NULL THEN
         'detail', json(detail))
   END
 FROM intervention;
+
+-- migration 7: what a physical therapist or chiropractor also charts as done: modalities, orthotics, braces, manual therapy and neuromuscular re-education as billed, and manipulation of joints outside the spine
+--
+-- SQLite cannot widen a CHECK, so the intervention table is rebuilt with the same rows and
+-- ids, its sequence kept (an id once used is never given again), and its triggers, index
+-- and image view made again as they were.
+
+DROP TRIGGER IF EXISTS intervention_signed_insert;
+DROP TRIGGER IF EXISTS intervention_signed_update;
+DROP TRIGGER IF EXISTS intervention_signed_delete;
+DROP TRIGGER IF EXISTS intervention_audit_insert;
+DROP TRIGGER IF EXISTS intervention_audit_update;
+DROP TRIGGER IF EXISTS intervention_audit_delete;
+DROP VIEW IF EXISTS intervention_image;
+
+CREATE TABLE intervention_new (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    visit_id  INTEGER NOT NULL REFERENCES visit (id) ON DELETE CASCADE,
+    kind      TEXT NOT NULL CHECK (kind IN ('spinal_manipulation', 'mobilization', 'soft_tissue', 'dry_needling',
+                                            'stretch', 'exercise', 'taping', 'advice', 'referral',
+                                            'modality', 'orthotic', 'brace', 'manual_therapy',
+                                            'neuromuscular_reeducation', 'extraspinal_manipulation')),
+    target    TEXT NOT NULL DEFAULT '',
+    region    TEXT,
+    side      TEXT NOT NULL DEFAULT 'none' CHECK (side IN ('left', 'right', 'bilateral', 'midline', 'none')),
+    dose      TEXT NOT NULL DEFAULT '',
+    notes     TEXT NOT NULL DEFAULT '',
+    cpt_code  TEXT NOT NULL DEFAULT '',
+    detail    TEXT CHECK (detail IS NULL OR (json_valid(detail) AND json_type(detail) = 'object'))
+);
+INSERT INTO intervention_new (id, visit_id, kind, target, region, side, dose, notes, cpt_code, detail)
+SELECT id, visit_id, kind, target, region, side, dose, notes, cpt_code, detail FROM intervention;
+-- The old table's sequence, which may be above its highest id (rows deleted since).
+INSERT INTO sqlite_sequence (name, seq)
+SELECT 'intervention_kept', coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'intervention'), 0);
+DROP TABLE intervention;
+ALTER TABLE intervention_new RENAME TO intervention;
+DELETE FROM sqlite_sequence WHERE name IN ('intervention', 'intervention_new');
+INSERT INTO sqlite_sequence (name, seq)
+SELECT 'intervention', max(seq, coalesce((SELECT max(id) FROM intervention), 0))
+FROM sqlite_sequence WHERE name = 'intervention_kept';
+DELETE FROM sqlite_sequence WHERE name = 'intervention_kept';
+CREATE INDEX intervention_visit ON intervention (visit_id, id);
+
+CREATE TRIGGER intervention_signed_insert BEFORE INSERT ON intervention
+WHEN (SELECT status FROM visit WHERE id = new.visit_id) = 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'this visit is signed and cannot be changed; add an addendum');
+END;
+
+CREATE TRIGGER intervention_signed_update BEFORE UPDATE ON intervention
+WHEN (SELECT status FROM visit WHERE id = old.visit_id) = 'signed'
+  OR (SELECT status FROM visit WHERE id = new.visit_id) = 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'this visit is signed and cannot be changed; add an addendum');
+END;
+
+CREATE TRIGGER intervention_signed_delete BEFORE DELETE ON intervention
+WHEN (SELECT status FROM visit WHERE id = old.visit_id) = 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'this visit is signed and cannot be changed; add an addendum');
+END;
+
+CREATE VIEW intervention_image (id, visit_id, image) AS
+SELECT id, visit_id, CASE WHEN detail IS NULL THEN
+    json_object('id', id, 'visit_id', visit_id, 'kind', kind, 'target', target,
+        'region', region, 'side', side, 'dose', dose, 'notes', notes, 'cpt_code', cpt_code)
+  ELSE
+    json_object('id', id, 'visit_id', visit_id, 'kind', kind, 'target', target,
+        'region', region, 'side', side, 'dose', dose, 'notes', notes, 'cpt_code', cpt_code,
+        'detail', json(detail))
+  END
+FROM intervention;
+
+CREATE TRIGGER intervention_audit_insert AFTER INSERT ON intervention BEGIN
+    INSERT INTO audit_append SELECT 'intervention', id, visit_id, 'insert', image FROM intervention_image WHERE id = new.id;
+END;
+CREATE TRIGGER intervention_audit_update AFTER UPDATE ON intervention BEGIN
+    INSERT INTO audit_append SELECT 'intervention', id, visit_id, 'update', image FROM intervention_image WHERE id = new.id;
+END;
+CREATE TRIGGER intervention_audit_delete AFTER DELETE ON intervention BEGIN
+    INSERT INTO audit_append VALUES ('intervention', old.id, old.visit_id, 'delete', NULL);
+END;

@@ -28,10 +28,23 @@ pub enum InterventionKind {
     Advice,
     /// Referral out to another clinician.
     Referral,
+    /// A physical modality: heat, ice, electrical stimulation, ultrasound, traction, laser
+    /// (CPT 97010-97039).
+    Modality,
+    /// An orthotic or insole.
+    Orthotic,
+    /// A brace, splint or collar.
+    Brace,
+    /// Manual therapy as billed (CPT 97140) when the technique is not named.
+    ManualTherapy,
+    /// Neuromuscular re-education (CPT 97112): balance, proprioception, motor control.
+    NeuromuscularReeducation,
+    /// Manipulation of a joint outside the spine and pelvis (CPT 98943).
+    ExtraspinalManipulation,
 }
 
 impl InterventionKind {
-    pub const ALL: [InterventionKind; 9] = [
+    pub const ALL: [InterventionKind; 15] = [
         InterventionKind::SpinalManipulation,
         InterventionKind::Mobilization,
         InterventionKind::SoftTissue,
@@ -41,6 +54,12 @@ impl InterventionKind {
         InterventionKind::Taping,
         InterventionKind::Advice,
         InterventionKind::Referral,
+        InterventionKind::Modality,
+        InterventionKind::Orthotic,
+        InterventionKind::Brace,
+        InterventionKind::ManualTherapy,
+        InterventionKind::NeuromuscularReeducation,
+        InterventionKind::ExtraspinalManipulation,
     ];
 
     pub fn code(self) -> &'static str {
@@ -54,6 +73,12 @@ impl InterventionKind {
             InterventionKind::Taping => "taping",
             InterventionKind::Advice => "advice",
             InterventionKind::Referral => "referral",
+            InterventionKind::Modality => "modality",
+            InterventionKind::Orthotic => "orthotic",
+            InterventionKind::Brace => "brace",
+            InterventionKind::ManualTherapy => "manual_therapy",
+            InterventionKind::NeuromuscularReeducation => "neuromuscular_reeducation",
+            InterventionKind::ExtraspinalManipulation => "extraspinal_manipulation",
         }
     }
 
@@ -74,6 +99,12 @@ impl InterventionKind {
             InterventionKind::Taping => "Taping",
             InterventionKind::Advice => "Advice / ergonomics",
             InterventionKind::Referral => "Referral out",
+            InterventionKind::Modality => "Modality (heat, ice, e-stim, ultrasound...)",
+            InterventionKind::Orthotic => "Orthotic / insole",
+            InterventionKind::Brace => "Brace / splint",
+            InterventionKind::ManualTherapy => "Manual therapy",
+            InterventionKind::NeuromuscularReeducation => "Neuromuscular re-education",
+            InterventionKind::ExtraspinalManipulation => "Extremity manipulation",
         }
     }
 }

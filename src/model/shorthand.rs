@@ -318,7 +318,7 @@ fn lookup(phrase: &str, vocabulary: &Vocabulary) -> Option<Term> {
 }
 
 /// What a clinician writes first for each kind of intervention.
-const INTERVENTION_WORDS: [(&str, InterventionKind); 30] = [
+const INTERVENTION_WORDS: [(&str, InterventionKind); 43] = [
     ("spinal manipulation", InterventionKind::SpinalManipulation),
     ("manipulation", InterventionKind::SpinalManipulation),
     ("hvla", InterventionKind::SpinalManipulation),
@@ -349,6 +349,25 @@ const INTERVENTION_WORDS: [(&str, InterventionKind); 30] = [
     ("referral", InterventionKind::Referral),
     ("refer", InterventionKind::Referral),
     ("referred", InterventionKind::Referral),
+    ("modality", InterventionKind::Modality),
+    ("modalities", InterventionKind::Modality),
+    ("e-stim", InterventionKind::Modality),
+    ("estim", InterventionKind::Modality),
+    ("tens", InterventionKind::Modality),
+    ("ifc", InterventionKind::Modality),
+    ("orthotic", InterventionKind::Orthotic),
+    ("orthotics", InterventionKind::Orthotic),
+    ("brace", InterventionKind::Brace),
+    ("manual therapy", InterventionKind::ManualTherapy),
+    ("nmr", InterventionKind::NeuromuscularReeducation),
+    (
+        "neuromuscular re-education",
+        InterventionKind::NeuromuscularReeducation,
+    ),
+    (
+        "extremity manipulation",
+        InterventionKind::ExtraspinalManipulation,
+    ),
 ];
 
 /// The kind of intervention `words` (lower case) begin by naming, with how many words

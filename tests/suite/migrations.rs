@@ -422,3 +422,53 @@ fn a_notebook_of_every_earlier_version_opens_upgraded_with_its_record_intact_and
         );
     }
 }
+
+/// Migration 7 rebuilds the intervention table to chart modalities, orthotics, braces and
+/// more: the rows keep their ids and an id used before the upgrade (and deleted since) is
+/// never given again.
+#[test]
+fn the_intervention_table_rebuilt_for_new_kinds_keeps_every_row_and_never_reuses_an_id() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("notebook.sqlite3");
+    std::fs::copy(fixture(6), &path).unwrap();
+    // Interventions 3 to 9 were charted and deleted before the upgrade.
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute(
+            "UPDATE sqlite_sequence SET seq = 9 WHERE name = 'intervention'",
+            [],
+        )
+        .unwrap();
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), latest_version());
+    let ada = store.search_patients("Ada", 1).unwrap().remove(0);
+    let timeline = store.timeline(ada.id).unwrap();
+    let before: Vec<(i64, InterventionKind)> = timeline
+        .iter()
+        .flat_map(|v| v.interventions.iter().map(|i| (i.id.0, i.kind)))
+        .collect();
+    assert_eq!(
+        before,
+        [
+            (1, InterventionKind::SpinalManipulation),
+            (2, InterventionKind::SoftTissue)
+        ]
+    );
+    let draft = timeline.last().unwrap().visit.id;
+    let mut heat =
+        upstream::model::Intervention::new(InterventionKind::Modality, "moist heat", Side::Left);
+    heat.visit_id = draft;
+    let id = store.add_intervention(&crate::by(), &heat).unwrap();
+    assert_eq!(id.0, 10, "an id deleted before the upgrade came back");
+    let charted = store.timeline(ada.id).unwrap();
+    assert!(
+        charted
+            .last()
+            .unwrap()
+            .interventions
+            .iter()
+            .any(|i| i.kind == InterventionKind::Modality && i.target == "moist heat")
+    );
+    let report = store.verify_audit().unwrap();
+    assert!(report.is_intact(), "{:?}", report.problems);
+}

@@ -8,7 +8,7 @@
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use upstream::model::reader::{InterventionReading, Lexicon, read_interventions};
-use upstream::model::{InterventionKind, Side, Technique, Vocabulary};
+use upstream::model::{InterventionKind, Modality, Side, Technique, Vocabulary};
 
 fn read(text: &str) -> InterventionReading {
     read_interventions(text, Vocabulary::builtin(), Lexicon::builtin())
@@ -133,54 +133,67 @@ fn a_heading_gives_its_kind_to_the_parts_under_it() {
 }
 
 #[test]
-fn a_modality_with_its_minutes_and_place_is_kept_with_why_never_charted_as_another_kind() {
+fn a_modality_with_its_minutes_and_place_is_charted_as_a_modality() {
     let heat = read("Heat | Left knee 15 minutes");
-    assert!(heat.items.is_empty(), "{heat:?}");
-    assert_eq!(heat.leftover(), "Heat | Left knee 15 minutes");
-    assert!(heat.unread[0].why.contains("modality"), "{:?}", heat.unread);
-    assert!(heat.unread[0].why.contains("no kind"), "{:?}", heat.unread);
-    // Beside what the record holds, the rest of the line is still charted.
+    assert_eq!(charted(&heat), ["modality left knee"]);
+    let detail = &heat.items[0].intervention.detail;
+    assert_eq!(detail.modality, Some(Modality::Heat));
+    assert_eq!(detail.minutes, Some(15));
+    assert!(heat.unread.is_empty(), "{heat:?}");
+    // Each modality of a line its own, beside the soft-tissue work done after them.
     let line = read(
         "Pre-adjustment: e-stim 10 min + moist heat to lumbar; post: soft-tissue to R paraspinals.",
     );
-    assert_eq!(charted(&line), ["soft_tissue right -"]);
     assert_eq!(
-        line.unread
-            .iter()
-            .map(|u| u.text.as_str())
-            .collect::<Vec<_>>(),
-        ["e-stim 10 min", "moist heat to lumbar"]
+        charted(&line),
+        [
+            "modality none low_back",
+            "modality none low_back",
+            "soft_tissue right -"
+        ]
     );
+    assert_eq!(
+        line.items[0].intervention.detail.modality,
+        Some(Modality::ElectricalStimulation)
+    );
+    assert_eq!(line.items[0].intervention.detail.minutes, Some(10));
     let treated = read(
         "Physiotherapy treatment included soft tissue massage and ultrasound to decrease pain and swelling, as well as quadriceps strength and control exercises.",
     );
+    // The quadriceps are what was exercised, not where the ultrasound went.
     assert_eq!(
         charted(&treated),
-        ["soft_tissue none -", "exercise none thigh_anterior"]
+        [
+            "soft_tissue none -",
+            "modality none -",
+            "exercise none thigh_anterior"
+        ]
     );
-    assert_eq!(treated.unread.len(), 1);
-    assert!(treated.unread[0].text.starts_with("ultrasound"));
-    // An adjustment of an ankle is no spinal manipulation (CPT 98943): kept, not charted.
+    assert_eq!(
+        treated.items[1].intervention.detail.modality,
+        Some(Modality::Ultrasound)
+    );
+    // An adjustment of an ankle is no spinal manipulation: a manipulation outside the spine
+    // (CPT 98943).
     let ankle = read("HVLA R ankle");
-    assert!(ankle.items.is_empty(), "{ankle:?}");
-    assert!(
-        ankle.unread[0].why.contains("outside the spine"),
-        "{:?}",
-        ankle.unread
-    );
+    assert_eq!(charted(&ankle), ["extraspinal_manipulation right ankle"]);
     // Billing codes name what they bill, with their units.
     let billed = read("Bill 2 units of 97110 and 1 unit of 97140.");
-    assert_eq!(charted(&billed), ["exercise none -"]);
+    assert_eq!(
+        charted(&billed),
+        ["exercise none -", "manual_therapy none -"]
+    );
     let exercise = &billed.items[0].intervention;
     assert_eq!(
         (exercise.cpt_code.as_str(), exercise.detail.cpt_units),
         ("97110", Some(2))
     );
-    assert!(
-        billed.unread[0].why.contains("manual therapy"),
-        "{:?}",
-        billed.unread
+    let manual = &billed.items[1].intervention;
+    assert_eq!(
+        (manual.cpt_code.as_str(), manual.detail.cpt_units),
+        ("97140", Some(1))
     );
+    assert!(billed.unread.is_empty(), "{:?}", billed.unread);
 }
 
 #[test]
@@ -227,6 +240,8 @@ fn a_real_plan_section_charts_its_adjustments_once_and_keeps_the_rest() {
             "spinal_manipulation right si_joint",
             "spinal_manipulation none neck_posterior",
             "spinal_manipulation none back_mid",
+            "modality none -",
+            "modality none low_back",
             "soft_tissue right -",
             "exercise none -",
             "exercise none -"
@@ -241,7 +256,7 @@ fn a_real_plan_section_charts_its_adjustments_once_and_keeps_the_rest() {
             .any(|k| k.contains("Continue 2x/week for 2 weeks")),
         "{kept:?}"
     );
-    let mckenzie = &reading.items[5].intervention;
+    let mckenzie = &reading.items[7].intervention;
     assert_eq!(mckenzie.detail.technique, Some(Technique::Mckenzie));
     assert_eq!(mckenzie.detail.frequency.as_deref(), Some("2x/day"));
 }

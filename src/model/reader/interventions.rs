@@ -339,10 +339,8 @@ impl<'a> Reader<'a> {
                 Ok(mut intervention) => {
                     enrich(&mut intervention, line, self.lexicon);
                     self.region_beside_name(&mut intervention);
-                    match self.spinal_or_not(&intervention) {
-                        Ok(()) => reading.items.push(ReadIntervention { intervention, span }),
-                        Err(problem) => reading.unread.push(unread(self.text, span, problem)),
-                    }
+                    self.outside_the_spine(&mut intervention);
+                    reading.items.push(ReadIntervention { intervention, span });
                     return;
                 }
                 Err(_) => {
@@ -642,7 +640,20 @@ impl<'a> Reader<'a> {
             let (Some(this), Some(next)) = (charted[at], charted[at + 1]) else {
                 continue;
             };
-            if pending[at + 1].joiner != Some(Joiner::And) {
+            // "ultrasound to decrease pain and swelling, as well as quadriceps exercises":
+            // a clause with its purpose ends there, and an exercise's muscle is what is
+            // exercised, not where the thing before it was done.
+            if pending[at + 1].joiner != Some(Joiner::And)
+                || self.sense(&pending[at].tokens).purpose_at.is_some()
+                || matches!(
+                    reading.items[next].intervention.kind,
+                    InterventionKind::Exercise
+                        | InterventionKind::Stretch
+                        | InterventionKind::Advice
+                        | InterventionKind::Referral
+                        | InterventionKind::NeuromuscularReeducation
+                )
+            {
                 continue;
             }
             let next = reading.items[next].intervention.clone();
@@ -789,7 +800,7 @@ impl<'a> Reader<'a> {
         {
             return Err(Unreadable::BareNumber(intervention.dose.clone()));
         }
-        self.spinal_or_not(&intervention)?;
+        self.outside_the_spine(&mut intervention);
         Ok(intervention)
     }
 
@@ -879,6 +890,14 @@ impl<'a> Reader<'a> {
     }
 
     /// A manipulation of the ankle or the shoulder is no spinal manipulation (CPT 98943).
+    /// "HVLA R ankle": a manipulation of a joint outside the spine and pelvis is charted as
+    /// what it is (CPT 98943), never as a spinal manipulation.
+    fn outside_the_spine(&self, intervention: &mut Intervention) {
+        if self.spinal_or_not(intervention).is_err() {
+            intervention.kind = InterventionKind::ExtraspinalManipulation;
+        }
+    }
+
     fn spinal_or_not(&self, intervention: &Intervention) -> Result<(), Unreadable> {
         match &intervention.region {
             Some(region)
@@ -1015,7 +1034,7 @@ impl<'a> Reader<'a> {
         }
         self.lexicon
             .modality(word)
-            .map(|_| (Done::Unrecorded("modality".into()), 1))
+            .map(|_| (Done::Kind(InterventionKind::Modality), 1))
     }
 
     /// Whether the words begin by naming a place: a region, a muscle or structure, a
@@ -1140,6 +1159,12 @@ fn chart_word(kind: InterventionKind) -> &'static str {
         InterventionKind::Taping => "taping",
         InterventionKind::Advice => "advice",
         InterventionKind::Referral => "referral",
+        InterventionKind::Modality => "modality",
+        InterventionKind::Orthotic => "orthotic",
+        InterventionKind::Brace => "brace",
+        InterventionKind::ManualTherapy => "manual therapy",
+        InterventionKind::NeuromuscularReeducation => "nmr",
+        InterventionKind::ExtraspinalManipulation => "extremity manipulation",
     }
 }
 
