@@ -661,6 +661,9 @@ struct Frame {
     movements_borrowed: bool,
     /// Both sides and one side written for one finding ("b/l ... L").
     side_in_doubt: bool,
+    /// "lower cervical spine": the part of a region the vocabulary has no region for, as
+    /// written, for that region's finding only.
+    region_sites: Vec<(RegionCode, String)>,
     /// "shoulders": a side a place's own words give it, for that place only.
     region_sides: Vec<(RegionCode, Side)>,
     /// "low back and left hip pain": a place named before another side, waiting for the
@@ -719,6 +722,7 @@ fn compose(
     unread: &mut Vec<Unread>,
 ) {
     let first_of_sentence = reading.items.len();
+    let first_question = reading.questions.len();
     let mut frames: Vec<Frame> = Vec::new();
     let mut frame = Frame::default();
     // The sentence from its first word read to its last, and the words around them.
@@ -998,7 +1002,7 @@ fn compose(
                                 &region,
                                 &text[read.span[0]..read.span[1]],
                                 &aspects,
-                                &mut frame.detail,
+                                &mut frame.region_sites,
                                 vocabulary,
                             ) {
                                 frame.places_just_named.push((place.clone(), read.span[0]));
@@ -1351,9 +1355,14 @@ fn compose(
             let aspects = std::mem::take(&mut frame.aspects);
             match frame.regions.pop() {
                 Some(region) => {
-                    for place in
-                        with_aspects(text, &region, "", &aspects, &mut frame.detail, vocabulary)
-                    {
+                    for place in with_aspects(
+                        text,
+                        &region,
+                        "",
+                        &aspects,
+                        &mut frame.region_sites,
+                        vocabulary,
+                    ) {
                         if !frame.regions.contains(&place) {
                             frame.regions.push(place);
                         }
@@ -1433,6 +1442,46 @@ fn compose(
     fn differ<T: PartialEq>(a: &Option<T>, b: &Option<T>) -> bool {
         a.is_some() && b.is_some() && a != b
     }
+    // "The pain becomes a sharp, shooting pain from the lower cervical spine": a finding
+    // named without its place in a sentence that names it with one is that finding.
+    let mut at = first_question;
+    while at < reading.questions.len() {
+        let question = &reading.questions[at];
+        let placed = (question.finding.region.is_none() && question.finding.test_name.is_empty())
+            .then(|| {
+                (first_of_sentence..reading.items.len()).find(|&i| {
+                    let item = &reading.items[i].finding;
+                    item.kind == question.finding.kind
+                        && item.presence == question.finding.presence
+                        && item.region.is_some()
+                })
+            })
+            .flatten();
+        match placed {
+            Some(index) => {
+                let unplaced = reading.questions.remove(at);
+                let kept = &mut reading.items[index];
+                let detail = &mut kept.finding.detail;
+                for activity in unplaced.finding.detail.provoked_by {
+                    if !detail.provoked_by.contains(&activity) {
+                        detail.provoked_by.push(activity);
+                    }
+                }
+                for activity in unplaced.finding.detail.eased_by {
+                    if !detail.eased_by.contains(&activity) {
+                        detail.eased_by.push(activity);
+                    }
+                }
+                detail.frequency = detail.frequency.or(unplaced.finding.detail.frequency);
+                detail.severity = detail.severity.or(unplaced.finding.detail.severity);
+                detail.quality = detail.quality.take().or(unplaced.finding.detail.quality);
+                if kept.finding.intensity.is_none() {
+                    kept.finding.intensity = unplaced.finding.intensity;
+                }
+            }
+            None => at += 1,
+        }
+    }
     // "disturbing his sleep, awakening him several times each night": one finding said
     // twice in a sentence is one finding.
     let mut at = first_of_sentence;
@@ -1486,14 +1535,14 @@ fn compose(
 
 /// The places that `region` with the parts named before it ("medial and lateral" ankle)
 /// is: each part's own region where the vocabulary has one (`ankle_medial`); else the
-/// region itself, with the part kept as written in the finding's site. A region that is
+/// region itself, with the part kept as written as that region's site. A region that is
 /// already a part ("medial joint line" after "lateral and") stays beside its sibling.
 fn with_aspects(
     text: &str,
     region: &RegionCode,
     region_written: &str,
     aspects: &[(String, Span)],
-    detail: &mut FindingDetail,
+    sites: &mut Vec<(RegionCode, String)>,
     vocabulary: &Vocabulary,
 ) -> Vec<RegionCode> {
     if aspects.is_empty() {
@@ -1548,13 +1597,14 @@ fn with_aspects(
             Some(part) => places.push(part),
             None => {
                 places.push(region.clone());
-                detail.site = Some(match detail.site.take() {
-                    Some(site) if !site.split(", ").any(|s| s == written) => {
-                        format!("{site}, {written}")
+                match sites.iter_mut().find(|(place, _)| place == region) {
+                    Some((_, site)) if !site.split(", ").any(|s| s == written) => {
+                        site.push_str(", ");
+                        site.push_str(&written);
                     }
-                    Some(site) => site,
-                    None => written,
-                });
+                    Some(_) => {}
+                    None => sites.push((region.clone(), written)),
+                }
             }
         }
     }
@@ -2021,6 +2071,13 @@ fn emit(
             .as_ref()
             .and_then(|r| vocabulary.region(r))
             .map(|r| r.laterality);
+        if let Some((_, site)) = frame
+            .region_sites
+            .iter()
+            .find(|(region, _)| Some(region) == finding.region.as_ref())
+        {
+            finding.detail.site = Some(site.clone());
+        }
         let side = frame
             .region_sides
             .iter()
