@@ -960,16 +960,17 @@ fn compose(
                                         .regions
                                         .retain(|r| !named.contains(r) || kept.contains(r));
                                 }
-                                let site = if placeless {
-                                    frame.detail.site.take()
-                                } else {
-                                    None
-                                };
+                                let sites: Vec<(RegionCode, String)> = frame
+                                    .region_sites
+                                    .iter()
+                                    .filter(|(region, _)| keeps_a_place && named.contains(region))
+                                    .cloned()
+                                    .collect();
                                 frames.push(std::mem::take(&mut frame));
                                 if keeps_a_place {
                                     frame.regions = named;
                                     frame.structures = structures;
-                                    frame.detail.site = site;
+                                    frame.region_sites = sites;
                                 }
                             }
                             if !frame.kinds.contains(&kind) {
