@@ -1928,6 +1928,16 @@ fn emit(
         {
             kinds.push(KindCode::new("reflex_increased"));
         }
+        // "pain worse at night", "the pain occurs most often during the night": night pain,
+        // which the red flags read, beside the pain where it is.
+        if frame.detail.frequency == Some(super::detail::Frequency::AtNight)
+            && !frame.negated
+            && kinds.iter().any(|k| matches!(k.as_str(), "pain" | "ache"))
+            && !kinds.iter().any(|k| k.as_str() == "night_pain")
+        {
+            kinds.push(KindCode::new("night_pain"));
+            frame.kinds.push(KindCode::new("night_pain"));
+        }
         // "a burning shooting pain", "aching and dull pain": the pain's character, not
         // a finding of its own.
         if kinds.iter().any(|k| k.as_str() == "pain") {
