@@ -657,6 +657,8 @@ struct Frame {
     restated: Vec<RegionCode>,
     /// A place first named after the finding.
     placed_after_finding: bool,
+    /// The result was written before the test ("positive Tinel's").
+    result_led: bool,
     /// Movements taken from the clause before ("R knee flexion 120°, L 135°").
     movements_borrowed: bool,
     /// Both sides and one side written for one finding ("b/l ... L").
@@ -1063,8 +1065,24 @@ fn compose(
                         Word::Test { name, region } => {
                             if !frame.tests.is_empty() || (frame.has_what() && frame.has_where()) {
                                 let stray = std::mem::take(&mut frame.stray);
+                                // "a positive Tinel's sign and Phalen's test": the result
+                                // written before the first test is the second's too.
+                                let joined = frame.span.is_some_and(|span| {
+                                    let between = text[span[1].min(read.span[0])..read.span[0]]
+                                        .trim()
+                                        .to_lowercase();
+                                    let last = text[span[0]..span[1]].trim_end().to_lowercase();
+                                    between == "and" || last.ends_with(" and")
+                                });
+                                let shared = (frame.result_led && joined)
+                                    .then_some(frame.result)
+                                    .flatten();
                                 frames.push(std::mem::take(&mut frame));
                                 frame.stray = stray;
+                                if shared.is_some() {
+                                    frame.result = shared;
+                                    frame.result_led = true;
+                                }
                             }
                             // "+McMurray": the "+" just before the test is its result.
                             if let Some(at) = frame
@@ -1074,6 +1092,7 @@ fn compose(
                             {
                                 frame.stray.remove(at);
                                 frame.result = Some(true);
+                                frame.result_led = true;
                             }
                             frame.tests.push((name, region));
                         }
@@ -1834,6 +1853,8 @@ fn emit(
                 Some(true) => {}
                 Some(false) => finding.presence = Presence::Absent,
                 None if frame.negated => finding.presence = Presence::Absent,
+                // "McMurray's test caused pain 8/10": a test that reproduced a symptom.
+                None if frame.reproduced.is_some() => {}
                 None => {
                     reading.questions.push(Question {
                         span,
