@@ -1188,6 +1188,28 @@ fn compose(
                         Word::Onset(value) => frame.detail.onset = Some(value),
                         Word::Course(value) => frame.detail.course = Some(value),
                         Word::Quality(value) => frame.detail.quality = Some(value),
+                        // "Standing > 15 min inc.", "lying on his back increases the pain":
+                        // a cue after the activities it speaks of.
+                        Word::ProvokeCue | Word::EaseCue
+                            if !frame.uncued.is_empty()
+                                && frame.change.is_none()
+                                && frame.detail.measurement.is_none()
+                                && !part[r + 1..].iter().any(|later| {
+                                    matches!(&later.piece, Piece::Word(words) if words.iter().any(|w| matches!(w, Word::Activity(_))))
+                                }) =>
+                        {
+                            let provokes = word == Word::ProvokeCue;
+                            for (_, activity) in std::mem::take(&mut frame.uncued) {
+                                let list = if provokes {
+                                    &mut frame.detail.provoked_by
+                                } else {
+                                    &mut frame.detail.eased_by
+                                };
+                                if !list.contains(&activity) {
+                                    list.push(activity);
+                                }
+                            }
+                        }
                         Word::ProvokeCue => frame.cue = Some(true),
                         Word::WeakProvokeCue if frame.cue.is_none() => frame.cue = Some(true),
                         Word::WeakProvokeCue => {}
