@@ -1,7 +1,8 @@
 //! The demo clinic tells the stories our users know, in data the rest of the app reads.
 
 use chrono::NaiveDate;
-use upstream::model::{InterventionKind, Presence, Side, VisitRecord};
+use upstream::model::reader::{Lexicon, read_findings};
+use upstream::model::{Finding, InterventionKind, Presence, Side, VisitRecord, Vocabulary};
 use upstream::store::{PatientRecord, Store};
 
 fn clinic() -> Vec<PatientRecord> {
@@ -221,5 +222,115 @@ fn the_s1_patient_s_signs_build_up_before_the_calf_strain() {
             .findings
             .iter()
             .any(|f| f.test_name.contains("Thompson") && f.presence == Presence::Absent)
+    );
+}
+
+/// What a clinician checks a charted finding against its note by: what was found, where,
+/// on which side, present or absent, and the test's name.
+fn what_is_said(finding: &Finding) -> String {
+    format!(
+        "{} {} {} {} {}",
+        finding.kind,
+        finding.region.as_ref().map_or("-", |r| r.as_str()),
+        finding.side.code(),
+        if finding.presence == Presence::Absent {
+            "absent"
+        } else {
+            "present"
+        },
+        finding.test_name
+    )
+}
+
+/// Why the reader may leave words of a demo note unread: the words say nothing it would
+/// chart (her work, the running load, what the dentist said), or name an activity with no
+/// finding it provokes or eases ("switched to a standing desk"). Any other reason (a place
+/// with no finding, a second intensity, a number that is no intensity) is a finding the
+/// note says and the reader missed.
+const SAYS_NO_FINDING: [&str; 3] = [
+    "not a word the reader knows",
+    "no finding named",
+    "worse or better with it? say which",
+];
+
+#[test]
+fn every_demo_visit_s_findings_are_what_the_reader_reads_in_its_notes() {
+    let clinic = clinic();
+    let mut problems = Vec::new();
+    let mut charted_count = 0;
+    for record in &clinic {
+        for (number, visit) in record.visits.iter().enumerate() {
+            let at = format!("{} visit {}", record.patient.name, number + 1);
+            let readings = [&visit.visit.subjective, &visit.visit.objective]
+                .map(|note| read_findings(note, None, Vocabulary::builtin(), Lexicon::builtin()));
+            let read: Vec<(&Finding, &str)> = readings
+                .iter()
+                .flat_map(|reading| {
+                    reading
+                        .items
+                        .iter()
+                        .map(|item| (&item.finding, &reading.text[item.span[0]..item.span[1]]))
+                })
+                .collect();
+            for charted in &visit.findings {
+                charted_count += 1;
+                let said = what_is_said(charted);
+                let in_note: Vec<&Finding> = read
+                    .iter()
+                    .filter(|(f, _)| what_is_said(f) == said)
+                    .map(|(f, _)| *f)
+                    .collect();
+                if in_note.is_empty() {
+                    problems.push(format!("{at}: charted `{said}` is not read in its notes"));
+                } else if let Some(intensity) = charted.intensity
+                    && !in_note.iter().any(|f| f.intensity == Some(intensity))
+                {
+                    problems.push(format!(
+                        "{at}: charted `{said}` at {}/10, the notes do not say so",
+                        intensity.value()
+                    ));
+                }
+            }
+            for (finding, words) in &read {
+                let said = what_is_said(finding);
+                match visit.findings.iter().find(|c| what_is_said(c) == said) {
+                    None => {
+                        problems.push(format!("{at}: `{words}` is read as `{said}`, not charted"))
+                    }
+                    Some(charted)
+                        if finding.intensity.is_some()
+                            && finding.intensity != charted.intensity =>
+                    {
+                        problems.push(format!(
+                            "{at}: `{words}` says another intensity than the chart's `{said}`"
+                        ))
+                    }
+                    Some(_) => {}
+                }
+            }
+            for reading in &readings {
+                for question in &reading.questions {
+                    problems.push(format!(
+                        "{at}: the reader asks about `{}`: {}",
+                        question.text, question.ask
+                    ));
+                }
+                for unread in &reading.unread {
+                    if !SAYS_NO_FINDING.contains(&unread.why.as_str()) {
+                        problems.push(format!(
+                            "{at}: `{}` is left unread: {}",
+                            unread.text, unread.why
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(charted_count > 0, "the demo clinic charts findings");
+    assert!(
+        problems.is_empty(),
+        "{} problems in the demo notes:\n{}",
+        problems.len(),
+        problems.join("\n")
     );
 }
