@@ -876,3 +876,53 @@ fn a_measured_range_is_charted_as_measured_with_its_own_value() {
         (45.0, Some(60.0))
     );
 }
+
+#[test]
+fn denied_lists_stay_denied_to_the_end_of_the_sentence() {
+    // A list of red-flag symptoms denied must never chart one of them present: it would
+    // raise a cauda equina flag the patient denied.
+    let denied = read(
+        "Denies fever, weight loss, bilat leg weakness or numbness, bladder or bowel dysfunction",
+    );
+    assert!(!denied.items.is_empty());
+    assert!(
+        denied
+            .items
+            .iter()
+            .all(|i| i.finding.presence == Presence::Absent),
+        "{denied:?}"
+    );
+    assert!(
+        denied
+            .questions
+            .iter()
+            .all(|q| q.finding.presence == Presence::Absent),
+        "{denied:?}"
+    );
+    // "but" ends it.
+    let but = read("Pt denies numbness but reports tingling R foot");
+    assert_eq!(found(&but), ["paresthesia foot right present"]);
+    // After a "no" whose reach is asked, what follows is asked too, never charted present.
+    let doubt = read("no tenderness L SI, TTP R SI, swelling R knee");
+    assert_eq!(found(&doubt), ["tenderness si_joint left absent"]);
+    assert_eq!(doubt.questions.len(), 2, "{doubt:?}");
+}
+
+#[test]
+fn counts_referrals_and_what_was_not_reproduced_are_not_misread() {
+    // "1 night" is how often, not an intensity of 1.
+    let night = read("Tingling R index finger 1 night this wk");
+    assert_eq!(found(&night), ["paresthesia index_finger right present"]);
+    assert_eq!(night.items[0].finding.intensity, None);
+    // Where a trigger point refers its pain is what it reproduces, not a second place.
+    let refers = read("TrP R soleus refers to R jaw");
+    assert_eq!(found(&refers), ["trigger_point calf right present"]);
+    assert_eq!(
+        refers.items[0].finding.detail.reproduces.as_deref(),
+        Some("R jaw")
+    );
+    // An examination that did not reproduce a headache says nothing of whether she has one.
+    let headache = read("no reproduction of her headache");
+    assert!(headache.items.is_empty(), "{headache:?}");
+    assert_eq!(headache.questions.len(), 1);
+}

@@ -40,6 +40,12 @@ struct LexiconFile {
     qualities: Vec<String>,
     changes: HashMap<String, String>,
     boundaries: Vec<String>,
+    /// "no reproduction of", "did not reproduce": what follows is what an examination did
+    /// not reproduce, which says nothing of whether the patient has it.
+    not_reproduced: Vec<String>,
+    /// "refers to": the places after it are where a trigger point sends its pain, not
+    /// where it is.
+    refers_cues: Vec<String>,
     /// Ways of naming a region the vocabulary's synonyms do not have.
     regions: HashMap<String, String>,
     /// Places named in the plural ("legs", "calves"): both sides unless a side is written.
@@ -69,6 +75,9 @@ struct LexiconFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct NegationFile {
+    /// "denies": a negation that reaches every finding of its sentence, through its
+    /// commas, up to a terminator ("denies fever, weight loss, leg weakness or numbness").
+    sentence: Vec<String>,
     before: Vec<String>,
     after: Vec<String>,
     terminators: Vec<String>,
@@ -98,8 +107,11 @@ pub enum Word {
     Kind(KindCode),
     Region(RegionCode),
     Side(Side),
-    /// "no", "denies": negates what follows in its clause.
+    /// "no", "without": negates what follows in its clause.
     NegateAfter,
+    /// "denies", "negative for": negates every finding after it in its sentence, up to a
+    /// terminator.
+    NegateSentence,
     /// "absent", "intact", "WNL": negates what came before in its clause.
     NegateBefore,
     /// "but", "except": ends a negation's reach.
@@ -134,6 +146,10 @@ pub enum Word {
     Boundary,
     /// "decreased", "increased", "full": how what was examined was found.
     Change(Change),
+    /// "no reproduction of": the finding after it was not reproduced, which is asked.
+    NotReproduced,
+    /// "refers to": the places after it are where the trigger point before refers pain.
+    RefersCue,
     /// "medial", "distal": which part of the region named with it; the ending its code
     /// has in the vocabulary ("medial" for `knee_medial`).
     Aspect(String),
@@ -318,6 +334,9 @@ impl Lexicon {
         for (term, ending) in &file.aspects {
             lexicon.add(term, Word::Aspect(ending.clone()));
         }
+        for term in &file.negation.sentence {
+            lexicon.add(term, Word::NegateSentence);
+        }
         for term in &file.negation.before {
             lexicon.add(term, Word::NegateAfter);
         }
@@ -475,6 +494,12 @@ impl Lexicon {
                 );
             }
         }
+        for term in &file.not_reproduced {
+            lexicon.add(term, Word::NotReproduced);
+        }
+        for term in &file.refers_cues {
+            lexicon.add(term, Word::RefersCue);
+        }
         for term in &file.boundaries {
             lexicon.add(term, Word::Boundary);
         }
@@ -541,9 +566,12 @@ impl Lexicon {
             (start + 1..=words.len().min(start + self.longest)).find_map(|end| {
                 let phrase = &words[start..end];
                 let negation = self.meanings(phrase).is_some_and(|meanings| {
-                    meanings
-                        .iter()
-                        .any(|m| matches!(m, Word::NegateAfter | Word::NegateBefore))
+                    meanings.iter().any(|m| {
+                        matches!(
+                            m,
+                            Word::NegateAfter | Word::NegateSentence | Word::NegateBefore
+                        )
+                    })
                 });
                 (negation || self.not_done.iter().any(|cue| cue[..] == *phrase))
                     .then(|| phrase.join(" "))

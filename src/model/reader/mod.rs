@@ -574,6 +574,29 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
                     continue;
                 }
             }
+            // "1 night this wk", "3 episodes": how many times, never an intensity.
+            if let Piece::Number(_) = value
+                && words.get(at + 1).is_some_and(|(_, next)| {
+                    matches!(
+                        next.as_str(),
+                        "night"
+                            | "nights"
+                            | "episode"
+                            | "episodes"
+                            | "occasion"
+                            | "occasions"
+                            | "attack"
+                            | "attacks"
+                    )
+                })
+            {
+                reads.push(Read {
+                    span: *span,
+                    piece: Piece::Word(vec![Word::Filler]),
+                });
+                at += 1;
+                continue;
+            }
             // "45 degrees", "6 cm": a number and its unit in two words.
             let unit = words.get(at + 1).and_then(|(_, next)| match next.as_str() {
                 "degrees" | "deg" | "degree" | "°" => Some(Unit::Degrees),
@@ -657,6 +680,8 @@ struct Frame {
     restated: Vec<RegionCode>,
     /// A place first named after the finding.
     placed_after_finding: bool,
+    /// Named after "no reproduction of": not said to be present or absent.
+    not_reproduced: bool,
     /// The result was written before the test ("positive Tinel's").
     result_led: bool,
     /// Movements taken from the clause before ("R knee flexion 120°, L 135°").
@@ -742,6 +767,10 @@ fn compose(
     // A negation reaches the findings named within a few words of it (NegEx's window),
     // and never past a terminator ("but") or the sentence's end.
     let mut negating = 0usize;
+    // A negation that reaches the whole sentence ("denies").
+    let mut sentence_wide = false;
+    // A negation whose reach was asked about: the findings after it are asked too.
+    let mut doubting = false;
     // Which comma-separated parts name a finding of their own.
     let parts: Vec<&[Read]> = sentence
         .split(|r| matches!(r.piece, Piece::Comma))
@@ -780,6 +809,8 @@ fn compose(
             _ => false,
         }) {
             negating = 0;
+            sentence_wide = false;
+            doubting = false;
         }
         // "..., or weakness in the legs": the last item of a list, which shares its place
         // and the list's negation.
@@ -818,10 +849,12 @@ fn compose(
                     .any(|w| matches!(w, Word::Side(_) | Word::Region(_) | Word::Structure { .. })),
                 _ => false,
             });
-            if negating > 0 && own_side_or_place && !closes_list {
+            if negating > 0 && own_side_or_place && !closes_list && !sentence_wide {
                 frame.negation_in_doubt = true;
                 negating = 0;
-            } else if negating > 0 {
+                // What follows in the sentence is in the same doubt: never read present.
+                doubting = true;
+            } else if negating > 0 && !sentence_wide {
                 negating = NEGATION_WINDOW + 1;
             }
         } else if p > 0
@@ -866,6 +899,9 @@ fn compose(
             }
         }
         for (r, read) in part.iter().enumerate() {
+            if doubting {
+                frame.negation_in_doubt = true;
+            }
             let direction = is_direction(part, r);
             // A value or a mark between two places: the second is not coordinated with the first.
             if !matches!(read.piece, Piece::Word(_)) {
@@ -1168,7 +1204,20 @@ fn compose(
                             }
                         }
                         Word::NegateBefore => frame.negated = true,
-                        Word::Terminator => negating = 0,
+                        Word::Terminator => {
+                            negating = 0;
+                            sentence_wide = false;
+                            doubting = false;
+                        }
+                        // "denies fever, weight loss, leg weakness or numbness": every
+                        // finding after it in the sentence is denied.
+                        Word::NegateSentence => {
+                            negating = usize::MAX;
+                            sentence_wide = true;
+                            if frame.has_what() && frame.has_where() {
+                                frames.push(std::mem::take(&mut frame));
+                            }
+                        }
                         Word::Positive => {
                             if frame.tests.is_empty() {
                                 frame.stray.push(read.span);
@@ -1229,6 +1278,21 @@ fn compose(
                         },
                         Word::Change(change) => frame.change = Some(change),
                         Word::Aspect(ending) => frame.aspects.push((ending, read.span)),
+                        // "no reproduction of her headache": the examination did not
+                        // reproduce it; whether she has it is asked.
+                        Word::NotReproduced => {
+                            if frame.has_what() {
+                                frames.push(std::mem::take(&mut frame));
+                            }
+                            frame.not_reproduced = true;
+                            negating = 0;
+                        }
+                        // "TrP R soleus refers to R jaw": where the pain goes, not where the
+                        // trigger point is.
+                        Word::RefersCue if frame.kinds.iter().any(|k| k.as_str() == "trigger_point") => {
+                            frame.reproduced = Some(read.span[1]);
+                        }
+                        Word::RefersCue => {}
                         Word::Boundary => {}
                         // "tightness around her head and her neck ache": after "and", the
                         // places named may be the next finding's.
@@ -1740,7 +1804,7 @@ fn choose(meanings: &[Word], frame: &Frame, sentence: &[Read]) -> Option<Word> {
     }
     // "denied" after a finding denies it; before one, it denies what follows.
     if frame.has_what()
-        && meanings.contains(&Word::NegateAfter)
+        && (meanings.contains(&Word::NegateAfter) || meanings.contains(&Word::NegateSentence))
         && meanings.contains(&Word::NegateBefore)
     {
         return Some(Word::NegateBefore);
@@ -2177,6 +2241,15 @@ fn emit(
                 span,
                 text: phrase.clone(),
                 ask: problem,
+                finding,
+            });
+            continue;
+        }
+        if frame.not_reproduced {
+            reading.questions.push(Question {
+                span,
+                text: phrase.clone(),
+                ask: "not reproduced by the examination: does the patient have it?".into(),
                 finding,
             });
             continue;
