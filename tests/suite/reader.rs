@@ -926,3 +926,36 @@ fn counts_referrals_and_what_was_not_reproduced_are_not_misread() {
     assert!(headache.items.is_empty(), "{headache:?}");
     assert_eq!(headache.questions.len(), 1);
 }
+
+#[test]
+fn places_scored_out_of_ten_are_their_pain_and_tests_keep_their_side() {
+    // "NRS SI 6/10, LB 4/10": a place scored out of 10 is the pain there, each its own.
+    let scored = read("NRS L SI 6/10, LB 4/10");
+    assert_eq!(
+        found(&scored),
+        [
+            "pain si_joint left present",
+            "pain low_back midline present"
+        ]
+    );
+    let intensities: Vec<Option<u8>> = scored
+        .items
+        .iter()
+        .map(|i| i.finding.intensity.map(|v| v.value()))
+        .collect();
+    assert_eq!(intensities, [Some(6), Some(4)]);
+    // The anterior drawer is a test of the knee and of the ankle: its joint is not guessed,
+    // and its side is kept.
+    assert_eq!(
+        found(&read("Anterior drawer neg R")),
+        ["positive_test - right absent Anterior drawer"]
+    );
+    // "x6 wks" is since when; "L4-S1 myotomes" are the leg's.
+    let since = read("L SI pain x6 wks");
+    assert_eq!(
+        since.items[0].finding.detail.since.as_deref(),
+        Some("6 weeks")
+    );
+    let myotomes = read("L4-S1 myotomes intact bilat");
+    assert_eq!(found(&myotomes), ["weakness lower_limb bilateral absent"]);
+}

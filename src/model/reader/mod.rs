@@ -466,6 +466,36 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
             }
             _ => {}
         }
+        // "x6 wks": for six weeks.
+        if let Some(number) = word.strip_prefix('x')
+            && !number.is_empty()
+            && number.chars().all(|c| c.is_ascii_digit())
+            && let Some((next_span, next)) = words.get(at + 1)
+            && matches!(
+                next.as_str(),
+                "days"
+                    | "day"
+                    | "weeks"
+                    | "week"
+                    | "wks"
+                    | "wk"
+                    | "months"
+                    | "month"
+                    | "mos"
+                    | "mo"
+                    | "years"
+                    | "year"
+                    | "yrs"
+                    | "yr"
+            )
+        {
+            reads.push(Read {
+                span: [span[0], next_span[1]],
+                piece: Piece::Since(format!("{number} {next}")),
+            });
+            at += 2;
+            continue;
+        }
         // "(normal 180)", "norm 60°": the normal a measurement is compared with.
         if matches!(word.as_str(), "normal" | "norm" | "nl")
             && let Some((next_span, next)) = words.get(at + 1)
@@ -729,6 +759,8 @@ impl Frame {
             || self.detail.reflex.is_some()
             // A movement with its measure: "L 135°" after "R knee flexion 120°".
             || self.detail.measurement.is_some() && self.uncued.iter().any(|(_, a)| a.is_movement())
+            // A place scored out of 10: "SI 6/10" is the pain there.
+            || self.intensity.is_some() && !self.regions.is_empty()
     }
 
     fn has_where(&self) -> bool {
@@ -1963,6 +1995,14 @@ fn emit(
                 || !frame.reflex_places.is_empty() && frame.plus.is_some()
             {
                 frame.examined.push(KindCode::new("reflex_decreased"));
+            } else if frame.intensity.is_some()
+                && frame.has_where()
+                && !frame.negated
+                && frame.detail.measurement.is_none()
+            {
+                // "NRS SI 6/10, LB 4/10": a place scored out of 10 is the pain there.
+                kinds.push(KindCode::new("pain"));
+                frame.kinds.push(KindCode::new("pain"));
             }
         }
         // An examined function with a normal word: that function's deficit is absent.
@@ -2102,12 +2142,22 @@ fn emit(
         } else if !frame.movement_regions.is_empty() {
             frame.movement_regions.clone()
         } else {
-            // "L4/L5 TTP": the level says which part of the spine.
+            // "L4/L5 TTP": the level says which part of the spine. "L4-S1 myotomes": the
+            // limb those roots serve.
+            let of_roots = ["myotome", "dermatome"]
+                .iter()
+                .any(|root_word| phrase.to_lowercase().contains(root_word));
             frame
                 .detail
                 .level
                 .as_ref()
-                .map(|level| RegionCode::new(level.spine_region()))
+                .map(|level| {
+                    RegionCode::new(match (of_roots, level.spine_region()) {
+                        (true, "low_back" | "sacrum") => "lower_limb",
+                        (true, "neck" | "neck_posterior") => "upper_limb",
+                        (_, spine) => spine,
+                    })
+                })
                 .into_iter()
                 .collect()
         };
@@ -2232,6 +2282,8 @@ fn emit(
                 });
                 continue;
             }
+            // "Anterior drawer neg R": a test whose joint is not named keeps its side.
+            (Some(side), None) if !finding.test_name.is_empty() => side,
             (_, None) => Side::None,
         };
         if let Err(problem) =
