@@ -504,6 +504,20 @@ coded!(
 );
 
 impl Activity {
+    /// The one joint a movement belongs to, where it belongs to only one: dorsiflexion is
+    /// the ankle's, radial deviation the wrist's, mouth opening the jaw's.
+    pub fn only_joint(self) -> Option<&'static str> {
+        match self {
+            Activity::Dorsiflexion
+            | Activity::Plantarflexion
+            | Activity::Inversion
+            | Activity::Eversion => Some("ankle"),
+            Activity::RadialDeviation | Activity::UlnarDeviation => Some("wrist"),
+            Activity::MouthOpening | Activity::Chewing => Some("jaw_tmj"),
+            _ => None,
+        }
+    }
+
     /// A movement of the spine or a joint (flexion, rotation, dorsiflexion...), rather than
     /// a posture or an activity of the day.
     pub fn is_movement(self) -> bool {
@@ -527,6 +541,7 @@ impl Activity {
                 | Activity::Elevation
                 | Activity::RadialDeviation
                 | Activity::UlnarDeviation
+                | Activity::MouthOpening
         )
     }
 }

@@ -497,15 +497,36 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
             continue;
         }
         // "(normal 180)", "norm 60°": the normal a measurement is compared with.
+        // "(normal: 20°-30°)": a normal range; below its low end is limited.
+        let low_of_range = |token: &str| -> Option<f64> {
+            let (low, high) = token.split_once('-')?;
+            let number = |part: &str| {
+                part.trim_end_matches(['°'])
+                    .trim_end_matches("deg")
+                    .parse::<f64>()
+                    .ok()
+            };
+            number(high)?;
+            number(low)
+        };
+        // "normal: 20°": past the colon.
+        let past_colon = if words.get(at + 1).is_some_and(|(_, w)| w == ":") {
+            at + 2
+        } else {
+            at + 1
+        };
         if matches!(word.as_str(), "normal" | "norm" | "nl")
-            && let Some((next_span, next)) = words.get(at + 1)
-            && let Some(Piece::Number(normal) | Piece::Measure(normal, _)) = value_of(next)
+            && let Some((next_span, next)) = words.get(past_colon)
+            && let Some(normal) = match value_of(next) {
+                Some(Piece::Number(normal) | Piece::Measure(normal, _)) => Some(normal),
+                _ => low_of_range(next),
+            }
         {
             reads.push(Read {
                 span: [span[0], next_span[1]],
                 piece: Piece::Normal(normal),
             });
-            at += 2;
+            at = past_colon + 1;
             continue;
         }
         // The longest phrase the lexicon knows, from here.
@@ -2367,6 +2388,16 @@ fn movements_as_range(frame: &mut Frame) {
                 Change::Full
             });
             frame.negated = false;
+        }
+    }
+    // "Dorsiflexion: 10°": a movement of one joint only says where.
+    if frame.regions.is_empty() && frame.movement_regions.is_empty() && frame.structures.is_empty()
+    {
+        let joints: Vec<&str> = movements.iter().filter_map(|m| m.only_joint()).collect();
+        if let Some(joint) = joints.first()
+            && joints.iter().all(|j| j == joint)
+        {
+            frame.movement_regions.push(RegionCode::new(*joint));
         }
     }
     let measured = frame.detail.measurement.is_some();
