@@ -959,3 +959,62 @@ fn places_scored_out_of_ten_are_their_pain_and_tests_keep_their_side() {
     let myotomes = read("L4-S1 myotomes intact bilat");
     assert_eq!(found(&myotomes), ["weakness lower_limb bilateral absent"]);
 }
+
+#[test]
+fn sides_grades_and_containing_places_stay_where_they_are_written() {
+    // A side just before a place, after another place, is that place's alone.
+    assert_eq!(
+        found(&read("pain in neck and left shoulder")),
+        ["pain neck midline present", "pain shoulder left present"]
+    );
+    // A list of places before its finding shares the side it began with.
+    assert_eq!(
+        found(&read("L buttock, calf and foot pain")),
+        [
+            "pain buttock left present",
+            "pain calf left present",
+            "pain foot left present"
+        ]
+    );
+    // "both lateral and medial" are both parts of the knee, not both knees.
+    let both = read("She has both lateral and medial joint line tenderness.");
+    assert!(
+        both.items.iter().all(|i| i.finding.side != Side::Bilateral),
+        "{both:?}"
+    );
+    // A second grade for one finding never replaces the first: 5/5 elsewhere is not the
+    // ankle's strength.
+    let grades = read("Muscle Strength: 4/5 in the right ankle and toe, 5/5 in all other areas.");
+    assert!(
+        grades
+            .items
+            .iter()
+            .chain(
+                grades
+                    .questions
+                    .iter()
+                    .map(|q| &q.finding)
+                    .map(|_| &grades.items[0])
+                    .take(0)
+            )
+            .all(|i| i.finding.presence == Presence::Present),
+        "{grades:?}"
+    );
+    assert!(
+        grades
+            .questions
+            .iter()
+            .all(|q| q.finding.presence == Presence::Present),
+        "{grades:?}"
+    );
+    assert!(grades.unread.iter().any(|u| u.text == "5/5"), "{grades:?}");
+    // "of the right hand" says where the fingers are; it is not a second place.
+    let fingers = read("numbness of the thumb and index finger of the right hand");
+    assert_eq!(
+        found(&fingers),
+        [
+            "numbness thumb right present",
+            "numbness index_finger right present"
+        ]
+    );
+}

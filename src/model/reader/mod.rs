@@ -742,6 +742,11 @@ struct Frame {
     /// "lower cervical spine": the part of a region the vocabulary has no region for, as
     /// written, for that region's finding only.
     region_sites: Vec<(RegionCode, String)>,
+    /// Places named after "of" ("the fingers of the right hand").
+    of_places: Vec<RegionCode>,
+    /// A side written just before a place, after other places: that place's alone.
+    prefix_side: Option<Side>,
+    place_sides: Vec<(RegionCode, Side)>,
     /// "shoulders": a side a place's own words give it, for that place only.
     region_sides: Vec<(RegionCode, Side)>,
     /// "low back and left hip pain": a place named before another side, waiting for the
@@ -889,9 +894,30 @@ fn compose(
             _ => false,
         });
         if p > 0 && names_a_finding && (frame.has_what() || frame.has_where() && own_place) {
+            // "L buttock, calf and foot pain": places listed before the finding that ends
+            // the list are its places too, on the side the list began with.
+            let kind_last = {
+                let kind_at = part.iter().position(|r| match &r.piece {
+                    Piece::Word(words) => words.iter().any(|w| matches!(w, Word::Kind(_))),
+                    _ => false,
+                });
+                kind_at.is_some_and(|k| place_at.is_some_and(|place| place < k))
+            };
+            let listed_places = !frame.has_what() && kind_last;
+            let list_side = if listed_places { frame.side } else { None };
+            if listed_places {
+                frame.awaits_finding = true;
+            }
             frames.push(std::mem::take(&mut frame));
             frame.after_comma = true;
             frame.closes_list = closes_list;
+            let own_side = part.iter().any(|r| match &r.piece {
+                Piece::Word(words) => words.iter().any(|w| matches!(w, Word::Side(_))),
+                _ => false,
+            });
+            if !own_side {
+                frame.side = list_side;
+            }
             // "no tenderness L SI, TTP R SI" or "denies pain, numbness R foot": whether
             // the "no" reaches past the comma cannot be told; it is asked, not guessed.
             // A list with no side or place of its own ("denies tingling, numbness or
@@ -1089,6 +1115,7 @@ fn compose(
                                 aspects = frame.aspects_named.clone();
                             }
                             frame.aspects_named = aspects.clone();
+                            let prefixed = frame.prefix_side.is_some();
                             for place in with_aspects(
                                 text,
                                 &region,
@@ -1097,6 +1124,16 @@ fn compose(
                                 &mut frame.region_sites,
                                 vocabulary,
                             ) {
+                                if let Some(side) = frame.prefix_side {
+                                    frame.place_sides.push((place.clone(), side));
+                                }
+                                // "... of the right hand": a place that says where.
+                                let of_before = part[r.saturating_sub(3)..r].iter().any(|earlier| {
+                                    text[earlier.span[0]..earlier.span[1]].eq_ignore_ascii_case("of")
+                                });
+                                if of_before {
+                                    frame.of_places.push(place.clone());
+                                }
                                 frame.places_just_named.push((place.clone(), read.span[0]));
                                 frame.places_since_finding.push(place.clone());
                                 if frame.has_what() {
@@ -1109,6 +1146,9 @@ fn compose(
                                 if !frame.regions.contains(&place) {
                                     frame.regions.push(place);
                                 }
+                            }
+                            if prefixed {
+                                frame.prefix_side = None;
                             }
                             for meaning in meanings {
                                 match meaning {
@@ -1188,6 +1228,23 @@ fn compose(
                         // "left rotation", "bends to the right": a direction of movement,
                         // not the side of a finding.
                         Word::Side(_) if direction => {}
+                        // "both lateral and medial joint line": both parts, not both sides.
+                        Word::Side(Side::Bilateral)
+                            if written == "both"
+                                && part.get(r + 1).is_some_and(|next| {
+                                    matches!(&next.piece, Piece::Word(words) if words.iter().any(|w| matches!(w, Word::Aspect(_))))
+                                }) => {}
+                        // "pain in his neck that radiated down the left UE": a side written
+                        // just before a place, after other places, is that place's alone.
+                        Word::Side(side)
+                            if frame.side.is_none()
+                                && !frame.regions.is_empty()
+                                && part.get(r + 1).is_some_and(|next| {
+                                    matches!(&next.piece, Piece::Word(words) if words.iter().any(|w| matches!(w, Word::Region(_) | Word::Aspect(_))))
+                                }) =>
+                        {
+                            frame.prefix_side = Some(side);
+                        }
                         // "R knee pain and L ankle swelling": another side after a whole
                         // finding begins the next one, never makes the first bilateral.
                         Word::Side(side)
@@ -1371,6 +1428,26 @@ fn compose(
                 Piece::IntensityRange(low, high) => {
                     frame.intensity = Some(*high);
                     frame.detail.intensity_low = Some(*low);
+                }
+                // "4/5 in the right ankle and toe, 5/5 in all other areas": a second grade
+                // for one finding is kept unread, never in the first one's place.
+                Piece::Strength(grade)
+                    if frame.detail.strength.is_some_and(|first| first != *grade) =>
+                {
+                    unread.push(Unread {
+                        span: read.span,
+                        text: text[read.span[0]..read.span[1]].to_owned(),
+                        why: "a second grade for one finding (of which place?)".into(),
+                    });
+                }
+                Piece::Reflex(grade)
+                    if frame.detail.reflex.is_some_and(|first| first != *grade) =>
+                {
+                    unread.push(Unread {
+                        span: read.span,
+                        text: text[read.span[0]..read.span[1]].to_owned(),
+                        why: "a second grade for one finding (of which place?)".into(),
+                    });
                 }
                 Piece::Strength(grade) => frame.detail.strength = Some(*grade),
                 Piece::Reflex(grade) => frame.detail.reflex = Some(*grade),
@@ -2143,6 +2220,37 @@ fn emit(
             });
             return;
         }
+        // "the thumb, index, and middle fingers of the right hand": a region named after
+        // places within it says where they are, not another place.
+        let named = frame.regions.clone();
+        let (kept, containers): (Vec<(usize, &RegionCode)>, Vec<(usize, &RegionCode)>) =
+            named.iter().enumerate().partition(|(at, region)| {
+                // A part of it named ("middle" of the hand) makes it a place of its own.
+                let has_site = frame.region_sites.iter().any(|(place, _)| place == *region);
+                has_site
+                    || !frame.of_places.contains(region)
+                    || !named[..*at].iter().any(|earlier| {
+                        earlier != *region && vocabulary.region_within(earlier, region)
+                    })
+            });
+        // Its side is theirs: "of the right hand".
+        for (_, container) in &containers {
+            let Some(side) = frame
+                .place_sides
+                .iter()
+                .find(|(place, _)| place == *container)
+                .map(|(_, side)| *side)
+            else {
+                continue;
+            };
+            for (_, region) in &kept {
+                let sided = frame.place_sides.iter().any(|(place, _)| place == *region);
+                if !sided && vocabulary.region_within(region, container) {
+                    frame.place_sides.push(((*region).clone(), side));
+                }
+            }
+        }
+        frame.regions = kept.into_iter().map(|(_, region)| region.clone()).collect();
         if !frame.restated.is_empty() && !frame.placed_after_finding {
             let restated = frame.restated.clone();
             frame.regions.retain(|region| restated.contains(region));
@@ -2267,13 +2375,15 @@ fn emit(
         {
             finding.detail.site = Some(site.clone());
         }
-        let side = frame
-            .region_sides
-            .iter()
-            .find(|(region, _)| Some(region) == finding.region.as_ref())
-            .map(|(_, side)| *side)
+        let own = |sides: &[(RegionCode, Side)]| {
+            sides
+                .iter()
+                .find(|(region, _)| Some(region) == finding.region.as_ref())
+                .map(|(_, side)| *side)
+        };
+        let side = own(&frame.place_sides).or(own(&frame.region_sides)
             .filter(|_| frame.side.is_none())
-            .or(side);
+            .or(side));
         finding.side = match (side, laterality) {
             (Some(side), Some(laterality)) if laterality.allows(side) => side,
             (Some(Side::Left | Side::Right | Side::Bilateral), Some(Laterality::Single)) => {
