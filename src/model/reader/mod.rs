@@ -2223,7 +2223,8 @@ fn emit(
         // "the thumb, index, and middle fingers of the right hand": a region named after
         // places within it says where they are, not another place.
         let named = frame.regions.clone();
-        let (kept, containers): (Vec<(usize, &RegionCode)>, Vec<(usize, &RegionCode)>) =
+        type Placed<'a> = Vec<(usize, &'a RegionCode)>;
+        let (kept, containers): (Placed, Placed) =
             named.iter().enumerate().partition(|(at, region)| {
                 // A part of it named ("middle" of the hand) makes it a place of its own.
                 let has_site = frame.region_sites.iter().any(|(place, _)| place == *region);
