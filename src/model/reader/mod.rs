@@ -1643,7 +1643,10 @@ fn compose(
             && !frame.has_where()
             && (!frame.detail.provoked_by.is_empty()
                 || !frame.detail.eased_by.is_empty()
-                || frame.detail.frequency.is_some());
+                || frame.detail.frequency.is_some()
+                // "Onset: gradual, approximately 3 months ago", "getting progressively worse".
+                || frame.detail.onset.is_some()
+                || frame.detail.course.is_some());
         let told_of = previous.or(if says_only_how {
             reading.items.len().checked_sub(1)
         } else {
@@ -1693,6 +1696,31 @@ fn compose(
                 })
             })
             .flatten();
+        // The same finding asked twice in a sentence is asked once.
+        let asked_before = (first_question..at).any(|earlier| {
+            let before = &reading.questions[earlier];
+            before.ask == question.ask
+                && before.finding.kind == question.finding.kind
+                && before.finding.presence == question.finding.presence
+                && before.finding.region == question.finding.region
+                && before.finding.test_name == question.finding.test_name
+                && !differ(&before.finding.intensity, &question.finding.intensity)
+                && !differ(
+                    &before.finding.detail.measurement,
+                    &question.finding.detail.measurement,
+                )
+        });
+        if asked_before && placed.is_none() {
+            let later = reading.questions.remove(at);
+            if let Some(earlier) = (first_question..at).find(|&earlier| {
+                reading.questions[earlier].ask == later.ask
+                    && reading.questions[earlier].finding.kind == later.finding.kind
+            }) {
+                let kept = &mut reading.questions[earlier];
+                kept.span = [kept.span[0].min(later.span[0]), kept.span[1].max(later.span[1])];
+            }
+            continue;
+        }
         match placed {
             Some(index) => {
                 let unplaced = reading.questions.remove(at);
@@ -1915,6 +1943,12 @@ fn moves_next(part: &[Read], at: usize) -> bool {
 /// to a reflex, a region elsewhere; "L" next to a number may be a spinal level, but the
 /// tokenizer reads "L4" itself, so a lone "L" is a side.
 fn choose(meanings: &[Word], frame: &Frame, sentence: &[Read]) -> Option<Word> {
+    // "exacerbated by movement": after a word of what provokes or eases, an activity.
+    if frame.cue.is_some()
+        && let Some(activity) = meanings.iter().find(|w| matches!(w, Word::Activity(_)))
+    {
+        return Some(activity.clone());
+    }
     let reflex_here = frame
         .kinds
         .iter()
@@ -1966,6 +2000,9 @@ fn extend(item: &mut ReadFinding, frame: &Frame, vocabulary: &Vocabulary) {
     detail.frequency = detail.frequency.or(frame.detail.frequency);
     detail.onset = detail.onset.or(frame.detail.onset);
     detail.course = detail.course.or(frame.detail.course);
+    if detail.since.is_none() {
+        detail.since = frame.detail.since.clone();
+    }
     if item.finding.intensity.is_none() {
         item.finding.intensity = frame.intensity;
     }
