@@ -40,6 +40,9 @@ struct FindingFile {
     test_name: String,
     #[serde(default)]
     note: String,
+    /// Onset, course, what provokes it, values: what the reader reads and the record keeps.
+    #[serde(default)]
+    detail: crate::model::FindingDetail,
 }
 
 /// Why a case file cannot be read.
@@ -211,6 +214,7 @@ fn finding(
         presence,
         test_name: entry.test_name.trim().to_owned(),
         note: entry.note.clone(),
+        detail: entry.detail.clone(),
         ..Finding::default()
     })
 }

@@ -17,6 +17,7 @@ mod reader_interventions;
 mod reasoner;
 mod record_detail;
 mod record_safety;
+mod red_flags_published;
 mod store;
 mod ui;
 mod ui_reader;

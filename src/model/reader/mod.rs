@@ -1717,7 +1717,10 @@ fn compose(
                     && reading.questions[earlier].finding.kind == later.finding.kind
             }) {
                 let kept = &mut reading.questions[earlier];
-                kept.span = [kept.span[0].min(later.span[0]), kept.span[1].max(later.span[1])];
+                kept.span = [
+                    kept.span[0].min(later.span[0]),
+                    kept.span[1].max(later.span[1]),
+                ];
             }
             continue;
         }
