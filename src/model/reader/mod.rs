@@ -1505,9 +1505,21 @@ fn compose(
     // "low back and left hip pain": the place named before takes the finding named after.
     for at in 0..frames.len().saturating_sub(1) {
         if frames[at].awaits_finding && !frames[at].has_what() {
-            let (kinds, negated) = (frames[at + 1].kinds.clone(), frames[at + 1].negated);
-            frames[at].kinds = kinds;
-            frames[at].negated = negated;
+            let next = &frames[at + 1];
+            let (kinds, negated, intensity, detail) = (
+                next.kinds.clone(),
+                next.negated,
+                next.intensity,
+                next.detail.clone(),
+            );
+            let item = &mut frames[at];
+            item.kinds = kinds;
+            item.negated = negated;
+            // "L buttock, calf and foot pain 6/10, worse sitting": all of it.
+            item.intensity = item.intensity.or(intensity);
+            if item.detail.is_empty() {
+                item.detail = detail;
+            }
         }
     }
     // The items of a list take the place and side of its last item when they name none:
