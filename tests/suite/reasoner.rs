@@ -651,3 +651,149 @@ fn on_the_demo_clinic_s1_leads_before_the_calf_strain_and_soleus_for_the_runner(
         leaders(&first)
     );
 }
+
+/// A published root case: its findings and the root levels the source confirmed.
+#[derive(Debug, Deserialize)]
+struct RootVignette {
+    name: String,
+    input: serde_json::Value,
+    expect: RootExpect,
+}
+
+#[derive(Debug, Deserialize)]
+struct RootExpect {
+    roots: Vec<String>,
+}
+
+fn root_vignettes() -> Vec<RootVignette> {
+    let mut vignettes: Vec<RootVignette> =
+        serde_json::from_str(include_str!("../vignettes/roots_published.json"))
+            .expect("roots_published.json parses");
+    // The case file has no place for the sources' narrative detail (severity, course):
+    // it is there for the reader of the vignette, not for the reasoner.
+    for vignette in &mut vignettes {
+        for list in ["findings", "absent"] {
+            if let Some(findings) = vignette.input[list].as_array_mut() {
+                for finding in findings {
+                    if let Some(finding) = finding.as_object_mut() {
+                        finding.remove("detail");
+                    }
+                }
+            }
+        }
+    }
+    vignettes
+}
+
+/// How often a true root is the first root level named, and among the first three, over
+/// the published root cases: (top 1, top 3), as fractions.
+fn root_level_hits(vignettes: &[RootVignette]) -> (f64, f64) {
+    let (mut top1, mut top3) = (0.0, 0.0);
+    for vignette in vignettes {
+        let assessment = assess(&case_of(&vignette.input));
+        let roots: Vec<&str> = assessment
+            .hypotheses
+            .iter()
+            .filter(|h| h.kind == upstream::reasoner::SourceKind::NerveRoot)
+            .map(|h| h.id.as_str())
+            .collect();
+        let true_root = |id: &&str| vignette.expect.roots.iter().any(|r| r == id);
+        if roots.first().is_some_and(true_root) {
+            top1 += 1.0;
+        }
+        if roots.iter().take(3).any(true_root) {
+            top3 += 1.0;
+        } else {
+            println!(
+                "  not in the first 3 roots: {} ({:?}); {:?}",
+                vignette.name,
+                vignette.expect.roots,
+                &roots[..roots.len().min(3)]
+            );
+        }
+    }
+    let n = vignettes.len() as f64;
+    (top1 / n, top3 / n)
+}
+
+/// The same, for a plain count of the present findings each root can explain (on its
+/// better side), ties shared out as a random order among them would.
+fn root_level_hits_by_count(vignettes: &[RootVignette]) -> (f64, f64) {
+    let reasoner = Reasoner::builtin();
+    let (mut top1, mut top3) = (0.0, 0.0);
+    for vignette in vignettes {
+        let case = case_of(&vignette.input);
+        let mut counts: std::collections::BTreeMap<String, [usize; 2]> = Default::default();
+        for finding in case
+            .findings
+            .iter()
+            .filter(|f| f.presence == Presence::Present)
+        {
+            let mut credited: std::collections::BTreeSet<(String, usize)> = Default::default();
+            for producer in reasoner.producers(finding) {
+                if producer.source.kind != upstream::reasoner::SourceKind::NerveRoot {
+                    continue;
+                }
+                let sides: &[usize] = match producer.side {
+                    Side::Left => &[0],
+                    Side::Right => &[1],
+                    _ => &[0, 1],
+                };
+                for &side in sides {
+                    if credited.insert((producer.source.id.clone(), side)) {
+                        counts.entry(producer.source.id.clone()).or_default()[side] += 1;
+                    }
+                }
+            }
+        }
+        let best: Vec<(&String, usize)> =
+            counts.iter().map(|(id, c)| (id, c[0].max(c[1]))).collect();
+        // The chance a true root is among the first k when ties fall in random order.
+        let chance = |k: usize| -> f64 {
+            let Some(top) = best
+                .iter()
+                .filter(|(id, _)| vignette.expect.roots.contains(id))
+                .map(|&(_, c)| c)
+                .max()
+            else {
+                return 0.0;
+            };
+            let above = best.iter().filter(|&&(_, c)| c > top).count();
+            let tied = best.iter().filter(|&&(_, c)| c == top).count();
+            let true_tied = best
+                .iter()
+                .filter(|(id, c)| *c == top && vignette.expect.roots.contains(id))
+                .count();
+            if above >= k {
+                return 0.0;
+            }
+            // Places left for the tied group, and the chance none of them is a true root.
+            let places = (k - above).min(tied);
+            let mut none = 1.0;
+            for j in 0..places {
+                none *= (tied - true_tied).saturating_sub(j) as f64 / (tied - j) as f64;
+            }
+            1.0 - none
+        };
+        top1 += chance(1);
+        top3 += chance(3);
+    }
+    let n = vignettes.len() as f64;
+    (top1 / n, top3 / n)
+}
+
+#[test]
+fn published_root_cases_measured_against_a_plain_count() {
+    let vignettes = root_vignettes();
+    assert!(vignettes.len() >= 48, "{} root cases", vignettes.len());
+    let (top1, top3) = root_level_hits(&vignettes);
+    let (count1, count3) = root_level_hits_by_count(&vignettes);
+    println!(
+        "roots_published ({} cases): reasoner top-1 level {:.1} %, top-3 {:.1} %; plain count top-1 {:.1} %, top-3 {:.1} %",
+        vignettes.len(),
+        top1 * 100.0,
+        top3 * 100.0,
+        count1 * 100.0,
+        count3 * 100.0
+    );
+}
