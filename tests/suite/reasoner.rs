@@ -456,6 +456,24 @@ fn kb_check_passes_and_a_broken_file_fails_naming_the_file_and_entry() {
             r#""regions": ["ankle_laterall"]"#,
             "unknown region `ankle_laterall`",
         ),
+        (
+            "priors.json",
+            r#""root_c7": 0.55"#,
+            r#""root_c9": 0.55"#,
+            "unknown source `root_c9`",
+        ),
+        (
+            "priors.json",
+            r#""flag": "kidney_stones""#,
+            r#""flag": "kidney_stone_history""#,
+            "unknown history flag `kidney_stone_history`",
+        ),
+        (
+            "priors.json",
+            r#""root_c6": 0.22"#,
+            r#""root_c6": 0.52"#,
+            "add up to 1",
+        ),
     ];
     for (file, from, to, expected) in breakages {
         let path = directory.path().join(file);
