@@ -124,6 +124,15 @@ struct CaseOdds {
     absent_without: Vec<f64>,
 }
 
+/// What one source is scored against: its prior, each finding's `absent_without` and
+/// its own part in that (see `own_part`), one for each prepared finding.
+#[derive(Debug, Clone, Copy)]
+struct Background<'a> {
+    prior: f64,
+    absent_without: &'a [f64],
+    own: &'a [f64],
+}
+
 impl Reasoner<'static> {
     pub fn builtin() -> &'static Reasoner<'static> {
         static BUILTIN: std::sync::OnceLock<Reasoner<'static>> = std::sync::OnceLock::new();
@@ -569,18 +578,16 @@ impl<'kb> Reasoner<'kb> {
         &self,
         s: usize,
         prepared: &[Prepared<'_>],
-        odds: &CaseOdds,
+        background: Background<'_>,
         entries: &[Entry],
         side: Side,
     ) -> Scored {
-        let prior = odds.priors[s];
+        let Background {
+            prior,
+            absent_without,
+            own,
+        } = background;
         let best = self.best_matches(s, prepared, entries, side);
-        // This source's own part in each finding's background, on whichever side, as
-        // `absent_without` counted it: taken out again to leave the leak of the others.
-        let mut own = vec![0.0f64; prepared.len()];
-        for &(i, m, fit) in entries {
-            own[i] = own[i].max(self.strength(s, m, fit));
-        }
         let mut log_odds = (prior / (1.0 - prior)).ln();
         if side == Side::Bilateral {
             log_odds += BOTH_SIDES.ln();
@@ -599,7 +606,7 @@ impl<'kb> Reasoner<'kb> {
             match (p.finding.presence, best[i]) {
                 (Presence::Present, Some(m)) => {
                     let strength = m.weight.strength() * m.fit;
-                    let others = odds.absent_without[i] - (1.0 - prior * own[i]).ln();
+                    let others = absent_without[i] - (1.0 - prior * own[i]).ln();
                     let leak = (1.0 - others.exp()).max(BACKGROUND_LEAK);
                     log_odds += ((1.0 - (1.0 - leak) * (1.0 - strength)) / leak).ln();
                     scored.explains.push(Explained {
@@ -625,6 +632,16 @@ impl<'kb> Reasoner<'kb> {
         scored
     }
 
+    /// A source's own part in each finding's background, on whichever side, as
+    /// `absent_without` counted it: taken out again to leave the leak of the others.
+    fn own_part(&self, s: usize, findings: usize, entries: &[Entry]) -> Vec<f64> {
+        let mut own = vec![0.0f64; findings];
+        for &(i, m, fit) in entries {
+            own[i] = own[i].max(self.strength(s, m, fit));
+        }
+        own
+    }
+
     /// The source on its best side, or `None` when it explains nothing present. When the
     /// findings cannot tell left from right, the side is `none`.
     fn best_side(
@@ -635,7 +652,14 @@ impl<'kb> Reasoner<'kb> {
         entries: &[Entry],
     ) -> Option<Scored> {
         let source = &self.kb.sources[s];
-        let score = |side| self.score_side(s, prepared, odds, entries, side);
+        let own = self.own_part(s, prepared.len(), entries);
+        let prior = odds.priors[s];
+        let background = Background {
+            prior,
+            absent_without: &odds.absent_without,
+            own: &own,
+        };
+        let score = |side| self.score_side(s, prepared, background, entries, side);
         let best = if source.laterality == SourceLaterality::Ipsilateral {
             let left = score(Side::Left);
             let right = score(Side::Right);
@@ -832,8 +856,8 @@ impl<'kb> Reasoner<'kb> {
             if distinct.len() < 2 {
                 continue;
             }
-            let mut odds = odds.clone();
-            odds.absent_without.extend(
+            let mut absent_without = odds.absent_without.clone();
+            absent_without.extend(
                 self.absent_without(std::slice::from_ref(&candidate_matches), &odds.priors),
             );
             // Each leader's entries, with the candidate's as finding `n`.
@@ -850,6 +874,11 @@ impl<'kb> Reasoner<'kb> {
                     entries
                 })
                 .collect();
+            let owns: Vec<Vec<f64>> = leaders
+                .iter()
+                .zip(&entries)
+                .map(|(l, e)| self.own_part(l.source, n + 1, e))
+                .collect();
             // How much either result would move the gap between the leading source and
             // each of its rivals, the strongest rivals counting most.
             let mut shift = 0.0;
@@ -862,8 +891,16 @@ impl<'kb> Reasoner<'kb> {
                 prepared.extend(self.prepare(std::slice::from_ref(&result)));
                 let again: Vec<f64> = leaders
                     .iter()
-                    .zip(&entries)
-                    .map(|(l, e)| self.score_side(l.source, &prepared, &odds, e, l.side).score)
+                    .zip(entries.iter().zip(&owns))
+                    .map(|(l, (e, own))| {
+                        let background = Background {
+                            prior: odds.priors[l.source],
+                            absent_without: &absent_without,
+                            own,
+                        };
+                        self.score_side(l.source, &prepared, background, e, l.side)
+                            .score
+                    })
                     .collect();
                 for j in 1..leaders.len() {
                     let before = leaders[0].score - leaders[j].score;
