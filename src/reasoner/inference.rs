@@ -119,8 +119,8 @@ struct Scored {
 struct CaseOdds {
     /// Each source's prior, raised by the patient's history.
     priors: Vec<f64>,
-    /// For each finding, the log of the chance it is absent with only the background and
-    /// every source that could produce it at its prior.
+    /// For each finding, the chance it is absent with only the background and every
+    /// source that could produce it at its prior.
     absent_without: Vec<f64>,
 }
 
@@ -315,14 +315,15 @@ impl<'kb> Reasoner<'kb> {
         priors
     }
 
-    /// For each finding, the log of the chance it is absent with only the background and
-    /// every source that could produce it at its prior (on whichever side): what a source
-    /// takes its own part out of to find its leak.
+    /// For each finding, the chance it is absent with only the background and every
+    /// source that could produce it at its prior (on whichever side): what a source takes
+    /// its own part out of to find its leak. A product, not a sum of logs: logarithms were
+    /// most of the time an assessment took.
     fn absent_without(&self, matches: &[Vec<Entry>], priors: &[f64]) -> Vec<f64> {
         matches
             .iter()
             .map(|found| {
-                let mut total = (1.0 - BACKGROUND_LEAK).ln();
+                let mut total = 1.0 - BACKGROUND_LEAK;
                 // A source's manifestations of a kind are listed together: its strongest
                 // one is its part.
                 let mut current: Option<(usize, f64)> = None;
@@ -331,14 +332,14 @@ impl<'kb> Reasoner<'kb> {
                     current = match current {
                         Some((c, best)) if c == s => Some((c, best.max(strength))),
                         Some((c, best)) => {
-                            total += (1.0 - priors[c] * best).ln();
+                            total *= 1.0 - priors[c] * best;
                             Some((s, strength))
                         }
                         None => Some((s, strength)),
                     };
                 }
                 if let Some((c, best)) = current {
-                    total += (1.0 - priors[c] * best).ln();
+                    total *= 1.0 - priors[c] * best;
                 }
                 total
             })
@@ -588,9 +589,10 @@ impl<'kb> Reasoner<'kb> {
             own,
         } = background;
         let best = self.best_matches(s, prepared, entries, side);
-        let mut log_odds = (prior / (1.0 - prior)).ln();
+        // The odds multiply (the log odds add up); one logarithm at the end is cheaper.
+        let mut odds = prior / (1.0 - prior);
         if side == Side::Bilateral {
-            log_odds += BOTH_SIDES.ln();
+            odds *= BOTH_SIDES;
         }
         let mut scored = Scored {
             source: s,
@@ -606,9 +608,9 @@ impl<'kb> Reasoner<'kb> {
             match (p.finding.presence, best[i]) {
                 (Presence::Present, Some(m)) => {
                     let strength = m.weight.strength() * m.fit;
-                    let others = absent_without[i] - (1.0 - prior * own[i]).ln();
-                    let leak = (1.0 - others.exp()).max(BACKGROUND_LEAK);
-                    log_odds += ((1.0 - (1.0 - leak) * (1.0 - strength)) / leak).ln();
+                    let others = absent_without[i] / (1.0 - prior * own[i]);
+                    let leak = (1.0 - others).max(BACKGROUND_LEAK);
+                    odds *= (1.0 - (1.0 - leak) * (1.0 - strength)) / leak;
                     scored.explains.push(Explained {
                         finding: i,
                         weight: m.weight,
@@ -617,7 +619,7 @@ impl<'kb> Reasoner<'kb> {
                 // Neither for nor against: another source may explain it.
                 (Presence::Present, None) => scored.unexplained.push(i),
                 (Presence::Absent, Some(m)) => {
-                    log_odds += (1.0 - m.weight.strength() * m.fit).ln();
+                    odds *= 1.0 - m.weight.strength() * m.fit;
                     // A rare manifestation's absence is barely evidence: not listed.
                     if m.weight > Weight::Rare {
                         scored.against.push(i);
@@ -627,7 +629,7 @@ impl<'kb> Reasoner<'kb> {
             }
         }
         // Rounded, so that sums taken in another order of findings rank the same.
-        scored.log_odds = (log_odds * 1e9).round() / 1e9;
+        scored.log_odds = (odds.ln() * 1e9).round() / 1e9;
         scored.score = 1.0 / (1.0 + (-scored.log_odds).exp());
         scored
     }
