@@ -124,6 +124,14 @@ struct CaseOdds {
     absent_without: Vec<f64>,
 }
 
+/// Whether scoring a source lists the findings it explains, leaves and predicts, or only
+/// weighs them: comparing sides and simulating exams need the odds alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lists {
+    Kept,
+    Dropped,
+}
+
 /// What one source is scored against: its prior, each finding's `absent_without` and
 /// its own part in that (see `own_part`), one for each prepared finding.
 #[derive(Debug, Clone, Copy)]
@@ -582,7 +590,9 @@ impl<'kb> Reasoner<'kb> {
         background: Background<'_>,
         entries: &[Entry],
         side: Side,
+        lists: Lists,
     ) -> Scored {
+        let listed = lists == Lists::Kept;
         let Background {
             prior,
             absent_without,
@@ -611,17 +621,20 @@ impl<'kb> Reasoner<'kb> {
                     let others = absent_without[i] / (1.0 - prior * own[i]);
                     let leak = (1.0 - others).max(BACKGROUND_LEAK);
                     odds *= (1.0 - (1.0 - leak) * (1.0 - strength)) / leak;
-                    scored.explains.push(Explained {
-                        finding: i,
-                        weight: m.weight,
-                    });
+                    if listed {
+                        scored.explains.push(Explained {
+                            finding: i,
+                            weight: m.weight,
+                        });
+                    }
                 }
                 // Neither for nor against: another source may explain it.
-                (Presence::Present, None) => scored.unexplained.push(i),
+                (Presence::Present, None) if listed => scored.unexplained.push(i),
+                (Presence::Present, None) => {}
                 (Presence::Absent, Some(m)) => {
                     odds *= 1.0 - m.weight.strength() * m.fit;
                     // A rare manifestation's absence is barely evidence: not listed.
-                    if m.weight > Weight::Rare {
+                    if listed && m.weight > Weight::Rare {
                         scored.against.push(i);
                     }
                 }
@@ -661,25 +674,28 @@ impl<'kb> Reasoner<'kb> {
             absent_without: &odds.absent_without,
             own: &own,
         };
-        let score = |side| self.score_side(s, prepared, background, entries, side);
-        let best = if source.laterality == SourceLaterality::Ipsilateral {
-            let left = score(Side::Left);
-            let right = score(Side::Right);
-            let both = score(Side::Bilateral);
-            if (left.log_odds - right.log_odds).abs() < 1e-12 && left.log_odds >= both.log_odds {
-                Scored {
-                    side: Side::None,
-                    ..left
-                }
-            } else if both.log_odds > left.log_odds && both.log_odds > right.log_odds {
-                both
-            } else if left.log_odds > right.log_odds {
-                left
+        // The sides are compared by their odds alone; only the one kept lists its findings.
+        let score = |side| self.score_side(s, prepared, background, entries, side, Lists::Dropped);
+        // The side scored, and the side reported: `none` when the findings cannot tell.
+        let (scored_on, reported) = if source.laterality == SourceLaterality::Ipsilateral {
+            let left = score(Side::Left).log_odds;
+            let right = score(Side::Right).log_odds;
+            let both = score(Side::Bilateral).log_odds;
+            if (left - right).abs() < 1e-12 && left >= both {
+                (Side::Left, Side::None)
+            } else if both > left && both > right {
+                (Side::Bilateral, Side::Bilateral)
+            } else if left > right {
+                (Side::Left, Side::Left)
             } else {
-                right
+                (Side::Right, Side::Right)
             }
         } else {
-            score(Side::None)
+            (Side::None, Side::None)
+        };
+        let best = Scored {
+            side: reported,
+            ..self.score_side(s, prepared, background, entries, scored_on, Lists::Kept)
         };
         (!best.explains.is_empty()).then_some(best)
     }
@@ -900,7 +916,7 @@ impl<'kb> Reasoner<'kb> {
                             absent_without: &absent_without,
                             own,
                         };
-                        self.score_side(l.source, &prepared, background, e, l.side)
+                        self.score_side(l.source, &prepared, background, e, l.side, Lists::Dropped)
                             .score
                     })
                     .collect();
