@@ -387,6 +387,8 @@ pub struct KnowledgeBase {
     pub priors: Vec<f64>,
     /// History that raises a source's prior odds.
     pub history_odds: Vec<HistoryOdds>,
+    /// What the cited base rates (the root levels' shares) come from.
+    pub prior_citations: Vec<String>,
 }
 
 impl KnowledgeBase {
@@ -453,6 +455,11 @@ impl KnowledgeBase {
 
         let (priors_file, priors_text) = files.priors;
         let parsed: PriorsFile = parse(priors_file, priors_text)?;
+        let prior_citations = parsed
+            .level_groups
+            .iter()
+            .flat_map(|g| g.citations.iter().cloned())
+            .collect();
         let (priors, history_odds) = check_priors(&vocabulary, priors_file, parsed, &sources)?;
 
         Ok(KnowledgeBase {
@@ -463,6 +470,7 @@ impl KnowledgeBase {
             source_files,
             priors,
             history_odds,
+            prior_citations,
         })
     }
 
@@ -482,7 +490,8 @@ impl KnowledgeBase {
             .flat_map(|s| &s.citations)
             .chain(self.red_flags.iter().flat_map(|f| &f.citations))
             .chain(self.warning_signs.iter().flat_map(|w| &w.citations))
-            .chain(self.history_odds.iter().flat_map(|h| &h.citations));
+            .chain(self.history_odds.iter().flat_map(|h| &h.citations))
+            .chain(&self.prior_citations);
         for citation in all {
             *citations.entry(citation.as_str()).or_insert(0) += 1;
         }
