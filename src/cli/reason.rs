@@ -353,7 +353,14 @@ fn print_human(
         let explains: Vec<String> = hypothesis
             .explains
             .iter()
-            .map(|e| format!("{} [{}]", describe(&e.finding), e.weight.code()))
+            .map(|e| {
+                format!(
+                    "{} [{}, x{:.1}]",
+                    describe(&e.finding),
+                    e.weight.code(),
+                    e.ratio
+                )
+            })
             .collect();
         writeln!(out, "     explains: {}", explains.join("; "))?;
         if !hypothesis.unexplained.is_empty() {

@@ -620,11 +620,14 @@ impl<'kb> Reasoner<'kb> {
                     let strength = m.weight.strength() * m.fit;
                     let others = absent_without[i] / (1.0 - prior * own[i]);
                     let leak = (1.0 - others).max(BACKGROUND_LEAK);
-                    odds *= (1.0 - (1.0 - leak) * (1.0 - strength)) / leak;
+                    let ratio = (1.0 - (1.0 - leak) * (1.0 - strength)) / leak;
+                    odds *= ratio;
                     if listed {
                         scored.explains.push(Explained {
                             finding: i,
                             weight: m.weight,
+                            // Rounded, as the score is: the same whatever the order.
+                            ratio: (ratio * 1e6).round() / 1e6,
                         });
                     }
                 }

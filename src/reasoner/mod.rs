@@ -87,11 +87,15 @@ pub struct RaisedFlag {
     pub citations: Vec<String>,
 }
 
-/// One finding a hypothesis explains, and how typical it is of the source.
+/// One finding a hypothesis explains, how typical it is of the source, and how much it
+/// raised the source's odds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Explained {
     pub finding: usize,
     pub weight: Weight,
+    /// Its likelihood ratio: the source's odds were multiplied by this. Low when many
+    /// other sources could produce the finding as well.
+    pub ratio: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -215,7 +215,14 @@ fn hypothesis_ui(
             let explains: Vec<String> = hypothesis
                 .explains
                 .iter()
-                .map(|e| format!("{} ({})", describe(&e.finding), e.weight.code()))
+                .map(|e| {
+                    format!(
+                        "{} ({}, x{:.1})",
+                        describe(&e.finding),
+                        e.weight.code(),
+                        e.ratio
+                    )
+                })
                 .collect();
             ui.label(format!("Explains: {}", explains.join("; ")));
             if !hypothesis.unexplained.is_empty() {

@@ -954,3 +954,26 @@ fn a_visceral_pattern_with_its_history_leads_over_trigger_points_in_its_zones() 
         .expect("a trigger point in the same zones");
     assert_eq!(muscle.explains.len(), 2, "{}", muscle.id);
 }
+
+#[test]
+fn a_finding_few_sources_share_weighs_more_than_one_many_share() {
+    // Numbness of the outer foot is S1's and few others'; low back pain is spillover of
+    // many sources. Each explained finding shows how much it raised the odds.
+    let assessment = assess(&text_case(
+        "R low back pain 4; R lat foot numbness 3; R groin pain 5",
+        45,
+    ));
+    let s1 = assessment
+        .hypotheses
+        .iter()
+        .find(|h| h.id == "root_s1")
+        .expect("S1 is ranked");
+    let ratio = |finding: usize| {
+        s1.explains
+            .iter()
+            .find(|e| e.finding == finding)
+            .map(|e| e.ratio)
+            .expect("S1 explains it")
+    };
+    assert!(ratio(0) > 1.0 && ratio(1) > ratio(0), "{:?}", s1.explains);
+}
