@@ -10,7 +10,7 @@ use crate::model::vocabulary::{
 use crate::model::{Finding, PatientId, Vocabulary};
 use crate::reasoner::input::parse_case;
 use crate::reasoner::knowledge::{
-    KnowledgeFiles, RED_FLAGS_FILE, SOURCE_FILES, WARNING_SIGNS_FILE,
+    KnowledgeFiles, PRIORS_FILE, RED_FLAGS_FILE, SOURCE_FILES, WARNING_SIGNS_FILE,
 };
 use crate::reasoner::{Assessment, Case, Course, KnowledgeBase, Reasoner};
 
@@ -333,6 +333,8 @@ fn print_human(
             out,
             "  No source in the knowledge base explains these findings."
         )?;
+    } else {
+        writeln!(out, "  {}", crate::reasoner::SCORE_MEANING)?;
     }
     for (rank, hypothesis) in assessment.hypotheses.iter().take(8).enumerate() {
         let side = match hypothesis.side {
@@ -351,7 +353,14 @@ fn print_human(
         let explains: Vec<String> = hypothesis
             .explains
             .iter()
-            .map(|e| format!("{} [{}]", describe(&e.finding), e.weight.code()))
+            .map(|e| {
+                format!(
+                    "{} [{}, x{:.1}]",
+                    describe(&e.finding),
+                    e.weight.code(),
+                    e.ratio
+                )
+            })
             .collect();
         writeln!(out, "     explains: {}", explains.join("; "))?;
         if !hypothesis.unexplained.is_empty() {
@@ -413,6 +422,7 @@ pub fn load_knowledge(dir: Option<&Path>) -> Result<KnowledgeBase, CliError> {
         .collect::<Result<_, _>>()?;
     let red_flags = read(RED_FLAGS_FILE.0)?;
     let warning_signs = read(WARNING_SIGNS_FILE.0)?;
+    let priors = read(PRIORS_FILE.0)?;
     let files = KnowledgeFiles {
         sources: sources
             .iter()
@@ -420,6 +430,7 @@ pub fn load_knowledge(dir: Option<&Path>) -> Result<KnowledgeBase, CliError> {
             .collect(),
         red_flags: (&red_flags.0, &red_flags.1),
         warning_signs: (&warning_signs.0, &warning_signs.1),
+        priors: (&priors.0, &priors.1),
     };
     KnowledgeBase::load(vocabulary, &files).map_err(|e| CliError::Usage(e.to_string()))
 }

@@ -1,11 +1,14 @@
 //! Scoring sources against a case.
 //!
-//! Like INTERNIST-1/QMR, each finding a source explains adds evidence in proportion to
-//! how typical it is of the source (its weight: essential, spillover, rare) and how
-//! specific it is (a finding many sources explain says little about any one of them).
-//! Unlike them, the score is a coverage ratio, so a source also pays for the findings it
-//! leaves unexplained (neural signs most of all, when the source is not neural) and for
-//! the findings it predicts that were examined and found absent. Sides are part of the
+//! Like QMR-DT, evidence adds up in a noisy-OR model: each source starts from its prior
+//! odds (its base rate, raised by history that makes it likelier) and each finding adds
+//! its log-likelihood ratio. A present finding the source explains with strength s adds
+//! log([1 - (1 - leak)(1 - s)] / leak), where the leak is the chance of the finding
+//! without this source: the background, and every other source that could produce it at
+//! its own prior. A finding many sources share says little about any one of them. A
+//! predicted finding examined and absent adds log(1 - s). A present finding this source
+//! does not explain counts neither way: another source may explain it. The score is the
+//! posterior: the chance the source is at work given the findings. Sides are part of the
 //! match: a left soleus does not explain right heel pain. Parsimonious covers then name
 //! the smallest sets of sources that explain together what no single one does.
 
@@ -19,18 +22,14 @@ use super::knowledge::{
 };
 use super::{Assessment, Case, Explained, Hypothesis, NextCheck};
 
-/// Evidence needed before a source's score approaches 1: one weak match is not proof.
-const SMOOTHING: f64 = 0.3;
-/// The price of proposing a source on both sides rather than one.
-const BILATERAL_FACTOR: f64 = 0.9;
 /// A unilateral source explains a bilateral finding only in part.
 const HALF_OF_BILATERAL: f64 = 0.75;
-/// Findings with no region (fever, dizziness) mostly matter to red flags.
-const SYSTEMIC_IMPORTANCE: f64 = 0.3;
-/// A neural sign left unexplained by a non-neural source weighs this much more.
-const NEURAL_PENALTY: f64 = 1.5;
-/// How much a predicted finding, examined and absent, counts against a source.
-const ABSENCE_WEIGHT: f64 = 0.8;
+/// The chance of a finding when no source in the knowledge base is at work: something
+/// the knowledge base does not hold. A modelling choice, not a measured rate.
+const BACKGROUND_LEAK: f64 = 0.01;
+/// The chance that a source at work on one side is at work on the other as well: the
+/// price of proposing it on both sides. A modelling choice, not a measured rate.
+const BOTH_SIDES: f64 = 0.5;
 /// How many hypotheses an assessment reports.
 const REPORTED: usize = 15;
 
@@ -82,8 +81,6 @@ struct Prepared<'a> {
     region: Option<usize>,
     laterality: Option<Laterality>,
     test: String,
-    /// A sign of a nerve, per the vocabulary.
-    neural: bool,
 }
 
 /// One possible explanation of one finding: (finding, manifestation, fit).
@@ -106,10 +103,42 @@ struct Match {
 struct Scored {
     source: usize,
     side: Side,
+    /// The posterior: the chance the source is at work, 0 to 1.
     score: f64,
+    /// The same as log odds, which is what adds up and what ranks.
+    log_odds: f64,
+    /// Its prior for this case, which breaks ties: the likelier source first.
+    prior: f64,
     explains: Vec<Explained>,
     unexplained: Vec<usize>,
     against: Vec<usize>,
+}
+
+/// What a case makes of the knowledge base before any source is scored.
+#[derive(Debug, Clone)]
+struct CaseOdds {
+    /// Each source's prior, raised by the patient's history.
+    priors: Vec<f64>,
+    /// For each finding, the chance it is absent with only the background and every
+    /// source that could produce it at its prior.
+    absent_without: Vec<f64>,
+}
+
+/// Whether scoring a source lists the findings it explains, leaves and predicts, or only
+/// weighs them: comparing sides and simulating exams need the odds alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lists {
+    Kept,
+    Dropped,
+}
+
+/// What one source is scored against: its prior, each finding's `absent_without` and
+/// its own part in that (see `own_part`), one for each prepared finding.
+#[derive(Debug, Clone, Copy)]
+struct Background<'a> {
+    prior: f64,
+    absent_without: &'a [f64],
+    own: &'a [f64],
 }
 
 impl Reasoner<'static> {
@@ -251,11 +280,6 @@ impl<'kb> Reasoner<'kb> {
                     region,
                     laterality: region.map(|i| self.kb.vocabulary.regions()[i].laterality),
                     test: normalize_test(&finding.test_name),
-                    neural: self
-                        .kb
-                        .vocabulary
-                        .kind(&finding.kind)
-                        .is_some_and(|k| k.neural),
                 }
             })
             .collect()
@@ -277,22 +301,63 @@ impl<'kb> Reasoner<'kb> {
             .collect()
     }
 
-    /// For each finding, 1 / (1 + ln n) where n is the number of sources that can produce
-    /// it on some side: specific findings weigh more than ones many sources share.
-    fn specificities(matches: &[Vec<(usize, usize, f64)>]) -> Vec<f64> {
+    /// Each source's prior for this case: its base rate, its odds multiplied by each
+    /// history that makes it likelier.
+    fn priors(&self, case: &Case) -> Vec<f64> {
+        let mut priors = self.kb.priors.clone();
+        for history in &self.kb.history_odds {
+            if !case.history.contains(&history.flag) {
+                continue;
+            }
+            let Some(s) = self
+                .kb
+                .sources
+                .binary_search_by(|source| source.id.as_str().cmp(&history.source))
+                .ok()
+            else {
+                continue;
+            };
+            let odds = priors[s] / (1.0 - priors[s]) * history.odds_ratio;
+            priors[s] = odds / (1.0 + odds);
+        }
+        priors
+    }
+
+    /// For each finding, the chance it is absent with only the background and every
+    /// source that could produce it at its prior (on whichever side): what a source takes
+    /// its own part out of to find its leak. A product, not a sum of logs: logarithms were
+    /// most of the time an assessment took.
+    fn absent_without(&self, matches: &[Vec<Entry>], priors: &[f64]) -> Vec<f64> {
         matches
             .iter()
             .map(|found| {
-                // Sorted and deduplicated in place: cheaper than a set for hundreds of entries.
-                let mut sources: Vec<usize> = found.iter().map(|&(s, _, _)| s).collect();
-                sources.sort_unstable();
-                sources.dedup();
-                match sources.len() {
-                    0 => 1.0,
-                    n => 1.0 / (1.0 + (n as f64).ln()),
+                let mut total = 1.0 - BACKGROUND_LEAK;
+                // A source's manifestations of a kind are listed together: its strongest
+                // one is its part.
+                let mut current: Option<(usize, f64)> = None;
+                for &(s, m, fit) in found {
+                    let strength = self.strength(s, m, fit);
+                    current = match current {
+                        Some((c, best)) if c == s => Some((c, best.max(strength))),
+                        Some((c, best)) => {
+                            total *= 1.0 - priors[c] * best;
+                            Some((s, strength))
+                        }
+                        None => Some((s, strength)),
+                    };
                 }
+                if let Some((c, best)) = current {
+                    total *= 1.0 - priors[c] * best;
+                }
+                total
             })
             .collect()
+    }
+
+    /// How likely a source at work is to produce a finding through one manifestation
+    /// that fits it by `fit`: the noisy-OR link strength.
+    fn strength(&self, s: usize, m: usize, fit: f64) -> f64 {
+        self.kb.sources[s].manifestations[m].weight.strength() * fit
     }
 
     /// Each source's possible explanations of the findings, by source.
@@ -310,9 +375,9 @@ impl<'kb> Reasoner<'kb> {
     pub fn assess(&self, case: &Case) -> Assessment {
         let red_flags = super::red_flags::raised(self.kb, case);
         let prepared = self.prepare(&case.findings);
-        let (scored, specificity, by_source) = self.scored(case, &prepared);
+        let (scored, odds, by_source) = self.scored(case, &prepared);
         let covers = self.covers(&scored, &case.findings);
-        let next_check = self.next_check(&scored, case, &specificity, &by_source);
+        let next_check = self.next_check(&scored, case, &odds, &by_source);
         let hypotheses = scored.iter().map(|s| self.hypothesis(s)).collect();
         Assessment {
             red_flags,
@@ -328,7 +393,7 @@ impl<'kb> Reasoner<'kb> {
     pub fn rank_for(&self, case: &Case, finding: usize) -> Vec<(&'kb Source, Side)> {
         let prepared = self.prepare(&case.findings);
         let matches = self.matches(&prepared);
-        let specificity = Self::specificities(&matches);
+        let odds = self.case_odds(case, &matches);
         // Only the sources that can produce the finding: their entries alone are gathered.
         let mut wanted: Vec<usize> = matches
             .get(finding)
@@ -346,7 +411,7 @@ impl<'kb> Reasoner<'kb> {
         }
         let mut scored: Vec<Scored> = by_source
             .iter()
-            .filter_map(|(&s, entries)| self.best_side(s, &prepared, &specificity, entries))
+            .filter_map(|(&s, entries)| self.best_side(s, &prepared, &odds, entries))
             .filter(|s| s.explains.iter().any(|e| e.finding == finding))
             .collect();
         self.sort_scored(&mut scored);
@@ -356,27 +421,42 @@ impl<'kb> Reasoner<'kb> {
             .collect()
     }
 
-    /// Best score first; ties by id, so that the order is the same on every run.
+    /// Best first; of two alike, the likelier before the findings were read (C7 before
+    /// C5), then the one that explains more. Only sources alike in all of these, which no
+    /// finding or base rate tells apart, fall back to id order, so that every run agrees.
     fn sort_scored(&self, scored: &mut [Scored]) {
         scored.sort_by(|a, b| {
-            b.score.total_cmp(&a.score).then_with(|| {
-                self.kb.sources[a.source]
-                    .id
-                    .cmp(&self.kb.sources[b.source].id)
-            })
+            b.log_odds
+                .total_cmp(&a.log_odds)
+                .then_with(|| b.prior.total_cmp(&a.prior))
+                .then_with(|| b.explains.len().cmp(&a.explains.len()))
+                .then_with(|| {
+                    self.kb.sources[a.source]
+                        .id
+                        .cmp(&self.kb.sources[b.source].id)
+                })
         });
     }
 
+    /// The priors and each finding's background for one case.
+    fn case_odds(&self, case: &Case, matches: &[Vec<Entry>]) -> CaseOdds {
+        let priors = self.priors(case);
+        let absent_without = self.absent_without(matches, &priors);
+        CaseOdds {
+            priors,
+            absent_without,
+        }
+    }
+
     /// Each source that explains a present finding, on its best side, best first: the
-    /// reported few, with the findings' specificities and each source's possible
-    /// explanations.
+    /// reported few, with the case's odds and each source's possible explanations.
     fn scored(
         &self,
         case: &Case,
         prepared: &[Prepared<'_>],
-    ) -> (Vec<Scored>, Vec<f64>, BTreeMap<usize, Vec<Entry>>) {
+    ) -> (Vec<Scored>, CaseOdds, BTreeMap<usize, Vec<Entry>>) {
         let matches = self.matches(prepared);
-        let specificity = Self::specificities(&matches);
+        let odds = self.case_odds(case, &matches);
         let by_source = Self::by_source(&matches);
         let mut scored: Vec<Scored> = by_source
             .iter()
@@ -385,11 +465,11 @@ impl<'kb> Reasoner<'kb> {
                     .iter()
                     .any(|&(i, _, _)| case.findings[i].presence == Presence::Present)
             })
-            .filter_map(|(&s, entries)| self.best_side(s, prepared, &specificity, entries))
+            .filter_map(|(&s, entries)| self.best_side(s, prepared, &odds, entries))
             .collect();
         self.sort_scored(&mut scored);
         scored.truncate(REPORTED);
-        (scored, specificity, by_source)
+        (scored, odds, by_source)
     }
 
     fn hypothesis(&self, scored: &Scored) -> Hypothesis {
@@ -399,7 +479,8 @@ impl<'kb> Reasoner<'kb> {
             name: source.name.clone(),
             kind: source.kind,
             side: scored.side,
-            score: (scored.score * 1000.0).round() / 1000.0,
+            score: (scored.score * 1e6).round() / 1e6,
+            prior: (scored.prior * 1e6).round() / 1e6,
             explains: scored.explains.clone(),
             unexplained: scored.unexplained.clone(),
             against: scored.against.clone(),
@@ -488,8 +569,8 @@ impl<'kb> Reasoner<'kb> {
                 fit,
             };
             let better = best[i].is_none_or(|current| {
-                (candidate.weight.frequency() * candidate.fit)
-                    .total_cmp(&(current.weight.frequency() * current.fit))
+                (candidate.weight.strength() * candidate.fit)
+                    .total_cmp(&(current.weight.strength() * current.fit))
                     .then_with(|| candidate.weight.cmp(&current.weight))
                     .is_gt()
             });
@@ -500,35 +581,35 @@ impl<'kb> Reasoner<'kb> {
         best
     }
 
-    /// How much a present finding matters when nothing explains it.
-    fn importance(prepared: &Prepared<'_>, specificity: f64, source: &Source) -> f64 {
-        let base = if prepared.finding.region.is_none() {
-            SYSTEMIC_IMPORTANCE
-        } else {
-            specificity
-        };
-        if prepared.neural && !source.kind.is_neural() {
-            base * NEURAL_PENALTY
-        } else {
-            base
-        }
-    }
-
+    /// A source on one side scored against the case: its prior odds plus the weight of
+    /// evidence of each finding it predicts, present or examined and absent.
     fn score_side(
         &self,
         s: usize,
         prepared: &[Prepared<'_>],
-        specificity: &[f64],
+        background: Background<'_>,
         entries: &[Entry],
         side: Side,
+        lists: Lists,
     ) -> Scored {
-        let source = &self.kb.sources[s];
+        let listed = lists == Lists::Kept;
+        let Background {
+            prior,
+            absent_without,
+            own,
+        } = background;
         let best = self.best_matches(s, prepared, entries, side);
-        let (mut evidence, mut missing, mut contrary) = (0.0, 0.0, 0.0);
+        // The odds multiply (the log odds add up); one logarithm at the end is cheaper.
+        let mut odds = prior / (1.0 - prior);
+        if side == Side::Bilateral {
+            odds *= BOTH_SIDES;
+        }
         let mut scored = Scored {
             source: s,
             side,
             score: 0.0,
+            log_odds: 0.0,
+            prior,
             explains: Vec::new(),
             unexplained: Vec::new(),
             against: Vec::new(),
@@ -536,34 +617,47 @@ impl<'kb> Reasoner<'kb> {
         for (i, p) in prepared.iter().enumerate() {
             match (p.finding.presence, best[i]) {
                 (Presence::Present, Some(m)) => {
-                    evidence += m.weight.frequency() * m.fit * specificity[i];
-                    scored.explains.push(Explained {
-                        finding: i,
-                        weight: m.weight,
-                    });
+                    let strength = m.weight.strength() * m.fit;
+                    let others = absent_without[i] / (1.0 - prior * own[i]);
+                    let leak = (1.0 - others).max(BACKGROUND_LEAK);
+                    let ratio = (1.0 - (1.0 - leak) * (1.0 - strength)) / leak;
+                    odds *= ratio;
+                    if listed {
+                        scored.explains.push(Explained {
+                            finding: i,
+                            weight: m.weight,
+                            // Rounded, as the score is: the same whatever the order.
+                            ratio: (ratio * 1e6).round() / 1e6,
+                        });
+                    }
                 }
-                (Presence::Present, None) => {
-                    missing += Self::importance(p, specificity[i], source);
-                    scored.unexplained.push(i);
+                // Neither for nor against: another source may explain it.
+                (Presence::Present, None) if listed => scored.unexplained.push(i),
+                (Presence::Present, None) => {}
+                (Presence::Absent, Some(m)) => {
+                    odds *= 1.0 - m.weight.strength() * m.fit;
+                    // A rare manifestation's absence is barely evidence: not listed.
+                    if listed && m.weight > Weight::Rare {
+                        scored.against.push(i);
+                    }
                 }
-                (Presence::Absent, Some(m)) if m.weight > Weight::Rare => {
-                    contrary += ABSENCE_WEIGHT * m.weight.frequency() * m.fit * specificity[i];
-                    scored.against.push(i);
-                }
-                (Presence::Absent, _) => {}
+                (Presence::Absent, None) => {}
             }
         }
-        scored.score = if evidence > 0.0 {
-            evidence / (evidence + missing + contrary + SMOOTHING)
-        } else {
-            0.0
-        };
-        if side == Side::Bilateral {
-            scored.score *= BILATERAL_FACTOR;
-        }
         // Rounded, so that sums taken in another order of findings rank the same.
-        scored.score = (scored.score * 1e9).round() / 1e9;
+        scored.log_odds = (odds.ln() * 1e9).round() / 1e9;
+        scored.score = 1.0 / (1.0 + (-scored.log_odds).exp());
         scored
+    }
+
+    /// A source's own part in each finding's background, on whichever side, as
+    /// `absent_without` counted it: taken out again to leave the leak of the others.
+    fn own_part(&self, s: usize, findings: usize, entries: &[Entry]) -> Vec<f64> {
+        let mut own = vec![0.0f64; findings];
+        for &(i, m, fit) in entries {
+            own[i] = own[i].max(self.strength(s, m, fit));
+        }
+        own
     }
 
     /// The source on its best side, or `None` when it explains nothing present. When the
@@ -572,31 +666,41 @@ impl<'kb> Reasoner<'kb> {
         &self,
         s: usize,
         prepared: &[Prepared<'_>],
-        specificity: &[f64],
+        odds: &CaseOdds,
         entries: &[Entry],
     ) -> Option<Scored> {
         let source = &self.kb.sources[s];
-        let score = |side| self.score_side(s, prepared, specificity, entries, side);
-        let best = if source.laterality == SourceLaterality::Ipsilateral {
-            let left = score(Side::Left);
-            let right = score(Side::Right);
-            let both = score(Side::Bilateral);
-            if (left.score - right.score).abs() < 1e-12 && left.score >= both.score {
-                Scored {
-                    side: Side::None,
-                    ..left
-                }
-            } else if both.score > left.score && both.score > right.score {
-                both
-            } else if left.score > right.score {
-                left
+        let own = self.own_part(s, prepared.len(), entries);
+        let prior = odds.priors[s];
+        let background = Background {
+            prior,
+            absent_without: &odds.absent_without,
+            own: &own,
+        };
+        // The sides are compared by their odds alone; only the one kept lists its findings.
+        let score = |side| self.score_side(s, prepared, background, entries, side, Lists::Dropped);
+        // The side scored, and the side reported: `none` when the findings cannot tell.
+        let (scored_on, reported) = if source.laterality == SourceLaterality::Ipsilateral {
+            let left = score(Side::Left).log_odds;
+            let right = score(Side::Right).log_odds;
+            let both = score(Side::Bilateral).log_odds;
+            if (left - right).abs() < 1e-12 && left >= both {
+                (Side::Left, Side::None)
+            } else if both > left && both > right {
+                (Side::Bilateral, Side::Bilateral)
+            } else if left > right {
+                (Side::Left, Side::Left)
             } else {
-                right
+                (Side::Right, Side::Right)
             }
         } else {
-            score(Side::None)
+            (Side::None, Side::None)
         };
-        (best.score > 0.0 && !best.explains.is_empty()).then_some(best)
+        let best = Scored {
+            side: reported,
+            ..self.score_side(s, prepared, background, entries, scored_on, Lists::Kept)
+        };
+        (!best.explains.is_empty()).then_some(best)
     }
 
     /// The smallest sets (up to three) of reported sources that together explain every
@@ -681,7 +785,7 @@ impl<'kb> Reasoner<'kb> {
         &self,
         scored: &[Scored],
         case: &Case,
-        specificity: &[f64],
+        odds: &CaseOdds,
         by_source: &BTreeMap<usize, Vec<Entry>>,
     ) -> Option<NextCheck> {
         let top = scored.first()?.score;
@@ -773,10 +877,10 @@ impl<'kb> Reasoner<'kb> {
             if distinct.len() < 2 {
                 continue;
             }
-            let mut specificity = specificity.to_vec();
-            specificity.extend(Self::specificities(std::slice::from_ref(
-                &candidate_matches,
-            )));
+            let mut absent_without = odds.absent_without.clone();
+            absent_without.extend(
+                self.absent_without(std::slice::from_ref(&candidate_matches), &odds.priors),
+            );
             // Each leader's entries, with the candidate's as finding `n`.
             let entries: Vec<Vec<Entry>> = leaders
                 .iter()
@@ -791,6 +895,11 @@ impl<'kb> Reasoner<'kb> {
                     entries
                 })
                 .collect();
+            let owns: Vec<Vec<f64>> = leaders
+                .iter()
+                .zip(&entries)
+                .map(|(l, e)| self.own_part(l.source, n + 1, e))
+                .collect();
             // How much either result would move the gap between the leading source and
             // each of its rivals, the strongest rivals counting most.
             let mut shift = 0.0;
@@ -803,9 +912,14 @@ impl<'kb> Reasoner<'kb> {
                 prepared.extend(self.prepare(std::slice::from_ref(&result)));
                 let again: Vec<f64> = leaders
                     .iter()
-                    .zip(&entries)
-                    .map(|(l, e)| {
-                        self.score_side(l.source, &prepared, &specificity, e, l.side)
+                    .zip(entries.iter().zip(&owns))
+                    .map(|(l, (e, own))| {
+                        let background = Background {
+                            prior: odds.priors[l.source],
+                            absent_without: &absent_without,
+                            own,
+                        };
+                        self.score_side(l.source, &prepared, background, e, l.side, Lists::Dropped)
                             .score
                     })
                     .collect();

@@ -39,6 +39,10 @@ pub const WARNING_SIGNS_FILE: (&str, &str) = (
     "assets/knowledge/warning_signs.json",
     include_str!("../../assets/knowledge/warning_signs.json"),
 );
+pub const PRIORS_FILE: (&str, &str) = (
+    "assets/knowledge/priors.json",
+    include_str!("../../assets/knowledge/priors.json"),
+);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -109,13 +113,16 @@ pub enum Weight {
 }
 
 impl Weight {
-    /// How strongly a matching finding supports the source, and how much its absence
-    /// counts against it: roughly how often the source produces it.
-    pub fn frequency(self) -> f64 {
+    /// How likely the source, at work, is to produce a finding of this weight: the
+    /// noisy-OR link strength, and so how much the finding's presence supports it and its
+    /// absence counts against it. The knowledge base grades typicality in words, not
+    /// measured rates: these figures are a modelling choice, below 1 so that no single
+    /// absent finding rules a source out.
+    pub fn strength(self) -> f64 {
         match self {
-            Weight::Essential => 1.0,
-            Weight::Spillover => 0.5,
-            Weight::Rare => 0.2,
+            Weight::Essential => 0.7,
+            Weight::Spillover => 0.3,
+            Weight::Rare => 0.08,
         }
     }
 
@@ -276,6 +283,62 @@ struct WarningSignsFile {
     warning_signs: Vec<WarningSigns>,
 }
 
+/// Each source class's base rate, where no figure for the single source is cited.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClassPriors {
+    trigger_point: f64,
+    nerve_root: f64,
+    peripheral_nerve: f64,
+    joint: f64,
+    visceral: f64,
+    note: String,
+}
+
+impl ClassPriors {
+    fn of(&self, kind: SourceKind) -> f64 {
+        match kind {
+            SourceKind::TriggerPoint => self.trigger_point,
+            SourceKind::NerveRoot => self.nerve_root,
+            SourceKind::PeripheralNerve => self.peripheral_nerve,
+            SourceKind::Joint => self.joint,
+            SourceKind::Visceral => self.visceral,
+        }
+    }
+}
+
+/// Sources of one class whose relative frequencies are known (the cervical root levels):
+/// each gets the class prior times the number of levels times its share.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LevelGroup {
+    name: String,
+    note: String,
+    shares: BTreeMap<String, f64>,
+    citations: Vec<String>,
+}
+
+/// History that makes a source likelier: its prior odds are multiplied by `odds_ratio`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryOdds {
+    pub flag: String,
+    pub source: String,
+    pub odds_ratio: f64,
+    pub why: String,
+    pub citations: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PriorsFile {
+    #[serde(rename = "about")]
+    _about: String,
+    class_priors: ClassPriors,
+    level_groups: Vec<LevelGroup>,
+    history: Vec<HistoryOdds>,
+}
+
 /// A problem in a knowledge file, naming the file and the entry.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KnowledgeError {
@@ -295,6 +358,7 @@ pub struct KnowledgeFiles<'a> {
     pub sources: Vec<(&'a str, &'a str)>,
     pub red_flags: (&'a str, &'a str),
     pub warning_signs: (&'a str, &'a str),
+    pub priors: (&'a str, &'a str),
 }
 
 impl KnowledgeFiles<'static> {
@@ -303,6 +367,7 @@ impl KnowledgeFiles<'static> {
             sources: SOURCE_FILES.to_vec(),
             red_flags: RED_FLAGS_FILE,
             warning_signs: WARNING_SIGNS_FILE,
+            priors: PRIORS_FILE,
         }
     }
 }
@@ -318,6 +383,12 @@ pub struct KnowledgeBase {
     pub warning_signs: Vec<WarningSigns>,
     /// Which file each source came from, by index.
     pub source_files: Vec<String>,
+    /// Each source's base rate, by index: how likely it is at work before any finding.
+    pub priors: Vec<f64>,
+    /// History that raises a source's prior odds.
+    pub history_odds: Vec<HistoryOdds>,
+    /// What the cited base rates (the root levels' shares) come from.
+    pub prior_citations: Vec<String>,
 }
 
 impl KnowledgeBase {
@@ -382,12 +453,24 @@ impl KnowledgeBase {
         let mut warning_signs = parsed.warning_signs;
         warning_signs.sort_by(|a, b| a.source.cmp(&b.source));
 
+        let (priors_file, priors_text) = files.priors;
+        let parsed: PriorsFile = parse(priors_file, priors_text)?;
+        let prior_citations = parsed
+            .level_groups
+            .iter()
+            .flat_map(|g| g.citations.iter().cloned())
+            .collect();
+        let (priors, history_odds) = check_priors(&vocabulary, priors_file, parsed, &sources)?;
+
         Ok(KnowledgeBase {
             vocabulary,
             sources,
             red_flags,
             warning_signs,
             source_files,
+            priors,
+            history_odds,
+            prior_citations,
         })
     }
 
@@ -406,7 +489,9 @@ impl KnowledgeBase {
             .iter()
             .flat_map(|s| &s.citations)
             .chain(self.red_flags.iter().flat_map(|f| &f.citations))
-            .chain(self.warning_signs.iter().flat_map(|w| &w.citations));
+            .chain(self.warning_signs.iter().flat_map(|w| &w.citations))
+            .chain(self.history_odds.iter().flat_map(|h| &h.citations))
+            .chain(&self.prior_citations);
         for citation in all {
             *citations.entry(citation.as_str()).or_insert(0) += 1;
         }
@@ -677,6 +762,102 @@ fn check_warning_signs(
         }
     }
     Ok(())
+}
+
+/// Each source's prior from the priors file, checked: every level names a known source
+/// of one class, shares and priors are proportions, every history names a known flag.
+fn check_priors(
+    vocabulary: &Vocabulary,
+    file: &str,
+    parsed: PriorsFile,
+    sources: &[Source],
+) -> Result<(Vec<f64>, Vec<HistoryOdds>), KnowledgeError> {
+    let class = &parsed.class_priors;
+    let proportion = |p: f64| p > 0.0 && p < 1.0;
+    for kind in [
+        SourceKind::TriggerPoint,
+        SourceKind::NerveRoot,
+        SourceKind::PeripheralNerve,
+        SourceKind::Joint,
+        SourceKind::Visceral,
+    ] {
+        if !proportion(class.of(kind)) {
+            return Err(entry_error(
+                file,
+                kind.code(),
+                "a class prior is a proportion between 0 and 1",
+            ));
+        }
+    }
+    if class.note.trim().is_empty() {
+        return Err(entry_error(
+            file,
+            "class_priors",
+            "say where the figures come from",
+        ));
+    }
+    let index = |id: &str| sources.binary_search_by(|s| s.id.as_str().cmp(id)).ok();
+    let mut priors: Vec<f64> = sources.iter().map(|s| class.of(s.kind)).collect();
+    let mut assigned = BTreeSet::new();
+    for group in &parsed.level_groups {
+        if group.citations.iter().all(|c| c.trim().is_empty()) || group.note.trim().is_empty() {
+            return Err(entry_error(file, &group.name, "no citation or note"));
+        }
+        let total: f64 = group.shares.values().sum();
+        if (total - 1.0).abs() > 0.01 || group.shares.values().any(|&s| !proportion(s)) {
+            return Err(entry_error(
+                file,
+                &group.name,
+                &format!("shares are proportions that add up to 1 (they add up to {total})"),
+            ));
+        }
+        let levels = group.shares.len() as f64;
+        let mut kinds = BTreeSet::new();
+        for (id, share) in &group.shares {
+            let Some(i) = index(id) else {
+                return Err(entry_error(
+                    file,
+                    &group.name,
+                    &format!("unknown source `{id}`"),
+                ));
+            };
+            if !assigned.insert(i) {
+                return Err(entry_error(file, id, "in more than one group"));
+            }
+            kinds.insert(sources[i].kind);
+            priors[i] = class.of(sources[i].kind) * levels * share;
+            if !proportion(priors[i]) {
+                return Err(entry_error(file, id, "its prior is not a proportion"));
+            }
+        }
+        if kinds.len() > 1 {
+            return Err(entry_error(file, &group.name, "levels of one class only"));
+        }
+    }
+    for history in &parsed.history {
+        let at = format!("{} for {}", history.flag, history.source);
+        if vocabulary.history_flag(&history.flag).is_none() {
+            return Err(entry_error(
+                file,
+                &at,
+                &format!("unknown history flag `{}`", history.flag),
+            ));
+        }
+        if index(&history.source).is_none() {
+            return Err(entry_error(
+                file,
+                &at,
+                &format!("unknown source `{}`", history.source),
+            ));
+        }
+        if !(history.odds_ratio.is_finite() && history.odds_ratio > 0.0) {
+            return Err(entry_error(file, &at, "an odds ratio is a positive number"));
+        }
+        if history.citations.iter().all(|c| c.trim().is_empty()) {
+            return Err(entry_error(file, &at, "no citation"));
+        }
+    }
+    Ok((priors, parsed.history))
 }
 
 /// Test names compare without case, spaces or punctuation: "SLR" = "slr", "Straight-leg raise".

@@ -19,6 +19,10 @@ pub use course::{Course, Insight, InsightKind, Trajectory, Trend};
 pub use inference::{Producer, Reasoner, Zone, words};
 pub use knowledge::{KnowledgeBase, KnowledgeError, KnowledgeFiles, SourceKind, Urgency, Weight};
 
+/// What a hypothesis's score means, in the one line the panel and the command line show.
+pub const SCORE_MEANING: &str = "Score: how likely each source is at work, from its base rate \
+     and these findings, each scored on its own (they need not add up to 1). Not a diagnosis.";
+
 /// What the reasoner reads: the findings of one visit, present and examined-absent, with
 /// the patient context that changes what they mean.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -83,11 +87,15 @@ pub struct RaisedFlag {
     pub citations: Vec<String>,
 }
 
-/// One finding a hypothesis explains, and how typical it is of the source.
+/// One finding a hypothesis explains, how typical it is of the source, and how much it
+/// raised the source's odds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Explained {
     pub finding: usize,
     pub weight: Weight,
+    /// Its likelihood ratio: the source's odds were multiplied by this. Low when many
+    /// other sources could produce the finding as well.
+    pub ratio: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -97,8 +105,11 @@ pub struct Hypothesis {
     pub kind: SourceKind,
     /// The side of the source; `none` when the findings do not tell left from right.
     pub side: Side,
-    /// How well it explains the case, 0 to 1.
+    /// The chance it is at work, given the findings and its base rate (a posterior, 0 to
+    /// 1): each source alone against the rest as background, so they need not add up to 1.
     pub score: f64,
+    /// Its base rate for this patient, before the findings: what breaks ties.
+    pub prior: f64,
     pub explains: Vec<Explained>,
     /// Present findings it does not explain.
     pub unexplained: Vec<usize>,

@@ -63,6 +63,8 @@ impl ReasonerPanel {
                 ui.strong("What may explain the findings");
                 if assessment.hypotheses.is_empty() {
                     ui.label("No source in the knowledge base explains these findings.");
+                } else {
+                    ui.small(crate::reasoner::SCORE_MEANING);
                 }
                 for (rank, hypothesis) in assessment.hypotheses.iter().take(SHOWN).enumerate() {
                     hypothesis_ui(ui, rank, hypothesis, selected, &describe, actions);
@@ -213,7 +215,14 @@ fn hypothesis_ui(
             let explains: Vec<String> = hypothesis
                 .explains
                 .iter()
-                .map(|e| format!("{} ({})", describe(&e.finding), e.weight.code()))
+                .map(|e| {
+                    format!(
+                        "{} ({}, x{:.1})",
+                        describe(&e.finding),
+                        e.weight.code(),
+                        e.ratio
+                    )
+                })
                 .collect();
             ui.label(format!("Explains: {}", explains.join("; ")));
             if !hypothesis.unexplained.is_empty() {
