@@ -1018,3 +1018,25 @@ fn sides_grades_and_containing_places_stay_where_they_are_written() {
         ]
     );
 }
+
+#[test]
+fn a_comparison_is_no_finding_and_the_back_of_a_place_is_its_back() {
+    // The side something is compared with is the reference, not a second finding.
+    assert_eq!(
+        found(&read("weakness R ankle compared to the left")),
+        ["weakness ankle right present"]
+    );
+    assert_eq!(
+        found(&read("R knee pain worse than L")),
+        ["pain knee right present"]
+    );
+    // "back of the right knee" is the back of the knee, not the back.
+    assert_eq!(
+        found(&read("pain at the back of the right knee")),
+        ["pain knee_posterior right present"]
+    );
+    assert_eq!(
+        found(&read("tenderness on the outside of the L ankle")),
+        ["tenderness ankle_lateral left present"]
+    );
+}

@@ -40,6 +40,11 @@ struct LexiconFile {
     qualities: Vec<String>,
     changes: HashMap<String, String>,
     boundaries: Vec<String>,
+    /// "compared to the left": what follows is the reference, not a finding.
+    comparison_cues: Vec<String>,
+    /// "back of the", "front of the": a part of the region named after it ("back of the
+    /// right knee" is the back of the knee), to the ending of that part's code.
+    aspect_phrases: HashMap<String, String>,
     /// "no reproduction of", "did not reproduce": what follows is what an examination did
     /// not reproduce, which says nothing of whether the patient has it.
     not_reproduced: Vec<String>,
@@ -146,6 +151,9 @@ pub enum Word {
     Boundary,
     /// "decreased", "increased", "full": how what was examined was found.
     Change(Change),
+    /// "compared to the left": the side and places after it, to the clause's end, are the
+    /// reference the finding was compared with.
+    ComparedTo,
     /// "no reproduction of": the finding after it was not reproduced, which is asked.
     NotReproduced,
     /// "refers to": the places after it are where the trigger point before refers pain.
@@ -493,6 +501,12 @@ impl Lexicon {
                     Word::Region(entry.code.clone()),
                 );
             }
+        }
+        for term in &file.comparison_cues {
+            lexicon.add(term, Word::ComparedTo);
+        }
+        for (term, ending) in &file.aspect_phrases {
+            lexicon.add(term, Word::Aspect(ending.clone()));
         }
         for term in &file.not_reproduced {
             lexicon.add(term, Word::NotReproduced);

@@ -731,6 +731,8 @@ struct Frame {
     restated: Vec<RegionCode>,
     /// A place first named after the finding.
     placed_after_finding: bool,
+    /// After "compared to": the sides and places named are the reference.
+    comparing: bool,
     /// Named after "no reproduction of": not said to be present or absent.
     not_reproduced: bool,
     /// The result was written before the test ("positive Tinel's").
@@ -977,6 +979,8 @@ fn compose(
                 frame.movement_regions = movement_regions;
             }
         }
+        // A comparison reaches the end of its clause.
+        frame.comparing = false;
         for (r, read) in part.iter().enumerate() {
             if doubting {
                 frame.negation_in_doubt = true;
@@ -991,6 +995,18 @@ fn compose(
                     let Some(word) = choose(meanings, &frame, sentence) else {
                         continue;
                     };
+                    if frame.comparing
+                        && matches!(
+                            word,
+                            Word::Side(_)
+                                | Word::Region(_)
+                                | Word::Structure { .. }
+                                | Word::Aspect(_)
+                        )
+                    {
+                        frame.widen(read.span);
+                        continue;
+                    }
                     if !matches!(
                         word,
                         Word::Region(_)
@@ -1403,6 +1419,9 @@ fn compose(
                             frame.reproduced = Some(read.span[1]);
                         }
                         Word::RefersCue => {}
+                        // "weakness R ankle compared to the left": the left is what the
+                        // right was compared with, not a finding of its own.
+                        Word::ComparedTo => frame.comparing = true,
                         Word::Boundary => {}
                         // "tightness around her head and her neck ache": after "and", the
                         // places named may be the next finding's.
