@@ -206,6 +206,18 @@ pub struct Condition {
     pub kinds: Vec<KindCode>,
     #[serde(default)]
     pub regions: Vec<RegionCode>,
+    /// When given, the finding's charted onset must be one of these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub onset: Vec<crate::model::Onset>,
+    /// When given, the finding's charted course must be one of these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub course: Vec<crate::model::Course>,
+    /// When given, the finding must be charted as provoked by one of these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub provoked_by: Vec<crate::model::Activity>,
+    /// When given, the finding must be charted as eased by one of these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub eased_by: Vec<crate::model::Activity>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -227,6 +239,10 @@ pub struct Pattern {
     pub age_max: Option<u32>,
     #[serde(default)]
     pub sex: Option<crate::model::Sex>,
+    /// This pattern's own urgency, where it differs from the flag's: a flag raised by
+    /// several patterns takes the most urgent of theirs.
+    #[serde(default)]
+    pub urgency: Option<Urgency>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

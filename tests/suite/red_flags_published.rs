@@ -7,7 +7,7 @@
 
 use upstream::model::Vocabulary;
 use upstream::reasoner::input::parse_case;
-use upstream::reasoner::{Urgency, assess};
+use upstream::reasoner::{KnowledgeBase, Urgency, assess};
 
 /// The case as the record can hold it: terms the vocabulary does not have yet (`new:`)
 /// left out, and counted.
@@ -79,6 +79,17 @@ fn published_red_flag_cases() {
         }
         flagged += 1;
         let flag = expect["flag"].as_str().unwrap_or_default();
+        // A flag the cases were written before is looked for once the knowledge base has it.
+        let known = |id: &str| {
+            KnowledgeBase::builtin()
+                .red_flags
+                .iter()
+                .any(|f| f.id == id)
+        };
+        let flag = match flag.strip_prefix("new:") {
+            Some(id) if known(id) => id,
+            _ => flag,
+        };
         if flag.starts_with("new:") {
             flag_unknown += 1;
             eprintln!("NO SUCH FLAG YET {name}: {flag}; raised {raised:?}");
