@@ -867,6 +867,15 @@ fn a_measured_range_is_charted_as_measured_with_its_own_value() {
         })
         .collect();
     assert_eq!(of, [Some("flexion"), Some("extension")]);
+    // The knee-to-wall test measures ankle dorsiflexion as a distance; its side is the
+    // limb's, not a direction.
+    assert_eq!(
+        found(&read("KTW R 10 cm, L 6 cm")),
+        [
+            "rom_measured ankle right present",
+            "rom_measured ankle left present"
+        ]
+    );
     // A table row: movement | measured | normal.
     let row = read("Lumbar Flexion | 45° | 60°");
     assert_eq!(found(&row), ["limited_rom low_back midline present"]);

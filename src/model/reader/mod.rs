@@ -1933,9 +1933,15 @@ const NEGATION_WINDOW: usize = 6;
 fn is_direction(part: &[Read], at: usize) -> bool {
     let movement = |read: Option<&Read>| match read.map(|r| &r.piece) {
         Some(Piece::Word(words)) => words.iter().any(|w| {
+            // Only a movement that goes one way or the other has a direction: a side
+            // beside dorsiflexion or flexion is the limb's.
             matches!(
                 w,
-                Word::Activity(activity) if activity.is_movement()
+                Word::Activity(
+                    super::detail::Activity::Rotation
+                        | super::detail::Activity::SideBending
+                        | super::detail::Activity::Bending
+                )
             )
         }),
         _ => false,
