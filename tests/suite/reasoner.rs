@@ -977,3 +977,51 @@ fn a_finding_few_sources_share_weighs_more_than_one_many_share() {
     };
     assert!(ratio(0) > 1.0 && ratio(1) > ratio(0), "{:?}", s1.explains);
 }
+
+/// A change to one red flag of red_flags.json.
+type FlagEdit = dyn Fn(&mut serde_json::Value);
+
+#[test]
+fn kb_check_refuses_a_red_flag_without_citation_urgency_referral_or_a_criterion_it_can_read() {
+    let builtin = upstream::reasoner::KnowledgeFiles::builtin();
+    let text: serde_json::Value = serde_json::from_str(builtin.red_flags.1).unwrap();
+    let broken = |edit: &FlagEdit| {
+        let mut value = text.clone();
+        edit(&mut value["red_flags"][0]);
+        let edited = serde_json::to_string(&value).unwrap();
+        let files = upstream::reasoner::KnowledgeFiles {
+            red_flags: ("red_flags.json", &edited),
+            ..upstream::reasoner::KnowledgeFiles::builtin()
+        };
+        upstream::reasoner::KnowledgeBase::load(Vocabulary::builtin().clone(), &files)
+            .map(|_| ())
+            .unwrap_err()
+            .to_string()
+    };
+    let cases: [(&FlagEdit, &str); 6] = [
+        (&|f| f["citations"] = serde_json::json!([]), "no citation"),
+        (&|f| f["refer_to"] = "".into(), "refer_to"),
+        (
+            &|f| {
+                f.as_object_mut().unwrap().remove("urgency");
+            },
+            "urgency",
+        ),
+        (&|f| f["urgency"] = "whenever".into(), "whenever"),
+        (
+            &|f| f["patterns"][0]["all"][0]["kinds"] = serde_json::json!(["saddle_tingle"]),
+            "saddle_tingle",
+        ),
+        (
+            &|f| f["patterns"][0]["all"][0]["onset"] = serde_json::json!(["overnight"]),
+            "overnight",
+        ),
+    ];
+    for (edit, expected) in cases {
+        let message = broken(edit);
+        assert!(
+            message.contains("red_flags.json") && message.contains(expected),
+            "{expected}: {message}"
+        );
+    }
+}
