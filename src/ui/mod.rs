@@ -736,6 +736,19 @@ impl UpstreamApp {
                     .timeline
                     .iter()
                     .find(|record| Some(record.visit.id) == self.state.selected_visit);
+                // The sign dialog names what must not be signed past unnoticed.
+                let urgent_flags: Vec<crate::reasoner::RaisedFlag> = self
+                    .assessment
+                    .iter()
+                    .flat_map(|a| &a.red_flags)
+                    .filter(|f| {
+                        matches!(
+                            f.urgency,
+                            crate::reasoner::Urgency::Emergency | crate::reasoner::Urgency::SameDay
+                        )
+                    })
+                    .cloned()
+                    .collect();
                 ui.columns(2, |columns| {
                     // Columns justify their contents; chart text reads better ragged.
                     let ragged = egui::Layout::top_down(egui::Align::LEFT);
@@ -755,6 +768,7 @@ impl UpstreamApp {
                             &visit_editor::Standing {
                                 history: &self.history,
                                 clinician: &self.state.settings.clinician,
+                                urgent_flags: &urgent_flags,
                             },
                             &self.overlay,
                             self.charted,

@@ -30,6 +30,7 @@ impl SigningView {
         ui: &mut egui::Ui,
         record: &VisitRecord,
         clinician: &str,
+        urgent_flags: &[crate::reasoner::RaisedFlag],
         actions: &mut Vec<Action>,
     ) {
         let visit = &record.visit;
@@ -52,14 +53,35 @@ impl SigningView {
                 );
                 self.addenda_ui(ui, record, actions);
             }
-            None => self.draft_ui(ui, record, actions),
+            None => self.draft_ui(ui, record, urgent_flags, actions),
         }
     }
 
-    fn draft_ui(&mut self, ui: &mut egui::Ui, record: &VisitRecord, actions: &mut Vec<Action>) {
+    fn draft_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        record: &VisitRecord,
+        urgent_flags: &[crate::reasoner::RaisedFlag],
+        actions: &mut Vec<Action>,
+    ) {
         let visit = record.visit.id;
         if self.confirming_signature {
             egui::Frame::group(ui.style()).show(ui, |ui| {
+                // A red flag that calls for action today is said again where the visit is
+                // closed, so that it is never signed past unnoticed.
+                for flag in urgent_flags {
+                    let when = match flag.urgency {
+                        crate::reasoner::Urgency::Emergency => "Emergency",
+                        _ => "Same day",
+                    };
+                    ui.colored_label(
+                        ui.visuals().error_fg_color,
+                        format!(
+                            "Red flag at this visit: {} ({when}). Refer to: {}",
+                            flag.title, flag.refer_to
+                        ),
+                    );
+                }
                 ui.label(
                     "Signing locks this visit: its note, findings and interventions cannot \
                      change afterwards. Corrections are then made by dated addendum.",

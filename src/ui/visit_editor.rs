@@ -60,6 +60,8 @@ pub struct Standing<'a> {
     pub history: &'a [crate::store::AuditEntry],
     /// The name the clinician signs with.
     pub clinician: &'a str,
+    /// The emergency and same-day red flags these findings raise, for the sign dialog.
+    pub urgent_flags: &'a [crate::reasoner::RaisedFlag],
 }
 
 impl VisitEditorView {
@@ -99,8 +101,13 @@ impl VisitEditorView {
                 }
                 // Signing comes after the note's last words are saved.
                 let mut signing = Vec::new();
-                self.signing
-                    .ui(ui, record, standing.clinician, &mut signing);
+                self.signing.ui(
+                    ui,
+                    record,
+                    standing.clinician,
+                    standing.urgent_flags,
+                    &mut signing,
+                );
                 super::signing::history_ui(ui, standing.history);
                 ui.add_space(4.0);
                 if editable {

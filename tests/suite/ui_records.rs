@@ -451,3 +451,36 @@ fn a_notebook_found_damaged_after_unlocking_is_closed_and_its_backup_offered() {
     let app = harness.state().app().expect("opened from the backup");
     assert!(app.patients().iter().any(|p| p.name == "Daniel Okafor"));
 }
+
+#[test]
+fn the_sign_dialog_names_an_emergency_flag_of_the_visit_before_it_is_signed() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut harness = ada_with_a_draft(&directory.path().join("notebook.sqlite3"));
+    // No flag: the dialog says nothing of one.
+    click(&mut harness, "Sign visit");
+    assert!(
+        harness
+            .query_by_label_contains("Red flag at this visit")
+            .is_none()
+    );
+    click(&mut harness, "Cancel");
+    // Saddle numbness raises the cauda equina flag, an emergency.
+    type_into(&mut harness, "Quick entry", "saddle numbness");
+    harness.key_press(eframe::egui::Key::Enter);
+    harness.run();
+    click(&mut harness, "Sign visit");
+    assert!(
+        harness
+            .query_by_label_contains(
+                "Red flag at this visit: Possible cauda equina syndrome (Emergency)"
+            )
+            .is_some()
+    );
+    // It warns; it does not stop a clinician who has acted on it from signing.
+    type_into(&mut harness, "Sign as", "Dr Ines Moreau");
+    click(&mut harness, "Sign and lock");
+    assert_eq!(
+        harness.state().timeline()[0].visit.status,
+        VisitStatus::Signed
+    );
+}
