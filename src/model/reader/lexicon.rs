@@ -42,6 +42,8 @@ struct LexiconFile {
     boundaries: Vec<String>,
     /// "compared to the left": what follows is the reference, not a finding.
     comparison_cues: Vec<String>,
+    /// "since this morning", "yesterday": since when, as written.
+    since_phrases: Vec<String>,
     /// "back of the", "front of the": a part of the region named after it ("back of the
     /// right knee" is the back of the knee), to the ending of that part's code.
     aspect_phrases: HashMap<String, String>,
@@ -151,6 +153,8 @@ pub enum Word {
     Boundary,
     /// "decreased", "increased", "full": how what was examined was found.
     Change(Change),
+    /// "since this morning": since when, as written.
+    Since,
     /// "compared to the left": the side and places after it, to the clause's end, are the
     /// reference the finding was compared with.
     ComparedTo,
@@ -501,6 +505,9 @@ impl Lexicon {
                     Word::Region(entry.code.clone()),
                 );
             }
+        }
+        for term in &file.since_phrases {
+            lexicon.add(term, Word::Since);
         }
         for term in &file.comparison_cues {
             lexicon.add(term, Word::ComparedTo);

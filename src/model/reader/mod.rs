@@ -1422,6 +1422,9 @@ fn compose(
                         // "weakness R ankle compared to the left": the left is what the
                         // right was compared with, not a finding of its own.
                         Word::ComparedTo => frame.comparing = true,
+                        Word::Since => {
+                            frame.detail.since = Some(text[read.span[0]..read.span[1]].to_owned());
+                        }
                         Word::Boundary => {}
                         // "tightness around her head and her neck ache": after "and", the
                         // places named may be the next finding's.
