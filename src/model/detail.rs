@@ -182,6 +182,11 @@ impl MrcGrade {
         self.grade
     }
 
+    /// The grade in thirds, for comparing: 4-/5 < 4/5 < 4+/5 < 5/5.
+    pub fn thirds(self) -> i16 {
+        i16::from(self.grade) * 3 + i16::from(self.modifier)
+    }
+
     /// Full strength, 5/5: the muscle is not weak.
     pub fn is_full(self) -> bool {
         self.grade == 5 && self.modifier == 0

@@ -557,3 +557,84 @@ fn warning_signs_are_checked_like_the_rest_of_the_knowledge_base() {
         );
     }
 }
+
+/// The graded findings read from the clinic's words, as the window charts them ("L Achilles
+/// reflex 2+" is neither decreased nor increased: two findings).
+fn read_one(text: &str) -> Vec<Finding> {
+    let reading = upstream::model::reader::read_findings(
+        text,
+        None,
+        upstream::model::Vocabulary::builtin(),
+        upstream::model::reader::Lexicon::builtin(),
+    );
+    assert!(
+        reading.is_whole() && !reading.items.is_empty(),
+        "{text}: {reading:?}"
+    );
+    reading.items.into_iter().map(|i| i.finding).collect()
+}
+
+fn deficit(insights: &[Insight]) -> Option<&Insight> {
+    insights
+        .iter()
+        .find(|i| matches!(i.kind, InsightKind::DeficitWorsening { .. }))
+}
+
+#[test]
+fn a_strength_grade_that_drops_across_visits_raises_the_progressive_deficit_flag() {
+    let timeline = vec![
+        visit(1, 0, read_one("R EHL 5/5"), vec![]),
+        visit(2, 7, read_one("R EHL 4/5"), vec![]),
+        visit(3, 14, read_one("R EHL 3/5"), vec![]),
+    ];
+    let course = Reasoner::builtin().course(&timeline);
+    let insight = deficit(&course.insights).expect("a deficit getting worse");
+    let InsightKind::DeficitWorsening {
+        grades,
+        urgency,
+        refer_to,
+        ..
+    } = &insight.kind
+    else {
+        unreachable!()
+    };
+    let written: Vec<&str> = grades.iter().map(|(g, _)| g.as_str()).collect();
+    assert_eq!(written, ["5/5", "4/5", "3/5"]);
+    assert_eq!(*urgency, upstream::reasoner::Urgency::SameDay);
+    assert!(!refer_to.is_empty());
+    assert_eq!(insight.last_held.visit, VisitId(3));
+    // It is the first thing the course says.
+    assert!(matches!(
+        course.insights[0].kind,
+        InsightKind::DeficitWorsening { .. }
+    ));
+    // At the visit before the drop there was none.
+    let before = Reasoner::builtin().course(&timeline[..1]);
+    assert!(deficit(&before.insights).is_none());
+}
+
+#[test]
+fn a_reflex_lost_raises_it_and_a_grade_that_recovers_or_wavers_within_a_grade_does_not() {
+    let lost = vec![
+        visit(1, 0, read_one("L Achilles reflex 2+"), vec![]),
+        visit(2, 10, read_one("L Achilles reflex absent"), vec![]),
+    ];
+    assert!(deficit(&Reasoner::builtin().course(&lost).insights).is_some());
+    let recovering = vec![
+        visit(1, 0, read_one("R EHL 3/5"), vec![]),
+        visit(2, 7, read_one("R EHL 4/5"), vec![]),
+        visit(3, 14, read_one("R EHL 4+/5"), vec![]),
+    ];
+    assert!(deficit(&Reasoner::builtin().course(&recovering).insights).is_none());
+    let wavering = vec![
+        visit(1, 0, read_one("R EHL 4+/5"), vec![]),
+        visit(2, 7, read_one("R EHL 4/5"), vec![]),
+    ];
+    assert!(deficit(&Reasoner::builtin().course(&wavering).insights).is_none());
+    // The other side's grade is another place.
+    let two_sides = vec![
+        visit(1, 0, read_one("R EHL 5/5"), vec![]),
+        visit(2, 7, read_one("L EHL 3/5"), vec![]),
+    ];
+    assert!(deficit(&Reasoner::builtin().course(&two_sides).insights).is_none());
+}

@@ -24,6 +24,7 @@ use super::knowledge::Source;
 use super::{Case, Reasoner};
 use crate::model::vocabulary::Region;
 
+mod deficit;
 mod not_working;
 mod warning_signs;
 mod what_helped;
@@ -154,6 +155,17 @@ pub enum InsightKind {
         window_days: u32,
         at_risk: String,
     },
+    /// A strength or reflex grade that dropped between visits: a new or progressive
+    /// neurological deficit, a red flag across visits.
+    DeficitWorsening {
+        /// "R EHL strength", "L Achilles reflex".
+        label: String,
+        /// The grades, oldest first, each with its visit.
+        grades: Vec<(String, VisitMark)>,
+        urgency: super::Urgency,
+        refer_to: String,
+        avoid: Vec<String>,
+    },
     /// A symptom that eased, with what came just before and what came without a change.
     WhatHelped {
         symptom: SymptomKey,
@@ -170,6 +182,7 @@ impl InsightKind {
     pub fn label(&self) -> &'static str {
         match self {
             InsightKind::LocalTreatmentNotWorking { .. } => "Local treatment not working",
+            InsightKind::DeficitWorsening { .. } => "Neurological deficit getting worse",
             InsightKind::WarningSigns { .. } => "Warning signs building up",
             InsightKind::WhatHelped { .. } => "What helped",
         }
@@ -178,7 +191,7 @@ impl InsightKind {
     /// Warning signs first, then what is not working, then what helped.
     fn rank(&self) -> u8 {
         match self {
-            InsightKind::WarningSigns { .. } => 0,
+            InsightKind::DeficitWorsening { .. } | InsightKind::WarningSigns { .. } => 0,
             InsightKind::LocalTreatmentNotWorking { .. } => 1,
             InsightKind::WhatHelped { .. } => 2,
         }
@@ -502,6 +515,7 @@ impl<'a, 'kb> Reading<'a, 'kb> {
             trajectories.push(self.trajectory(span, &producers));
         }
         insights.extend(self.warning_signs());
+        insights.extend(self.deficits_worsening());
         insights.sort_by(|a, b| {
             (a.first_held.date, a.kind.rank(), &a.headline).cmp(&(
                 b.first_held.date,
