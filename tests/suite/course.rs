@@ -638,3 +638,18 @@ fn a_reflex_lost_raises_it_and_a_grade_that_recovers_or_wavers_within_a_grade_do
     ];
     assert!(deficit(&Reasoner::builtin().course(&two_sides).insights).is_none());
 }
+
+#[test]
+fn no_one_in_the_demo_clinic_has_a_deficit_getting_worse() {
+    // Their grades hold or recover: a false progressive-deficit flag would send a patient to
+    // the GP the same day for nothing.
+    for patient in &clinic() {
+        let course = Reasoner::builtin().course(&patient.visits);
+        assert!(
+            deficit(&course.insights).is_none(),
+            "{}: {:?}",
+            patient.patient.name,
+            deficit(&course.insights).map(|i| &i.headline)
+        );
+    }
+}
