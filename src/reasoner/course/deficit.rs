@@ -110,7 +110,7 @@ impl Reading<'_, '_> {
                 first_held: self.marks[by_visit[worse.1].0],
                 last_held: self.marks[by_visit[worse.1].0],
                 headline: format!(
-                    "Neurological deficit getting worse: {label} from {} to {}; red flag, {}",
+                    "{label} from {} to {}; red flag, {}",
                     marks.first().map_or("", |m| m.0.as_str()),
                     marks.last().map_or("", |m| m.0.as_str()),
                     match urgency {
