@@ -653,3 +653,36 @@ fn no_one_in_the_demo_clinic_has_a_deficit_getting_worse() {
         );
     }
 }
+
+fn no_better(insights: &[Insight]) -> Option<&Insight> {
+    insights
+        .iter()
+        .find(|i| matches!(i.kind, InsightKind::NoBetterWithCare { .. }))
+}
+
+#[test]
+fn four_weeks_of_unchanged_pain_asks_for_a_fresh_look_for_red_flags() {
+    let weekly = |ratings: &[u8]| -> Vec<VisitRecord> {
+        ratings
+            .iter()
+            .enumerate()
+            .map(|(i, &r)| visit(i as i64 + 1, i as i64 * 7, vec![si_pain(r)], vec![]))
+            .collect()
+    };
+    // Five weekly visits, 6/10 to 5/10: four weeks and no real change.
+    let course = Reasoner::builtin().course(&weekly(&[6, 6, 5, 6, 5]));
+    let insight = no_better(&course.insights).expect("no better after four weeks");
+    assert_eq!(insight.first_held.visit, VisitId(5));
+    assert!(insight.details.iter().any(|d| d.contains("red flags")));
+    assert!(!insight.citations.is_empty());
+    // Three weeks is not yet four; a real improvement is better.
+    assert!(no_better(&Reasoner::builtin().course(&weekly(&[6, 6, 6, 6])).insights).is_none());
+    assert!(
+        no_better(
+            &Reasoner::builtin()
+                .course(&weekly(&[6, 6, 5, 4, 3]))
+                .insights
+        )
+        .is_none()
+    );
+}

@@ -25,6 +25,7 @@ use super::{Case, Reasoner};
 use crate::model::vocabulary::Region;
 
 mod deficit;
+mod no_better;
 mod not_working;
 mod warning_signs;
 mod what_helped;
@@ -166,6 +167,16 @@ pub enum InsightKind {
         refer_to: String,
         avoid: Vec<String>,
     },
+    /// A rated symptom no better after about four weeks of care: reassess for serious
+    /// pathology and refer if it persists.
+    NoBetterWithCare {
+        symptom: SymptomKey,
+        label: String,
+        from: u8,
+        now: u8,
+        days: i64,
+        visits: usize,
+    },
     /// A symptom that eased, with what came just before and what came without a change.
     WhatHelped {
         symptom: SymptomKey,
@@ -183,6 +194,7 @@ impl InsightKind {
         match self {
             InsightKind::LocalTreatmentNotWorking { .. } => "Local treatment not working",
             InsightKind::DeficitWorsening { .. } => "Neurological deficit getting worse",
+            InsightKind::NoBetterWithCare { .. } => "No better after weeks of care",
             InsightKind::WarningSigns { .. } => "Warning signs building up",
             InsightKind::WhatHelped { .. } => "What helped",
         }
@@ -192,7 +204,9 @@ impl InsightKind {
     fn rank(&self) -> u8 {
         match self {
             InsightKind::DeficitWorsening { .. } | InsightKind::WarningSigns { .. } => 0,
-            InsightKind::LocalTreatmentNotWorking { .. } => 1,
+            InsightKind::LocalTreatmentNotWorking { .. } | InsightKind::NoBetterWithCare { .. } => {
+                1
+            }
             InsightKind::WhatHelped { .. } => 2,
         }
     }
@@ -510,9 +524,16 @@ impl<'a, 'kb> Reading<'a, 'kb> {
                 aimed,
                 start,
             };
-            insights.extend(self.not_working(&span));
+            let not_working = self.not_working(&span);
+            let not_working_said = !not_working.is_empty();
+            insights.extend(not_working);
             insights.extend(self.what_helped(&span));
-            trajectories.push(self.trajectory(span, &producers));
+            let trajectory = self.trajectory(span, &producers);
+            // Local treatment not working already asks to reconsider the picture.
+            if !not_working_said {
+                insights.extend(self.no_better(&trajectory));
+            }
+            trajectories.push(trajectory);
         }
         insights.extend(self.warning_signs());
         insights.extend(self.deficits_worsening());
