@@ -686,3 +686,24 @@ fn four_weeks_of_unchanged_pain_asks_for_a_fresh_look_for_red_flags() {
         .is_none()
     );
 }
+
+#[test]
+fn pain_settled_to_a_niggle_is_no_failure_to_improve() {
+    let ratings = [2, 2, 1, 2, 2];
+    let timeline: Vec<VisitRecord> = ratings
+        .iter()
+        .enumerate()
+        .map(|(i, &r)| visit(i as i64 + 1, i as i64 * 7, vec![si_pain(r)], vec![]))
+        .collect();
+    assert!(no_better(&Reasoner::builtin().course(&timeline).insights).is_none());
+    // Nor does anyone in the demo clinic get it: their pain eases or settles.
+    for patient in &clinic() {
+        let course = Reasoner::builtin().course(&patient.visits);
+        assert!(
+            no_better(&course.insights).is_none(),
+            "{}: {:?}",
+            patient.patient.name,
+            no_better(&course.insights).map(|i| &i.headline)
+        );
+    }
+}

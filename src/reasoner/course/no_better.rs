@@ -10,6 +10,8 @@ use super::{Insight, InsightKind, REAL_CHANGE, Reading, Trajectory, day_text};
 const WEEKS_OF_CARE_DAYS: i64 = 28;
 /// Rated at this many visits or more.
 const RATED_VISITS: usize = 3;
+/// Still rated this or more at the last visit.
+const STILL_HURTS: u8 = 3;
 
 const CITATIONS: [&str; 2] = [
     "Deyo RA, Diehl AK. Cancer as a cause of back pain: frequency, clinical presentation, and diagnostic strategies. J Gen Intern Med 1988;3(3):230-238 (failure to improve with a month of conservative therapy)",
@@ -31,7 +33,9 @@ impl Reading<'_, '_> {
         let last = points.last()?;
         let days = (last.date - first.date).num_days();
         let better = last.intensity + REAL_CHANGE <= first.intensity;
-        if days < WEEKS_OF_CARE_DAYS || points.len() < RATED_VISITS || better {
+        // Pain that has settled to a niggle (2/10 or less) is not a failure to improve.
+        let settled = last.intensity < STILL_HURTS;
+        if days < WEEKS_OF_CARE_DAYS || points.len() < RATED_VISITS || better || settled {
             return None;
         }
         // The visit where four weeks had passed with no real change.
