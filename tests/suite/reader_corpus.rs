@@ -22,30 +22,39 @@ type Core = (String, String, String, String, String);
 /// is named "upper extremity". The corpus keeps what its author wrote; a code the
 /// vocabulary still lacks stays `new:`.
 fn resolved(expect: &serde_json::Value, vocabulary: &Vocabulary) -> Vec<serde_json::Value> {
+    // The code named so: by its code, its name or one of its synonyms.
+    fn named<'a>(
+        entries: impl Iterator<Item = (&'a str, &'a String, &'a [String])>,
+        wanted: &str,
+    ) -> Option<String> {
+        let words = wanted.replace('_', " ");
+        entries
+            .filter(|(code, name, synonyms)| {
+                *code == wanted
+                    || std::iter::once(*name)
+                        .chain(synonyms.iter())
+                        .any(|n| n.eq_ignore_ascii_case(&words))
+            })
+            .map(|(code, _, _)| code.to_owned())
+            .next()
+    }
     let resolve = |field: &str, code: &str| -> Option<String> {
         let wanted = code.strip_prefix("new:")?;
-        let words = wanted.replace('_', " ");
         match field {
-            "region" => vocabulary
-                .regions()
-                .iter()
-                .find(|r| {
-                    r.code.as_str() == wanted
-                        || std::iter::once(&r.name)
-                            .chain(&r.synonyms)
-                            .any(|n| n.eq_ignore_ascii_case(&words))
-                })
-                .map(|r| r.code.as_str().to_owned()),
-            _ => vocabulary
-                .kinds()
-                .iter()
-                .find(|k| {
-                    k.code.as_str() == wanted
-                        || std::iter::once(&k.name)
-                            .chain(&k.synonyms)
-                            .any(|n| n.eq_ignore_ascii_case(&words))
-                })
-                .map(|k| k.code.as_str().to_owned()),
+            "region" => named(
+                vocabulary
+                    .regions()
+                    .iter()
+                    .map(|r| (r.code.as_str(), &r.name, r.synonyms.as_slice())),
+                wanted,
+            ),
+            _ => named(
+                vocabulary
+                    .kinds()
+                    .iter()
+                    .map(|k| (k.code.as_str(), &k.name, k.synonyms.as_slice())),
+                wanted,
+            ),
         }
     };
     expect

@@ -2498,59 +2498,43 @@ fn emit(
             (Some(side), None) if !finding.test_name.is_empty() => side,
             (_, None) => Side::None,
         };
-        if let Err(problem) =
-            vocabulary.check_finding(&finding.kind, finding.region.as_ref(), finding.side)
-        {
-            reading.questions.push(Question {
-                span,
-                text: phrase.clone(),
-                ask: problem,
-                finding,
+        // A reading in doubt is asked, never charted: the first doubt found is the question.
+        let checked = vocabulary
+            .check_finding(&finding.kind, finding.region.as_ref(), finding.side)
+            .err();
+        let ask = checked
+            .or_else(|| {
+                frame.not_reproduced.then(|| {
+                    "not reproduced by the examination: does the patient have it?".to_owned()
+                })
+            })
+            .or_else(|| {
+                frame
+                    .side_in_doubt
+                    .then(|| "which side? both sides and one side are written".to_owned())
+            })
+            .or_else(|| {
+                (frame.negation_between && finding.region.is_some()).then(|| {
+                    "present or absent here? a \"not\" stands between the finding and its place"
+                        .to_owned()
+                })
+            })
+            .or_else(|| {
+                frame.negation_in_doubt.then(|| {
+                    "does the \"no\" before the comma reach this too? (present or absent)"
+                        .to_owned()
+                })
+            })
+            .or_else(|| {
+                doubt
+                    .as_ref()
+                    .map(|word| format!("is this right? `{word}` in it was not read"))
             });
-            continue;
-        }
-        if frame.not_reproduced {
+        if let Some(ask) = ask {
             reading.questions.push(Question {
                 span,
                 text: phrase.clone(),
-                ask: "not reproduced by the examination: does the patient have it?".into(),
-                finding,
-            });
-            continue;
-        }
-        if frame.side_in_doubt {
-            reading.questions.push(Question {
-                span,
-                text: phrase.clone(),
-                ask: "which side? both sides and one side are written".into(),
-                finding,
-            });
-            continue;
-        }
-        if frame.negation_between && finding.region.is_some() {
-            reading.questions.push(Question {
-                span,
-                text: phrase.clone(),
-                ask: "present or absent here? a \"not\" stands between the finding and its place"
-                    .into(),
-                finding,
-            });
-            continue;
-        }
-        if frame.negation_in_doubt {
-            reading.questions.push(Question {
-                span,
-                text: phrase.clone(),
-                ask: "does the \"no\" before the comma reach this too? (present or absent)".into(),
-                finding,
-            });
-            continue;
-        }
-        if let Some(word) = &doubt {
-            reading.questions.push(Question {
-                span,
-                text: phrase.clone(),
-                ask: format!("is this right? `{word}` in it was not read"),
+                ask,
                 finding,
             });
             continue;
