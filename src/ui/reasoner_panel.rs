@@ -43,8 +43,10 @@ impl ReasonerPanel {
             .id_salt("reasoner")
             .auto_shrink([false, false])
             .show(ui, |ui| {
+                // A red flag read across visits (a deficit getting worse) is named below;
+                // this line speaks of this visit's findings only.
                 if assessment.red_flags.is_empty() {
-                    ui.weak("No red flags raised by these findings.");
+                    ui.weak("No red flags raised by this visit's findings.");
                 } else {
                     for flag in &assessment.red_flags {
                         red_flag_ui(ui, flag, &describe);
