@@ -74,6 +74,16 @@ pub struct Assessment {
     pub next_check: Option<NextCheck>,
 }
 
+impl Assessment {
+    /// The red flags that call for action today (emergency or same day): what must not be
+    /// signed past unnoticed.
+    pub fn flags_for_today(&self) -> impl Iterator<Item = &RaisedFlag> {
+        self.red_flags
+            .iter()
+            .filter(|f| matches!(f.urgency, Urgency::Emergency | Urgency::SameDay))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RaisedFlag {
     pub id: String,

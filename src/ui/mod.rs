@@ -740,13 +740,7 @@ impl UpstreamApp {
                 let urgent_flags: Vec<crate::reasoner::RaisedFlag> = self
                     .assessment
                     .iter()
-                    .flat_map(|a| &a.red_flags)
-                    .filter(|f| {
-                        matches!(
-                            f.urgency,
-                            crate::reasoner::Urgency::Emergency | crate::reasoner::Urgency::SameDay
-                        )
-                    })
+                    .flat_map(|a| a.flags_for_today())
                     .cloned()
                     .collect();
                 ui.columns(2, |columns| {
