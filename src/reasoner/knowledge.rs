@@ -256,6 +256,31 @@ pub struct RedFlag {
     pub why: String,
     pub patterns: Vec<Pattern>,
     pub citations: Vec<String>,
+    /// What raises it across visits rather than at one (`src/reasoner/course/`); a flag
+    /// read only across visits has no patterns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub course: Option<CourseCriteria>,
+}
+
+/// The thresholds a flag read across visits is raised at, as its citations give them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CourseCriteria {
+    /// A strength grade (MRC) that drops by this many whole grades or more.
+    #[serde(default)]
+    pub strength_drop_grades: Option<u8>,
+    /// A tendon reflex that falls from this grade or above to below it (2 for 2+).
+    #[serde(default)]
+    pub reflex_below: Option<u8>,
+    /// A rated symptom no better by a real change after this many days of care...
+    #[serde(default)]
+    pub no_better_days: Option<i64>,
+    /// ...rated at this many visits or more...
+    #[serde(default)]
+    pub rated_visits: Option<usize>,
+    /// ...and still rated this or more at the last.
+    #[serde(default)]
+    pub still_rated_at_least: Option<u8>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -663,8 +688,29 @@ fn check_red_flag(
     if flag.refer_to.trim().is_empty() {
         return Err(entry_error(file, id, "no `refer_to`: say whom to refer to"));
     }
-    if flag.patterns.is_empty() {
-        return Err(entry_error(file, id, "no patterns"));
+    match &flag.course {
+        None if flag.patterns.is_empty() => {
+            return Err(entry_error(file, id, "no patterns"));
+        }
+        Some(course) => {
+            let deficit = course.strength_drop_grades.is_some() || course.reflex_below.is_some();
+            let no_better = [
+                course.no_better_days.is_some(),
+                course.rated_visits.is_some(),
+                course.still_rated_at_least.is_some(),
+            ];
+            if !deficit && !no_better.contains(&true) {
+                return Err(entry_error(file, id, "a `course` with no criterion"));
+            }
+            if no_better.contains(&true) && no_better.contains(&false) {
+                return Err(entry_error(
+                    file,
+                    id,
+                    "`no_better_days`, `rated_visits` and `still_rated_at_least` go together",
+                ));
+            }
+        }
+        None => {}
     }
     for (position, pattern) in flag.patterns.iter().enumerate() {
         let at = format!("{id}` pattern {position} `");

@@ -178,7 +178,8 @@ mod tests {
     fn kb() -> KnowledgeBase {
         let mut files = KnowledgeFiles::builtin();
         files.red_flags = ("test_flags.json", FLAGS);
-        KnowledgeBase::load(Vocabulary::builtin().clone(), &files).unwrap()
+        KnowledgeBase::load(Vocabulary::builtin().clone(), &files)
+            .unwrap_or_else(|error| panic!("the test flags do not load: {error}"))
     }
 
     fn case(findings: Vec<Finding>) -> Case {

@@ -118,7 +118,7 @@ fn insight_colour(ui: &egui::Ui, kind: &InsightKind) -> egui::Color32 {
     match (kind, dark) {
         // A red flag read from the course wears its flag's colour.
         (InsightKind::DeficitWorsening { urgency, .. }, _) => urgency_colour(ui, *urgency),
-        (InsightKind::NoBetterWithCare { .. }, _) => urgency_colour(ui, Urgency::Soon),
+        (InsightKind::NoBetterWithCare { urgency, .. }, _) => urgency_colour(ui, *urgency),
         (InsightKind::WarningSigns { .. }, true) => egui::Color32::from_rgb(90, 60, 20),
         (InsightKind::WarningSigns { .. }, false) => egui::Color32::from_rgb(255, 236, 205),
         (InsightKind::LocalTreatmentNotWorking { .. }, true) => egui::Color32::from_rgb(35, 55, 85),

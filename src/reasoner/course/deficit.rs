@@ -1,8 +1,8 @@
 //! A neurological deficit getting worse across visits: a strength grade that drops (5/5,
 //! then 4/5, then 3/5), or a tendon reflex that falls below normal, at the same place and
 //! side. A new or progressive deficit is a red flag read from the course, not from one
-//! visit (IFOMPT 2020; NICE NG59): the insight says whom to refer to and what to avoid, from
-//! the knowledge base's `rf_progressive_neuro_deficit`.
+//! visit (IFOMPT 2020; NICE NG59). The thresholds, whom to refer to and what to avoid are the
+//! knowledge base's: `rf_progressive_neuro_deficit` and its `course` criteria.
 
 use std::collections::BTreeMap;
 
@@ -50,7 +50,18 @@ impl Reading<'_, '_> {
             }
         }
         let kb = self.reasoner.knowledge();
-        let flag = kb.red_flags.iter().find(|f| f.id == FLAG);
+        let Some((flag, course)) = kb
+            .red_flags
+            .iter()
+            .find(|f| f.id == FLAG)
+            .and_then(|f| f.course.as_ref().map(|c| (f, c)))
+        else {
+            return Vec::new();
+        };
+        let criteria = Drop {
+            strength_thirds: course.strength_drop_grades.map(|g| i16::from(g) * 3),
+            reflex_below: course.reflex_below.map(i16::from),
+        };
         let mut insights = Vec::new();
         for (what, grades) in graded {
             // The last grade of each visit.
@@ -61,7 +72,7 @@ impl Reading<'_, '_> {
                     _ => by_visit.push(grade),
                 }
             }
-            let Some(worse) = worsened(&by_visit, what.reflex) else {
+            let Some(worse) = worsened(&by_visit, what.reflex, &criteria) else {
                 continue;
             };
             let shown = &by_visit[worse.0..=worse.1];
@@ -83,22 +94,13 @@ impl Reading<'_, '_> {
                 .iter()
                 .map(|(grade, mark)| format!("{grade} ({})", day_text(mark.date)))
                 .collect();
-            let (urgency, refer_to, avoid, why, citations) = match flag {
-                Some(flag) => (
-                    flag.urgency,
-                    flag.refer_to.clone(),
-                    flag.avoid.clone(),
-                    flag.why.clone(),
-                    flag.citations.clone(),
-                ),
-                None => (
-                    Urgency::SameDay,
-                    String::new(),
-                    Vec::new(),
-                    String::new(),
-                    Vec::new(),
-                ),
-            };
+            let (urgency, refer_to, avoid, why, citations) = (
+                flag.urgency,
+                flag.refer_to.clone(),
+                flag.avoid.clone(),
+                flag.why.clone(),
+                flag.citations.clone(),
+            );
             let mut details = vec![format!("Grades: {}", path.join(", then "))];
             if !refer_to.is_empty() {
                 details.push(format!("Refer to: {refer_to}"));
@@ -139,10 +141,17 @@ impl Reading<'_, '_> {
     }
 }
 
+/// How far a grade must fall, from the flag's `course` criteria.
+struct Drop {
+    /// Strength, in thirds of a grade (4-/5, 4/5, 4+/5).
+    strength_thirds: Option<i16>,
+    reflex_below: Option<i16>,
+}
+
 /// Where the grades got worse: from the best grade before the last visit to the last
-/// visit, when the last is at least one whole grade of strength below it, or a reflex that
-/// fell from normal or more to below normal. The first and last index in `grades`.
-fn worsened(grades: &[(usize, i16, String)], reflex: bool) -> Option<(usize, usize)> {
+/// visit, when the last has fallen by the criteria's drop of strength, or a reflex fell
+/// from the criteria's grade or more to below it. The first and last index in `grades`.
+fn worsened(grades: &[(usize, i16, String)], reflex: bool, drop: &Drop) -> Option<(usize, usize)> {
     let last = grades.len().checked_sub(1)?;
     let (from, best) = grades[..last]
         .iter()
@@ -150,9 +159,11 @@ fn worsened(grades: &[(usize, i16, String)], reflex: bool) -> Option<(usize, usi
         .max_by_key(|(at, g)| (g.1, std::cmp::Reverse(*at)))?;
     let now = grades[last].1;
     let dropped = if reflex {
-        best.1 >= 2 && now < 2
+        drop.reflex_below
+            .is_some_and(|below| best.1 >= below && now < below)
     } else {
-        best.1 - now >= 3
+        drop.strength_thirds
+            .is_some_and(|thirds| best.1 - now >= thirds)
     };
     dropped.then_some((from, last))
 }

@@ -176,6 +176,7 @@ pub enum InsightKind {
         now: u8,
         days: i64,
         visits: usize,
+        urgency: super::Urgency,
     },
     /// A symptom that eased, with what came just before and what came without a change.
     WhatHelped {

@@ -1,25 +1,28 @@
 //! A rated symptom no better after about four weeks of care: failure to improve with a
-//! month of conservative care is among the features that raise the likelihood of a
-//! serious cause of back pain (Deyo and Diehl 1988), and the IFOMPT framework (Finucane
-//! et al. 2020) asks for reassessment then. The insight asks for a fresh examination for
-//! red flags and a referral if the picture does not change; it diagnoses nothing.
+//! month of conservative care raises the likelihood of a serious cause of back pain. The
+//! weeks, visits and rating, whom to refer to and the citations are the knowledge base's
+//! (`rf_no_better_with_care` in red_flags.json). The insight asks for a fresh examination
+//! for red flags and a referral if the picture does not change; it diagnoses nothing.
 
 use super::{Insight, InsightKind, REAL_CHANGE, Reading, Trajectory, day_text};
 
-/// About four weeks of care.
-const WEEKS_OF_CARE_DAYS: i64 = 28;
-/// Rated at this many visits or more.
-const RATED_VISITS: usize = 3;
-/// Still rated this or more at the last visit.
-const STILL_HURTS: u8 = 3;
-
-const CITATIONS: [&str; 2] = [
-    "Deyo RA, Diehl AK. Cancer as a cause of back pain: frequency, clinical presentation, and diagnostic strategies. J Gen Intern Med 1988;3(3):230-238 (failure to improve with a month of conservative therapy)",
-    "Finucane LM, Downie A, Mercer C, Greenhalgh SM, Boissonnault WG, Pool-Goudzwaard AL, Beneciuk JM, Leech RL, Selfe J. International Framework for Red Flags for Potential Serious Spinal Pathologies. J Orthop Sports Phys Ther 2020;50(7):350-372",
-];
+/// The red flag whose criteria, referral and citations the insight carries.
+const FLAG: &str = "rf_no_better_with_care";
 
 impl Reading<'_, '_> {
     pub(super) fn no_better(&self, trajectory: &Trajectory) -> Option<Insight> {
+        let flag = self
+            .reasoner
+            .knowledge()
+            .red_flags
+            .iter()
+            .find(|f| f.id == FLAG)?;
+        let course = flag.course.as_ref()?;
+        let (weeks_days, rated_visits, still_hurts) = (
+            course.no_better_days?,
+            course.rated_visits?,
+            course.still_rated_at_least?,
+        );
         // Only the last episode: a long gap between visits starts afresh.
         let index =
             |point: &super::TrajectoryPoint| self.marks.iter().position(|m| m.visit == point.visit);
@@ -33,15 +36,15 @@ impl Reading<'_, '_> {
         let last = points.last()?;
         let days = (last.date - first.date).num_days();
         let better = last.intensity + REAL_CHANGE <= first.intensity;
-        // Pain that has settled to a niggle (2/10 or less) is not a failure to improve.
-        let settled = last.intensity < STILL_HURTS;
-        if days < WEEKS_OF_CARE_DAYS || points.len() < RATED_VISITS || better || settled {
+        // Pain that has settled to a niggle is not a failure to improve.
+        let settled = last.intensity < still_hurts;
+        if days < weeks_days || points.len() < rated_visits || better || settled {
             return None;
         }
-        // The visit where four weeks had passed with no real change.
+        // The visit where the weeks of care had passed with no real change.
         let held = points
             .iter()
-            .find(|p| (p.date - first.date).num_days() >= WEEKS_OF_CARE_DAYS)?;
+            .find(|p| (p.date - first.date).num_days() >= weeks_days)?;
         let mark = |point: &super::TrajectoryPoint| {
             self.marks.iter().copied().find(|m| m.visit == point.visit)
         };
@@ -60,11 +63,9 @@ impl Reading<'_, '_> {
             ),
             details: vec![
                 "Re-examine for red flags (night pain, weight loss, fever, a deficit, age 50 or over, a history of cancer) and reconsider the picture.".to_owned(),
-                "If it does not change, refer to the GP (soon) for investigation.".to_owned(),
+                format!("If it does not change, refer to: {}", flag.refer_to),
             ],
-            more: vec![
-                "Why: failure to improve with about a month of conservative care is one of the few findings that makes a serious cause of back pain more likely; alone it is weak evidence, and together with the others it matters.".to_owned(),
-            ],
+            more: vec![format!("Why: {}", flag.why)],
             kind: InsightKind::NoBetterWithCare {
                 symptom: trajectory.symptom.clone(),
                 label: trajectory.label.clone(),
@@ -72,8 +73,9 @@ impl Reading<'_, '_> {
                 now: last.intensity,
                 days,
                 visits: points.len(),
+                urgency: flag.urgency,
             },
-            citations: CITATIONS.iter().map(|c| (*c).to_owned()).collect(),
+            citations: flag.citations.clone(),
         })
     }
 }
