@@ -808,8 +808,9 @@ fn what_eases_is_never_read_as_what_provokes() {
 
 #[test]
 fn a_reading_in_doubt_is_asked_never_charted_wrong() {
-    // Two intensities for one finding: neither the old one charted as now, nor a guess.
-    let two = read("Low-back pain 4/10 (was 7/10 at visit 1), R-sided");
+    // Two intensities for one finding with no word saying how they stand: neither charted
+    // as now, nor a guess.
+    let two = read("Low-back pain 4/10 and 7/10, R-sided");
     assert!(
         two.items
             .iter()
@@ -1048,4 +1049,40 @@ fn a_comparison_is_no_finding_and_the_back_of_a_place_is_its_back() {
         found(&read("tenderness on the outside of the L ankle")),
         ["tenderness ankle_lateral left present"]
     );
+}
+
+#[test]
+fn a_second_intensity_is_read_by_the_words_around_it() {
+    let intensity = |reading: &upstream::model::reader::Reading| {
+        let finding = &reading.items[0].finding;
+        (
+            finding.intensity.map(|v| v.value()),
+            finding.detail.intensity_low.map(|v| v.value()),
+        )
+    };
+    // An earlier value in brackets: today's is the first.
+    let earlier = read("Low-back pain 4/10 (was 7/10 at visit 1), R-sided");
+    assert_eq!(intensity(&earlier), (Some(4), None), "{earlier:?}");
+    assert!(earlier.is_whole(), "{earlier:?}");
+    // "from ... to": today's is the second.
+    let now = read("Pain on my back has improved from pain scale of 7/10 to 3/10.");
+    assert_eq!(intensity(&now), (Some(3), None), "{now:?}");
+    // At rest and at its worst: the range it moves in.
+    let range =
+        read("Constant neck pain of a 3/10 severity that increases to 7/10 with head rotation.");
+    assert_eq!(intensity(&range), (Some(7), Some(3)), "{range:?}");
+    let best_worst = read("Neck pain at its best is 2-3/10 and 4-5/10 at its worst.");
+    assert_eq!(intensity(&best_worst), (Some(5), Some(2)), "{best_worst:?}");
+}
+
+#[test]
+fn what_provokes_and_eases_in_sentences_of_their_own_tell_of_one_finding() {
+    // Neither names a place: one pain is asked about, with both.
+    let reading =
+        read("Worse with prolonged sitting or standing; improved with rest and heat application.");
+    assert!(reading.items.is_empty(), "{reading:?}");
+    assert_eq!(reading.questions.len(), 1, "{reading:?}");
+    let detail = &reading.questions[0].finding.detail;
+    assert_eq!(detail.provoked_by, [Activity::Sitting, Activity::Standing]);
+    assert_eq!(detail.eased_by, [Activity::Rest, Activity::Heat]);
 }

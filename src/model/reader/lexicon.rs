@@ -53,6 +53,9 @@ struct LexiconFile {
     /// "refers to": the places after it are where a trigger point sends its pain, not
     /// where it is.
     refers_cues: Vec<String>,
+    /// Words around a second intensity for one finding that say how the two relate.
+    #[serde(default)]
+    intensity_cues: IntensityCuesFile,
     /// Ways of naming a region the vocabulary's synonyms do not have.
     regions: HashMap<String, String>,
     /// Places named in the plural ("legs", "calves"): both sides unless a side is written.
@@ -179,6 +182,30 @@ pub enum Change {
     Full,
 }
 
+/// Words around a second intensity for one finding ("from 7/10 to 3/10", "3/10 at best and
+/// 7/10 at worst", "4/10 (was 7/10)").
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IntensityCuesFile {
+    /// The pain varies between the two: "at worst", "up to", "increases to".
+    range: Vec<String>,
+    /// The value after it is an earlier one: "was", "initially", "from".
+    earlier: Vec<String>,
+    /// The value after it is today's: "to", "now".
+    now: Vec<String>,
+}
+
+/// How a second intensity for one finding stands to the first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecondIntensity {
+    /// Both bound the range the pain moves in.
+    Range,
+    /// The second is an earlier value: the first is today's.
+    Earlier,
+    /// The first is an earlier value: the second is today's.
+    Now,
+}
+
 /// The compiled lexicon.
 #[derive(Debug)]
 pub struct Lexicon {
@@ -195,6 +222,9 @@ pub struct Lexicon {
     dose_frequencies: Vec<String>,
     dose_frequency_endings: Vec<String>,
     interventions: super::interventions::InterventionWords,
+    intensity_range: Vec<Vec<String>>,
+    intensity_earlier: Vec<Vec<String>>,
+    intensity_now: Vec<Vec<String>>,
     pub sources: Vec<String>,
 }
 
@@ -257,6 +287,24 @@ impl Lexicon {
                 &file.interventions,
                 vocabulary,
             )?,
+            intensity_range: file
+                .intensity_cues
+                .range
+                .iter()
+                .map(|c| words_of(c))
+                .collect(),
+            intensity_earlier: file
+                .intensity_cues
+                .earlier
+                .iter()
+                .map(|c| words_of(c))
+                .collect(),
+            intensity_now: file
+                .intensity_cues
+                .now
+                .iter()
+                .map(|c| words_of(c))
+                .collect(),
             sources: file.sources.clone(),
         };
         for (word, code) in &file.techniques {
@@ -632,6 +680,39 @@ impl Lexicon {
 
     pub fn longest(&self) -> usize {
         self.longest
+    }
+
+    /// How a second intensity for one finding stands to the first, from the words before
+    /// the first (`before`), between the two (`between`) and after the second (`after`);
+    /// `None` when the words do not say, and the clinician is asked.
+    pub fn second_intensity(
+        &self,
+        before: &[String],
+        between: &[String],
+        after: &[String],
+    ) -> Option<SecondIntensity> {
+        let holds = |words: &[String], cues: &[Vec<String>]| {
+            cues.iter()
+                .any(|cue| !cue.is_empty() && words.windows(cue.len()).any(|w| w == cue.as_slice()))
+        };
+        let ends = |words: &[String], cues: &[Vec<String>]| {
+            cues.iter()
+                .any(|cue| !cue.is_empty() && words.ends_with(cue.as_slice()))
+        };
+        if holds(before, &self.intensity_range)
+            || holds(between, &self.intensity_range)
+            || holds(after, &self.intensity_range)
+        {
+            Some(SecondIntensity::Range)
+        } else if holds(between, &self.intensity_earlier) {
+            // "4/10 (was 7/10 at visit 1)", "3/10, down from 7/10".
+            Some(SecondIntensity::Earlier)
+        } else if holds(before, &self.intensity_earlier) && ends(between, &self.intensity_now) {
+            // "improved from 7/10 to 3/10".
+            Some(SecondIntensity::Now)
+        } else {
+            None
+        }
     }
 
     /// The long form of an abbreviation: "ttp" is "tenderness to palpation".

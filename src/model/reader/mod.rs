@@ -24,7 +24,7 @@ use super::{
 };
 pub use history::{HistoryReading, read_history};
 pub use interventions::{InterventionReading, ReadIntervention, read_interventions};
-pub use lexicon::{Change, Lexicon, LexiconError, Word};
+pub use lexicon::{Change, Lexicon, LexiconError, SecondIntensity, Word};
 
 /// A byte range of the text read.
 pub type Span = [usize; 2];
@@ -198,6 +198,7 @@ pub fn read_findings(
             sentence,
             line_side,
             vocabulary,
+            lexicon,
             &mut reading,
             &mut unread,
         );
@@ -625,6 +626,34 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
                     continue;
                 }
             }
+            // "at visit 1", "(Figure 2)": which visit or figure, never an intensity.
+            if let Piece::Number(_) = value
+                && at > 0
+                && matches!(
+                    words[at - 1].1.as_str(),
+                    "visit"
+                        | "session"
+                        | "figure"
+                        | "fig"
+                        | "fig."
+                        | "table"
+                        | "day"
+                        | "week"
+                        | "phase"
+                        | "stage"
+                        | "trial"
+                        | "treatment"
+                        | "tx"
+                        | "#"
+                )
+            {
+                reads.push(Read {
+                    span: *span,
+                    piece: Piece::Word(vec![Word::Filler]),
+                });
+                at += 1;
+                continue;
+            }
             // "1 night this wk", "3 episodes": how many times, never an intensity.
             if let Piece::Number(_) = value
                 && words.get(at + 1).is_some_and(|(_, next)| {
@@ -685,6 +714,19 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
     (reads, unread)
 }
 
+/// The words of `text` from `from` to `to`, lower case, without their punctuation.
+fn words_between(text: &str, from: usize, to: usize) -> Vec<String> {
+    text.get(from..to)
+        .unwrap_or_default()
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '(' | ')' | ':' | ';'))
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
 /// One finding being gathered from a sentence.
 #[derive(Debug, Default, Clone)]
 struct Frame {
@@ -701,6 +743,8 @@ struct Frame {
     negated: bool,
     result: Option<bool>,
     intensity: Option<Intensity>,
+    /// Where the intensity was written, for a second one to be weighed against.
+    intensity_span: Option<Span>,
     detail: FindingDetail,
     /// A bare number, an intensity if the frame turns out to have a kind that takes one.
     number: Option<(f64, Span)>,
@@ -805,6 +849,7 @@ fn compose(
     sentence: &[Read],
     line_side: Option<Side>,
     vocabulary: &Vocabulary,
+    lexicon: &Lexicon,
     reading: &mut Reading,
     unread: &mut Vec<Unread>,
 ) {
@@ -1439,17 +1484,56 @@ fn compose(
                 }
                 // "pain 4/10 (was 7/10 at visit 1)": one finding, one intensity; another
                 // is kept unread for the clinician rather than taking the first one's place.
-                Piece::Intensity(_) | Piece::IntensityRange(..) if frame.intensity.is_some() => {
-                    unread.push(Unread {
-                        span: read.span,
-                        text: text[read.span[0]..read.span[1]].to_owned(),
-                        why: "a second intensity for one finding (which is it now?)".into(),
-                    });
+                Piece::Intensity(_) | Piece::IntensityRange(..)
+                    if let Some(first) = frame.intensity =>
+                {
+                    let (low, high) = match read.piece {
+                        Piece::IntensityRange(low, high) => (low, high),
+                        Piece::Intensity(value) => (value, value),
+                        _ => continue,
+                    };
+                    let first_low = frame.detail.intensity_low.unwrap_or(first);
+                    let first_span = frame.intensity_span.unwrap_or(read.span);
+                    let words = |from: usize, to: usize| words_between(text, from, to);
+                    let after_end = text[read.span[1]..sentence_span[1].max(read.span[1])]
+                        .find([',', '(', ')'])
+                        .map_or(sentence_span[1].max(read.span[1]), |at| read.span[1] + at);
+                    match lexicon.second_intensity(
+                        &words(sentence_span[0].min(first_span[0]), first_span[0]),
+                        &words(first_span[1], read.span[0]),
+                        &words(read.span[1], after_end),
+                    ) {
+                        // "3/10 at rest, up to 7/10 with rotation": the range it moves in.
+                        Some(SecondIntensity::Range) => {
+                            let lowest = first_low.min(low);
+                            let highest = first.max(high);
+                            frame.intensity = Some(highest);
+                            frame.detail.intensity_low = (lowest != highest).then_some(lowest);
+                        }
+                        // "4/10 (was 7/10 at visit 1)": today's stays.
+                        Some(SecondIntensity::Earlier) => {}
+                        // "improved from 7/10 to 3/10": today's is the second.
+                        Some(SecondIntensity::Now) => {
+                            frame.intensity = Some(high);
+                            frame.detail.intensity_low = (low != high).then_some(low);
+                        }
+                        // Kept unread for the clinician rather than taking the first
+                        // one's place.
+                        None => unread.push(Unread {
+                            span: read.span,
+                            text: text[read.span[0]..read.span[1]].to_owned(),
+                            why: "a second intensity for one finding (which is it now?)".into(),
+                        }),
+                    }
                 }
-                Piece::Intensity(value) => frame.intensity = Some(*value),
+                Piece::Intensity(value) => {
+                    frame.intensity = Some(*value);
+                    frame.intensity_span = Some(read.span);
+                }
                 Piece::IntensityRange(low, high) => {
                     frame.intensity = Some(*high);
                     frame.detail.intensity_low = Some(*low);
+                    frame.intensity_span = Some(read.span);
                 }
                 // "4/5 in the right ankle and toe, 5/5 in all other areas": a second grade
                 // for one finding is kept unread, never in the first one's place.
@@ -1686,13 +1770,36 @@ fn compose(
         } else {
             None
         });
+        // "Worse with sitting; improved with rest": with no finding charted before, it
+        // tells of the finding asked about just before (a pain whose place is asked), not of
+        // another one.
+        let asked_of = (says_only_how && previous.is_none())
+            .then(|| {
+                let last_item = told_of.map(|index| reading.items[index].span[0]);
+                reading.questions.iter().rposition(|question| {
+                    question.finding.presence == Presence::Present
+                        && vocabulary
+                            .kind(&question.finding.kind)
+                            .is_some_and(|kind| kind.intensity)
+                        && last_item.is_none_or(|at| question.span[0] > at)
+                })
+            })
+            .flatten();
+        if let Some(index) = asked_of {
+            let question = &mut reading.questions[index];
+            extend(&mut question.finding, &mut question.span, &frame);
+            question.text = text[question.span[0]..question.span[1]].to_owned();
+            report_leftovers(text, &frame, unread);
+            continue;
+        }
         if says_only_how && told_of.is_none() {
             frame.kinds.push(KindCode::new("pain"));
         }
         if !frame.has_what()
             && let Some(index) = told_of
         {
-            extend(&mut reading.items[index], &frame, vocabulary);
+            let item = &mut reading.items[index];
+            extend(&mut item.finding, &mut item.span, &frame);
             report_leftovers(text, &frame, unread);
             continue;
         }
@@ -2031,8 +2138,8 @@ fn choose(meanings: &[Word], frame: &Frame, sentence: &[Read]) -> Option<Word> {
 }
 
 /// Adds what a place-or-value frame says to the finding before it.
-fn extend(item: &mut ReadFinding, frame: &Frame, vocabulary: &Vocabulary) {
-    let detail = &mut item.finding.detail;
+fn extend(finding: &mut Finding, span: &mut Span, frame: &Frame) {
+    let detail = &mut finding.detail;
     detail
         .provoked_by
         .extend(frame.detail.provoked_by.iter().copied());
@@ -2046,13 +2153,15 @@ fn extend(item: &mut ReadFinding, frame: &Frame, vocabulary: &Vocabulary) {
     if detail.since.is_none() {
         detail.since = frame.detail.since.clone();
     }
-    if item.finding.intensity.is_none() {
-        item.finding.intensity = frame.intensity;
+    if finding.intensity.is_none() {
+        finding.intensity = frame.intensity;
+        if detail.intensity_low.is_none() {
+            detail.intensity_low = frame.detail.intensity_low;
+        }
     }
-    if let Some(span) = frame.span {
-        item.span = [item.span[0].min(span[0]), item.span[1].max(span[1])];
+    if let Some(own) = frame.span {
+        *span = [span[0].min(own[0]), span[1].max(own[1])];
     }
-    let _ = vocabulary;
 }
 
 /// Words a frame took in but could not use: a stray "+", an activity with no "worse" or
