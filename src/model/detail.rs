@@ -120,7 +120,7 @@ impl SpinalLevel {
     /// The body-chart region of the spine the level lies in (its upper segment's).
     pub fn spine_region(&self) -> &'static str {
         match self.from.region {
-            SpineRegion::Cervical => "neck_posterior",
+            SpineRegion::Cervical => "neck",
             SpineRegion::Thoracic => "back_mid",
             SpineRegion::Lumbar => "low_back",
             SpineRegion::Sacral => "sacrum",

@@ -1086,3 +1086,38 @@ fn what_provokes_and_eases_in_sentences_of_their_own_tell_of_one_finding() {
     assert_eq!(detail.provoked_by, [Activity::Sitting, Activity::Standing]);
     assert_eq!(detail.eased_by, [Activity::Rest, Activity::Heat]);
 }
+
+#[test]
+fn the_part_that_moves_is_neither_a_place_nor_a_side_of_the_finding() {
+    let reading = read(
+        "There is a constant ache in the lower neck at rest, which becomes severe when he bends his head to the right.",
+    );
+    assert_eq!(
+        found(&reading),
+        ["ache neck midline present"],
+        "{reading:?}"
+    );
+}
+
+#[test]
+fn a_finding_both_present_and_absent_at_one_place_is_asked() {
+    let reading = read("Full R knee ROM in extension, limited R knee ROM in flexion.");
+    assert!(
+        reading
+            .items
+            .iter()
+            .all(|i| i.finding.presence == upstream::model::Presence::Present),
+        "{reading:?}"
+    );
+    assert_eq!(reading.questions.len(), 1, "{reading:?}");
+}
+
+#[test]
+fn a_cervical_level_is_the_neck_as_a_lumbar_level_is_the_low_back() {
+    let reading = read("Tender on palpation of C2 SP.");
+    assert_eq!(
+        found(&reading),
+        ["tenderness neck midline present"],
+        "{reading:?}"
+    );
+}

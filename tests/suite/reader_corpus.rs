@@ -125,10 +125,27 @@ struct Figures {
 
 #[test]
 fn the_reader_on_the_corpus_never_reads_a_wrong_side_region_or_negation() {
+    let figures = measure(&FINDING_FILES, "the corpus");
+    // The floor reached so far; issue 11 asks for 95 % whole and 90 % exact.
+    assert!(figures.phrases >= 500, "{figures:?}");
+}
+
+/// Phrases collected after the reader's lexicon had grown on the corpus above, their
+/// readings written from the sources before the reader ran on them: how well the reader
+/// reads words it was not grown on.
+#[test]
+fn the_reader_on_phrases_held_out_never_reads_a_wrong_side_region_or_negation() {
+    let figures = measure(&["findings-heldout.json"], "held-out phrases");
+    assert!(figures.phrases >= 150, "{figures:?}");
+}
+
+/// Reads every finding phrase of `files`, prints the figures, and fails on any phrase read
+/// with a wrong side, region or negation.
+fn measure(files: &[&str], name: &str) -> Figures {
     let vocabulary = Vocabulary::builtin();
     let lexicon = Lexicon::builtin();
     let mut figures = Figures::default();
-    for file in FINDING_FILES {
+    for file in files {
         let path = format!("{}/tests/corpus/{file}", env!("CARGO_MANIFEST_DIR"));
         let value: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
@@ -266,7 +283,7 @@ fn the_reader_on_the_corpus_never_reads_a_wrong_side_region_or_negation() {
     }
     let percent = |n: usize, of: usize| 100.0 * n as f64 / of.max(1) as f64;
     eprintln!(
-        "reader on the corpus: {} finding phrases; read whole {} ({:.0}%); of the {} whose readings use only known codes, read exactly {} ({:.0}%); wrong negation {}, wrong side {}, wrong region {}",
+        "reader on {name}: {} finding phrases; read whole {} ({:.0}%); of the {} whose readings use only known codes, read exactly {} ({:.0}%); wrong negation {}, wrong side {}, wrong region {}",
         figures.phrases,
         figures.whole,
         percent(figures.whole, figures.phrases),
@@ -293,8 +310,7 @@ fn the_reader_on_the_corpus_never_reads_a_wrong_side_region_or_negation() {
             .collect::<Vec<_>>()
             .join("\n")
     );
-    // The floor reached so far; issue 11 asks for 95 % whole and 90 % exact.
-    assert!(figures.phrases >= 500, "{figures:?}");
+    figures
 }
 
 /// Which words the reader leaves unread most often across the corpus: where the lexicon

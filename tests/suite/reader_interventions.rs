@@ -90,7 +90,7 @@ fn a_heading_gives_its_kind_to_the_parts_under_it() {
         [
             "spinal_manipulation none low_back",
             "spinal_manipulation right si_joint",
-            "spinal_manipulation none neck_posterior",
+            "spinal_manipulation none neck",
             "spinal_manipulation none back_mid"
         ]
     );
@@ -238,7 +238,7 @@ fn a_real_plan_section_charts_its_adjustments_once_and_keeps_the_rest() {
         [
             "spinal_manipulation none low_back",
             "spinal_manipulation right si_joint",
-            "spinal_manipulation none neck_posterior",
+            "spinal_manipulation none neck",
             "spinal_manipulation none back_mid",
             "modality none -",
             "modality none low_back",

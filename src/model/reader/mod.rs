@@ -1170,6 +1170,16 @@ fn compose(
                         Word::Region(region) if moves_next(part, r) => {
                             frame.movement_regions.push(region);
                         }
+                        // "ache in the lower neck, severe when he bends his head": the part
+                        // that moves, not another place of the finding.
+                        Word::Region(region)
+                            if frame.has_what()
+                                && frame.has_where()
+                                && frame.cue.is_some()
+                                && follows_movement(part, r, false) =>
+                        {
+                            frame.movement_regions.push(region);
+                        }
                         Word::Region(region) => {
                             let mut aspects = std::mem::take(&mut frame.aspects);
                             if aspects.is_empty() {
@@ -1818,6 +1828,37 @@ fn compose(
             previous = Some(reading.items.len() - 1);
         }
     }
+    // "Full ROM in extension, limited ROM in flexion": one finding both present and absent
+    // at one place in one sentence is asked, never charted both ways.
+    let mut at = first_of_sentence;
+    while at < reading.items.len() {
+        let item = &reading.items[at].finding;
+        let read_here = reading.items[first_of_sentence..]
+            .iter()
+            .map(|i| &i.finding);
+        let asked_here = reading.questions[first_question..]
+            .iter()
+            .map(|q| &q.finding);
+        let contradicted = read_here.chain(asked_here).any(|other| {
+            other.kind == item.kind
+                && other.region == item.region
+                && other.side == item.side
+                && other.test_name == item.test_name
+                && other.presence != item.presence
+        });
+        if contradicted && item.presence == Presence::Absent {
+            let item = reading.items.remove(at);
+            reading.questions.push(Question {
+                span: item.span,
+                text: text[item.span[0]..item.span[1]].to_owned(),
+                ask: "present and absent at one place in one sentence (in another movement?): which is it?"
+                    .into(),
+                finding: item.finding,
+            });
+            continue;
+        }
+        at += 1;
+    }
     /// Both say a value, and not the same one.
     fn differ<T: PartialEq>(a: &Option<T>, b: &Option<T>) -> bool {
         a.is_some() && b.is_some() && a != b
@@ -2062,7 +2103,38 @@ fn is_direction(part: &[Read], at: usize) -> bool {
     // "flexion of right knee": a side before its place is the place's.
     let place_next = matches!(part.get(at + 1).map(|r| &r.piece), Some(Piece::Word(words)) if words.iter().any(|w| matches!(w, Word::Region(_))));
     !place_next
-        && (movement(part.get(at + 1)) || movement(before) || (filler(before) && movement(before2)))
+        && (movement(part.get(at + 1))
+            || movement(before)
+            || (filler(before) && movement(before2))
+            || follows_movement(part, at, true))
+}
+
+/// Whether the word at `at` comes after a movement, past its object and filler ("bends his
+/// head to the right"): the movement's, not the finding's.
+fn follows_movement(part: &[Read], at: usize, directional: bool) -> bool {
+    use super::detail::Activity;
+    for read in part[..at].iter().rev().take(5) {
+        match &read.piece {
+            Piece::Word(words)
+                if words.iter().any(|w| match w {
+                    // Only a movement that goes one way or the other has a direction.
+                    Word::Activity(
+                        Activity::Rotation | Activity::SideBending | Activity::Bending,
+                    ) => true,
+                    Word::Activity(activity) => activity.is_movement() && !directional,
+                    _ => false,
+                }) =>
+            {
+                return true;
+            }
+            Piece::Word(words)
+                if words
+                    .iter()
+                    .all(|w| matches!(w, Word::Filler | Word::Region(_))) => {}
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// Whether a movement follows the word at `at`, past a side or filler word.
