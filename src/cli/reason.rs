@@ -484,8 +484,9 @@ pub fn kb(command: &KbCommand, out: &mut impl Write) -> Result<(), CliError> {
             .map_err(write_error)?;
             writeln!(
                 out,
-                "reader's lexicon OK: {} phrases, {} sources",
+                "reader's lexicon OK: {} phrases, {} everyday words read as prose, {} sources",
                 lexicon.phrase_count(),
+                lexicon.prose_count(),
                 lexicon.sources.len()
             )
             .map_err(write_error)

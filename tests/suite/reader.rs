@@ -1121,3 +1121,44 @@ fn a_cervical_level_is_the_neck_as_a_lumbar_level_is_the_low_back() {
         "{reading:?}"
     );
 }
+
+#[test]
+fn everyday_prose_is_passed_over_and_words_that_may_carry_a_finding_are_not() {
+    // Everyday words around a finding: read whole.
+    let prose = read("R knee pain after a basketball game with his cousins yesterday.");
+    assert_eq!(found(&prose), ["pain knee right present"], "{prose:?}");
+    assert!(prose.is_whole(), "{prose:?}");
+    // Everyday words that may say what happened, what was found or that it was not: never
+    // passed over, each left unread with its reason.
+    for (text, word) in [
+        ("L wrist pain since he fell on the ice", "fell"),
+        ("a lump over the R calf", "lump"),
+        ("neck ROM unrestricted", "unrestricted"),
+        ("low back pain, worst in years", "worst"),
+    ] {
+        let reading = read(text);
+        assert!(
+            reading
+                .unread
+                .iter()
+                .any(|u| u.text.to_lowercase().contains(word)),
+            "`{word}` in `{text}` was passed over: {reading:?}"
+        );
+    }
+}
+
+#[test]
+fn where_a_finding_is_most_is_kept_with_it_not_charted_apart() {
+    let reading = read(
+        "burning pain in his right hand, particularly affecting the thumb, index, and middle fingers.",
+    );
+    assert_eq!(
+        found(&reading),
+        ["burning hand right present"],
+        "{reading:?}"
+    );
+    assert_eq!(
+        reading.items[0].finding.detail.site.as_deref(),
+        Some("thumb, index, and middle fingers")
+    );
+}

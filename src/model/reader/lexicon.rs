@@ -11,6 +11,8 @@ use super::super::{KindCode, RegionCode, Side, SpinalLevel, Vocabulary};
 
 pub const LEXICON_FILE: &str = "assets/lexicon/findings.json";
 const LEXICON_JSON: &str = include_str!("../../../assets/lexicon/findings.json");
+/// Everyday English (SCOWL size 35, lower case): prose, unless guarded.
+const EVERYDAY_ENGLISH: &str = include_str!("../../../assets/lexicon/everyday-english.txt");
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -56,6 +58,12 @@ struct LexiconFile {
     /// Words around a second intensity for one finding that say how the two relate.
     #[serde(default)]
     intensity_cues: IntensityCuesFile,
+    /// Everyday words that are never passed over as prose.
+    #[serde(default)]
+    prose_guard: ProseGuardFile,
+    /// "particularly", "mainly": what follows is where within the place it is most.
+    #[serde(default)]
+    emphasis_cues: Vec<String>,
     /// Ways of naming a region the vocabulary's synonyms do not have.
     regions: HashMap<String, String>,
     /// Places named in the plural ("legs", "calves"): both sides unless a side is written.
@@ -165,6 +173,9 @@ pub enum Word {
     NotReproduced,
     /// "refers to": the places after it are where the trigger point before refers pain.
     RefersCue,
+    /// "particularly", "mainly": the parts of the place just named where it is most, not
+    /// places of their own ("pain in his right hand, particularly the thumb").
+    Emphasis,
     /// "medial", "distal": which part of the region named with it; the ending its code
     /// has in the vocabulary ("medial" for `knee_medial`).
     Aspect(String),
@@ -193,6 +204,20 @@ struct IntensityCuesFile {
     earlier: Vec<String>,
     /// The value after it is today's: "to", "now".
     now: Vec<String>,
+}
+
+/// Everyday words that may carry a finding, a place, a side, a negation or a change, and
+/// so are never passed over as prose.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProseGuardFile {
+    #[allow(dead_code)]
+    about: String,
+    words: Vec<String>,
+    /// A word beginning so is guarded ("numb" guards "numbness", "numbed").
+    stems: Vec<String>,
+    /// Words a stem would guard that carry nothing ("number").
+    allowed: Vec<String>,
 }
 
 /// How a second intensity for one finding stands to the first.
@@ -225,6 +250,8 @@ pub struct Lexicon {
     intensity_range: Vec<Vec<String>>,
     intensity_earlier: Vec<Vec<String>>,
     intensity_now: Vec<Vec<String>>,
+    /// Everyday words that mean nothing to a finding: read as prose.
+    prose: std::collections::HashSet<String>,
     pub sources: Vec<String>,
 }
 
@@ -305,6 +332,7 @@ impl Lexicon {
                 .iter()
                 .map(|c| words_of(c))
                 .collect(),
+            prose: std::collections::HashSet::new(),
             sources: file.sources.clone(),
         };
         for (word, code) in &file.techniques {
@@ -569,13 +597,60 @@ impl Lexicon {
         for term in &file.refers_cues {
             lexicon.add(term, Word::RefersCue);
         }
+        for term in &file.emphasis_cues {
+            lexicon.add(term, Word::Emphasis);
+        }
         for term in &file.boundaries {
             lexicon.add(term, Word::Boundary);
         }
         for term in &file.fillers {
             lexicon.add(term, Word::Filler);
         }
+        lexicon.prose = lexicon.everyday_prose(&file.prose_guard);
         Ok(lexicon)
+    }
+
+    /// The everyday words read as prose: those no phrase of the lexicon that means
+    /// something uses ("worst" in "worst headache of my life", "bear" in "unable to bear
+    /// weight"), and that the guard does not name.
+    fn everyday_prose(&self, guard: &ProseGuardFile) -> std::collections::HashSet<String> {
+        let meaningful: std::collections::HashSet<&str> = self
+            .phrases
+            .iter()
+            .filter(|(_, meanings)| {
+                meanings
+                    .iter()
+                    .any(|w| !matches!(w, Word::Filler | Word::Boundary))
+            })
+            .flat_map(|(phrase, _)| phrase.split(' '))
+            .collect();
+        let listed: std::collections::HashSet<String> =
+            guard.words.iter().map(|w| w.to_lowercase()).collect();
+        let stems: Vec<String> = guard.stems.iter().map(|w| w.to_lowercase()).collect();
+        let allowed: std::collections::HashSet<String> =
+            guard.allowed.iter().map(|w| w.to_lowercase()).collect();
+        EVERYDAY_ENGLISH
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .filter(|word| {
+                !meaningful.contains(word)
+                    && !listed.contains(*word)
+                    && (allowed.contains(*word)
+                        || !stems.iter().any(|stem| word.starts_with(stem.as_str())))
+            })
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Whether `word` (lower case) is everyday prose that says nothing of a finding.
+    pub fn is_prose(&self, word: &str) -> bool {
+        self.prose.contains(word)
+    }
+
+    /// How many everyday words are read as prose.
+    pub fn prose_count(&self) -> usize {
+        self.prose.len()
     }
 
     fn add(&mut self, term: &str, word: Word) {

@@ -704,6 +704,15 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
             }
             continue;
         }
+        // "after a basketball game": everyday prose that says nothing of a finding.
+        if lexicon.is_prose(word) {
+            reads.push(Read {
+                span: *span,
+                piece: Piece::Word(vec![Word::Filler]),
+            });
+            at += 1;
+            continue;
+        }
         unread.push(Unread {
             span: *span,
             text: text[span[0]..span[1]].to_owned(),
@@ -788,6 +797,10 @@ struct Frame {
     /// "lower cervical spine": the part of a region the vocabulary has no region for, as
     /// written, for that region's finding only.
     region_sites: Vec<(RegionCode, String)>,
+    /// After "particularly" following a place: the parts of that place where it is most.
+    emphasis: bool,
+    /// The spans of the parts named after "particularly".
+    emphasised: Vec<(RegionCode, Span)>,
     /// Places named after "of" ("the fingers of the right hand").
     of_places: Vec<RegionCode>,
     /// A side written just before a place, after other places: that place's alone.
@@ -1167,6 +1180,16 @@ fn compose(
                         // "cervical (left) rotation": the region of a movement, not where
                         // the finding is.
                         Word::Region(_) if frame.reproduced.is_some() => {}
+                        // "in his right hand, particularly the thumb": where in the hand.
+                        Word::Region(region)
+                            if frame.emphasis
+                                && frame
+                                    .regions
+                                    .iter()
+                                    .any(|whole| *whole != region && vocabulary.region_within(&region, whole)) =>
+                        {
+                            frame.emphasised.push((region, read.span));
+                        }
                         Word::Region(region) if moves_next(part, r) => {
                             frame.movement_regions.push(region);
                         }
@@ -1474,6 +1497,7 @@ fn compose(
                             frame.reproduced = Some(read.span[1]);
                         }
                         Word::RefersCue => {}
+                        Word::Emphasis => frame.emphasis = frame.has_what() && frame.has_where(),
                         // "weakness R ankle compared to the left": the left is what the
                         // right was compared with, not a finding of its own.
                         Word::ComparedTo => frame.comparing = true,
@@ -1740,6 +1764,33 @@ fn compose(
                             why: "a part of no place named (medial of what?)".into(),
                         });
                     }
+                }
+            }
+        }
+        // "particularly affecting the thumb, index, and middle fingers": where in the hand
+        // it is most, kept as written with the hand's finding.
+        if let (Some((_, first)), Some((_, last))) =
+            (frame.emphasised.first(), frame.emphasised.last())
+        {
+            let written = text[first[0]..last[1]].to_owned();
+            let wholes: Vec<RegionCode> = frame
+                .regions
+                .iter()
+                .filter(|whole| {
+                    frame
+                        .emphasised
+                        .iter()
+                        .any(|(part, _)| vocabulary.region_within(part, whole))
+                })
+                .cloned()
+                .collect();
+            for whole in wholes {
+                if !frame
+                    .region_sites
+                    .iter()
+                    .any(|(region, _)| *region == whole)
+                {
+                    frame.region_sites.push((whole, written.clone()));
                 }
             }
         }
