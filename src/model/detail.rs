@@ -96,8 +96,8 @@ impl std::fmt::Display for Segment {
 }
 
 impl SpinalLevel {
-    /// Reads "L4", "L4/L5", "L4-5", "L4-L5", "T8-10", "C5–C6"; `None` for anything else,
-    /// or a range that runs backwards.
+    /// Reads "L4", "L4/L5", "L4-5", "L4-L5", "T8-10", "C5–C6", "T5-6-7"; `None` for
+    /// anything else, or a range that runs backwards.
     pub fn parse(text: &str) -> Option<SpinalLevel> {
         let text = text.trim();
         let parts: Vec<&str> = text.split(['-', '/', '–', '—']).collect();
@@ -111,7 +111,23 @@ impl SpinalLevel {
                 let to = Segment::parse(second, Some(from.region))?;
                 (to > from).then_some(SpinalLevel { from, to: Some(to) })
             }
-            _ => None,
+            // "T5-6-7": each segment the next one down, the range from the first to the last.
+            [first, rest @ ..] => {
+                let from = Segment::parse(first, None)?;
+                let mut last = from;
+                for part in rest {
+                    let next = Segment::parse(part, Some(from.region))?;
+                    if next <= last {
+                        return None;
+                    }
+                    last = next;
+                }
+                Some(SpinalLevel {
+                    from,
+                    to: Some(last),
+                })
+            }
+            [] => None,
         }
     }
 }

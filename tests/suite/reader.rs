@@ -1162,3 +1162,26 @@ fn where_a_finding_is_most_is_kept_with_it_not_charted_apart() {
         Some("thumb, index, and middle fingers")
     );
 }
+
+#[test]
+fn a_pain_without_a_place_is_the_night_pain_or_the_test_s_pain_of_its_sentence() {
+    let night =
+        read("This pain had been disturbing his sleep, awakening him several times each night.");
+    assert_eq!(found(&night), ["night_pain - none present"], "{night:?}");
+    assert!(night.is_whole(), "{night:?}");
+    let test =
+        read("straight leg raise was positive on the left at 70deg. with only mild discomfort");
+    assert!(test.is_whole(), "{test:?}");
+    assert_eq!(
+        test.items[0].finding.detail.reproduces.as_deref(),
+        Some("discomfort")
+    );
+}
+
+#[test]
+fn a_run_of_segments_is_one_spinal_level() {
+    use upstream::model::SpinalLevel;
+    let level = SpinalLevel::parse("T5-6-7").map(|l| l.to_string());
+    assert_eq!(level.as_deref(), Some("T5-T7"));
+    assert_eq!(SpinalLevel::parse("T7-6-5"), None);
+}

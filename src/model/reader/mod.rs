@@ -240,7 +240,12 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Token> {
             .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit());
         let abbreviation = c == '.'
             && goes_on
-            && start.is_some_and(|from| lexicon.has_point(&text[from..at].to_lowercase()));
+            && start.is_some_and(|from| {
+                // "70deg. with mild discomfort": a unit written onto its number.
+                let word = text[from..at].to_lowercase();
+                lexicon.has_point(&word)
+                    || lexicon.has_point(word.trim_start_matches(|c: char| c.is_ascii_digit()))
+            });
         let full_stop = c == '.' && !decimal && !abbreviation;
         let mark = matches!(
             c,
@@ -1977,6 +1982,47 @@ fn compose(
                 detail.quality = detail.quality.take().or(unplaced.finding.detail.quality);
                 if kept.finding.intensity.is_none() {
                     kept.finding.intensity = unplaced.finding.intensity;
+                }
+            }
+            None => at += 1,
+        }
+    }
+    // "The pain occurs most often during the night", "SLR positive on the L at 70° with
+    // mild discomfort": a pain with no place of its own, in a sentence that reads it as
+    // night pain or as what a test reproduced, is that finding, not another to ask about.
+    let mut at = first_question;
+    while at < reading.questions.len() {
+        let question = &reading.questions[at].finding;
+        let unplaced_pain = question.region.is_none()
+            && question.test_name.is_empty()
+            && question.presence == Presence::Present
+            && matches!(question.kind.as_str(), "pain" | "ache");
+        let told = unplaced_pain
+            .then(|| {
+                (first_of_sentence..reading.items.len()).find(|&i| {
+                    let item = &reading.items[i].finding;
+                    item.presence == Presence::Present
+                        && (matches!(
+                            item.kind.as_str(),
+                            "night_pain" | "headache" | "constant_pain"
+                        ) || !item.test_name.is_empty())
+                })
+            })
+            .flatten();
+        match told {
+            Some(index) => {
+                let pain = reading.questions.remove(at);
+                let item = &mut reading.items[index];
+                item.span = [
+                    item.span[0].min(pain.span[0]),
+                    item.span[1].max(pain.span[1]),
+                ];
+                if !item.finding.test_name.is_empty() && item.finding.detail.reproduces.is_none() {
+                    item.finding.detail.reproduces = Some(
+                        text[pain.span[0]..pain.span[1]]
+                            .trim_start_matches(|c: char| !c.is_alphanumeric())
+                            .to_owned(),
+                    );
                 }
             }
             None => at += 1,
