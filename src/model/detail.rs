@@ -585,6 +585,10 @@ pub struct FindingDetail {
     pub measurement: Option<Measurement>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub strength: Option<MrcGrade>,
+    /// The movements a strength grade was tested in: "abduction" for "R shoulder
+    /// abduction 4/5".
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub movements: Vec<Activity>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reflex: Option<ReflexGrade>,
     /// What a test reproduced: "concordant leg pain to the knee".
@@ -643,7 +647,12 @@ impl FindingDetail {
             parts.push(measurement.to_string());
         }
         if let Some(strength) = self.strength {
-            parts.push(strength.to_string());
+            let movements: Vec<&str> = self.movements.iter().map(|m| m.words()).collect();
+            if movements.is_empty() {
+                parts.push(strength.to_string());
+            } else {
+                parts.push(format!("{} {strength}", movements.join(", ")));
+            }
         }
         if let Some(reflex) = self.reflex {
             parts.push(format!("reflex {reflex}"));

@@ -1185,3 +1185,60 @@ fn a_run_of_segments_is_one_spinal_level() {
     assert_eq!(level.as_deref(), Some("T5-T7"));
     assert_eq!(SpinalLevel::parse("T7-6-5"), None);
 }
+
+#[test]
+fn a_test_found_negative_with_no_side_is_charted_as_written_and_a_positive_one_asked() {
+    let negative = read("SLR negative");
+    assert_eq!(
+        found(&negative),
+        ["positive_test - none absent SLR"],
+        "{negative:?}"
+    );
+    assert!(negative.is_whole(), "{negative:?}");
+    let positive = read("SLR positive");
+    assert!(positive.items.is_empty(), "{positive:?}");
+    assert_eq!(positive.questions.len(), 1, "{positive:?}");
+}
+
+#[test]
+fn a_finding_with_no_place_after_the_one_place_of_its_sentence_is_there() {
+    let reading =
+        read("He has full range of motion of the left wrist, though deep flexion elicits pain.");
+    assert_eq!(
+        found(&reading),
+        ["limited_rom wrist left absent", "pain wrist left present"],
+        "{reading:?}"
+    );
+    // With two places named, it is asked.
+    let two = read("L knee swelling and R hip pain, tenderness");
+    assert_eq!(two.questions.len(), 1, "{two:?}");
+    // A place in doubt elsewhere in the sentence may be its own: asked.
+    let doubt =
+        read("He does endorse long-standing neck pain and waking at night due to hand numbness.");
+    assert!(
+        doubt
+            .items
+            .iter()
+            .all(|i| i.finding.kind.as_str() != "numbness"),
+        "{doubt:?}"
+    );
+}
+
+#[test]
+fn a_strength_grade_keeps_the_movement_tested_and_its_joint() {
+    let reading = read("C5: Shoulder abduction:  L 3/5, R 5/5.");
+    assert_eq!(
+        found(&reading),
+        [
+            "weakness shoulder left present",
+            "weakness shoulder right absent"
+        ],
+        "{reading:?}"
+    );
+    assert_eq!(
+        reading.items[0].finding.detail.movements,
+        [Activity::Abduction]
+    );
+    let ankle = read("Dorsiflexion 4/5 L");
+    assert_eq!(found(&ankle), ["weakness ankle left present"], "{ankle:?}");
+}

@@ -1987,6 +1987,55 @@ fn compose(
             None => at += 1,
         }
     }
+    // "full range of motion of the left wrist, though deep flexion elicits pain": a finding
+    // with no place of its own, after the one place the sentence has named, is there.
+    let places: Vec<(RegionCode, Side, usize)> = reading.items[first_of_sentence..]
+        .iter()
+        .filter(|item| item.finding.test_name.is_empty())
+        .filter_map(|item| {
+            item.finding
+                .region
+                .clone()
+                .map(|region| (region, item.finding.side, item.span[0]))
+        })
+        .collect();
+    let one_place = places
+        .first()
+        .filter(|(region, side, _)| places.iter().all(|(r, s, _)| r == region && s == side))
+        .cloned();
+    // Only where the sentence asks of no other place ("neck pain ... due to hand numbness"
+    // asks which hand: the place in doubt may be the unplaced finding's).
+    let other_place_asked = reading.questions[first_question..]
+        .iter()
+        .any(|q| q.finding.region.is_some());
+    if let Some((region, side, at_place)) = one_place.filter(|_| !other_place_asked) {
+        let mut at = first_question;
+        while at < reading.questions.len() {
+            let question = &reading.questions[at];
+            // A structure of its own ("no spinous process tenderness") is its place.
+            let unplaced = question.finding.region.is_none()
+                && question.finding.test_name.is_empty()
+                && question.finding.detail.structure.is_none()
+                && question.span[0] > at_place
+                && vocabulary
+                    .kind(&question.finding.kind)
+                    .is_some_and(|k| k.region == RegionPresence::Required)
+                && vocabulary
+                    .check_finding(&question.finding.kind, Some(&region), side)
+                    .is_ok();
+            if unplaced {
+                let mut question = reading.questions.remove(at);
+                question.finding.region = Some(region.clone());
+                question.finding.side = side;
+                reading.items.push(ReadFinding {
+                    finding: question.finding,
+                    span: question.span,
+                });
+                continue;
+            }
+            at += 1;
+        }
+    }
     // "The pain occurs most often during the night", "SLR positive on the L at 70° with
     // mild discomfort": a pain with no place of its own, in a sentence that reads it as
     // night pain or as what a test reproduced, is that finding, not another to ask about.
@@ -2366,6 +2415,7 @@ fn emit(
     // Words of the same sentence that the reader could not read may change what it read
     // ("worst headache of life", "not", "left of"...): it is asked about, not charted.
 
+    movements_as_strength(frame);
     // "weakness with knee extension": weak in a movement, whose muscle is not named.
     if frame.kinds.iter().any(|k| k.as_str() == "weakness")
         && !(frame.uncued.is_empty() && frame.detail.provoked_by.is_empty())
@@ -2750,6 +2800,14 @@ fn emit(
             }
             (_, Some(Laterality::Single)) => Side::Midline,
             (None, Some(Laterality::Axial)) => Side::Midline,
+            // "SLR negative": a test found negative with no side written is charted as
+            // written, negative, on no side; a positive one's side is asked.
+            (None, Some(Laterality::Paired))
+                if !finding.test_name.is_empty() && finding.presence == Presence::Absent =>
+            {
+                finding.region = None;
+                Side::None
+            }
             (None, Some(Laterality::Paired)) => {
                 let name = finding
                     .region
@@ -2823,6 +2881,42 @@ fn emit(
 
 /// Movements named with how they were found ("flexion limited", "decreased extension",
 /// "full rotation", "flexion 40°"): range of motion, limited or not, of that movement.
+/// Movements named with a strength grade ("R shoulder abduction 4/5", "ankle dorsiflexion
+/// strength 3/5"): what was tested, and with no place named, where.
+fn movements_as_strength(frame: &mut Frame) {
+    if frame.detail.strength.is_none() || !frame.tests.is_empty() {
+        return;
+    }
+    let (movements, others): (Vec<_>, Vec<_>) = std::mem::take(&mut frame.uncued)
+        .into_iter()
+        .partition(|(_, activity)| activity.is_movement());
+    frame.uncued = others;
+    for (_, movement) in movements {
+        if !frame.detail.movements.contains(&movement) {
+            frame.detail.movements.push(movement);
+        }
+    }
+    // "C5: Shoulder abduction: L 3/5": the joint that moved is where strength was tested,
+    // rather than a place the level's muscle stands for.
+    if !frame.detail.movements.is_empty() && !frame.movement_regions.is_empty() {
+        frame.regions = std::mem::take(&mut frame.movement_regions);
+    }
+    if frame.regions.is_empty() && frame.movement_regions.is_empty() && frame.structures.is_empty()
+    {
+        let joints: Vec<&str> = frame
+            .detail
+            .movements
+            .iter()
+            .filter_map(|m| m.only_joint())
+            .collect();
+        if let Some(joint) = joints.first()
+            && joints.iter().all(|j| j == joint)
+        {
+            frame.movement_regions.push(RegionCode::new(*joint));
+        }
+    }
+}
+
 fn movements_as_range(frame: &mut Frame) {
     use super::detail::Activity;
     let movements: Vec<Activity> = frame
