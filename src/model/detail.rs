@@ -133,6 +133,11 @@ impl SpinalLevel {
 }
 
 impl SpinalLevel {
+    /// One segment or root, not a range.
+    pub fn is_single(&self) -> bool {
+        self.to.is_none()
+    }
+
     /// The body-chart region of the spine the level lies in (its upper segment's).
     pub fn spine_region(&self) -> &'static str {
         match self.from.region {

@@ -1242,3 +1242,26 @@ fn a_strength_grade_keeps_the_movement_tested_and_its_joint() {
     let ankle = read("Dorsiflexion 4/5 L");
     assert_eq!(found(&ankle), ["weakness ankle left present"], "{ankle:?}");
 }
+
+#[test]
+fn a_root_is_its_reflex_only_when_a_reflex_is_spoken_of() {
+    // Once read as the front of the upper arm (the biceps reflex's place).
+    let tender = read("tenderness C5 R");
+    assert_eq!(
+        found(&tender),
+        ["tenderness neck right present"],
+        "{tender:?}"
+    );
+    let reflex = read("C5 reflex diminished on the left");
+    assert_eq!(
+        found(&reflex),
+        ["reflex_decreased arm_anterior left present"],
+        "{reflex:?}"
+    );
+    let segment = read("Subluxation C5 R");
+    assert_eq!(
+        found(&segment),
+        ["segmental_dysfunction neck right present"],
+        "{segment:?}"
+    );
+}

@@ -252,6 +252,8 @@ pub struct Lexicon {
     intensity_now: Vec<Vec<String>>,
     /// Everyday words that mean nothing to a finding: read as prose.
     prose: std::collections::HashSet<String>,
+    /// The reflex a root stands for when a reflex is spoken of ("C5" is the biceps).
+    reflex_levels: HashMap<String, RegionCode>,
     pub sources: Vec<String>,
 }
 
@@ -333,6 +335,7 @@ impl Lexicon {
                 .map(|c| words_of(c))
                 .collect(),
             prose: std::collections::HashSet::new(),
+            reflex_levels: HashMap::new(),
             sources: file.sources.clone(),
         };
         for (word, code) in &file.techniques {
@@ -494,7 +497,15 @@ impl Lexicon {
             }
         }
         for (term, code) in &file.reflex_regions {
-            lexicon.add(term, Word::ReflexPlace(region("reflex_regions", code)?));
+            let place = region("reflex_regions", code)?;
+            // "C5" is a spinal level unless a reflex is spoken of: the reflex it stands for
+            // is looked up then, never read in place of the level.
+            match super::super::SpinalLevel::parse(term) {
+                Some(_) => {
+                    lexicon.reflex_levels.insert(term.to_lowercase(), place);
+                }
+                None => lexicon.add(term, Word::ReflexPlace(place)),
+            }
         }
         for (term, code) in &file.severity {
             lexicon.add(
@@ -641,6 +652,14 @@ impl Lexicon {
             })
             .map(str::to_owned)
             .collect()
+    }
+
+    /// The place of the reflex a single root stands for: "C5" is the biceps reflex.
+    pub fn reflex_place_of(&self, level: &super::super::SpinalLevel) -> Option<&RegionCode> {
+        if !level.is_single() {
+            return None;
+        }
+        self.reflex_levels.get(&level.to_string().to_lowercase())
     }
 
     /// Whether `word` (lower case) is everyday prose that says nothing of a finding.

@@ -1623,6 +1623,25 @@ fn compose(
                         normal: None,
                     });
                 }
+                // "DTR C5 2+": with a reflex spoken of, a root is its reflex's place.
+                Piece::Level(level)
+                    if let Some(place) = lexicon.reflex_place_of(level).filter(|_| {
+                        frame
+                            .kinds
+                            .iter()
+                            .chain(&frame.examined)
+                            .any(|k| k.as_str().starts_with("reflex"))
+                            || sentence.iter().any(|r| match &r.piece {
+                                Piece::Word(words) => words.iter().any(|w| {
+                                    matches!(w, Word::Kind(k) | Word::Examined(k) if k.as_str().starts_with("reflex"))
+                                }),
+                                Piece::Reflex(_) => true,
+                                _ => false,
+                            })
+                    }) =>
+                {
+                    frame.reflex_places.push(place.clone());
+                }
                 Piece::Level(level) => frame.detail.level = Some(level.clone()),
                 Piece::Normal(normal) => frame.normal = Some(*normal),
                 Piece::Duration(how_long) => frame.detail.duration = Some(how_long.clone()),
