@@ -1125,7 +1125,7 @@ fn a_cervical_level_is_the_neck_as_a_lumbar_level_is_the_low_back() {
 #[test]
 fn everyday_prose_is_passed_over_and_words_that_may_carry_a_finding_are_not() {
     // Everyday words around a finding: read whole.
-    let prose = read("R knee pain after a basketball game with his cousins yesterday.");
+    let prose = read("R knee pain after a basketball game at the gym.");
     assert_eq!(found(&prose), ["pain knee right present"], "{prose:?}");
     assert!(prose.is_whole(), "{prose:?}");
     // Everyday words that may say what happened, what was found or that it was not: never
@@ -1264,4 +1264,33 @@ fn a_root_is_its_reflex_only_when_a_reflex_is_spoken_of() {
         ["segmental_dysfunction neck right present"],
         "{segment:?}"
     );
+}
+
+#[test]
+fn words_that_say_a_finding_has_gone_or_is_someone_else_s_are_never_passed_over() {
+    // Everyday words, but each may undo the finding beside it: read as prose, they would
+    // chart a resolved pain as present, or a mother's pain as the patient's.
+    for text in [
+        "hardly any pain in the R knee",
+        "R knee pain subsided",
+        "R knee pain has settled",
+        "R knee pain went away",
+        "R knee pain abated",
+        "R knee pain cleared up",
+        "R knee pain dissipated",
+        "R knee pain vanished",
+        "barely any R knee swelling",
+        "her mother has low back pain",
+        "family history of low back pain",
+        "R knee pain, now asymptomatic",
+    ] {
+        let reading = read(text);
+        assert!(
+            reading
+                .items
+                .iter()
+                .all(|i| i.finding.presence != upstream::model::Presence::Present),
+            "`{text}` charted present: {reading:?}"
+        );
+    }
 }
