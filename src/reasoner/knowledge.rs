@@ -638,6 +638,9 @@ fn check_source(
     {
         return Err(entry_error(file, id, "no essential manifestation"));
     }
+    if source.kind == SourceKind::NerveRoot {
+        check_root_maps(file, source)?;
+    }
     for (position, manifestation) in source.manifestations.iter().enumerate() {
         let at = format!("{id}` manifestation {position} `");
         if manifestation.kinds.is_empty() {
@@ -672,6 +675,45 @@ fn check_source(
             }
             _ => {}
         }
+    }
+    Ok(())
+}
+
+/// The finding kinds a root's dermatome explains: what a sensory examination finds.
+pub const DERMATOME_KINDS: [&str; 2] = ["numbness", "paresthesia"];
+/// The finding kinds a root's radicular pain map explains: pain is often broader than the
+/// dermatome and non-dermatomal (Murphy et al. 2009; Taylor et al. 2013).
+pub const PAIN_KINDS: [&str; 4] = ["pain", "ache", "burning", "headache"];
+
+/// A root keeps its dermatome and its radicular pain map apart: no manifestation explains
+/// both numbness and pain, and a root with a dermatome has a pain map too, so that pain is
+/// never read against the dermatome.
+fn check_root_maps(file: &str, source: &Source) -> Result<(), KnowledgeError> {
+    let has =
+        |m: &Manifestation, kinds: &[&str]| m.kinds.iter().any(|k| kinds.contains(&k.as_str()));
+    for (position, manifestation) in source.manifestations.iter().enumerate() {
+        if has(manifestation, &DERMATOME_KINDS) && has(manifestation, &PAIN_KINDS) {
+            return Err(entry_error(
+                file,
+                &format!("{}` manifestation {position} `", source.id),
+                "a root's dermatome (numbness, paresthesia) and its radicular pain map (pain, ache, burning) are separate manifestations",
+            ));
+        }
+    }
+    let dermatome = source
+        .manifestations
+        .iter()
+        .any(|m| has(m, &DERMATOME_KINDS) && !m.regions.is_empty());
+    let pain_map = source
+        .manifestations
+        .iter()
+        .any(|m| has(m, &PAIN_KINDS) && !m.regions.is_empty());
+    if dermatome && !pain_map {
+        return Err(entry_error(
+            file,
+            &source.id,
+            "a dermatome without a radicular pain map: say where this root's pain goes",
+        ));
     }
     Ok(())
 }

@@ -451,6 +451,12 @@ fn kb_check_passes_and_a_broken_file_fails_naming_the_file_and_entry() {
             "unknown finding kind `weak`",
         ),
         (
+            "nerve_roots.json",
+            r#"{"kinds": ["numbness", "paresthesia"], "regions": ["occiput""#,
+            r#"{"kinds": ["numbness", "paresthesia", "pain"], "regions": ["occiput""#,
+            "separate manifestations",
+        ),
+        (
             "warning_signs.json",
             r#""source": "root_l5""#,
             r#""source": "root_l9""#,
@@ -1036,4 +1042,58 @@ fn kb_check_refuses_a_red_flag_without_citation_urgency_referral_or_a_criterion_
             "{expected}: {message}"
         );
     }
+}
+
+/// Whether a root explains a finding of `kind` at `region` on the right.
+fn root_explains(root: &str, kind: &str, region: &str) -> bool {
+    let finding = Finding::new(kind, Some(region), Side::Right);
+    Reasoner::builtin()
+        .producers(&finding)
+        .iter()
+        .any(|p| p.source.id == root && matches!(p.side, Side::Right | Side::None))
+}
+
+#[test]
+fn a_root_s_pain_follows_its_pain_map_and_its_numbness_its_dermatome() {
+    // L5 pain reaches the calf, knee and iliac crest (Furman and Johnson 2019; Harrison's),
+    // but numbness of the calf is not L5's dermatome (Lee 2008): S1's.
+    for region in ["calf", "knee_lateral", "iliac_crest"] {
+        assert!(
+            root_explains("root_l5", "pain", region),
+            "L5 pain at {region}"
+        );
+    }
+    assert!(!root_explains("root_l5", "numbness", "calf"));
+    assert!(root_explains("root_s1", "numbness", "calf"));
+    // Upper cervical roots refer pain to the forehead and the orbit (Bogduk and Govind 2009).
+    assert!(root_explains("root_c2", "pain", "forehead"));
+    assert!(root_explains("root_c2", "pain", "behind_eye"));
+    assert!(!root_explains("root_c2", "numbness", "forehead"));
+    // C7's pain is at the back of the arm (Slipman 1998); its dermatome is the middle finger.
+    assert!(root_explains("root_c7", "pain", "arm_posterior"));
+    assert!(!root_explains("root_c7", "numbness", "arm_posterior"));
+    // The medial elbow: C8's pain, T1's dermatome.
+    assert!(root_explains("root_c8", "pain", "elbow_medial"));
+    assert!(!root_explains("root_c8", "numbness", "elbow_medial"));
+    assert!(root_explains("root_t1", "numbness", "elbow_medial"));
+}
+
+#[test]
+fn medial_elbow_and_forearm_pain_with_little_finger_tingling_leads_to_c8_not_t1() {
+    let assessment = assess(&text_case(
+        "R medial elbow pain 5; R medial forearm pain 4; R little finger paresthesia 3",
+        50,
+    ));
+    let roots: Vec<&str> = assessment
+        .hypotheses
+        .iter()
+        .filter(|h| h.kind == upstream::reasoner::SourceKind::NerveRoot)
+        .map(|h| h.id.as_str())
+        .collect();
+    assert_eq!(
+        roots.first(),
+        Some(&"root_c8"),
+        "{:?}",
+        leaders(&assessment)
+    );
 }
