@@ -18,7 +18,7 @@ use crate::model::vocabulary::Laterality;
 use crate::model::{Finding, Presence, Side};
 
 use super::knowledge::{
-    KnowledgeBase, Manifestation, Source, SourceLaterality, Weight, normalize_test,
+    KnowledgeBase, Manifestation, Source, SourceKind, SourceLaterality, Weight, normalize_test,
 };
 use super::{Assessment, Case, Explained, Hypothesis, NextCheck};
 
@@ -30,8 +30,11 @@ const BACKGROUND_LEAK: f64 = 0.01;
 /// The chance that a source at work on one side is at work on the other as well: the
 /// price of proposing it on both sides. A modelling choice, not a measured rate.
 const BOTH_SIDES: f64 = 0.5;
-/// How many hypotheses an assessment reports.
+/// How many hypotheses an assessment reports first, best first.
 const REPORTED: usize = 15;
+/// How many of each kind of source the report keeps after those, so that trigger points
+/// sharing every zone cannot push every root level, nerve or viscus off the list.
+const KEPT_PER_KIND: usize = 3;
 
 /// The knowledge base with the indices inference needs.
 #[derive(Debug)]
@@ -468,8 +471,23 @@ impl<'kb> Reasoner<'kb> {
             .filter_map(|(&s, entries)| self.best_side(s, prepared, &odds, entries))
             .collect();
         self.sort_scored(&mut scored);
-        scored.truncate(REPORTED);
-        (scored, odds, by_source)
+        (self.reported(scored), odds, by_source)
+    }
+
+    /// The first `REPORTED`, then the best of each kind of source not yet among them, up to
+    /// `KEPT_PER_KIND` of a kind, still best first: the report never loses the leading root
+    /// level because muscles crowd the top.
+    fn reported(&self, scored: Vec<Scored>) -> Vec<Scored> {
+        let mut per_kind: HashMap<SourceKind, usize> = HashMap::new();
+        let mut reported = Vec::with_capacity(REPORTED + KEPT_PER_KIND);
+        for (rank, s) in scored.into_iter().enumerate() {
+            let kept = per_kind.entry(self.kb.sources[s.source].kind).or_insert(0);
+            if rank < REPORTED || *kept < KEPT_PER_KIND {
+                *kept += 1;
+                reported.push(s);
+            }
+        }
+        reported
     }
 
     fn hypothesis(&self, scored: &Scored) -> Hypothesis {

@@ -631,8 +631,10 @@ proptest! {
                 s.laterality != upstream::reasoner::knowledge::SourceLaterality::Fixed
             })
         };
-        let expected: Vec<(String, Side, String)> = a.hypotheses.iter().filter(|h| symmetric(&h.id)).map(|h| (h.id.clone(), h.side.mirrored(), format!("{:.6}", h.score))).collect();
-        let actual: Vec<(String, Side, String)> = b.hypotheses.iter().filter(|h| symmetric(&h.id)).map(|h| (h.id.clone(), h.side, format!("{:.6}", h.score))).collect();
+        // The first 15 are the ranking; the few kept after them for each kind of source
+        // depend on which fixed-side sources took a place among the 15.
+        let expected: Vec<(String, Side, String)> = a.hypotheses.iter().take(15).filter(|h| symmetric(&h.id)).map(|h| (h.id.clone(), h.side.mirrored(), format!("{:.6}", h.score))).collect();
+        let actual: Vec<(String, Side, String)> = b.hypotheses.iter().take(15).filter(|h| symmetric(&h.id)).map(|h| (h.id.clone(), h.side, format!("{:.6}", h.score))).collect();
         // A fixed-side source may take a place in one list's top 15 and not the other's.
         let n = expected.len().min(actual.len());
         prop_assert_eq!(&expected[..n], &actual[..n]);
