@@ -89,8 +89,8 @@ struct Prepared<'a> {
 /// One possible explanation of one finding: (finding, manifestation, fit).
 type Entry = (usize, usize, f64);
 
-/// What each leader predicts of a candidate exam: the weight it gives it, if any.
-type Predictions = Vec<(usize, Option<Weight>)>;
+/// What each leader predicts of a candidate exam: how it would produce it, if at all.
+type Predictions = Vec<(usize, Option<Match>)>;
 
 /// One finding matched to one source.
 #[derive(Debug, Clone, Copy)]
@@ -797,8 +797,9 @@ impl<'kb> Reasoner<'kb> {
         vec![ids(&chosen)]
     }
 
-    /// The one exam whose result would move the leaders' scores the most, found by
-    /// trying each exam a leader predicts as present and as absent.
+    /// The one exam whose expected result most reduces the uncertainty among the leaders:
+    /// each exam a leader predicts is tried as present and as absent, each result weighed
+    /// by its chance under the leaders' posteriors.
     fn next_check(
         &self,
         scored: &[Scored],
@@ -848,10 +849,11 @@ impl<'kb> Reasoner<'kb> {
                 }
             }
         }
+        // A test is examined wherever it was charted ("Phalen + R" at the wrist).
         let examined = |candidate: &Finding| {
             case.findings.iter().any(|f| {
                 f.kind == candidate.kind
-                    && f.region == candidate.region
+                    && (f.region == candidate.region || !candidate.test_name.is_empty())
                     && normalize_test(&f.test_name) == normalize_test(&candidate.test_name)
             })
         };
@@ -888,10 +890,11 @@ impl<'kb> Reasoner<'kb> {
                         .map(|&(_, m, fit)| (0, m, fit))
                         .collect();
                     let best = self.best_matches(l.source, &candidate_prepared, &own, l.side);
-                    (l.source, best[0].map(|m| m.weight))
+                    (l.source, best[0])
                 })
                 .collect();
-            let distinct: BTreeSet<Option<Weight>> = predictions.iter().map(|p| p.1).collect();
+            let distinct: BTreeSet<Option<Weight>> =
+                predictions.iter().map(|p| p.1.map(|m| m.weight)).collect();
             if distinct.len() < 2 {
                 continue;
             }
@@ -918,17 +921,31 @@ impl<'kb> Reasoner<'kb> {
                 .zip(&entries)
                 .map(|(l, e)| self.own_part(l.source, n + 1, e))
                 .collect();
-            // How much either result would move the gap between the leading source and
-            // each of its rivals, the strongest rivals counting most.
-            let mut shift = 0.0;
-            for presence in [Presence::Present, Presence::Absent] {
+            // How much the result is expected to settle which leader is at work: the leaders
+            // as rival explanations (each one's share of their odds), the uncertainty of
+            // that choice (entropy) now, and after each result weighed by its chance.
+            let shares_now = shares(leaders.iter().map(|l| l.log_odds));
+            let leak = (1.0 - absent_without[n]).max(BACKGROUND_LEAK);
+            let positive: f64 = shares_now
+                .iter()
+                .zip(&predictions)
+                .map(|(q, (_, m))| {
+                    let strength = m.map_or(0.0, |m| m.weight.strength() * m.fit);
+                    q * (1.0 - (1.0 - leak) * (1.0 - strength))
+                })
+                .sum();
+            let mut expected = 0.0;
+            for (presence, chance) in [
+                (Presence::Present, positive),
+                (Presence::Absent, 1.0 - positive),
+            ] {
                 let result = Finding {
                     presence,
                     ..candidate.clone()
                 };
                 let mut prepared = base.clone();
                 prepared.extend(self.prepare(std::slice::from_ref(&result)));
-                let again: Vec<f64> = leaders
+                let again = leaders
                     .iter()
                     .zip(entries.iter().zip(&owns))
                     .map(|(l, (e, own))| {
@@ -938,15 +955,11 @@ impl<'kb> Reasoner<'kb> {
                             own,
                         };
                         self.score_side(l.source, &prepared, background, e, l.side, Lists::Dropped)
-                            .score
-                    })
-                    .collect();
-                for j in 1..leaders.len() {
-                    let before = leaders[0].score - leaders[j].score;
-                    let after = again[0] - again[j];
-                    shift += leaders[j].score * (after - before).abs() / 2.0;
-                }
+                            .log_odds
+                    });
+                expected += chance * entropy(&shares(again));
             }
+            let shift = entropy(&shares_now) - expected;
             if best.as_ref().is_none_or(|(s, _, _)| shift > *s + 1e-12) {
                 best = Some((shift, candidate, predictions));
             }
@@ -961,11 +974,11 @@ impl<'kb> Reasoner<'kb> {
         let name = |s: usize| self.kb.sources[s].name.clone();
         let predicted: Vec<String> = predictions
             .iter()
-            .filter_map(|(s, w)| w.map(|w| format!("{} ({})", name(*s), w.code())))
+            .filter_map(|(s, m)| m.map(|m| format!("{} ({})", name(*s), m.weight.code())))
             .collect();
         let silent: Vec<String> = predictions
             .iter()
-            .filter(|(_, w)| w.is_none())
+            .filter(|(_, m)| m.is_none())
             .map(|(s, _)| name(*s))
             .collect();
         let why = if silent.is_empty() {
@@ -989,6 +1002,25 @@ impl<'kb> Reasoner<'kb> {
                 .collect(),
         })
     }
+}
+
+/// Each rival's share of their odds, from their log odds: the chance that each is the one
+/// at work, if one of them is.
+fn shares(log_odds: impl Iterator<Item = f64>) -> Vec<f64> {
+    let log_odds: Vec<f64> = log_odds.collect();
+    let top = log_odds.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let weights: Vec<f64> = log_odds.iter().map(|l| (l - top).exp()).collect();
+    let total: f64 = weights.iter().sum();
+    weights.iter().map(|w| w / total).collect()
+}
+
+/// How uncertain a choice among rivals with these shares is (nats).
+fn entropy(shares: &[f64]) -> f64 {
+    shares
+        .iter()
+        .filter(|&&q| q > 0.0)
+        .map(|q| -q * q.ln())
+        .sum()
 }
 
 /// One referral zone of a source, as the body chart draws it.

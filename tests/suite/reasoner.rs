@@ -1126,3 +1126,28 @@ fn medial_elbow_and_forearm_pain_with_little_finger_tingling_leads_to_c8_not_t1(
         leaders(&assessment)
     );
 }
+
+#[test]
+fn the_next_check_tells_the_leading_root_levels_apart_and_never_repeats_a_charted_test() {
+    // Buttock, thigh and calf pain with a positive SLR: L5 and S1 lead together. The next
+    // check is one they predict differently, so that its result says which it is.
+    let assessment = assess(&text_case(
+        "R buttock pain 5; R posterior thigh pain 4; R calf pain 4; SLR + R",
+        45,
+    ));
+    let check = assessment.next_check.expect("a next check");
+    for root in ["root_l5", "root_s1"] {
+        assert!(check.separates.iter().any(|id| id == root), "{check:?}");
+    }
+    assert!(
+        check.why.contains("L5 nerve root") && check.why.contains("S1 nerve root"),
+        "{check:?}"
+    );
+    // Phalen was charted (at the wrist): the check is another exam.
+    let assessment = assess(&text_case(
+        "R thumb paresthesia 4; R index finger paresthesia 4; R middle finger numbness 3; Phalen + R; L lat ankle pain 5; L lateral leg pain 4",
+        50,
+    ));
+    let check = assessment.next_check.expect("a next check");
+    assert!(!check.exam.to_lowercase().contains("phalen"), "{check:?}");
+}
