@@ -20,7 +20,7 @@ use crate::model::{Finding, Presence, Side};
 use super::knowledge::{
     KnowledgeBase, Manifestation, Source, SourceKind, SourceLaterality, Weight, normalize_test,
 };
-use super::{Assessment, Case, Explained, Hypothesis, NextCheck};
+use super::{Assessment, Case, Elsewhere, Explained, Hypothesis, NextCheck};
 
 /// A unilateral source explains a bilateral finding only in part.
 const HALF_OF_BILATERAL: f64 = 0.75;
@@ -381,7 +381,7 @@ impl<'kb> Reasoner<'kb> {
         let (scored, odds, by_source) = self.scored(case, &prepared);
         let covers = self.covers(&scored, &case.findings);
         let next_check = self.next_check(&scored, case, &odds, &by_source);
-        let hypotheses = scored.iter().map(|s| self.hypothesis(s)).collect();
+        let hypotheses = scored.iter().map(|s| self.hypothesis(s, &scored)).collect();
         Assessment {
             red_flags,
             hypotheses,
@@ -490,8 +490,26 @@ impl<'kb> Reasoner<'kb> {
         reported
     }
 
-    fn hypothesis(&self, scored: &Scored) -> Hypothesis {
+    /// One reported source as the clinician reads it; `reported` are all of them, best
+    /// first, which name the source that explains what this one leaves.
+    fn hypothesis(&self, scored: &Scored, reported: &[Scored]) -> Hypothesis {
         let source = &self.kb.sources[scored.source];
+        let unexplained_by = scored
+            .unexplained
+            .iter()
+            .filter_map(|&finding| {
+                let by = reported.iter().find(|other| {
+                    other.source != scored.source
+                        && other.explains.iter().any(|e| e.finding == finding)
+                })?;
+                let by_source = &self.kb.sources[by.source];
+                Some(Elsewhere {
+                    finding,
+                    id: by_source.id.clone(),
+                    name: by_source.name.clone(),
+                })
+            })
+            .collect();
         Hypothesis {
             id: source.id.clone(),
             name: source.name.clone(),
@@ -501,6 +519,7 @@ impl<'kb> Reasoner<'kb> {
             prior: (scored.prior * 1e6).round() / 1e6,
             explains: scored.explains.clone(),
             unexplained: scored.unexplained.clone(),
+            unexplained_by,
             against: scored.against.clone(),
             check: source.check.clone(),
             citations: source.citations.clone(),

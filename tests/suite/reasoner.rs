@@ -1151,3 +1151,44 @@ fn the_next_check_tells_the_leading_root_levels_apart_and_never_repeats_a_charte
     let check = assessment.next_check.expect("a next check");
     assert!(!check.exam.to_lowercase().contains("phalen"), "{check:?}");
 }
+
+#[test]
+fn what_a_hypothesis_leaves_unexplained_names_the_source_that_explains_it() {
+    // A gluteus minimus trigger point refers pain down the back of the leg but cannot make
+    // the straight leg raise positive; the reasoner says which source does.
+    let case = text_case(
+        "R buttock pain 5; R posterior thigh pain 4; R calf pain 4; SLR + R",
+        45,
+    );
+    let assessment = assess(&case);
+    let muscle = assessment
+        .hypotheses
+        .iter()
+        .find(|h| h.id == "tp_gluteus_minimus")
+        .expect("gluteus minimus is ranked");
+    let slr = 3;
+    assert!(muscle.unexplained.contains(&slr), "{muscle:?}");
+    let by = muscle
+        .unexplained_by
+        .iter()
+        .find(|e| e.finding == slr)
+        .expect("the SLR is explained by another source");
+    assert_eq!(by.id, assessment.hypotheses[0].id);
+    assert!(by.id.starts_with("root_"), "{by:?}");
+    let output = upstream(
+        &[
+            "reason",
+            "--human",
+            "--age",
+            "45",
+            "--text",
+            "R buttock pain 5; R posterior thigh pain 4; R calf pain 4; SLR + R",
+        ],
+        None,
+    );
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains(&format!("(explained by {})", by.name)),
+        "{text}"
+    );
+}
