@@ -304,10 +304,26 @@ impl<'kb> Reasoner<'kb> {
             .collect()
     }
 
-    /// Each source's prior for this case: its base rate, its odds multiplied by each
-    /// history that makes it likelier.
+    /// Each source's prior for this case: its base rate, its odds multiplied by the ratio
+    /// for the patient's sex and age band and by each history that makes it likelier.
     fn priors(&self, case: &Case) -> Vec<f64> {
         let mut priors = self.kb.priors.clone();
+        let index = |id: &str| {
+            self.kb
+                .sources
+                .binary_search_by(|source| source.id.as_str().cmp(id))
+                .ok()
+        };
+        for patient in &self.kb.patient_odds {
+            let ratio = patient.ratio(case.sex, case.age);
+            if (ratio - 1.0).abs() < f64::EPSILON {
+                continue;
+            }
+            for s in patient.sources.iter().filter_map(|id| index(id)) {
+                let odds = priors[s] / (1.0 - priors[s]) * ratio;
+                priors[s] = odds / (1.0 + odds);
+            }
+        }
         for history in &self.kb.history_odds {
             if !case.history.contains(&history.flag) {
                 continue;

@@ -482,6 +482,18 @@ fn kb_check_passes_and_a_broken_file_fails_naming_the_file_and_entry() {
         ),
         (
             "priors.json",
+            r#""male": 1.29"#,
+            r#""male": -1"#,
+            "a ratio is a positive number",
+        ),
+        (
+            "priors.json",
+            r#""female": 0.76"#,
+            r#""woman": 0.76"#,
+            "unknown sex `woman`",
+        ),
+        (
+            "priors.json",
             r#""root_c6": 0.22"#,
             r#""root_c6": 0.52"#,
             "add up to 1",
@@ -1191,4 +1203,28 @@ fn what_a_hypothesis_leaves_unexplained_names_the_source_that_explains_it() {
         text.contains(&format!("(explained by {})", by.name)),
         "{text}"
     );
+}
+
+#[test]
+fn cervical_root_levels_start_likelier_in_men_and_at_the_peak_age() {
+    // Radhakrishnan et al. 1994: 107.3 per 100,000 a year in males, 63.5 in females, with
+    // the peak (202.9) at 50-54. The same findings start C7 from a different base rate.
+    let prior = |sex: upstream::model::Sex, age: u32, id: &str| {
+        let case = Case {
+            sex,
+            ..text_case("R middle finger numbness 3; R posterior arm pain 5", age)
+        };
+        assess(&case)
+            .hypotheses
+            .iter()
+            .find(|h| h.id == id)
+            .map(|h| h.prior)
+            .expect("ranked")
+    };
+    use upstream::model::Sex;
+    assert!(prior(Sex::Male, 40, "root_c7") > prior(Sex::Female, 40, "root_c7"));
+    assert!(prior(Sex::Female, 52, "root_c7") > prior(Sex::Female, 40, "root_c7"));
+    // Sources the figures say nothing of keep their base rate.
+    let muscle = "tp_triceps_brachii";
+    assert_eq!(prior(Sex::Male, 52, muscle), prior(Sex::Female, 40, muscle));
 }
