@@ -1117,6 +1117,11 @@ fn a_root_s_pain_follows_its_pain_map_and_its_numbness_its_dermatome() {
     assert!(root_explains("root_c8", "pain", "elbow_medial"));
     assert!(!root_explains("root_c8", "numbness", "elbow_medial"));
     assert!(root_explains("root_t1", "numbness", "elbow_medial"));
+    // The armpit is a region of its own, not part of the shoulder: a vague "shoulder" pain
+    // no longer makes T2, whose dermatome the armpit is, a candidate.
+    assert!(root_explains("root_t2", "pain", "axilla"));
+    assert!(!root_explains("root_t2", "pain", "shoulder"));
+    assert!(!root_explains("root_t2", "numbness", "shoulder"));
 }
 
 #[test]
