@@ -395,7 +395,7 @@ impl<'kb> Reasoner<'kb> {
         let red_flags = super::red_flags::raised(self.kb, case);
         let prepared = self.prepare(&case.findings);
         let (scored, odds, by_source) = self.scored(case, &prepared);
-        let covers = self.covers(&scored, &case.findings);
+        let covers = self.covers(&scored, &prepared, &odds, &by_source);
         let next_check = self.next_check(&scored, case, &odds, &by_source);
         let hypotheses = scored.iter().map(|s| self.hypothesis(s, &scored)).collect();
         Assessment {
@@ -757,8 +757,17 @@ impl<'kb> Reasoner<'kb> {
     }
 
     /// The smallest sets (up to three) of reported sources that together explain every
-    /// present finding that any of them explains, best-scoring first.
-    fn covers(&self, scored: &[Scored], findings: &[Finding]) -> Vec<Vec<String>> {
+    /// present finding that any of them explains, the likeliest set first: by the joint
+    /// posterior of the set at work (its members' prior odds, each finding as the set
+    /// together produces it or not, noisy-OR with the background leak).
+    fn covers(
+        &self,
+        scored: &[Scored],
+        prepared: &[Prepared<'_>],
+        odds: &CaseOdds,
+        by_source: &BTreeMap<usize, Vec<Entry>>,
+    ) -> Vec<Vec<String>> {
+        let findings: Vec<&Finding> = prepared.iter().map(|p| p.finding).collect();
         let present: Vec<usize> = (0..findings.len().min(64))
             .filter(|&i| findings[i].presence == Presence::Present)
             .collect();
@@ -779,7 +788,39 @@ impl<'kb> Reasoner<'kb> {
                 .map(|&i| self.kb.sources[scored[i].source].id.clone())
                 .collect()
         };
-        let total = |set: &[usize]| -> f64 { set.iter().map(|&i| scored[i].score).sum() };
+        // How strongly each reported source, on its side, produces each finding.
+        let strengths: Vec<Vec<f64>> = scored
+            .iter()
+            .map(|s| {
+                let entries = by_source.get(&s.source).map_or(&[][..], |e| e.as_slice());
+                // A source reported without a side was scored on the left (see `best_side`).
+                let side = if s.side == Side::None {
+                    Side::Left
+                } else {
+                    s.side
+                };
+                self.best_matches(s.source, prepared, entries, side)
+                    .iter()
+                    .map(|m| m.map_or(0.0, |m| m.weight.strength() * m.fit))
+                    .collect()
+            })
+            .collect();
+        let joint = |set: &[usize]| -> f64 {
+            let mut log = 0.0;
+            for &i in set {
+                let prior = odds.priors[scored[i].source];
+                log += (prior / (1.0 - prior)).ln();
+            }
+            for (f, finding) in findings.iter().enumerate() {
+                let absent: f64 = (1.0 - BACKGROUND_LEAK)
+                    * set.iter().map(|&i| 1.0 - strengths[i][f]).product::<f64>();
+                log += match finding.presence {
+                    Presence::Present => (1.0 - absent).max(f64::MIN_POSITIVE).ln(),
+                    Presence::Absent => absent.ln(),
+                };
+            }
+            log
+        };
         for size in 1..=3usize {
             let mut found: Vec<Vec<usize>> = Vec::new();
             let n = scored.len();
@@ -806,7 +847,7 @@ impl<'kb> Reasoner<'kb> {
                 }
             }
             if !found.is_empty() {
-                found.sort_by(|a, b| total(b).total_cmp(&total(a)).then_with(|| a.cmp(b)));
+                found.sort_by(|a, b| joint(b).total_cmp(&joint(a)).then_with(|| a.cmp(b)));
                 return found.iter().take(3).map(|set| ids(set)).collect();
             }
         }

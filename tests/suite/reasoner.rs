@@ -1233,3 +1233,17 @@ fn cervical_root_levels_start_likelier_in_men_and_at_the_peak_age() {
     let muscle = "tp_triceps_brachii";
     assert_eq!(prior(Sex::Male, 52, muscle), prior(Sex::Female, 40, muscle));
 }
+
+#[test]
+fn two_roots_at_once_are_the_likeliest_cover() {
+    // L5 signs (dorsum numbness, big toe weakness) with S1 signs (lateral foot numbness,
+    // a reduced ankle jerk, calf weakness): the pair of roots explains them together better
+    // than either root with a peripheral nerve.
+    let assessment = assess(&text_case(
+        "R foot dorsum numbness 3; R big toe weakness; R lat foot numbness 3; decreased achilles reflex R; R calf weakness; R buttock pain 4",
+        48,
+    ));
+    let mut first = assessment.covers.first().expect("a cover").clone();
+    first.sort();
+    assert_eq!(first, ["root_l5", "root_s1"], "{:?}", assessment.covers);
+}
