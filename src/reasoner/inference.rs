@@ -395,7 +395,10 @@ impl<'kb> Reasoner<'kb> {
         let red_flags = super::red_flags::raised(self.kb, case);
         let prepared = self.prepare(&case.findings);
         let (scored, odds, by_source) = self.scored(case, &prepared);
-        let covers = self.covers(&scored, &prepared, &odds, &by_source);
+        // Covers are sought among the ranked first few, as many as before the per-kind extras:
+        // the search grows with the cube of their number.
+        let ranked = &scored[..scored.len().min(REPORTED)];
+        let covers = self.covers(ranked, &prepared, &odds, &by_source);
         let next_check = self.next_check(&scored, case, &odds, &by_source);
         let hypotheses = scored.iter().map(|s| self.hypothesis(s, &scored)).collect();
         Assessment {
@@ -847,8 +850,11 @@ impl<'kb> Reasoner<'kb> {
                 }
             }
             if !found.is_empty() {
-                found.sort_by(|a, b| joint(b).total_cmp(&joint(a)).then_with(|| a.cmp(b)));
-                return found.iter().take(3).map(|set| ids(set)).collect();
+                // Each set's joint posterior once, not at every comparison.
+                let mut ranked: Vec<(f64, Vec<usize>)> =
+                    found.into_iter().map(|set| (joint(&set), set)).collect();
+                ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+                return ranked.iter().take(3).map(|(_, set)| ids(set)).collect();
             }
         }
         // Nothing small covers it all: a greedy cover says what does.
