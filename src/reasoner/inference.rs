@@ -958,6 +958,28 @@ impl<'kb> Reasoner<'kb> {
         let mut best: Option<(f64, Finding, Predictions)> = None;
         let n = case.findings.len();
         let base = self.prepare(&case.findings);
+        // The leaders as rival explanations (each one's share of their odds) and how
+        // uncertain the choice among them is now.
+        let shares_now = shares(leaders.iter().map(|l| l.log_odds));
+        let uncertainty_now = entropy(&shares_now);
+        // Reused for every candidate, with the candidate as finding `n`: each finding's
+        // background, each leader's entries and its own part in each finding.
+        let mut absent_without = odds.absent_without.clone();
+        absent_without.push(1.0);
+        let mut entries: Vec<Vec<Entry>> = leaders
+            .iter()
+            .map(|l| by_source.get(&l.source).cloned().unwrap_or_default())
+            .collect();
+        let case_entries: Vec<usize> = entries.iter().map(Vec::len).collect();
+        let mut owns: Vec<Vec<f64>> = leaders
+            .iter()
+            .zip(&entries)
+            .map(|(l, e)| {
+                let mut own = self.own_part(l.source, n, e);
+                own.push(0.0);
+                own
+            })
+            .collect();
         for candidate in candidates {
             let candidate_prepared = self.prepare(std::slice::from_ref(&candidate));
             let candidate_matches = self.matches(&candidate_prepared).remove(0);
@@ -980,33 +1002,21 @@ impl<'kb> Reasoner<'kb> {
             if distinct.len() < 2 {
                 continue;
             }
-            let mut absent_without = odds.absent_without.clone();
-            absent_without.extend(
-                self.absent_without(std::slice::from_ref(&candidate_matches), &odds.priors),
-            );
-            // Each leader's entries, with the candidate's as finding `n`.
-            let entries: Vec<Vec<Entry>> = leaders
-                .iter()
-                .map(|l| {
-                    let mut entries = by_source.get(&l.source).cloned().unwrap_or_default();
-                    entries.extend(
-                        candidate_matches
-                            .iter()
-                            .filter(|&&(s, _, _)| s == l.source)
-                            .map(|&(_, m, fit)| (n, m, fit)),
-                    );
-                    entries
-                })
-                .collect();
-            let owns: Vec<Vec<f64>> = leaders
-                .iter()
-                .zip(&entries)
-                .map(|(l, e)| self.own_part(l.source, n + 1, e))
-                .collect();
-            // How much the result is expected to settle which leader is at work: the leaders
-            // as rival explanations (each one's share of their odds), the uncertainty of
-            // that choice (entropy) now, and after each result weighed by its chance.
-            let shares_now = shares(leaders.iter().map(|l| l.log_odds));
+            absent_without[n] = self
+                .absent_without(std::slice::from_ref(&candidate_matches), &odds.priors)
+                .first()
+                .copied()
+                .unwrap_or(1.0 - BACKGROUND_LEAK);
+            for (j, l) in leaders.iter().enumerate() {
+                let theirs = candidate_matches.iter().filter(|&&(s, _, _)| s == l.source);
+                entries[j].truncate(case_entries[j]);
+                entries[j].extend(theirs.clone().map(|&(_, m, fit)| (n, m, fit)));
+                owns[j][n] = theirs
+                    .map(|&(s, m, fit)| self.strength(s, m, fit))
+                    .fold(0.0, f64::max);
+            }
+            // How much the result is expected to settle which leader is at work: the
+            // uncertainty after each result, weighed by its chance under the leaders.
             let leak = (1.0 - absent_without[n]).max(BACKGROUND_LEAK);
             let positive: f64 = shares_now
                 .iter()
@@ -1016,17 +1026,17 @@ impl<'kb> Reasoner<'kb> {
                     q * (1.0 - (1.0 - leak) * (1.0 - strength))
                 })
                 .sum();
+            let results = [Presence::Present, Presence::Absent].map(|presence| Finding {
+                presence,
+                ..candidate.clone()
+            });
+            let mut prepared = base.clone();
+            prepared.extend(self.prepare(&results[..1]));
             let mut expected = 0.0;
-            for (presence, chance) in [
-                (Presence::Present, positive),
-                (Presence::Absent, 1.0 - positive),
-            ] {
-                let result = Finding {
-                    presence,
-                    ..candidate.clone()
-                };
-                let mut prepared = base.clone();
-                prepared.extend(self.prepare(std::slice::from_ref(&result)));
+            for (k, chance) in [positive, 1.0 - positive].into_iter().enumerate() {
+                if let Some(result) = self.prepare(&results[k..=k]).pop() {
+                    prepared[n] = result;
+                }
                 let again = leaders
                     .iter()
                     .zip(entries.iter().zip(&owns))
@@ -1041,7 +1051,7 @@ impl<'kb> Reasoner<'kb> {
                     });
                 expected += chance * entropy(&shares(again));
             }
-            let shift = entropy(&shares_now) - expected;
+            let shift = uncertainty_now - expected;
             if best.as_ref().is_none_or(|(s, _, _)| shift > *s + 1e-12) {
                 best = Some((shift, candidate, predictions));
             }
