@@ -364,7 +364,18 @@ fn print_human(
             .collect();
         writeln!(out, "     explains: {}", explains.join("; "))?;
         if !hypothesis.unexplained.is_empty() {
-            let list: Vec<String> = hypothesis.unexplained.iter().map(describe).collect();
+            // Each with the reported source that explains it, when one does.
+            let list: Vec<String> = hypothesis
+                .unexplained
+                .iter()
+                .map(|&i| {
+                    let by = hypothesis.unexplained_by.iter().find(|e| e.finding == i);
+                    match by {
+                        Some(by) => format!("{} (explained by {})", describe(&i), by.name),
+                        None => describe(&i),
+                    }
+                })
+                .collect();
             writeln!(out, "     leaves unexplained: {}", list.join("; "))?;
         }
         if !hypothesis.against.is_empty() {

@@ -18,9 +18,9 @@ use crate::model::vocabulary::Laterality;
 use crate::model::{Finding, Presence, Side};
 
 use super::knowledge::{
-    KnowledgeBase, Manifestation, Source, SourceLaterality, Weight, normalize_test,
+    KnowledgeBase, Manifestation, Source, SourceKind, SourceLaterality, Weight, normalize_test,
 };
-use super::{Assessment, Case, Explained, Hypothesis, NextCheck};
+use super::{Assessment, Case, Elsewhere, Explained, Hypothesis, NextCheck};
 
 /// A unilateral source explains a bilateral finding only in part.
 const HALF_OF_BILATERAL: f64 = 0.75;
@@ -30,8 +30,11 @@ const BACKGROUND_LEAK: f64 = 0.01;
 /// The chance that a source at work on one side is at work on the other as well: the
 /// price of proposing it on both sides. A modelling choice, not a measured rate.
 const BOTH_SIDES: f64 = 0.5;
-/// How many hypotheses an assessment reports.
+/// How many hypotheses an assessment reports first, best first.
 const REPORTED: usize = 15;
+/// How many of each kind of source the report keeps after those, so that trigger points
+/// sharing every zone cannot push every root level, nerve or viscus off the list.
+const KEPT_PER_KIND: usize = 3;
 
 /// The knowledge base with the indices inference needs.
 #[derive(Debug)]
@@ -86,8 +89,8 @@ struct Prepared<'a> {
 /// One possible explanation of one finding: (finding, manifestation, fit).
 type Entry = (usize, usize, f64);
 
-/// What each leader predicts of a candidate exam: the weight it gives it, if any.
-type Predictions = Vec<(usize, Option<Weight>)>;
+/// What each leader predicts of a candidate exam: how it would produce it, if at all.
+type Predictions = Vec<(usize, Option<Match>)>;
 
 /// One finding matched to one source.
 #[derive(Debug, Clone, Copy)]
@@ -301,10 +304,26 @@ impl<'kb> Reasoner<'kb> {
             .collect()
     }
 
-    /// Each source's prior for this case: its base rate, its odds multiplied by each
-    /// history that makes it likelier.
+    /// Each source's prior for this case: its base rate, its odds multiplied by the ratio
+    /// for the patient's sex and age band and by each history that makes it likelier.
     fn priors(&self, case: &Case) -> Vec<f64> {
         let mut priors = self.kb.priors.clone();
+        let index = |id: &str| {
+            self.kb
+                .sources
+                .binary_search_by(|source| source.id.as_str().cmp(id))
+                .ok()
+        };
+        for patient in &self.kb.patient_odds {
+            let ratio = patient.ratio(case.sex, case.age);
+            if (ratio - 1.0).abs() < f64::EPSILON {
+                continue;
+            }
+            for s in patient.sources.iter().filter_map(|id| index(id)) {
+                let odds = priors[s] / (1.0 - priors[s]) * ratio;
+                priors[s] = odds / (1.0 + odds);
+            }
+        }
         for history in &self.kb.history_odds {
             if !case.history.contains(&history.flag) {
                 continue;
@@ -376,9 +395,12 @@ impl<'kb> Reasoner<'kb> {
         let red_flags = super::red_flags::raised(self.kb, case);
         let prepared = self.prepare(&case.findings);
         let (scored, odds, by_source) = self.scored(case, &prepared);
-        let covers = self.covers(&scored, &case.findings);
+        // Covers are sought among the ranked first few, as many as before the per-kind extras:
+        // the search grows with the cube of their number.
+        let ranked = &scored[..scored.len().min(REPORTED)];
+        let covers = self.covers(ranked, &prepared, &odds, &by_source);
         let next_check = self.next_check(&scored, case, &odds, &by_source);
-        let hypotheses = scored.iter().map(|s| self.hypothesis(s)).collect();
+        let hypotheses = scored.iter().map(|s| self.hypothesis(s, &scored)).collect();
         Assessment {
             red_flags,
             hypotheses,
@@ -468,12 +490,45 @@ impl<'kb> Reasoner<'kb> {
             .filter_map(|(&s, entries)| self.best_side(s, prepared, &odds, entries))
             .collect();
         self.sort_scored(&mut scored);
-        scored.truncate(REPORTED);
-        (scored, odds, by_source)
+        (self.reported(scored), odds, by_source)
     }
 
-    fn hypothesis(&self, scored: &Scored) -> Hypothesis {
+    /// The first `REPORTED`, then the best of each kind of source not yet among them, up to
+    /// `KEPT_PER_KIND` of a kind, still best first: the report never loses the leading root
+    /// level because muscles crowd the top.
+    fn reported(&self, scored: Vec<Scored>) -> Vec<Scored> {
+        let mut per_kind: HashMap<SourceKind, usize> = HashMap::new();
+        let mut reported = Vec::with_capacity(REPORTED + KEPT_PER_KIND);
+        for (rank, s) in scored.into_iter().enumerate() {
+            let kept = per_kind.entry(self.kb.sources[s.source].kind).or_insert(0);
+            if rank < REPORTED || *kept < KEPT_PER_KIND {
+                *kept += 1;
+                reported.push(s);
+            }
+        }
+        reported
+    }
+
+    /// One reported source as the clinician reads it; `reported` are all of them, best
+    /// first, which name the source that explains what this one leaves.
+    fn hypothesis(&self, scored: &Scored, reported: &[Scored]) -> Hypothesis {
         let source = &self.kb.sources[scored.source];
+        let unexplained_by = scored
+            .unexplained
+            .iter()
+            .filter_map(|&finding| {
+                let by = reported.iter().find(|other| {
+                    other.source != scored.source
+                        && other.explains.iter().any(|e| e.finding == finding)
+                })?;
+                let by_source = &self.kb.sources[by.source];
+                Some(Elsewhere {
+                    finding,
+                    id: by_source.id.clone(),
+                    name: by_source.name.clone(),
+                })
+            })
+            .collect();
         Hypothesis {
             id: source.id.clone(),
             name: source.name.clone(),
@@ -483,6 +538,7 @@ impl<'kb> Reasoner<'kb> {
             prior: (scored.prior * 1e6).round() / 1e6,
             explains: scored.explains.clone(),
             unexplained: scored.unexplained.clone(),
+            unexplained_by,
             against: scored.against.clone(),
             check: source.check.clone(),
             citations: source.citations.clone(),
@@ -704,8 +760,17 @@ impl<'kb> Reasoner<'kb> {
     }
 
     /// The smallest sets (up to three) of reported sources that together explain every
-    /// present finding that any of them explains, best-scoring first.
-    fn covers(&self, scored: &[Scored], findings: &[Finding]) -> Vec<Vec<String>> {
+    /// present finding that any of them explains, the likeliest set first: by the joint
+    /// posterior of the set at work (its members' prior odds, each finding as the set
+    /// together produces it or not, noisy-OR with the background leak).
+    fn covers(
+        &self,
+        scored: &[Scored],
+        prepared: &[Prepared<'_>],
+        odds: &CaseOdds,
+        by_source: &BTreeMap<usize, Vec<Entry>>,
+    ) -> Vec<Vec<String>> {
+        let findings: Vec<&Finding> = prepared.iter().map(|p| p.finding).collect();
         let present: Vec<usize> = (0..findings.len().min(64))
             .filter(|&i| findings[i].presence == Presence::Present)
             .collect();
@@ -726,7 +791,39 @@ impl<'kb> Reasoner<'kb> {
                 .map(|&i| self.kb.sources[scored[i].source].id.clone())
                 .collect()
         };
-        let total = |set: &[usize]| -> f64 { set.iter().map(|&i| scored[i].score).sum() };
+        // How strongly each reported source, on its side, produces each finding.
+        let strengths: Vec<Vec<f64>> = scored
+            .iter()
+            .map(|s| {
+                let entries = by_source.get(&s.source).map_or(&[][..], |e| e.as_slice());
+                // A source reported without a side was scored on the left (see `best_side`).
+                let side = if s.side == Side::None {
+                    Side::Left
+                } else {
+                    s.side
+                };
+                self.best_matches(s.source, prepared, entries, side)
+                    .iter()
+                    .map(|m| m.map_or(0.0, |m| m.weight.strength() * m.fit))
+                    .collect()
+            })
+            .collect();
+        let joint = |set: &[usize]| -> f64 {
+            let mut log = 0.0;
+            for &i in set {
+                let prior = odds.priors[scored[i].source];
+                log += (prior / (1.0 - prior)).ln();
+            }
+            for (f, finding) in findings.iter().enumerate() {
+                let absent: f64 = (1.0 - BACKGROUND_LEAK)
+                    * set.iter().map(|&i| 1.0 - strengths[i][f]).product::<f64>();
+                log += match finding.presence {
+                    Presence::Present => (1.0 - absent).max(f64::MIN_POSITIVE).ln(),
+                    Presence::Absent => absent.ln(),
+                };
+            }
+            log
+        };
         for size in 1..=3usize {
             let mut found: Vec<Vec<usize>> = Vec::new();
             let n = scored.len();
@@ -753,8 +850,11 @@ impl<'kb> Reasoner<'kb> {
                 }
             }
             if !found.is_empty() {
-                found.sort_by(|a, b| total(b).total_cmp(&total(a)).then_with(|| a.cmp(b)));
-                return found.iter().take(3).map(|set| ids(set)).collect();
+                // Each set's joint posterior once, not at every comparison.
+                let mut ranked: Vec<(f64, Vec<usize>)> =
+                    found.into_iter().map(|set| (joint(&set), set)).collect();
+                ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+                return ranked.iter().take(3).map(|(_, set)| ids(set)).collect();
             }
         }
         // Nothing small covers it all: a greedy cover says what does.
@@ -779,8 +879,9 @@ impl<'kb> Reasoner<'kb> {
         vec![ids(&chosen)]
     }
 
-    /// The one exam whose result would move the leaders' scores the most, found by
-    /// trying each exam a leader predicts as present and as absent.
+    /// The one exam whose expected result most reduces the uncertainty among the leaders:
+    /// each exam a leader predicts is tried as present and as absent, each result weighed
+    /// by its chance under the leaders' posteriors.
     fn next_check(
         &self,
         scored: &[Scored],
@@ -830,10 +931,11 @@ impl<'kb> Reasoner<'kb> {
                 }
             }
         }
+        // A test is examined wherever it was charted ("Phalen + R" at the wrist).
         let examined = |candidate: &Finding| {
             case.findings.iter().any(|f| {
                 f.kind == candidate.kind
-                    && f.region == candidate.region
+                    && (f.region == candidate.region || !candidate.test_name.is_empty())
                     && normalize_test(&f.test_name) == normalize_test(&candidate.test_name)
             })
         };
@@ -856,6 +958,28 @@ impl<'kb> Reasoner<'kb> {
         let mut best: Option<(f64, Finding, Predictions)> = None;
         let n = case.findings.len();
         let base = self.prepare(&case.findings);
+        // The leaders as rival explanations (each one's share of their odds) and how
+        // uncertain the choice among them is now.
+        let shares_now = shares(leaders.iter().map(|l| l.log_odds));
+        let uncertainty_now = entropy(&shares_now);
+        // Reused for every candidate, with the candidate as finding `n`: each finding's
+        // background, each leader's entries and its own part in each finding.
+        let mut absent_without = odds.absent_without.clone();
+        absent_without.push(1.0);
+        let mut entries: Vec<Vec<Entry>> = leaders
+            .iter()
+            .map(|l| by_source.get(&l.source).cloned().unwrap_or_default())
+            .collect();
+        let case_entries: Vec<usize> = entries.iter().map(Vec::len).collect();
+        let mut owns: Vec<Vec<f64>> = leaders
+            .iter()
+            .zip(&entries)
+            .map(|(l, e)| {
+                let mut own = self.own_part(l.source, n, e);
+                own.push(0.0);
+                own
+            })
+            .collect();
         for candidate in candidates {
             let candidate_prepared = self.prepare(std::slice::from_ref(&candidate));
             let candidate_matches = self.matches(&candidate_prepared).remove(0);
@@ -870,47 +994,50 @@ impl<'kb> Reasoner<'kb> {
                         .map(|&(_, m, fit)| (0, m, fit))
                         .collect();
                     let best = self.best_matches(l.source, &candidate_prepared, &own, l.side);
-                    (l.source, best[0].map(|m| m.weight))
+                    (l.source, best[0])
                 })
                 .collect();
-            let distinct: BTreeSet<Option<Weight>> = predictions.iter().map(|p| p.1).collect();
+            let distinct: BTreeSet<Option<Weight>> =
+                predictions.iter().map(|p| p.1.map(|m| m.weight)).collect();
             if distinct.len() < 2 {
                 continue;
             }
-            let mut absent_without = odds.absent_without.clone();
-            absent_without.extend(
-                self.absent_without(std::slice::from_ref(&candidate_matches), &odds.priors),
-            );
-            // Each leader's entries, with the candidate's as finding `n`.
-            let entries: Vec<Vec<Entry>> = leaders
+            absent_without[n] = self
+                .absent_without(std::slice::from_ref(&candidate_matches), &odds.priors)
+                .first()
+                .copied()
+                .unwrap_or(1.0 - BACKGROUND_LEAK);
+            for (j, l) in leaders.iter().enumerate() {
+                let theirs = candidate_matches.iter().filter(|&&(s, _, _)| s == l.source);
+                entries[j].truncate(case_entries[j]);
+                entries[j].extend(theirs.clone().map(|&(_, m, fit)| (n, m, fit)));
+                owns[j][n] = theirs
+                    .map(|&(s, m, fit)| self.strength(s, m, fit))
+                    .fold(0.0, f64::max);
+            }
+            // How much the result is expected to settle which leader is at work: the
+            // uncertainty after each result, weighed by its chance under the leaders.
+            let leak = (1.0 - absent_without[n]).max(BACKGROUND_LEAK);
+            let positive: f64 = shares_now
                 .iter()
-                .map(|l| {
-                    let mut entries = by_source.get(&l.source).cloned().unwrap_or_default();
-                    entries.extend(
-                        candidate_matches
-                            .iter()
-                            .filter(|&&(s, _, _)| s == l.source)
-                            .map(|&(_, m, fit)| (n, m, fit)),
-                    );
-                    entries
+                .zip(&predictions)
+                .map(|(q, (_, m))| {
+                    let strength = m.map_or(0.0, |m| m.weight.strength() * m.fit);
+                    q * (1.0 - (1.0 - leak) * (1.0 - strength))
                 })
-                .collect();
-            let owns: Vec<Vec<f64>> = leaders
-                .iter()
-                .zip(&entries)
-                .map(|(l, e)| self.own_part(l.source, n + 1, e))
-                .collect();
-            // How much either result would move the gap between the leading source and
-            // each of its rivals, the strongest rivals counting most.
-            let mut shift = 0.0;
-            for presence in [Presence::Present, Presence::Absent] {
-                let result = Finding {
-                    presence,
-                    ..candidate.clone()
-                };
-                let mut prepared = base.clone();
-                prepared.extend(self.prepare(std::slice::from_ref(&result)));
-                let again: Vec<f64> = leaders
+                .sum();
+            let results = [Presence::Present, Presence::Absent].map(|presence| Finding {
+                presence,
+                ..candidate.clone()
+            });
+            let mut prepared = base.clone();
+            prepared.extend(self.prepare(&results[..1]));
+            let mut expected = 0.0;
+            for (k, chance) in [positive, 1.0 - positive].into_iter().enumerate() {
+                if let Some(result) = self.prepare(&results[k..=k]).pop() {
+                    prepared[n] = result;
+                }
+                let again = leaders
                     .iter()
                     .zip(entries.iter().zip(&owns))
                     .map(|(l, (e, own))| {
@@ -920,15 +1047,11 @@ impl<'kb> Reasoner<'kb> {
                             own,
                         };
                         self.score_side(l.source, &prepared, background, e, l.side, Lists::Dropped)
-                            .score
-                    })
-                    .collect();
-                for j in 1..leaders.len() {
-                    let before = leaders[0].score - leaders[j].score;
-                    let after = again[0] - again[j];
-                    shift += leaders[j].score * (after - before).abs() / 2.0;
-                }
+                            .log_odds
+                    });
+                expected += chance * entropy(&shares(again));
             }
+            let shift = uncertainty_now - expected;
             if best.as_ref().is_none_or(|(s, _, _)| shift > *s + 1e-12) {
                 best = Some((shift, candidate, predictions));
             }
@@ -943,11 +1066,11 @@ impl<'kb> Reasoner<'kb> {
         let name = |s: usize| self.kb.sources[s].name.clone();
         let predicted: Vec<String> = predictions
             .iter()
-            .filter_map(|(s, w)| w.map(|w| format!("{} ({})", name(*s), w.code())))
+            .filter_map(|(s, m)| m.map(|m| format!("{} ({})", name(*s), m.weight.code())))
             .collect();
         let silent: Vec<String> = predictions
             .iter()
-            .filter(|(_, w)| w.is_none())
+            .filter(|(_, m)| m.is_none())
             .map(|(s, _)| name(*s))
             .collect();
         let why = if silent.is_empty() {
@@ -971,6 +1094,25 @@ impl<'kb> Reasoner<'kb> {
                 .collect(),
         })
     }
+}
+
+/// Each rival's share of their odds, from their log odds: the chance that each is the one
+/// at work, if one of them is.
+fn shares(log_odds: impl Iterator<Item = f64>) -> Vec<f64> {
+    let log_odds: Vec<f64> = log_odds.collect();
+    let top = log_odds.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let weights: Vec<f64> = log_odds.iter().map(|l| (l - top).exp()).collect();
+    let total: f64 = weights.iter().sum();
+    weights.iter().map(|w| w / total).collect()
+}
+
+/// How uncertain a choice among rivals with these shares is (nats).
+fn entropy(shares: &[f64]) -> f64 {
+    shares
+        .iter()
+        .filter(|&&q| q > 0.0)
+        .map(|q| -q * q.ln())
+        .sum()
 }
 
 /// One referral zone of a source, as the body chart draws it.

@@ -370,6 +370,46 @@ pub struct HistoryOdds {
     pub citations: Vec<String>,
 }
 
+/// An age band in which a source is likelier (or less likely) than its base rate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgeBand {
+    pub from: u32,
+    pub to: u32,
+    pub ratio: f64,
+}
+
+/// How a patient's sex and age change some sources' base rates: each one's prior odds are
+/// multiplied by the ratio for the patient's sex and by that of the age band they are in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatientOdds {
+    pub name: String,
+    pub sources: Vec<String>,
+    /// By sex code (`male`, `female`); a sex not listed keeps the base rate.
+    #[serde(default)]
+    pub sex: BTreeMap<String, f64>,
+    #[serde(default)]
+    pub age_bands: Vec<AgeBand>,
+    pub why: String,
+    pub citations: Vec<String>,
+}
+
+impl PatientOdds {
+    /// The ratio this patient's prior odds of each of `sources` are multiplied by.
+    pub fn ratio(&self, sex: crate::model::Sex, age: Option<u32>) -> f64 {
+        let by_sex = self.sex.get(sex.code()).copied().unwrap_or(1.0);
+        let by_age = age
+            .and_then(|age| {
+                self.age_bands
+                    .iter()
+                    .find(|band| band.from <= age && age <= band.to)
+            })
+            .map_or(1.0, |band| band.ratio);
+        by_sex * by_age
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PriorsFile {
@@ -377,6 +417,8 @@ struct PriorsFile {
     _about: String,
     class_priors: ClassPriors,
     level_groups: Vec<LevelGroup>,
+    #[serde(default)]
+    patient: Vec<PatientOdds>,
     history: Vec<HistoryOdds>,
 }
 
@@ -428,6 +470,8 @@ pub struct KnowledgeBase {
     pub priors: Vec<f64>,
     /// History that raises a source's prior odds.
     pub history_odds: Vec<HistoryOdds>,
+    /// How sex and age change some sources' prior odds.
+    pub patient_odds: Vec<PatientOdds>,
     /// What the cited base rates (the root levels' shares) come from.
     pub prior_citations: Vec<String>,
 }
@@ -501,7 +545,8 @@ impl KnowledgeBase {
             .iter()
             .flat_map(|g| g.citations.iter().cloned())
             .collect();
-        let (priors, history_odds) = check_priors(&vocabulary, priors_file, parsed, &sources)?;
+        let (priors, history_odds, patient_odds) =
+            check_priors(&vocabulary, priors_file, parsed, &sources)?;
 
         Ok(KnowledgeBase {
             vocabulary,
@@ -511,6 +556,7 @@ impl KnowledgeBase {
             source_files,
             priors,
             history_odds,
+            patient_odds,
             prior_citations,
         })
     }
@@ -532,6 +578,7 @@ impl KnowledgeBase {
             .chain(self.red_flags.iter().flat_map(|f| &f.citations))
             .chain(self.warning_signs.iter().flat_map(|w| &w.citations))
             .chain(self.history_odds.iter().flat_map(|h| &h.citations))
+            .chain(self.patient_odds.iter().flat_map(|p| &p.citations))
             .chain(&self.prior_citations);
         for citation in all {
             *citations.entry(citation.as_str()).or_insert(0) += 1;
@@ -638,6 +685,9 @@ fn check_source(
     {
         return Err(entry_error(file, id, "no essential manifestation"));
     }
+    if source.kind == SourceKind::NerveRoot {
+        check_root_maps(file, source)?;
+    }
     for (position, manifestation) in source.manifestations.iter().enumerate() {
         let at = format!("{id}` manifestation {position} `");
         if manifestation.kinds.is_empty() {
@@ -672,6 +722,45 @@ fn check_source(
             }
             _ => {}
         }
+    }
+    Ok(())
+}
+
+/// The finding kinds a root's dermatome explains: what a sensory examination finds.
+pub const DERMATOME_KINDS: [&str; 2] = ["numbness", "paresthesia"];
+/// The finding kinds a root's radicular pain map explains: pain is often broader than the
+/// dermatome and non-dermatomal (Murphy et al. 2009; Taylor et al. 2013).
+pub const PAIN_KINDS: [&str; 4] = ["pain", "ache", "burning", "headache"];
+
+/// A root keeps its dermatome and its radicular pain map apart: no manifestation explains
+/// both numbness and pain, and a root with a dermatome has a pain map too, so that pain is
+/// never read against the dermatome.
+fn check_root_maps(file: &str, source: &Source) -> Result<(), KnowledgeError> {
+    let has =
+        |m: &Manifestation, kinds: &[&str]| m.kinds.iter().any(|k| kinds.contains(&k.as_str()));
+    for (position, manifestation) in source.manifestations.iter().enumerate() {
+        if has(manifestation, &DERMATOME_KINDS) && has(manifestation, &PAIN_KINDS) {
+            return Err(entry_error(
+                file,
+                &format!("{}` manifestation {position} `", source.id),
+                "a root's dermatome (numbness, paresthesia) and its radicular pain map (pain, ache, burning) are separate manifestations",
+            ));
+        }
+    }
+    let dermatome = source
+        .manifestations
+        .iter()
+        .any(|m| has(m, &DERMATOME_KINDS) && !m.regions.is_empty());
+    let pain_map = source
+        .manifestations
+        .iter()
+        .any(|m| has(m, &PAIN_KINDS) && !m.regions.is_empty());
+    if dermatome && !pain_map {
+        return Err(entry_error(
+            file,
+            &source.id,
+            "a dermatome without a radicular pain map: say where this root's pain goes",
+        ));
     }
     Ok(())
 }
@@ -826,6 +915,10 @@ fn check_warning_signs(
     Ok(())
 }
 
+/// What the priors file gives once checked: each source's base rate, the history that
+/// raises it, and how sex and age change it.
+type CheckedPriors = (Vec<f64>, Vec<HistoryOdds>, Vec<PatientOdds>);
+
 /// Each source's prior from the priors file, checked: every level names a known source
 /// of one class, shares and priors are proportions, every history names a known flag.
 fn check_priors(
@@ -833,7 +926,7 @@ fn check_priors(
     file: &str,
     parsed: PriorsFile,
     sources: &[Source],
-) -> Result<(Vec<f64>, Vec<HistoryOdds>), KnowledgeError> {
+) -> Result<CheckedPriors, KnowledgeError> {
     let class = &parsed.class_priors;
     let proportion = |p: f64| p > 0.0 && p < 1.0;
     for kind in [
@@ -919,7 +1012,34 @@ fn check_priors(
             return Err(entry_error(file, &at, "no citation"));
         }
     }
-    Ok((priors, parsed.history))
+    for patient in &parsed.patient {
+        let at = patient.name.as_str();
+        if patient.citations.iter().all(|c| c.trim().is_empty()) || patient.why.trim().is_empty() {
+            return Err(entry_error(file, at, "no citation or `why`"));
+        }
+        if let Some(unknown) = patient.sources.iter().find(|id| index(id).is_none()) {
+            return Err(entry_error(
+                file,
+                at,
+                &format!("unknown source `{unknown}`"),
+            ));
+        }
+        let known_sex = |code: &str| crate::model::Sex::ALL.iter().any(|s| s.code() == code);
+        if let Some(unknown) = patient.sex.keys().find(|code| !known_sex(code)) {
+            return Err(entry_error(file, at, &format!("unknown sex `{unknown}`")));
+        }
+        let ratios = patient
+            .sex
+            .values()
+            .chain(patient.age_bands.iter().map(|b| &b.ratio));
+        if ratios.clone().any(|r| !(r.is_finite() && *r > 0.0)) {
+            return Err(entry_error(file, at, "a ratio is a positive number"));
+        }
+        if patient.age_bands.iter().any(|b| b.from > b.to) {
+            return Err(entry_error(file, at, "an age band runs from its lower age"));
+        }
+    }
+    Ok((priors, parsed.history, parsed.patient))
 }
 
 /// Test names compare without case, spaces or punctuation: "SLR" = "slr", "Straight-leg raise".

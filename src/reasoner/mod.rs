@@ -123,10 +123,21 @@ pub struct Hypothesis {
     pub explains: Vec<Explained>,
     /// Present findings it does not explain.
     pub unexplained: Vec<usize>,
+    /// Of those, each one another reported source explains, with the best-ranked such
+    /// source: where the clinician would look for the rest.
+    pub unexplained_by: Vec<Elsewhere>,
     /// Examined-and-absent findings it predicts, which count against it.
     pub against: Vec<usize>,
     pub check: String,
     pub citations: Vec<String>,
+}
+
+/// A finding one hypothesis leaves unexplained, and the reported source that explains it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Elsewhere {
+    pub finding: usize,
+    pub id: String,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

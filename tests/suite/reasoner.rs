@@ -451,6 +451,12 @@ fn kb_check_passes_and_a_broken_file_fails_naming_the_file_and_entry() {
             "unknown finding kind `weak`",
         ),
         (
+            "nerve_roots.json",
+            r#"{"kinds": ["numbness", "paresthesia"], "regions": ["occiput""#,
+            r#"{"kinds": ["numbness", "paresthesia", "pain"], "regions": ["occiput""#,
+            "separate manifestations",
+        ),
+        (
             "warning_signs.json",
             r#""source": "root_l5""#,
             r#""source": "root_l9""#,
@@ -473,6 +479,18 @@ fn kb_check_passes_and_a_broken_file_fails_naming_the_file_and_entry() {
             r#""flag": "kidney_stones""#,
             r#""flag": "kidney_stone_history""#,
             "unknown history flag `kidney_stone_history`",
+        ),
+        (
+            "priors.json",
+            r#""male": 1.29"#,
+            r#""male": -1"#,
+            "a ratio is a positive number",
+        ),
+        (
+            "priors.json",
+            r#""female": 0.76"#,
+            r#""woman": 0.76"#,
+            "unknown sex `woman`",
         ),
         (
             "priors.json",
@@ -625,8 +643,10 @@ proptest! {
                 s.laterality != upstream::reasoner::knowledge::SourceLaterality::Fixed
             })
         };
-        let expected: Vec<(String, Side, String)> = a.hypotheses.iter().filter(|h| symmetric(&h.id)).map(|h| (h.id.clone(), h.side.mirrored(), format!("{:.6}", h.score))).collect();
-        let actual: Vec<(String, Side, String)> = b.hypotheses.iter().filter(|h| symmetric(&h.id)).map(|h| (h.id.clone(), h.side, format!("{:.6}", h.score))).collect();
+        // The first 15 are the ranking; the few kept after them for each kind of source
+        // depend on which fixed-side sources took a place among the 15.
+        let expected: Vec<(String, Side, String)> = a.hypotheses.iter().take(15).filter(|h| symmetric(&h.id)).map(|h| (h.id.clone(), h.side.mirrored(), format!("{:.6}", h.score))).collect();
+        let actual: Vec<(String, Side, String)> = b.hypotheses.iter().take(15).filter(|h| symmetric(&h.id)).map(|h| (h.id.clone(), h.side, format!("{:.6}", h.score))).collect();
         // A fixed-side source may take a place in one list's top 15 and not the other's.
         let n = expected.len().min(actual.len());
         prop_assert_eq!(&expected[..n], &actual[..n]);
@@ -688,10 +708,18 @@ struct RootExpect {
     roots: Vec<String>,
 }
 
-fn root_vignettes() -> Vec<RootVignette> {
+/// The published root cases committed earlier, then this session's own.
+const ROOT_CASE_FILES: [(&str, &str); 2] = [
+    (
+        "roots_published",
+        include_str!("../vignettes/roots_published.json"),
+    ),
+    ("roots_own", include_str!("../vignettes/roots_own.json")),
+];
+
+fn root_vignettes_in(text: &str) -> Vec<RootVignette> {
     let mut vignettes: Vec<RootVignette> =
-        serde_json::from_str(include_str!("../vignettes/roots_published.json"))
-            .expect("roots_published.json parses");
+        serde_json::from_str(text).expect("the root case file parses");
     // The case file has no place for the sources' narrative detail (severity, course):
     // it is there for the reader of the vignette, not for the reasoner.
     for vignette in &mut vignettes {
@@ -814,45 +842,64 @@ fn without_level_shares() -> upstream::reasoner::KnowledgeBase {
 
 #[test]
 fn published_root_cases_measured_against_a_plain_count() {
-    let vignettes = root_vignettes();
-    assert!(vignettes.len() >= 48, "{} root cases", vignettes.len());
     let uniform = without_level_shares();
     let uniform = Reasoner::new(&uniform);
     // The levels that make up most radiculopathy in the cited base rates, and the rest,
     // which published case reports over-represent.
     let common = ["root_c6", "root_c7", "root_l5", "root_s1"];
-    let all: Vec<&RootVignette> = vignettes.iter().collect();
-    let (usual, rare): (Vec<&RootVignette>, Vec<&RootVignette>) = all
+    let sets: Vec<(&str, Vec<RootVignette>)> = ROOT_CASE_FILES
         .iter()
-        .partition(|v| v.expect.roots.iter().any(|r| common.contains(&r.as_str())));
+        .map(|(name, text)| (*name, root_vignettes_in(text)))
+        .collect();
+    assert!(
+        sets[0].1.len() >= 48,
+        "{} published root cases",
+        sets[0].1.len()
+    );
+    assert!(sets[1].1.len() >= 40, "{} own root cases", sets[1].1.len());
+    let several = sets[1]
+        .1
+        .iter()
+        .filter(|v| v.expect.roots.len() > 1)
+        .count();
+    assert!(several >= 8, "{several} own cases with more than one root");
     let mut figures = Vec::new();
-    for (name, set) in [
-        ("all", &all),
-        ("C6/C7/L5/S1", &usual),
-        ("other levels", &rare),
-    ] {
-        let with = root_level_hits(Reasoner::builtin(), set);
-        let flat = root_level_hits(&uniform, set);
-        let count = root_level_hits_by_count(set);
-        println!(
-            "roots_published, {name} ({} cases), top-1 / top-3 level: base rates {:.1} / {:.1} %; uniform priors {:.1} / {:.1} %; plain count {:.1} / {:.1} %",
-            set.len(),
-            with.0 * 100.0,
-            with.1 * 100.0,
-            flat.0 * 100.0,
-            flat.1 * 100.0,
-            count.0 * 100.0,
-            count.1 * 100.0
-        );
-        figures.push((with, flat, count));
+    for (file, vignettes) in &sets {
+        let all: Vec<&RootVignette> = vignettes.iter().collect();
+        let (usual, rare): (Vec<&RootVignette>, Vec<&RootVignette>) = all
+            .iter()
+            .partition(|v| v.expect.roots.iter().any(|r| common.contains(&r.as_str())));
+        for (name, set) in [
+            ("all", &all),
+            ("C6/C7/L5/S1", &usual),
+            ("other levels", &rare),
+        ] {
+            let with = root_level_hits(Reasoner::builtin(), set);
+            let flat = root_level_hits(&uniform, set);
+            let count = root_level_hits_by_count(set);
+            println!(
+                "{file}, {name} ({} cases), top-1 / top-3 level: base rates {:.1} / {:.1} %; uniform priors {:.1} / {:.1} %; plain count {:.1} / {:.1} %",
+                set.len(),
+                with.0 * 100.0,
+                with.1 * 100.0,
+                flat.0 * 100.0,
+                flat.1 * 100.0,
+                count.0 * 100.0,
+                count.1 * 100.0
+            );
+            figures.push((*file, name, with, flat, count));
+        }
     }
     // Where the base rates say a level is common, they help it to the front; they never
     // take the first place from the findings on the common levels.
-    let (with, flat, count) = figures[1];
-    assert!(
-        with.0 >= flat.0 && with.0 >= count.0,
-        "on C6/C7/L5/S1 cases the base rates should lead to the true level at least as often: {with:?} {flat:?} {count:?}"
-    );
+    for (file, name, with, flat, count) in figures {
+        if name == "C6/C7/L5/S1" {
+            assert!(
+                with.0 >= flat.0 && with.0 >= count.0,
+                "{file}: on C6/C7/L5/S1 cases the base rates should lead to the true level at least as often: {with:?} {flat:?} {count:?}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -1036,4 +1083,167 @@ fn kb_check_refuses_a_red_flag_without_citation_urgency_referral_or_a_criterion_
             "{expected}: {message}"
         );
     }
+}
+
+/// Whether a root explains a finding of `kind` at `region` on the right.
+fn root_explains(root: &str, kind: &str, region: &str) -> bool {
+    let finding = Finding::new(kind, Some(region), Side::Right);
+    Reasoner::builtin()
+        .producers(&finding)
+        .iter()
+        .any(|p| p.source.id == root && matches!(p.side, Side::Right | Side::None))
+}
+
+#[test]
+fn a_root_s_pain_follows_its_pain_map_and_its_numbness_its_dermatome() {
+    // L5 pain reaches the calf, knee and iliac crest (Furman and Johnson 2019; Harrison's),
+    // but numbness of the calf is not L5's dermatome (Lee 2008): S1's.
+    for region in ["calf", "knee_lateral", "iliac_crest"] {
+        assert!(
+            root_explains("root_l5", "pain", region),
+            "L5 pain at {region}"
+        );
+    }
+    assert!(!root_explains("root_l5", "numbness", "calf"));
+    assert!(root_explains("root_s1", "numbness", "calf"));
+    // Upper cervical roots refer pain to the forehead and the orbit (Bogduk and Govind 2009).
+    assert!(root_explains("root_c2", "pain", "forehead"));
+    assert!(root_explains("root_c2", "pain", "behind_eye"));
+    assert!(!root_explains("root_c2", "numbness", "forehead"));
+    // C7's pain is at the back of the arm (Slipman 1998); its dermatome is the middle finger.
+    assert!(root_explains("root_c7", "pain", "arm_posterior"));
+    assert!(!root_explains("root_c7", "numbness", "arm_posterior"));
+    // The medial elbow: C8's pain, T1's dermatome.
+    assert!(root_explains("root_c8", "pain", "elbow_medial"));
+    assert!(!root_explains("root_c8", "numbness", "elbow_medial"));
+    assert!(root_explains("root_t1", "numbness", "elbow_medial"));
+    // The armpit is a region of its own, not part of the shoulder: a vague "shoulder" pain
+    // no longer makes T2, whose dermatome the armpit is, a candidate.
+    assert!(root_explains("root_t2", "pain", "axilla"));
+    assert!(!root_explains("root_t2", "pain", "shoulder"));
+    assert!(!root_explains("root_t2", "numbness", "shoulder"));
+}
+
+#[test]
+fn medial_elbow_and_forearm_pain_with_little_finger_tingling_leads_to_c8_not_t1() {
+    let assessment = assess(&text_case(
+        "R medial elbow pain 5; R medial forearm pain 4; R little finger paresthesia 3",
+        50,
+    ));
+    let roots: Vec<&str> = assessment
+        .hypotheses
+        .iter()
+        .filter(|h| h.kind == upstream::reasoner::SourceKind::NerveRoot)
+        .map(|h| h.id.as_str())
+        .collect();
+    assert_eq!(
+        roots.first(),
+        Some(&"root_c8"),
+        "{:?}",
+        leaders(&assessment)
+    );
+}
+
+#[test]
+fn the_next_check_tells_the_leading_root_levels_apart_and_never_repeats_a_charted_test() {
+    // Buttock, thigh and calf pain with a positive SLR: L5 and S1 lead together. The next
+    // check is one they predict differently, so that its result says which it is.
+    let assessment = assess(&text_case(
+        "R buttock pain 5; R posterior thigh pain 4; R calf pain 4; SLR + R",
+        45,
+    ));
+    let check = assessment.next_check.expect("a next check");
+    for root in ["root_l5", "root_s1"] {
+        assert!(check.separates.iter().any(|id| id == root), "{check:?}");
+    }
+    assert!(
+        check.why.contains("L5 nerve root") && check.why.contains("S1 nerve root"),
+        "{check:?}"
+    );
+    // Phalen was charted (at the wrist): the check is another exam.
+    let assessment = assess(&text_case(
+        "R thumb paresthesia 4; R index finger paresthesia 4; R middle finger numbness 3; Phalen + R; L lat ankle pain 5; L lateral leg pain 4",
+        50,
+    ));
+    let check = assessment.next_check.expect("a next check");
+    assert!(!check.exam.to_lowercase().contains("phalen"), "{check:?}");
+}
+
+#[test]
+fn what_a_hypothesis_leaves_unexplained_names_the_source_that_explains_it() {
+    // A gluteus minimus trigger point refers pain down the back of the leg but cannot make
+    // the straight leg raise positive; the reasoner says which source does.
+    let case = text_case(
+        "R buttock pain 5; R posterior thigh pain 4; R calf pain 4; SLR + R",
+        45,
+    );
+    let assessment = assess(&case);
+    let muscle = assessment
+        .hypotheses
+        .iter()
+        .find(|h| h.id == "tp_gluteus_minimus")
+        .expect("gluteus minimus is ranked");
+    let slr = 3;
+    assert!(muscle.unexplained.contains(&slr), "{muscle:?}");
+    let by = muscle
+        .unexplained_by
+        .iter()
+        .find(|e| e.finding == slr)
+        .expect("the SLR is explained by another source");
+    assert_eq!(by.id, assessment.hypotheses[0].id);
+    assert!(by.id.starts_with("root_"), "{by:?}");
+    let output = upstream(
+        &[
+            "reason",
+            "--human",
+            "--age",
+            "45",
+            "--text",
+            "R buttock pain 5; R posterior thigh pain 4; R calf pain 4; SLR + R",
+        ],
+        None,
+    );
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains(&format!("(explained by {})", by.name)),
+        "{text}"
+    );
+}
+
+#[test]
+fn cervical_root_levels_start_likelier_in_men_and_at_the_peak_age() {
+    // Radhakrishnan et al. 1994: 107.3 per 100,000 a year in males, 63.5 in females, with
+    // the peak (202.9) at 50-54. The same findings start C7 from a different base rate.
+    let prior = |sex: upstream::model::Sex, age: u32, id: &str| {
+        let case = Case {
+            sex,
+            ..text_case("R middle finger numbness 3; R posterior arm pain 5", age)
+        };
+        assess(&case)
+            .hypotheses
+            .iter()
+            .find(|h| h.id == id)
+            .map(|h| h.prior)
+            .expect("ranked")
+    };
+    use upstream::model::Sex;
+    assert!(prior(Sex::Male, 40, "root_c7") > prior(Sex::Female, 40, "root_c7"));
+    assert!(prior(Sex::Female, 52, "root_c7") > prior(Sex::Female, 40, "root_c7"));
+    // Sources the figures say nothing of keep their base rate.
+    let muscle = "tp_triceps_brachii";
+    assert_eq!(prior(Sex::Male, 52, muscle), prior(Sex::Female, 40, muscle));
+}
+
+#[test]
+fn two_roots_at_once_are_the_likeliest_cover() {
+    // L5 signs (dorsum numbness, big toe weakness) with S1 signs (lateral foot numbness,
+    // a reduced ankle jerk, calf weakness): the pair of roots explains them together better
+    // than either root with a peripheral nerve.
+    let assessment = assess(&text_case(
+        "R foot dorsum numbness 3; R big toe weakness; R lat foot numbness 3; decreased achilles reflex R; R calf weakness; R buttock pain 4",
+        48,
+    ));
+    let mut first = assessment.covers.first().expect("a cover").clone();
+    first.sort();
+    assert_eq!(first, ["root_l5", "root_s1"], "{:?}", assessment.covers);
 }
