@@ -381,6 +381,7 @@ impl<'kb> Reasoner<'kb> {
         let hypotheses = scored.iter().map(|s| self.hypothesis(s)).collect();
         Assessment {
             red_flags,
+            to_screen: super::red_flags::to_screen(self.kb, case),
             hypotheses,
             covers,
             next_check,

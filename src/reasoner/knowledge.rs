@@ -243,6 +243,42 @@ pub struct Pattern {
     /// several patterns takes the most urgent of theirs.
     #[serde(default)]
     pub urgency: Option<Urgency>,
+    /// Contrary evidence its citations name: when any of these is charted present, the
+    /// pattern does not raise the flag but leaves it to screen.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unless: Vec<Condition>,
+}
+
+/// One weighted feature of a flag's score: points (or a likelihood ratio's weight) from
+/// the rule its citations give, negative for contrary evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Feature {
+    pub name: String,
+    pub points: f64,
+    /// What must hold: findings, history, age or sex, as a pattern says them.
+    pub when: Pattern,
+}
+
+/// A flag as weighted criteria: raised when its features add up to `raise_at`, to screen
+/// below that when a feature with positive points is present.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Score {
+    pub features: Vec<Feature>,
+    pub raise_at: f64,
+    pub citations: Vec<String>,
+}
+
+/// When a flag is worth settling though it is not raised, and what would settle it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Screen {
+    /// Presentations that call for the questions, as patterns.
+    #[serde(default)]
+    pub when: Vec<Pattern>,
+    /// The questions to ask and the exams to do, in the clinic's words.
+    pub ask: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -260,6 +296,12 @@ pub struct RedFlag {
     /// read only across visits has no patterns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub course: Option<CourseCriteria>,
+    /// Weighted criteria, beside the patterns that raise the flag alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<Score>,
+    /// What to ask or examine when the flag is to screen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screen: Option<Screen>,
 }
 
 /// The thresholds a flag read across visits is raised at, as its citations give them.
@@ -721,6 +763,74 @@ fn check_red_flag(
                 "a pattern needs findings in `all` or `any`",
             ));
         }
+        check_pattern(vocabulary, file, &at, pattern)?;
+    }
+    if let Some(score) = &flag.score {
+        if score.citations.iter().all(|c| c.trim().is_empty()) {
+            return Err(entry_error(file, id, "a `score` without its citation"));
+        }
+        if score.raise_at <= 0.0 || !score.raise_at.is_finite() {
+            return Err(entry_error(file, id, "a `score` needs `raise_at` above 0"));
+        }
+        let most: f64 = score
+            .features
+            .iter()
+            .map(|f| f.points)
+            .filter(|p| *p > 0.0)
+            .sum();
+        if most < score.raise_at {
+            return Err(entry_error(
+                file,
+                id,
+                "a `score` whose features can never reach `raise_at`",
+            ));
+        }
+        for feature in &score.features {
+            let at = format!("{id}` feature `{}", feature.name);
+            let when = &feature.when;
+            let says_something = !when.all.is_empty()
+                || !when.any.is_empty()
+                || !when.history_any.is_empty()
+                || when.age_min.is_some()
+                || when.age_max.is_some()
+                || when.sex.is_some();
+            if !says_something || feature.points == 0.0 || !feature.points.is_finite() {
+                return Err(entry_error(
+                    file,
+                    &at,
+                    "a feature needs a criterion and points other than 0",
+                ));
+            }
+            check_pattern(vocabulary, file, &at, when)?;
+        }
+    }
+    if let Some(screen) = &flag.screen {
+        if screen.ask.iter().all(|a| a.trim().is_empty()) {
+            return Err(entry_error(file, id, "a `screen` that asks nothing"));
+        }
+        for (position, pattern) in screen.when.iter().enumerate() {
+            let at = format!("{id}` screen pattern {position} `");
+            if pattern.all.is_empty() && pattern.any.is_empty() {
+                return Err(entry_error(
+                    file,
+                    &at,
+                    "a pattern needs findings in `all` or `any`",
+                ));
+            }
+            check_pattern(vocabulary, file, &at, pattern)?;
+        }
+    }
+    Ok(())
+}
+
+/// A pattern's counts, history and every condition's terms are ones the record can hold.
+fn check_pattern(
+    vocabulary: &Vocabulary,
+    file: &str,
+    at: &str,
+    pattern: &Pattern,
+) -> Result<(), KnowledgeError> {
+    {
         if pattern.min_any.unwrap_or(0) > pattern.any.len() {
             return Err(entry_error(
                 file,
@@ -737,7 +847,23 @@ fn check_red_flag(
                 ));
             }
         }
-        for condition in pattern.all.iter().chain(&pattern.any) {
+        let at = at.to_owned();
+        if pattern
+            .age_min
+            .zip(pattern.age_max)
+            .is_some_and(|(min, max)| min > max)
+        {
+            return Err(entry_error(file, &at, "`age_min` is above `age_max`"));
+        }
+        for condition in pattern
+            .all
+            .iter()
+            .chain(&pattern.any)
+            .chain(&pattern.unless)
+        {
+            if condition.kinds.is_empty() {
+                return Err(entry_error(file, &at, "a condition names no finding kind"));
+            }
             for kind in &condition.kinds {
                 check_kind(vocabulary, file, &at, kind)?;
             }
