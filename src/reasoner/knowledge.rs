@@ -830,58 +830,55 @@ fn check_pattern(
     at: &str,
     pattern: &Pattern,
 ) -> Result<(), KnowledgeError> {
-    {
-        if pattern.min_any.unwrap_or(0) > pattern.any.len() {
+    if pattern.min_any.unwrap_or(0) > pattern.any.len() {
+        return Err(entry_error(
+            file,
+            at,
+            "`min_any` is more than the conditions in `any`",
+        ));
+    }
+    for history in &pattern.history_any {
+        if vocabulary.history_flag(history).is_none() {
             return Err(entry_error(
                 file,
-                &at,
-                "`min_any` is more than the conditions in `any`",
+                at,
+                &format!("unknown history flag `{history}`"),
             ));
         }
-        for history in &pattern.history_any {
-            if vocabulary.history_flag(history).is_none() {
-                return Err(entry_error(
-                    file,
-                    &at,
-                    &format!("unknown history flag `{history}`"),
-                ));
-            }
+    }
+    if pattern
+        .age_min
+        .zip(pattern.age_max)
+        .is_some_and(|(min, max)| min > max)
+    {
+        return Err(entry_error(file, at, "`age_min` is above `age_max`"));
+    }
+    for condition in pattern
+        .all
+        .iter()
+        .chain(&pattern.any)
+        .chain(&pattern.unless)
+    {
+        if condition.kinds.is_empty() {
+            return Err(entry_error(file, at, "a condition names no finding kind"));
         }
-        let at = at.to_owned();
-        if pattern
-            .age_min
-            .zip(pattern.age_max)
-            .is_some_and(|(min, max)| min > max)
-        {
-            return Err(entry_error(file, &at, "`age_min` is above `age_max`"));
+        for kind in &condition.kinds {
+            check_kind(vocabulary, file, at, kind)?;
         }
-        for condition in pattern
-            .all
-            .iter()
-            .chain(&pattern.any)
-            .chain(&pattern.unless)
-        {
-            if condition.kinds.is_empty() {
-                return Err(entry_error(file, &at, "a condition names no finding kind"));
-            }
-            for kind in &condition.kinds {
-                check_kind(vocabulary, file, &at, kind)?;
-            }
-            for region in &condition.regions {
-                check_region(vocabulary, file, &at, region)?;
-            }
-            let takes_region = condition.kinds.iter().any(|k| {
-                vocabulary
-                    .kind(k)
-                    .is_some_and(|k| k.region != RegionPresence::None)
-            });
-            if !condition.regions.is_empty() && !takes_region {
-                return Err(entry_error(
-                    file,
-                    &at,
-                    "regions given for kinds that have none",
-                ));
-            }
+        for region in &condition.regions {
+            check_region(vocabulary, file, at, region)?;
+        }
+        let takes_region = condition.kinds.iter().any(|k| {
+            vocabulary
+                .kind(k)
+                .is_some_and(|k| k.region != RegionPresence::None)
+        });
+        if !condition.regions.is_empty() && !takes_region {
+            return Err(entry_error(
+                file,
+                at,
+                "regions given for kinds that have none",
+            ));
         }
     }
     Ok(())

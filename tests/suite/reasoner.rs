@@ -1004,7 +1004,7 @@ fn kb_check_refuses_a_red_flag_without_citation_urgency_referral_or_a_criterion_
             .unwrap_err()
             .to_string()
     };
-    let cases: [(&FlagEdit, &str); 8] = [
+    let cases: [(&FlagEdit, &str); 13] = [
         // A flag read across visits says at what it is raised, whole.
         (
             &|f| f["course"] = serde_json::json!({"no_better_days": 28}),
@@ -1027,6 +1027,38 @@ fn kb_check_refuses_a_red_flag_without_citation_urgency_referral_or_a_criterion_
         (
             &|f| f["patterns"][0]["all"][0]["onset"] = serde_json::json!(["overnight"]),
             "overnight",
+        ),
+        // Weighted criteria: cited, reachable, each feature a criterion the record can hold.
+        (
+            &|f| {
+                f["score"] = serde_json::json!({"raise_at": 2, "citations": ["Wells 2003"],
+                    "features": [{"name": "swollen calf", "points": 1,
+                                  "when": {"all": [{"kinds": ["swelling"], "regions": ["calf"]}]}}]})
+            },
+            "never reach",
+        ),
+        (
+            &|f| {
+                f["score"] = serde_json::json!({"raise_at": 1, "citations": [],
+                    "features": [{"name": "swollen calf", "points": 1,
+                                  "when": {"all": [{"kinds": ["swelling"], "regions": ["calf"]}]}}]})
+            },
+            "citation",
+        ),
+        (
+            &|f| {
+                f["score"] = serde_json::json!({"raise_at": 1, "citations": ["Wells 2003"],
+                    "features": [{"name": "nothing", "points": 1, "when": {}}]})
+            },
+            "a feature needs a criterion",
+        ),
+        (
+            &|f| f["patterns"][0]["unless"] = serde_json::json!([{"kinds": ["calf_ache"]}]),
+            "calf_ache",
+        ),
+        (
+            &|f| f["screen"] = serde_json::json!({"when": [], "ask": []}),
+            "asks nothing",
         ),
     ];
     for (edit, expected) in cases {

@@ -44,7 +44,8 @@ fn recordable(input: &serde_json::Value) -> (serde_json::Value, usize) {
                 .and_then(|h| h.strip_prefix("new:"))
                 .map(|h| h.replace('_', " "));
             if let Some(words) = words {
-                let read = upstream::model::reader::read_history(&[words.clone()], vocabulary);
+                let read =
+                    upstream::model::reader::read_history(std::slice::from_ref(&words), vocabulary);
                 if !read.codes.is_empty() {
                     *entry = words.into();
                 }
