@@ -743,6 +743,12 @@ impl UpstreamApp {
                     .flat_map(|a| a.flags_for_today())
                     .cloned()
                     .collect();
+                let unscreened_flags: Vec<crate::reasoner::FlagToScreen> = self
+                    .assessment
+                    .iter()
+                    .flat_map(|a| a.unscreened_for_today())
+                    .cloned()
+                    .collect();
                 ui.columns(2, |columns| {
                     // Columns justify their contents; chart text reads better ragged.
                     let ragged = egui::Layout::top_down(egui::Align::LEFT);
@@ -763,6 +769,7 @@ impl UpstreamApp {
                                 history: &self.history,
                                 clinician: &self.state.settings.clinician,
                                 urgent_flags: &urgent_flags,
+                                unscreened_flags: &unscreened_flags,
                             },
                             &self.overlay,
                             self.charted,

@@ -7,7 +7,9 @@ use eframe::egui;
 
 use super::Action;
 use crate::model::{Finding, Side, Vocabulary};
-use crate::reasoner::{Assessment, Hypothesis, Insight, InsightKind, RaisedFlag, Urgency};
+use crate::reasoner::{
+    Assessment, FlagToScreen, Hypothesis, Insight, InsightKind, RaisedFlag, Urgency,
+};
 
 /// How many hypotheses the panel lists.
 const SHOWN: usize = 8;
@@ -51,6 +53,13 @@ impl ReasonerPanel {
                     for flag in &assessment.red_flags {
                         red_flag_ui(ui, flag, &describe);
                         ui.add_space(4.0);
+                    }
+                }
+                if !assessment.to_screen.is_empty() {
+                    ui.add_space(6.0);
+                    ui.strong("To screen: not raised, worth settling");
+                    for flag in &assessment.to_screen {
+                        to_screen_ui(ui, flag, &describe);
                     }
                 }
                 if !insights.is_empty() {
@@ -184,7 +193,39 @@ fn red_flag_ui(ui: &mut egui::Ui, flag: &RaisedFlag, describe: &dyn Fn(&usize) -
             ui.label(&flag.why);
             let because: Vec<String> = flag.findings.iter().map(describe).collect();
             ui.weak(format!("Raised by: {}", because.join("; ")));
+            if !flag.against.is_empty() {
+                let against: Vec<String> = flag.against.iter().map(describe).collect();
+                ui.weak(format!("Against it: {}", against.join("; ")));
+            }
         });
+}
+
+/// A flag to screen: what calls for it, what argues against it, and what would settle it.
+fn to_screen_ui(ui: &mut egui::Ui, flag: &FlagToScreen, describe: &dyn Fn(&usize) -> String) {
+    egui::CollapsingHeader::new(format!(
+        "{} (if confirmed: {})",
+        flag.title,
+        flag.urgency.label()
+    ))
+    .id_salt(("to screen", &flag.id))
+    .default_open(matches!(
+        flag.urgency,
+        Urgency::Emergency | Urgency::SameDay
+    ))
+    .show(ui, |ui| {
+        for ask in &flag.ask {
+            ui.label(format!("- {ask}"));
+        }
+        let because: Vec<String> = flag.findings.iter().map(describe).collect();
+        if !because.is_empty() {
+            ui.weak(format!("Because of: {}", because.join("; ")));
+        }
+        if !flag.against.is_empty() {
+            let against: Vec<String> = flag.against.iter().map(describe).collect();
+            ui.weak(format!("Against it: {}", against.join("; ")));
+        }
+        ui.weak(format!("If confirmed, refer to: {}", flag.refer_to));
+    });
 }
 
 fn hypothesis_ui(

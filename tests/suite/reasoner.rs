@@ -354,6 +354,19 @@ fn reason_reads_json_in_the_clinic_s_words_and_prints_red_flags_first() {
         "{text}"
     );
     assert!(text.to_lowercase().contains("cauda equina"), "{text}");
+
+    // A flag held back by contrary evidence is printed to screen, with what would settle it
+    // and the finding that argues against it, after the flags that are raised.
+    let tennis_leg = r#"{"patient": {"age": 45, "sex": "male"},
+     "findings": [{"kind": "swelling", "region": "calf", "side": "left"},
+                  {"kind": "pain", "region": "calf", "side": "left", "detail": {"onset": "sudden"}}]}"#;
+    let human = upstream(&["reason", "-", "--human"], Some(tennis_leg));
+    let text = String::from_utf8_lossy(&human.stdout);
+    let screen = text.find("TO SCREEN").unwrap_or_else(|| panic!("{text}"));
+    assert!(text[screen..].contains("deep vein thrombosis"), "{text}");
+    assert!(text[screen..].contains("Wells score"), "{text}");
+    assert!(text[screen..].contains("against it: L calf pain"), "{text}");
+    assert!(screen < text.find("HYPOTHESES").unwrap(), "{text}");
 }
 
 #[test]

@@ -484,3 +484,37 @@ fn the_sign_dialog_names_an_emergency_flag_of_the_visit_before_it_is_signed() {
         VisitStatus::Signed
     );
 }
+
+#[test]
+fn a_flag_left_to_screen_is_listed_with_its_questions_and_named_in_the_sign_dialog() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut harness = ada_with_a_draft(&directory.path().join("notebook.sqlite3"));
+    // Hip pain in a patient whose age the record does not hold: the child hip flags are
+    // not raised on it, but left to screen, asking for the age first.
+    type_into(&mut harness, "Quick entry", "R hip pain");
+    harness.key_press(eframe::egui::Key::Enter);
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("To screen: not raised")
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_by_label_contains("Record the patient's age")
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_by_label_contains("Red flag at this visit")
+            .is_none()
+    );
+    click(&mut harness, "Sign visit");
+    assert!(
+        harness
+            .query_by_label_contains(
+                "Not yet screened at this visit: Possible slipped capital femoral epiphysis"
+            )
+            .is_some()
+    );
+}
