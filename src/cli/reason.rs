@@ -177,7 +177,7 @@ fn course(
     let store = super::records::open(&path)?;
     let patient = store.patient(id)?;
     let timeline = store.timeline(patient.id)?;
-    let course = Reasoner::builtin().course(&timeline);
+    let course = Reasoner::builtin().course_of(&patient, &timeline);
     let write_error = |e: std::io::Error| CliError::Io {
         path: PathBuf::from("<stdout>"),
         source: e,

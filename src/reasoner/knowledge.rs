@@ -323,6 +323,22 @@ pub struct CourseCriteria {
     /// ...and still rated this or more at the last.
     #[serde(default)]
     pub still_rated_at_least: Option<u8>,
+    /// Numbness or tingling that reaches a place, or a side, it did not reach at an
+    /// earlier visit of the episode.
+    #[serde(default)]
+    pub sensory_spread: bool,
+    /// A finding new since the earlier visits of the episode, after symptoms charted then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_findings: Option<NewFindings>,
+}
+
+/// A symptom new at the latest visit (present there, at no earlier visit of the episode),
+/// in a patient an earlier visit charted with `after`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewFindings {
+    pub kinds: Vec<KindCode>,
+    pub after: Condition,
 }
 
 #[derive(Debug, Deserialize)]
@@ -735,7 +751,22 @@ fn check_red_flag(
             return Err(entry_error(file, id, "no patterns"));
         }
         Some(course) => {
-            let deficit = course.strength_drop_grades.is_some() || course.reflex_below.is_some();
+            let deficit = course.strength_drop_grades.is_some()
+                || course.reflex_below.is_some()
+                || course.sensory_spread;
+            if let Some(new) = &course.new_findings {
+                let at = format!("{id}` course `new_findings");
+                if new.kinds.is_empty() {
+                    return Err(entry_error(file, &at, "names no finding kind"));
+                }
+                for kind in new.kinds.iter().chain(&new.after.kinds) {
+                    check_kind(vocabulary, file, &at, kind)?;
+                }
+                for region in &new.after.regions {
+                    check_region(vocabulary, file, &at, region)?;
+                }
+            }
+            let deficit = deficit || course.new_findings.is_some();
             let no_better = [
                 course.no_better_days.is_some(),
                 course.rated_visits.is_some(),

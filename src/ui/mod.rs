@@ -542,12 +542,18 @@ impl UpstreamApp {
             self.problem = Some(error.to_string());
         }
         // The course is read when the timeline is read back, not every frame.
-        let course = Reasoner::builtin().course(&self.timeline);
+        // Read with the patient's age, sex and history, as each visit's flags are.
+        let reasoner = Reasoner::builtin();
+        let course = match &self.patient {
+            Some(patient) => reasoner.course_of(patient, &self.timeline),
+            None => reasoner.course(&self.timeline),
+        };
         self.timeline_data = TimelineData::new(&self.timeline, crate::model::Vocabulary::builtin())
             .with_insights(&course);
-        self.insights = match self.state.selected_visit {
-            Some(visit) => Reasoner::builtin().insights_at(&self.timeline, visit),
-            None => Vec::new(),
+        self.insights = match (self.state.selected_visit, &self.patient) {
+            (Some(visit), Some(patient)) => reasoner.insights_of_at(patient, &self.timeline, visit),
+            (Some(visit), None) => reasoner.insights_at(&self.timeline, visit),
+            (None, _) => Vec::new(),
         };
         self.assessment = match (&self.patient, self.selected_record()) {
             (Some(patient), Some(record)) => {

@@ -47,19 +47,18 @@ impl ReasonerPanel {
             .show(ui, |ui| {
                 // A red flag read across visits (a deficit getting worse) is named below;
                 // this line speaks of this visit's findings only.
+                let screen = match assessment.to_screen.len() {
+                    0 => String::new(),
+                    n => format!(" {n} to screen, below."),
+                };
                 if assessment.red_flags.is_empty() {
-                    ui.weak("No red flags raised by this visit's findings.");
+                    ui.weak(format!(
+                        "No red flags raised by this visit's findings.{screen}"
+                    ));
                 } else {
                     for flag in &assessment.red_flags {
                         red_flag_ui(ui, flag, &describe);
                         ui.add_space(4.0);
-                    }
-                }
-                if !assessment.to_screen.is_empty() {
-                    ui.add_space(6.0);
-                    ui.strong("To screen: not raised, worth settling");
-                    for flag in &assessment.to_screen {
-                        to_screen_ui(ui, flag, &describe);
                     }
                 }
                 if !insights.is_empty() {
@@ -106,6 +105,21 @@ impl ReasonerPanel {
                     ui.label(&check.exam);
                     ui.weak(&check.why);
                 }
+                // Below the hypotheses, one line until opened, named in the line under the
+                // red flags; the sign dialog names any that would call for action today.
+                if !assessment.to_screen.is_empty() {
+                    ui.add_space(6.0);
+                    egui::CollapsingHeader::new(format!(
+                        "To screen: {} not raised, worth settling",
+                        assessment.to_screen.len()
+                    ))
+                    .id_salt("to screen")
+                    .show(ui, |ui| {
+                        for flag in &assessment.to_screen {
+                            to_screen_ui(ui, flag, &describe);
+                        }
+                    });
+                }
             });
     }
 }
@@ -128,6 +142,7 @@ fn insight_colour(ui: &egui::Ui, kind: &InsightKind) -> egui::Color32 {
         // A red flag read from the course wears its flag's colour.
         (InsightKind::DeficitWorsening { urgency, .. }, _) => urgency_colour(ui, *urgency),
         (InsightKind::NoBetterWithCare { urgency, .. }, _) => urgency_colour(ui, *urgency),
+        (InsightKind::FlagAcrossVisits { urgency, .. }, _) => urgency_colour(ui, *urgency),
         (InsightKind::WarningSigns { .. }, true) => egui::Color32::from_rgb(90, 60, 20),
         (InsightKind::WarningSigns { .. }, false) => egui::Color32::from_rgb(255, 236, 205),
         (InsightKind::LocalTreatmentNotWorking { .. }, true) => egui::Color32::from_rgb(35, 55, 85),
@@ -202,30 +217,27 @@ fn red_flag_ui(ui: &mut egui::Ui, flag: &RaisedFlag, describe: &dyn Fn(&usize) -
 
 /// A flag to screen: what calls for it, what argues against it, and what would settle it.
 fn to_screen_ui(ui: &mut egui::Ui, flag: &FlagToScreen, describe: &dyn Fn(&usize) -> String) {
-    egui::CollapsingHeader::new(format!(
-        "{} (if confirmed: {})",
-        flag.title,
-        flag.urgency.label()
-    ))
-    .id_salt(("to screen", &flag.id))
-    .default_open(matches!(
-        flag.urgency,
-        Urgency::Emergency | Urgency::SameDay
-    ))
-    .show(ui, |ui| {
-        for ask in &flag.ask {
-            ui.label(format!("- {ask}"));
-        }
-        let because: Vec<String> = flag.findings.iter().map(describe).collect();
-        if !because.is_empty() {
-            ui.weak(format!("Because of: {}", because.join("; ")));
-        }
-        if !flag.against.is_empty() {
-            let against: Vec<String> = flag.against.iter().map(describe).collect();
-            ui.weak(format!("Against it: {}", against.join("; ")));
-        }
-        ui.weak(format!("If confirmed, refer to: {}", flag.refer_to));
-    });
+    ui.add_space(4.0);
+    ui.label(
+        egui::RichText::new(format!(
+            "{} (if confirmed: {})",
+            flag.title,
+            flag.urgency.label()
+        ))
+        .strong(),
+    );
+    for ask in &flag.ask {
+        ui.label(format!("- {ask}"));
+    }
+    let because: Vec<String> = flag.findings.iter().map(describe).collect();
+    if !because.is_empty() {
+        ui.weak(format!("Because of: {}", because.join("; ")));
+    }
+    if !flag.against.is_empty() {
+        let against: Vec<String> = flag.against.iter().map(describe).collect();
+        ui.weak(format!("Against it: {}", against.join("; ")));
+    }
+    ui.weak(format!("If confirmed, refer to: {}", flag.refer_to));
 }
 
 fn hypothesis_ui(

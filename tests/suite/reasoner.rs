@@ -1023,7 +1023,14 @@ fn kb_check_refuses_a_red_flag_without_citation_urgency_referral_or_a_criterion_
             &|f| f["course"] = serde_json::json!({"no_better_days": 28}),
             "go together",
         ),
-        (&|f| f["patterns"] = serde_json::json!([]), "no patterns"),
+        // A flag with neither patterns nor a course raises nothing.
+        (
+            &|f| {
+                f["patterns"] = serde_json::json!([]);
+                f.as_object_mut().unwrap().remove("course");
+            },
+            "no patterns",
+        ),
         (&|f| f["citations"] = serde_json::json!([]), "no citation"),
         (&|f| f["refer_to"] = "".into(), "refer_to"),
         (
