@@ -218,6 +218,10 @@ pub struct Condition {
     /// When given, the finding must be charted as eased by one of these.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub eased_by: Vec<crate::model::Activity>,
+    /// When given, the finding must be one of these named tests ("Hoffmann"), compared
+    /// as `normalize_test` compares them: a test charted without its name does not match.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tests: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -892,6 +896,9 @@ fn check_pattern(
     {
         if condition.kinds.is_empty() {
             return Err(entry_error(file, at, "a condition names no finding kind"));
+        }
+        if condition.tests.iter().any(|t| normalize_test(t).is_empty()) {
+            return Err(entry_error(file, at, "an empty test name"));
         }
         for kind in &condition.kinds {
             check_kind(vocabulary, file, at, kind)?;

@@ -259,7 +259,16 @@ fn detail_fits(condition: &Condition, finding: &Finding) -> bool {
     let any_of = |wanted: &[crate::model::Activity], got: &[crate::model::Activity]| {
         wanted.is_empty() || got.iter().any(|activity| wanted.contains(activity))
     };
-    one_of(&condition.onset, detail.onset)
+    let test_fits = condition.tests.is_empty() || {
+        let charted = super::knowledge::normalize_test(&finding.test_name);
+        !charted.is_empty()
+            && condition
+                .tests
+                .iter()
+                .any(|name| charted.contains(&super::knowledge::normalize_test(name)))
+    };
+    test_fits
+        && one_of(&condition.onset, detail.onset)
         && one_of(&condition.course, detail.course)
         && any_of(&condition.provoked_by, &detail.provoked_by)
         && any_of(&condition.eased_by, &detail.eased_by)

@@ -171,3 +171,49 @@ fn a_screened_flag_never_outranks_or_hides_a_raised_one() {
         assert!(screened(&case, id).is_none(), "{id}");
     }
 }
+
+#[test]
+fn cook_s_cluster_raises_myelopathy_at_three_of_five_and_reads_the_tests_by_name() {
+    let test = |name: &str| {
+        serde_json::json!({"kind": "positive_test", "region": "hand", "side": "right",
+                           "test_name": name})
+    };
+    // Age over 45, Hoffmann and Babinski: three of Cook's five.
+    let three = assessed(serde_json::json!({
+        "patient": {"age": 62, "sex": "female"},
+        "findings": [test("Hoffmann's sign"), test("Babinski")]
+    }));
+    assert_eq!(
+        raised(&three, "rf_cervical_myelopathy").map(|f| f.urgency),
+        Some(Urgency::Soon)
+    );
+    // Two of five: to screen, with the rest of the cluster to test.
+    let two = assessed(serde_json::json!({
+        "patient": {"age": 62, "sex": "female"}, "findings": [test("Hoffmann")]
+    }));
+    assert!(raised(&two, "rf_cervical_myelopathy").is_none());
+    let screen = screened(&two, "rf_cervical_myelopathy").expect("to screen");
+    assert!(screen.ask.iter().any(|a| a.contains("inverted supinator")));
+    // A positive test of another name is not a Hoffmann sign.
+    let other = assessed(serde_json::json!({
+        "patient": {"age": 62, "sex": "female"},
+        "findings": [test("Spurling"), test("Phalen")]
+    }));
+    assert!(raised(&other, "rf_cervical_myelopathy").is_none());
+}
+
+#[test]
+fn a_headache_with_tender_temples_at_fifty_or_over_meets_three_acr_criteria() {
+    let case = |age: u32| {
+        assessed(serde_json::json!({
+            "patient": {"age": age, "sex": "male"},
+            "findings": [{"kind": "headache", "region": "occiput", "side": "bilateral"},
+                         {"kind": "tenderness", "region": "temple", "side": "bilateral"}]
+        }))
+    };
+    assert_eq!(
+        raised(&case(73), "rf_gca").map(|f| f.urgency),
+        Some(Urgency::SameDay)
+    );
+    assert!(raised(&case(40), "rf_gca").is_none());
+}
