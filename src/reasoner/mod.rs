@@ -126,6 +126,9 @@ pub struct FlagToScreen {
     pub against: Vec<usize>,
     /// What to ask and examine, in the clinic's words.
     pub ask: Vec<String>,
+    /// Findings the flag looks for that this visit has not charted either way, as
+    /// examined-and-absent findings ready to chart with one click (those without a region).
+    pub answers: Vec<Finding>,
     pub citations: Vec<String>,
 }
 

@@ -59,6 +59,7 @@ pub fn to_screen(kb: &KnowledgeBase, case: &Case) -> Vec<FlagToScreen> {
                 }
                 ask.extend(flag.screen.iter().flat_map(|s| s.ask.iter().cloned()));
                 Some(FlagToScreen {
+                    answers: answers(kb, flag, case),
                     id: flag.id.clone(),
                     title: flag.title.clone(),
                     urgency,
@@ -183,6 +184,39 @@ fn read_flag(kb: &KnowledgeBase, flag: &RedFlag, case: &Case) -> Reading {
         urgency: screen_urgency,
         age_unknown,
     }
+}
+
+/// How many one-click answers a flag to screen offers.
+const ANSWERS: usize = 4;
+
+/// The flag's region-less kinds (fever, night sweats, ...) that the case has not charted,
+/// present or absent, each as an examined-and-absent finding to chart.
+fn answers(kb: &KnowledgeBase, flag: &RedFlag, case: &Case) -> Vec<Finding> {
+    let mut kinds: Vec<&crate::model::KindCode> = Vec::new();
+    let conditions = flag
+        .patterns
+        .iter()
+        .chain(
+            flag.score
+                .iter()
+                .flat_map(|s| s.features.iter().map(|f| &f.when)),
+        )
+        .flat_map(|p| p.all.iter().chain(&p.any));
+    for kind in conditions.flat_map(|c| &c.kinds) {
+        let regionless = kb
+            .vocabulary
+            .kind(kind)
+            .is_some_and(|k| k.region == crate::model::vocabulary::RegionPresence::None);
+        let charted = case.findings.iter().any(|f| &f.kind == kind);
+        if regionless && !charted && !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
+    kinds
+        .into_iter()
+        .take(ANSWERS)
+        .map(|kind| Finding::new(kind.as_str(), None, Side::None).absent())
+        .collect()
 }
 
 /// Findings examined and found absent whose kind the flag looks for: they argue against it.

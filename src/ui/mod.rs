@@ -696,7 +696,13 @@ impl UpstreamApp {
                     ui,
                     self.assessment.as_ref(),
                     &self.insights,
-                    findings,
+                    // Answers are charted on the open visit while it is a draft.
+                    (
+                        findings,
+                        self.selected_record()
+                            .filter(|r| !r.visit.is_signed())
+                            .map(|r| r.visit.id),
+                    ),
                     self.state.selected_hypothesis.as_deref(),
                     &mut actions,
                 );

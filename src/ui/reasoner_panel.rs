@@ -6,7 +6,7 @@
 use eframe::egui;
 
 use super::Action;
-use crate::model::{Finding, Side, Vocabulary};
+use crate::model::{Finding, Side, VisitId, Vocabulary};
 use crate::reasoner::{
     Assessment, FlagToScreen, Hypothesis, Insight, InsightKind, RaisedFlag, Urgency,
 };
@@ -23,7 +23,8 @@ impl ReasonerPanel {
         ui: &mut egui::Ui,
         assessment: Option<&Assessment>,
         insights: &[Insight],
-        findings: &[Finding],
+        // The open visit's findings, and the visit to chart answers into while a draft.
+        (findings, chart_into): (&[Finding], Option<VisitId>),
         selected: Option<&str>,
         actions: &mut Vec<Action>,
     ) {
@@ -116,7 +117,7 @@ impl ReasonerPanel {
                     .id_salt("to screen")
                     .show(ui, |ui| {
                         for flag in &assessment.to_screen {
-                            to_screen_ui(ui, flag, &describe);
+                            to_screen_ui(ui, flag, &describe, chart_into, actions);
                         }
                     });
                 }
@@ -216,7 +217,13 @@ fn red_flag_ui(ui: &mut egui::Ui, flag: &RaisedFlag, describe: &dyn Fn(&usize) -
 }
 
 /// A flag to screen: what calls for it, what argues against it, and what would settle it.
-fn to_screen_ui(ui: &mut egui::Ui, flag: &FlagToScreen, describe: &dyn Fn(&usize) -> String) {
+fn to_screen_ui(
+    ui: &mut egui::Ui,
+    flag: &FlagToScreen,
+    describe: &dyn Fn(&usize) -> String,
+    chart_into: Option<VisitId>,
+    actions: &mut Vec<Action>,
+) {
     ui.add_space(4.0);
     ui.label(
         egui::RichText::new(format!(
@@ -238,6 +245,33 @@ fn to_screen_ui(ui: &mut egui::Ui, flag: &FlagToScreen, describe: &dyn Fn(&usize
         ui.weak(format!("Against it: {}", against.join("; ")));
     }
     ui.weak(format!("If confirmed, refer to: {}", flag.refer_to));
+    // One click charts an answer as examined and not present, on an unsigned visit.
+    if let Some(visit) = chart_into
+        && !flag.answers.is_empty()
+    {
+        let vocabulary = Vocabulary::builtin();
+        ui.horizontal_wrapped(|ui| {
+            ui.weak("Examined, not present:");
+            for answer in &flag.answers {
+                let name = vocabulary
+                    .kind(&answer.kind)
+                    .map_or(answer.kind.as_str(), |k| k.name.as_str());
+                if ui
+                    .small_button(name)
+                    .on_hover_text(format!(
+                        "Chart \"no {}\" at this visit",
+                        name.to_lowercase()
+                    ))
+                    .clicked()
+                {
+                    actions.push(Action::AddFinding(Finding {
+                        visit_id: visit,
+                        ..answer.clone()
+                    }));
+                }
+            }
+        });
+    }
 }
 
 fn hypothesis_ui(

@@ -217,3 +217,29 @@ fn a_headache_with_tender_temples_at_fifty_or_over_meets_three_acr_criteria() {
     );
     assert!(raised(&case(40), "rf_gca").is_none());
 }
+
+#[test]
+fn a_flag_to_screen_offers_the_answers_not_yet_charted_and_a_charted_answer_argues_against_it() {
+    let worsening = serde_json::json!({"kind": "pain", "region": "low_back", "side": "midline",
+                                       "detail": {"course": "worsening"}});
+    let open = assessed(serde_json::json!({
+        "patient": {"age": 40, "sex": "male"}, "findings": [worsening]
+    }));
+    let screen = screened(&open, "rf_spinal_infection").expect("infection to screen");
+    let kinds: Vec<&str> = screen.answers.iter().map(|f| f.kind.as_str()).collect();
+    assert!(kinds.contains(&"fever"), "{kinds:?}");
+    assert!(
+        screen
+            .answers
+            .iter()
+            .all(|f| f.presence == upstream::model::Presence::Absent)
+    );
+    // Fever examined and absent: no longer offered, and shown against the flag.
+    let answered = assessed(serde_json::json!({
+        "patient": {"age": 40, "sex": "male"}, "findings": [worsening],
+        "absent": [{"kind": "fever"}]
+    }));
+    let screen = screened(&answered, "rf_spinal_infection").expect("still to screen");
+    assert!(!screen.answers.iter().any(|f| f.kind.as_str() == "fever"));
+    assert_eq!(screen.against, vec![1]);
+}

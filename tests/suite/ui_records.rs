@@ -517,3 +517,40 @@ fn a_flag_left_to_screen_is_listed_with_its_questions_and_named_in_the_sign_dial
             .is_some()
     );
 }
+
+#[test]
+fn an_answer_to_a_flag_to_screen_is_charted_with_one_click_as_examined_and_not_present() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut harness = ada_with_a_draft(&directory.path().join("notebook.sqlite3"));
+    // Mid-back pain: cancer is to screen (thoracic pain), asking about weight loss.
+    type_into(&mut harness, "Quick entry", "mid back pain");
+    harness.key_press(eframe::egui::Key::Enter);
+    harness.run();
+    // The list sits under the hypotheses: scroll to it, as a user would.
+    harness
+        .get_by_label_contains("not raised, worth settling")
+        .scroll_to_me();
+    harness.run();
+    harness
+        .get_by_label_contains("not raised, worth settling")
+        .click();
+    harness.run();
+    harness
+        .get_by_label_contains("If confirmed, refer")
+        .scroll_to_me();
+    harness.run();
+    harness
+        .get_all_by_label("Unexplained weight loss")
+        .next()
+        .expect("a one-click answer")
+        .click();
+    harness.run();
+    let findings = &harness.state().timeline()[0].findings;
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.kind.as_str() == "unexplained_weight_loss"
+                && f.presence == upstream::model::Presence::Absent),
+        "{findings:?}"
+    );
+}
