@@ -156,3 +156,30 @@ fn published_red_flag_cases() {
          as unknown to the vocabulary"
     );
 }
+
+/// What the report measures that must hold already: every published case can be charted,
+/// and no benign look-alike from the same literature raises an emergency or same-day
+/// flag (a false alarm sends a patient to the emergency department for nothing).
+#[test]
+fn no_published_look_alike_raises_an_emergency_or_same_day_flag() {
+    let cases: Vec<serde_json::Value> =
+        serde_json::from_str(include_str!("../vignettes/red_flags_published.json")).unwrap();
+    let mut look_alikes = 0;
+    for case in &cases {
+        let name = case["name"].as_str().unwrap_or_default();
+        let (input, _) = recordable(&case["input"]);
+        let parsed = parse_case(&input.to_string(), Vocabulary::builtin())
+            .unwrap_or_else(|error| panic!("{name}: {error}"));
+        if case["expect"]["look_alike"].as_bool() != Some(true) {
+            continue;
+        }
+        look_alikes += 1;
+        let assessment = assess(&parsed);
+        let urgent: Vec<&str> = assessment
+            .flags_for_today()
+            .map(|f| f.id.as_str())
+            .collect();
+        assert!(urgent.is_empty(), "{name}: {urgent:?}");
+    }
+    assert!(look_alikes >= 40, "{look_alikes} look-alikes");
+}
