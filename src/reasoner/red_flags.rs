@@ -1,5 +1,8 @@
-//! Red flags: patterns of findings, age and history that mean "stop, refer out". They are
-//! matched before and apart from any scoring, so no score can hide them.
+//! Red flags: patterns of findings, age and history that mean "stop, refer out", and
+//! weighted criteria (a rule's points, raised at its threshold). They are matched before
+//! and apart from the hypotheses' scoring, so no score can hide them. A flag not raised but
+//! worth settling (some features present, held back by contrary evidence, or waiting on an
+//! unknown age) is "to screen", with the questions and exams that would settle it.
 
 use std::collections::BTreeSet;
 

@@ -1,9 +1,11 @@
 //! The red flags against published cases of serious pathology first seen by chiropractors
 //! and physical therapists, and benign look-alikes from the same literature
-//! (`tests/vignettes/red_flags_published.json`, issue 12). A report, not yet a check: it
-//! prints how many cases raise their flag at the right urgency and how many look-alikes
-//! raise an emergency or same-day flag, the figures issue 12 must bring to all and none.
-//! `cargo test --test suite red_flags_published -- --ignored --nocapture`.
+//! (`tests/vignettes/red_flags_published.json`, issue 12). A report: it prints how many
+//! cases raise their flag at the right urgency (and how many of the others are at least
+//! left to screen) and how many look-alikes raise an emergency or same-day flag, the
+//! figures issue 12 must bring to all and none:
+//! `cargo test --test suite red_flags_published -- --ignored --nocapture`. The look-alikes
+//! are also a check that runs with the suite.
 
 use upstream::model::Vocabulary;
 use upstream::reasoner::input::parse_case;
