@@ -243,3 +243,29 @@ fn a_flag_to_screen_offers_the_answers_not_yet_charted_and_a_charted_answer_argu
     assert!(!screen.answers.iter().any(|f| f.kind.as_str() == "fever"));
     assert_eq!(screen.against, vec![1]);
 }
+
+#[test]
+fn leg_symptoms_on_walking_are_vascular_claudication_unless_sitting_or_bending_eases_them() {
+    let weak_knee = serde_json::json!({"kind": "weakness", "region": "knee", "side": "left",
+                                       "detail": {"provoked_by": ["walking"]}});
+    let vascular = assessed(serde_json::json!({
+        "patient": {"age": 56, "sex": "male"}, "findings": [weak_knee]
+    }));
+    assert_eq!(
+        raised(&vascular, "rf_vascular_claudication").map(|f| f.urgency),
+        Some(Urgency::Soon)
+    );
+    // Eased by bending forward: the neurogenic picture argues against it; it is asked
+    // about (pulses, how it eases), not raised.
+    let neurogenic = assessed(serde_json::json!({
+        "patient": {"age": 71, "sex": "male"},
+        "findings": [{"kind": "pain", "region": "leg", "side": "bilateral",
+                      "detail": {"provoked_by": ["walking"], "eased_by": ["bending"]}}]
+    }));
+    assert!(raised(&neurogenic, "rf_vascular_claudication").is_none());
+    let screen = screened(&neurogenic, "rf_vascular_claudication").expect("to screen");
+    assert!(
+        screen.ask.iter().any(|a| a.contains("pulses")),
+        "{screen:?}"
+    );
+}
