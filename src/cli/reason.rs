@@ -177,7 +177,7 @@ fn course(
     let store = super::records::open(&path)?;
     let patient = store.patient(id)?;
     let timeline = store.timeline(patient.id)?;
-    let course = Reasoner::builtin().course(&timeline);
+    let course = Reasoner::builtin().course_of(&patient, &timeline);
     let write_error = |e: std::io::Error| CliError::Io {
         path: PathBuf::from("<stdout>"),
         source: e,
@@ -325,6 +325,32 @@ fn print_human(
             writeln!(out, "     why: {}", flag.why)?;
             let because: Vec<String> = flag.findings.iter().map(describe).collect();
             writeln!(out, "     raised by: {}", because.join("; "))?;
+            if !flag.against.is_empty() {
+                let against: Vec<String> = flag.against.iter().map(describe).collect();
+                writeln!(out, "     against it: {}", against.join("; "))?;
+            }
+        }
+    }
+    if !assessment.to_screen.is_empty() {
+        writeln!(out, "\nTO SCREEN: not raised; settle these before treating")?;
+        for flag in &assessment.to_screen {
+            writeln!(
+                out,
+                "  ?? {} (if confirmed: {})",
+                flag.title,
+                flag.urgency.label()
+            )?;
+            let because: Vec<String> = flag.findings.iter().map(describe).collect();
+            if !because.is_empty() {
+                writeln!(out, "     because of: {}", because.join("; "))?;
+            }
+            if !flag.against.is_empty() {
+                let against: Vec<String> = flag.against.iter().map(describe).collect();
+                writeln!(out, "     against it: {}", against.join("; "))?;
+            }
+            for ask in &flag.ask {
+                writeln!(out, "     - {ask}")?;
+            }
         }
     }
     writeln!(out, "\nHYPOTHESES (best first; the clinician decides)")?;

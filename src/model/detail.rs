@@ -802,6 +802,9 @@ mod tests {
             ("C0-C1", "C0-C1"),
             ("L5-S1", "L5-S1"),
             ("S1", "S1"),
+            // A run of segments is the range from the first to the last.
+            ("L4-L5-S1", "L4-S1"),
+            ("T5-6-7", "T5-T7"),
         ] {
             assert_eq!(
                 SpinalLevel::parse(text).map(|l| l.to_string()).as_deref(),
@@ -809,7 +812,7 @@ mod tests {
                 "{text}"
             );
         }
-        for text in ["L6", "T13", "C9", "L5-L4", "X1", "", "L4-L5-S1"] {
+        for text in ["L6", "T13", "C9", "L5-L4", "X1", "", "L5-L4-S1"] {
             assert_eq!(SpinalLevel::parse(text), None, "{text}");
         }
     }

@@ -403,6 +403,7 @@ impl<'kb> Reasoner<'kb> {
         let hypotheses = scored.iter().map(|s| self.hypothesis(s, &scored)).collect();
         Assessment {
             red_flags,
+            to_screen: super::red_flags::to_screen(self.kb, case),
             hypotheses,
             covers,
             next_check,

@@ -218,6 +218,10 @@ pub struct Condition {
     /// When given, the finding must be charted as eased by one of these.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub eased_by: Vec<crate::model::Activity>,
+    /// When given, the finding must be one of these named tests ("Hoffmann"), compared
+    /// as `normalize_test` compares them: a test charted without its name does not match.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tests: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -243,6 +247,42 @@ pub struct Pattern {
     /// several patterns takes the most urgent of theirs.
     #[serde(default)]
     pub urgency: Option<Urgency>,
+    /// Contrary evidence its citations name: when any of these is charted present, the
+    /// pattern does not raise the flag but leaves it to screen.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unless: Vec<Condition>,
+}
+
+/// One weighted feature of a flag's score: points (or a likelihood ratio's weight) from
+/// the rule its citations give, negative for contrary evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Feature {
+    pub name: String,
+    pub points: f64,
+    /// What must hold: findings, history, age or sex, as a pattern says them.
+    pub when: Pattern,
+}
+
+/// A flag as weighted criteria: raised when its features add up to `raise_at`, to screen
+/// below that when a feature with positive points is present.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Score {
+    pub features: Vec<Feature>,
+    pub raise_at: f64,
+    pub citations: Vec<String>,
+}
+
+/// When a flag is worth settling though it is not raised, and what would settle it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Screen {
+    /// Presentations that call for the questions, as patterns.
+    #[serde(default)]
+    pub when: Vec<Pattern>,
+    /// The questions to ask and the exams to do, in the clinic's words.
+    pub ask: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -260,6 +300,12 @@ pub struct RedFlag {
     /// read only across visits has no patterns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub course: Option<CourseCriteria>,
+    /// Weighted criteria, beside the patterns that raise the flag alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<Score>,
+    /// What to ask or examine when the flag is to screen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screen: Option<Screen>,
 }
 
 /// The thresholds a flag read across visits is raised at, as its citations give them.
@@ -281,6 +327,22 @@ pub struct CourseCriteria {
     /// ...and still rated this or more at the last.
     #[serde(default)]
     pub still_rated_at_least: Option<u8>,
+    /// Numbness or tingling that reaches a place, or a side, it did not reach at an
+    /// earlier visit of the episode.
+    #[serde(default)]
+    pub sensory_spread: bool,
+    /// A finding new since the earlier visits of the episode, after symptoms charted then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_findings: Option<NewFindings>,
+}
+
+/// A symptom new at the latest visit (present there, at no earlier visit of the episode),
+/// in a patient an earlier visit charted with `after`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewFindings {
+    pub kinds: Vec<KindCode>,
+    pub after: Condition,
 }
 
 #[derive(Debug, Deserialize)]
@@ -782,7 +844,22 @@ fn check_red_flag(
             return Err(entry_error(file, id, "no patterns"));
         }
         Some(course) => {
-            let deficit = course.strength_drop_grades.is_some() || course.reflex_below.is_some();
+            let deficit = course.strength_drop_grades.is_some()
+                || course.reflex_below.is_some()
+                || course.sensory_spread;
+            if let Some(new) = &course.new_findings {
+                let at = format!("{id}` course `new_findings");
+                if new.kinds.is_empty() {
+                    return Err(entry_error(file, &at, "names no finding kind"));
+                }
+                for kind in new.kinds.iter().chain(&new.after.kinds) {
+                    check_kind(vocabulary, file, &at, kind)?;
+                }
+                for region in &new.after.regions {
+                    check_region(vocabulary, file, &at, region)?;
+                }
+            }
+            let deficit = deficit || course.new_findings.is_some();
             let no_better = [
                 course.no_better_days.is_some(),
                 course.rated_visits.is_some(),
@@ -810,41 +887,125 @@ fn check_red_flag(
                 "a pattern needs findings in `all` or `any`",
             ));
         }
-        if pattern.min_any.unwrap_or(0) > pattern.any.len() {
+        check_pattern(vocabulary, file, &at, pattern)?;
+    }
+    if let Some(score) = &flag.score {
+        if score.citations.iter().all(|c| c.trim().is_empty()) {
+            return Err(entry_error(file, id, "a `score` without its citation"));
+        }
+        if score.raise_at <= 0.0 || !score.raise_at.is_finite() {
+            return Err(entry_error(file, id, "a `score` needs `raise_at` above 0"));
+        }
+        let most: f64 = score
+            .features
+            .iter()
+            .map(|f| f.points)
+            .filter(|p| *p > 0.0)
+            .sum();
+        if most < score.raise_at {
             return Err(entry_error(
                 file,
-                &at,
-                "`min_any` is more than the conditions in `any`",
+                id,
+                "a `score` whose features can never reach `raise_at`",
             ));
         }
-        for history in &pattern.history_any {
-            if vocabulary.history_flag(history).is_none() {
+        for feature in &score.features {
+            let at = format!("{id}` feature `{}", feature.name);
+            let when = &feature.when;
+            let says_something = !when.all.is_empty()
+                || !when.any.is_empty()
+                || !when.history_any.is_empty()
+                || when.age_min.is_some()
+                || when.age_max.is_some()
+                || when.sex.is_some();
+            if !says_something || feature.points == 0.0 || !feature.points.is_finite() {
                 return Err(entry_error(
                     file,
                     &at,
-                    &format!("unknown history flag `{history}`"),
+                    "a feature needs a criterion and points other than 0",
                 ));
             }
+            check_pattern(vocabulary, file, &at, when)?;
         }
-        for condition in pattern.all.iter().chain(&pattern.any) {
-            for kind in &condition.kinds {
-                check_kind(vocabulary, file, &at, kind)?;
-            }
-            for region in &condition.regions {
-                check_region(vocabulary, file, &at, region)?;
-            }
-            let takes_region = condition.kinds.iter().any(|k| {
-                vocabulary
-                    .kind(k)
-                    .is_some_and(|k| k.region != RegionPresence::None)
-            });
-            if !condition.regions.is_empty() && !takes_region {
+    }
+    if let Some(screen) = &flag.screen {
+        if screen.ask.iter().all(|a| a.trim().is_empty()) {
+            return Err(entry_error(file, id, "a `screen` that asks nothing"));
+        }
+        for (position, pattern) in screen.when.iter().enumerate() {
+            let at = format!("{id}` screen pattern {position} `");
+            if pattern.all.is_empty() && pattern.any.is_empty() {
                 return Err(entry_error(
                     file,
                     &at,
-                    "regions given for kinds that have none",
+                    "a pattern needs findings in `all` or `any`",
                 ));
             }
+            check_pattern(vocabulary, file, &at, pattern)?;
+        }
+    }
+    Ok(())
+}
+
+/// A pattern's counts, history and every condition's terms are ones the record can hold.
+fn check_pattern(
+    vocabulary: &Vocabulary,
+    file: &str,
+    at: &str,
+    pattern: &Pattern,
+) -> Result<(), KnowledgeError> {
+    if pattern.min_any.unwrap_or(0) > pattern.any.len() {
+        return Err(entry_error(
+            file,
+            at,
+            "`min_any` is more than the conditions in `any`",
+        ));
+    }
+    for history in &pattern.history_any {
+        if vocabulary.history_flag(history).is_none() {
+            return Err(entry_error(
+                file,
+                at,
+                &format!("unknown history flag `{history}`"),
+            ));
+        }
+    }
+    if pattern
+        .age_min
+        .zip(pattern.age_max)
+        .is_some_and(|(min, max)| min > max)
+    {
+        return Err(entry_error(file, at, "`age_min` is above `age_max`"));
+    }
+    for condition in pattern
+        .all
+        .iter()
+        .chain(&pattern.any)
+        .chain(&pattern.unless)
+    {
+        if condition.kinds.is_empty() {
+            return Err(entry_error(file, at, "a condition names no finding kind"));
+        }
+        if condition.tests.iter().any(|t| normalize_test(t).is_empty()) {
+            return Err(entry_error(file, at, "an empty test name"));
+        }
+        for kind in &condition.kinds {
+            check_kind(vocabulary, file, at, kind)?;
+        }
+        for region in &condition.regions {
+            check_region(vocabulary, file, at, region)?;
+        }
+        let takes_region = condition.kinds.iter().any(|k| {
+            vocabulary
+                .kind(k)
+                .is_some_and(|k| k.region != RegionPresence::None)
+        });
+        if !condition.regions.is_empty() && !takes_region {
+            return Err(entry_error(
+                file,
+                at,
+                "regions given for kinds that have none",
+            ));
         }
     }
     Ok(())

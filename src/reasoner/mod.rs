@@ -68,6 +68,8 @@ impl Case {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Assessment {
     pub red_flags: Vec<RaisedFlag>,
+    /// Red flags not raised but worth settling, with what would settle them.
+    pub to_screen: Vec<FlagToScreen>,
     pub hypotheses: Vec<Hypothesis>,
     /// The smallest sets of sources that together explain every finding any source can.
     pub covers: Vec<Vec<String>>,
@@ -79,6 +81,14 @@ impl Assessment {
     /// signed past unnoticed.
     pub fn flags_for_today(&self) -> impl Iterator<Item = &RaisedFlag> {
         self.red_flags
+            .iter()
+            .filter(|f| matches!(f.urgency, Urgency::Emergency | Urgency::SameDay))
+    }
+
+    /// The flags to screen that would call for action today if confirmed: what the sign
+    /// dialog names as unscreened.
+    pub fn unscreened_for_today(&self) -> impl Iterator<Item = &FlagToScreen> {
+        self.to_screen
             .iter()
             .filter(|f| matches!(f.urgency, Urgency::Emergency | Urgency::SameDay))
     }
@@ -94,6 +104,31 @@ pub struct RaisedFlag {
     pub why: String,
     /// Indices of the case's findings that raised it.
     pub findings: Vec<usize>,
+    /// Indices of the findings that argue against it: examined and absent, or contrary
+    /// evidence its citations name.
+    pub against: Vec<usize>,
+    pub citations: Vec<String>,
+}
+
+/// A red flag not raised but to screen: some of its features are present, or contrary
+/// evidence or an unknown age held it back. The questions and exams would settle it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FlagToScreen {
+    pub id: String,
+    pub title: String,
+    /// The urgency it carries if the screen confirms it.
+    pub urgency: Urgency,
+    pub refer_to: String,
+    pub avoid: Vec<String>,
+    /// Indices of the findings that call for the screen.
+    pub findings: Vec<usize>,
+    /// Indices of the findings that argue against it.
+    pub against: Vec<usize>,
+    /// What to ask and examine, in the clinic's words.
+    pub ask: Vec<String>,
+    /// Findings the flag looks for that this visit has not charted either way, as
+    /// examined-and-absent findings ready to chart with one click (those without a region).
+    pub answers: Vec<Finding>,
     pub citations: Vec<String>,
 }
 

@@ -1,21 +1,30 @@
-//! Red flags: patterns of findings, age and history that mean "stop, refer out". They are
-//! matched before and apart from any scoring, so no score can hide them.
+//! Red flags: patterns of findings, age and history that mean "stop, refer out", and
+//! weighted criteria (a rule's points, raised at its threshold). They are matched before
+//! and apart from the hypotheses' scoring, so no score can hide them. A flag not raised but
+//! worth settling (some features present, held back by contrary evidence, or waiting on an
+//! unknown age) is "to screen", with the questions and exams that would settle it.
 
 use std::collections::BTreeSet;
 
 use crate::model::{Finding, Presence, Side};
 
 use super::knowledge::{Condition, KnowledgeBase, Pattern, RedFlag, Urgency};
-use super::{Case, RaisedFlag};
+use super::{Case, FlagToScreen, RaisedFlag};
+
+/// What to ask when a flag depends on an age the record does not hold.
+pub const ASK_AGE: &str = "Record the patient's age: this flag depends on it";
 
 /// Every red flag the case raises, most urgent first.
 pub fn raised(kb: &KnowledgeBase, case: &Case) -> Vec<RaisedFlag> {
     let mut raised: Vec<RaisedFlag> = kb
         .red_flags
         .iter()
-        .filter_map(|flag| {
-            let (findings, urgency) = matched_findings(kb, flag, case)?;
-            Some(RaisedFlag {
+        .filter_map(|flag| match read_flag(kb, flag, case) {
+            Reading::Raised {
+                findings,
+                urgency,
+                against,
+            } => Some(RaisedFlag {
                 id: flag.id.clone(),
                 title: flag.title.clone(),
                 urgency,
@@ -23,8 +32,10 @@ pub fn raised(kb: &KnowledgeBase, case: &Case) -> Vec<RaisedFlag> {
                 avoid: flag.avoid.clone(),
                 why: flag.why.clone(),
                 findings,
+                against,
                 citations: flag.citations.clone(),
-            })
+            }),
+            _ => None,
         })
         .collect();
     // A pattern's own urgency can move a flag ahead of its place in the knowledge base.
@@ -32,38 +43,228 @@ pub fn raised(kb: &KnowledgeBase, case: &Case) -> Vec<RaisedFlag> {
     raised
 }
 
-/// The findings behind every one of the flag's patterns that matches, and the most
-/// urgent of those patterns' urgencies (a pattern without its own takes the flag's).
-fn matched_findings(
-    kb: &KnowledgeBase,
-    flag: &RedFlag,
-    case: &Case,
-) -> Option<(Vec<usize>, Urgency)> {
-    let mut all = BTreeSet::new();
-    let mut urgency: Option<Urgency> = None;
-    for pattern in &flag.patterns {
-        if let Some(found) = match_pattern(kb, pattern, case) {
-            all.extend(found);
-            let this = pattern.urgency.unwrap_or(flag.urgency);
-            urgency = Some(urgency.map_or(this, |u| u.min(this)));
-        }
-    }
-    let urgency = urgency?;
-    (!all.is_empty()).then(|| (all.into_iter().collect(), urgency))
+/// The flags the case does not raise but should settle: some of their features are
+/// present, or contrary evidence or an unknown age held them back. Most urgent first.
+pub fn to_screen(kb: &KnowledgeBase, case: &Case) -> Vec<FlagToScreen> {
+    let mut screen: Vec<FlagToScreen> = kb
+        .red_flags
+        .iter()
+        .filter_map(|flag| match read_flag(kb, flag, case) {
+            Reading::ToScreen {
+                findings,
+                against,
+                urgency,
+                age_unknown,
+            } => {
+                let mut ask: Vec<String> = Vec::new();
+                if age_unknown {
+                    ask.push(ASK_AGE.to_owned());
+                }
+                ask.extend(flag.screen.iter().flat_map(|s| s.ask.iter().cloned()));
+                Some(FlagToScreen {
+                    answers: answers(kb, flag, case),
+                    id: flag.id.clone(),
+                    title: flag.title.clone(),
+                    urgency,
+                    refer_to: flag.refer_to.clone(),
+                    avoid: flag.avoid.clone(),
+                    findings,
+                    against,
+                    ask,
+                    citations: flag.citations.clone(),
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    screen.sort_by_key(|flag| flag.urgency);
+    screen
 }
 
-fn patient_fits(pattern: &Pattern, case: &Case) -> bool {
-    // An unknown age does not rule a flag out: missing a red flag costs more.
-    let age_fits = case.age.is_none_or(|age| {
-        pattern.age_min.is_none_or(|min| age >= min) && pattern.age_max.is_none_or(|max| age <= max)
-    });
+/// Where one flag stands on a case.
+enum Reading {
+    Raised {
+        findings: Vec<usize>,
+        urgency: Urgency,
+        against: Vec<usize>,
+    },
+    ToScreen {
+        findings: Vec<usize>,
+        against: Vec<usize>,
+        /// The urgency it would carry if the screen confirmed it.
+        urgency: Urgency,
+        age_unknown: bool,
+    },
+    Quiet,
+}
+
+/// How a pattern stands on a case.
+enum Match {
+    /// It holds, with the findings behind it (none for one of history alone).
+    Holds(Vec<usize>),
+    /// It would hold, but contrary evidence (these findings) holds it back.
+    Countered(Vec<usize>, Vec<usize>),
+    /// It would hold if the patient's unknown age fitted.
+    AgeUnknown(Vec<usize>),
+    No,
+}
+
+fn read_flag(kb: &KnowledgeBase, flag: &RedFlag, case: &Case) -> Reading {
+    let mut raised = BTreeSet::new();
+    let mut urgency: Option<Urgency> = None;
+    let mut prompted = BTreeSet::new();
+    let mut against: BTreeSet<usize> = examined_absent(flag, case).collect();
+    let mut age_unknown = false;
+    let mut screen_urgency = flag.urgency;
+    for pattern in &flag.patterns {
+        let this = pattern.urgency.unwrap_or(flag.urgency);
+        match match_pattern(kb, pattern, case) {
+            Match::Holds(found) if !found.is_empty() => {
+                raised.extend(found);
+                urgency = Some(urgency.map_or(this, |u| u.min(this)));
+            }
+            Match::Countered(found, contrary) => {
+                prompted.extend(found);
+                against.extend(contrary);
+                screen_urgency = screen_urgency.min(this);
+            }
+            Match::AgeUnknown(found) if !found.is_empty() => {
+                prompted.extend(found);
+                age_unknown = true;
+                screen_urgency = screen_urgency.min(this);
+            }
+            _ => {}
+        }
+    }
+    if let Some(score) = &flag.score {
+        let mut points = 0.0;
+        let mut scored = BTreeSet::new();
+        for feature in &score.features {
+            match match_pattern(kb, &feature.when, case) {
+                Match::Holds(found) => {
+                    points += feature.points;
+                    if feature.points > 0.0 {
+                        scored.extend(found);
+                    } else {
+                        against.extend(found);
+                    }
+                }
+                Match::AgeUnknown(found) if feature.points > 0.0 => {
+                    prompted.extend(found);
+                    age_unknown = true;
+                }
+                _ => {}
+            }
+        }
+        if points >= score.raise_at && !scored.is_empty() {
+            raised.extend(scored);
+            urgency = Some(urgency.map_or(flag.urgency, |u| u.min(flag.urgency)));
+        } else {
+            prompted.extend(scored);
+        }
+    }
+    if let Some(urgency) = urgency.filter(|_| !raised.is_empty()) {
+        return Reading::Raised {
+            findings: raised.into_iter().collect(),
+            urgency,
+            against: against.into_iter().collect(),
+        };
+    }
+    for pattern in flag.screen.iter().flat_map(|s| &s.when) {
+        match match_pattern(kb, pattern, case) {
+            Match::Holds(found) | Match::Countered(found, _) | Match::AgeUnknown(found) => {
+                prompted.extend(found);
+            }
+            Match::No => {}
+        }
+    }
+    if prompted.is_empty() {
+        return Reading::Quiet;
+    }
+    Reading::ToScreen {
+        findings: prompted.into_iter().collect(),
+        against: against.into_iter().collect(),
+        urgency: screen_urgency,
+        age_unknown,
+    }
+}
+
+/// How many one-click answers a flag to screen offers.
+const ANSWERS: usize = 4;
+
+/// The flag's region-less kinds (fever, night sweats, ...) that the case has not charted,
+/// present or absent, each as an examined-and-absent finding to chart.
+fn answers(kb: &KnowledgeBase, flag: &RedFlag, case: &Case) -> Vec<Finding> {
+    let mut kinds: Vec<&crate::model::KindCode> = Vec::new();
+    let conditions = flag
+        .patterns
+        .iter()
+        .chain(
+            flag.score
+                .iter()
+                .flat_map(|s| s.features.iter().map(|f| &f.when)),
+        )
+        .flat_map(|p| p.all.iter().chain(&p.any));
+    for kind in conditions.flat_map(|c| &c.kinds) {
+        let regionless = kb
+            .vocabulary
+            .kind(kind)
+            .is_some_and(|k| k.region == crate::model::vocabulary::RegionPresence::None);
+        let charted = case.findings.iter().any(|f| &f.kind == kind);
+        if regionless && !charted && !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
+    kinds
+        .into_iter()
+        .take(ANSWERS)
+        .map(|kind| Finding::new(kind.as_str(), None, Side::None).absent())
+        .collect()
+}
+
+/// Findings examined and found absent whose kind the flag looks for: they argue against it.
+fn examined_absent<'c>(flag: &'c RedFlag, case: &'c Case) -> impl Iterator<Item = usize> + 'c {
+    let conditions = || {
+        flag.patterns
+            .iter()
+            .chain(
+                flag.score
+                    .iter()
+                    .flat_map(|s| s.features.iter().map(|f| &f.when)),
+            )
+            .flat_map(|p| p.all.iter().chain(&p.any))
+    };
+    case.findings
+        .iter()
+        .enumerate()
+        .filter(move |(_, f)| {
+            f.presence == Presence::Absent && conditions().any(|c| c.kinds.contains(&f.kind))
+        })
+        .map(|(i, _)| i)
+}
+
+/// Whether the patient fits a pattern's age, sex and history: `None` when only an age the
+/// record does not hold stands in the way.
+fn patient_fits(pattern: &Pattern, case: &Case) -> Option<bool> {
     let sex_fits = pattern.sex.is_none_or(|sex| sex == case.sex);
     let history_fits = pattern.history_any.is_empty()
         || pattern
             .history_any
             .iter()
             .any(|flag| case.history.contains(flag));
-    age_fits && sex_fits && history_fits
+    if !(sex_fits && history_fits) {
+        return Some(false);
+    }
+    let bounded = pattern.age_min.is_some() || pattern.age_max.is_some();
+    match case.age {
+        // An unknown age never rules a flag out; it is asked for.
+        None if bounded => None,
+        None => Some(true),
+        Some(age) => Some(
+            pattern.age_min.is_none_or(|min| age >= min)
+                && pattern.age_max.is_none_or(|max| age <= max),
+        ),
+    }
 }
 
 fn condition_matches(kb: &KnowledgeBase, condition: &Condition, finding: &Finding) -> bool {
@@ -95,24 +296,61 @@ fn detail_fits(condition: &Condition, finding: &Finding) -> bool {
     let any_of = |wanted: &[crate::model::Activity], got: &[crate::model::Activity]| {
         wanted.is_empty() || got.iter().any(|activity| wanted.contains(activity))
     };
-    one_of(&condition.onset, detail.onset)
+    let test_fits = condition.tests.is_empty() || {
+        let charted = super::knowledge::normalize_test(&finding.test_name);
+        !charted.is_empty()
+            && condition
+                .tests
+                .iter()
+                .any(|name| charted.contains(&super::knowledge::normalize_test(name)))
+    };
+    test_fits
+        && one_of(&condition.onset, detail.onset)
         && one_of(&condition.course, detail.course)
         && any_of(&condition.provoked_by, &detail.provoked_by)
         && any_of(&condition.eased_by, &detail.eased_by)
 }
 
-fn match_pattern(kb: &KnowledgeBase, pattern: &Pattern, case: &Case) -> Option<Vec<usize>> {
-    if !patient_fits(pattern, case) {
-        return None;
-    }
+fn match_pattern(kb: &KnowledgeBase, pattern: &Pattern, case: &Case) -> Match {
+    let Some(fits) = patient_fits_or_unknown(pattern, case) else {
+        return Match::No;
+    };
     let sides: &[Option<Side>] = if pattern.same_side {
         &[Some(Side::Left), Some(Side::Right), Some(Side::Midline)]
     } else {
         &[None]
     };
-    sides
+    let Some(found) = sides
         .iter()
         .find_map(|side| match_on_side(kb, pattern, case, *side))
+    else {
+        return Match::No;
+    };
+    if !fits {
+        return Match::AgeUnknown(found);
+    }
+    let contrary: Vec<usize> = case
+        .findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| pattern.unless.iter().any(|c| condition_matches(kb, c, f)))
+        .map(|(i, _)| i)
+        .collect();
+    if contrary.is_empty() {
+        Match::Holds(found)
+    } else {
+        Match::Countered(found, contrary)
+    }
+}
+
+/// `Some(true)` when the patient fits, `Some(false)` when only the unknown age is in
+/// doubt, `None` when the patient does not fit.
+fn patient_fits_or_unknown(pattern: &Pattern, case: &Case) -> Option<bool> {
+    match patient_fits(pattern, case) {
+        Some(true) => Some(true),
+        None => Some(false),
+        Some(false) => None,
+    }
 }
 
 fn match_on_side(
@@ -156,7 +394,8 @@ fn match_on_side(
             used.extend(found);
         }
     }
-    (satisfied >= required && !used.is_empty()).then(|| used.into_iter().collect())
+    // A pattern of history, age or sex alone (a score's feature) holds with no findings.
+    (satisfied >= required).then(|| used.into_iter().collect())
 }
 
 #[cfg(test)]

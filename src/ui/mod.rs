@@ -542,12 +542,18 @@ impl UpstreamApp {
             self.problem = Some(error.to_string());
         }
         // The course is read when the timeline is read back, not every frame.
-        let course = Reasoner::builtin().course(&self.timeline);
+        // Read with the patient's age, sex and history, as each visit's flags are.
+        let reasoner = Reasoner::builtin();
+        let course = match &self.patient {
+            Some(patient) => reasoner.course_of(patient, &self.timeline),
+            None => reasoner.course(&self.timeline),
+        };
         self.timeline_data = TimelineData::new(&self.timeline, crate::model::Vocabulary::builtin())
             .with_insights(&course);
-        self.insights = match self.state.selected_visit {
-            Some(visit) => Reasoner::builtin().insights_at(&self.timeline, visit),
-            None => Vec::new(),
+        self.insights = match (self.state.selected_visit, &self.patient) {
+            (Some(visit), Some(patient)) => reasoner.insights_of_at(patient, &self.timeline, visit),
+            (Some(visit), None) => reasoner.insights_at(&self.timeline, visit),
+            (None, _) => Vec::new(),
         };
         self.assessment = match (&self.patient, self.selected_record()) {
             (Some(patient), Some(record)) => {
@@ -690,7 +696,13 @@ impl UpstreamApp {
                     ui,
                     self.assessment.as_ref(),
                     &self.insights,
-                    findings,
+                    // Answers are charted on the open visit while it is a draft.
+                    (
+                        findings,
+                        self.selected_record()
+                            .filter(|r| !r.visit.is_signed())
+                            .map(|r| r.visit.id),
+                    ),
                     self.state.selected_hypothesis.as_deref(),
                     &mut actions,
                 );
@@ -743,6 +755,12 @@ impl UpstreamApp {
                     .flat_map(|a| a.flags_for_today())
                     .cloned()
                     .collect();
+                let unscreened_flags: Vec<crate::reasoner::FlagToScreen> = self
+                    .assessment
+                    .iter()
+                    .flat_map(|a| a.unscreened_for_today())
+                    .cloned()
+                    .collect();
                 ui.columns(2, |columns| {
                     // Columns justify their contents; chart text reads better ragged.
                     let ragged = egui::Layout::top_down(egui::Align::LEFT);
@@ -763,6 +781,7 @@ impl UpstreamApp {
                                 history: &self.history,
                                 clinician: &self.state.settings.clinician,
                                 urgent_flags: &urgent_flags,
+                                unscreened_flags: &unscreened_flags,
                             },
                             &self.overlay,
                             self.charted,

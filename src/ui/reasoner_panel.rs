@@ -6,8 +6,10 @@
 use eframe::egui;
 
 use super::Action;
-use crate::model::{Finding, Side, Vocabulary};
-use crate::reasoner::{Assessment, Hypothesis, Insight, InsightKind, RaisedFlag, Urgency};
+use crate::model::{Finding, Side, VisitId, Vocabulary};
+use crate::reasoner::{
+    Assessment, FlagToScreen, Hypothesis, Insight, InsightKind, RaisedFlag, Urgency,
+};
 
 /// How many hypotheses the panel lists.
 const SHOWN: usize = 8;
@@ -21,7 +23,8 @@ impl ReasonerPanel {
         ui: &mut egui::Ui,
         assessment: Option<&Assessment>,
         insights: &[Insight],
-        findings: &[Finding],
+        // The open visit's findings, and the visit to chart answers into while a draft.
+        (findings, chart_into): (&[Finding], Option<VisitId>),
         selected: Option<&str>,
         actions: &mut Vec<Action>,
     ) {
@@ -45,8 +48,14 @@ impl ReasonerPanel {
             .show(ui, |ui| {
                 // A red flag read across visits (a deficit getting worse) is named below;
                 // this line speaks of this visit's findings only.
+                let screen = match assessment.to_screen.len() {
+                    0 => String::new(),
+                    n => format!(" {n} to screen, below."),
+                };
                 if assessment.red_flags.is_empty() {
-                    ui.weak("No red flags raised by this visit's findings.");
+                    ui.weak(format!(
+                        "No red flags raised by this visit's findings.{screen}"
+                    ));
                 } else {
                     for flag in &assessment.red_flags {
                         red_flag_ui(ui, flag, &describe);
@@ -97,6 +106,21 @@ impl ReasonerPanel {
                     ui.label(&check.exam);
                     ui.weak(&check.why);
                 }
+                // Below the hypotheses, one line until opened, named in the line under the
+                // red flags; the sign dialog names any that would call for action today.
+                if !assessment.to_screen.is_empty() {
+                    ui.add_space(6.0);
+                    egui::CollapsingHeader::new(format!(
+                        "To screen: {} not raised, worth settling",
+                        assessment.to_screen.len()
+                    ))
+                    .id_salt("to screen")
+                    .show(ui, |ui| {
+                        for flag in &assessment.to_screen {
+                            to_screen_ui(ui, flag, &describe, chart_into, actions);
+                        }
+                    });
+                }
             });
     }
 }
@@ -119,6 +143,7 @@ fn insight_colour(ui: &egui::Ui, kind: &InsightKind) -> egui::Color32 {
         // A red flag read from the course wears its flag's colour.
         (InsightKind::DeficitWorsening { urgency, .. }, _) => urgency_colour(ui, *urgency),
         (InsightKind::NoBetterWithCare { urgency, .. }, _) => urgency_colour(ui, *urgency),
+        (InsightKind::FlagAcrossVisits { urgency, .. }, _) => urgency_colour(ui, *urgency),
         (InsightKind::WarningSigns { .. }, true) => egui::Color32::from_rgb(90, 60, 20),
         (InsightKind::WarningSigns { .. }, false) => egui::Color32::from_rgb(255, 236, 205),
         (InsightKind::LocalTreatmentNotWorking { .. }, true) => egui::Color32::from_rgb(35, 55, 85),
@@ -184,7 +209,69 @@ fn red_flag_ui(ui: &mut egui::Ui, flag: &RaisedFlag, describe: &dyn Fn(&usize) -
             ui.label(&flag.why);
             let because: Vec<String> = flag.findings.iter().map(describe).collect();
             ui.weak(format!("Raised by: {}", because.join("; ")));
+            if !flag.against.is_empty() {
+                let against: Vec<String> = flag.against.iter().map(describe).collect();
+                ui.weak(format!("Against it: {}", against.join("; ")));
+            }
         });
+}
+
+/// A flag to screen: what calls for it, what argues against it, and what would settle it.
+fn to_screen_ui(
+    ui: &mut egui::Ui,
+    flag: &FlagToScreen,
+    describe: &dyn Fn(&usize) -> String,
+    chart_into: Option<VisitId>,
+    actions: &mut Vec<Action>,
+) {
+    ui.add_space(4.0);
+    ui.label(
+        egui::RichText::new(format!(
+            "{} (if confirmed: {})",
+            flag.title,
+            flag.urgency.label()
+        ))
+        .strong(),
+    );
+    for ask in &flag.ask {
+        ui.label(format!("- {ask}"));
+    }
+    let because: Vec<String> = flag.findings.iter().map(describe).collect();
+    if !because.is_empty() {
+        ui.weak(format!("Because of: {}", because.join("; ")));
+    }
+    if !flag.against.is_empty() {
+        let against: Vec<String> = flag.against.iter().map(describe).collect();
+        ui.weak(format!("Against it: {}", against.join("; ")));
+    }
+    ui.weak(format!("If confirmed, refer to: {}", flag.refer_to));
+    // One click charts an answer as examined and not present, on an unsigned visit.
+    if let Some(visit) = chart_into
+        && !flag.answers.is_empty()
+    {
+        let vocabulary = Vocabulary::builtin();
+        ui.horizontal_wrapped(|ui| {
+            ui.weak("Examined, not present:");
+            for answer in &flag.answers {
+                let name = vocabulary
+                    .kind(&answer.kind)
+                    .map_or(answer.kind.as_str(), |k| k.name.as_str());
+                if ui
+                    .small_button(name)
+                    .on_hover_text(format!(
+                        "Chart \"no {}\" at this visit",
+                        name.to_lowercase()
+                    ))
+                    .clicked()
+                {
+                    actions.push(Action::AddFinding(Finding {
+                        visit_id: visit,
+                        ..answer.clone()
+                    }));
+                }
+            }
+        });
+    }
 }
 
 fn hypothesis_ui(

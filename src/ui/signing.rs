@@ -30,7 +30,10 @@ impl SigningView {
         ui: &mut egui::Ui,
         record: &VisitRecord,
         clinician: &str,
-        urgent_flags: &[crate::reasoner::RaisedFlag],
+        (urgent_flags, unscreened): (
+            &[crate::reasoner::RaisedFlag],
+            &[crate::reasoner::FlagToScreen],
+        ),
         actions: &mut Vec<Action>,
     ) {
         let visit = &record.visit;
@@ -53,7 +56,7 @@ impl SigningView {
                 );
                 self.addenda_ui(ui, record, actions);
             }
-            None => self.draft_ui(ui, record, urgent_flags, actions),
+            None => self.draft_ui(ui, record, (urgent_flags, unscreened), actions),
         }
     }
 
@@ -61,7 +64,10 @@ impl SigningView {
         &mut self,
         ui: &mut egui::Ui,
         record: &VisitRecord,
-        urgent_flags: &[crate::reasoner::RaisedFlag],
+        (urgent_flags, unscreened): (
+            &[crate::reasoner::RaisedFlag],
+            &[crate::reasoner::FlagToScreen],
+        ),
         actions: &mut Vec<Action>,
     ) {
         let visit = record.visit.id;
@@ -79,6 +85,21 @@ impl SigningView {
                         format!(
                             "Red flag at this visit: {} ({when}). Refer to: {}",
                             flag.title, flag.refer_to
+                        ),
+                    );
+                }
+                // So is one that would, left to screen with its questions unanswered.
+                for flag in unscreened {
+                    let when = match flag.urgency {
+                        crate::reasoner::Urgency::Emergency => "an emergency",
+                        _ => "same day",
+                    };
+                    ui.colored_label(
+                        ui.visuals().warn_fg_color,
+                        format!(
+                            "Not yet screened at this visit: {} ({when} if confirmed). {}",
+                            flag.title,
+                            flag.ask.first().map_or("", String::as_str)
                         ),
                     );
                 }

@@ -62,6 +62,8 @@ pub struct Standing<'a> {
     pub clinician: &'a str,
     /// The emergency and same-day red flags these findings raise, for the sign dialog.
     pub urgent_flags: &'a [crate::reasoner::RaisedFlag],
+    /// The emergency and same-day red flags left to screen, for the sign dialog.
+    pub unscreened_flags: &'a [crate::reasoner::FlagToScreen],
 }
 
 impl VisitEditorView {
@@ -105,7 +107,7 @@ impl VisitEditorView {
                     ui,
                     record,
                     standing.clinician,
-                    standing.urgent_flags,
+                    (standing.urgent_flags, standing.unscreened_flags),
                     &mut signing,
                 );
                 super::signing::history_ui(ui, standing.history);

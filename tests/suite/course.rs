@@ -707,3 +707,158 @@ fn pain_settled_to_a_niggle_is_no_failure_to_improve() {
         );
     }
 }
+
+// ----- red flags read across visits -----
+
+/// The red flags the visits read together raise, by flag id, with their urgency.
+fn across(insights: &[Insight]) -> Vec<(&str, upstream::reasoner::Urgency)> {
+    insights
+        .iter()
+        .filter_map(|i| match &i.kind {
+            InsightKind::FlagAcrossVisits { flag, urgency, .. } => Some((flag.as_str(), *urgency)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn numb(region: &str, side: Side) -> Finding {
+    finding("numbness", region, side, None)
+}
+
+#[test]
+fn numbness_that_spreads_to_a_new_place_between_visits_raises_the_progressive_deficit_flag() {
+    let timeline = vec![
+        visit(1, 0, vec![numb("leg_lateral", Side::Left)], vec![]),
+        visit(
+            2,
+            7,
+            vec![
+                numb("leg_lateral", Side::Left),
+                numb("foot_dorsum", Side::Left),
+            ],
+            vec![],
+        ),
+    ];
+    let course = Reasoner::builtin().course(&timeline);
+    assert_eq!(
+        across(&course.insights),
+        vec![(
+            "rf_progressive_neuro_deficit",
+            upstream::reasoner::Urgency::SameDay
+        )]
+    );
+    let insight = &course.insights[0];
+    assert!(insight.headline.contains("foot"), "{}", insight.headline);
+    assert_eq!(insight.last_held.visit, VisitId(2));
+    // The same numbness at both visits, or numbness that shrinks to a place it already
+    // reached, is not spreading.
+    let same = vec![
+        visit(1, 0, vec![numb("leg", Side::Left)], vec![]),
+        visit(2, 7, vec![numb("calf", Side::Left)], vec![]),
+    ];
+    assert!(across(&Reasoner::builtin().course(&same).insights).is_empty());
+    // Spreading to the other leg is spreading.
+    let other_side = vec![
+        visit(1, 0, vec![numb("leg_lateral", Side::Left)], vec![]),
+        visit(2, 7, vec![numb("leg_lateral", Side::Bilateral)], vec![]),
+    ];
+    assert_eq!(
+        across(&Reasoner::builtin().course(&other_side).insights).len(),
+        1
+    );
+    // A season later is a new episode, not a spread.
+    let later = vec![
+        visit(1, 0, vec![numb("leg_lateral", Side::Left)], vec![]),
+        visit(2, 200, vec![numb("foot_dorsum", Side::Left)], vec![]),
+    ];
+    assert!(across(&Reasoner::builtin().course(&later).insights).is_empty());
+}
+
+#[test]
+fn a_bladder_symptom_new_since_visits_for_back_and_leg_pain_is_a_cauda_equina_emergency() {
+    let back = || {
+        vec![
+            finding("pain", "low_back", Side::Midline, Some(6)),
+            finding("pain", "thigh_posterior", Side::Left, Some(5)),
+        ]
+    };
+    let bladder = Finding::new("bladder_dysfunction", None, Side::None);
+    // The visit that charts it charts nothing of the back: only the course connects them.
+    let timeline = vec![
+        visit(1, 0, back(), vec![]),
+        visit(2, 5, back(), vec![]),
+        visit(3, 9, vec![bladder.clone()], vec![]),
+    ];
+    let course = Reasoner::builtin().course(&timeline);
+    assert_eq!(
+        across(&course.insights),
+        vec![("rf_cauda_equina", upstream::reasoner::Urgency::Emergency)]
+    );
+    // Charted at every visit it is not new; with no back or leg symptoms before, the
+    // course does not connect it.
+    let all_along = vec![
+        visit(1, 0, [back(), vec![bladder.clone()]].concat(), vec![]),
+        visit(2, 5, vec![bladder.clone()], vec![]),
+    ];
+    assert!(across(&Reasoner::builtin().course(&all_along).insights).is_empty());
+    let no_back = vec![
+        visit(
+            1,
+            0,
+            vec![finding("pain", "shoulder", Side::Left, Some(4))],
+            vec![],
+        ),
+        visit(2, 5, vec![bladder], vec![]),
+    ];
+    assert!(across(&Reasoner::builtin().course(&no_back).insights).is_empty());
+}
+
+#[test]
+fn a_flag_screened_at_an_earlier_visit_and_never_answered_is_named_until_it_is() {
+    // A swollen left calf at two visits: a DVT to screen each time (one Wells point), and
+    // nothing charted that settles it.
+    let swollen = || finding("swelling", "calf", Side::Left, Some(3));
+    let timeline = vec![
+        visit(1, 0, vec![swollen()], vec![]),
+        visit(2, 4, vec![swollen()], vec![]),
+    ];
+    let course = Reasoner::builtin().course(&timeline);
+    let flags = across(&course.insights);
+    assert!(
+        flags.contains(&("rf_dvt", upstream::reasoner::Urgency::SameDay)),
+        "{flags:?}"
+    );
+    let insight = course
+        .insights
+        .iter()
+        .find(|i| i.headline.contains("never answered"))
+        .unwrap();
+    assert!(
+        insight.details.iter().any(|d| d.contains("Wells")),
+        "{:?}",
+        insight.details
+    );
+    // At the first visit alone it is only to screen, not yet unanswered.
+    assert!(across(&Reasoner::builtin().course(&timeline[..1]).insights).is_empty());
+    // Answered at the second: tenderness along the calf examined and absent.
+    let mut answered = timeline.clone();
+    let mut no_tenderness = finding("tenderness", "calf", Side::Left, None);
+    no_tenderness.presence = upstream::model::Presence::Absent;
+    answered[1].findings.push(no_tenderness);
+    let answered = Reasoner::builtin().course(&answered);
+    let flags = across(&answered.insights);
+    assert!(!flags.iter().any(|(id, _)| *id == "rf_dvt"), "{flags:?}");
+}
+
+#[test]
+fn no_one_in_the_demo_clinic_gets_a_red_flag_across_visits() {
+    for patient in &clinic() {
+        let course = Reasoner::builtin().course_of(&patient.patient, &patient.visits);
+        assert!(
+            across(&course.insights).is_empty(),
+            "{}: {:?}",
+            patient.patient.name,
+            across(&course.insights)
+        );
+    }
+}

@@ -18,6 +18,7 @@ mod reasoner;
 mod record_detail;
 mod record_safety;
 mod red_flags_published;
+mod red_flags_screen;
 mod store;
 mod ui;
 mod ui_reader;

@@ -354,6 +354,19 @@ fn reason_reads_json_in_the_clinic_s_words_and_prints_red_flags_first() {
         "{text}"
     );
     assert!(text.to_lowercase().contains("cauda equina"), "{text}");
+
+    // A flag held back by contrary evidence is printed to screen, with what would settle it
+    // and the finding that argues against it, after the flags that are raised.
+    let tennis_leg = r#"{"patient": {"age": 45, "sex": "male"},
+     "findings": [{"kind": "swelling", "region": "calf", "side": "left"},
+                  {"kind": "pain", "region": "calf", "side": "left", "detail": {"onset": "sudden"}}]}"#;
+    let human = upstream(&["reason", "-", "--human"], Some(tennis_leg));
+    let text = String::from_utf8_lossy(&human.stdout);
+    let screen = text.find("TO SCREEN").unwrap_or_else(|| panic!("{text}"));
+    assert!(text[screen..].contains("deep vein thrombosis"), "{text}");
+    assert!(text[screen..].contains("Wells score"), "{text}");
+    assert!(text[screen..].contains("against it: L calf pain"), "{text}");
+    assert!(screen < text.find("HYPOTHESES").unwrap(), "{text}");
 }
 
 #[test]
@@ -1051,13 +1064,20 @@ fn kb_check_refuses_a_red_flag_without_citation_urgency_referral_or_a_criterion_
             .unwrap_err()
             .to_string()
     };
-    let cases: [(&FlagEdit, &str); 8] = [
+    let cases: [(&FlagEdit, &str); 13] = [
         // A flag read across visits says at what it is raised, whole.
         (
             &|f| f["course"] = serde_json::json!({"no_better_days": 28}),
             "go together",
         ),
-        (&|f| f["patterns"] = serde_json::json!([]), "no patterns"),
+        // A flag with neither patterns nor a course raises nothing.
+        (
+            &|f| {
+                f["patterns"] = serde_json::json!([]);
+                f.as_object_mut().unwrap().remove("course");
+            },
+            "no patterns",
+        ),
         (&|f| f["citations"] = serde_json::json!([]), "no citation"),
         (&|f| f["refer_to"] = "".into(), "refer_to"),
         (
@@ -1074,6 +1094,38 @@ fn kb_check_refuses_a_red_flag_without_citation_urgency_referral_or_a_criterion_
         (
             &|f| f["patterns"][0]["all"][0]["onset"] = serde_json::json!(["overnight"]),
             "overnight",
+        ),
+        // Weighted criteria: cited, reachable, each feature a criterion the record can hold.
+        (
+            &|f| {
+                f["score"] = serde_json::json!({"raise_at": 2, "citations": ["Wells 2003"],
+                    "features": [{"name": "swollen calf", "points": 1,
+                                  "when": {"all": [{"kinds": ["swelling"], "regions": ["calf"]}]}}]})
+            },
+            "never reach",
+        ),
+        (
+            &|f| {
+                f["score"] = serde_json::json!({"raise_at": 1, "citations": [],
+                    "features": [{"name": "swollen calf", "points": 1,
+                                  "when": {"all": [{"kinds": ["swelling"], "regions": ["calf"]}]}}]})
+            },
+            "citation",
+        ),
+        (
+            &|f| {
+                f["score"] = serde_json::json!({"raise_at": 1, "citations": ["Wells 2003"],
+                    "features": [{"name": "nothing", "points": 1, "when": {}}]})
+            },
+            "a feature needs a criterion",
+        ),
+        (
+            &|f| f["patterns"][0]["unless"] = serde_json::json!([{"kinds": ["calf_ache"]}]),
+            "calf_ache",
+        ),
+        (
+            &|f| f["screen"] = serde_json::json!({"when": [], "ask": []}),
+            "asks nothing",
         ),
     ];
     for (edit, expected) in cases {

@@ -484,3 +484,73 @@ fn the_sign_dialog_names_an_emergency_flag_of_the_visit_before_it_is_signed() {
         VisitStatus::Signed
     );
 }
+
+#[test]
+fn a_flag_left_to_screen_is_listed_with_its_questions_and_named_in_the_sign_dialog() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut harness = ada_with_a_draft(&directory.path().join("notebook.sqlite3"));
+    // Hip pain in a patient whose age the record does not hold: the child hip flags are
+    // not raised on it, but left to screen, asking for the age first.
+    type_into(&mut harness, "Quick entry", "R hip pain");
+    harness.key_press(eframe::egui::Key::Enter);
+    harness.run();
+    harness
+        .get_by_label_contains("not raised, worth settling")
+        .click();
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("Record the patient's age")
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_by_label_contains("Red flag at this visit")
+            .is_none()
+    );
+    click(&mut harness, "Sign visit");
+    assert!(
+        harness
+            .query_by_label_contains(
+                "Not yet screened at this visit: Possible slipped capital femoral epiphysis"
+            )
+            .is_some()
+    );
+}
+
+#[test]
+fn an_answer_to_a_flag_to_screen_is_charted_with_one_click_as_examined_and_not_present() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut harness = ada_with_a_draft(&directory.path().join("notebook.sqlite3"));
+    // Mid-back pain: cancer is to screen (thoracic pain), asking about weight loss.
+    type_into(&mut harness, "Quick entry", "mid back pain");
+    harness.key_press(eframe::egui::Key::Enter);
+    harness.run();
+    // The list sits under the hypotheses: scroll to it, as a user would.
+    harness
+        .get_by_label_contains("not raised, worth settling")
+        .scroll_to_me();
+    harness.run();
+    harness
+        .get_by_label_contains("not raised, worth settling")
+        .click();
+    harness.run();
+    harness
+        .get_by_label_contains("If confirmed, refer")
+        .scroll_to_me();
+    harness.run();
+    harness
+        .get_all_by_label("Unexplained weight loss")
+        .next()
+        .expect("a one-click answer")
+        .click();
+    harness.run();
+    let findings = &harness.state().timeline()[0].findings;
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.kind.as_str() == "unexplained_weight_loss"
+                && f.presence == upstream::model::Presence::Absent),
+        "{findings:?}"
+    );
+}

@@ -15,8 +15,8 @@ use serde::Serialize;
 
 use crate::model::series::{SymptomKey, symptom_series};
 use crate::model::{
-    Finding, Intervention, InterventionId, InterventionKind, KindCode, RegionCode, Side, VisitId,
-    VisitRecord, Vocabulary,
+    Finding, Intervention, InterventionId, InterventionKind, KindCode, Patient, RegionCode, Side,
+    VisitId, VisitRecord, Vocabulary,
 };
 
 use super::inference::Producer;
@@ -25,6 +25,7 @@ use super::{Case, Reasoner};
 use crate::model::vocabulary::Region;
 
 mod deficit;
+mod flags_across;
 mod no_better;
 mod not_working;
 mod warning_signs;
@@ -178,6 +179,19 @@ pub enum InsightKind {
         visits: usize,
         urgency: super::Urgency,
     },
+    /// A red flag only the visits read together raise: numbness spreading, a new bladder
+    /// or bowel symptom, a flag left to screen and never answered.
+    FlagAcrossVisits {
+        /// The red flag's id in the knowledge base.
+        flag: String,
+        title: String,
+        /// The visit the course began to show it.
+        since: VisitMark,
+        urgency: super::Urgency,
+        refer_to: String,
+        /// What would settle it, for a flag left to screen.
+        ask: Vec<String>,
+    },
     /// A symptom that eased, with what came just before and what came without a change.
     WhatHelped {
         symptom: SymptomKey,
@@ -197,6 +211,7 @@ impl InsightKind {
             InsightKind::DeficitWorsening { .. } => "Neurological deficit getting worse",
             InsightKind::NoBetterWithCare { .. } => "No better after weeks of care",
             InsightKind::WarningSigns { .. } => "Warning signs building up",
+            InsightKind::FlagAcrossVisits { .. } => "Red flag across visits",
             InsightKind::WhatHelped { .. } => "What helped",
         }
     }
@@ -204,7 +219,9 @@ impl InsightKind {
     /// Warning signs first, then what is not working, then what helped.
     fn rank(&self) -> u8 {
         match self {
-            InsightKind::DeficitWorsening { .. } | InsightKind::WarningSigns { .. } => 0,
+            InsightKind::DeficitWorsening { .. }
+            | InsightKind::FlagAcrossVisits { .. }
+            | InsightKind::WarningSigns { .. } => 0,
             InsightKind::LocalTreatmentNotWorking { .. } | InsightKind::NoBetterWithCare { .. } => {
                 1
             }
@@ -241,6 +258,16 @@ pub struct Course {
 impl<'kb> Reasoner<'kb> {
     /// Reads a patient's visits (oldest first, as the store gives them) together.
     pub fn course(&self, timeline: &[VisitRecord]) -> Course {
+        self.course_with(None, timeline)
+    }
+
+    /// A patient's course, read with the patient's age, sex and history, as the flags to
+    /// screen at each visit are.
+    pub fn course_of(&self, patient: &Patient, timeline: &[VisitRecord]) -> Course {
+        self.course_with(Some(patient), timeline)
+    }
+
+    fn course_with(&self, patient: Option<&Patient>, timeline: &[VisitRecord]) -> Course {
         let sorted;
         let timeline = if timeline.is_sorted_by_key(|r| r.visit.started_at) {
             timeline
@@ -250,16 +277,35 @@ impl<'kb> Reasoner<'kb> {
             sorted = copy;
             &sorted
         };
-        Reading::new(self, timeline).course()
+        Reading::new(self, patient, timeline).course()
     }
 
     /// The insights that hold at `visit`, read from the visits up to it: what the
     /// clinician would have been told that day, nothing from later.
     pub fn insights_at(&self, timeline: &[VisitRecord], visit: VisitId) -> Vec<Insight> {
+        self.insights_with(None, timeline, visit)
+    }
+
+    /// `insights_at`, read with the patient's age, sex and history.
+    pub fn insights_of_at(
+        &self,
+        patient: &Patient,
+        timeline: &[VisitRecord],
+        visit: VisitId,
+    ) -> Vec<Insight> {
+        self.insights_with(Some(patient), timeline, visit)
+    }
+
+    fn insights_with(
+        &self,
+        patient: Option<&Patient>,
+        timeline: &[VisitRecord],
+        visit: VisitId,
+    ) -> Vec<Insight> {
         let Some(position) = timeline.iter().position(|r| r.visit.id == visit) else {
             return Vec::new();
         };
-        let mut course = self.course(&timeline[..=position]);
+        let mut course = self.course_with(patient, &timeline[..=position]);
         course.insights.retain(|i| i.last_held.visit == visit);
         course.insights
     }
@@ -307,6 +353,8 @@ fn side_text(side: Side) -> &'static str {
 /// The timeline with what every analysis needs worked out once.
 struct Reading<'a, 'kb> {
     reasoner: &'a Reasoner<'kb>,
+    /// The patient, when known: age, sex and history for the flags to screen.
+    patient: Option<&'a Patient>,
     vocabulary: &'kb Vocabulary,
     timeline: &'a [VisitRecord],
     marks: Vec<VisitMark>,
@@ -392,7 +440,11 @@ fn place_of<'kb>(vocabulary: &'kb Vocabulary, region: Option<&RegionCode>) -> Ve
 }
 
 impl<'a, 'kb> Reading<'a, 'kb> {
-    fn new(reasoner: &'a Reasoner<'kb>, timeline: &'a [VisitRecord]) -> Self {
+    fn new(
+        reasoner: &'a Reasoner<'kb>,
+        patient: Option<&'a Patient>,
+        timeline: &'a [VisitRecord],
+    ) -> Self {
         let vocabulary = &reasoner.knowledge().vocabulary;
         let marks = timeline
             .iter()
@@ -447,6 +499,7 @@ impl<'a, 'kb> Reading<'a, 'kb> {
         }
         Reading {
             reasoner,
+            patient,
             vocabulary,
             timeline,
             marks,
@@ -538,6 +591,7 @@ impl<'a, 'kb> Reading<'a, 'kb> {
         }
         insights.extend(self.warning_signs());
         insights.extend(self.deficits_worsening());
+        insights.extend(self.flags_across_visits());
         insights.sort_by(|a, b| {
             (a.first_held.date, a.kind.rank(), &a.headline).cmp(&(
                 b.first_held.date,
