@@ -28,12 +28,24 @@ pub struct ReadIntervention {
     pub span: Span,
 }
 
+/// An intervention read that needs the clinician's word before it is charted: a side
+/// written twice, a dose given as a range.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InterventionQuestion {
+    pub span: Span,
+    pub text: String,
+    pub ask: String,
+    /// The intervention as read so far, to chart once answered.
+    pub intervention: Intervention,
+}
+
 /// What the reader made of a line of interventions.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InterventionReading {
     pub text: String,
     pub items: Vec<ReadIntervention>,
     pub unread: Vec<Unread>,
+    pub questions: Vec<InterventionQuestion>,
 }
 
 impl InterventionReading {
@@ -169,6 +181,7 @@ pub fn read_interventions(
         text: text.to_owned(),
         items: Vec::new(),
         unread: Vec::new(),
+        questions: Vec::new(),
     };
     let reader = Reader {
         text,
