@@ -321,6 +321,55 @@ fn filler_purpose_and_dose_in_a_sentence_land_where_they_belong() {
         ["stretch none thigh_posterior", "stretch none thigh_lateral"]
     );
 }
+#[test]
+fn a_plan_only_referred_to_does_not_make_what_was_done_a_plan() {
+    let done = read("IFC 10 min to lumbar as outlined in care plan");
+    assert_eq!(charted(&done), ["modality none low_back"], "{done:?}");
+    assert_eq!(done.items[0].intervention.detail.minutes, Some(10));
+    // A plan is still a plan.
+    for planned in [
+        "IFC 10 min to lumbar planned",
+        "Plan: IFC 10 min to lumbar next visit",
+    ] {
+        let reading = read(planned);
+        assert!(reading.items.is_empty(), "{planned}: {reading:?}");
+        assert!(!reading.unread.is_empty(), "{planned}");
+    }
+}
+
+#[test]
+fn what_was_done_before_or_after_is_when_not_a_second_thing_done() {
+    let heat = read("Moist heat 10 min before exercises to lumbar");
+    assert_eq!(heat.items.len(), 1, "{heat:?}");
+    assert_eq!(heat.items[0].intervention.kind, InterventionKind::Modality);
+    assert_eq!(heat.items[0].intervention.detail.minutes, Some(10));
+    assert!(
+        heat.items[0]
+            .intervention
+            .notes
+            .contains("before exercises")
+    );
+    let after = read("Hand strengthening exercises bilat post estim");
+    assert_eq!(charted(&after), ["exercise bilateral hand"], "{after:?}");
+    // At the start of a part it is a heading of when, not a clause.
+    assert_eq!(
+        charted(&read("post: STM R calf")),
+        ["soft_tissue right calf"]
+    );
+}
+
+#[test]
+fn a_part_naming_its_own_kind_keeps_it_under_another_heading() {
+    let reading = read("Manual therapy techniques: lumbar traction 12 min");
+    assert_eq!(charted(&reading), ["modality none low_back"], "{reading:?}");
+    let detail = &reading.items[0].intervention.detail;
+    assert_eq!(
+        (detail.modality, detail.minutes),
+        (Some(Modality::Traction), Some(12))
+    );
+    let stm = read("Soft tissue mobilization to the R lumbar paraspinals");
+    assert_eq!(charted(&stm), ["soft_tissue right low_back"], "{stm:?}");
+}
 
 /// Words of intervention entries, to build sentences from.
 fn sentence() -> impl Strategy<Value = String> {

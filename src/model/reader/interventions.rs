@@ -83,6 +83,13 @@ pub struct InterventionWordsFile {
     heading_fillers: Vec<String>,
     /// Words that begin why it was done ("to decrease pain"): kept in the notes.
     purposes: Vec<String>,
+    /// Words that say when, after what was done ("heat before exercises", "ice following
+    /// exercises", "exercises post estim"): what they name is charted on its own line, so
+    /// from them on the words are kept in the notes.
+    timing: Vec<String>,
+    /// Phrases with a not-done word in them that say nothing of the kind ("as outlined in
+    /// care plan"): refer to a plan, and the thing was done.
+    done_despite: Vec<String>,
 }
 
 /// What a phrase says was done: a kind the record holds, or one it lacks.
@@ -104,6 +111,8 @@ pub struct InterventionWords {
     fillers: Vec<Vec<String>>,
     heading_fillers: Vec<Vec<String>>,
     purposes: Vec<Vec<String>>,
+    timing: Vec<Vec<String>>,
+    done_despite: Vec<Vec<String>>,
     pub sources: Vec<String>,
 }
 
@@ -155,6 +164,8 @@ impl InterventionWords {
             fillers: phrases(&file.fillers),
             heading_fillers: phrases(&file.heading_fillers),
             purposes: phrases(&file.purposes),
+            timing: phrases(&file.timing),
+            done_despite: phrases(&file.done_despite),
             sources: file.sources.clone(),
         })
     }
@@ -329,11 +340,10 @@ impl<'a> Reader<'a> {
                 && sense.several.is_empty()
                 && !sense.place
                 && tokens(self.text, s[0], s[1]).len() <= BACK_REFERENCE_WORDS
-                && self.lexicon.not_done_cue(&self.text[s[0]..s[1]]).is_some()
+                && self.not_done(&self.text[s[0]..s[1]]).is_some()
         });
         if let Some(cue) = self
-            .lexicon
-            .not_done_cue(line)
+            .not_done(line)
             .filter(|_| refers_back || sentences.len() == 1)
         {
             reading
@@ -346,6 +356,7 @@ impl<'a> Reader<'a> {
             && !has_structure(line)
             && names[0].done.is_some()
             && names[0].several.is_empty()
+            && names[0].purpose_at.is_none()
             && !self.sides_disagree(&tokens(self.text, span[0], span[1]))
         {
             match read_one(line, self.vocabulary, self.lexicon) {
@@ -375,7 +386,7 @@ impl<'a> Reader<'a> {
         }
         for sentence in sentences {
             let sentence_text = &self.text[sentence[0]..sentence[1]];
-            if let Some(cue) = self.lexicon.not_done_cue(sentence_text) {
+            if let Some(cue) = self.not_done(sentence_text) {
                 reading
                     .unread
                     .push(unread(self.text, sentence, Unreadable::NotDone(cue)));
@@ -383,6 +394,24 @@ impl<'a> Reader<'a> {
             }
             self.read_sentence(sentence, heading, reading);
         }
+    }
+
+    /// The word of `text` that says it was not done or is only planned, if any, over the
+    /// phrases that only refer to a plan ("as outlined in care plan dated 1/29").
+    fn not_done(&self, text: &str) -> Option<String> {
+        let words = words_of(text);
+        let mut kept: Vec<&str> = Vec::new();
+        let mut at = 0;
+        while at < words.len() {
+            match InterventionWords::phrase_at(&self.words.done_despite, &words[at..]) {
+                Some(length) => at += length,
+                None => {
+                    kept.push(&words[at]);
+                    at += 1;
+                }
+            }
+        }
+        self.lexicon.not_done_cue(&kept.join(" "))
     }
 
     /// The sentences of a line: a full stop, question or exclamation mark followed by a
@@ -466,8 +495,21 @@ impl<'a> Reader<'a> {
         }
         // The heading's own words ("98941:", "Adjustments performed:") belong to the first
         // part under it: its code, its kind.
+        // "Manual therapy techniques: lumbar traction": a part naming what was done keeps
+        // its own kind, and the heading's words stay out of it.
+        let names_its_own = parts.first().is_some_and(|first| {
+            let own = self.sense(&first.tokens);
+            own.done.is_some() && own.done != heading || !own.several.is_empty()
+        });
+        if names_its_own && let Some(first) = parts.first() {
+            let own = self.sense(&first.tokens);
+            if own.done.is_some() && own.several.is_empty() {
+                heading = None;
+            }
+        }
         if body != sentence
             && heading.is_some()
+            && !names_its_own
             && let Some(first) = parts.first_mut()
         {
             let mut words = tokens(self.text, sentence[0], body[0]);
@@ -947,8 +989,12 @@ impl<'a> Reader<'a> {
         let mut billed: Option<Done> = None;
         let mut at = 0;
         while at < lows.len() {
+            // "heat before exercises": when, never at the start of a part ("post: STM").
+            let when =
+                at > 0 && InterventionWords::phrase_at(&self.words.timing, &lows[at..]).is_some();
             if sense.purpose_at.is_none()
-                && InterventionWords::phrase_at(&self.words.purposes, &lows[at..]).is_some()
+                && (when
+                    || InterventionWords::phrase_at(&self.words.purposes, &lows[at..]).is_some())
             {
                 sense.purpose_at = Some(at);
                 break;
