@@ -370,6 +370,74 @@ fn a_part_naming_its_own_kind_keeps_it_under_another_heading() {
     let stm = read("Soft tissue mobilization to the R lumbar paraspinals");
     assert_eq!(charted(&stm), ["soft_tissue right low_back"], "{stm:?}");
 }
+/// sets, reps, hold in seconds, minutes of the first item read.
+fn dose(text: &str) -> (Option<u16>, Option<u16>, Option<u16>, Option<u16>) {
+    let reading = read(text);
+    let detail = &reading
+        .items
+        .first()
+        .unwrap_or_else(|| panic!("{text}: nothing read: {reading:?}"))
+        .intervention
+        .detail;
+    (
+        detail.sets,
+        detail.reps,
+        detail.hold_seconds,
+        detail.minutes,
+    )
+}
+
+#[test]
+fn the_dose_is_read_in_the_ways_clinicians_write_it() {
+    // Sets of repetitions, sets of a hold, repetitions then sets.
+    assert_eq!(
+        dose("bridges 3 sets of 15"),
+        (Some(3), Some(15), None, None)
+    );
+    assert_eq!(
+        dose("Grade III PA mobilization L4 3 cycles of 60s"),
+        (Some(3), None, Some(60), None)
+    );
+    assert_eq!(
+        dose("side plank with clamshell 10 reps x 2"),
+        (Some(2), Some(10), None, None)
+    );
+    assert_eq!(
+        dose("calf stretch 3x 30sec"),
+        (Some(3), None, Some(30), None)
+    );
+    assert_eq!(
+        dose("calf stretch, hold 30 seconds, repeat three times"),
+        (None, Some(3), Some(30), None)
+    );
+    // A printed home programme's labelled fields, run together as copied.
+    let printed = "Single Leg Heel Raise REPS: 10SETS: 3HOLD: 3DAILY: 1WEEKLY: 3";
+    assert_eq!(dose(printed), (Some(3), Some(10), Some(3), None));
+    let reading = read(printed);
+    assert_eq!(
+        reading.items[0].intervention.kind,
+        InterventionKind::Exercise
+    );
+    assert_eq!(
+        reading.items[0].intervention.detail.frequency.as_deref(),
+        Some("3x/week")
+    );
+    // Rest between sets is no hold.
+    assert_eq!(
+        dose("Seated row Sets: 2 Reps: 10 Rest: 30sec"),
+        (Some(2), Some(10), None, None)
+    );
+    // The dose under a heading that names the exercise is the exercise's.
+    assert_eq!(
+        dose("SLS with hand hold assist: 3×15 seconds"),
+        (Some(3), None, Some(15), None)
+    );
+    // "each side" is both sides.
+    assert_eq!(
+        charted(&read("calf stretch 3x30s each side")),
+        ["stretch bilateral calf"]
+    );
+}
 
 /// Words of intervention entries, to build sentences from.
 fn sentence() -> impl Strategy<Value = String> {

@@ -477,6 +477,9 @@ impl<'a> Reader<'a> {
         {
             match self.build(&heading_words, done) {
                 Ok(mut intervention) => {
+                    // "SLS with hand hold assist: 3×15 seconds": the dose under the
+                    // heading is the item's.
+                    enrich(&mut intervention, text, self.lexicon);
                     let how = self.text[body[0]..body[1]].trim();
                     intervention.notes = [intervention.notes.as_str(), how]
                         .into_iter()
@@ -1487,6 +1490,13 @@ fn read_one(
                 Some([Word::Side(_), ..])
             )
     });
+    // "Seated row Sets: 2 Reps: 10": a dose however written.
+    let prescribed = prescribed
+        || named_at.is_empty() && {
+            let mut dosed = Intervention::default();
+            enrich(&mut dosed, part, lexicon);
+            dosed.detail.sets.is_some() || dosed.detail.reps.is_some()
+        };
     if prescribed && named {
         return shorthand::parse_intervention(&format!("exercise {part}"), vocabulary)
             .map_err(Unreadable::Shorthand);
@@ -1548,11 +1558,7 @@ fn is_code_or_units(word: &str) -> bool {
 /// Takes what the line says into the intervention's detail and CPT code, and out of its
 /// dose where it was only there as words.
 fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
-    let words: Vec<String> = line
-        .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')')
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
+    let words = dose_words(line);
     let mut detail = InterventionDetail::default();
     let mut used: Vec<usize> = Vec::new();
     for (at, word) in words.iter().enumerate() {
@@ -1602,7 +1608,7 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
                 words.get(at + more + 1).map(String::as_str),
                 Some("s" | "sec" | "secs" | "second" | "seconds")
             );
-            if let Some(hold) = b.strip_suffix('s').and_then(|b| b.parse::<u16>().ok()) {
+            if let Some(hold) = seconds_of(b) {
                 (detail.sets, detail.hold_seconds) = (Some(a), Some(hold));
                 used.extend(at..=at + more);
                 continue;
@@ -1633,6 +1639,45 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
             continue;
         }
         if let Ok(number) = word.parse::<u16>() {
+            let after = |n: usize| words.get(at + n).map(String::as_str);
+            // "3 sets of 15", "3 cycles of 60s": sets, then repetitions or a hold.
+            if matches!(next, Some("sets" | "set" | "cycles" | "rounds"))
+                && after(2) == Some("of")
+                && let Some(of) = after(3)
+            {
+                let hold = seconds_of(of).or_else(|| {
+                    of.parse::<u16>().ok().filter(|_| {
+                        matches!(after(4), Some("s" | "sec" | "secs" | "second" | "seconds"))
+                    })
+                });
+                if let Some(hold) = hold {
+                    (detail.sets, detail.hold_seconds) = (Some(number), Some(hold));
+                    used.extend(at..=at + 3);
+                    continue;
+                }
+                if let Ok(reps) = of.parse::<u16>() {
+                    (detail.sets, detail.reps) = (Some(number), Some(reps));
+                    used.extend(at..=at + 3);
+                    continue;
+                }
+            }
+            // "10 reps x 2": repetitions, then how many sets.
+            if matches!(next, Some("reps" | "repetitions"))
+                && let Some((sets, taken)) = match after(2) {
+                    Some("x" | "×") => {
+                        after(3).and_then(|n| n.parse::<u16>().ok()).map(|n| (n, 2))
+                    }
+                    Some(times) => times
+                        .strip_prefix(['x', '×'])
+                        .and_then(|n| n.parse::<u16>().ok())
+                        .map(|n| (n, 1)),
+                    None => None,
+                }
+            {
+                (detail.reps, detail.sets) = (Some(number), Some(sets));
+                used.extend(at..=at + 1 + taken);
+                continue;
+            }
             match next {
                 Some("s" | "sec" | "secs" | "second" | "seconds") => {
                     detail.hold_seconds = Some(number);
@@ -1661,6 +1706,19 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
         {
             detail.minutes = Some(minutes);
             used.push(at);
+            continue;
+        }
+        // "repeat 3 times", "repeating three times": how many repetitions.
+        if matches!(word.as_str(), "repeat" | "repeating" | "repeated")
+            && detail.reps.is_none()
+            && let Some(count) = next.and_then(count_of)
+            && matches!(
+                words.get(at + 2).map(String::as_str),
+                Some("times" | "time" | "reps" | "repetitions")
+            )
+        {
+            detail.reps = Some(count);
+            used.extend(at..=at + 2);
             continue;
         }
         if word == "grade"
@@ -1713,6 +1771,118 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
     intervention.dose = keep(&intervention.dose);
     intervention.target = keep(&intervention.target);
     intervention.detail = detail;
+    // "3x30s each side": done on both.
+    let each_side = words.windows(2).any(|two| {
+        matches!(
+            (two[0].as_str(), two[1].as_str()),
+            ("each" | "both", "side" | "sides" | "leg" | "legs")
+        )
+    });
+    if intervention.side == Side::None && each_side {
+        intervention.side = Side::Bilateral;
+    }
+}
+
+/// The words of a line as its dose is read: lower case, split at spaces, commas and
+/// brackets, with the labelled fields of a printed home programme ("REPS: 10SETS: 3HOLD:
+/// 2DAILY: 1") turned into the words a chart line says ("10 reps 3 sets 2 s 1x/day"), and
+/// "3x 30sec" written as one word.
+fn dose_words(line: &str) -> Vec<String> {
+    let raw: Vec<String> = line
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    // "10sets:" is the number of the field before and the label of the next.
+    let mut split: Vec<String> = Vec::new();
+    for word in raw {
+        let digits = word.chars().take_while(char::is_ascii_digit).count();
+        let label = word[digits..].trim_end_matches(':');
+        if digits > 0 && DOSE_LABELS.contains(&label) {
+            split.push(word[..digits].to_owned());
+            split.push(word[digits..].to_owned());
+        } else {
+            split.push(word);
+        }
+    }
+    let mut words = Vec::new();
+    let mut at = 0;
+    // Whether the word before was the value of a field: "Sets 2 Reps 10" is labelled
+    // throughout, "2 sets 10 reps" is not.
+    let mut after_field = false;
+    while at < split.len() {
+        let word = &split[at];
+        let value = split.get(at + 1);
+        let number_before = at > 0 && split[at - 1].chars().all(|c| c.is_ascii_digit());
+        let field = word
+            .strip_suffix(':')
+            .or_else(|| {
+                let bare = matches!(word.as_str(), "sets" | "reps" | "hold");
+                (bare && (!number_before || after_field)).then_some(word.as_str())
+            })
+            .filter(|l| DOSE_LABELS.contains(l));
+        after_field = field.is_some()
+            && value.is_some_and(|v| v.chars().next().is_some_and(|c| c.is_ascii_digit()));
+        match (field, value) {
+            (Some(label), Some(value))
+                if value.chars().next().is_some_and(|c| c.is_ascii_digit()) =>
+            {
+                match label {
+                    "sets" | "reps" => words.extend([value.clone(), label.to_owned()]),
+                    "hold" => match value.parse::<u16>() {
+                        Ok(_) => words.extend([value.clone(), "s".to_owned()]),
+                        Err(_) => words.extend(["hold".to_owned(), value.clone()]),
+                    },
+                    "daily" => words.push(format!("{value}x/day")),
+                    "weekly" => words.push(format!("{value}x/week")),
+                    // Rest between sets is no hold and no dose.
+                    _ => words.push(format!("{label}:{value}")),
+                }
+                at += 2;
+            }
+            _ => {
+                // "3x 30sec": the sets and the hold, written apart.
+                let sets = word
+                    .strip_suffix(['x', '×'])
+                    .filter(|n| n.parse::<u16>().is_ok());
+                match (sets, value.and_then(|v| seconds_of(v).map(|_| v))) {
+                    (Some(sets), Some(hold)) => {
+                        words.push(format!("{sets}x{hold}"));
+                        at += 2;
+                    }
+                    _ => {
+                        words.push(word.clone());
+                        at += 1;
+                    }
+                }
+            }
+        }
+    }
+    words
+}
+
+/// The labels of a printed home programme's fields.
+const DOSE_LABELS: [&str; 6] = ["sets", "reps", "hold", "daily", "weekly", "rest"];
+
+/// "30s", "30sec", "30secs", "30seconds": a hold in seconds.
+fn seconds_of(word: &str) -> Option<u16> {
+    ["seconds", "second", "secs", "sec", "s"]
+        .iter()
+        .find_map(|unit| word.strip_suffix(unit))
+        .and_then(|n| n.parse::<u16>().ok())
+}
+
+/// A count written in figures or, up to ten, in words.
+fn count_of(word: &str) -> Option<u16> {
+    const WORDS: [&str; 10] = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ];
+    word.parse::<u16>().ok().or_else(|| {
+        WORDS
+            .iter()
+            .position(|w| *w == word)
+            .and_then(|i| u16::try_from(i + 1).ok())
+    })
 }
 
 fn mobilisation_grade(word: &str) -> Option<MobilisationGrade> {
