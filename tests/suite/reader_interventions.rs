@@ -8,7 +8,7 @@
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use upstream::model::reader::{InterventionReading, Lexicon, read_interventions};
-use upstream::model::{InterventionKind, Modality, Side, Technique, Vocabulary};
+use upstream::model::{InterventionKind, MobilisationGrade, Modality, Side, Technique, Vocabulary};
 
 fn read(text: &str) -> InterventionReading {
     read_interventions(text, Vocabulary::builtin(), Lexicon::builtin())
@@ -436,6 +436,111 @@ fn the_dose_is_read_in_the_ways_clinicians_write_it() {
     assert_eq!(
         charted(&read("calf stretch 3x30s each side")),
         ["stretch bilateral calf"]
+    );
+}
+#[test]
+fn a_timed_billing_line_keeps_its_code_units_and_minutes_apart() {
+    for line in [
+        "97110 x2 units 25 min",
+        "97110 x 2 units (25 minutes)",
+        "97110 2 units 25 min",
+    ] {
+        let reading = read(line);
+        assert_eq!(reading.items.len(), 1, "{line}: {reading:?}");
+        let item = &reading.items[0].intervention;
+        assert_eq!(item.kind, InterventionKind::Exercise, "{line}");
+        assert_eq!(item.cpt_code, "97110", "{line}");
+        assert_eq!(
+            (item.detail.cpt_units, item.detail.minutes),
+            (Some(2), Some(25)),
+            "{line}"
+        );
+        assert!(!item.dose.contains("unit"), "{line}: {:?}", item.dose);
+    }
+}
+
+#[test]
+fn a_list_of_segments_is_one_adjustment_each_and_the_si_joint_is_a_segment() {
+    let reading = read("Adjusted C5, T4, L5, R SI");
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    assert_eq!(
+        charted(&reading),
+        [
+            "spinal_manipulation none neck_posterior",
+            "spinal_manipulation none back_mid",
+            "spinal_manipulation none low_back",
+            "spinal_manipulation right si_joint"
+        ]
+    );
+    let segments: Vec<Vec<String>> = reading
+        .items
+        .iter()
+        .map(|i| i.intervention.detail.segments.clone())
+        .collect();
+    assert_eq!(segments, [["C5"], ["T4"], ["L5"], ["SI"]]);
+}
+
+#[test]
+fn mobilisation_grades_glides_and_muscle_energy_are_read() {
+    let glides = read("Gr III PA glides L4");
+    assert_eq!(
+        charted(&glides),
+        ["mobilization none low_back"],
+        "{glides:?}"
+    );
+    let detail = &glides.items[0].intervention.detail;
+    assert_eq!(
+        (detail.grade, detail.segments.clone()),
+        (Some(MobilisationGrade::III), vec!["L4".to_owned()])
+    );
+    let ap = read("grade IV- AP glides R talocrural");
+    assert_eq!(
+        ap.items[0].intervention.detail.grade,
+        Some(MobilisationGrade::IV)
+    );
+    assert_eq!(ap.items[0].intervention.side, Side::Right);
+    // MET/PIR to a muscle is a stretch, to a joint a mobilisation; a plural in the
+    // muscle's name is no second side.
+    let muscle = read("MET/PIR R upper trap");
+    assert_eq!(muscle.items[0].intervention.kind, InterventionKind::Stretch);
+    assert_eq!(
+        muscle.items[0].intervention.detail.technique,
+        Some(Technique::MuscleEnergy)
+    );
+    let pir = read("PIR R levator scapulae 3x30s");
+    assert_eq!(
+        charted(&pir)[0].split(' ').take(2).collect::<Vec<_>>(),
+        ["stretch", "right"],
+        "{pir:?}"
+    );
+    let joint = read("MET L SI");
+    assert_eq!(charted(&joint), ["mobilization left si_joint"]);
+    // Named alone, it says how, not what or where: kept.
+    assert!(read("MET").items.is_empty());
+}
+
+#[test]
+fn a_weight_is_the_load() {
+    let reading = read("R hip abduction 3x10 2.5# weights");
+    assert_eq!(
+        reading.items[0].intervention.detail.load.as_deref(),
+        Some("2.5#")
+    );
+    assert_eq!(
+        read("leg press 40lbs 10 × 3").items[0]
+            .intervention
+            .detail
+            .load
+            .as_deref(),
+        Some("40lbs")
+    );
+    assert_eq!(
+        read("bridges 3x10 with 5 kg").items[0]
+            .intervention
+            .detail
+            .load
+            .as_deref(),
+        Some("5 kg")
     );
 }
 

@@ -361,6 +361,14 @@ impl<'a> Reader<'a> {
         {
             match read_one(line, self.vocabulary, self.lexicon) {
                 Ok(mut intervention) => {
+                    // "PIR R levator scapulae 3x30s": a dose makes no exercise of what the
+                    // line names as something else.
+                    if let Some(Done::Kind(kind)) = names[0].done
+                        && !names[0].by_name
+                        && intervention.kind == InterventionKind::Exercise
+                    {
+                        intervention.kind = kind;
+                    }
                     enrich(&mut intervention, line, self.lexicon);
                     self.region_beside_name(&mut intervention);
                     self.outside_the_spine(&mut intervention);
@@ -866,7 +874,20 @@ impl<'a> Reader<'a> {
     /// them would be a guess.
     fn sides_disagree(&self, tokens: &[Token<'a>]) -> bool {
         let mut named: Option<Side> = None;
-        tokens.iter().any(|token| {
+        tokens.iter().enumerate().any(|(at, token)| {
+            // "levator scapulae": a plural in a muscle's name is no side.
+            let in_a_name = at > 0
+                && self
+                    .lexicon
+                    .meanings(&[tokens[at - 1].low.clone(), token.low.clone()])
+                    .is_some_and(|meanings| {
+                        meanings
+                            .iter()
+                            .any(|m| matches!(m, Word::Structure { .. } | Word::Region(_)))
+                    });
+            if in_a_name {
+                return false;
+            }
             let side = self
                 .lexicon
                 .meanings(std::slice::from_ref(&token.low))
@@ -1060,8 +1081,10 @@ impl<'a> Reader<'a> {
         let free: Vec<usize> = (0..told).filter(|&i| !sense.used[i]).collect();
         sense.empty = free.is_empty() && sense.done.is_none() && sense.several.is_empty();
         sense.place = free.iter().any(|&i| self.is_place(&lows[i..told]));
+        // "T4" is a place, though it has a figure in it.
+        let level = |w: &String| SpinalLevel::parse(w).is_some();
         let dose = |w: &String| {
-            w.chars().any(|c| c.is_ascii_digit())
+            w.chars().any(|c| c.is_ascii_digit()) && !level(w)
                 || DOSE_WORDS.contains(&w.as_str())
                 || LEADING.contains(&w.as_str())
                 || self.lexicon.is_dose_frequency(w)
@@ -1091,8 +1114,34 @@ impl<'a> Reader<'a> {
             return best;
         }
         let word = words.first()?;
-        if let Some(kind) = self.lexicon.technique(word).and_then(technique_kind) {
+        let technique = self.lexicon.technique(word);
+        if let Some(kind) = technique.and_then(technique_kind) {
             return Some((Done::Kind(kind), 1));
+        }
+        // "MET/PIR R upper trap" stretches a muscle; "MET L SI" mobilises a joint.
+        if matches!(
+            technique,
+            Some(Technique::MuscleEnergy | Technique::PostIsometricRelaxation)
+        ) {
+            let rest: Vec<String> = words[1..]
+                .iter()
+                .filter(|w| {
+                    !matches!(
+                        self.lexicon.meanings(std::slice::from_ref(*w)),
+                        Some([Word::Side(_), ..])
+                    )
+                })
+                .cloned()
+                .collect();
+            let joint = rest.iter().any(|w| {
+                SpinalLevel::parse(w).is_some() || matches!(w.as_str(), "si" | "sij" | "joint")
+            });
+            if joint {
+                return Some((Done::Kind(InterventionKind::Mobilization), 1));
+            }
+            if self.is_place(&rest) {
+                return Some((Done::Kind(InterventionKind::Stretch), 1));
+            }
         }
         self.lexicon
             .modality(word)
@@ -1570,16 +1619,36 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
             }
             used.push(at);
             let units = match next {
-                Some(n) if n.starts_with('x') => n[1..].parse::<u8>().ok().map(|u| (u, 1)),
-                Some("x") => words
+                Some("x" | "×") => words
                     .get(at + 2)
                     .and_then(|n| n.parse().ok())
                     .map(|u| (u, 2)),
+                Some(n) if n.len() > 1 && n.starts_with(['x', '×']) => n
+                    .trim_start_matches(['x', '×'])
+                    .parse::<u8>()
+                    .ok()
+                    .map(|u| (u, 1)),
+                // "97110 2 units".
+                Some(n)
+                    if matches!(
+                        words.get(at + 2).map(String::as_str),
+                        Some("unit" | "units")
+                    ) =>
+                {
+                    n.parse::<u8>().ok().map(|u| (u, 1))
+                }
                 _ => None,
             };
             if let Some((units, taken)) = units {
                 detail.cpt_units = Some(units);
                 used.extend(at + 1..=at + taken);
+                // "x2 units": the word says what the number was.
+                if matches!(
+                    words.get(at + taken + 1).map(String::as_str),
+                    Some("unit" | "units")
+                ) {
+                    used.push(at + taken + 1);
+                }
             }
             // "Bill 2 units of 97110".
             if at >= 3
@@ -1636,6 +1705,14 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
         {
             detail.hold_seconds = Some(hold);
             used.push(at);
+            continue;
+        }
+        // "2.5# weights", "40lbs", "5 kg": the load.
+        if detail.load.is_none()
+            && let Some(load) = weight_of(word, next)
+        {
+            detail.load = Some(load.0);
+            used.extend(at..=at + load.1);
             continue;
         }
         if let Ok(number) = word.parse::<u16>() {
@@ -1721,7 +1798,7 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
             used.extend(at..=at + 2);
             continue;
         }
-        if word == "grade"
+        if matches!(word.as_str(), "grade" | "gr" | "gr.")
             && let Some(grade) = next.and_then(mobilisation_grade)
         {
             detail.grade = Some(grade);
@@ -1732,6 +1809,17 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
             SpinalLevel::parse(word).filter(|_| word.chars().any(|c| c.is_ascii_digit()))
         {
             detail.segments.push(level.to_string());
+            continue;
+        }
+        // "R SI": the sacroiliac joint, as a segment adjusted.
+        if matches!(word.as_str(), "si" | "sij" | "sacroiliac")
+            && matches!(
+                intervention.kind,
+                InterventionKind::SpinalManipulation | InterventionKind::Mobilization
+            )
+            && !detail.segments.iter().any(|s| s == "SI")
+        {
+            detail.segments.push("SI".to_owned());
             continue;
         }
         if let Some(technique) = lexicon.technique(word) {
@@ -1859,6 +1947,25 @@ fn dose_words(line: &str) -> Vec<String> {
         }
     }
     words
+}
+
+/// A weight as a load, with how many words after this one it took: "2.5#", "40lbs",
+/// "5 kg", "10 pounds".
+fn weight_of(word: &str, next: Option<&str>) -> Option<(String, usize)> {
+    let number = |n: &str| !n.is_empty() && n.parse::<f32>().is_ok();
+    for unit in ["#", "lbs", "lb", "kg"] {
+        if let Some(n) = word.strip_suffix(unit)
+            && number(n)
+        {
+            return Some((word.to_owned(), 0));
+        }
+    }
+    match next {
+        Some(unit @ ("#" | "lb" | "lbs" | "kg" | "pounds" | "kilograms")) if number(word) => {
+            Some((format!("{word} {unit}"), 1))
+        }
+        _ => None,
+    }
 }
 
 /// The labels of a printed home programme's fields.
