@@ -543,6 +543,77 @@ fn a_weight_is_the_load() {
         Some("5 kg")
     );
 }
+#[test]
+fn segments_or_a_dose_alone_are_asked_about_never_charted() {
+    let segments = read("L3-L5, T6-T8, left sacroiliac joint.");
+    assert!(segments.items.is_empty(), "{segments:?}");
+    assert!(segments.unread.is_empty(), "{segments:?}");
+    assert_eq!(segments.questions.len(), 3);
+    assert!(segments.questions[0].ask.contains("adjusted"));
+    assert_eq!(
+        segments.questions[0].intervention.detail.segments,
+        ["L3-L5"]
+    );
+    assert_eq!(segments.questions[2].intervention.side, Side::Left);
+    assert_eq!(segments.questions[2].text, "left sacroiliac joint");
+    let dose = read("Do 3 sets of 10 repetitions, 1 time a day.");
+    assert!(dose.items.is_empty(), "{dose:?}");
+    assert_eq!(dose.questions.len(), 1, "{dose:?}");
+    let asked = &dose.questions[0].intervention;
+    assert_eq!(asked.kind, InterventionKind::Exercise);
+    assert_eq!((asked.detail.sets, asked.detail.reps), (Some(3), Some(10)));
+    // A frequency alone is not a dose to ask about.
+    assert!(read("twice daily").questions.is_empty());
+}
+
+#[test]
+fn a_dose_written_once_after_a_list_is_each_exercises() {
+    let reading = read("Patient instructed in chest fly, shoulder abd, shoulder flexion 2×15.");
+    assert_eq!(reading.items.len(), 3, "{reading:?}");
+    for item in &reading.items {
+        assert_eq!(
+            (item.intervention.detail.sets, item.intervention.detail.reps),
+            (Some(2), Some(15)),
+            "{item:?}"
+        );
+    }
+    let often = read("BID: quad sets and SLR 10 × 3");
+    assert!(
+        often
+            .items
+            .iter()
+            .all(|i| i.intervention.detail.frequency.as_deref() == Some("bid")),
+        "{often:?}"
+    );
+    // Each with its own dose keeps it.
+    let own = read("bridges 3x10, clams 2x15");
+    assert_eq!(own.items[0].intervention.detail.sets, Some(3));
+    assert_eq!(own.items[1].intervention.detail.sets, Some(2));
+}
+
+#[test]
+fn the_dose_on_the_lines_under_an_exercise_is_its_dose() {
+    let reading = read("Seated Row\nSets: 2\nReps: 10\nRest: 30sec\n\nRow\n3 sets of 10 reps");
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    assert_eq!(reading.items.len(), 2, "{reading:?}");
+    let first = &reading.items[0];
+    assert_eq!(first.intervention.kind, InterventionKind::Exercise);
+    assert_eq!(first.intervention.target, "Seated Row");
+    assert_eq!(
+        (
+            first.intervention.detail.sets,
+            first.intervention.detail.reps,
+            first.intervention.detail.hold_seconds
+        ),
+        (Some(2), Some(10), None)
+    );
+    // The span runs from the name to the last line of its dose.
+    assert_eq!(
+        &reading.text[first.span[0]..first.span[1]],
+        "Seated Row\nSets: 2\nReps: 10\nRest: 30sec"
+    );
+    assert_eq!(reading.items[1].intervention.detail.reps, Some(10));
+}
 
 /// Words of intervention entries, to build sentences from.
 fn sentence() -> impl Strategy<Value = String> {

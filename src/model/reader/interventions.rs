@@ -204,6 +204,9 @@ pub fn read_interventions(
     // until a blank line or the next heading.
     let mut heading: Option<Done> = None;
     let mut start = 0;
+    // The line read last, to which the dose on the lines under it belongs ("Seated Row",
+    // then "Sets: 2", "Reps: 10"), and whether it was read alone so far.
+    let mut pending: Option<Span> = None;
     for part in text.split([';', '\n']) {
         let end = start + part.len();
         let trimmed = part.trim();
@@ -211,6 +214,9 @@ pub fn read_interventions(
             let blank_line = text[..start].ends_with('\n')
                 && (end == text.len() || text[end..].starts_with('\n'));
             if blank_line {
+                if let Some(span) = pending.take() {
+                    reader.read_line(span, &heading, &mut reading);
+                }
                 heading = None;
             }
             start = end + 1;
@@ -218,13 +224,29 @@ pub fn read_interventions(
         }
         let offset = start + (part.len() - part.trim_start().len());
         let span = [offset, offset + trimmed.len()];
+        let on_its_own_line = start > 0 && text[..start].ends_with('\n');
         start = end + 1;
+        if let Some(before) = pending
+            && on_its_own_line
+            && reader.dose_line(span)
+        {
+            pending = Some([before[0], span[1]]);
+            continue;
+        }
         if let Some(stripped) = trimmed.strip_suffix(':')
             && let Some(named) = reader.heading(offset, stripped)
         {
+            if let Some(span) = pending.take() {
+                reader.read_line(span, &heading, &mut reading);
+            }
             heading = named;
             continue;
         }
+        if let Some(span) = pending.replace(span) {
+            reader.read_line(span, &heading, &mut reading);
+        }
+    }
+    if let Some(span) = pending {
         reader.read_line(span, &heading, &mut reading);
     }
     reading
@@ -402,6 +424,23 @@ impl<'a> Reader<'a> {
             }
             self.read_sentence(sentence, heading, reading);
         }
+    }
+
+    /// Whether a line holds only a dose: "3 sets of 10 reps", "Sets: 2", "Rest: 30sec",
+    /// "4x PER WEEK", "97110 x2".
+    fn dose_line(&self, span: Span) -> bool {
+        let words = tokens(self.text, span[0], span[1]);
+        words
+            .iter()
+            .any(|t| t.low.chars().any(|c| c.is_ascii_digit()))
+            && words.iter().all(|t| {
+                let w = t.low.as_str();
+                (w.chars().any(|c| c.is_ascii_digit()) && SpinalLevel::parse(w).is_none())
+                    || DOSE_WORDS.contains(&w)
+                    || DOSE_LABELS.contains(&w)
+                    || matches!(w, "of" | "per" | "with" | "x" | "×")
+                    || self.lexicon.is_dose_frequency(w)
+            })
     }
 
     /// The word of `text` that says it was not done or is only planned, if any, over the
@@ -661,6 +700,23 @@ impl<'a> Reader<'a> {
                 }
             }
         }
+        // "chest fly, shoulder abd, shoulder flexion 2×15": the parts listed before an
+        // exercise with its dose, naming nothing done of their own, are exercises too.
+        for at in (0..pending.len().saturating_sub(1)).rev() {
+            let listed = matches!(pending[at + 1].joiner, Some(Joiner::Comma | Joiner::And));
+            if listed
+                && matches!(
+                    pending[at + 1].read,
+                    Ok(Done::Kind(InterventionKind::Exercise))
+                )
+                && matches!(
+                    pending[at].read,
+                    Err(Unreadable::Shorthand(ShorthandProblem::MissingIntervention))
+                )
+            {
+                pending[at].read = Ok(Done::Kind(InterventionKind::Exercise));
+            }
+        }
         pending
     }
 
@@ -696,10 +752,14 @@ impl<'a> Reader<'a> {
                 }
                 Err(problem) => {
                     charted.push(None);
-                    reading.unread.push(unread(self.text, span, problem));
+                    match self.question(part, span) {
+                        Some(question) => reading.questions.push(question),
+                        None => reading.unread.push(unread(self.text, span, problem)),
+                    }
                 }
             }
         }
+        self.share_the_dose(&pending, &charted, reading);
         // "STM and taping R knee": a place written after the last of things done together
         // is where each of them was done, when they name none of their own.
         for at in (0..pending.len().saturating_sub(1)).rev() {
@@ -738,6 +798,135 @@ impl<'a> Reader<'a> {
                     *this = placed;
                 }
             }
+        }
+    }
+
+    /// What to ask of a part that names nothing done but says enough to guess what: only
+    /// segments ("L3-L5, T6-T8, left sacroiliac joint": adjusted, or mobilised?) or only a
+    /// dose ("3 sets of 10 repetitions, 1 time a day": of which exercise?). The reading so
+    /// far waits for the clinician's word; it is never charted as guessed.
+    fn question(&self, part: &Pending<'a>, span: Span) -> Option<InterventionQuestion> {
+        if !matches!(
+            part.read,
+            Err(Unreadable::Shorthand(ShorthandProblem::MissingIntervention))
+        ) {
+            return None;
+        }
+        let sense = self.sense(&part.tokens);
+        let free: Vec<&Token<'a>> = part
+            .tokens
+            .iter()
+            .zip(&sense.used)
+            .filter(|(_, used)| !**used)
+            .map(|(t, _)| t)
+            .collect();
+        let side = |t: &Token<'a>| {
+            matches!(
+                self.lexicon.meanings(std::slice::from_ref(&t.low)),
+                Some([Word::Side(_), ..])
+            )
+        };
+        let segment = |t: &Token<'a>| {
+            SpinalLevel::parse(&t.low).is_some_and(|_| t.low.chars().any(|c| c.is_ascii_digit()))
+                || matches!(t.low.as_str(), "si" | "sij" | "sacroiliac" | "joint")
+        };
+        let (done, ask) = if !free.is_empty()
+            && free.iter().any(|t| segment(t))
+            && free.iter().all(|t| segment(t) || side(t))
+        {
+            (
+                InterventionKind::SpinalManipulation,
+                "segments named without what was done: adjusted, or mobilised?",
+            )
+        } else if sense.dose_only {
+            (
+                InterventionKind::Exercise,
+                "a dose without what it is of: which exercise?",
+            )
+        } else {
+            return None;
+        };
+        let intervention = self.build(&part.tokens, Done::Kind(done)).ok()?;
+        // A dose with no sets or repetitions in it ("twice daily") is not an exercise's.
+        if done == InterventionKind::Exercise
+            && intervention.detail.sets.is_none()
+            && intervention.detail.reps.is_none()
+        {
+            return None;
+        }
+        Some(InterventionQuestion {
+            span,
+            text: self.text[span[0]..span[1]].to_owned(),
+            ask: ask.to_owned(),
+            intervention,
+        })
+    }
+
+    /// "chest fly, shoulder abduction, shoulder flexion 2×15": a dose written once after a
+    /// list of exercises is each one's, as is a frequency written once ("BID: quad sets and
+    /// SLR 10 × 3"), when the others say none of their own.
+    fn share_the_dose(
+        &self,
+        pending: &[Pending<'a>],
+        charted: &[Option<usize>],
+        reading: &mut InterventionReading,
+    ) {
+        let exercises: Vec<bool> = charted
+            .iter()
+            .map(|at| {
+                at.is_some_and(|i| {
+                    matches!(
+                        reading.items[i].intervention.kind,
+                        InterventionKind::Exercise | InterventionKind::Stretch
+                    )
+                })
+            })
+            .collect();
+        let exercise = |at: usize| exercises[at];
+        let mut start = 0;
+        while start < pending.len() {
+            let mut end = start;
+            while exercise(start)
+                && end + 1 < pending.len()
+                && exercise(end + 1)
+                && matches!(pending[end + 1].joiner, Some(Joiner::Comma | Joiner::And))
+            {
+                end += 1;
+            }
+            if end > start {
+                let run: Vec<usize> = (start..=end).filter_map(|at| charted[at]).collect();
+                let dosed = |i: usize| {
+                    let d = &reading.items[i].intervention.detail;
+                    d.sets.is_some() || d.reps.is_some() || d.hold_seconds.is_some()
+                };
+                let last = run[run.len() - 1];
+                if dosed(last) && run[..run.len() - 1].iter().all(|&i| !dosed(i)) {
+                    let given = reading.items[last].intervention.detail.clone();
+                    for &i in &run[..run.len() - 1] {
+                        let detail = &mut reading.items[i].intervention.detail;
+                        detail.sets = given.sets;
+                        detail.reps = given.reps;
+                        detail.hold_seconds = given.hold_seconds;
+                        if detail.load.is_none() {
+                            detail.load.clone_from(&given.load);
+                        }
+                    }
+                }
+                let often: Vec<String> = run
+                    .iter()
+                    .filter_map(|&i| reading.items[i].intervention.detail.frequency.clone())
+                    .collect();
+                if let [frequency] = &often[..] {
+                    for &i in &run {
+                        reading.items[i]
+                            .intervention
+                            .detail
+                            .frequency
+                            .get_or_insert_with(|| frequency.clone());
+                    }
+                }
+            }
+            start = end + 1;
         }
     }
 
