@@ -205,11 +205,20 @@ fn what_a_sentence_says_was_not_done_or_is_planned_is_never_charted() {
     // A sentence that says only "not tolerated" speaks of the one before it.
     let refused = read("STM soleus R. Not tolerated.");
     assert!(refused.items.is_empty(), "{refused:?}");
+    // "but not before ..." is said of its own clause: taping and orthotics were used
+    // (Gillman 2004, PMC2647025, as the corpus reads it).
+    let used = read(
+        "Other procedures used included taping and orthotics, but not before the manipulation effect was noted.",
+    );
+    assert_eq!(used.items.len(), 2, "{used:?}");
+    assert_eq!(
+        used.leftover(),
+        "but not before the manipulation effect was noted"
+    );
     for planned in [
         "Continue 2x/week for 2 weeks, then re-evaluate and taper.",
         "Consider referral to physical therapy if needed.",
         "We will do some symptomatic treatment utilizing manual stimulation techniques, pulsed ultrasound and additional exercises.",
-        "Other procedures used included taping and orthotics, but not before the manipulation effect was noted.",
         "Chiropractic adjustment of talus and/or calcaneus if they have become fixated.",
     ] {
         let reading = read(planned);
@@ -613,6 +622,33 @@ fn the_dose_on_the_lines_under_an_exercise_is_its_dose() {
         "Seated Row\nSets: 2\nReps: 10\nRest: 30sec"
     );
     assert_eq!(reading.items[1].intervention.detail.reps, Some(10));
+}
+#[test]
+fn what_one_part_says_was_not_done_is_that_parts_alone() {
+    let reading = read("STM R calf, taping not performed");
+    assert_eq!(charted(&reading), ["soft_tissue right calf"], "{reading:?}");
+    assert_eq!(reading.leftover(), "taping not performed");
+    let flare = read("McKenzie extensions 2x/day, walking, ice if flare");
+    assert_eq!(flare.items.len(), 2, "{flare:?}");
+    assert_eq!(flare.leftover(), "ice if flare");
+    // The frequency written after the first is the first one's alone.
+    assert_eq!(flare.items[1].intervention.detail.frequency, None);
+    let stopped = read(
+        "Cervical traction was discontinued after six sessions, and the patient was instructed in a home exercise program.",
+    );
+    assert_eq!(stopped.items.len(), 1, "{stopped:?}");
+    assert_eq!(
+        stopped.items[0].intervention.kind,
+        InterventionKind::Exercise
+    );
+    // A plan, a negation of the whole or a sentence about the one before speaks of all.
+    for none in [
+        "We will do STM and ultrasound",
+        "No STM or taping today",
+        "STM soleus R. Not tolerated.",
+    ] {
+        assert!(read(none).items.is_empty(), "{none}");
+    }
 }
 
 /// Words of intervention entries, to build sentences from.

@@ -87,6 +87,8 @@ pub struct InterventionWordsFile {
     /// exercises", "exercises post estim"): what they name is charted on its own line, so
     /// from them on the words are kept in the notes.
     timing: Vec<String>,
+    /// Not-done words that speak only of the part they stand in ("ice if flare").
+    part_not_done: Vec<String>,
     /// Phrases with a not-done word in them that say nothing of the kind ("as outlined in
     /// care plan"): refer to a plan, and the thing was done.
     done_despite: Vec<String>,
@@ -113,6 +115,7 @@ pub struct InterventionWords {
     purposes: Vec<Vec<String>>,
     timing: Vec<Vec<String>>,
     done_despite: Vec<Vec<String>>,
+    part_not_done: Vec<Vec<String>>,
     pub sources: Vec<String>,
 }
 
@@ -166,6 +169,7 @@ impl InterventionWords {
             purposes: phrases(&file.purposes),
             timing: phrases(&file.timing),
             done_despite: phrases(&file.done_despite),
+            part_not_done: phrases(&file.part_not_done),
             sources: file.sources.clone(),
         })
     }
@@ -364,10 +368,9 @@ impl<'a> Reader<'a> {
                 && tokens(self.text, s[0], s[1]).len() <= BACK_REFERENCE_WORDS
                 && self.not_done(&self.text[s[0]..s[1]]).is_some()
         });
-        if let Some(cue) = self
-            .not_done(line)
-            .filter(|_| refers_back || sentences.len() == 1)
-        {
+        if let Some(cue) = self.not_done(line).filter(|cue| {
+            refers_back || sentences.len() == 1 && !self.said_of_one_part(cue, sentences[0])
+        }) {
             reading
                 .unread
                 .push(unread(self.text, span, Unreadable::NotDone(cue)));
@@ -416,7 +419,10 @@ impl<'a> Reader<'a> {
         }
         for sentence in sentences {
             let sentence_text = &self.text[sentence[0]..sentence[1]];
-            if let Some(cue) = self.not_done(sentence_text) {
+            if let Some(cue) = self
+                .not_done(sentence_text)
+                .filter(|cue| !self.said_of_one_part(cue, sentence))
+            {
                 reading
                     .unread
                     .push(unread(self.text, sentence, Unreadable::NotDone(cue)));
@@ -424,6 +430,37 @@ impl<'a> Reader<'a> {
             }
             self.read_sentence(sentence, heading, reading);
         }
+    }
+
+    /// Whether the not-done word `cue` speaks only of the coordinated part it stands in
+    /// ("ice if flare", "traction was discontinued"), in a sentence of several parts; a
+    /// plan ("will", "consider") speaks of the whole sentence.
+    ///
+    /// Only a part set off by a comma is one part ("walking, ice if flare"); "talus
+    /// and/or calcaneus if they have become fixated" is said of both.
+    fn said_of_one_part(&self, cue: &str, sentence: Span) -> bool {
+        let cue_words = words_of(cue);
+        if !self.words.part_not_done.iter().any(|w| *w == cue_words) {
+            return false;
+        }
+        let parts = parts(self.text, sentence);
+        if parts.len() < 2 {
+            return false;
+        }
+        let comma_beside = |first: &Token<'_>, last: &Token<'_>| {
+            self.text[sentence[0]..first.start]
+                .trim_end()
+                .ends_with(',')
+                || self.text[last.end..sentence[1]]
+                    .trim_start()
+                    .starts_with(',')
+        };
+        parts.iter().all(|part| {
+            let (Some(first), Some(last)) = (part.tokens.first(), part.tokens.last()) else {
+                return true;
+            };
+            self.not_done(&self.text[first.start..last.end]).is_none() || comma_beside(first, last)
+        })
     }
 
     /// Whether a line holds only a dose: "3 sets of 10 reps", "Sets: 2", "Rest: 30sec",
@@ -616,6 +653,18 @@ impl<'a> Reader<'a> {
         for part in parts {
             let sense = self.sense(&part.tokens);
             if sense.empty {
+                continue;
+            }
+            // "..., walking, ice if flare": what one part says was not done is that part's.
+            if let (Some(first), Some(last)) = (part.tokens.first(), part.tokens.last())
+                && let Some(cue) = self.not_done(&self.text[first.start..last.end])
+            {
+                pending.push(Pending {
+                    tokens: part.tokens,
+                    joiner: part.joiner,
+                    read: Err(Unreadable::NotDone(cue)),
+                    shares_with: None,
+                });
                 continue;
             }
             if !sense.several.is_empty() {
@@ -912,10 +961,23 @@ impl<'a> Reader<'a> {
                         }
                     }
                 }
-                let often: Vec<String> = run
+                // Written before the first ("BID: quad sets and SLR") or after the last
+                // ("quad sets, SLR 3x10 daily"); "McKenzie extensions 2x/day, walking" is
+                // the first one's alone.
+                let leading = pending[start]
+                    .tokens
+                    .first()
+                    .is_some_and(|t| self.lexicon.is_dose_frequency(&t.low));
+                let often: Vec<String> = [run[0], last]
                     .iter()
-                    .filter_map(|&i| reading.items[i].intervention.detail.frequency.clone())
+                    .enumerate()
+                    .filter(|&(n, _)| n == 1 || leading)
+                    .filter_map(|(_, &i)| reading.items[i].intervention.detail.frequency.clone())
                     .collect();
+                let often: Vec<String> = match &often[..] {
+                    [a, b] if a == b => vec![a.clone()],
+                    _ => often,
+                };
                 if let [frequency] = &often[..] {
                     for &i in &run {
                         reading.items[i]
