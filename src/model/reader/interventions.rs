@@ -440,7 +440,7 @@ impl<'a> Reader<'a> {
     /// and/or calcaneus if they have become fixated" is said of both.
     fn said_of_one_part(&self, cue: &str, sentence: Span) -> bool {
         let cue_words = words_of(cue);
-        if !self.words.part_not_done.iter().any(|w| *w == cue_words) {
+        if !self.words.part_not_done.contains(&cue_words) {
             return false;
         }
         let parts = parts(self.text, sentence);
