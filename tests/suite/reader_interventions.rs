@@ -571,6 +571,10 @@ fn segments_or_a_dose_alone_are_asked_about_never_charted() {
     let asked = &dose.questions[0].intervention;
     assert_eq!(asked.kind, InterventionKind::Exercise);
     assert_eq!((asked.detail.sets, asked.detail.reps), (Some(3), Some(10)));
+    // What is asked stays in the entry with what was not read, in the order written.
+    let mixed = read("STM R calf; L5, R SI; taping deferred");
+    assert_eq!(charted(&mixed), ["soft_tissue right calf"]);
+    assert_eq!(mixed.leftover(), "L5; R SI; taping deferred");
     // A frequency alone is not a dose to ask about.
     assert!(read("twice daily").questions.is_empty());
 }
@@ -757,4 +761,53 @@ proptest! {
             prop_assert!(!said[item.span[0]..item.span[1]].contains("deferred"), "{:?}", reading);
         }
     }
+}
+
+#[test]
+fn read_interventions_for_scripts_prints_every_field_with_its_span_and_the_questions() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_upstream"))
+        .args(["read", "interventions", "-", "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"Ther ex 97110 x2 units 25 min; L5\nR hip abduction 3x10 2.5# 2x/day\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "one object per input line");
+    let billed = &lines[0]["items"][0];
+    assert_eq!(billed["kind"], "exercise");
+    assert_eq!(billed["cpt_code"], "97110");
+    assert_eq!(billed["detail"]["cpt_units"], 2);
+    assert_eq!(billed["detail"]["minutes"], 25);
+    let span = billed["span"].as_array().unwrap();
+    let text = lines[0]["text"].as_str().unwrap();
+    let (start, end) = (
+        span[0].as_u64().unwrap() as usize,
+        span[1].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&text[start..end], "Ther ex 97110 x2 units 25 min");
+    assert_eq!(lines[0]["questions"][0]["text"], "L5");
+    assert_eq!(
+        lines[0]["questions"][0]["intervention"]["kind"],
+        "spinal_manipulation"
+    );
+    let exercise = &lines[1]["items"][0];
+    assert_eq!(exercise["side"], "right");
+    assert_eq!(exercise["region"], "hip");
+    assert_eq!(exercise["detail"]["sets"], 3);
+    assert_eq!(exercise["detail"]["reps"], 10);
+    assert_eq!(exercise["detail"]["load"], "2.5#");
+    assert_eq!(exercise["detail"]["frequency"], "2x/day");
 }

@@ -49,12 +49,18 @@ pub struct InterventionReading {
 }
 
 impl InterventionReading {
-    /// The parts not read, in the order written, joined by "; ": quick entry leaves them
-    /// in the field for the clinician to finish.
+    /// The parts not read or asked about, in the order written, joined by "; ": quick
+    /// entry leaves them in the field for the clinician to finish.
     pub fn leftover(&self) -> String {
-        self.unread
+        let mut left: Vec<(usize, &str)> = self
+            .unread
             .iter()
-            .map(|u| u.text.as_str())
+            .map(|u| (u.span[0], u.text.as_str()))
+            .chain(self.questions.iter().map(|q| (q.span[0], q.text.as_str())))
+            .collect();
+        left.sort_by_key(|(at, _)| *at);
+        left.into_iter()
+            .map(|(_, text)| text)
             .collect::<Vec<_>>()
             .join("; ")
     }
