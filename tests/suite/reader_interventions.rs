@@ -376,6 +376,13 @@ fn a_part_naming_its_own_kind_keeps_it_under_another_heading() {
         (detail.modality, detail.minutes),
         (Some(Modality::Traction), Some(12))
     );
+    // A heading with more than a kind in it is charted itself, never dropped.
+    let both = read("STM R calf: heat, 8 min");
+    assert_eq!(
+        charted(&both),
+        ["soft_tissue right calf", "modality none -"],
+        "{both:?}"
+    );
     let stm = read("Soft tissue mobilization to the R lumbar paraspinals");
     assert_eq!(charted(&stm), ["soft_tissue right low_back"], "{stm:?}");
 }
@@ -653,6 +660,51 @@ fn what_one_part_says_was_not_done_is_that_parts_alone() {
     ] {
         assert!(read(none).items.is_empty(), "{none}");
     }
+}
+#[test]
+fn what_is_done_with_another_or_billed_after_it_is_read_with_it() {
+    // Two things joined by "with" are asked about, the first as read so far.
+    let with = read("ice with wall slide 10 minutes");
+    assert!(with.items.is_empty(), "{with:?}");
+    assert_eq!(with.questions.len(), 1);
+    assert_eq!(
+        with.questions[0].intervention.kind,
+        InterventionKind::Modality
+    );
+    assert!(with.questions[0].ask.contains("together"));
+    // "and" inside a "with" phrase is more of the phrase.
+    let laq = read("left LAQ with ER and ball squeeze 10 × 3");
+    assert_eq!(laq.items.len(), 1, "{laq:?}");
+    assert_eq!(laq.items[0].intervention.side, Side::Left);
+    // A billing code after a comma bills the part before; two codes stay two.
+    let billed = read("24 minutes of neuromuscular reeducation, code 97112,");
+    assert_eq!(billed.items.len(), 1, "{billed:?}");
+    assert_eq!(billed.items[0].intervention.cpt_code, "97112");
+    assert_eq!(billed.items[0].intervention.detail.minutes, Some(24));
+    assert_eq!(
+        read("Bill 2 units of 97110 and 1 unit of 97140.")
+            .items
+            .len(),
+        2
+    );
+    // A sentence of only a dose is the dose of the one before, or no one's.
+    let glides = read("Grade III PA glides L4. 3 sets of 30 s.");
+    assert_eq!(glides.items.len(), 1, "{glides:?}");
+    assert_eq!(
+        (
+            glides.items[0].intervention.detail.sets,
+            glides.items[0].intervention.detail.hold_seconds
+        ),
+        (Some(3), Some(30))
+    );
+    let alone = read("LOC: P-A with torque towards involved side. Repeat three times.");
+    assert!(
+        alone.items.is_empty() && alone.questions.is_empty(),
+        "{alone:?}"
+    );
+    // "grade 3 incline" is no mobilisation grade.
+    let treadmill = read("treadmill 5 min grade 3 incline");
+    assert_eq!(treadmill.items[0].intervention.detail.grade, None);
 }
 
 /// Words of intervention entries, to build sentences from.

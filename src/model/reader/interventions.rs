@@ -322,6 +322,12 @@ struct Sense {
     empty: bool,
     /// How many words it has beyond what was done, filler, dose and joining words.
     content: usize,
+    /// What was done is known only from a billing code in it ("code 97112").
+    billed_only: bool,
+    /// The first of several things named, and whether "with" joins them ("ice with wall
+    /// slide": one done during the other, or two?).
+    first_of_several: Option<Done>,
+    several_with: bool,
 }
 
 /// A part on its way to be charted or kept.
@@ -423,8 +429,40 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        for sentence in sentences {
+        let mut charted_before: Option<usize> = None;
+        for (index, sentence) in sentences.into_iter().enumerate() {
             let sentence_text = &self.text[sentence[0]..sentence[1]];
+            // "Grade III PA glides L4. 3 sets of 30 s.": a sentence of only a dose is the
+            // dose of what the sentence before charted.
+            if self.dose_line(sentence)
+                && let Some(at) = charted_before.filter(|&at| at + 1 == reading.items.len())
+            {
+                let item = &mut reading.items[at];
+                let mut dosed = item.intervention.clone();
+                let both = format!("{} {sentence_text}", &self.text[item.span[0]..item.span[1]]);
+                enrich(&mut dosed, &both, self.lexicon);
+                let before = &item.intervention.detail;
+                let adds = [
+                    dosed.detail.sets.is_some() && before.sets.is_none(),
+                    dosed.detail.reps.is_some() && before.reps.is_none(),
+                    dosed.detail.hold_seconds.is_some() && before.hold_seconds.is_none(),
+                    dosed.detail.minutes.is_some() && before.minutes.is_none(),
+                ];
+                if adds.iter().any(|a| *a) {
+                    item.intervention.detail = dosed.detail;
+                    item.span[1] = sentence[1];
+                    continue;
+                }
+            }
+            // "LOC: P-A with torque. Repeat three times.": a dose after a sentence that
+            // charted nothing is no one's.
+            if index > 0 && self.dose_line(sentence) && charted_before.is_none() {
+                reading
+                    .unread
+                    .push(unread(self.text, sentence, Unreadable::DoseAlone));
+                continue;
+            }
+            let count = reading.items.len();
             if let Some(cue) = self
                 .not_done(sentence_text)
                 .filter(|cue| !self.said_of_one_part(cue, sentence))
@@ -435,6 +473,7 @@ impl<'a> Reader<'a> {
                 continue;
             }
             self.read_sentence(sentence, heading, reading);
+            charted_before = (reading.items.len() > count).then(|| reading.items.len() - 1);
         }
     }
 
@@ -475,7 +514,7 @@ impl<'a> Reader<'a> {
         let words = tokens(self.text, span[0], span[1]);
         words
             .iter()
-            .any(|t| t.low.chars().any(|c| c.is_ascii_digit()))
+            .any(|t| t.low.chars().any(|c| c.is_ascii_digit()) || count_of(&t.low).is_some())
             && words.iter().all(|t| {
                 let w = t.low.as_str();
                 (w.chars().any(|c| c.is_ascii_digit()) && SpinalLevel::parse(w).is_none())
@@ -563,7 +602,11 @@ impl<'a> Reader<'a> {
         if body != sentence
             && heading_sense.place
             && let Some(done) = heading_sense.done.clone()
-            && parts.iter().all(|p| self.sense(&p.tokens).done.is_none())
+            && parts.iter().all(|p| {
+                let sense = self.sense(&p.tokens);
+                sense.done.is_none() && sense.several.is_empty()
+            })
+            && self.not_done(&self.text[body[0]..body[1]]).is_none()
         {
             match self.build(&heading_words, done) {
                 Ok(mut intervention) => {
@@ -599,6 +642,19 @@ impl<'a> Reader<'a> {
             if own.done.is_some() && own.several.is_empty() {
                 heading = None;
             }
+            // "STM R calf: heat, 8 min": a heading with more than a kind in it is a part of
+            // its own, never dropped.
+            let heading_words = tokens(self.text, sentence[0], body[0]);
+            let named = self.sense(&heading_words);
+            if body != sentence && named.used.iter().any(|used| !used) {
+                parts.insert(
+                    0,
+                    Part {
+                        tokens: heading_words,
+                        joiner: None,
+                    },
+                );
+            }
         }
         if body != sentence
             && heading.is_some()
@@ -632,6 +688,27 @@ impl<'a> Reader<'a> {
     /// the one before, or shares its kind.
     fn pending(&self, parts: Vec<Part<'a>>, heading: Option<&Done>) -> Vec<Pending<'a>> {
         let mut parts = parts;
+        // "LAQ with ER and ball squeeze": what follows "and" in a "with" phrase, naming
+        // nothing done of its own, is more of the phrase.
+        let mut at = 0;
+        while at + 1 < parts.len() {
+            let with = parts[at].tokens.iter().any(|t| t.low == "with");
+            let next = self.sense(&parts[at + 1].tokens);
+            let lows: Vec<String> = parts[at + 1].tokens.iter().map(|t| t.low.clone()).collect();
+            let named = InterventionWords::phrase_at(&self.words.exercise_names, &lows).is_some();
+            if with
+                && parts[at + 1].joiner == Some(Joiner::And)
+                && next.done.is_none()
+                && next.several.is_empty()
+                && !next.place
+                && !named
+            {
+                let next = parts.remove(at + 1);
+                parts[at].tokens.extend(next.tokens);
+            } else {
+                at += 1;
+            }
+        }
         // "quadriceps strength and control exercises": what is named after "and" is done
         // to what came before it.
         let mut at = 0;
@@ -674,12 +751,33 @@ impl<'a> Reader<'a> {
                 continue;
             }
             if !sense.several.is_empty() {
+                let problem = match (&sense.first_of_several, sense.several_with) {
+                    (Some(first), true) => Unreadable::DoneWith {
+                        named: sense.several.join(", "),
+                        first: first.clone(),
+                    },
+                    _ => Unreadable::SeveralDone(sense.several.join(", ")),
+                };
                 pending.push(Pending {
                     tokens: part.tokens,
                     joiner: part.joiner,
-                    read: Err(Unreadable::SeveralDone(sense.several.join(", "))),
+                    read: Err(problem),
                     shares_with: None,
                 });
+                continue;
+            }
+            // "24 minutes of neuromuscular reeducation, code 97112": the billing of the
+            // part before.
+            if sense.billed_only
+                && sense.dose_only
+                && let Some(before) = pending.last_mut()
+                && before.read.is_ok()
+                && !before
+                    .tokens
+                    .iter()
+                    .any(|t| self.words.cpt.contains_key(&t.low))
+            {
+                before.tokens.extend(part.tokens);
                 continue;
             }
             if let Some(done) = sense.done {
@@ -861,6 +959,16 @@ impl<'a> Reader<'a> {
     /// dose ("3 sets of 10 repetitions, 1 time a day": of which exercise?). The reading so
     /// far waits for the clinician's word; it is never charted as guessed.
     fn question(&self, part: &Pending<'a>, span: Span) -> Option<InterventionQuestion> {
+        // "ice with wall slide 10 minutes": asked, with the first as read so far.
+        if let Err(problem @ Unreadable::DoneWith { first, .. }) = &part.read {
+            let intervention = self.build(&part.tokens, first.clone()).ok()?;
+            return Some(InterventionQuestion {
+                span,
+                text: self.text[span[0]..span[1]].to_owned(),
+                ask: problem.to_string(),
+                intervention,
+            });
+        }
         if !matches!(
             part.read,
             Err(Unreadable::Shorthand(ShorthandProblem::MissingIntervention))
@@ -970,10 +1078,13 @@ impl<'a> Reader<'a> {
                 // Written before the first ("BID: quad sets and SLR") or after the last
                 // ("quad sets, SLR 3x10 daily"); "McKenzie extensions 2x/day, walking" is
                 // the first one's alone.
-                let leading = pending[start]
-                    .tokens
-                    .first()
-                    .is_some_and(|t| self.lexicon.is_dose_frequency(&t.low));
+                let first = &pending[start].tokens;
+                let sense = self.sense(first);
+                let leading = first
+                    .iter()
+                    .zip(&sense.used)
+                    .find(|(_, used)| !**used)
+                    .is_some_and(|(t, _)| self.lexicon.is_dose_frequency(&t.low));
                 let often: Vec<String> = [run[0], last]
                     .iter()
                     .enumerate()
@@ -1330,9 +1441,16 @@ impl<'a> Reader<'a> {
             }
         }
         match distinct[..] {
-            [] => sense.done = billed,
+            [] => {
+                sense.billed_only = billed.is_some();
+                sense.done = billed;
+            }
             [(done, _)] => sense.done = Some(done.clone()),
-            _ => sense.several = distinct.iter().map(|(_, phrase)| phrase.clone()).collect(),
+            _ => {
+                sense.several = distinct.iter().map(|(_, phrase)| phrase.clone()).collect();
+                sense.first_of_several = Some(distinct[0].0.clone());
+                sense.several_with = lows.iter().any(|w| w == "with");
+            }
         }
         let told = sense.purpose_at.unwrap_or(lows.len());
         let free: Vec<usize> = (0..told).filter(|&i| !sense.used[i]).collect();
@@ -1834,10 +1952,14 @@ enum Unreadable {
     NotDone(String),
     #[error("names more than one thing done ({0}); write each as its own part, separated by ;")]
     SeveralDone(String),
+    #[error("names two things done together ({named}): one done during the other, or two?")]
+    DoneWith { named: String, first: Done },
     #[error(
         "\"{named}\" is {what}, which the record has no kind of intervention for yet; kept for the note"
     )]
     Unrecorded { named: String, what: String },
+    #[error("a dose with nothing charted before it to be the dose of")]
+    DoseAlone,
     #[error("names how, not where: write the segments adjusted (\"Diversified L5, R SI\")")]
     TechniqueOnly,
     #[error("names two sides; which one? (R, L or bilat)")]
@@ -2055,7 +2177,15 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
             used.extend(at..=at + 2);
             continue;
         }
+        // "grade 3 incline" on a treadmill is no mobilisation grade.
         if matches!(word.as_str(), "grade" | "gr" | "gr.")
+            && matches!(
+                intervention.kind,
+                InterventionKind::Mobilization
+                    | InterventionKind::SpinalManipulation
+                    | InterventionKind::ExtraspinalManipulation
+                    | InterventionKind::ManualTherapy
+            )
             && let Some(grade) = next.and_then(mobilisation_grade)
         {
             detail.grade = Some(grade);
