@@ -706,6 +706,34 @@ fn what_is_done_with_another_or_billed_after_it_is_read_with_it() {
     let treadmill = read("treadmill 5 min grade 3 incline");
     assert_eq!(treadmill.items[0].intervention.detail.grade, None);
 }
+#[test]
+fn a_heading_naming_a_side_and_place_gives_its_side_to_the_lines_under_it() {
+    let reading = read(
+        "L knee:\nTransverse friction massage MCL\nPatellar taping\nC5 adjusted\nbridges 3x10\nhip abduction 3x10\n\nPatellar taping",
+    );
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    assert_eq!(
+        charted(&reading),
+        [
+            "soft_tissue left knee_medial",
+            "taping left knee",
+            // The spine has no side from a knee's heading.
+            "spinal_manipulation none neck_posterior",
+            // An exercise named without a place is not put at the heading's.
+            "exercise none -",
+            // One at another place keeps its own and takes no side.
+            "exercise none hip",
+            // A blank line ends the heading.
+            "taping none -"
+        ]
+    );
+    let right = read("Right shoulder:\nSTM upper trap\nL wrist taping");
+    assert_eq!(
+        charted(&right),
+        ["soft_tissue right shoulder", "taping left wrist"],
+        "a side written on the line is the line's"
+    );
+}
 
 /// Words of intervention entries, to build sentences from.
 fn sentence() -> impl Strategy<Value = String> {

@@ -211,11 +211,13 @@ pub fn read_interventions(
         words: lexicon.intervention_words(),
     };
     // A heading alone on its line ("Modalities:") gives its kind to the lines under it,
-    // until a blank line or the next heading.
+    // and one naming a side and place ("L knee:") its side, until a blank line or the next
+    // heading.
     let mut heading: Option<Done> = None;
+    let mut place: Option<Place> = None;
     let mut start = 0;
     // The line read last, to which the dose on the lines under it belongs ("Seated Row",
-    // then "Sets: 2", "Reps: 10"), and whether it was read alone so far.
+    // then "Sets: 2", "Reps: 10").
     let mut pending: Option<Span> = None;
     for part in text.split([';', '\n']) {
         let end = start + part.len();
@@ -225,9 +227,10 @@ pub fn read_interventions(
                 && (end == text.len() || text[end..].starts_with('\n'));
             if blank_line {
                 if let Some(span) = pending.take() {
-                    reader.read_line(span, &heading, &mut reading);
+                    reader.read_under(span, &heading, &place, &mut reading);
                 }
                 heading = None;
+                place = None;
             }
             start = end + 1;
             continue;
@@ -243,24 +246,30 @@ pub fn read_interventions(
             pending = Some([before[0], span[1]]);
             continue;
         }
-        if let Some(stripped) = trimmed.strip_suffix(':')
-            && let Some(named) = reader.heading(offset, stripped)
-        {
-            if let Some(span) = pending.take() {
-                reader.read_line(span, &heading, &mut reading);
+        if let Some(stripped) = trimmed.strip_suffix(':') {
+            let named = reader.heading(offset, stripped);
+            let placed = reader.place_heading(offset, stripped);
+            if named.is_some() || placed.is_some() {
+                if let Some(span) = pending.take() {
+                    reader.read_under(span, &heading, &place, &mut reading);
+                }
+                heading = named.flatten();
+                place = placed;
+                continue;
             }
-            heading = named;
-            continue;
         }
         if let Some(span) = pending.replace(span) {
-            reader.read_line(span, &heading, &mut reading);
+            reader.read_under(span, &heading, &place, &mut reading);
         }
     }
     if let Some(span) = pending {
-        reader.read_line(span, &heading, &mut reading);
+        reader.read_under(span, &heading, &place, &mut reading);
     }
     reading
 }
+
+/// The side and place a heading names ("L knee:", "Right shoulder:") for the lines under it.
+type Place = (Side, Option<RegionCode>);
 
 /// The reader of one text, with the words it reads by.
 struct Reader<'a> {
@@ -506,6 +515,95 @@ impl<'a> Reader<'a> {
             };
             self.not_done(&self.text[first.start..last.end]).is_none() || comma_beside(first, last)
         })
+    }
+
+    /// Reads a line under the headings before it: what is read there with no side of its
+    /// own, at the heading's place or at none, takes the heading's side ("L knee:" then
+    /// "patellar taping"); a part of the spine or trunk never does.
+    fn read_under(
+        &self,
+        span: Span,
+        heading: &Option<Done>,
+        place: &Option<Place>,
+        reading: &mut InterventionReading,
+    ) {
+        let (items, questions) = (reading.items.len(), reading.questions.len());
+        self.read_line(span, heading, reading);
+        let Some((side, region)) = place else {
+            return;
+        };
+        let placed = |intervention: &mut Intervention| {
+            if intervention.side != Side::None || !intervention.detail.segments.is_empty() {
+                return;
+            }
+            // An exercise named without a place ("bridges" under "L knee:") is not
+            // given at the heading's place.
+            let at_a_place = !matches!(
+                intervention.kind,
+                InterventionKind::Exercise
+                    | InterventionKind::Stretch
+                    | InterventionKind::Advice
+                    | InterventionKind::Referral
+                    | InterventionKind::NeuromuscularReeducation
+            );
+            let fits = match (&intervention.region, region) {
+                (None, _) => at_a_place,
+                (Some(own), Some(heading)) => {
+                    self.vocabulary.region_within(own, heading)
+                        || self.vocabulary.region_within(heading, own)
+                }
+                (Some(_), None) => false,
+            };
+            let paired = intervention
+                .region
+                .as_ref()
+                .or(region.as_ref())
+                .and_then(|code| self.vocabulary.region(code))
+                .is_some_and(|r| r.laterality == super::super::Laterality::Paired);
+            if fits && paired {
+                intervention.side = *side;
+                if intervention.region.is_none() {
+                    intervention.region.clone_from(region);
+                }
+            }
+        };
+        for item in &mut reading.items[items..] {
+            placed(&mut item.intervention);
+        }
+        for question in &mut reading.questions[questions..] {
+            placed(&mut question.intervention);
+        }
+    }
+
+    /// The side and place a heading names and nothing else: "L knee", "Right shoulder",
+    /// "R".
+    fn place_heading(&self, offset: usize, heading: &str) -> Option<Place> {
+        let words = tokens(self.text, offset, offset + heading.len());
+        let mut side = None;
+        let mut rest: Vec<&str> = Vec::new();
+        for word in &words {
+            match self.lexicon.meanings(std::slice::from_ref(&word.low)) {
+                Some(
+                    [
+                        Word::Side(found @ (Side::Left | Side::Right | Side::Bilateral)),
+                        ..,
+                    ],
+                ) if rest.is_empty() || side.is_none() => {
+                    if side.is_some_and(|s| s != *found) {
+                        return None;
+                    }
+                    side = Some(*found);
+                }
+                _ => rest.push(word.text),
+            }
+        }
+        let side = side?;
+        if rest.is_empty() {
+            return Some((side, None));
+        }
+        let region = self.vocabulary.find_region(&rest.join(" ")).ok()?;
+        (region.laterality == super::super::Laterality::Paired)
+            .then(|| (side, Some(region.code.clone())))
     }
 
     /// Whether a line holds only a dose: "3 sets of 10 reps", "Sets: 2", "Rest: 30sec",
