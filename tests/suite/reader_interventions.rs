@@ -376,6 +376,12 @@ fn a_part_naming_its_own_kind_keeps_it_under_another_heading() {
         (detail.modality, detail.minutes),
         (Some(Modality::Traction), Some(12))
     );
+    // A heading of when is read as nothing, over parts naming their own kinds.
+    let when = read(
+        "Pre-adjustment: e-stim 10 min + moist heat to lumbar; post: soft-tissue to R paraspinals.",
+    );
+    assert!(when.unread.is_empty(), "{when:?}");
+    assert_eq!(when.items.len(), 3);
     // A heading with more than a kind in it is charted itself, never dropped.
     let both = read("STM R calf: heat, 8 min");
     assert_eq!(

@@ -744,7 +744,11 @@ impl<'a> Reader<'a> {
             // its own, never dropped.
             let heading_words = tokens(self.text, sentence[0], body[0]);
             let named = self.sense(&heading_words);
-            if body != sentence && named.used.iter().any(|used| !used) {
+            let lows: Vec<String> = heading_words.iter().map(|t| t.low.clone()).collect();
+            // "Pre-adjustment:", "post:": a heading of when is read as nothing.
+            let when = InterventionWords::phrase_at(&self.words.heading_fillers, &lows)
+                .is_some_and(|length| length == lows.len());
+            if body != sentence && !when && named.used.iter().any(|used| !used) {
                 parts.insert(
                     0,
                     Part {
