@@ -740,6 +740,29 @@ fn a_heading_naming_a_side_and_place_gives_its_side_to_the_lines_under_it() {
         "a side written on the line is the line's"
     );
 }
+#[test]
+fn a_capital_b_beside_a_place_is_both_sides() {
+    assert_eq!(
+        charted(&read("dry needling to B upper trap and R levator scap"))[0]
+            .split(' ')
+            .nth(1),
+        Some("bilateral")
+    );
+    let calves = read("STM B calves");
+    assert_eq!(calves.items[0].intervention.side, Side::Bilateral);
+    assert!(!calves.items[0].intervention.target.contains('B'));
+    // Not a B in a name, nor a list mark.
+    assert_eq!(
+        read("Vitamin B advice").items[0].intervention.side,
+        Side::None
+    );
+    assert!(
+        read("a) Gastrocnemius stretch, b) Soleus stretch")
+            .items
+            .iter()
+            .all(|i| i.intervention.side == Side::None)
+    );
+}
 
 /// Words of intervention entries, to build sentences from.
 fn sentence() -> impl Strategy<Value = String> {

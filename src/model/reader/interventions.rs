@@ -416,6 +416,7 @@ impl<'a> Reader<'a> {
                         intervention.kind = kind;
                     }
                     enrich(&mut intervention, line, self.lexicon);
+                    self.both_sides_by_b(&tokens(self.text, span[0], span[1]), &mut intervention);
                     self.region_beside_name(&mut intervention);
                     self.outside_the_spine(&mut intervention);
                     reading.items.push(ReadIntervention { intervention, span });
@@ -604,6 +605,28 @@ impl<'a> Reader<'a> {
         let region = self.vocabulary.find_region(&rest.join(" ")).ok()?;
         (region.laterality == super::super::Laterality::Paired)
             .then(|| (side, Some(region.code.clone())))
+    }
+
+    /// "dry needling to B upper trap", "STM B calves": a capital B beside a place is both
+    /// sides, and no part of the target.
+    fn both_sides_by_b(&self, tokens: &[Token<'a>], intervention: &mut Intervention) {
+        if intervention.side != Side::None {
+            return;
+        }
+        let lows: Vec<String> = tokens.iter().map(|t| t.low.clone()).collect();
+        let both = tokens.iter().enumerate().any(|(at, t)| {
+            t.text == "B"
+                && (self.is_place(&lows[at + 1..]) || at > 0 && self.is_place(&lows[at - 1..at]))
+        });
+        if both {
+            intervention.side = Side::Bilateral;
+            intervention.target = intervention
+                .target
+                .split_whitespace()
+                .filter(|w| *w != "B")
+                .collect::<Vec<_>>()
+                .join(" ");
+        }
     }
 
     /// Whether a line holds only a dose: "3 sets of 10 reps", "Sets: 2", "Rest: 30sec",
@@ -1250,6 +1273,7 @@ impl<'a> Reader<'a> {
         if let (Some(first), Some(last)) = (tokens.get(told), tokens.last()) {
             intervention.notes = self.text[first.start..last.end].to_owned();
         }
+        self.both_sides_by_b(&tokens[..told], &mut intervention);
         // "lateral step up: x15": repetitions, for an exercise or a stretch.
         if matches!(kind, InterventionKind::Exercise | InterventionKind::Stretch)
             && intervention.detail.reps.is_none()
