@@ -75,7 +75,16 @@ pub fn read(args: &ReadArgs, out: &mut impl Write) -> Result<(), CliError> {
                     json_line(out, &reading)?;
                 } else {
                     for item in &reading.items {
-                        writeln!(out, "read    {}", item.intervention.describe())
+                        writeln!(
+                            out,
+                            "read    {}    <- `{}`",
+                            item.intervention.describe(),
+                            &reading.text[item.span[0]..item.span[1]]
+                        )
+                        .map_err(stdout_error)?;
+                    }
+                    for question in &reading.questions {
+                        writeln!(out, "ask     {}    <- `{}`", question.ask, question.text)
                             .map_err(stdout_error)?;
                     }
                     for unread in &reading.unread {

@@ -614,7 +614,14 @@ fn apply_one(
             crate::model::reader::Lexicon::builtin(),
         );
         if reading.items.is_empty() {
-            let why: Vec<String> = unread_why(&reading.unread).collect();
+            let why: Vec<String> = unread_why(&reading.unread)
+                .chain(
+                    reading
+                        .questions
+                        .iter()
+                        .map(|q| format!("`{}`: {}", q.text, q.ask)),
+                )
+                .collect();
             return Err(EditError::Entry(format!(
                 "nothing in `{entry}` was read as an intervention ({})",
                 why.join("; ")
@@ -632,7 +639,11 @@ fn apply_one(
         return Ok(Applied {
             ids: ids.into_iter().map(|id| id.0).collect(),
             unread: reading.unread,
-            asked: Vec::new(),
+            asked: reading
+                .questions
+                .into_iter()
+                .map(|q| format!("{} ({})", q.ask, q.text))
+                .collect(),
         });
     }
     Ok(Applied::from(match edit {

@@ -669,6 +669,10 @@ impl VisitEditorView {
         for item in &reading.items {
             ui.label(format!("Enter charts: {}", item.intervention.describe()));
         }
+        // Asked, not charted: stays in the entry for the clinician's word.
+        for question in &reading.questions {
+            ui.label(format!("Asks: {} (`{}`)", question.ask, question.text));
+        }
         unread_ui(ui, &reading.unread);
         if entered(field.clone(), ui) {
             if !reading.items.is_empty() {

@@ -390,9 +390,175 @@ fn the_phrases_not_yet_read_exactly() {
     }
 }
 
+/// An intervention expected by the corpus, its kind resolved: a `new:` kind the record has
+/// since gained, by its code or its name (`new:modality`, `new:extremity_manipulation`), is
+/// that kind; a `new:` physical agent the record keeps as a modality (`new:traction`) is a
+/// modality.
+fn intervention_kind(expected: &serde_json::Value) -> String {
+    use upstream::model::{InterventionKind, Modality};
+    let written = expected["kind"].as_str().unwrap_or_default();
+    let Some(wanted) = written.strip_prefix("new:") else {
+        return written.to_owned();
+    };
+    InterventionKind::ALL
+        .into_iter()
+        .find(|k| k.code() == wanted || k.label().eq_ignore_ascii_case(&wanted.replace('_', " ")))
+        .map(|k| k.code().to_owned())
+        .or_else(|| Modality::from_code(wanted).map(|_| "modality".to_owned()))
+        .unwrap_or_else(|| written.to_owned())
+}
+
+/// How an expected intervention differs from one read: kind, side, place and each value the
+/// source writes (technique and modality when the record has a code for them, segments,
+/// grade, sets, reps, hold, minutes, billing code and units). Empty when it is the same.
+fn intervention_differences(
+    expected: &serde_json::Value,
+    read: &upstream::model::Intervention,
+    vocabulary: &Vocabulary,
+) -> Vec<String> {
+    use upstream::model::{Modality, RegionCode, Technique};
+    let mut differ = Vec::new();
+    let mut compare = |what: &str, want: String, got: String| {
+        if want != got {
+            differ.push(format!("{what} {want:?} read {got:?}"));
+        }
+    };
+    compare(
+        "kind",
+        intervention_kind(expected),
+        read.kind.code().to_owned(),
+    );
+    // An open reading (a range, an and/or) is compared on its kind alone.
+    if expected.get("ask").is_some() {
+        return differ;
+    }
+    let side = |s: &str| match s {
+        "midline" => "none".to_owned(),
+        other => other.to_owned(),
+    };
+    compare(
+        "side",
+        side(expected["side"].as_str().unwrap_or("none")),
+        side(read.side.code()),
+    );
+    if let Some(region) = expected["region"]
+        .as_str()
+        .filter(|r| !r.starts_with("new:"))
+    {
+        let want = RegionCode::new(region);
+        let fits = read.region.as_ref().is_some_and(|got| {
+            got == &want
+                || vocabulary.region_within(got, &want)
+                || vocabulary.region_within(&want, got)
+        });
+        if !fits {
+            compare(
+                "region",
+                region.to_owned(),
+                read.region
+                    .as_ref()
+                    .map_or(String::new(), |r| r.as_str().to_owned()),
+            );
+        }
+    }
+    let detail = &read.detail;
+    if let Some(technique) = expected["technique"].as_str()
+        && Technique::from_code(technique).is_some()
+    {
+        compare(
+            "technique",
+            technique.to_owned(),
+            detail
+                .technique
+                .map_or(String::new(), |t| t.code().to_owned()),
+        );
+    }
+    if let Some(modality) = expected["modality"].as_str() {
+        let modality = match modality {
+            "e_stim" => "electrical_stimulation",
+            "ifc" => "interferential",
+            other => other,
+        };
+        if Modality::from_code(modality).is_some() {
+            compare(
+                "modality",
+                modality.to_owned(),
+                detail
+                    .modality
+                    .map_or(String::new(), |m| m.code().to_owned()),
+            );
+        }
+    }
+    if let Some(segments) = expected["segments"].as_array() {
+        let normal = |s: &str| s.to_uppercase().replace(['/', '–'], "-");
+        let mut want: Vec<String> = segments
+            .iter()
+            .filter_map(|s| s.as_str())
+            .map(normal)
+            .collect();
+        let mut got: Vec<String> = detail.segments.iter().map(|s| normal(s)).collect();
+        want.sort();
+        got.sort();
+        compare("segments", want.join(" "), got.join(" "));
+    }
+    if let Some(grade) = expected["grade"].as_str() {
+        compare(
+            "grade",
+            grade.to_owned(),
+            detail.grade.map_or(String::new(), |g| g.code().to_owned()),
+        );
+    }
+    let number = |field: &str| expected[field].as_u64().map(|n| n.to_string());
+    let got = |n: Option<u16>| n.map(|n| n.to_string());
+    for (field, read) in [
+        ("sets", detail.sets),
+        ("reps", detail.reps),
+        ("hold_s", detail.hold_seconds),
+        ("minutes", detail.minutes),
+    ] {
+        if let Some(want) = number(field) {
+            compare(field, want, got(read).unwrap_or_default());
+        }
+    }
+    if let Some(cpt) = expected["cpt"].as_array().and_then(|c| c.first()) {
+        compare(
+            "cpt",
+            cpt["code"].as_str().unwrap_or_default().to_owned(),
+            read.cpt_code.clone(),
+        );
+        if let Some(units) = cpt["units"].as_u64() {
+            compare(
+                "units",
+                units.to_string(),
+                detail.cpt_units.map_or(String::new(), |u| u.to_string()),
+            );
+        }
+    }
+    differ
+}
+
+/// Figures of the intervention reader on one part of the corpus.
+#[derive(Debug, Default)]
+struct InterventionFigures {
+    phrases: usize,
+    whole: usize,
+    /// Phrases whose interventions are all of kinds the record holds.
+    in_record: usize,
+    exact: usize,
+    expected_items: usize,
+    found: usize,
+    codes: usize,
+    billed: usize,
+    wrong_side: Vec<String>,
+}
+
 /// The intervention phrases of the corpus through the intervention reader: how many are
-/// read whole, how many of the interventions they name (in the kinds the record has) are
-/// found with the right kind, billing code and side, and none with a wrong side.
+/// read whole (nothing unread, as many interventions read or asked about as the source
+/// names), how many of those whose interventions are all of kinds the record holds are
+/// read exactly (each with its kind, side, place and the values the source writes), how
+/// many of the interventions they name are found with the right kind and side, and none
+/// with a wrong side. The items marked `held_out` (collected after the reader was grown on
+/// the others) are counted apart: how well the reader reads words it was not grown on.
 #[test]
 fn the_intervention_reader_on_the_corpus_never_reads_a_wrong_side() {
     use upstream::model::reader::read_interventions;
@@ -404,76 +570,152 @@ fn the_intervention_reader_on_the_corpus_never_reads_a_wrong_side() {
     );
     let value: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let (mut phrases, mut whole, mut expected_items, mut found, mut billed, mut codes) =
-        (0, 0, 0, 0, 0, 0);
-    let mut wrong_side = Vec::new();
+    let misses = std::env::var_os("READER_CORPUS_MISSES").is_some();
+    let (mut grown, mut held_out) = (
+        InterventionFigures::default(),
+        InterventionFigures::default(),
+    );
     for item in value["items"].as_array().unwrap() {
         if item["kind"] != "intervention" {
             continue;
         }
-        phrases += 1;
+        let figures = if item["held_out"] == true {
+            &mut held_out
+        } else {
+            &mut grown
+        };
+        figures.phrases += 1;
         let text = item["text"].as_str().unwrap();
         let reading = read_interventions(text, vocabulary, lexicon);
         let expect = item["expect"].as_array().unwrap();
-        if reading.unread.is_empty() && reading.items.len() == expect.len() {
-            whole += 1;
+        let read_or_asked = reading.items.len() + reading.questions.len();
+        let whole = reading.unread.is_empty() && read_or_asked == expect.len();
+        if whole {
+            figures.whole += 1;
         }
-        let mut unclaimed: Vec<_> = reading.items.iter().map(|i| &i.intervention).collect();
         for expected in expect {
-            // A `new:` kind the record has since gained, by its code or its name
-            // (`new:modality`, `new:extremity_manipulation`), is that kind.
-            let written = expected["kind"].as_str().unwrap_or_default();
-            let resolved = written.strip_prefix("new:").and_then(|wanted| {
-                upstream::model::InterventionKind::ALL
-                    .into_iter()
-                    .find(|k| {
-                        k.code() == wanted
-                            || k.label().eq_ignore_ascii_case(&wanted.replace('_', " "))
-                    })
-                    .map(|k| k.code())
-            });
-            let kind = resolved.unwrap_or(written);
-            let side = expected["side"].as_str().and_then(Side::from_code);
             for cpt in expected["cpt"].as_array().into_iter().flatten() {
-                codes += 1;
+                figures.codes += 1;
                 let code = cpt["code"].as_str().unwrap_or_default();
                 if reading
                     .items
                     .iter()
                     .any(|i| i.intervention.cpt_code == code)
                 {
-                    billed += 1;
+                    figures.billed += 1;
                 }
             }
+        }
+        // Found with kind and side; a side read that the source contradicts is wrong, a
+        // side left unread is no error.
+        let mut unclaimed: Vec<_> = reading.items.iter().map(|i| &i.intervention).collect();
+        for expected in expect {
+            let kind = intervention_kind(expected);
             if kind.starts_with("new:") {
                 continue;
             }
-            expected_items += 1;
+            figures.expected_items += 1;
+            let side = expected["side"].as_str().and_then(Side::from_code);
             let Some(at) = unclaimed.iter().position(|i| i.kind.code() == kind) else {
                 continue;
             };
             let read = unclaimed.remove(at);
-            // A side read that the source contradicts; a side left unread is no error.
             match side {
                 Some(side) if read.side != Side::None && read.side != side => {
-                    wrong_side.push(format!("{text}: read {:?}", read.side));
+                    figures
+                        .wrong_side
+                        .push(format!("{text}: read {:?}", read.side));
                 }
-                None if read.side != Side::None => {
-                    wrong_side.push(format!("{text}: read {:?}, none written", read.side));
+                None if !matches!(read.side, Side::None | Side::Midline) => {
+                    figures
+                        .wrong_side
+                        .push(format!("{text}: read {:?}, none written", read.side));
                 }
-                _ if side.is_none_or(|s| s == read.side) => found += 1,
+                _ if side.is_none_or(|s| s == read.side) => figures.found += 1,
                 _ => {}
             }
         }
+        // Exactly: each expected intervention matched by one read (or asked about) with
+        // nothing different.
+        if expect
+            .iter()
+            .any(|e| intervention_kind(e).starts_with("new:"))
+        {
+            continue;
+        }
+        figures.in_record += 1;
+        let mut left: Vec<upstream::model::Intervention> = reading
+            .items
+            .iter()
+            .map(|i| i.intervention.clone())
+            .chain(reading.questions.iter().map(|q| q.intervention.clone()))
+            .collect();
+        let mut differences = Vec::new();
+        for expected in expect {
+            let best = left
+                .iter()
+                .enumerate()
+                .map(|(at, read)| (at, intervention_differences(expected, read, vocabulary)))
+                .min_by_key(|(_, d)| d.len());
+            match best {
+                Some((at, d)) if d.is_empty() => {
+                    left.remove(at);
+                }
+                Some((_, d)) => differences.push(d.join(", ")),
+                None => differences.push(format!("{} not read", intervention_kind(expected))),
+            }
+        }
+        if whole && differences.is_empty() {
+            figures.exact += 1;
+        } else if misses {
+            // `READER_CORPUS_MISSES=1 cargo test --test suite reader_corpus -- --nocapture`
+            // lists the phrases not read exactly: where the reader grows next.
+            eprintln!(
+                "MISS {text}\n   differs {differences:?}\n   read {:?}\n   unread {:?}\n   asked {:?}",
+                reading
+                    .items
+                    .iter()
+                    .map(|i| format!(
+                        "{} {} [{}] {}",
+                        i.intervention.kind.code(),
+                        i.intervention.side.code(),
+                        i.intervention.target,
+                        i.intervention.detail.describe()
+                    ))
+                    .collect::<Vec<_>>(),
+                reading
+                    .unread
+                    .iter()
+                    .map(|u| (&u.text, &u.why))
+                    .collect::<Vec<_>>(),
+                reading.questions.iter().map(|q| &q.ask).collect::<Vec<_>>()
+            );
+        }
     }
     let percent = |n: usize, of: usize| 100 * n / of.max(1);
-    println!(
-        "interventions: {phrases} phrases, {whole} ({} %) read whole; {found} of {expected_items} \
-         interventions in the record's kinds ({} %) found with kind and side; {billed} of {codes} \
-         billing codes; {} with a wrong side",
-        percent(whole, phrases),
-        percent(found, expected_items),
-        wrong_side.len()
-    );
-    assert!(wrong_side.is_empty(), "{wrong_side:#?}");
+    for (name, figures) in [("grown on", &grown), ("held out", &held_out)] {
+        println!(
+            "interventions ({name}): {} phrases, {} ({} %) read whole; of the {} in the record's \
+             kinds, {} ({} %) read exactly; {} of {} interventions in the record's kinds ({} %) \
+             found with kind and side; {} of {} billing codes; {} with a wrong side",
+            figures.phrases,
+            figures.whole,
+            percent(figures.whole, figures.phrases),
+            figures.in_record,
+            figures.exact,
+            percent(figures.exact, figures.in_record),
+            figures.found,
+            figures.expected_items,
+            percent(figures.found, figures.expected_items),
+            figures.billed,
+            figures.codes,
+            figures.wrong_side.len()
+        );
+    }
+    let wrong: Vec<&String> = grown
+        .wrong_side
+        .iter()
+        .chain(&held_out.wrong_side)
+        .collect();
+    assert!(wrong.is_empty(), "{wrong:#?}");
 }

@@ -8,7 +8,7 @@
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use upstream::model::reader::{InterventionReading, Lexicon, read_interventions};
-use upstream::model::{InterventionKind, Modality, Side, Technique, Vocabulary};
+use upstream::model::{InterventionKind, MobilisationGrade, Modality, Side, Technique, Vocabulary};
 
 fn read(text: &str) -> InterventionReading {
     read_interventions(text, Vocabulary::builtin(), Lexicon::builtin())
@@ -205,11 +205,20 @@ fn what_a_sentence_says_was_not_done_or_is_planned_is_never_charted() {
     // A sentence that says only "not tolerated" speaks of the one before it.
     let refused = read("STM soleus R. Not tolerated.");
     assert!(refused.items.is_empty(), "{refused:?}");
+    // "but not before ..." is said of its own clause: taping and orthotics were used
+    // (Gillman 2004, PMC2647025, as the corpus reads it).
+    let used = read(
+        "Other procedures used included taping and orthotics, but not before the manipulation effect was noted.",
+    );
+    assert_eq!(used.items.len(), 2, "{used:?}");
+    assert_eq!(
+        used.leftover(),
+        "but not before the manipulation effect was noted"
+    );
     for planned in [
         "Continue 2x/week for 2 weeks, then re-evaluate and taper.",
         "Consider referral to physical therapy if needed.",
         "We will do some symptomatic treatment utilizing manual stimulation techniques, pulsed ultrasound and additional exercises.",
-        "Other procedures used included taping and orthotics, but not before the manipulation effect was noted.",
         "Chiropractic adjustment of talus and/or calcaneus if they have become fixated.",
     ] {
         let reading = read(planned);
@@ -321,6 +330,439 @@ fn filler_purpose_and_dose_in_a_sentence_land_where_they_belong() {
         ["stretch none thigh_posterior", "stretch none thigh_lateral"]
     );
 }
+#[test]
+fn a_plan_only_referred_to_does_not_make_what_was_done_a_plan() {
+    let done = read("IFC 10 min to lumbar as outlined in care plan");
+    assert_eq!(charted(&done), ["modality none low_back"], "{done:?}");
+    assert_eq!(done.items[0].intervention.detail.minutes, Some(10));
+    // A plan is still a plan.
+    for planned in [
+        "IFC 10 min to lumbar planned",
+        "Plan: IFC 10 min to lumbar next visit",
+    ] {
+        let reading = read(planned);
+        assert!(reading.items.is_empty(), "{planned}: {reading:?}");
+        assert!(!reading.unread.is_empty(), "{planned}");
+    }
+}
+
+#[test]
+fn what_was_done_before_or_after_is_when_not_a_second_thing_done() {
+    let heat = read("Moist heat 10 min before exercises to lumbar");
+    assert_eq!(heat.items.len(), 1, "{heat:?}");
+    assert_eq!(heat.items[0].intervention.kind, InterventionKind::Modality);
+    assert_eq!(heat.items[0].intervention.detail.minutes, Some(10));
+    assert!(
+        heat.items[0]
+            .intervention
+            .notes
+            .contains("before exercises")
+    );
+    let after = read("Hand strengthening exercises bilat post estim");
+    assert_eq!(charted(&after), ["exercise bilateral hand"], "{after:?}");
+    // At the start of a part it is a heading of when, not a clause.
+    assert_eq!(
+        charted(&read("post: STM R calf")),
+        ["soft_tissue right calf"]
+    );
+}
+
+#[test]
+fn a_part_naming_its_own_kind_keeps_it_under_another_heading() {
+    let reading = read("Manual therapy techniques: lumbar traction 12 min");
+    assert_eq!(charted(&reading), ["modality none low_back"], "{reading:?}");
+    let detail = &reading.items[0].intervention.detail;
+    assert_eq!(
+        (detail.modality, detail.minutes),
+        (Some(Modality::Traction), Some(12))
+    );
+    // A heading of when is read as nothing, over parts naming their own kinds.
+    let when = read(
+        "Pre-adjustment: e-stim 10 min + moist heat to lumbar; post: soft-tissue to R paraspinals.",
+    );
+    assert!(when.unread.is_empty(), "{when:?}");
+    assert_eq!(when.items.len(), 3);
+    // A heading with more than a kind in it is charted itself, never dropped.
+    let both = read("STM R calf: heat, 8 min");
+    assert_eq!(
+        charted(&both),
+        ["soft_tissue right calf", "modality none -"],
+        "{both:?}"
+    );
+    let stm = read("Soft tissue mobilization to the R lumbar paraspinals");
+    assert_eq!(charted(&stm), ["soft_tissue right low_back"], "{stm:?}");
+}
+/// sets, reps, hold in seconds, minutes of the first item read.
+fn dose(text: &str) -> (Option<u16>, Option<u16>, Option<u16>, Option<u16>) {
+    let reading = read(text);
+    let detail = &reading
+        .items
+        .first()
+        .unwrap_or_else(|| panic!("{text}: nothing read: {reading:?}"))
+        .intervention
+        .detail;
+    (
+        detail.sets,
+        detail.reps,
+        detail.hold_seconds,
+        detail.minutes,
+    )
+}
+
+#[test]
+fn the_dose_is_read_in_the_ways_clinicians_write_it() {
+    // Sets of repetitions, sets of a hold, repetitions then sets.
+    assert_eq!(
+        dose("bridges 3 sets of 15"),
+        (Some(3), Some(15), None, None)
+    );
+    assert_eq!(
+        dose("Grade III PA mobilization L4 3 cycles of 60s"),
+        (Some(3), None, Some(60), None)
+    );
+    assert_eq!(
+        dose("side plank with clamshell 10 reps x 2"),
+        (Some(2), Some(10), None, None)
+    );
+    assert_eq!(
+        dose("calf stretch 3x 30sec"),
+        (Some(3), None, Some(30), None)
+    );
+    assert_eq!(
+        dose("calf stretch, hold 30 seconds, repeat three times"),
+        (None, Some(3), Some(30), None)
+    );
+    // A printed home programme's labelled fields, run together as copied.
+    let printed = "Single Leg Heel Raise REPS: 10SETS: 3HOLD: 3DAILY: 1WEEKLY: 3";
+    assert_eq!(dose(printed), (Some(3), Some(10), Some(3), None));
+    let reading = read(printed);
+    assert_eq!(
+        reading.items[0].intervention.kind,
+        InterventionKind::Exercise
+    );
+    assert_eq!(
+        reading.items[0].intervention.detail.frequency.as_deref(),
+        Some("3x/week")
+    );
+    // Rest between sets is no hold.
+    assert_eq!(
+        dose("Seated row Sets: 2 Reps: 10 Rest: 30sec"),
+        (Some(2), Some(10), None, None)
+    );
+    // The dose under a heading that names the exercise is the exercise's.
+    assert_eq!(
+        dose("SLS with hand hold assist: 3×15 seconds"),
+        (Some(3), None, Some(15), None)
+    );
+    // "each side" is both sides.
+    assert_eq!(
+        charted(&read("calf stretch 3x30s each side")),
+        ["stretch bilateral calf"]
+    );
+}
+#[test]
+fn a_timed_billing_line_keeps_its_code_units_and_minutes_apart() {
+    for line in [
+        "97110 x2 units 25 min",
+        "97110 x 2 units (25 minutes)",
+        "97110 2 units 25 min",
+    ] {
+        let reading = read(line);
+        assert_eq!(reading.items.len(), 1, "{line}: {reading:?}");
+        let item = &reading.items[0].intervention;
+        assert_eq!(item.kind, InterventionKind::Exercise, "{line}");
+        assert_eq!(item.cpt_code, "97110", "{line}");
+        assert_eq!(
+            (item.detail.cpt_units, item.detail.minutes),
+            (Some(2), Some(25)),
+            "{line}"
+        );
+        assert!(!item.dose.contains("unit"), "{line}: {:?}", item.dose);
+    }
+}
+
+#[test]
+fn a_list_of_segments_is_one_adjustment_each_and_the_si_joint_is_a_segment() {
+    let reading = read("Adjusted C5, T4, L5, R SI");
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    assert_eq!(
+        charted(&reading),
+        [
+            "spinal_manipulation none neck_posterior",
+            "spinal_manipulation none back_mid",
+            "spinal_manipulation none low_back",
+            "spinal_manipulation right si_joint"
+        ]
+    );
+    let segments: Vec<Vec<String>> = reading
+        .items
+        .iter()
+        .map(|i| i.intervention.detail.segments.clone())
+        .collect();
+    assert_eq!(segments, [["C5"], ["T4"], ["L5"], ["SI"]]);
+}
+
+#[test]
+fn mobilisation_grades_glides_and_muscle_energy_are_read() {
+    let glides = read("Gr III PA glides L4");
+    assert_eq!(
+        charted(&glides),
+        ["mobilization none low_back"],
+        "{glides:?}"
+    );
+    let detail = &glides.items[0].intervention.detail;
+    assert_eq!(
+        (detail.grade, detail.segments.clone()),
+        (Some(MobilisationGrade::III), vec!["L4".to_owned()])
+    );
+    let ap = read("grade IV- AP glides R talocrural");
+    assert_eq!(
+        ap.items[0].intervention.detail.grade,
+        Some(MobilisationGrade::IV)
+    );
+    assert_eq!(ap.items[0].intervention.side, Side::Right);
+    // MET/PIR to a muscle is a stretch, to a joint a mobilisation; a plural in the
+    // muscle's name is no second side.
+    let muscle = read("MET/PIR R upper trap");
+    assert_eq!(muscle.items[0].intervention.kind, InterventionKind::Stretch);
+    assert_eq!(
+        muscle.items[0].intervention.detail.technique,
+        Some(Technique::MuscleEnergy)
+    );
+    let pir = read("PIR R levator scapulae 3x30s");
+    assert_eq!(
+        charted(&pir)[0].split(' ').take(2).collect::<Vec<_>>(),
+        ["stretch", "right"],
+        "{pir:?}"
+    );
+    let joint = read("MET L SI");
+    assert_eq!(charted(&joint), ["mobilization left si_joint"]);
+    // Named alone, it says how, not what or where: kept.
+    assert!(read("MET").items.is_empty());
+}
+
+#[test]
+fn a_weight_is_the_load() {
+    let reading = read("R hip abduction 3x10 2.5# weights");
+    assert_eq!(
+        reading.items[0].intervention.detail.load.as_deref(),
+        Some("2.5#")
+    );
+    assert_eq!(
+        read("leg press 40lbs 10 × 3").items[0]
+            .intervention
+            .detail
+            .load
+            .as_deref(),
+        Some("40lbs")
+    );
+    assert_eq!(
+        read("bridges 3x10 with 5 kg").items[0]
+            .intervention
+            .detail
+            .load
+            .as_deref(),
+        Some("5 kg")
+    );
+}
+#[test]
+fn segments_or_a_dose_alone_are_asked_about_never_charted() {
+    let segments = read("L3-L5, T6-T8, left sacroiliac joint.");
+    assert!(segments.items.is_empty(), "{segments:?}");
+    assert!(segments.unread.is_empty(), "{segments:?}");
+    assert_eq!(segments.questions.len(), 3);
+    assert!(segments.questions[0].ask.contains("adjusted"));
+    assert_eq!(
+        segments.questions[0].intervention.detail.segments,
+        ["L3-L5"]
+    );
+    assert_eq!(segments.questions[2].intervention.side, Side::Left);
+    assert_eq!(segments.questions[2].text, "left sacroiliac joint");
+    let dose = read("Do 3 sets of 10 repetitions, 1 time a day.");
+    assert!(dose.items.is_empty(), "{dose:?}");
+    assert_eq!(dose.questions.len(), 1, "{dose:?}");
+    let asked = &dose.questions[0].intervention;
+    assert_eq!(asked.kind, InterventionKind::Exercise);
+    assert_eq!((asked.detail.sets, asked.detail.reps), (Some(3), Some(10)));
+    // What is asked stays in the entry with what was not read, in the order written.
+    let mixed = read("STM R calf; L5, R SI; taping deferred");
+    assert_eq!(charted(&mixed), ["soft_tissue right calf"]);
+    assert_eq!(mixed.leftover(), "L5; R SI; taping deferred");
+    // A frequency alone is not a dose to ask about.
+    assert!(read("twice daily").questions.is_empty());
+}
+
+#[test]
+fn a_dose_written_once_after_a_list_is_each_exercises() {
+    let reading = read("Patient instructed in chest fly, shoulder abd, shoulder flexion 2×15.");
+    assert_eq!(reading.items.len(), 3, "{reading:?}");
+    for item in &reading.items {
+        assert_eq!(
+            (item.intervention.detail.sets, item.intervention.detail.reps),
+            (Some(2), Some(15)),
+            "{item:?}"
+        );
+    }
+    let often = read("BID: quad sets and SLR 10 × 3");
+    assert!(
+        often
+            .items
+            .iter()
+            .all(|i| i.intervention.detail.frequency.as_deref() == Some("bid")),
+        "{often:?}"
+    );
+    // Each with its own dose keeps it.
+    let own = read("bridges 3x10, clams 2x15");
+    assert_eq!(own.items[0].intervention.detail.sets, Some(3));
+    assert_eq!(own.items[1].intervention.detail.sets, Some(2));
+}
+
+#[test]
+fn the_dose_on_the_lines_under_an_exercise_is_its_dose() {
+    let reading = read("Seated Row\nSets: 2\nReps: 10\nRest: 30sec\n\nRow\n3 sets of 10 reps");
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    assert_eq!(reading.items.len(), 2, "{reading:?}");
+    let first = &reading.items[0];
+    assert_eq!(first.intervention.kind, InterventionKind::Exercise);
+    assert_eq!(first.intervention.target, "Seated Row");
+    assert_eq!(
+        (
+            first.intervention.detail.sets,
+            first.intervention.detail.reps,
+            first.intervention.detail.hold_seconds
+        ),
+        (Some(2), Some(10), None)
+    );
+    // The span runs from the name to the last line of its dose.
+    assert_eq!(
+        &reading.text[first.span[0]..first.span[1]],
+        "Seated Row\nSets: 2\nReps: 10\nRest: 30sec"
+    );
+    assert_eq!(reading.items[1].intervention.detail.reps, Some(10));
+}
+#[test]
+fn what_one_part_says_was_not_done_is_that_parts_alone() {
+    let reading = read("STM R calf, taping not performed");
+    assert_eq!(charted(&reading), ["soft_tissue right calf"], "{reading:?}");
+    assert_eq!(reading.leftover(), "taping not performed");
+    let flare = read("McKenzie extensions 2x/day, walking, ice if flare");
+    assert_eq!(flare.items.len(), 2, "{flare:?}");
+    assert_eq!(flare.leftover(), "ice if flare");
+    // The frequency written after the first is the first one's alone.
+    assert_eq!(flare.items[1].intervention.detail.frequency, None);
+    let stopped = read(
+        "Cervical traction was discontinued after six sessions, and the patient was instructed in a home exercise program.",
+    );
+    assert_eq!(stopped.items.len(), 1, "{stopped:?}");
+    assert_eq!(
+        stopped.items[0].intervention.kind,
+        InterventionKind::Exercise
+    );
+    // A plan, a negation of the whole or a sentence about the one before speaks of all.
+    for none in [
+        "We will do STM and ultrasound",
+        "No STM or taping today",
+        "STM soleus R. Not tolerated.",
+    ] {
+        assert!(read(none).items.is_empty(), "{none}");
+    }
+}
+#[test]
+fn what_is_done_with_another_or_billed_after_it_is_read_with_it() {
+    // Two things joined by "with" are asked about, the first as read so far.
+    let with = read("ice with wall slide 10 minutes");
+    assert!(with.items.is_empty(), "{with:?}");
+    assert_eq!(with.questions.len(), 1);
+    assert_eq!(
+        with.questions[0].intervention.kind,
+        InterventionKind::Modality
+    );
+    assert!(with.questions[0].ask.contains("together"));
+    // "and" inside a "with" phrase is more of the phrase.
+    let laq = read("left LAQ with ER and ball squeeze 10 × 3");
+    assert_eq!(laq.items.len(), 1, "{laq:?}");
+    assert_eq!(laq.items[0].intervention.side, Side::Left);
+    // A billing code after a comma bills the part before; two codes stay two.
+    let billed = read("24 minutes of neuromuscular reeducation, code 97112,");
+    assert_eq!(billed.items.len(), 1, "{billed:?}");
+    assert_eq!(billed.items[0].intervention.cpt_code, "97112");
+    assert_eq!(billed.items[0].intervention.detail.minutes, Some(24));
+    assert_eq!(
+        read("Bill 2 units of 97110 and 1 unit of 97140.")
+            .items
+            .len(),
+        2
+    );
+    // A sentence of only a dose is the dose of the one before, or no one's.
+    let glides = read("Grade III PA glides L4. 3 sets of 30 s.");
+    assert_eq!(glides.items.len(), 1, "{glides:?}");
+    assert_eq!(
+        (
+            glides.items[0].intervention.detail.sets,
+            glides.items[0].intervention.detail.hold_seconds
+        ),
+        (Some(3), Some(30))
+    );
+    let alone = read("LOC: P-A with torque towards involved side. Repeat three times.");
+    assert!(
+        alone.items.is_empty() && alone.questions.is_empty(),
+        "{alone:?}"
+    );
+    // "grade 3 incline" is no mobilisation grade.
+    let treadmill = read("treadmill 5 min grade 3 incline");
+    assert_eq!(treadmill.items[0].intervention.detail.grade, None);
+}
+#[test]
+fn a_heading_naming_a_side_and_place_gives_its_side_to_the_lines_under_it() {
+    let reading = read(
+        "L knee:\nTransverse friction massage MCL\nPatellar taping\nC5 adjusted\nbridges 3x10\nhip abduction 3x10\n\nPatellar taping",
+    );
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    assert_eq!(
+        charted(&reading),
+        [
+            "soft_tissue left knee_medial",
+            "taping left knee",
+            // The spine has no side from a knee's heading.
+            "spinal_manipulation none neck_posterior",
+            // An exercise named without a place is not put at the heading's.
+            "exercise none -",
+            // One at another place keeps its own and takes no side.
+            "exercise none hip",
+            // A blank line ends the heading.
+            "taping none -"
+        ]
+    );
+    let right = read("Right shoulder:\nSTM upper trap\nL wrist taping");
+    assert_eq!(
+        charted(&right),
+        ["soft_tissue right shoulder", "taping left wrist"],
+        "a side written on the line is the line's"
+    );
+}
+#[test]
+fn a_capital_b_beside_a_place_is_both_sides() {
+    assert_eq!(
+        charted(&read("dry needling to B upper trap and R levator scap"))[0]
+            .split(' ')
+            .nth(1),
+        Some("bilateral")
+    );
+    let calves = read("STM B calves");
+    assert_eq!(calves.items[0].intervention.side, Side::Bilateral);
+    assert!(!calves.items[0].intervention.target.contains('B'));
+    // Not a B in a name, nor a list mark.
+    assert_eq!(
+        read("Vitamin B advice").items[0].intervention.side,
+        Side::None
+    );
+    assert!(
+        read("a) Gastrocnemius stretch, b) Soleus stretch")
+            .items
+            .iter()
+            .all(|i| i.intervention.side == Side::None)
+    );
+}
 
 /// Words of intervention entries, to build sentences from.
 fn sentence() -> impl Strategy<Value = String> {
@@ -428,4 +870,53 @@ proptest! {
             prop_assert!(!said[item.span[0]..item.span[1]].contains("deferred"), "{:?}", reading);
         }
     }
+}
+
+#[test]
+fn read_interventions_for_scripts_prints_every_field_with_its_span_and_the_questions() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_upstream"))
+        .args(["read", "interventions", "-", "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"Ther ex 97110 x2 units 25 min; L5\nR hip abduction 3x10 2.5# 2x/day\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "one object per input line");
+    let billed = &lines[0]["items"][0];
+    assert_eq!(billed["kind"], "exercise");
+    assert_eq!(billed["cpt_code"], "97110");
+    assert_eq!(billed["detail"]["cpt_units"], 2);
+    assert_eq!(billed["detail"]["minutes"], 25);
+    let span = billed["span"].as_array().unwrap();
+    let text = lines[0]["text"].as_str().unwrap();
+    let (start, end) = (
+        span[0].as_u64().unwrap() as usize,
+        span[1].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&text[start..end], "Ther ex 97110 x2 units 25 min");
+    assert_eq!(lines[0]["questions"][0]["text"], "L5");
+    assert_eq!(
+        lines[0]["questions"][0]["intervention"]["kind"],
+        "spinal_manipulation"
+    );
+    let exercise = &lines[1]["items"][0];
+    assert_eq!(exercise["side"], "right");
+    assert_eq!(exercise["region"], "hip");
+    assert_eq!(exercise["detail"]["sets"], 3);
+    assert_eq!(exercise["detail"]["reps"], 10);
+    assert_eq!(exercise["detail"]["load"], "2.5#");
+    assert_eq!(exercise["detail"]["frequency"], "2x/day");
 }

@@ -28,21 +28,39 @@ pub struct ReadIntervention {
     pub span: Span,
 }
 
+/// An intervention read that needs the clinician's word before it is charted: a side
+/// written twice, a dose given as a range.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InterventionQuestion {
+    pub span: Span,
+    pub text: String,
+    pub ask: String,
+    /// The intervention as read so far, to chart once answered.
+    pub intervention: Intervention,
+}
+
 /// What the reader made of a line of interventions.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InterventionReading {
     pub text: String,
     pub items: Vec<ReadIntervention>,
     pub unread: Vec<Unread>,
+    pub questions: Vec<InterventionQuestion>,
 }
 
 impl InterventionReading {
-    /// The parts not read, in the order written, joined by "; ": quick entry leaves them
-    /// in the field for the clinician to finish.
+    /// The parts not read or asked about, in the order written, joined by "; ": quick
+    /// entry leaves them in the field for the clinician to finish.
     pub fn leftover(&self) -> String {
-        self.unread
+        let mut left: Vec<(usize, &str)> = self
+            .unread
             .iter()
-            .map(|u| u.text.as_str())
+            .map(|u| (u.span[0], u.text.as_str()))
+            .chain(self.questions.iter().map(|q| (q.span[0], q.text.as_str())))
+            .collect();
+        left.sort_by_key(|(at, _)| *at);
+        left.into_iter()
+            .map(|(_, text)| text)
             .collect::<Vec<_>>()
             .join("; ")
     }
@@ -71,6 +89,15 @@ pub struct InterventionWordsFile {
     heading_fillers: Vec<String>,
     /// Words that begin why it was done ("to decrease pain"): kept in the notes.
     purposes: Vec<String>,
+    /// Words that say when, after what was done ("heat before exercises", "ice following
+    /// exercises", "exercises post estim"): what they name is charted on its own line, so
+    /// from them on the words are kept in the notes.
+    timing: Vec<String>,
+    /// Not-done words that speak only of the part they stand in ("ice if flare").
+    part_not_done: Vec<String>,
+    /// Phrases with a not-done word in them that say nothing of the kind ("as outlined in
+    /// care plan"): refer to a plan, and the thing was done.
+    done_despite: Vec<String>,
 }
 
 /// What a phrase says was done: a kind the record holds, or one it lacks.
@@ -92,6 +119,9 @@ pub struct InterventionWords {
     fillers: Vec<Vec<String>>,
     heading_fillers: Vec<Vec<String>>,
     purposes: Vec<Vec<String>>,
+    timing: Vec<Vec<String>>,
+    done_despite: Vec<Vec<String>>,
+    part_not_done: Vec<Vec<String>>,
     pub sources: Vec<String>,
 }
 
@@ -143,6 +173,9 @@ impl InterventionWords {
             fillers: phrases(&file.fillers),
             heading_fillers: phrases(&file.heading_fillers),
             purposes: phrases(&file.purposes),
+            timing: phrases(&file.timing),
+            done_despite: phrases(&file.done_despite),
+            part_not_done: phrases(&file.part_not_done),
             sources: file.sources.clone(),
         })
     }
@@ -169,6 +202,7 @@ pub fn read_interventions(
         text: text.to_owned(),
         items: Vec::new(),
         unread: Vec::new(),
+        questions: Vec::new(),
     };
     let reader = Reader {
         text,
@@ -177,9 +211,14 @@ pub fn read_interventions(
         words: lexicon.intervention_words(),
     };
     // A heading alone on its line ("Modalities:") gives its kind to the lines under it,
-    // until a blank line or the next heading.
+    // and one naming a side and place ("L knee:") its side, until a blank line or the next
+    // heading.
     let mut heading: Option<Done> = None;
+    let mut place: Option<Place> = None;
     let mut start = 0;
+    // The line read last, to which the dose on the lines under it belongs ("Seated Row",
+    // then "Sets: 2", "Reps: 10").
+    let mut pending: Option<Span> = None;
     for part in text.split([';', '\n']) {
         let end = start + part.len();
         let trimmed = part.trim();
@@ -187,24 +226,50 @@ pub fn read_interventions(
             let blank_line = text[..start].ends_with('\n')
                 && (end == text.len() || text[end..].starts_with('\n'));
             if blank_line {
+                if let Some(span) = pending.take() {
+                    reader.read_under(span, &heading, &place, &mut reading);
+                }
                 heading = None;
+                place = None;
             }
             start = end + 1;
             continue;
         }
         let offset = start + (part.len() - part.trim_start().len());
         let span = [offset, offset + trimmed.len()];
+        let on_its_own_line = start > 0 && text[..start].ends_with('\n');
         start = end + 1;
-        if let Some(stripped) = trimmed.strip_suffix(':')
-            && let Some(named) = reader.heading(offset, stripped)
+        if let Some(before) = pending
+            && on_its_own_line
+            && reader.dose_line(span)
         {
-            heading = named;
+            pending = Some([before[0], span[1]]);
             continue;
         }
-        reader.read_line(span, &heading, &mut reading);
+        if let Some(stripped) = trimmed.strip_suffix(':') {
+            let named = reader.heading(offset, stripped);
+            let placed = reader.place_heading(offset, stripped);
+            if named.is_some() || placed.is_some() {
+                if let Some(span) = pending.take() {
+                    reader.read_under(span, &heading, &place, &mut reading);
+                }
+                heading = named.flatten();
+                place = placed;
+                continue;
+            }
+        }
+        if let Some(span) = pending.replace(span) {
+            reader.read_under(span, &heading, &place, &mut reading);
+        }
+    }
+    if let Some(span) = pending {
+        reader.read_under(span, &heading, &place, &mut reading);
     }
     reading
 }
+
+/// The side and place a heading names ("L knee:", "Right shoulder:") for the lines under it.
+type Place = (Side, Option<RegionCode>);
 
 /// The reader of one text, with the words it reads by.
 struct Reader<'a> {
@@ -266,6 +331,12 @@ struct Sense {
     empty: bool,
     /// How many words it has beyond what was done, filler, dose and joining words.
     content: usize,
+    /// What was done is known only from a billing code in it ("code 97112").
+    billed_only: bool,
+    /// The first of several things named, and whether "with" joins them ("ice with wall
+    /// slide": one done during the other, or two?).
+    first_of_several: Option<Done>,
+    several_with: bool,
 }
 
 /// A part on its way to be charted or kept.
@@ -316,13 +387,11 @@ impl<'a> Reader<'a> {
                 && sense.several.is_empty()
                 && !sense.place
                 && tokens(self.text, s[0], s[1]).len() <= BACK_REFERENCE_WORDS
-                && self.lexicon.not_done_cue(&self.text[s[0]..s[1]]).is_some()
+                && self.not_done(&self.text[s[0]..s[1]]).is_some()
         });
-        if let Some(cue) = self
-            .lexicon
-            .not_done_cue(line)
-            .filter(|_| refers_back || sentences.len() == 1)
-        {
+        if let Some(cue) = self.not_done(line).filter(|cue| {
+            refers_back || sentences.len() == 1 && !self.said_of_one_part(cue, sentences[0])
+        }) {
             reading
                 .unread
                 .push(unread(self.text, span, Unreadable::NotDone(cue)));
@@ -333,11 +402,21 @@ impl<'a> Reader<'a> {
             && !has_structure(line)
             && names[0].done.is_some()
             && names[0].several.is_empty()
+            && names[0].purpose_at.is_none()
             && !self.sides_disagree(&tokens(self.text, span[0], span[1]))
         {
             match read_one(line, self.vocabulary, self.lexicon) {
                 Ok(mut intervention) => {
+                    // "PIR R levator scapulae 3x30s": a dose makes no exercise of what the
+                    // line names as something else.
+                    if let Some(Done::Kind(kind)) = names[0].done
+                        && !names[0].by_name
+                        && intervention.kind == InterventionKind::Exercise
+                    {
+                        intervention.kind = kind;
+                    }
                     enrich(&mut intervention, line, self.lexicon);
+                    self.both_sides_by_b(&tokens(self.text, span[0], span[1]), &mut intervention);
                     self.region_beside_name(&mut intervention);
                     self.outside_the_spine(&mut intervention);
                     reading.items.push(ReadIntervention { intervention, span });
@@ -360,16 +439,229 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        for sentence in sentences {
+        let mut charted_before: Option<usize> = None;
+        for (index, sentence) in sentences.into_iter().enumerate() {
             let sentence_text = &self.text[sentence[0]..sentence[1]];
-            if let Some(cue) = self.lexicon.not_done_cue(sentence_text) {
+            // "Grade III PA glides L4. 3 sets of 30 s.": a sentence of only a dose is the
+            // dose of what the sentence before charted.
+            if self.dose_line(sentence)
+                && let Some(at) = charted_before.filter(|&at| at + 1 == reading.items.len())
+            {
+                let item = &mut reading.items[at];
+                let mut dosed = item.intervention.clone();
+                let both = format!("{} {sentence_text}", &self.text[item.span[0]..item.span[1]]);
+                enrich(&mut dosed, &both, self.lexicon);
+                let before = &item.intervention.detail;
+                let adds = [
+                    dosed.detail.sets.is_some() && before.sets.is_none(),
+                    dosed.detail.reps.is_some() && before.reps.is_none(),
+                    dosed.detail.hold_seconds.is_some() && before.hold_seconds.is_none(),
+                    dosed.detail.minutes.is_some() && before.minutes.is_none(),
+                ];
+                if adds.iter().any(|a| *a) {
+                    item.intervention.detail = dosed.detail;
+                    item.span[1] = sentence[1];
+                    continue;
+                }
+            }
+            // "LOC: P-A with torque. Repeat three times.": a dose after a sentence that
+            // charted nothing is no one's.
+            if index > 0 && self.dose_line(sentence) && charted_before.is_none() {
+                reading
+                    .unread
+                    .push(unread(self.text, sentence, Unreadable::DoseAlone));
+                continue;
+            }
+            let count = reading.items.len();
+            if let Some(cue) = self
+                .not_done(sentence_text)
+                .filter(|cue| !self.said_of_one_part(cue, sentence))
+            {
                 reading
                     .unread
                     .push(unread(self.text, sentence, Unreadable::NotDone(cue)));
                 continue;
             }
             self.read_sentence(sentence, heading, reading);
+            charted_before = (reading.items.len() > count).then(|| reading.items.len() - 1);
         }
+    }
+
+    /// Whether the not-done word `cue` speaks only of the coordinated part it stands in
+    /// ("ice if flare", "traction was discontinued"), in a sentence of several parts; a
+    /// plan ("will", "consider") speaks of the whole sentence.
+    ///
+    /// Only a part set off by a comma is one part ("walking, ice if flare"); "talus
+    /// and/or calcaneus if they have become fixated" is said of both.
+    fn said_of_one_part(&self, cue: &str, sentence: Span) -> bool {
+        let cue_words = words_of(cue);
+        if !self.words.part_not_done.contains(&cue_words) {
+            return false;
+        }
+        let parts = parts(self.text, sentence);
+        if parts.len() < 2 {
+            return false;
+        }
+        let comma_beside = |first: &Token<'_>, last: &Token<'_>| {
+            self.text[sentence[0]..first.start]
+                .trim_end()
+                .ends_with(',')
+                || self.text[last.end..sentence[1]]
+                    .trim_start()
+                    .starts_with(',')
+        };
+        parts.iter().all(|part| {
+            let (Some(first), Some(last)) = (part.tokens.first(), part.tokens.last()) else {
+                return true;
+            };
+            self.not_done(&self.text[first.start..last.end]).is_none() || comma_beside(first, last)
+        })
+    }
+
+    /// Reads a line under the headings before it: what is read there with no side of its
+    /// own, at the heading's place or at none, takes the heading's side ("L knee:" then
+    /// "patellar taping"); a part of the spine or trunk never does.
+    fn read_under(
+        &self,
+        span: Span,
+        heading: &Option<Done>,
+        place: &Option<Place>,
+        reading: &mut InterventionReading,
+    ) {
+        let (items, questions) = (reading.items.len(), reading.questions.len());
+        self.read_line(span, heading, reading);
+        let Some((side, region)) = place else {
+            return;
+        };
+        let placed = |intervention: &mut Intervention| {
+            if intervention.side != Side::None || !intervention.detail.segments.is_empty() {
+                return;
+            }
+            // An exercise named without a place ("bridges" under "L knee:") is not
+            // given at the heading's place.
+            let at_a_place = !matches!(
+                intervention.kind,
+                InterventionKind::Exercise
+                    | InterventionKind::Stretch
+                    | InterventionKind::Advice
+                    | InterventionKind::Referral
+                    | InterventionKind::NeuromuscularReeducation
+            );
+            let fits = match (&intervention.region, region) {
+                (None, _) => at_a_place,
+                (Some(own), Some(heading)) => {
+                    self.vocabulary.region_within(own, heading)
+                        || self.vocabulary.region_within(heading, own)
+                }
+                (Some(_), None) => false,
+            };
+            let paired = intervention
+                .region
+                .as_ref()
+                .or(region.as_ref())
+                .and_then(|code| self.vocabulary.region(code))
+                .is_some_and(|r| r.laterality == super::super::Laterality::Paired);
+            if fits && paired {
+                intervention.side = *side;
+                if intervention.region.is_none() {
+                    intervention.region.clone_from(region);
+                }
+            }
+        };
+        for item in &mut reading.items[items..] {
+            placed(&mut item.intervention);
+        }
+        for question in &mut reading.questions[questions..] {
+            placed(&mut question.intervention);
+        }
+    }
+
+    /// The side and place a heading names and nothing else: "L knee", "Right shoulder",
+    /// "R".
+    fn place_heading(&self, offset: usize, heading: &str) -> Option<Place> {
+        let words = tokens(self.text, offset, offset + heading.len());
+        let mut side = None;
+        let mut rest: Vec<&str> = Vec::new();
+        for word in &words {
+            match self.lexicon.meanings(std::slice::from_ref(&word.low)) {
+                Some(
+                    [
+                        Word::Side(found @ (Side::Left | Side::Right | Side::Bilateral)),
+                        ..,
+                    ],
+                ) if rest.is_empty() || side.is_none() => {
+                    if side.is_some_and(|s| s != *found) {
+                        return None;
+                    }
+                    side = Some(*found);
+                }
+                _ => rest.push(word.text),
+            }
+        }
+        let side = side?;
+        if rest.is_empty() {
+            return Some((side, None));
+        }
+        let region = self.vocabulary.find_region(&rest.join(" ")).ok()?;
+        (region.laterality == super::super::Laterality::Paired)
+            .then(|| (side, Some(region.code.clone())))
+    }
+
+    /// "dry needling to B upper trap", "STM B calves": a capital B beside a place is both
+    /// sides, and no part of the target.
+    fn both_sides_by_b(&self, tokens: &[Token<'a>], intervention: &mut Intervention) {
+        if intervention.side != Side::None {
+            return;
+        }
+        let lows: Vec<String> = tokens.iter().map(|t| t.low.clone()).collect();
+        let both = tokens.iter().enumerate().any(|(at, t)| {
+            t.text == "B"
+                && (self.is_place(&lows[at + 1..]) || at > 0 && self.is_place(&lows[at - 1..at]))
+        });
+        if both {
+            intervention.side = Side::Bilateral;
+            intervention.target = intervention
+                .target
+                .split_whitespace()
+                .filter(|w| *w != "B")
+                .collect::<Vec<_>>()
+                .join(" ");
+        }
+    }
+
+    /// Whether a line holds only a dose: "3 sets of 10 reps", "Sets: 2", "Rest: 30sec",
+    /// "4x PER WEEK", "97110 x2".
+    fn dose_line(&self, span: Span) -> bool {
+        let words = tokens(self.text, span[0], span[1]);
+        words
+            .iter()
+            .any(|t| t.low.chars().any(|c| c.is_ascii_digit()) || count_of(&t.low).is_some())
+            && words.iter().all(|t| {
+                let w = t.low.as_str();
+                (w.chars().any(|c| c.is_ascii_digit()) && SpinalLevel::parse(w).is_none())
+                    || DOSE_WORDS.contains(&w)
+                    || DOSE_LABELS.contains(&w)
+                    || matches!(w, "of" | "per" | "with" | "x" | "×")
+                    || self.lexicon.is_dose_frequency(w)
+            })
+    }
+
+    /// The word of `text` that says it was not done or is only planned, if any, over the
+    /// phrases that only refer to a plan ("as outlined in care plan dated 1/29").
+    fn not_done(&self, text: &str) -> Option<String> {
+        let words = words_of(text);
+        let mut kept: Vec<&str> = Vec::new();
+        let mut at = 0;
+        while at < words.len() {
+            match InterventionWords::phrase_at(&self.words.done_despite, &words[at..]) {
+                Some(length) => at += length,
+                None => {
+                    kept.push(&words[at]);
+                    at += 1;
+                }
+            }
+        }
+        self.lexicon.not_done_cue(&kept.join(" "))
     }
 
     /// The sentences of a line: a full stop, question or exclamation mark followed by a
@@ -431,10 +723,17 @@ impl<'a> Reader<'a> {
         if body != sentence
             && heading_sense.place
             && let Some(done) = heading_sense.done.clone()
-            && parts.iter().all(|p| self.sense(&p.tokens).done.is_none())
+            && parts.iter().all(|p| {
+                let sense = self.sense(&p.tokens);
+                sense.done.is_none() && sense.several.is_empty()
+            })
+            && self.not_done(&self.text[body[0]..body[1]]).is_none()
         {
             match self.build(&heading_words, done) {
                 Ok(mut intervention) => {
+                    // "SLS with hand hold assist: 3×15 seconds": the dose under the
+                    // heading is the item's.
+                    enrich(&mut intervention, text, self.lexicon);
                     let how = self.text[body[0]..body[1]].trim();
                     intervention.notes = [intervention.notes.as_str(), how]
                         .into_iter()
@@ -453,8 +752,38 @@ impl<'a> Reader<'a> {
         }
         // The heading's own words ("98941:", "Adjustments performed:") belong to the first
         // part under it: its code, its kind.
+        // "Manual therapy techniques: lumbar traction": a part naming what was done keeps
+        // its own kind, and the heading's words stay out of it.
+        let names_its_own = parts.first().is_some_and(|first| {
+            let own = self.sense(&first.tokens);
+            own.done.is_some() && own.done != heading || !own.several.is_empty()
+        });
+        if names_its_own && let Some(first) = parts.first() {
+            let own = self.sense(&first.tokens);
+            if own.done.is_some() && own.several.is_empty() {
+                heading = None;
+            }
+            // "STM R calf: heat, 8 min": a heading with more than a kind in it is a part of
+            // its own, never dropped.
+            let heading_words = tokens(self.text, sentence[0], body[0]);
+            let named = self.sense(&heading_words);
+            let lows: Vec<String> = heading_words.iter().map(|t| t.low.clone()).collect();
+            // "Pre-adjustment:", "post:": a heading of when is read as nothing.
+            let when = InterventionWords::phrase_at(&self.words.heading_fillers, &lows)
+                .is_some_and(|length| length == lows.len());
+            if body != sentence && !when && named.used.iter().any(|used| !used) {
+                parts.insert(
+                    0,
+                    Part {
+                        tokens: heading_words,
+                        joiner: None,
+                    },
+                );
+            }
+        }
         if body != sentence
             && heading.is_some()
+            && !names_its_own
             && let Some(first) = parts.first_mut()
         {
             let mut words = tokens(self.text, sentence[0], body[0]);
@@ -484,6 +813,27 @@ impl<'a> Reader<'a> {
     /// the one before, or shares its kind.
     fn pending(&self, parts: Vec<Part<'a>>, heading: Option<&Done>) -> Vec<Pending<'a>> {
         let mut parts = parts;
+        // "LAQ with ER and ball squeeze": what follows "and" in a "with" phrase, naming
+        // nothing done of its own, is more of the phrase.
+        let mut at = 0;
+        while at + 1 < parts.len() {
+            let with = parts[at].tokens.iter().any(|t| t.low == "with");
+            let next = self.sense(&parts[at + 1].tokens);
+            let lows: Vec<String> = parts[at + 1].tokens.iter().map(|t| t.low.clone()).collect();
+            let named = InterventionWords::phrase_at(&self.words.exercise_names, &lows).is_some();
+            if with
+                && parts[at + 1].joiner == Some(Joiner::And)
+                && next.done.is_none()
+                && next.several.is_empty()
+                && !next.place
+                && !named
+            {
+                let next = parts.remove(at + 1);
+                parts[at].tokens.extend(next.tokens);
+            } else {
+                at += 1;
+            }
+        }
         // "quadriceps strength and control exercises": what is named after "and" is done
         // to what came before it.
         let mut at = 0;
@@ -513,13 +863,46 @@ impl<'a> Reader<'a> {
             if sense.empty {
                 continue;
             }
-            if !sense.several.is_empty() {
+            // "..., walking, ice if flare": what one part says was not done is that part's.
+            if let (Some(first), Some(last)) = (part.tokens.first(), part.tokens.last())
+                && let Some(cue) = self.not_done(&self.text[first.start..last.end])
+            {
                 pending.push(Pending {
                     tokens: part.tokens,
                     joiner: part.joiner,
-                    read: Err(Unreadable::SeveralDone(sense.several.join(", "))),
+                    read: Err(Unreadable::NotDone(cue)),
                     shares_with: None,
                 });
+                continue;
+            }
+            if !sense.several.is_empty() {
+                let problem = match (&sense.first_of_several, sense.several_with) {
+                    (Some(first), true) => Unreadable::DoneWith {
+                        named: sense.several.join(", "),
+                        first: first.clone(),
+                    },
+                    _ => Unreadable::SeveralDone(sense.several.join(", ")),
+                };
+                pending.push(Pending {
+                    tokens: part.tokens,
+                    joiner: part.joiner,
+                    read: Err(problem),
+                    shares_with: None,
+                });
+                continue;
+            }
+            // "24 minutes of neuromuscular reeducation, code 97112": the billing of the
+            // part before.
+            if sense.billed_only
+                && sense.dose_only
+                && let Some(before) = pending.last_mut()
+                && before.read.is_ok()
+                && !before
+                    .tokens
+                    .iter()
+                    .any(|t| self.words.cpt.contains_key(&t.low))
+            {
+                before.tokens.extend(part.tokens);
                 continue;
             }
             if let Some(done) = sense.done {
@@ -595,6 +978,23 @@ impl<'a> Reader<'a> {
                 }
             }
         }
+        // "chest fly, shoulder abd, shoulder flexion 2×15": the parts listed before an
+        // exercise with its dose, naming nothing done of their own, are exercises too.
+        for at in (0..pending.len().saturating_sub(1)).rev() {
+            let listed = matches!(pending[at + 1].joiner, Some(Joiner::Comma | Joiner::And));
+            if listed
+                && matches!(
+                    pending[at + 1].read,
+                    Ok(Done::Kind(InterventionKind::Exercise))
+                )
+                && matches!(
+                    pending[at].read,
+                    Err(Unreadable::Shorthand(ShorthandProblem::MissingIntervention))
+                )
+            {
+                pending[at].read = Ok(Done::Kind(InterventionKind::Exercise));
+            }
+        }
         pending
     }
 
@@ -630,10 +1030,14 @@ impl<'a> Reader<'a> {
                 }
                 Err(problem) => {
                     charted.push(None);
-                    reading.unread.push(unread(self.text, span, problem));
+                    match self.question(part, span) {
+                        Some(question) => reading.questions.push(question),
+                        None => reading.unread.push(unread(self.text, span, problem)),
+                    }
                 }
             }
         }
+        self.share_the_dose(&pending, &charted, reading);
         // "STM and taping R knee": a place written after the last of things done together
         // is where each of them was done, when they name none of their own.
         for at in (0..pending.len().saturating_sub(1)).rev() {
@@ -672,6 +1076,161 @@ impl<'a> Reader<'a> {
                     *this = placed;
                 }
             }
+        }
+    }
+
+    /// What to ask of a part that names nothing done but says enough to guess what: only
+    /// segments ("L3-L5, T6-T8, left sacroiliac joint": adjusted, or mobilised?) or only a
+    /// dose ("3 sets of 10 repetitions, 1 time a day": of which exercise?). The reading so
+    /// far waits for the clinician's word; it is never charted as guessed.
+    fn question(&self, part: &Pending<'a>, span: Span) -> Option<InterventionQuestion> {
+        // "ice with wall slide 10 minutes": asked, with the first as read so far.
+        if let Err(problem @ Unreadable::DoneWith { first, .. }) = &part.read {
+            let intervention = self.build(&part.tokens, first.clone()).ok()?;
+            return Some(InterventionQuestion {
+                span,
+                text: self.text[span[0]..span[1]].to_owned(),
+                ask: problem.to_string(),
+                intervention,
+            });
+        }
+        if !matches!(
+            part.read,
+            Err(Unreadable::Shorthand(ShorthandProblem::MissingIntervention))
+        ) {
+            return None;
+        }
+        let sense = self.sense(&part.tokens);
+        let free: Vec<&Token<'a>> = part
+            .tokens
+            .iter()
+            .zip(&sense.used)
+            .filter(|(_, used)| !**used)
+            .map(|(t, _)| t)
+            .collect();
+        let side = |t: &Token<'a>| {
+            matches!(
+                self.lexicon.meanings(std::slice::from_ref(&t.low)),
+                Some([Word::Side(_), ..])
+            )
+        };
+        let segment = |t: &Token<'a>| {
+            SpinalLevel::parse(&t.low).is_some_and(|_| t.low.chars().any(|c| c.is_ascii_digit()))
+                || matches!(t.low.as_str(), "si" | "sij" | "sacroiliac" | "joint")
+        };
+        let (done, ask) = if !free.is_empty()
+            && free.iter().any(|t| segment(t))
+            && free.iter().all(|t| segment(t) || side(t))
+        {
+            (
+                InterventionKind::SpinalManipulation,
+                "segments named without what was done: adjusted, or mobilised?",
+            )
+        } else if sense.dose_only {
+            (
+                InterventionKind::Exercise,
+                "a dose without what it is of: which exercise?",
+            )
+        } else {
+            return None;
+        };
+        let intervention = self.build(&part.tokens, Done::Kind(done)).ok()?;
+        // A dose with no sets or repetitions in it ("twice daily") is not an exercise's.
+        if done == InterventionKind::Exercise
+            && intervention.detail.sets.is_none()
+            && intervention.detail.reps.is_none()
+        {
+            return None;
+        }
+        Some(InterventionQuestion {
+            span,
+            text: self.text[span[0]..span[1]].to_owned(),
+            ask: ask.to_owned(),
+            intervention,
+        })
+    }
+
+    /// "chest fly, shoulder abduction, shoulder flexion 2×15": a dose written once after a
+    /// list of exercises is each one's, as is a frequency written once ("BID: quad sets and
+    /// SLR 10 × 3"), when the others say none of their own.
+    fn share_the_dose(
+        &self,
+        pending: &[Pending<'a>],
+        charted: &[Option<usize>],
+        reading: &mut InterventionReading,
+    ) {
+        let exercises: Vec<bool> = charted
+            .iter()
+            .map(|at| {
+                at.is_some_and(|i| {
+                    matches!(
+                        reading.items[i].intervention.kind,
+                        InterventionKind::Exercise | InterventionKind::Stretch
+                    )
+                })
+            })
+            .collect();
+        let exercise = |at: usize| exercises[at];
+        let mut start = 0;
+        while start < pending.len() {
+            let mut end = start;
+            while exercise(start)
+                && end + 1 < pending.len()
+                && exercise(end + 1)
+                && matches!(pending[end + 1].joiner, Some(Joiner::Comma | Joiner::And))
+            {
+                end += 1;
+            }
+            if end > start {
+                let run: Vec<usize> = (start..=end).filter_map(|at| charted[at]).collect();
+                let dosed = |i: usize| {
+                    let d = &reading.items[i].intervention.detail;
+                    d.sets.is_some() || d.reps.is_some() || d.hold_seconds.is_some()
+                };
+                let last = run[run.len() - 1];
+                if dosed(last) && run[..run.len() - 1].iter().all(|&i| !dosed(i)) {
+                    let given = reading.items[last].intervention.detail.clone();
+                    for &i in &run[..run.len() - 1] {
+                        let detail = &mut reading.items[i].intervention.detail;
+                        detail.sets = given.sets;
+                        detail.reps = given.reps;
+                        detail.hold_seconds = given.hold_seconds;
+                        if detail.load.is_none() {
+                            detail.load.clone_from(&given.load);
+                        }
+                    }
+                }
+                // Written before the first ("BID: quad sets and SLR") or after the last
+                // ("quad sets, SLR 3x10 daily"); "McKenzie extensions 2x/day, walking" is
+                // the first one's alone.
+                let first = &pending[start].tokens;
+                let sense = self.sense(first);
+                let leading = first
+                    .iter()
+                    .zip(&sense.used)
+                    .find(|(_, used)| !**used)
+                    .is_some_and(|(t, _)| self.lexicon.is_dose_frequency(&t.low));
+                let often: Vec<String> = [run[0], last]
+                    .iter()
+                    .enumerate()
+                    .filter(|&(n, _)| n == 1 || leading)
+                    .filter_map(|(_, &i)| reading.items[i].intervention.detail.frequency.clone())
+                    .collect();
+                let often: Vec<String> = match &often[..] {
+                    [a, b] if a == b => vec![a.clone()],
+                    _ => often,
+                };
+                if let [frequency] = &often[..] {
+                    for &i in &run {
+                        reading.items[i]
+                            .intervention
+                            .detail
+                            .frequency
+                            .get_or_insert_with(|| frequency.clone());
+                    }
+                }
+            }
+            start = end + 1;
         }
     }
 
@@ -714,6 +1273,7 @@ impl<'a> Reader<'a> {
         if let (Some(first), Some(last)) = (tokens.get(told), tokens.last()) {
             intervention.notes = self.text[first.start..last.end].to_owned();
         }
+        self.both_sides_by_b(&tokens[..told], &mut intervention);
         // "lateral step up: x15": repetitions, for an exercise or a stretch.
         if matches!(kind, InterventionKind::Exercise | InterventionKind::Stretch)
             && intervention.detail.reps.is_none()
@@ -808,7 +1368,20 @@ impl<'a> Reader<'a> {
     /// them would be a guess.
     fn sides_disagree(&self, tokens: &[Token<'a>]) -> bool {
         let mut named: Option<Side> = None;
-        tokens.iter().any(|token| {
+        tokens.iter().enumerate().any(|(at, token)| {
+            // "levator scapulae": a plural in a muscle's name is no side.
+            let in_a_name = at > 0
+                && self
+                    .lexicon
+                    .meanings(&[tokens[at - 1].low.clone(), token.low.clone()])
+                    .is_some_and(|meanings| {
+                        meanings
+                            .iter()
+                            .any(|m| matches!(m, Word::Structure { .. } | Word::Region(_)))
+                    });
+            if in_a_name {
+                return false;
+            }
             let side = self
                 .lexicon
                 .meanings(std::slice::from_ref(&token.low))
@@ -934,8 +1507,12 @@ impl<'a> Reader<'a> {
         let mut billed: Option<Done> = None;
         let mut at = 0;
         while at < lows.len() {
+            // "heat before exercises": when, never at the start of a part ("post: STM").
+            let when =
+                at > 0 && InterventionWords::phrase_at(&self.words.timing, &lows[at..]).is_some();
             if sense.purpose_at.is_none()
-                && InterventionWords::phrase_at(&self.words.purposes, &lows[at..]).is_some()
+                && (when
+                    || InterventionWords::phrase_at(&self.words.purposes, &lows[at..]).is_some())
             {
                 sense.purpose_at = Some(at);
                 break;
@@ -990,16 +1567,25 @@ impl<'a> Reader<'a> {
             }
         }
         match distinct[..] {
-            [] => sense.done = billed,
+            [] => {
+                sense.billed_only = billed.is_some();
+                sense.done = billed;
+            }
             [(done, _)] => sense.done = Some(done.clone()),
-            _ => sense.several = distinct.iter().map(|(_, phrase)| phrase.clone()).collect(),
+            _ => {
+                sense.several = distinct.iter().map(|(_, phrase)| phrase.clone()).collect();
+                sense.first_of_several = Some(distinct[0].0.clone());
+                sense.several_with = lows.iter().any(|w| w == "with");
+            }
         }
         let told = sense.purpose_at.unwrap_or(lows.len());
         let free: Vec<usize> = (0..told).filter(|&i| !sense.used[i]).collect();
         sense.empty = free.is_empty() && sense.done.is_none() && sense.several.is_empty();
         sense.place = free.iter().any(|&i| self.is_place(&lows[i..told]));
+        // "T4" is a place, though it has a figure in it.
+        let level = |w: &String| SpinalLevel::parse(w).is_some();
         let dose = |w: &String| {
-            w.chars().any(|c| c.is_ascii_digit())
+            w.chars().any(|c| c.is_ascii_digit()) && !level(w)
                 || DOSE_WORDS.contains(&w.as_str())
                 || LEADING.contains(&w.as_str())
                 || self.lexicon.is_dose_frequency(w)
@@ -1029,8 +1615,34 @@ impl<'a> Reader<'a> {
             return best;
         }
         let word = words.first()?;
-        if let Some(kind) = self.lexicon.technique(word).and_then(technique_kind) {
+        let technique = self.lexicon.technique(word);
+        if let Some(kind) = technique.and_then(technique_kind) {
             return Some((Done::Kind(kind), 1));
+        }
+        // "MET/PIR R upper trap" stretches a muscle; "MET L SI" mobilises a joint.
+        if matches!(
+            technique,
+            Some(Technique::MuscleEnergy | Technique::PostIsometricRelaxation)
+        ) {
+            let rest: Vec<String> = words[1..]
+                .iter()
+                .filter(|w| {
+                    !matches!(
+                        self.lexicon.meanings(std::slice::from_ref(*w)),
+                        Some([Word::Side(_), ..])
+                    )
+                })
+                .cloned()
+                .collect();
+            let joint = rest.iter().any(|w| {
+                SpinalLevel::parse(w).is_some() || matches!(w.as_str(), "si" | "sij" | "joint")
+            });
+            if joint {
+                return Some((Done::Kind(InterventionKind::Mobilization), 1));
+            }
+            if self.is_place(&rest) {
+                return Some((Done::Kind(InterventionKind::Stretch), 1));
+            }
         }
         self.lexicon
             .modality(word)
@@ -1428,6 +2040,13 @@ fn read_one(
                 Some([Word::Side(_), ..])
             )
     });
+    // "Seated row Sets: 2 Reps: 10": a dose however written.
+    let prescribed = prescribed
+        || named_at.is_empty() && {
+            let mut dosed = Intervention::default();
+            enrich(&mut dosed, part, lexicon);
+            dosed.detail.sets.is_some() || dosed.detail.reps.is_some()
+        };
     if prescribed && named {
         return shorthand::parse_intervention(&format!("exercise {part}"), vocabulary)
             .map_err(Unreadable::Shorthand);
@@ -1459,10 +2078,14 @@ enum Unreadable {
     NotDone(String),
     #[error("names more than one thing done ({0}); write each as its own part, separated by ;")]
     SeveralDone(String),
+    #[error("names two things done together ({named}): one done during the other, or two?")]
+    DoneWith { named: String, first: Done },
     #[error(
         "\"{named}\" is {what}, which the record has no kind of intervention for yet; kept for the note"
     )]
     Unrecorded { named: String, what: String },
+    #[error("a dose with nothing charted before it to be the dose of")]
+    DoseAlone,
     #[error("names how, not where: write the segments adjusted (\"Diversified L5, R SI\")")]
     TechniqueOnly,
     #[error("names two sides; which one? (R, L or bilat)")]
@@ -1489,11 +2112,7 @@ fn is_code_or_units(word: &str) -> bool {
 /// Takes what the line says into the intervention's detail and CPT code, and out of its
 /// dose where it was only there as words.
 fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
-    let words: Vec<String> = line
-        .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')')
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
+    let words = dose_words(line);
     let mut detail = InterventionDetail::default();
     let mut used: Vec<usize> = Vec::new();
     for (at, word) in words.iter().enumerate() {
@@ -1505,16 +2124,36 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
             }
             used.push(at);
             let units = match next {
-                Some(n) if n.starts_with('x') => n[1..].parse::<u8>().ok().map(|u| (u, 1)),
-                Some("x") => words
+                Some("x" | "×") => words
                     .get(at + 2)
                     .and_then(|n| n.parse().ok())
                     .map(|u| (u, 2)),
+                Some(n) if n.len() > 1 && n.starts_with(['x', '×']) => n
+                    .trim_start_matches(['x', '×'])
+                    .parse::<u8>()
+                    .ok()
+                    .map(|u| (u, 1)),
+                // "97110 2 units".
+                Some(n)
+                    if matches!(
+                        words.get(at + 2).map(String::as_str),
+                        Some("unit" | "units")
+                    ) =>
+                {
+                    n.parse::<u8>().ok().map(|u| (u, 1))
+                }
                 _ => None,
             };
             if let Some((units, taken)) = units {
                 detail.cpt_units = Some(units);
                 used.extend(at + 1..=at + taken);
+                // "x2 units": the word says what the number was.
+                if matches!(
+                    words.get(at + taken + 1).map(String::as_str),
+                    Some("unit" | "units")
+                ) {
+                    used.push(at + taken + 1);
+                }
             }
             // "Bill 2 units of 97110".
             if at >= 3
@@ -1543,7 +2182,7 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
                 words.get(at + more + 1).map(String::as_str),
                 Some("s" | "sec" | "secs" | "second" | "seconds")
             );
-            if let Some(hold) = b.strip_suffix('s').and_then(|b| b.parse::<u16>().ok()) {
+            if let Some(hold) = seconds_of(b) {
                 (detail.sets, detail.hold_seconds) = (Some(a), Some(hold));
                 used.extend(at..=at + more);
                 continue;
@@ -1573,7 +2212,54 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
             used.push(at);
             continue;
         }
+        // "2.5# weights", "40lbs", "5 kg": the load.
+        if detail.load.is_none()
+            && let Some(load) = weight_of(word, next)
+        {
+            detail.load = Some(load.0);
+            used.extend(at..=at + load.1);
+            continue;
+        }
         if let Ok(number) = word.parse::<u16>() {
+            let after = |n: usize| words.get(at + n).map(String::as_str);
+            // "3 sets of 15", "3 cycles of 60s": sets, then repetitions or a hold.
+            if matches!(next, Some("sets" | "set" | "cycles" | "rounds"))
+                && after(2) == Some("of")
+                && let Some(of) = after(3)
+            {
+                let hold = seconds_of(of).or_else(|| {
+                    of.parse::<u16>().ok().filter(|_| {
+                        matches!(after(4), Some("s" | "sec" | "secs" | "second" | "seconds"))
+                    })
+                });
+                if let Some(hold) = hold {
+                    (detail.sets, detail.hold_seconds) = (Some(number), Some(hold));
+                    used.extend(at..=at + 3);
+                    continue;
+                }
+                if let Ok(reps) = of.parse::<u16>() {
+                    (detail.sets, detail.reps) = (Some(number), Some(reps));
+                    used.extend(at..=at + 3);
+                    continue;
+                }
+            }
+            // "10 reps x 2": repetitions, then how many sets.
+            if matches!(next, Some("reps" | "repetitions"))
+                && let Some((sets, taken)) = match after(2) {
+                    Some("x" | "×") => {
+                        after(3).and_then(|n| n.parse::<u16>().ok()).map(|n| (n, 2))
+                    }
+                    Some(times) => times
+                        .strip_prefix(['x', '×'])
+                        .and_then(|n| n.parse::<u16>().ok())
+                        .map(|n| (n, 1)),
+                    None => None,
+                }
+            {
+                (detail.reps, detail.sets) = (Some(number), Some(sets));
+                used.extend(at..=at + 1 + taken);
+                continue;
+            }
             match next {
                 Some("s" | "sec" | "secs" | "second" | "seconds") => {
                     detail.hold_seconds = Some(number);
@@ -1604,7 +2290,28 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
             used.push(at);
             continue;
         }
-        if word == "grade"
+        // "repeat 3 times", "repeating three times": how many repetitions.
+        if matches!(word.as_str(), "repeat" | "repeating" | "repeated")
+            && detail.reps.is_none()
+            && let Some(count) = next.and_then(count_of)
+            && matches!(
+                words.get(at + 2).map(String::as_str),
+                Some("times" | "time" | "reps" | "repetitions")
+            )
+        {
+            detail.reps = Some(count);
+            used.extend(at..=at + 2);
+            continue;
+        }
+        // "grade 3 incline" on a treadmill is no mobilisation grade.
+        if matches!(word.as_str(), "grade" | "gr" | "gr.")
+            && matches!(
+                intervention.kind,
+                InterventionKind::Mobilization
+                    | InterventionKind::SpinalManipulation
+                    | InterventionKind::ExtraspinalManipulation
+                    | InterventionKind::ManualTherapy
+            )
             && let Some(grade) = next.and_then(mobilisation_grade)
         {
             detail.grade = Some(grade);
@@ -1615,6 +2322,17 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
             SpinalLevel::parse(word).filter(|_| word.chars().any(|c| c.is_ascii_digit()))
         {
             detail.segments.push(level.to_string());
+            continue;
+        }
+        // "R SI": the sacroiliac joint, as a segment adjusted.
+        if matches!(word.as_str(), "si" | "sij" | "sacroiliac")
+            && matches!(
+                intervention.kind,
+                InterventionKind::SpinalManipulation | InterventionKind::Mobilization
+            )
+            && !detail.segments.iter().any(|s| s == "SI")
+        {
+            detail.segments.push("SI".to_owned());
             continue;
         }
         if let Some(technique) = lexicon.technique(word) {
@@ -1654,6 +2372,137 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
     intervention.dose = keep(&intervention.dose);
     intervention.target = keep(&intervention.target);
     intervention.detail = detail;
+    // "3x30s each side": done on both.
+    let each_side = words.windows(2).any(|two| {
+        matches!(
+            (two[0].as_str(), two[1].as_str()),
+            ("each" | "both", "side" | "sides" | "leg" | "legs")
+        )
+    });
+    if intervention.side == Side::None && each_side {
+        intervention.side = Side::Bilateral;
+    }
+}
+
+/// The words of a line as its dose is read: lower case, split at spaces, commas and
+/// brackets, with the labelled fields of a printed home programme ("REPS: 10SETS: 3HOLD:
+/// 2DAILY: 1") turned into the words a chart line says ("10 reps 3 sets 2 s 1x/day"), and
+/// "3x 30sec" written as one word.
+fn dose_words(line: &str) -> Vec<String> {
+    let raw: Vec<String> = line
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    // "10sets:" is the number of the field before and the label of the next.
+    let mut split: Vec<String> = Vec::new();
+    for word in raw {
+        let digits = word.chars().take_while(char::is_ascii_digit).count();
+        let label = word[digits..].trim_end_matches(':');
+        if digits > 0 && DOSE_LABELS.contains(&label) {
+            split.push(word[..digits].to_owned());
+            split.push(word[digits..].to_owned());
+        } else {
+            split.push(word);
+        }
+    }
+    let mut words = Vec::new();
+    let mut at = 0;
+    // Whether the word before was the value of a field: "Sets 2 Reps 10" is labelled
+    // throughout, "2 sets 10 reps" is not.
+    let mut after_field = false;
+    while at < split.len() {
+        let word = &split[at];
+        let value = split.get(at + 1);
+        let number_before = at > 0 && split[at - 1].chars().all(|c| c.is_ascii_digit());
+        let field = word
+            .strip_suffix(':')
+            .or_else(|| {
+                let bare = matches!(word.as_str(), "sets" | "reps" | "hold");
+                (bare && (!number_before || after_field)).then_some(word.as_str())
+            })
+            .filter(|l| DOSE_LABELS.contains(l));
+        after_field = field.is_some()
+            && value.is_some_and(|v| v.chars().next().is_some_and(|c| c.is_ascii_digit()));
+        match (field, value) {
+            (Some(label), Some(value))
+                if value.chars().next().is_some_and(|c| c.is_ascii_digit()) =>
+            {
+                match label {
+                    "sets" | "reps" => words.extend([value.clone(), label.to_owned()]),
+                    "hold" => match value.parse::<u16>() {
+                        Ok(_) => words.extend([value.clone(), "s".to_owned()]),
+                        Err(_) => words.extend(["hold".to_owned(), value.clone()]),
+                    },
+                    "daily" => words.push(format!("{value}x/day")),
+                    "weekly" => words.push(format!("{value}x/week")),
+                    // Rest between sets is no hold and no dose.
+                    _ => words.push(format!("{label}:{value}")),
+                }
+                at += 2;
+            }
+            _ => {
+                // "3x 30sec": the sets and the hold, written apart.
+                let sets = word
+                    .strip_suffix(['x', '×'])
+                    .filter(|n| n.parse::<u16>().is_ok());
+                match (sets, value.and_then(|v| seconds_of(v).map(|_| v))) {
+                    (Some(sets), Some(hold)) => {
+                        words.push(format!("{sets}x{hold}"));
+                        at += 2;
+                    }
+                    _ => {
+                        words.push(word.clone());
+                        at += 1;
+                    }
+                }
+            }
+        }
+    }
+    words
+}
+
+/// A weight as a load, with how many words after this one it took: "2.5#", "40lbs",
+/// "5 kg", "10 pounds".
+fn weight_of(word: &str, next: Option<&str>) -> Option<(String, usize)> {
+    let number = |n: &str| !n.is_empty() && n.parse::<f32>().is_ok();
+    for unit in ["#", "lbs", "lb", "kg"] {
+        if let Some(n) = word.strip_suffix(unit)
+            && number(n)
+        {
+            return Some((word.to_owned(), 0));
+        }
+    }
+    match next {
+        Some(unit @ ("#" | "lb" | "lbs" | "kg" | "pounds" | "kilograms")) if number(word) => {
+            Some((format!("{word} {unit}"), 1))
+        }
+        _ => None,
+    }
+}
+
+/// The labels of a printed home programme's fields.
+const DOSE_LABELS: [&str; 6] = ["sets", "reps", "hold", "daily", "weekly", "rest"];
+
+/// "30s", "30sec", "30secs", "30seconds": a hold in seconds.
+fn seconds_of(word: &str) -> Option<u16> {
+    ["seconds", "second", "secs", "sec", "s"]
+        .iter()
+        .find_map(|unit| word.strip_suffix(unit))
+        .and_then(|n| n.parse::<u16>().ok())
+}
+
+/// A count written in figures or, up to ten, in words.
+fn count_of(word: &str) -> Option<u16> {
+    const WORDS: [&str; 10] = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ];
+    word.parse::<u16>().ok().or_else(|| {
+        WORDS
+            .iter()
+            .position(|w| *w == word)
+            .and_then(|i| u16::try_from(i + 1).ok())
+    })
 }
 
 fn mobilisation_grade(word: &str) -> Option<MobilisationGrade> {
