@@ -488,7 +488,7 @@ fn a_list_of_segments_is_one_adjustment_each_and_the_si_joint_is_a_segment() {
     assert_eq!(
         charted(&reading),
         [
-            "spinal_manipulation none neck_posterior",
+            "spinal_manipulation none neck",
             "spinal_manipulation none back_mid",
             "spinal_manipulation none low_back",
             "spinal_manipulation right si_joint"
@@ -724,7 +724,7 @@ fn a_heading_naming_a_side_and_place_gives_its_side_to_the_lines_under_it() {
             "soft_tissue left knee_medial",
             "taping left knee",
             // The spine has no side from a knee's heading.
-            "spinal_manipulation none neck_posterior",
+            "spinal_manipulation none neck",
             // An exercise named without a place is not put at the heading's.
             "exercise none -",
             // One at another place keeps its own and takes no side.
