@@ -54,6 +54,8 @@ pub struct NotebookGate {
     page_check: Option<mpsc::Receiver<Result<(), String>>>,
     /// Whether the passphrase field is to take the cursor on the next frame.
     wants_focus: bool,
+    /// Input held back after a focus change, for the next frame.
+    pacer: super::KeystrokePacer,
 }
 
 impl NotebookGate {
@@ -75,6 +77,7 @@ impl NotebookGate {
             sized_to_screen: false,
             page_check: None,
             wants_focus: true,
+            pacer: super::KeystrokePacer::default(),
         };
         match NotebookLock::acquire(path) {
             Ok(lock) => {
@@ -291,9 +294,14 @@ impl NotebookGate {
             ui.add_space(8.0);
             let first = password_line(ui, "Passphrase", &mut self.passphrase);
             self.focus_once(&first);
-            password_line(ui, "Passphrase again", &mut self.again);
+            let again = password_line(ui, "Passphrase again", &mut self.again);
+            // Enter goes on to the second field, and from there creates the notebook.
+            if entered(&first) {
+                again.request_focus();
+            }
             let same = self.passphrase == self.again;
-            if !same {
+            // Said once the second field is typed in, not while it is still empty.
+            if !same && !self.again.is_empty() {
                 ui.colored_label(ui.visuals().warn_fg_color, "The two differ.");
             }
             ui.add_space(8.0);
@@ -302,6 +310,7 @@ impl NotebookGate {
                 if ui
                     .add_enabled(ready, egui::Button::new("Create encrypted notebook"))
                     .clicked()
+                    || (ready && entered(&again))
                 {
                     let passphrase = Passphrase::new(self.passphrase.clone());
                     self.open(&passphrase);
@@ -330,7 +339,7 @@ impl NotebookGate {
             } else {
                 let field = password_line(ui, "Passphrase", &mut self.passphrase);
                 self.focus_once(&field);
-                submit = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                submit = entered(&field);
             }
             if ui.button("Unlock").clicked() || submit {
                 let passphrase = Passphrase::new(self.passphrase.clone());
@@ -465,6 +474,11 @@ fn check_pages_in_background(
     receiver
 }
 
+/// Whether Enter was pressed in this field.
+fn entered(field: &egui::Response) -> bool {
+    field.lost_focus() && field.ctx.input(|i| i.key_pressed(egui::Key::Enter))
+}
+
 /// A narrow column in the middle of the window, a little above centre.
 fn form_ui(ui: &mut egui::Ui, add_contents: impl FnOnce(&mut egui::Ui)) {
     egui::CentralPanel::default().show(ui, |ui| {
@@ -485,6 +499,16 @@ impl eframe::App for NotebookGate {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         super::fill_screen_once(ui.ctx(), &mut self.sized_to_screen);
         NotebookGate::ui(self, ui);
+        if self.pacer.is_holding() {
+            ui.ctx().request_repaint();
+        }
+    }
+
+    /// Each frame's input ends at a focus change; the rest waits for the next frame.
+    fn raw_input_hook(&mut self, ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        if self.pacer.pace(raw_input) {
+            ctx.request_repaint();
+        }
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {

@@ -4,6 +4,7 @@
 pub mod body_chart;
 mod drafts;
 mod gate;
+mod keystrokes;
 mod notebook_tasks;
 mod patient_form;
 mod patient_list;
@@ -28,6 +29,7 @@ use crate::reasoner::{Assessment, Case, Reasoner};
 use crate::store::{Actor, AuditEntry, Passphrase, Store, StoreError};
 
 pub use gate::NotebookGate;
+pub use keystrokes::KeystrokePacer;
 pub use notebook_tasks::{NotebookPanel, NotebookTask, Running};
 pub use patient_form::PatientFormView;
 pub use patient_list::PatientListView;

@@ -1,0 +1,212 @@
+//! Every keystroke lands where it was typed (issue 14): fast typing across fields with
+//! Tab and clicks in between, a field whose surroundings change while it is typed in, the
+//! quick entry keeping the cursor after Enter, and the first start's passphrase form.
+
+use eframe::egui::accesskit::Role;
+use eframe::egui::{self, Event, Key};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use upstream::store::Store;
+use upstream::ui::{AppState, KeystrokePacer, NotebookGate, UpstreamApp};
+
+/// The events of typing `text` one character at a time, as a keyboard or a text expander
+/// sends them.
+fn typed(text: &str) -> Vec<Event> {
+    text.chars().map(|c| Event::Text(c.to_string())).collect()
+}
+
+fn key(key: Key) -> Event {
+    Event::Key {
+        key,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: egui::Modifiers::NONE,
+    }
+}
+
+/// A click of the primary button at `pos`.
+fn click_at(pos: egui::Pos2) -> Vec<Event> {
+    let button = |pressed| Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: egui::Modifiers::NONE,
+    };
+    vec![Event::PointerMoved(pos), button(true), button(false)]
+}
+
+/// Gives the window `events`, `per_frame` of them in each frame (the rest arrive while
+/// it draws), through the window's own input pacing, then lets it settle.
+fn deliver<S>(
+    harness: &mut Harness<'_, S>,
+    pacer: &mut KeystrokePacer,
+    events: Vec<Event>,
+    per_frame: usize,
+) {
+    let mut events = events.into_iter().peekable();
+    while events.peek().is_some() || pacer.is_holding() {
+        harness
+            .input_mut()
+            .events
+            .extend(events.by_ref().take(per_frame));
+        pacer.pace(harness.input_mut());
+        harness.step();
+    }
+    harness.run();
+}
+
+/// A clinician's sentence of `length` characters, different for each field.
+fn words(field: &str, length: usize) -> String {
+    let sentence = format!("{field}: L SI pain 6/10, worse standing >20 min; eases sitting. ");
+    sentence.repeat(length / sentence.len() + 1)[..length].to_owned()
+}
+
+#[test]
+fn five_hundred_characters_typed_at_full_speed_across_three_fields_land_where_typed() {
+    let subjective = words("S", 170);
+    let objective = words("O", 170);
+    let complaint = words("CC", 160);
+    assert_eq!(subjective.len() + objective.len() + complaint.len(), 500);
+    // One key a frame; a few keys a frame (about 8 ms a key at 60 frames a second); and
+    // every key in a single frame, as a text expander gives them.
+    for per_frame in [1, 4, usize::MAX] {
+        let directory = tempfile::tempdir().unwrap();
+        let (mut harness, visit) = crate::window_on_a_draft(&directory.path().join("n.sqlite3"));
+        let mut pacer = KeystrokePacer::default();
+        harness
+            .get_by_role_and_label(Role::MultilineTextInput, "Subjective")
+            .focus();
+        harness.run();
+        let complaint_field = harness
+            .get_by_role_and_label(Role::TextInput, "Chief complaint")
+            .rect()
+            .center();
+        let mut events = typed(&subjective);
+        events.push(key(Key::Tab));
+        events.extend(typed(&objective));
+        events.extend(click_at(complaint_field));
+        events.extend(typed(&complaint));
+        deliver(&mut harness, &mut pacer, events, per_frame);
+        harness.state_mut().save_typing();
+
+        let saved = Store::open(&directory.path().join("n.sqlite3"))
+            .unwrap()
+            .visit(visit)
+            .unwrap();
+        assert_eq!(saved.subjective, subjective, "{per_frame} keys a frame");
+        assert_eq!(saved.objective, objective, "{per_frame} keys a frame");
+        assert_eq!(saved.chief_complaint, complaint, "{per_frame} keys a frame");
+    }
+}
+
+#[test]
+fn an_occupation_typed_into_an_empty_field_is_kept_whole() {
+    let directory = tempfile::tempdir().unwrap();
+    let (mut harness, _) = crate::window_on_a_draft(&directory.path().join("n.sqlite3"));
+    harness.get_by_label("Patient details").click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "Occupation and activities")
+        .focus();
+    harness.run();
+    // The first key makes the occupation appear under the name, moving the form down.
+    for c in "warehouse picker".chars() {
+        harness
+            .get_by_role_and_label(Role::TextInput, "Occupation and activities")
+            .type_text(&c.to_string());
+        harness.run();
+    }
+    assert_eq!(
+        harness
+            .state()
+            .selected_patient()
+            .map(|p| p.occupation.as_str()),
+        Some("warehouse picker")
+    );
+}
+
+fn quick_entry_focused(harness: &Harness<'_, UpstreamApp>) -> bool {
+    harness
+        .get_by_role_and_label(Role::TextInput, "Quick entry")
+        .is_focused()
+}
+
+#[test]
+fn the_quick_entry_keeps_the_cursor_after_enter_whether_the_line_is_charted_or_not() {
+    let directory = tempfile::tempdir().unwrap();
+    let (mut harness, _) = crate::window_on_a_draft(&directory.path().join("n.sqlite3"));
+    let mut pacer = KeystrokePacer::default();
+    harness
+        .get_by_role_and_label(Role::TextInput, "Quick entry")
+        .scroll_to_me();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "Quick entry")
+        .focus();
+    harness.run();
+
+    // A line it reads: charted, and the cursor stays for the next line.
+    let mut events = typed("R lat ankle pain 4");
+    events.push(key(Key::Enter));
+    deliver(&mut harness, &mut pacer, events, 3);
+    assert_eq!(harness.state().timeline()[0].findings.len(), 1);
+    assert!(quick_entry_focused(&harness), "after a charted line");
+
+    // A line it cannot read: nothing charted, the words and the cursor stay.
+    let mut events = typed("zzqx");
+    events.push(key(Key::Enter));
+    deliver(&mut harness, &mut pacer, events, 3);
+    assert_eq!(harness.state().timeline()[0].findings.len(), 1);
+    assert!(quick_entry_focused(&harness), "after a refused line");
+
+    // And the next words typed at once go into it, after the unread ones.
+    let mut events = typed("; no numbness R lat foot");
+    events.push(key(Key::Enter));
+    deliver(&mut harness, &mut pacer, events, 3);
+    assert_eq!(harness.state().timeline()[0].findings.len(), 2);
+}
+
+fn first_start(path: &std::path::Path) -> Harness<'static, NotebookGate> {
+    let gate = NotebookGate::new(path, AppState::default());
+    let mut harness = Harness::builder()
+        .with_size([1366.0, 768.0])
+        .build_ui_state(|ui, gate: &mut NotebookGate| gate.ui(ui), gate);
+    harness.run();
+    harness
+}
+
+#[test]
+fn the_first_start_s_passphrase_is_typed_at_once_and_enter_creates_the_notebook() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("notebook.sqlite3");
+    let mut harness = first_start(&path);
+    let mut pacer = KeystrokePacer::default();
+    // No click first: the cursor is already in the passphrase field.
+    deliver(&mut harness, &mut pacer, typed("lumbar fusion 2019"), 4);
+    assert!(
+        harness.query_by_label_contains("The two differ").is_none(),
+        "nothing is said of a second field not typed yet"
+    );
+    let mut events = vec![key(Key::Enter)];
+    events.extend(typed("lumbar fusion 2018"));
+    deliver(&mut harness, &mut pacer, events, 4);
+    assert!(harness.query_by_label_contains("The two differ").is_some());
+    assert!(
+        harness.state().app().is_none(),
+        "not created while they differ"
+    );
+
+    let mut events = vec![key(Key::Backspace)];
+    events.extend(typed("9"));
+    events.push(key(Key::Enter));
+    deliver(&mut harness, &mut pacer, events, 4);
+    assert!(
+        harness.state().app().is_some(),
+        "Enter creates the notebook"
+    );
+    assert_eq!(
+        upstream::store::probe(&path).unwrap(),
+        upstream::store::FileKind::Encrypted
+    );
+}
