@@ -56,6 +56,14 @@ impl PatientListView {
         if std::mem::take(&mut self.search_wanted) {
             search.request_focus();
         }
+        // Enter opens the first patient found, so that Ctrl+F, a name and Enter open a
+        // chart without the mouse.
+        if search.lost_focus()
+            && ui.input(|i| i.key_pressed(egui::Key::Enter))
+            && let Some(first) = patients.first()
+        {
+            actions.push(Action::SelectPatient(first.id));
+        }
         if search.changed() {
             actions.push(Action::Search(self.query.clone()));
         }
@@ -74,8 +82,12 @@ impl PatientListView {
                         .date_of_birth
                         .map(|d| d.format("%Y-%m-%d").to_string())
                         .unwrap_or_default();
+                    // Rows are clicked, not tabbed through: Tab goes on to the chart.
                     let row = ui
-                        .selectable_label(Some(patient.id) == selected, &patient.name)
+                        .add(
+                            egui::Button::selectable(Some(patient.id) == selected, &patient.name)
+                                .sense(egui::Sense::CLICK),
+                        )
                         .on_hover_text(format!("born {born}"));
                     if row.clicked() {
                         actions.push(Action::SelectPatient(patient.id));

@@ -30,9 +30,89 @@ struct Unsaved {
     now: bool,
 }
 
+/// The places in the open visit a shortcut puts the cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    ChiefComplaint,
+    Subjective,
+    Objective,
+    Assessment,
+    Plan,
+    QuickEntry,
+    InterventionEntry,
+    FindingsTable,
+}
+
+/// The open visit's shortcuts: (keys, modifiers, where the cursor goes, what the sheet
+/// says). Ctrl on Linux and Windows, Cmd on a Mac.
+pub const SHORTCUTS: [(egui::Key, egui::Modifiers, Field, &str); 8] = [
+    (
+        egui::Key::Num1,
+        egui::Modifiers::COMMAND,
+        Field::ChiefComplaint,
+        "Chief complaint",
+    ),
+    (
+        egui::Key::Num2,
+        egui::Modifiers::COMMAND,
+        Field::Subjective,
+        "Subjective",
+    ),
+    (
+        egui::Key::Num3,
+        egui::Modifiers::COMMAND,
+        Field::Objective,
+        "Objective",
+    ),
+    (
+        egui::Key::Num4,
+        egui::Modifiers::COMMAND,
+        Field::Assessment,
+        "Assessment",
+    ),
+    (
+        egui::Key::Num5,
+        egui::Modifiers::COMMAND,
+        Field::Plan,
+        "Plan",
+    ),
+    (
+        egui::Key::E,
+        egui::Modifiers::COMMAND,
+        Field::QuickEntry,
+        "Findings quick entry",
+    ),
+    (
+        egui::Key::I,
+        egui::Modifiers::COMMAND,
+        Field::InterventionEntry,
+        "Interventions quick entry",
+    ),
+    (
+        egui::Key::T,
+        egui::Modifiers::COMMAND,
+        Field::FindingsTable,
+        "Findings table",
+    ),
+];
+
+/// Ctrl+Shift+S: sign the open visit (the name to sign with is asked, Enter signs).
+pub const SIGN: egui::KeyboardShortcut = egui::KeyboardShortcut::new(
+    egui::Modifiers::COMMAND.plus(egui::Modifiers::SHIFT),
+    egui::Key::S,
+);
+
+/// Ctrl+Shift+A: confirm every carried-over finding as still present today.
+pub const CONFIRM_ALL: egui::KeyboardShortcut = egui::KeyboardShortcut::new(
+    egui::Modifiers::COMMAND.plus(egui::Modifiers::SHIFT),
+    egui::Key::A,
+);
+
 #[derive(Debug, Default)]
 pub struct VisitEditorView {
     shown: Option<VisitId>,
+    /// Where a shortcut asked the cursor to go, until that field is drawn.
+    focus: Option<Field>,
     /// The visit's date and time as typed, until it parses.
     started_at: String,
     finding: FindingEntry,
@@ -90,8 +170,13 @@ impl VisitEditorView {
             self.started_at = visit.started_at.format(DATE_TIME_FORMAT).to_string();
         }
         let editable = visit.status == VisitStatus::Draft;
+        if editable {
+            self.shortcuts(ui, record, actions);
+        }
+        // Each visit keeps its own scroll position: another visit opens at its top, with
+        // its date and Sign in view.
         egui::ScrollArea::vertical()
-            .id_salt("visit editor")
+            .id_salt(("visit editor", visit.id))
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 if editable {
@@ -140,7 +225,40 @@ impl VisitEditorView {
                 self.findings_ui(ui, record, editable, charted, actions);
                 ui.separator();
                 self.interventions_ui(ui, record, editable, actions);
+                super::widgets::keep_focus_in_view(ui);
             });
+    }
+
+    /// The open draft's shortcuts: a field of the note, a quick entry, the findings table,
+    /// Sign, and Confirm all.
+    fn shortcuts(&mut self, ui: &mut egui::Ui, record: &VisitRecord, actions: &mut Vec<Action>) {
+        for (key, modifiers, field, _) in SHORTCUTS {
+            if ui.input_mut(|i| i.consume_shortcut(&egui::KeyboardShortcut::new(modifiers, key))) {
+                self.focus = Some(field);
+            }
+        }
+        if ui.input_mut(|i| i.consume_shortcut(&SIGN)) {
+            self.signing.start();
+        }
+        if ui.input_mut(|i| i.consume_shortcut(&CONFIRM_ALL))
+            && record.findings.iter().any(|f| f.carried_over)
+        {
+            actions.push(Action::ConfirmCarriedOver(record.visit.id));
+        }
+    }
+
+    /// Puts the cursor in `field` if a shortcut asked for it, and scrolls it into view.
+    fn focus_if_asked(&mut self, field: Field, response: &egui::Response) {
+        if self.focus == Some(field) {
+            self.focus = None;
+            response.request_focus();
+            response.scroll_to_me(Some(egui::Align::Center));
+        }
+    }
+
+    /// A visit just begun takes the cursor at its complaint.
+    pub fn begin_visit(&mut self) {
+        self.focus = Some(Field::ChiefComplaint);
     }
 
     /// What was typed and not yet saved, taken for saving now (the window closes or locks).
@@ -186,6 +304,7 @@ impl VisitEditorView {
                     .labelled_by(label.id);
                 ui.end_row();
                 let complaint = labelled_line(ui, "Chief complaint", &mut visit.chief_complaint);
+                self.focus_if_asked(Field::ChiefComplaint, &complaint);
                 changed |= complaint.changed();
                 left_field |= complaint.lost_focus();
                 ui.end_row();
@@ -196,13 +315,14 @@ impl VisitEditorView {
                 "Date and time: YYYY-MM-DD HH:MM",
             );
         }
-        for (label, text) in [
-            ("Subjective", &mut visit.subjective),
-            ("Objective", &mut visit.objective),
-            ("Assessment", &mut visit.assessment),
-            ("Plan", &mut visit.plan),
+        for (label, text, place) in [
+            ("Subjective", &mut visit.subjective, Field::Subjective),
+            ("Objective", &mut visit.objective, Field::Objective),
+            ("Assessment", &mut visit.assessment, Field::Assessment),
+            ("Plan", &mut visit.plan, Field::Plan),
         ] {
             let field = labelled_text(ui, label, text, 2);
+            self.focus_if_asked(place, &field);
             changed |= field.changed();
             left_field |= field.lost_focus();
         }
@@ -278,8 +398,7 @@ impl VisitEditorView {
             for item in &offered {
                 ui.horizontal_wrapped(|ui| {
                     let describe = item.finding.describe(vocabulary);
-                    if ui
-                        .small_button("Chart")
+                    if super::widgets::row_button(ui, "Chart")
                         .on_hover_text(format!("Chart {describe}"))
                         .clicked()
                     {
@@ -303,7 +422,21 @@ impl VisitEditorView {
         actions: &mut Vec<Action>,
     ) {
         let vocabulary = Vocabulary::builtin();
-        ui.strong("Findings");
+        ui.horizontal(|ui| {
+            ui.strong("Findings");
+            let carried = record.findings.iter().filter(|f| f.carried_over).count();
+            if editable
+                && carried > 1
+                && ui
+                    .button("Confirm all")
+                    .on_hover_text(format!(
+                        "All {carried} carried-over findings still present today (Ctrl+Shift+A)"
+                    ))
+                    .clicked()
+            {
+                actions.push(Action::ConfirmCarriedOver(record.visit.id));
+            }
+        });
         if editable {
             self.note_suggestions_ui(ui, record, actions);
         }
@@ -316,8 +449,7 @@ impl VisitEditorView {
         for finding in &record.findings {
             ui.horizontal_wrapped(|ui| {
                 if editable
-                    && ui
-                        .small_button("Remove")
+                    && super::widgets::row_button(ui, "Remove")
                         .on_hover_text("Remove this finding")
                         .clicked()
                 {
@@ -332,8 +464,7 @@ impl VisitEditorView {
                         .italics(),
                     );
                     if editable
-                        && ui
-                            .small_button("Confirm")
+                        && super::widgets::row_button(ui, "Confirm")
                             .on_hover_text("Still present today")
                             .clicked()
                     {
@@ -351,9 +482,13 @@ impl VisitEditorView {
             return;
         }
         if !record.findings.is_empty() {
+            let open = (self.focus == Some(Field::FindingsTable)).then_some(true);
             egui::CollapsingHeader::new("Edit findings as a table")
                 .id_salt(("findings table", record.visit.id))
+                .open(open)
                 .show(ui, |ui| self.findings_table_ui(ui, record, actions));
+        } else if self.focus == Some(Field::FindingsTable) {
+            self.focus = None;
         }
         ui.add_space(4.0);
         self.quick_entry_ui(ui, record, actions);
@@ -447,13 +582,19 @@ impl VisitEditorView {
                             }
                             let mut changed = false;
                             let width = [110.0, 130.0, 0.0, 36.0, 0.0, 160.0];
-                            changed |= ui
+                            let kind = ui
                                 .add(
                                     egui::TextEdit::singleline(&mut entry.kind)
                                         .desired_width(width[0]),
                                 )
-                                .labelled_by(headers[0])
-                                .changed();
+                                .labelled_by(headers[0]);
+                            // Ctrl+T: the cursor to the first row's kind.
+                            if self.focus == Some(Field::FindingsTable) {
+                                self.focus = None;
+                                kind.request_focus();
+                                kind.scroll_to_me(Some(egui::Align::Center));
+                            }
+                            changed |= kind.changed();
                             changed |= ui
                                 .add(
                                     egui::TextEdit::singleline(&mut entry.region)
@@ -603,6 +744,7 @@ impl VisitEditorView {
                     .desired_width(f32::INFINITY),
             )
             .labelled_by(label.id);
+        self.focus_if_asked(Field::QuickEntry, &field);
         if self.quick_entry.trim().is_empty() {
             return;
         }
@@ -659,6 +801,7 @@ impl VisitEditorView {
                     .desired_width(f32::INFINITY),
             )
             .labelled_by(label.id);
+        self.focus_if_asked(Field::InterventionEntry, &field);
         if self.intervention_entry.trim().is_empty() {
             return;
         }
@@ -697,8 +840,7 @@ impl VisitEditorView {
         for intervention in &record.interventions {
             ui.horizontal_wrapped(|ui| {
                 if editable
-                    && ui
-                        .small_button("Remove")
+                    && super::widgets::row_button(ui, "Remove")
                         .on_hover_text("Remove this intervention")
                         .clicked()
                 {

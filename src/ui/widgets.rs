@@ -47,3 +47,28 @@ pub fn password_line(ui: &mut egui::Ui, label: &str, text: &mut String) -> egui:
     )
     .labelled_by(label.id)
 }
+
+/// A small button on a row of a list (Remove, Confirm, Chart): clicked, not tabbed
+/// through, so that Tab goes from field to field.
+pub fn row_button(ui: &mut egui::Ui, text: &str) -> egui::Response {
+    ui.add(egui::Button::new(text).small().sense(egui::Sense::CLICK))
+}
+
+/// Scrolls the widget that has just taken the keyboard's focus into view, when it is in
+/// this scroll area's contents: Tab and the shortcuts never leave the cursor off screen.
+/// Call at the end of a scroll area's contents.
+pub fn keep_focus_in_view(ui: &mut egui::Ui) {
+    let Some(id) = ui.memory(|m| m.focused()) else {
+        return;
+    };
+    let just_focused = ui.ctx().read_response(id).is_some_and(|r| r.gained_focus());
+    if !just_focused {
+        return;
+    }
+    if let Some(response) = ui.ctx().read_response(id)
+        && ui.min_rect().contains_rect(response.rect)
+        && !ui.clip_rect().contains_rect(response.rect)
+    {
+        ui.scroll_to_rect(response.rect, None);
+    }
+}

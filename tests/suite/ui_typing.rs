@@ -210,3 +210,120 @@ fn the_first_start_s_passphrase_is_typed_at_once_and_enter_creates_the_notebook(
         upstream::store::FileKind::Encrypted
     );
 }
+
+/// A key pressed with modifiers, as one chord.
+fn chord(modifiers: egui::Modifiers, key: Key) -> Event {
+    Event::Key {
+        key,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers,
+    }
+}
+
+/// What a clinician presses, counted: every character and every key or chord is one.
+#[derive(Default)]
+struct Keys {
+    events: Vec<Event>,
+    characters: usize,
+    commands: usize,
+}
+
+impl Keys {
+    fn text(&mut self, text: &str) -> &mut Self {
+        self.characters += text.chars().count();
+        self.events.extend(typed(text));
+        self
+    }
+
+    fn press(&mut self, modifiers: egui::Modifiers, key: Key) -> &mut Self {
+        self.commands += 1;
+        self.events.push(chord(modifiers, key));
+        self
+    }
+}
+
+#[test]
+fn a_follow_up_visit_is_charted_and_signed_from_the_keyboard_alone() {
+    use egui::Modifiers as M;
+    let ctrl = M::COMMAND;
+    let ctrl_shift = M::COMMAND.plus(M::SHIFT);
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("notebook.sqlite3");
+    {
+        let mut store = Store::open(&path).unwrap();
+        store
+            .import(&crate::by(), &upstream::demo::clinic_for_today().unwrap())
+            .unwrap();
+    }
+    let mut state = AppState::default();
+    state.settings.clinician = "Dr Test".into();
+    let mut harness = Harness::builder()
+        .with_size([1366.0, 768.0])
+        .build_ui_state(
+            |ui, app: &mut UpstreamApp| app.ui(ui),
+            UpstreamApp::new(Store::open(&path).unwrap(), state),
+        );
+    harness.run();
+    let mut pacer = KeystrokePacer::default();
+
+    let mut keys = Keys::default();
+    keys.press(ctrl, Key::F)
+        .text("okafor")
+        .press(M::NONE, Key::Enter)
+        .press(ctrl_shift, Key::N);
+    deliver(
+        &mut harness,
+        &mut pacer,
+        std::mem::take(&mut keys.events),
+        4,
+    );
+    let last = harness.state().timeline().len() - 2;
+    let open = harness.state().timeline()[last].open_findings().len();
+    assert!(open > 0, "Daniel Okafor's last visit has open findings");
+
+    let subjective = "Calf tightness eased; walked 3 km without pain.";
+    let plan = "Continue home programme; review in 2 weeks.";
+    keys.press(ctrl_shift, Key::C)
+        .press(ctrl_shift, Key::A)
+        .text("R calf strain follow-up")
+        .press(ctrl, Key::Num2)
+        .text(subjective)
+        .press(ctrl, Key::Num5)
+        .text(plan)
+        .press(ctrl, Key::E)
+        .text("R lat ankle pain 2; no numbness R lat foot")
+        .press(M::NONE, Key::Enter)
+        .press(ctrl, Key::I)
+        .text("HVLA L SI; STM soleus bilat 8 min; bridges 3x10 daily")
+        .press(M::NONE, Key::Enter)
+        .press(ctrl_shift, Key::S)
+        .press(M::NONE, Key::Enter);
+    deliver(&mut harness, &mut pacer, keys.events.clone(), 4);
+
+    let record = harness.state().timeline().last().unwrap().clone();
+    assert_eq!(record.visit.chief_complaint, "R calf strain follow-up");
+    assert_eq!(record.visit.subjective, subjective);
+    assert_eq!(record.visit.plan, plan);
+    assert_eq!(record.findings.len(), open + 2);
+    assert!(
+        record.findings.iter().all(|f| !f.carried_over),
+        "every carried-over finding confirmed"
+    );
+    assert_eq!(record.interventions.len(), 3);
+    assert_eq!(
+        record.visit.signature.as_ref().map(|s| s.by.as_str()),
+        Some("Dr Test"),
+        "signed"
+    );
+    // Dated now, to the minute: not a fixed hour of today.
+    let now = chrono::Local::now().naive_local();
+    assert!((now - record.visit.started_at).num_minutes().abs() <= 1);
+    println!(
+        "keyboard-only follow-up: {} characters typed and {} keys or chords for commands, {} open findings carried over",
+        keys.characters + 6,
+        keys.commands + 4,
+        open
+    );
+}
