@@ -40,6 +40,7 @@ pub use settings::Settings;
 pub use timeline_plot::{TimelineData, TimelinePlot};
 pub use visit_editor::VisitEditorView;
 pub use visit_list::VisitListView;
+pub use widgets::quiet_text_colour;
 
 /// What the clinician asked for. Views emit these; only `UpstreamApp::apply` acts on them.
 #[derive(Debug, Clone, PartialEq)]
@@ -182,7 +183,7 @@ impl UpstreamApp {
             assessment: None,
             insights: Vec::new(),
             timeline_data: TimelineData::default(),
-            timeline_plot: TimelinePlot,
+            timeline_plot: TimelinePlot::default(),
             overlay: Vec::new(),
             charted: None,
             undo: Vec::new(),

@@ -119,7 +119,7 @@ fn visit_ui(
                 egui::Label::new(
                     egui::RichText::new(intervention.describe())
                         .italics()
-                        .weak(),
+                        .color(super::widgets::quiet_text_colour(ui.visuals())),
                 )
                 .truncate(),
             );

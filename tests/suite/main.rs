@@ -23,6 +23,7 @@ mod ui;
 mod ui_reader;
 mod ui_records;
 mod ui_saving;
+mod ui_timeline;
 mod ui_typing;
 mod vocabulary;
 
