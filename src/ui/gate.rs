@@ -56,6 +56,11 @@ pub struct NotebookGate {
     wants_focus: bool,
     /// Input held back after a focus change, for the next frame.
     pacer: super::KeystrokePacer,
+    /// The window state as last written to eframe's storage.
+    persisted: Option<AppState>,
+    /// Whether the notebook opened in this run: after the idle lock, a passphrase that
+    /// does not open it is a mistyped one, not a sign of a damaged file.
+    opened_before: bool,
 }
 
 impl NotebookGate {
@@ -78,6 +83,8 @@ impl NotebookGate {
             page_check: None,
             wants_focus: true,
             pacer: super::KeystrokePacer::default(),
+            persisted: None,
+            opened_before: false,
         };
         match NotebookLock::acquire(path) {
             Ok(lock) => {
@@ -180,6 +187,17 @@ impl NotebookGate {
                 self.passphrase.clear();
                 self.again.clear();
                 self.last_activity = None;
+                self.opened_before = true;
+            }
+            Err(StoreError::WrongPassphrase { .. }) if self.opened_before => {
+                self.problem = Some(
+                    "That is not the passphrase this notebook opened with earlier. Nothing was \
+                     changed; type it again."
+                        .into(),
+                );
+                self.stage = Stage::Locked;
+                self.passphrase.clear();
+                self.wants_focus = true;
             }
             Err(
                 error @ (StoreError::WrongPassphrase { .. } | StoreError::PassphraseNeeded { .. }),
@@ -208,7 +226,33 @@ impl NotebookGate {
         }
     }
 
+    /// What the window remembers between runs, as it stands now.
+    pub fn window_state(&self) -> &AppState {
+        match &self.stage {
+            Stage::Open(app) => &app.state,
+            _ => &self.state,
+        }
+    }
+
+    /// Writes the window state to `storage` if it changed since last written, so that a
+    /// setting or the theme chosen is kept even if Upstream is then killed rather than
+    /// closed. Returns whether it wrote.
+    pub fn persist_if_changed(&mut self, storage: &mut dyn eframe::Storage) -> bool {
+        if self.persisted.as_ref() == Some(self.window_state()) {
+            return false;
+        }
+        let state = self.window_state().clone();
+        eframe::set_value(storage, eframe::APP_KEY, &state);
+        storage.flush();
+        self.persisted = Some(state);
+        true
+    }
+
     pub fn ui(&mut self, ui: &mut egui::Ui) {
+        let theme = self.window_state().theme;
+        if ui.ctx().options(|o| o.theme_preference) != theme {
+            ui.ctx().set_theme(theme);
+        }
         self.idle_lock(ui.ctx());
         self.page_check_outcome(ui.ctx());
         match &mut self.stage {
@@ -496,9 +540,12 @@ fn form_ui(ui: &mut egui::Ui, add_contents: impl FnOnce(&mut egui::Ui)) {
 }
 
 impl eframe::App for NotebookGate {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         super::fill_screen_once(ui.ctx(), &mut self.sized_to_screen);
         NotebookGate::ui(self, ui);
+        if let Some(storage) = frame.storage_mut() {
+            self.persist_if_changed(storage);
+        }
         if self.pacer.is_holding() {
             ui.ctx().request_repaint();
         }
@@ -518,10 +565,6 @@ impl eframe::App for NotebookGate {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        let state = match &self.stage {
-            Stage::Open(app) => &app.state,
-            _ => &self.state,
-        };
-        eframe::set_value(storage, eframe::APP_KEY, state);
+        eframe::set_value(storage, eframe::APP_KEY, self.window_state());
     }
 }

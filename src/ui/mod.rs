@@ -108,6 +108,8 @@ pub struct AppState {
     /// The hypothesis whose zones the body chart draws.
     pub selected_hypothesis: Option<String>,
     pub settings: Settings,
+    /// Light, dark or as the system says.
+    pub theme: egui::ThemePreference,
 }
 
 /// The notebook window: persisted state, the open store, and the data the views draw,
@@ -707,7 +709,7 @@ impl UpstreamApp {
                         self.store.is_encrypted(),
                         &mut actions,
                     );
-                    patient_list::theme_ui(ui);
+                    patient_list::theme_ui(ui, &mut self.state.theme);
                 });
                 drafts::drafts_ui(
                     ui,

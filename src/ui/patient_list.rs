@@ -133,27 +133,26 @@ impl PatientListView {
     }
 }
 
-/// Light, dark or as the system says; egui keeps the choice between runs.
-pub fn theme_ui(ui: &mut egui::Ui) {
-    let mut preference = ui.ctx().options(|o| o.theme_preference);
+/// Light, dark or as the system says; kept with the window's state.
+pub fn theme_ui(ui: &mut egui::Ui, preference: &mut egui::ThemePreference) {
     ui.horizontal(|ui| {
         let label = ui.label("Theme");
         egui::ComboBox::from_id_salt("theme")
-            .selected_text(theme_name(preference))
+            .selected_text(theme_name(*preference))
             .show_ui(ui, |ui| {
                 for choice in [
                     egui::ThemePreference::System,
                     egui::ThemePreference::Light,
                     egui::ThemePreference::Dark,
                 ] {
-                    ui.selectable_value(&mut preference, choice, theme_name(choice));
+                    ui.selectable_value(preference, choice, theme_name(choice));
                 }
             })
             .response
             .labelled_by(label.id);
     });
-    if preference != ui.ctx().options(|o| o.theme_preference) {
-        ui.ctx().set_theme(preference);
+    if *preference != ui.ctx().options(|o| o.theme_preference) {
+        ui.ctx().set_theme(*preference);
     }
 }
 

@@ -218,6 +218,7 @@ impl VisitEditorView {
                             editable,
                             actions,
                         );
+                        super::body_chart::legend_ui(ui, !zones.is_empty());
                         if editable {
                             ui.weak("Click a region to chart a finding there.");
                         }
@@ -517,7 +518,19 @@ impl VisitEditorView {
             });
         ui.checkbox(&mut entry.absent, "Examined and absent");
         let parsed = entry.to_finding(vocabulary, record.visit.id);
+        let repeated = parsed
+            .as_ref()
+            .is_ok_and(|finding| record.findings.iter().any(|f| f.repeats(finding)));
         match &parsed {
+            Ok(finding) if repeated => {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    format!(
+                        "Already charted at this visit: {}",
+                        finding.describe(vocabulary)
+                    ),
+                );
+            }
             Ok(finding) => {
                 ui.label(format!("Will chart: {}", finding.describe(vocabulary)));
             }
@@ -527,9 +540,13 @@ impl VisitEditorView {
             Err(_) => {}
         }
         let clicked = ui
-            .add_enabled(parsed.is_ok(), egui::Button::new("Add finding"))
+            .add_enabled(
+                parsed.is_ok() && !repeated,
+                egui::Button::new("Add finding"),
+            )
             .clicked();
         if let Ok(finding) = parsed
+            && !repeated
             && (clicked || submitted)
         {
             actions.push(Action::AddFinding(finding));
@@ -751,12 +768,25 @@ impl VisitEditorView {
         // What each part of the line became, as it is typed.
         let reading =
             reader::read_findings(&self.quick_entry, None, vocabulary, Lexicon::builtin());
+        let charted_already =
+            |item: &reader::ReadFinding| record.findings.iter().any(|f| f.repeats(&item.finding));
         for item in &reading.items {
-            ui.label(format!(
-                "Enter charts: {}    ({})",
-                item.finding.describe(vocabulary),
-                &reading.text[item.span[0]..item.span[1]]
-            ));
+            if charted_already(item) {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    format!(
+                        "Already charted at this visit, not charted twice: {}    ({})",
+                        item.finding.describe(vocabulary),
+                        &reading.text[item.span[0]..item.span[1]]
+                    ),
+                );
+            } else {
+                ui.label(format!(
+                    "Enter charts: {}    ({})",
+                    item.finding.describe(vocabulary),
+                    &reading.text[item.span[0]..item.span[1]]
+                ));
+            }
         }
         for question in &reading.questions {
             ui.colored_label(
@@ -769,15 +799,18 @@ impl VisitEditorView {
             // What was read is charted; what was not stays in the field, and so does the
             // cursor.
             if !reading.items.is_empty() {
-                let findings = reading
+                let findings: Vec<Finding> = reading
                     .items
                     .iter()
+                    .filter(|item| !charted_already(item))
                     .map(|item| Finding {
                         visit_id: record.visit.id,
                         ..item.finding.clone()
                     })
                     .collect();
-                actions.push(Action::AddFindings(findings));
+                if !findings.is_empty() {
+                    actions.push(Action::AddFindings(findings));
+                }
                 self.quick_entry = reading.leftover();
             }
             field.request_focus();

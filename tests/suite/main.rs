@@ -20,6 +20,7 @@ mod record_safety;
 mod red_flags_published;
 mod store;
 mod ui;
+mod ui_lock;
 mod ui_reader;
 mod ui_records;
 mod ui_saving;

@@ -165,3 +165,17 @@ fn the_grey_italic_interventions_read_at_4_5_to_1_in_both_themes() {
         );
     }
 }
+
+#[test]
+fn the_body_chart_says_what_its_colours_mean() {
+    let directory = tempfile::tempdir().unwrap();
+    let (harness, _) = crate::window_on_a_draft(&directory.path().join("n.sqlite3"));
+    for meaning in [
+        "Finding (deeper: more intense)",
+        "Examined, absent (outlined)",
+    ] {
+        assert!(harness.query_by_label(meaning).is_some(), "{meaning}");
+    }
+    // The referral zones' colours are named only while a hypothesis's zones are drawn.
+    assert!(harness.query_by_label("Referral zone: essential").is_none());
+}

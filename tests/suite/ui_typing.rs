@@ -327,3 +327,35 @@ fn a_follow_up_visit_is_charted_and_signed_from_the_keyboard_alone() {
         open
     );
 }
+
+#[test]
+fn a_finding_typed_twice_is_said_to_be_charted_already_and_charted_once() {
+    let directory = tempfile::tempdir().unwrap();
+    let (mut harness, _) = crate::window_on_a_draft(&directory.path().join("n.sqlite3"));
+    let mut pacer = KeystrokePacer::default();
+    harness
+        .get_by_role_and_label(Role::TextInput, "Quick entry")
+        .focus();
+    harness.run();
+    let mut events = typed("R lat ankle pain 4");
+    events.push(key(Key::Enter));
+    events.extend(typed("R lat ankle pain 4; no numbness R lat foot"));
+    deliver(&mut harness, &mut pacer, events, 4);
+    assert!(
+        harness
+            .query_by_label_contains("Already charted at this visit")
+            .is_some(),
+        "the repeat is said before Enter"
+    );
+    deliver(&mut harness, &mut pacer, vec![key(Key::Enter)], 4);
+    let described: Vec<String> = harness.state().timeline()[0]
+        .findings
+        .iter()
+        .map(|f| f.describe(upstream::model::Vocabulary::builtin()))
+        .collect();
+    assert_eq!(
+        described.len(),
+        2,
+        "the ankle pain once, the numbness once: {described:?}"
+    );
+}
