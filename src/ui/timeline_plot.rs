@@ -111,7 +111,7 @@ pub struct TimelinePlot {
 /// The plot's height: a share of the window's, or what the clinician dragged it to.
 fn plot_height(chosen: Option<f32>, available: f32) -> f32 {
     let most = (available * 0.6).max(140.0);
-    chosen.unwrap_or(available * 0.3).clamp(140.0, most)
+    chosen.unwrap_or(available * 0.35).clamp(140.0, most)
 }
 
 impl TimelinePlot {

@@ -359,3 +359,38 @@ fn a_finding_typed_twice_is_said_to_be_charted_already_and_charted_once() {
         "the ankle pain once, the numbness once: {described:?}"
     );
 }
+
+#[test]
+fn tab_scrolls_the_field_it_reaches_into_view() {
+    let directory = tempfile::tempdir().unwrap();
+    let (mut harness, _) = crate::window_on_a_draft(&directory.path().join("n.sqlite3"));
+    let quick_entry = |h: &Harness<'_, UpstreamApp>| {
+        h.get_by_role_and_label(Role::TextInput, "Quick entry")
+            .rect()
+    };
+    let screen_bottom = 768.0;
+    assert!(
+        quick_entry(&harness).top() > screen_bottom,
+        "the quick entry starts below the fold, under the body chart"
+    );
+    harness
+        .get_by_role_and_label(Role::MultilineTextInput, "Plan")
+        .focus();
+    harness.run();
+    let mut tabs = 0;
+    while !harness
+        .get_by_role_and_label(Role::TextInput, "Quick entry")
+        .is_focused()
+    {
+        assert!(tabs < 12, "Tab reaches the quick entry from the Plan");
+        harness.key_press(Key::Tab);
+        harness.run();
+        tabs += 1;
+    }
+    let rect = quick_entry(&harness);
+    assert!(
+        rect.top() >= 0.0 && rect.bottom() <= screen_bottom,
+        "the focused quick entry is on screen: {rect:?}"
+    );
+    eprintln!("{tabs} Tabs from the Plan to the quick entry");
+}
