@@ -99,7 +99,7 @@ impl NotebookGate {
                 return gate;
             }
         }
-        let from_environment = std::env::var(crate::cli::PASSPHRASE_VARIABLE).ok();
+        let from_environment = std::env::var(crate::store::PASSPHRASE_VARIABLE).ok();
         match store::probe(path) {
             Ok(FileKind::New) if !store::recovery_candidates(path).is_empty() => {
                 // The notebook was there once: offer it back rather than a new, empty one.
