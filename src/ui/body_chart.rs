@@ -522,36 +522,36 @@ const ABSENT_OUTLINE: egui::Color32 = egui::Color32::from_rgb(60, 130, 230);
 /// What the chart's colours mean, beneath it; the zones' only while a hypothesis is
 /// drawn.
 pub fn legend_ui(ui: &mut egui::Ui, zones_drawn: bool) {
-    let patch = |ui: &mut egui::Ui, fill: egui::Color32, stroke: egui::Stroke, text: &str| {
-        let size = ui.text_style_height(&egui::TextStyle::Body);
-        let (rect, _) = ui.allocate_exact_size(egui::vec2(size, size), egui::Sense::hover());
-        ui.painter().rect(
-            rect.shrink(2.0),
-            2.0,
-            fill,
-            stroke,
-            egui::StrokeKind::Inside,
-        );
-        ui.label(text);
-        ui.add_space(6.0);
-    };
+    let patch =
+        |fill: egui::Color32, stroke: egui::Stroke, name: &str| super::widgets::LegendEntry {
+            mark: Box::new(move |painter: &egui::Painter, rect: egui::Rect| {
+                painter.rect(
+                    rect.shrink(2.0),
+                    2.0,
+                    fill,
+                    stroke,
+                    egui::StrokeKind::Inside,
+                );
+            }),
+            name: name.to_owned(),
+        };
     let none = egui::Stroke::NONE;
-    let plain = ui.visuals().extreme_bg_color;
-    ui.horizontal_wrapped(|ui| {
-        ui.spacing_mut().item_spacing.x = 4.0;
-        patch(ui, FINDING_FILL, none, "Finding (deeper: more intense)");
+    let mut entries = vec![
+        patch(FINDING_FILL, none, "Finding (deeper: more intense)"),
         patch(
-            ui,
-            plain,
+            ui.visuals().extreme_bg_color,
             egui::Stroke::new(2.0, ABSENT_OUTLINE),
             "Examined, absent (outlined)",
-        );
-        if zones_drawn {
-            patch(ui, ESSENTIAL_ZONE, none, "Referral zone: essential");
-            patch(ui, SPILLOVER_ZONE, none, "spillover");
-            patch(ui, RARE_ZONE, none, "rare");
-        }
-    });
+        ),
+    ];
+    if zones_drawn {
+        entries.extend([
+            patch(ESSENTIAL_ZONE, none, "Referral zone: essential"),
+            patch(SPILLOVER_ZONE, none, "spillover"),
+            patch(RARE_ZONE, none, "rare"),
+        ]);
+    }
+    super::widgets::legend(ui, &entries);
 }
 
 /// A shape's fill and outline: the zone beneath, findings shaded over it by intensity,

@@ -108,7 +108,7 @@ impl SigningView {
                 let by = labelled_line(ui, "Sign as", &mut self.signer);
                 if std::mem::take(&mut self.focus_signer) {
                     by.request_focus();
-                    by.scroll_to_me(None);
+                    by.scroll_to_me(Some(egui::Align::Center));
                 }
                 let ready = !crate::model::clean_name(&self.signer).is_empty();
                 ui.horizontal(|ui| {

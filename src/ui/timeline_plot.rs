@@ -7,6 +7,7 @@ use eframe::egui;
 use egui_plot::{Line, MarkerShape, Plot, Points};
 
 use super::Action;
+use super::widgets::{LegendEntry, PaintMark, legend};
 use crate::model::series::{SymptomSeries, symptom_series};
 use crate::model::{VisitId, VisitRecord, Vocabulary};
 
@@ -270,23 +271,29 @@ impl TimelinePlot {
 /// What each colour and marker stands for, above the plot rather than over its newest
 /// points.
 fn legend_ui(ui: &mut egui::Ui, data: &TimelineData) {
-    ui.horizontal_wrapped(|ui| {
-        ui.spacing_mut().item_spacing.x = 4.0;
-        for (i, series) in data.series.iter().enumerate() {
-            swatch(ui, PALETTE[i % PALETTE.len()], Swatch::Line);
-            ui.label(&series.label);
-            ui.add_space(8.0);
-        }
-        swatch(ui, INTERVENTION_COLOUR, Swatch::Diamond);
-        ui.label("Interventions");
-        if !data.insights.is_empty() {
-            ui.add_space(8.0);
-            swatch(ui, INSIGHT_COLOUR, Swatch::Down);
-            ui.label("Insights");
-        }
+    let mut entries: Vec<LegendEntry<'_>> = data
+        .series
+        .iter()
+        .enumerate()
+        .map(|(i, series)| LegendEntry {
+            mark: swatch(PALETTE[i % PALETTE.len()], Swatch::Line),
+            name: series.label.clone(),
+        })
+        .collect();
+    entries.push(LegendEntry {
+        mark: swatch(INTERVENTION_COLOUR, Swatch::Diamond),
+        name: "Interventions".to_owned(),
     });
+    if !data.insights.is_empty() {
+        entries.push(LegendEntry {
+            mark: swatch(INSIGHT_COLOUR, Swatch::Down),
+            name: "Insights".to_owned(),
+        });
+    }
+    legend(ui, &entries);
 }
 
+#[derive(Clone, Copy)]
 enum Swatch {
     Line,
     Diamond,
@@ -294,45 +301,45 @@ enum Swatch {
 }
 
 /// A legend's mark, drawn as the plot draws it.
-fn swatch(ui: &mut egui::Ui, colour: egui::Color32, shape: Swatch) {
-    let size = ui.text_style_height(&egui::TextStyle::Body);
-    let (rect, _) = ui.allocate_exact_size(egui::vec2(size, size), egui::Sense::hover());
-    let c = rect.center();
-    let r = size * 0.3;
-    let painter = ui.painter();
-    match shape {
-        Swatch::Line => {
-            painter.line_segment(
-                [
-                    c - egui::vec2(size * 0.45, 0.0),
-                    c + egui::vec2(size * 0.45, 0.0),
-                ],
-                egui::Stroke::new(2.0, colour),
-            );
-            painter.circle_filled(c, 3.0, colour);
+fn swatch<'a>(colour: egui::Color32, shape: Swatch) -> PaintMark<'a> {
+    Box::new(move |painter, rect| {
+        let c = rect.center();
+        let size = rect.height();
+        let r = size * 0.3;
+        match shape {
+            Swatch::Line => {
+                painter.line_segment(
+                    [
+                        c - egui::vec2(size * 0.45, 0.0),
+                        c + egui::vec2(size * 0.45, 0.0),
+                    ],
+                    egui::Stroke::new(2.0, colour),
+                );
+                painter.circle_filled(c, 3.0, colour);
+            }
+            Swatch::Diamond => {
+                painter.add(egui::Shape::convex_polygon(
+                    vec![
+                        c - egui::vec2(0.0, r),
+                        c + egui::vec2(r, 0.0),
+                        c + egui::vec2(0.0, r),
+                        c - egui::vec2(r, 0.0),
+                    ],
+                    colour,
+                    egui::Stroke::NONE,
+                ));
+            }
+            Swatch::Down => {
+                painter.add(egui::Shape::convex_polygon(
+                    vec![
+                        c + egui::vec2(-r, -r),
+                        c + egui::vec2(r, -r),
+                        c + egui::vec2(0.0, r),
+                    ],
+                    colour,
+                    egui::Stroke::NONE,
+                ));
+            }
         }
-        Swatch::Diamond => {
-            painter.add(egui::Shape::convex_polygon(
-                vec![
-                    c - egui::vec2(0.0, r),
-                    c + egui::vec2(r, 0.0),
-                    c + egui::vec2(0.0, r),
-                    c - egui::vec2(r, 0.0),
-                ],
-                colour,
-                egui::Stroke::NONE,
-            ));
-        }
-        Swatch::Down => {
-            painter.add(egui::Shape::convex_polygon(
-                vec![
-                    c + egui::vec2(-r, -r),
-                    c + egui::vec2(r, -r),
-                    c + egui::vec2(0.0, r),
-                ],
-                colour,
-                egui::Stroke::NONE,
-            ));
-        }
-    }
+    })
 }

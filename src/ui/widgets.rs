@@ -95,3 +95,47 @@ pub fn contrast_ratio(a: egui::Color32, b: egui::Color32) -> f32 {
     let (la, lb) = (luminance(a), luminance(b));
     (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
+
+/// Paints a legend's mark in the square it is given.
+pub type PaintMark<'a> = Box<dyn Fn(&egui::Painter, egui::Rect) + 'a>;
+
+/// A legend's entry: its mark, painted in a square the height of a line, and its name.
+pub struct LegendEntry<'a> {
+    pub mark: PaintMark<'a>,
+    pub name: String,
+}
+
+/// Legend entries in rows, each mark kept with its name. A row ends before an entry that
+/// would not fit whole, so the legend never widens the panel past the window.
+pub fn legend(ui: &mut egui::Ui, entries: &[LegendEntry<'_>]) {
+    const GAP: f32 = 12.0;
+    const MARK_GAP: f32 = 4.0;
+    let size = ui.text_style_height(&egui::TextStyle::Body);
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 0.0;
+        let mut first_on_row = true;
+        for entry in entries {
+            let text = egui::WidgetText::from(entry.name.as_str()).into_galley(
+                ui,
+                Some(egui::TextWrapMode::Extend),
+                f32::INFINITY,
+                egui::TextStyle::Body,
+            );
+            let width = size + MARK_GAP + text.size().x;
+            // What is left of this row (available_width is the whole row's here).
+            let left_in_row = ui.max_rect().right() - ui.cursor().left();
+            if !first_on_row {
+                if left_in_row < GAP + width {
+                    ui.end_row();
+                } else {
+                    ui.add_space(GAP);
+                }
+            }
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(size, size), egui::Sense::hover());
+            (entry.mark)(ui.painter(), rect);
+            ui.add_space(MARK_GAP);
+            ui.label(entry.name.as_str());
+            first_on_row = false;
+        }
+    });
+}
