@@ -598,11 +598,14 @@ impl VisitEditorView {
                                 *snapshot = finding.clone();
                             }
                             let mut changed = false;
+                            // A grid cell offers a narrow width until its column has
+                            // grown, so each field asks for its width outright.
                             let width = [110.0, 130.0, 0.0, 36.0, 0.0, 160.0];
                             let kind = ui
                                 .add(
                                     egui::TextEdit::singleline(&mut entry.kind)
-                                        .desired_width(width[0]),
+                                        .desired_width(width[0])
+                                        .min_size(egui::vec2(width[0], 0.0)),
                                 )
                                 .labelled_by(headers[0]);
                             // Ctrl+T: the cursor to the first row's kind.
@@ -615,7 +618,8 @@ impl VisitEditorView {
                             changed |= ui
                                 .add(
                                     egui::TextEdit::singleline(&mut entry.region)
-                                        .desired_width(width[1]),
+                                        .desired_width(width[1])
+                                        .min_size(egui::vec2(width[1], 0.0)),
                                 )
                                 .labelled_by(headers[1])
                                 .changed();
@@ -638,7 +642,8 @@ impl VisitEditorView {
                             changed |= ui
                                 .add(
                                     egui::TextEdit::singleline(&mut entry.intensity)
-                                        .desired_width(width[3]),
+                                        .desired_width(width[3])
+                                        .min_size(egui::vec2(width[3], 0.0)),
                                 )
                                 .labelled_by(headers[3])
                                 .changed();
@@ -649,7 +654,8 @@ impl VisitEditorView {
                             changed |= ui
                                 .add(
                                     egui::TextEdit::singleline(&mut entry.note)
-                                        .desired_width(width[5]),
+                                        .desired_width(width[5])
+                                        .min_size(egui::vec2(width[5], 0.0)),
                                 )
                                 .labelled_by(headers[5])
                                 .changed();

@@ -394,3 +394,28 @@ fn tab_scrolls_the_field_it_reaches_into_view() {
     );
     eprintln!("{tabs} Tabs from the Plan to the quick entry");
 }
+
+#[test]
+fn ctrl_t_opens_the_findings_table_at_a_kind_wide_enough_to_read() {
+    let directory = tempfile::tempdir().unwrap();
+    let (mut harness, _) = crate::window_on_a_draft(&directory.path().join("n.sqlite3"));
+    let mut pacer = KeystrokePacer::default();
+    harness
+        .get_by_role_and_label(Role::TextInput, "Quick entry")
+        .focus();
+    harness.run();
+    let mut events = typed("R lat ankle pain 4");
+    events.push(key(Key::Enter));
+    events.push(chord(egui::Modifiers::COMMAND, Key::T));
+    deliver(&mut harness, &mut pacer, events, 4);
+    let kind = harness.get_by_role_and_label(Role::TextInput, "Kind");
+    assert!(kind.is_focused(), "the cursor in the first row's kind");
+    // Wide enough for "tenderness" or "numbness", not the four characters it once showed.
+    assert!(kind.rect().width() >= 100.0, "{:?}", kind.rect());
+    // The table's region comes before the entry form's field of the same name.
+    let region = harness
+        .get_all_by_role_and_label(Role::TextInput, "Region")
+        .next()
+        .unwrap();
+    assert!(region.rect().width() >= 120.0, "{:?}", region.rect());
+}
