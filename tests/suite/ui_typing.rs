@@ -419,3 +419,65 @@ fn ctrl_t_opens_the_findings_table_at_a_kind_wide_enough_to_read() {
         .unwrap();
     assert!(region.rect().width() >= 120.0, "{:?}", region.rect());
 }
+
+#[test]
+fn f1_shows_every_shortcut_and_hides_them_again() {
+    let directory = tempfile::tempdir().unwrap();
+    let (mut harness, _) = crate::window_on_a_draft(&directory.path().join("n.sqlite3"));
+    assert!(harness.query_by_label("Keyboard shortcuts").is_none());
+    harness.key_press(Key::F1);
+    harness.run();
+    assert!(harness.query_by_label("Keyboard shortcuts").is_some());
+    for what in [
+        "Sign the visit (Enter signs)",
+        "Findings quick entry",
+        "Findings table",
+        "Confirm all carried-over findings",
+        "Subjective",
+    ] {
+        assert!(
+            harness.query_all_by_label(what).count() >= 1,
+            "the sheet names {what}"
+        );
+    }
+    harness.key_press(Key::F1);
+    harness.run();
+    assert!(harness.query_by_label("Keyboard shortcuts").is_none());
+}
+
+#[test]
+fn another_visit_opens_at_its_top_with_its_date_and_sign_in_view() {
+    let directory = tempfile::tempdir().unwrap();
+    let (mut harness, first) = crate::window_on_a_draft(&directory.path().join("n.sqlite3"));
+    harness.get_by_label("New visit").click();
+    harness.run();
+    let second = harness.state().timeline()[1].visit.id;
+    // Back in the first visit, scrolled down to its interventions...
+    harness
+        .state_mut()
+        .apply(upstream::ui::Action::SelectVisit(first));
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "Intervention quick entry")
+        .scroll_to_me();
+    harness.run();
+    assert!(
+        harness
+            .get_by_role_and_label(Role::TextInput, "Date and time")
+            .rect()
+            .bottom()
+            < 0.0,
+        "the first visit's date has scrolled out of view"
+    );
+    // ...the second opens at its top, not where the first was left.
+    harness
+        .state_mut()
+        .apply(upstream::ui::Action::SelectVisit(second));
+    harness.run();
+    let date = harness
+        .get_by_role_and_label(Role::TextInput, "Date and time")
+        .rect();
+    assert!(date.top() >= 0.0 && date.bottom() <= 768.0, "{date:?}");
+    let sign = harness.get_by_label("Sign visit").rect();
+    assert!(sign.top() >= 0.0, "{sign:?}");
+}
