@@ -584,7 +584,10 @@ impl VisitEditorView {
                         for finding in &record.findings {
                             let (snapshot, entry) =
                                 self.rows.entry(finding.id).or_insert_with(|| {
-                                    (finding.clone(), entry_of(finding, vocabulary))
+                                    (
+                                        finding.clone(),
+                                        FindingEntry::from_finding(finding, vocabulary),
+                                    )
                                 });
                             // Changed elsewhere (undo, the chart): show the finding as it is now,
                             // unless these fields already say the same.
@@ -593,7 +596,7 @@ impl VisitEditorView {
                                     .to_finding(vocabulary, finding.visit_id)
                                     .is_ok_and(|f| same_finding(&f, finding));
                                 if !same {
-                                    *entry = entry_of(finding, vocabulary);
+                                    *entry = FindingEntry::from_finding(finding, vocabulary);
                                 }
                                 *snapshot = finding.clone();
                             }
@@ -624,7 +627,7 @@ impl VisitEditorView {
                                 .labelled_by(headers[1])
                                 .changed();
                             egui::ComboBox::from_id_salt(("table side", finding.id))
-                                .selected_text(side_name(entry.side))
+                                .selected_text(entry.side.name())
                                 .width(80.0)
                                 .show_ui(ui, |ui| {
                                     for choice in Side::ALL {
@@ -632,7 +635,7 @@ impl VisitEditorView {
                                             .selectable_value(
                                                 &mut entry.side,
                                                 choice,
-                                                side_name(choice),
+                                                choice.name(),
                                             )
                                             .changed();
                                     }
@@ -981,44 +984,14 @@ fn entered(response: egui::Response, ui: &egui::Ui) -> bool {
 fn side_ui(ui: &mut egui::Ui, label: &str, id: &str, side: &mut Side) {
     let label = ui.label(label);
     egui::ComboBox::from_id_salt(id)
-        .selected_text(side_name(*side))
+        .selected_text(side.name())
         .show_ui(ui, |ui| {
             for choice in Side::ALL {
-                ui.selectable_value(side, choice, side_name(choice));
+                ui.selectable_value(side, choice, choice.name());
             }
         })
         .response
         .labelled_by(label.id);
-}
-
-fn side_name(side: Side) -> &'static str {
-    match side {
-        Side::Left => "Left",
-        Side::Right => "Right",
-        Side::Bilateral => "Bilateral",
-        Side::Midline => "Midline",
-        Side::None => "No side",
-    }
-}
-
-/// A finding's fields as the clinician would type them.
-fn entry_of(finding: &Finding, vocabulary: &Vocabulary) -> FindingEntry {
-    FindingEntry {
-        kind: vocabulary.kind_name(&finding.kind).to_lowercase(),
-        region: finding
-            .region
-            .as_ref()
-            .map(|r| vocabulary.region_name(r).to_lowercase())
-            .unwrap_or_default(),
-        side: finding.side,
-        intensity: finding
-            .intensity
-            .map(|i| i.value().to_string())
-            .unwrap_or_default(),
-        absent: finding.presence == crate::model::Presence::Absent,
-        test_name: finding.test_name.clone(),
-        note: finding.note.clone(),
-    }
 }
 
 /// The same clinical content, whatever the ids and bookkeeping.
