@@ -238,10 +238,14 @@ impl NotebookGate {
     /// setting or the theme chosen is kept even if Upstream is then killed rather than
     /// closed. Returns whether it wrote.
     pub fn persist_if_changed(&mut self, storage: &mut dyn eframe::Storage) -> bool {
-        if self.persisted.as_ref() == Some(self.window_state()) {
+        // The search text is not kept, so typing it writes nothing.
+        let state = AppState {
+            search: String::new(),
+            ..self.window_state().clone()
+        };
+        if self.persisted.as_ref() == Some(&state) {
             return false;
         }
-        let state = self.window_state().clone();
         eframe::set_value(storage, eframe::APP_KEY, &state);
         storage.flush();
         self.persisted = Some(state);
