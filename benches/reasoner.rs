@@ -2,6 +2,9 @@
 //! patient's course read across 500 visits.
 //! Run with `cargo bench --bench reasoner`.
 
+// A panic is how a test or benchmark reports a failure: unwrap and expect are fine here.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use chrono::{NaiveDate, TimeDelta};
 use criterion::{Criterion, criterion_group, criterion_main};
 use upstream::model::{

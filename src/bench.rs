@@ -30,6 +30,10 @@ pub struct BenchOptions {
     /// Time frames of the busiest screen instead of the store: this many frames
     #[arg(long)]
     pub frames: Option<usize>,
+    /// With --frames: type one character into the open visit's Subjective in each frame,
+    /// to time what a keystroke costs
+    #[arg(long)]
+    pub keystrokes: bool,
 }
 
 const FIRST_NAMES: [&str; 16] = [
@@ -133,7 +137,7 @@ impl Timings {
 
 pub fn run(options: &BenchOptions) -> Result<(), StoreError> {
     if let Some(frames) = options.frames {
-        return frames_bench(frames);
+        return frames_bench(frames, options.keystrokes);
     }
     let directory = std::env::temp_dir().join(format!("upstream-bench-{}", std::process::id()));
     let path = directory.join("bench.sqlite3");
@@ -351,8 +355,10 @@ fn ms(duration: Duration) -> f64 {
 
 /// Renders the busiest screen headless through egui's `Context`: a patient with 500
 /// visits, the open visit with 40 findings, a hypothesis selected so the body chart draws
-/// its zones. Reports the CPU time per frame (layout and tessellation; no GPU).
-pub fn frames_bench(frames: usize) -> Result<(), StoreError> {
+/// its zones. Reports the CPU time per frame (layout and tessellation; no GPU). With
+/// `keystrokes`, the cursor is put in the note's Subjective (Ctrl+2) and each timed frame
+/// carries one typed character, as a clinician typing the note.
+pub fn frames_bench(frames: usize, keystrokes: bool) -> Result<(), StoreError> {
     use crate::ui::{Action, AppState, UpstreamApp};
     use eframe::egui;
 
@@ -379,10 +385,12 @@ pub fn frames_bench(frames: usize) -> Result<(), StoreError> {
 
     let ctx = egui::Context::default();
     let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1366.0, 768.0));
-    let mut frame = |pointer: egui::Pos2| {
+    let mut frame = |pointer: egui::Pos2, typed: Option<egui::Event>| {
         let input = egui::RawInput {
             screen_rect: Some(screen),
-            events: vec![egui::Event::PointerMoved(pointer)],
+            events: std::iter::once(egui::Event::PointerMoved(pointer))
+                .chain(typed)
+                .collect(),
             ..egui::RawInput::default()
         };
         let mut output = ctx.run_ui(input, |ui| app.ui(ui));
@@ -392,26 +400,53 @@ pub fn frames_bench(frames: usize) -> Result<(), StoreError> {
     };
     // Warm up: fonts, galley caches, the first layout.
     for _ in 0..10 {
-        frame(egui::pos2(700.0, 400.0));
+        frame(egui::pos2(700.0, 400.0), None);
+    }
+    if keystrokes {
+        let to_subjective = egui::Event::Key {
+            key: egui::Key::Num2,
+            physical_key: None,
+            pressed: true,
+            repeat: false,
+            modifiers: egui::Modifiers::COMMAND,
+        };
+        frame(egui::pos2(700.0, 400.0), Some(to_subjective));
+        frame(egui::pos2(700.0, 400.0), None);
     }
     let mut times = Timings(Vec::with_capacity(frames));
     let mut primitives = 0;
-    for i in 0..frames {
+    let words = "Calf tight after the long run, eases with walking. ";
+    for (i, letter) in (0..frames).zip(words.chars().cycle()) {
         // Move the pointer so hover work is part of each frame.
         let pointer = egui::pos2(300.0 + (i % 700) as f32, 150.0 + (i % 500) as f32);
+        let typed = keystrokes.then(|| egui::Event::Text(letter.to_string()));
         let started = Instant::now();
-        primitives = frame(pointer);
+        primitives = frame(pointer, typed);
         times.0.push(started.elapsed());
     }
     println!(
         "busiest screen: 500 visits, {findings} findings in the open visit, hypothesis {} selected, 1366x768",
         top.as_deref().unwrap_or("none")
     );
+    let what = if keystrokes {
+        "keystroke frame (one character typed into the note)"
+    } else {
+        "frame"
+    };
     println!(
-        "frame CPU time over {frames} frames: median {:.3} ms, p95 {:.3} ms ({primitives} clipped primitives)",
+        "{what} CPU time over {frames} frames: median {:.3} ms, p95 {:.3} ms ({primitives} clipped primitives)",
         ms(times.median()),
         ms(times.p95())
     );
+    if keystrokes {
+        // That the keys landed in the note, not elsewhere.
+        app.save_typing();
+        let note = app
+            .timeline()
+            .last()
+            .map_or(0, |r| r.visit.subjective.chars().count());
+        println!("the note then held {note} characters");
+    }
     Ok(())
 }
 

@@ -1,8 +1,11 @@
 //! Upstream: an offline-first clinical notebook for a solo chiropractor or physical
 //! therapist, with a referral reasoner that looks for the remote source of a complaint.
 //!
-//! Data flows one way: `store` -> `model` -> `ui`; the UI's actions come back through
-//! `ui::UpstreamApp::apply`, and the command line in `cli` drives the same core.
+//! `model` is pure data and the reader of the clinic's words; `reasoner` reads findings
+//! against the cited knowledge base; `store` keeps the notebook. The window (`ui`) and the
+//! command line (`cli`) both stand on those three: the window's views emit actions that
+//! `ui::UpstreamApp::apply` carries out against the store before reading back what the
+//! views and the reasoner show. ARCHITECTURE.md has the whole picture.
 
 pub mod bench;
 pub mod cli;

@@ -14,8 +14,7 @@ use crate::store::{self, Actor, ChainHead, FileKind, NotebookLock, Passphrase, S
 
 use super::{CliError, stdout_error, write_json};
 
-/// The variable the command line reads the passphrase from before it asks.
-pub const PASSPHRASE_VARIABLE: &str = "UPSTREAM_PASSPHRASE";
+pub use crate::store::PASSPHRASE_VARIABLE;
 /// The variable `rekey` reads the new passphrase from before it asks.
 pub const NEW_PASSPHRASE_VARIABLE: &str = "UPSTREAM_NEW_PASSPHRASE";
 

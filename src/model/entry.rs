@@ -37,6 +37,26 @@ pub enum EntryError {
 }
 
 impl FindingEntry {
+    /// A charted finding's fields as the clinician would type them, for editing.
+    pub fn from_finding(finding: &Finding, vocabulary: &Vocabulary) -> Self {
+        FindingEntry {
+            kind: vocabulary.kind_name(&finding.kind).to_lowercase(),
+            region: finding
+                .region
+                .as_ref()
+                .map(|r| vocabulary.region_name(r).to_lowercase())
+                .unwrap_or_default(),
+            side: finding.side,
+            intensity: finding
+                .intensity
+                .map(|i| i.value().to_string())
+                .unwrap_or_default(),
+            absent: finding.presence == Presence::Absent,
+            test_name: finding.test_name.clone(),
+            note: finding.note.clone(),
+        }
+    }
+
     /// The finding this entry describes, for `visit_id`.
     pub fn to_finding(
         &self,

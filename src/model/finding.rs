@@ -154,6 +154,28 @@ impl Finding {
         self.presence = Presence::Absent;
         self
     }
+
+    /// Whether `other` charts the same thing at the same place with the same measure: the
+    /// same finding charted twice at a visit, whatever its id, note or carry-over mark.
+    pub fn repeats(&self, other: &Finding) -> bool {
+        (
+            &self.kind,
+            &self.region,
+            self.side,
+            self.intensity,
+            self.presence,
+            &self.test_name,
+            &self.detail,
+        ) == (
+            &other.kind,
+            &other.region,
+            other.side,
+            other.intensity,
+            other.presence,
+            &other.test_name,
+            &other.detail,
+        )
+    }
 }
 
 impl Finding {

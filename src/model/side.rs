@@ -35,6 +35,17 @@ impl Side {
         }
     }
 
+    /// Its name in full, as a choice in a list.
+    pub fn name(self) -> &'static str {
+        match self {
+            Side::Left => "Left",
+            Side::Right => "Right",
+            Side::Bilateral => "Bilateral",
+            Side::Midline => "Midline",
+            Side::None => "No side",
+        }
+    }
+
     /// How a clinician writes it in a chart line.
     pub fn label(self) -> &'static str {
         match self {

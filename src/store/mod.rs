@@ -19,6 +19,11 @@ use crate::model::{
 };
 
 use audit::ActorSlot;
+
+/// The variable the command line and the window read the passphrase from before they
+/// ask: here, beneath both, so that the window does not depend on the command line.
+pub const PASSPHRASE_VARIABLE: &str = "UPSTREAM_PASSPHRASE";
+
 pub use audit::{
     AUDITED_TABLES, Actor, AuditEntry, AuditProblem, AuditReport, ChainHead, login_name,
 };
@@ -1023,7 +1028,9 @@ fn classify(path: &Path, error: rusqlite::Error) -> StoreError {
     }
 }
 
-/// "1974-2" and "1974/02" both mean February 1974; "19" means born in the 1900s.
+/// "1974/02" and "1974-2-1" read as "1974-02" and "1974-02-01"; "19" means born in the
+/// 1900s. A last part of one digit is taken as typed so far: "1974-1" finds October to
+/// December 1974, and "1974-2" finds nothing until the month is typed as "02".
 fn date_prefix(query: &str) -> String {
     let parts: Vec<&str> = query.split(['-', '/', '.']).collect();
     let mut prefix = String::new();

@@ -508,6 +508,52 @@ fn shape_name(vocabulary: &Vocabulary, shape: &Shape) -> String {
     )
 }
 
+/// A referral zone where the source's pain is essentially always felt.
+const ESSENTIAL_ZONE: egui::Color32 = egui::Color32::from_rgb(240, 150, 40);
+/// Where it often spreads.
+const SPILLOVER_ZONE: egui::Color32 = egui::Color32::from_rgb(240, 205, 90);
+/// Where it is felt only now and then.
+const RARE_ZONE: egui::Color32 = egui::Color32::from_rgb(200, 190, 140);
+/// A finding present, shaded deeper with its intensity.
+const FINDING_FILL: egui::Color32 = egui::Color32::from_rgb(215, 40, 40);
+/// A finding examined and absent.
+const ABSENT_OUTLINE: egui::Color32 = egui::Color32::from_rgb(60, 130, 230);
+
+/// What the chart's colours mean, beneath it; the zones' only while a hypothesis is
+/// drawn.
+pub fn legend_ui(ui: &mut egui::Ui, zones_drawn: bool) {
+    let patch =
+        |fill: egui::Color32, stroke: egui::Stroke, name: &str| super::widgets::LegendEntry {
+            mark: Box::new(move |painter: &egui::Painter, rect: egui::Rect| {
+                painter.rect(
+                    rect.shrink(2.0),
+                    2.0,
+                    fill,
+                    stroke,
+                    egui::StrokeKind::Inside,
+                );
+            }),
+            name: name.to_owned(),
+        };
+    let none = egui::Stroke::NONE;
+    let mut entries = vec![
+        patch(FINDING_FILL, none, "Finding (deeper: more intense)"),
+        patch(
+            ui.visuals().extreme_bg_color,
+            egui::Stroke::new(2.0, ABSENT_OUTLINE),
+            "Examined, absent (outlined)",
+        ),
+    ];
+    if zones_drawn {
+        entries.extend([
+            patch(ESSENTIAL_ZONE, none, "Referral zone: essential"),
+            patch(SPILLOVER_ZONE, none, "spillover"),
+            patch(RARE_ZONE, none, "rare"),
+        ]);
+    }
+    super::widgets::legend(ui, &entries);
+}
+
 /// A shape's fill and outline: the zone beneath, findings shaded over it by intensity,
 /// examined-and-absent findings as a blue outline.
 fn shape_look(
@@ -524,9 +570,9 @@ fn shape_look(
         .map(|z| z.weight)
         .max();
     let mut fill = match zone {
-        Some(Weight::Essential) => egui::Color32::from_rgb(240, 150, 40),
-        Some(Weight::Spillover) => egui::Color32::from_rgb(240, 205, 90),
-        Some(Weight::Rare) => egui::Color32::from_rgb(200, 190, 140),
+        Some(Weight::Essential) => ESSENTIAL_ZONE,
+        Some(Weight::Spillover) => SPILLOVER_ZONE,
+        Some(Weight::Rare) => RARE_ZONE,
         None => base,
     };
     let mut stroke = edge;
@@ -539,14 +585,10 @@ fn shape_look(
             Presence::Present => {
                 let strength = finding.intensity.map_or(5, |i| i.value());
                 let alpha = 90 + strength * 16;
-                fill = blend(
-                    fill,
-                    egui::Color32::from_rgb(215, 40, 40),
-                    f32::from(alpha) / 255.0,
-                );
+                fill = blend(fill, FINDING_FILL, f32::from(alpha) / 255.0);
             }
             Presence::Absent => {
-                stroke = egui::Stroke::new(2.0, egui::Color32::from_rgb(60, 130, 230));
+                stroke = egui::Stroke::new(2.0, ABSENT_OUTLINE);
             }
         }
     }

@@ -54,6 +54,13 @@ pub struct NotebookGate {
     page_check: Option<mpsc::Receiver<Result<(), String>>>,
     /// Whether the passphrase field is to take the cursor on the next frame.
     wants_focus: bool,
+    /// Input held back after a focus change, for the next frame.
+    pacer: super::KeystrokePacer,
+    /// The window state as last written to eframe's storage.
+    persisted: Option<AppState>,
+    /// Whether the notebook opened in this run: after the idle lock, a passphrase that
+    /// does not open it is a mistyped one, not a sign of a damaged file.
+    opened_before: bool,
 }
 
 impl NotebookGate {
@@ -75,6 +82,9 @@ impl NotebookGate {
             sized_to_screen: false,
             page_check: None,
             wants_focus: true,
+            pacer: super::KeystrokePacer::default(),
+            persisted: None,
+            opened_before: false,
         };
         match NotebookLock::acquire(path) {
             Ok(lock) => {
@@ -89,7 +99,7 @@ impl NotebookGate {
                 return gate;
             }
         }
-        let from_environment = std::env::var(crate::cli::PASSPHRASE_VARIABLE).ok();
+        let from_environment = std::env::var(crate::store::PASSPHRASE_VARIABLE).ok();
         match store::probe(path) {
             Ok(FileKind::New) if !store::recovery_candidates(path).is_empty() => {
                 // The notebook was there once: offer it back rather than a new, empty one.
@@ -177,6 +187,17 @@ impl NotebookGate {
                 self.passphrase.clear();
                 self.again.clear();
                 self.last_activity = None;
+                self.opened_before = true;
+            }
+            Err(StoreError::WrongPassphrase { .. }) if self.opened_before => {
+                self.problem = Some(
+                    "That is not the passphrase this notebook opened with earlier. Nothing was \
+                     changed; type it again."
+                        .into(),
+                );
+                self.stage = Stage::Locked;
+                self.passphrase.clear();
+                self.wants_focus = true;
             }
             Err(
                 error @ (StoreError::WrongPassphrase { .. } | StoreError::PassphraseNeeded { .. }),
@@ -205,7 +226,37 @@ impl NotebookGate {
         }
     }
 
+    /// What the window remembers between runs, as it stands now.
+    pub fn window_state(&self) -> &AppState {
+        match &self.stage {
+            Stage::Open(app) => &app.state,
+            _ => &self.state,
+        }
+    }
+
+    /// Writes the window state to `storage` if it changed since last written, so that a
+    /// setting or the theme chosen is kept even if Upstream is then killed rather than
+    /// closed. Returns whether it wrote.
+    pub fn persist_if_changed(&mut self, storage: &mut dyn eframe::Storage) -> bool {
+        // The search text is not kept, so typing it writes nothing.
+        let state = AppState {
+            search: String::new(),
+            ..self.window_state().clone()
+        };
+        if self.persisted.as_ref() == Some(&state) {
+            return false;
+        }
+        eframe::set_value(storage, eframe::APP_KEY, &state);
+        storage.flush();
+        self.persisted = Some(state);
+        true
+    }
+
     pub fn ui(&mut self, ui: &mut egui::Ui) {
+        let theme = self.window_state().theme;
+        if ui.ctx().options(|o| o.theme_preference) != theme {
+            ui.ctx().set_theme(theme);
+        }
         self.idle_lock(ui.ctx());
         self.page_check_outcome(ui.ctx());
         match &mut self.stage {
@@ -291,9 +342,14 @@ impl NotebookGate {
             ui.add_space(8.0);
             let first = password_line(ui, "Passphrase", &mut self.passphrase);
             self.focus_once(&first);
-            password_line(ui, "Passphrase again", &mut self.again);
+            let again = password_line(ui, "Passphrase again", &mut self.again);
+            // Enter goes on to the second field, and from there creates the notebook.
+            if entered(&first) {
+                again.request_focus();
+            }
             let same = self.passphrase == self.again;
-            if !same {
+            // Said once the second field is typed in, not while it is still empty.
+            if !same && !self.again.is_empty() {
                 ui.colored_label(ui.visuals().warn_fg_color, "The two differ.");
             }
             ui.add_space(8.0);
@@ -302,6 +358,7 @@ impl NotebookGate {
                 if ui
                     .add_enabled(ready, egui::Button::new("Create encrypted notebook"))
                     .clicked()
+                    || (ready && entered(&again))
                 {
                     let passphrase = Passphrase::new(self.passphrase.clone());
                     self.open(&passphrase);
@@ -330,7 +387,7 @@ impl NotebookGate {
             } else {
                 let field = password_line(ui, "Passphrase", &mut self.passphrase);
                 self.focus_once(&field);
-                submit = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                submit = entered(&field);
             }
             if ui.button("Unlock").clicked() || submit {
                 let passphrase = Passphrase::new(self.passphrase.clone());
@@ -465,6 +522,11 @@ fn check_pages_in_background(
     receiver
 }
 
+/// Whether Enter was pressed in this field.
+fn entered(field: &egui::Response) -> bool {
+    field.lost_focus() && field.ctx.input(|i| i.key_pressed(egui::Key::Enter))
+}
+
 /// A narrow column in the middle of the window, a little above centre.
 fn form_ui(ui: &mut egui::Ui, add_contents: impl FnOnce(&mut egui::Ui)) {
     egui::CentralPanel::default().show(ui, |ui| {
@@ -482,9 +544,22 @@ fn form_ui(ui: &mut egui::Ui, add_contents: impl FnOnce(&mut egui::Ui)) {
 }
 
 impl eframe::App for NotebookGate {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         super::fill_screen_once(ui.ctx(), &mut self.sized_to_screen);
         NotebookGate::ui(self, ui);
+        if let Some(storage) = frame.storage_mut() {
+            self.persist_if_changed(storage);
+        }
+        if self.pacer.is_holding() {
+            ui.ctx().request_repaint();
+        }
+    }
+
+    /// Each frame's input ends at a focus change; the rest waits for the next frame.
+    fn raw_input_hook(&mut self, ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        if self.pacer.pace(raw_input) {
+            ctx.request_repaint();
+        }
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
@@ -494,10 +569,6 @@ impl eframe::App for NotebookGate {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        let state = match &self.stage {
-            Stage::Open(app) => &app.state,
-            _ => &self.state,
-        };
-        eframe::set_value(storage, eframe::APP_KEY, state);
+        eframe::set_value(storage, eframe::APP_KEY, self.window_state());
     }
 }

@@ -4,6 +4,7 @@
 pub mod body_chart;
 mod drafts;
 mod gate;
+mod keystrokes;
 mod notebook_tasks;
 mod patient_form;
 mod patient_list;
@@ -17,6 +18,8 @@ mod widgets;
 
 use std::path::Path;
 
+use chrono::Timelike;
+
 use eframe::egui;
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +31,7 @@ use crate::reasoner::{Assessment, Case, Reasoner};
 use crate::store::{Actor, AuditEntry, Passphrase, Store, StoreError};
 
 pub use gate::NotebookGate;
+pub use keystrokes::KeystrokePacer;
 pub use notebook_tasks::{NotebookPanel, NotebookTask, Running};
 pub use patient_form::PatientFormView;
 pub use patient_list::PatientListView;
@@ -36,6 +40,7 @@ pub use settings::Settings;
 pub use timeline_plot::{TimelineData, TimelinePlot};
 pub use visit_editor::VisitEditorView;
 pub use visit_list::VisitListView;
+pub use widgets::quiet_text_colour;
 
 /// What the clinician asked for. Views emit these; only `UpstreamApp::apply` acts on them.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +59,8 @@ pub enum Action {
     UpdateFinding(Finding),
     /// Copy the last visit's open findings into the new visit, marked as carried over.
     CarryOver,
+    /// Every carried-over finding of this visit is still present today.
+    ConfirmCarriedOver(VisitId),
     DismissCarryOver,
     /// Export, import or add the demo clinic, off the window's thread.
     StartTask(NotebookTask),
@@ -101,6 +108,8 @@ pub struct AppState {
     /// The hypothesis whose zones the body chart draws.
     pub selected_hypothesis: Option<String>,
     pub settings: Settings,
+    /// Light, dark or as the system says.
+    pub theme: egui::ThemePreference,
 }
 
 /// The notebook window: persisted state, the open store, and the data the views draw,
@@ -148,7 +157,15 @@ pub struct UpstreamApp {
     /// Unsigned visits older than the settings allow, with their patient's name.
     drafts: Vec<(String, Visit)>,
     settings_view: settings::SettingsView,
+    /// Whether the sheet of keyboard shortcuts (F1) is showing.
+    shortcut_sheet: bool,
 }
+
+/// Ctrl+Shift+C: carry the last visit's open findings into the new one.
+const CARRY_OVER: egui::KeyboardShortcut = egui::KeyboardShortcut::new(
+    egui::Modifiers::COMMAND.plus(egui::Modifiers::SHIFT),
+    egui::Key::C,
+);
 
 /// What a click on the body chart charts until the clinician says otherwise.
 const CHARTED_KIND: &str = "pain";
@@ -168,7 +185,7 @@ impl UpstreamApp {
             assessment: None,
             insights: Vec::new(),
             timeline_data: TimelineData::default(),
-            timeline_plot: TimelinePlot,
+            timeline_plot: TimelinePlot::default(),
             overlay: Vec::new(),
             charted: None,
             undo: Vec::new(),
@@ -187,6 +204,7 @@ impl UpstreamApp {
             history: Vec::new(),
             drafts: Vec::new(),
             settings_view: settings::SettingsView::default(),
+            shortcut_sheet: false,
         };
         app.reload();
         app
@@ -313,6 +331,7 @@ impl UpstreamApp {
             Action::AddFinding(f) | Action::UpdateFinding(f) => f.visit_id == visit,
             Action::AddFindings(fs) => fs.iter().any(|f| f.visit_id == visit),
             Action::CarryOver => self.carry_over.as_ref().is_some_and(|(v, _)| *v == visit),
+            Action::ConfirmCarriedOver(v) => *v == visit,
             Action::AddIntervention(i) => i.visit_id == visit,
             Action::AddInterventions(is) => is.iter().any(|i| i.visit_id == visit),
             Action::DeleteFinding(id) => record.findings.iter().any(|f| f.id == *id),
@@ -360,6 +379,23 @@ impl UpstreamApp {
                 }
             }
             Action::DismissCarryOver => self.carry_over = None,
+            Action::ConfirmCarriedOver(visit) => {
+                let carried: Vec<Finding> = self
+                    .timeline
+                    .iter()
+                    .filter(|record| record.visit.id == visit)
+                    .flat_map(|record| &record.findings)
+                    .filter(|finding| finding.carried_over)
+                    .map(|finding| Finding {
+                        carried_over: false,
+                        ..finding.clone()
+                    })
+                    .collect();
+                let actor = self.actor();
+                for finding in &carried {
+                    self.store.update_finding(&actor, finding)?;
+                }
+            }
             Action::Undo | Action::Redo => {
                 let (from, to) = if action == Action::Undo {
                     (&mut self.undo, &mut self.redo)
@@ -404,6 +440,7 @@ impl UpstreamApp {
                 let id = self.store.create_visit(&self.actor(), &visit)?;
                 self.carry_over = (!open.is_empty()).then_some((id, open));
                 self.state.selected_visit = Some(id);
+                self.visit_editor.begin_visit();
             }
             Action::SelectVisit(id) => {
                 if self.state.selected_visit != Some(id) {
@@ -590,7 +627,8 @@ impl UpstreamApp {
             .find(|record| Some(record.visit.id) == self.state.selected_visit)
     }
 
-    /// Ctrl+F finds a patient, Ctrl+N makes one, Ctrl+Shift+N starts a visit.
+    /// Ctrl+F finds a patient, Ctrl+N makes one, Ctrl+Shift+N starts a visit, Ctrl+Shift+C
+    /// carries over, F1 shows every shortcut.
     fn shortcuts_ui(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
         use egui::{Key, KeyboardShortcut, Modifiers};
         let new_visit = KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::N);
@@ -610,6 +648,17 @@ impl UpstreamApp {
         }
         if ui.input_mut(|i| i.consume_shortcut(&find)) {
             self.patient_list.focus_search();
+        }
+        if ui.input_mut(|i| i.consume_shortcut(&CARRY_OVER))
+            && self
+                .carry_over
+                .as_ref()
+                .is_some_and(|(visit, _)| Some(*visit) == self.state.selected_visit)
+        {
+            actions.push(Action::CarryOver);
+        }
+        if ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F1)) {
+            self.shortcut_sheet = !self.shortcut_sheet;
         }
         // In a text field, Ctrl+Z belongs to the field.
         if ui.memory(|m| m.focused().is_none()) {
@@ -666,7 +715,7 @@ impl UpstreamApp {
                         self.store.is_encrypted(),
                         &mut actions,
                     );
-                    patient_list::theme_ui(ui);
+                    patient_list::theme_ui(ui, &mut self.state.theme);
                 });
                 drafts::drafts_ui(
                     ui,
@@ -792,10 +841,70 @@ impl UpstreamApp {
             }
         });
 
+        if self.shortcut_sheet {
+            shortcut_sheet_ui(ui.ctx(), &mut self.shortcut_sheet);
+        }
+
         for action in actions {
             self.apply(action);
         }
     }
+}
+
+/// Every shortcut of the window, on F1.
+fn shortcut_sheet_ui(ctx: &egui::Context, open: &mut bool) {
+    let command = if cfg!(target_os = "macos") {
+        "Cmd"
+    } else {
+        "Ctrl"
+    };
+    let mut rows: Vec<(String, &str)> = vec![
+        (
+            format!("{command}+F"),
+            "Find a patient (Enter opens the first found)",
+        ),
+        (format!("{command}+N"), "New patient"),
+        (format!("{command}+Shift+N"), "New visit, dated now"),
+        (
+            format!("{command}+Shift+C"),
+            "Carry over the last visit's open findings",
+        ),
+        (
+            format!("{command}+Shift+A"),
+            "Confirm all carried-over findings",
+        ),
+    ];
+    for (key, _, _, what) in visit_editor::SHORTCUTS {
+        rows.push((format!("{command}+{}", key.name()), what));
+    }
+    rows.extend([
+        (format!("{command}+Shift+S"), "Sign the visit (Enter signs)"),
+        (
+            format!("{command}+Z / {command}+Shift+Z"),
+            "Undo / redo in the visit",
+        ),
+        ("Tab / Shift+Tab".to_owned(), "Next / previous field"),
+        ("Enter".to_owned(), "Chart a quick entry line"),
+        ("F1".to_owned(), "Show or hide this sheet"),
+    ]);
+    egui::Window::new("Keyboard shortcuts")
+        .open(open)
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+        .show(ctx, |ui| {
+            egui::Grid::new("shortcut sheet")
+                .num_columns(2)
+                .spacing([16.0, 4.0])
+                .striped(true)
+                .show(ui, |ui| {
+                    for (keys, what) in &rows {
+                        ui.strong(keys);
+                        ui.label(*what);
+                        ui.end_row();
+                    }
+                });
+        });
 }
 
 /// The offer to carry the last visit's open findings into a new one.
@@ -858,16 +967,13 @@ pub fn run_native(path: &Path) -> Result<(), String> {
     .map_err(|error| error.to_string())
 }
 
-/// A new visit for `patient` now, as a follow-up when they have been seen before.
+/// A new visit for `patient`, dated now, as a follow-up when they have been seen before.
 pub fn new_visit_for(patient: PatientId, timeline: &[VisitRecord]) -> Visit {
     let now = chrono::Local::now().naive_local();
+    // To the minute, as the date field shows it.
     let started_at = now
-        .date()
-        .and_hms_opt(
-            now.time().format("%H").to_string().parse().unwrap_or(9),
-            0,
-            0,
-        )
+        .with_second(0)
+        .and_then(|at| at.with_nanosecond(0))
         .unwrap_or(now);
     let kind = if timeline.is_empty() {
         VisitKind::InitialExam

@@ -56,6 +56,14 @@ impl PatientListView {
         if std::mem::take(&mut self.search_wanted) {
             search.request_focus();
         }
+        // Enter opens the first patient found, so that Ctrl+F, a name and Enter open a
+        // chart without the mouse.
+        if search.lost_focus()
+            && ui.input(|i| i.key_pressed(egui::Key::Enter))
+            && let Some(first) = patients.first()
+        {
+            actions.push(Action::SelectPatient(first.id));
+        }
         if search.changed() {
             actions.push(Action::Search(self.query.clone()));
         }
@@ -74,8 +82,12 @@ impl PatientListView {
                         .date_of_birth
                         .map(|d| d.format("%Y-%m-%d").to_string())
                         .unwrap_or_default();
+                    // Rows are clicked, not tabbed through: Tab goes on to the chart.
                     let row = ui
-                        .selectable_label(Some(patient.id) == selected, &patient.name)
+                        .add(
+                            egui::Button::selectable(Some(patient.id) == selected, &patient.name)
+                                .sense(egui::Sense::CLICK),
+                        )
                         .on_hover_text(format!("born {born}"));
                     if row.clicked() {
                         actions.push(Action::SelectPatient(patient.id));
@@ -121,27 +133,26 @@ impl PatientListView {
     }
 }
 
-/// Light, dark or as the system says; egui keeps the choice between runs.
-pub fn theme_ui(ui: &mut egui::Ui) {
-    let mut preference = ui.ctx().options(|o| o.theme_preference);
+/// Light, dark or as the system says; kept with the window's state.
+pub fn theme_ui(ui: &mut egui::Ui, preference: &mut egui::ThemePreference) {
     ui.horizontal(|ui| {
         let label = ui.label("Theme");
         egui::ComboBox::from_id_salt("theme")
-            .selected_text(theme_name(preference))
+            .selected_text(theme_name(*preference))
             .show_ui(ui, |ui| {
                 for choice in [
                     egui::ThemePreference::System,
                     egui::ThemePreference::Light,
                     egui::ThemePreference::Dark,
                 ] {
-                    ui.selectable_value(&mut preference, choice, theme_name(choice));
+                    ui.selectable_value(preference, choice, theme_name(choice));
                 }
             })
             .response
             .labelled_by(label.id);
     });
-    if preference != ui.ctx().options(|o| o.theme_preference) {
-        ui.ctx().set_theme(preference);
+    if *preference != ui.ctx().options(|o| o.theme_preference) {
+        ui.ctx().set_theme(*preference);
     }
 }
 

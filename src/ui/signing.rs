@@ -17,6 +17,8 @@ pub struct SigningView {
     shown: Option<crate::model::VisitId>,
     /// Signing asked for and waiting for the clinician's confirmation.
     confirming_signature: bool,
+    /// Put the cursor in "Sign as" when the confirmation first shows.
+    focus_signer: bool,
     confirming_delete: bool,
     signer: String,
     reason: String,
@@ -24,6 +26,12 @@ pub struct SigningView {
 }
 
 impl SigningView {
+    /// Asks to sign the open draft, with the cursor in "Sign as": Enter then signs.
+    pub fn start(&mut self) {
+        self.confirming_signature = true;
+        self.focus_signer = true;
+    }
+
     /// `clinician`: the name the clinician last signed with, offered again.
     pub fn ui(
         &mut self,
@@ -119,6 +127,10 @@ impl SigningView {
                     );
                 }
                 let by = labelled_line(ui, "Sign as", &mut self.signer);
+                if std::mem::take(&mut self.focus_signer) {
+                    by.request_focus();
+                    by.scroll_to_me(Some(egui::Align::Center));
+                }
                 let ready = !crate::model::clean_name(&self.signer).is_empty();
                 ui.horizontal(|ui| {
                     let sign = ui.add_enabled(ready, egui::Button::new("Sign and lock"));
@@ -139,8 +151,12 @@ impl SigningView {
         }
         ui.horizontal_wrapped(|ui| {
             ui.label("Draft: not signed.");
-            if ui.button("Sign visit").clicked() {
-                self.confirming_signature = true;
+            if ui
+                .button("Sign visit")
+                .on_hover_text("Ctrl+Shift+S")
+                .clicked()
+            {
+                self.start();
             }
             if self.confirming_delete {
                 ui.label("Delete this draft and all charted at it?");

@@ -4,9 +4,10 @@
 
 use chrono::{Datelike, NaiveDate};
 use eframe::egui;
-use egui_plot::{Legend, Line, MarkerShape, Plot, Points};
+use egui_plot::{Line, MarkerShape, Plot, Points};
 
 use super::Action;
+use super::widgets::{LegendEntry, PaintMark, legend};
 use crate::model::series::{SymptomSeries, symptom_series};
 use crate::model::{VisitId, VisitRecord, Vocabulary};
 
@@ -22,21 +23,27 @@ pub struct TimelineData {
 }
 
 impl TimelineData {
+    /// Lines join a symptom's points by date, whatever order the visits were entered
+    /// in: a line drawn back in time reads as a wedge and misleads.
     pub fn new(timeline: &[VisitRecord], vocabulary: &Vocabulary) -> Self {
+        let mut series = symptom_series(timeline, vocabulary);
+        for symptom in &mut series {
+            symptom.points.sort_by_key(|point| point.date);
+        }
+        let mut visits: Vec<(VisitId, f64, Vec<String>)> = timeline
+            .iter()
+            .map(|r| {
+                (
+                    r.visit.id,
+                    day(r.visit.started_at.date()),
+                    r.interventions.iter().map(|i| i.describe()).collect(),
+                )
+            })
+            .collect();
+        visits.sort_by(|a, b| a.1.total_cmp(&b.1));
         TimelineData {
-            series: symptom_series(timeline, vocabulary),
-            visits: std::sync::Arc::new(
-                timeline
-                    .iter()
-                    .map(|r| {
-                        (
-                            r.visit.id,
-                            day(r.visit.started_at.date()),
-                            r.interventions.iter().map(|i| i.describe()).collect(),
-                        )
-                    })
-                    .collect(),
-            ),
+            series,
+            visits: std::sync::Arc::new(visits),
             insights: std::sync::Arc::default(),
         }
     }
@@ -90,11 +97,23 @@ const MARKER_Y: f64 = -0.8;
 /// Above the 10 line, where insight markers sit.
 const INSIGHT_Y: f64 = 10.8;
 
+/// Intervention markers on the time axis.
+const INTERVENTION_COLOUR: egui::Color32 = egui::Color32::from_rgb(120, 160, 230);
+
 /// Insight markers: amber, readable on light and dark.
 const INSIGHT_COLOUR: egui::Color32 = egui::Color32::from_rgb(235, 150, 30);
 
 #[derive(Debug, Default)]
-pub struct TimelinePlot;
+pub struct TimelinePlot {
+    /// The height the clinician dragged the plot to, if any.
+    height: Option<f32>,
+}
+
+/// The plot's height: a share of the window's, or what the clinician dragged it to.
+fn plot_height(chosen: Option<f32>, available: f32) -> f32 {
+    let most = (available * 0.6).max(140.0);
+    chosen.unwrap_or(available * 0.35).clamp(140.0, most)
+}
 
 impl TimelinePlot {
     pub fn ui(
@@ -110,9 +129,10 @@ impl TimelinePlot {
         let visits = &data.visits;
         let label_visits = std::sync::Arc::clone(&data.visits);
         let label_insights = std::sync::Arc::clone(&data.insights);
+        legend_ui(ui, data);
+        let height = plot_height(self.height, ui.available_height());
         let response = Plot::new("timeline plot")
-            .height(170.0)
-            .legend(Legend::default().position(egui_plot::Corner::RightTop))
+            .height(height)
             .include_y(0.0)
             .include_y(10.0)
             .include_y(if data.insights.is_empty() {
@@ -191,7 +211,7 @@ impl TimelinePlot {
                     Points::new("Interventions", treated)
                         .shape(MarkerShape::Diamond)
                         .radius(4.0)
-                        .color(egui::Color32::from_rgb(120, 160, 230)),
+                        .color(INTERVENTION_COLOUR),
                 );
                 if !data.insights.is_empty() {
                     // One marker per day, however many insights first held there.
@@ -220,6 +240,22 @@ impl TimelinePlot {
                 }
                 plot.pointer_coordinate()
             });
+        // A handle under the plot: drag it to make the plot taller or shorter.
+        let (handle, drag) =
+            ui.allocate_exact_size(egui::vec2(ui.available_width(), 8.0), egui::Sense::drag());
+        let stroke = if drag.hovered() || drag.dragged() {
+            ui.visuals().widgets.hovered.fg_stroke
+        } else {
+            ui.visuals().widgets.noninteractive.bg_stroke
+        };
+        ui.painter()
+            .hline(handle.x_range(), handle.center().y, stroke);
+        if drag.hovered() || drag.dragged() {
+            ui.ctx().set_cursor_icon(egui::CursorIcon::ResizeVertical);
+        }
+        if drag.dragged() {
+            self.height = Some(height + drag.drag_delta().y);
+        }
         if response.response.clicked()
             && let Some(pointer) = response.inner
             && let Some((id, _, _)) = data
@@ -230,4 +266,80 @@ impl TimelinePlot {
             actions.push(Action::SelectVisit(*id));
         }
     }
+}
+
+/// What each colour and marker stands for, above the plot rather than over its newest
+/// points.
+fn legend_ui(ui: &mut egui::Ui, data: &TimelineData) {
+    let mut entries: Vec<LegendEntry<'_>> = data
+        .series
+        .iter()
+        .enumerate()
+        .map(|(i, series)| LegendEntry {
+            mark: swatch(PALETTE[i % PALETTE.len()], Swatch::Line),
+            name: series.label.clone(),
+        })
+        .collect();
+    entries.push(LegendEntry {
+        mark: swatch(INTERVENTION_COLOUR, Swatch::Diamond),
+        name: "Interventions".to_owned(),
+    });
+    if !data.insights.is_empty() {
+        entries.push(LegendEntry {
+            mark: swatch(INSIGHT_COLOUR, Swatch::Down),
+            name: "Insights".to_owned(),
+        });
+    }
+    legend(ui, &entries);
+}
+
+#[derive(Clone, Copy)]
+enum Swatch {
+    Line,
+    Diamond,
+    Down,
+}
+
+/// A legend's mark, drawn as the plot draws it.
+fn swatch<'a>(colour: egui::Color32, shape: Swatch) -> PaintMark<'a> {
+    Box::new(move |painter, rect| {
+        let c = rect.center();
+        let size = rect.height();
+        let r = size * 0.3;
+        match shape {
+            Swatch::Line => {
+                painter.line_segment(
+                    [
+                        c - egui::vec2(size * 0.45, 0.0),
+                        c + egui::vec2(size * 0.45, 0.0),
+                    ],
+                    egui::Stroke::new(2.0, colour),
+                );
+                painter.circle_filled(c, 3.0, colour);
+            }
+            Swatch::Diamond => {
+                painter.add(egui::Shape::convex_polygon(
+                    vec![
+                        c - egui::vec2(0.0, r),
+                        c + egui::vec2(r, 0.0),
+                        c + egui::vec2(0.0, r),
+                        c - egui::vec2(r, 0.0),
+                    ],
+                    colour,
+                    egui::Stroke::NONE,
+                ));
+            }
+            Swatch::Down => {
+                painter.add(egui::Shape::convex_polygon(
+                    vec![
+                        c + egui::vec2(-r, -r),
+                        c + egui::vec2(r, -r),
+                        c + egui::vec2(0.0, r),
+                    ],
+                    colour,
+                    egui::Stroke::NONE,
+                ));
+            }
+        }
+    })
 }

@@ -30,9 +30,89 @@ struct Unsaved {
     now: bool,
 }
 
+/// The places in the open visit a shortcut puts the cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    ChiefComplaint,
+    Subjective,
+    Objective,
+    Assessment,
+    Plan,
+    QuickEntry,
+    InterventionEntry,
+    FindingsTable,
+}
+
+/// The open visit's shortcuts: (keys, modifiers, where the cursor goes, what the sheet
+/// says). Ctrl on Linux and Windows, Cmd on a Mac.
+pub const SHORTCUTS: [(egui::Key, egui::Modifiers, Field, &str); 8] = [
+    (
+        egui::Key::Num1,
+        egui::Modifiers::COMMAND,
+        Field::ChiefComplaint,
+        "Chief complaint",
+    ),
+    (
+        egui::Key::Num2,
+        egui::Modifiers::COMMAND,
+        Field::Subjective,
+        "Subjective",
+    ),
+    (
+        egui::Key::Num3,
+        egui::Modifiers::COMMAND,
+        Field::Objective,
+        "Objective",
+    ),
+    (
+        egui::Key::Num4,
+        egui::Modifiers::COMMAND,
+        Field::Assessment,
+        "Assessment",
+    ),
+    (
+        egui::Key::Num5,
+        egui::Modifiers::COMMAND,
+        Field::Plan,
+        "Plan",
+    ),
+    (
+        egui::Key::E,
+        egui::Modifiers::COMMAND,
+        Field::QuickEntry,
+        "Findings quick entry",
+    ),
+    (
+        egui::Key::I,
+        egui::Modifiers::COMMAND,
+        Field::InterventionEntry,
+        "Interventions quick entry",
+    ),
+    (
+        egui::Key::T,
+        egui::Modifiers::COMMAND,
+        Field::FindingsTable,
+        "Findings table",
+    ),
+];
+
+/// Ctrl+Shift+S: sign the open visit (the name to sign with is asked, Enter signs).
+pub const SIGN: egui::KeyboardShortcut = egui::KeyboardShortcut::new(
+    egui::Modifiers::COMMAND.plus(egui::Modifiers::SHIFT),
+    egui::Key::S,
+);
+
+/// Ctrl+Shift+A: confirm every carried-over finding as still present today.
+pub const CONFIRM_ALL: egui::KeyboardShortcut = egui::KeyboardShortcut::new(
+    egui::Modifiers::COMMAND.plus(egui::Modifiers::SHIFT),
+    egui::Key::A,
+);
+
 #[derive(Debug, Default)]
 pub struct VisitEditorView {
     shown: Option<VisitId>,
+    /// Where a shortcut asked the cursor to go, until that field is drawn.
+    focus: Option<Field>,
     /// The visit's date and time as typed, until it parses.
     started_at: String,
     finding: FindingEntry,
@@ -92,8 +172,13 @@ impl VisitEditorView {
             self.started_at = visit.started_at.format(DATE_TIME_FORMAT).to_string();
         }
         let editable = visit.status == VisitStatus::Draft;
+        if editable {
+            self.shortcuts(ui, record, actions);
+        }
+        // Each visit keeps its own scroll position: another visit opens at its top, with
+        // its date and Sign in view.
         egui::ScrollArea::vertical()
-            .id_salt("visit editor")
+            .id_salt(("visit editor", visit.id))
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 if editable {
@@ -135,6 +220,7 @@ impl VisitEditorView {
                             editable,
                             actions,
                         );
+                        super::body_chart::legend_ui(ui, !zones.is_empty());
                         if editable {
                             ui.weak("Click a region to chart a finding there.");
                         }
@@ -142,7 +228,40 @@ impl VisitEditorView {
                 self.findings_ui(ui, record, editable, charted, actions);
                 ui.separator();
                 self.interventions_ui(ui, record, editable, actions);
+                super::widgets::keep_focus_in_view(ui);
             });
+    }
+
+    /// The open draft's shortcuts: a field of the note, a quick entry, the findings table,
+    /// Sign, and Confirm all.
+    fn shortcuts(&mut self, ui: &mut egui::Ui, record: &VisitRecord, actions: &mut Vec<Action>) {
+        for (key, modifiers, field, _) in SHORTCUTS {
+            if ui.input_mut(|i| i.consume_shortcut(&egui::KeyboardShortcut::new(modifiers, key))) {
+                self.focus = Some(field);
+            }
+        }
+        if ui.input_mut(|i| i.consume_shortcut(&SIGN)) {
+            self.signing.start();
+        }
+        if ui.input_mut(|i| i.consume_shortcut(&CONFIRM_ALL))
+            && record.findings.iter().any(|f| f.carried_over)
+        {
+            actions.push(Action::ConfirmCarriedOver(record.visit.id));
+        }
+    }
+
+    /// Puts the cursor in `field` if a shortcut asked for it, and scrolls it into view.
+    fn focus_if_asked(&mut self, field: Field, response: &egui::Response) {
+        if self.focus == Some(field) {
+            self.focus = None;
+            response.request_focus();
+            response.scroll_to_me(Some(egui::Align::Center));
+        }
+    }
+
+    /// A visit just begun takes the cursor at its complaint.
+    pub fn begin_visit(&mut self) {
+        self.focus = Some(Field::ChiefComplaint);
     }
 
     /// What was typed and not yet saved, taken for saving now (the window closes or locks).
@@ -188,6 +307,7 @@ impl VisitEditorView {
                     .labelled_by(label.id);
                 ui.end_row();
                 let complaint = labelled_line(ui, "Chief complaint", &mut visit.chief_complaint);
+                self.focus_if_asked(Field::ChiefComplaint, &complaint);
                 changed |= complaint.changed();
                 left_field |= complaint.lost_focus();
                 ui.end_row();
@@ -198,13 +318,14 @@ impl VisitEditorView {
                 "Date and time: YYYY-MM-DD HH:MM",
             );
         }
-        for (label, text) in [
-            ("Subjective", &mut visit.subjective),
-            ("Objective", &mut visit.objective),
-            ("Assessment", &mut visit.assessment),
-            ("Plan", &mut visit.plan),
+        for (label, text, place) in [
+            ("Subjective", &mut visit.subjective, Field::Subjective),
+            ("Objective", &mut visit.objective, Field::Objective),
+            ("Assessment", &mut visit.assessment, Field::Assessment),
+            ("Plan", &mut visit.plan, Field::Plan),
         ] {
             let field = labelled_text(ui, label, text, 2);
+            self.focus_if_asked(place, &field);
             changed |= field.changed();
             left_field |= field.lost_focus();
         }
@@ -280,8 +401,7 @@ impl VisitEditorView {
             for item in &offered {
                 ui.horizontal_wrapped(|ui| {
                     let describe = item.finding.describe(vocabulary);
-                    if ui
-                        .small_button("Chart")
+                    if super::widgets::row_button(ui, "Chart")
                         .on_hover_text(format!("Chart {describe}"))
                         .clicked()
                     {
@@ -305,7 +425,21 @@ impl VisitEditorView {
         actions: &mut Vec<Action>,
     ) {
         let vocabulary = Vocabulary::builtin();
-        ui.strong("Findings");
+        ui.horizontal(|ui| {
+            ui.strong("Findings");
+            let carried = record.findings.iter().filter(|f| f.carried_over).count();
+            if editable
+                && carried > 1
+                && ui
+                    .button("Confirm all")
+                    .on_hover_text(format!(
+                        "All {carried} carried-over findings still present today (Ctrl+Shift+A)"
+                    ))
+                    .clicked()
+            {
+                actions.push(Action::ConfirmCarriedOver(record.visit.id));
+            }
+        });
         if editable {
             self.note_suggestions_ui(ui, record, actions);
         }
@@ -318,8 +452,7 @@ impl VisitEditorView {
         for finding in &record.findings {
             ui.horizontal_wrapped(|ui| {
                 if editable
-                    && ui
-                        .small_button("Remove")
+                    && super::widgets::row_button(ui, "Remove")
                         .on_hover_text("Remove this finding")
                         .clicked()
                 {
@@ -334,8 +467,7 @@ impl VisitEditorView {
                         .italics(),
                     );
                     if editable
-                        && ui
-                            .small_button("Confirm")
+                        && super::widgets::row_button(ui, "Confirm")
                             .on_hover_text("Still present today")
                             .clicked()
                     {
@@ -353,9 +485,13 @@ impl VisitEditorView {
             return;
         }
         if !record.findings.is_empty() {
+            let open = (self.focus == Some(Field::FindingsTable)).then_some(true);
             egui::CollapsingHeader::new("Edit findings as a table")
                 .id_salt(("findings table", record.visit.id))
+                .open(open)
                 .show(ui, |ui| self.findings_table_ui(ui, record, actions));
+        } else if self.focus == Some(Field::FindingsTable) {
+            self.focus = None;
         }
         ui.add_space(4.0);
         self.quick_entry_ui(ui, record, actions);
@@ -384,7 +520,19 @@ impl VisitEditorView {
             });
         ui.checkbox(&mut entry.absent, "Examined and absent");
         let parsed = entry.to_finding(vocabulary, record.visit.id);
+        let repeated = parsed
+            .as_ref()
+            .is_ok_and(|finding| record.findings.iter().any(|f| f.repeats(finding)));
         match &parsed {
+            Ok(finding) if repeated => {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    format!(
+                        "Already charted at this visit: {}",
+                        finding.describe(vocabulary)
+                    ),
+                );
+            }
             Ok(finding) => {
                 ui.label(format!("Will chart: {}", finding.describe(vocabulary)));
             }
@@ -394,9 +542,13 @@ impl VisitEditorView {
             Err(_) => {}
         }
         let clicked = ui
-            .add_enabled(parsed.is_ok(), egui::Button::new("Add finding"))
+            .add_enabled(
+                parsed.is_ok() && !repeated,
+                egui::Button::new("Add finding"),
+            )
             .clicked();
         if let Ok(finding) = parsed
+            && !repeated
             && (clicked || submitted)
         {
             actions.push(Action::AddFinding(finding));
@@ -434,7 +586,10 @@ impl VisitEditorView {
                         for finding in &record.findings {
                             let (snapshot, entry) =
                                 self.rows.entry(finding.id).or_insert_with(|| {
-                                    (finding.clone(), entry_of(finding, vocabulary))
+                                    (
+                                        finding.clone(),
+                                        FindingEntry::from_finding(finding, vocabulary),
+                                    )
                                 });
                             // Changed elsewhere (undo, the chart): show the finding as it is now,
                             // unless these fields already say the same.
@@ -443,28 +598,38 @@ impl VisitEditorView {
                                     .to_finding(vocabulary, finding.visit_id)
                                     .is_ok_and(|f| same_finding(&f, finding));
                                 if !same {
-                                    *entry = entry_of(finding, vocabulary);
+                                    *entry = FindingEntry::from_finding(finding, vocabulary);
                                 }
                                 *snapshot = finding.clone();
                             }
                             let mut changed = false;
+                            // A grid cell offers a narrow width until its column has
+                            // grown, so each field asks for its width outright.
                             let width = [110.0, 130.0, 0.0, 36.0, 0.0, 160.0];
-                            changed |= ui
+                            let kind = ui
                                 .add(
                                     egui::TextEdit::singleline(&mut entry.kind)
-                                        .desired_width(width[0]),
+                                        .desired_width(width[0])
+                                        .min_size(egui::vec2(width[0], 0.0)),
                                 )
-                                .labelled_by(headers[0])
-                                .changed();
+                                .labelled_by(headers[0]);
+                            // Ctrl+T: the cursor to the first row's kind.
+                            if self.focus == Some(Field::FindingsTable) {
+                                self.focus = None;
+                                kind.request_focus();
+                                kind.scroll_to_me(Some(egui::Align::Center));
+                            }
+                            changed |= kind.changed();
                             changed |= ui
                                 .add(
                                     egui::TextEdit::singleline(&mut entry.region)
-                                        .desired_width(width[1]),
+                                        .desired_width(width[1])
+                                        .min_size(egui::vec2(width[1], 0.0)),
                                 )
                                 .labelled_by(headers[1])
                                 .changed();
                             egui::ComboBox::from_id_salt(("table side", finding.id))
-                                .selected_text(side_name(entry.side))
+                                .selected_text(entry.side.name())
                                 .width(80.0)
                                 .show_ui(ui, |ui| {
                                     for choice in Side::ALL {
@@ -472,7 +637,7 @@ impl VisitEditorView {
                                             .selectable_value(
                                                 &mut entry.side,
                                                 choice,
-                                                side_name(choice),
+                                                choice.name(),
                                             )
                                             .changed();
                                     }
@@ -482,7 +647,8 @@ impl VisitEditorView {
                             changed |= ui
                                 .add(
                                     egui::TextEdit::singleline(&mut entry.intensity)
-                                        .desired_width(width[3]),
+                                        .desired_width(width[3])
+                                        .min_size(egui::vec2(width[3], 0.0)),
                                 )
                                 .labelled_by(headers[3])
                                 .changed();
@@ -493,7 +659,8 @@ impl VisitEditorView {
                             changed |= ui
                                 .add(
                                     egui::TextEdit::singleline(&mut entry.note)
-                                        .desired_width(width[5]),
+                                        .desired_width(width[5])
+                                        .min_size(egui::vec2(width[5], 0.0)),
                                 )
                                 .labelled_by(headers[5])
                                 .changed();
@@ -605,18 +772,32 @@ impl VisitEditorView {
                     .desired_width(f32::INFINITY),
             )
             .labelled_by(label.id);
+        self.focus_if_asked(Field::QuickEntry, &field);
         if self.quick_entry.trim().is_empty() {
             return;
         }
         // What each part of the line became, as it is typed.
         let reading =
             reader::read_findings(&self.quick_entry, None, vocabulary, Lexicon::builtin());
+        let charted_already =
+            |item: &reader::ReadFinding| record.findings.iter().any(|f| f.repeats(&item.finding));
         for item in &reading.items {
-            ui.label(format!(
-                "Enter charts: {}    ({})",
-                item.finding.describe(vocabulary),
-                &reading.text[item.span[0]..item.span[1]]
-            ));
+            if charted_already(item) {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    format!(
+                        "Already charted at this visit, not charted twice: {}    ({})",
+                        item.finding.describe(vocabulary),
+                        &reading.text[item.span[0]..item.span[1]]
+                    ),
+                );
+            } else {
+                ui.label(format!(
+                    "Enter charts: {}    ({})",
+                    item.finding.describe(vocabulary),
+                    &reading.text[item.span[0]..item.span[1]]
+                ));
+            }
         }
         for question in &reading.questions {
             ui.colored_label(
@@ -629,15 +810,18 @@ impl VisitEditorView {
             // What was read is charted; what was not stays in the field, and so does the
             // cursor.
             if !reading.items.is_empty() {
-                let findings = reading
+                let findings: Vec<Finding> = reading
                     .items
                     .iter()
+                    .filter(|item| !charted_already(item))
                     .map(|item| Finding {
                         visit_id: record.visit.id,
                         ..item.finding.clone()
                     })
                     .collect();
-                actions.push(Action::AddFindings(findings));
+                if !findings.is_empty() {
+                    actions.push(Action::AddFindings(findings));
+                }
                 self.quick_entry = reading.leftover();
             }
             field.request_focus();
@@ -661,6 +845,7 @@ impl VisitEditorView {
                     .desired_width(f32::INFINITY),
             )
             .labelled_by(label.id);
+        self.focus_if_asked(Field::InterventionEntry, &field);
         if self.intervention_entry.trim().is_empty() {
             return;
         }
@@ -703,8 +888,7 @@ impl VisitEditorView {
         for intervention in &record.interventions {
             ui.horizontal_wrapped(|ui| {
                 if editable
-                    && ui
-                        .small_button("Remove")
+                    && super::widgets::row_button(ui, "Remove")
                         .on_hover_text("Remove this intervention")
                         .clicked()
                 {
@@ -806,44 +990,14 @@ fn entered(response: egui::Response, ui: &egui::Ui) -> bool {
 fn side_ui(ui: &mut egui::Ui, label: &str, id: &str, side: &mut Side) {
     let label = ui.label(label);
     egui::ComboBox::from_id_salt(id)
-        .selected_text(side_name(*side))
+        .selected_text(side.name())
         .show_ui(ui, |ui| {
             for choice in Side::ALL {
-                ui.selectable_value(side, choice, side_name(choice));
+                ui.selectable_value(side, choice, choice.name());
             }
         })
         .response
         .labelled_by(label.id);
-}
-
-fn side_name(side: Side) -> &'static str {
-    match side {
-        Side::Left => "Left",
-        Side::Right => "Right",
-        Side::Bilateral => "Bilateral",
-        Side::Midline => "Midline",
-        Side::None => "No side",
-    }
-}
-
-/// A finding's fields as the clinician would type them.
-fn entry_of(finding: &Finding, vocabulary: &Vocabulary) -> FindingEntry {
-    FindingEntry {
-        kind: vocabulary.kind_name(&finding.kind).to_lowercase(),
-        region: finding
-            .region
-            .as_ref()
-            .map(|r| vocabulary.region_name(r).to_lowercase())
-            .unwrap_or_default(),
-        side: finding.side,
-        intensity: finding
-            .intensity
-            .map(|i| i.value().to_string())
-            .unwrap_or_default(),
-        absent: finding.presence == crate::model::Presence::Absent,
-        test_name: finding.test_name.clone(),
-        note: finding.note.clone(),
-    }
 }
 
 /// The same clinical content, whatever the ids and bookkeeping.

@@ -52,8 +52,10 @@ impl VisitListView {
             y += title + line * lines as f32 + GAP;
         }
         let total = y;
+        // Each patient's visits keep their own scroll position; another patient opens
+        // at the top.
         egui::ScrollArea::vertical()
-            .id_salt("visits")
+            .id_salt(("visits", patient.id))
             .auto_shrink([false, false])
             .show_viewport(ui, |ui, viewport| {
                 ui.set_height(total);
@@ -95,7 +97,12 @@ fn visit_ui(
         title.push_str("  (draft)");
     }
     let text = egui::RichText::new(title);
-    let row = ui.add(egui::Button::selectable(Some(visit.id) == selected, text).truncate());
+    // Rows are clicked, not tabbed through: Tab goes on to the open visit.
+    let row = ui.add(
+        egui::Button::selectable(Some(visit.id) == selected, text)
+            .truncate()
+            .sense(egui::Sense::CLICK),
+    );
     if row.clicked() {
         actions.push(Action::SelectVisit(visit.id));
     }
@@ -112,7 +119,7 @@ fn visit_ui(
                 egui::Label::new(
                     egui::RichText::new(intervention.describe())
                         .italics()
-                        .weak(),
+                        .color(super::widgets::quiet_text_colour(ui.visuals())),
                 )
                 .truncate(),
             );

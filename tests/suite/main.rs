@@ -2,6 +2,9 @@
 //! app (eframe included), so one link instead of twelve keeps the test command fast.
 //! `cargo test --test suite crash::` runs one module's tests.
 
+// A panic is how a test or benchmark reports a failure: unwrap and expect are fine here.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod cli;
 mod corpus;
 mod course;
@@ -21,9 +24,12 @@ mod red_flags_published;
 mod red_flags_screen;
 mod store;
 mod ui;
+mod ui_lock;
 mod ui_reader;
 mod ui_records;
 mod ui_saving;
+mod ui_timeline;
+mod ui_typing;
 mod vocabulary;
 
 /// The clinician the tests' changes are recorded under.
