@@ -668,9 +668,13 @@ impl VisitEditorView {
                             if changed {
                                 match entry.to_finding(vocabulary, finding.visit_id) {
                                     Ok(updated) => {
+                                        // The table edits kind, place, side, intensity,
+                                        // presence and note; what else the finding holds
+                                        // (grades, values, levels) stays as charted.
                                         let updated = Finding {
                                             id: finding.id,
                                             carried_over: finding.carried_over,
+                                            detail: finding.detail.clone(),
                                             ..updated
                                         };
                                         self.table_problem = None;
@@ -743,6 +747,7 @@ impl VisitEditorView {
             match entry.to_finding(vocabulary, finding.visit_id) {
                 Ok(mut updated) => {
                     updated.id = finding.id;
+                    updated.detail = finding.detail.clone();
                     if changed && &updated != finding {
                         actions.push(Action::UpdateFinding(updated));
                     }

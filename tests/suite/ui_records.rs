@@ -554,3 +554,24 @@ fn an_answer_to_a_flag_to_screen_is_charted_with_one_click_as_examined_and_not_p
         "{findings:?}"
     );
 }
+
+#[test]
+fn editing_a_finding_in_the_table_keeps_what_the_table_does_not_show() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = ada_with_a_draft(&dir.path().join("notebook.sqlite3"));
+    type_into(&mut harness, "Quick entry", "R EHL 4/5");
+    harness.key_press(eframe::egui::Key::Enter);
+    harness.run();
+    let charted = harness.state().timeline()[0].findings[0].clone();
+    assert!(charted.detail.strength.is_some(), "{charted:?}");
+    // A note typed into the table's row: the grade, muscle and myotome stay.
+    click(&mut harness, "Edit findings as a table");
+    harness
+        .get_by_role_and_label(Role::TextInput, "Note")
+        .scroll_to_me();
+    harness.run();
+    type_into(&mut harness, "Note", "weaker than last week");
+    let edited = &harness.state().timeline()[0].findings[0];
+    assert_eq!(edited.note, "weaker than last week");
+    assert_eq!(edited.detail, charted.detail, "{edited:?}");
+}
