@@ -1294,3 +1294,43 @@ fn words_that_say_a_finding_has_gone_or_is_someone_else_s_are_never_passed_over(
         );
     }
 }
+
+#[test]
+fn a_function_said_to_be_gone_is_the_deficit_present_and_a_deficit_denied_is_absent() {
+    use upstream::model::Presence::{Absent, Present};
+    // Each was charted as the deficit absent: "no sensation" read as no numbness.
+    for (text, kind, presence) in [
+        ("no sensation in L foot", "numbness", Present),
+        ("absent sensation L foot", "numbness", Present),
+        ("no reflexes at the L ankle", "reflex_decreased", Present),
+        ("absent achilles reflex L", "reflex_decreased", Present),
+        (
+            "no reflex elicited at the L ankle",
+            "reflex_decreased",
+            Present,
+        ),
+        ("no strength in R hand", "weakness", Present),
+        ("no pulses in the R foot", "diminished_pulse", Present),
+        ("no sensory deficit L foot", "numbness", Absent),
+        ("no sensory changes in the L foot", "numbness", Absent),
+        ("no loss of sensation L foot", "numbness", Absent),
+        ("sensation intact L foot", "numbness", Absent),
+    ] {
+        let reading = read(text);
+        let finding = reading
+            .items
+            .iter()
+            .find(|i| i.finding.kind.as_str() == kind)
+            .unwrap_or_else(|| panic!("`{text}`: no {kind} read: {reading:?}"));
+        assert_eq!(finding.finding.presence, presence, "`{text}`: {reading:?}");
+    }
+    // A list under "Normal": every function there.
+    let normal = read("Normal reflexes, muscle strength, and sensation in lower extremities.");
+    assert!(
+        normal.items.iter().all(|i| i.finding.presence == Absent),
+        "{normal:?}"
+    );
+    // Not examined: nothing charted either way.
+    let not_done = read("no reflex testing performed");
+    assert!(not_done.items.is_empty(), "{not_done:?}");
+}

@@ -64,6 +64,14 @@ struct LexiconFile {
     /// "particularly", "mainly": what follows is where within the place it is most.
     #[serde(default)]
     emphasis_cues: Vec<String>,
+    /// "deficit", "changes", "loss": after "no" and a function examined ("no sensory
+    /// deficit"), what is denied is the deficit, not the function.
+    #[serde(default)]
+    deficit_words: Vec<String>,
+    /// "tested", "performed": after "no" and a function ("no reflex testing performed"),
+    /// the examination was not done.
+    #[serde(default)]
+    not_examined_words: Vec<String>,
     /// Ways of naming a region the vocabulary's synonyms do not have.
     regions: HashMap<String, String>,
     /// Places named in the plural ("legs", "calves"): both sides unless a side is written.
@@ -254,6 +262,8 @@ pub struct Lexicon {
     prose: std::collections::HashSet<String>,
     /// The reflex a root stands for when a reflex is spoken of ("C5" is the biceps).
     reflex_levels: HashMap<String, RegionCode>,
+    deficit_words: Vec<String>,
+    not_examined_words: Vec<String>,
     pub sources: Vec<String>,
 }
 
@@ -264,6 +274,16 @@ pub enum LexiconError {
     Syntax(String),
     #[error("{LEXICON_FILE}: `{value}` in {field} is not a code the notebook knows")]
     UnknownCode { field: String, value: String },
+}
+
+/// Whether a word of `phrase` begins with one of `beginnings`.
+fn starts_any(phrase: &str, beginnings: &[String]) -> bool {
+    words_of(phrase).iter().any(|word| {
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+        beginnings
+            .iter()
+            .any(|beginning| word.starts_with(beginning.as_str()))
+    })
 }
 
 /// Words as the lexicon and the reader compare them: lower case.
@@ -336,6 +356,16 @@ impl Lexicon {
                 .collect(),
             prose: std::collections::HashSet::new(),
             reflex_levels: HashMap::new(),
+            deficit_words: file
+                .deficit_words
+                .iter()
+                .map(|w| w.to_lowercase())
+                .collect(),
+            not_examined_words: file
+                .not_examined_words
+                .iter()
+                .map(|w| w.to_lowercase())
+                .collect(),
             sources: file.sources.clone(),
         };
         for (word, code) in &file.techniques {
@@ -660,6 +690,17 @@ impl Lexicon {
             return None;
         }
         self.reflex_levels.get(&level.to_string().to_lowercase())
+    }
+
+    /// Whether `phrase` names a deficit ("no sensory deficit", "no changes in sensation"),
+    /// each word compared from its start ("deficit" names "deficits").
+    pub fn names_a_deficit(&self, phrase: &str) -> bool {
+        starts_any(phrase, &self.deficit_words)
+    }
+
+    /// Whether `phrase` says an examination was not done ("no reflex testing performed").
+    pub fn says_not_examined(&self, phrase: &str) -> bool {
+        starts_any(phrase, &self.not_examined_words)
     }
 
     /// Whether `word` (lower case) is everyday prose that says nothing of a finding.

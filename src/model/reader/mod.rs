@@ -802,6 +802,9 @@ struct Frame {
     /// "lower cervical spine": the part of a region the vocabulary has no region for, as
     /// written, for that region's finding only.
     region_sites: Vec<(RegionCode, String)>,
+    /// "no sensation", "absent achilles reflex": a negation before the function examined,
+    /// with nothing said of how it was found: the function is gone, not the deficit.
+    function_denied: bool,
     /// After "particularly" following a place: the parts of that place where it is most.
     emphasis: bool,
     /// The spans of the parts named after "particularly".
@@ -1180,6 +1183,12 @@ fn compose(
                             frame.places_since_finding.clear();
                             frame.structures_at_finding = frame.structures.len();
                             frame.examined.push(kind);
+                            if frame.change.is_none()
+                                && frame.kinds.is_empty()
+                                && denies_the_function(text, part, r)
+                            {
+                                frame.function_denied = true;
+                            }
                             frame.negated |= negating > 0;
                         }
                         // "cervical (left) rotation": the region of a movement, not where
@@ -1253,6 +1262,12 @@ fn compose(
                                 match meaning {
                                     Word::Examined(kind) => {
                                         frame.examined.push(kind.clone());
+                                        if frame.change.is_none()
+                                            && frame.kinds.is_empty()
+                                            && denies_the_function(text, part, r)
+                                        {
+                                            frame.function_denied = true;
+                                        }
                                         frame.negated |= negating > 0;
                                     }
                                     // "soleus" is a place on the body chart and a muscle.
@@ -1896,6 +1911,7 @@ fn compose(
             &mut frame,
             side,
             vocabulary,
+            lexicon,
             reading,
             unread,
         );
@@ -2274,6 +2290,32 @@ fn is_direction(part: &[Read], at: usize) -> bool {
             || follows_movement(part, at, true))
 }
 
+/// Whether a word of absence stands just before the function examined at `at` ("no
+/// sensation", "absent achilles reflex", "without pulses"), past places, sides and
+/// filler; "normal" or "intact" before it say the function is there.
+fn denies_the_function(text: &str, part: &[Read], at: usize) -> bool {
+    for read in part[..at].iter().rev().take(NEGATION_WINDOW) {
+        let written = text[read.span[0]..read.span[1]].to_lowercase();
+        if matches!(
+            written.as_str(),
+            "no" | "without" | "absent" | "nil" | "not" | "none" | "lack of" | "absence of"
+        ) {
+            return true;
+        }
+        match &read.piece {
+            Piece::Word(words)
+                if words.iter().all(|w| {
+                    matches!(
+                        w,
+                        Word::Filler | Word::Region(_) | Word::Side(_) | Word::ReflexPlace(_)
+                    )
+                }) => {}
+            _ => return false,
+        }
+    }
+    false
+}
+
 /// Whether the word at `at` comes after a movement, past its object and filler ("bends his
 /// head to the right"): the movement's, not the finding's.
 fn follows_movement(part: &[Read], at: usize, directional: bool) -> bool {
@@ -2426,6 +2468,7 @@ fn emit(
     frame: &mut Frame,
     side: Option<Side>,
     vocabulary: &Vocabulary,
+    lexicon: &Lexicon,
     reading: &mut Reading,
     unread: &mut Vec<Unread>,
 ) {
@@ -2566,6 +2609,35 @@ fn emit(
             && strength.is_full()
         {
             frame.negated = true;
+        }
+        // "no sensation in the L foot", "absent achilles reflex", "no pedal pulses": the
+        // function is gone, which is the deficit present; "no sensory deficit", "no
+        // sensation changes" deny a deficit, and stay absent.
+        if frame.function_denied
+            && frame.change.is_none()
+            && frame.detail.strength.is_none()
+            && frame.detail.reflex.is_none()
+            && lexicon.says_not_examined(&phrase)
+        {
+            // "no reflex testing performed": nothing was found either way.
+            unread.push(Unread {
+                span,
+                text: phrase.clone(),
+                why: "not examined, by the words (nothing to chart)".into(),
+            });
+            return;
+        }
+        if frame.function_denied
+            && frame.change.is_none()
+            && frame.detail.strength.is_none()
+            && frame.detail.reflex.is_none()
+            && !lexicon.names_a_deficit(&phrase)
+        {
+            frame.change = Some(Change::Less);
+            frame.negated = false;
+            if kinds.iter().any(|k| k.as_str() == "reflex_decreased") {
+                frame.detail.reflex = ReflexGrade::parse("0");
+            }
         }
         // "sensation decreased", "reflexes brisk", "ROM full": the deficit is there, the
         // opposite is, or there is none.
