@@ -805,6 +805,10 @@ struct Frame {
     /// "no sensation", "absent achilles reflex": a negation before the function examined,
     /// with nothing said of how it was found: the function is gone, not the deficit.
     function_denied: bool,
+    /// With the function denied: a deficit is named ("no sensory deficit").
+    deficit_named: bool,
+    /// With the function denied: the examination was not done ("no reflex testing").
+    not_examined: bool,
     /// After "particularly" following a place: the parts of that place where it is most.
     emphasis: bool,
     /// The spans of the parts named after "particularly".
@@ -1905,13 +1909,19 @@ fn compose(
         }
         let side = frame.side.or(line_side);
         let before = reading.items.len();
+        if frame.function_denied
+            && let Some(span) = frame.span
+        {
+            let phrase = &text[span[0]..span[1]];
+            frame.deficit_named = lexicon.names_a_deficit(phrase);
+            frame.not_examined = lexicon.says_not_examined(phrase);
+        }
         emit(
             text,
             sentence_span,
             &mut frame,
             side,
             vocabulary,
-            lexicon,
             reading,
             unread,
         );
@@ -2468,7 +2478,6 @@ fn emit(
     frame: &mut Frame,
     side: Option<Side>,
     vocabulary: &Vocabulary,
-    lexicon: &Lexicon,
     reading: &mut Reading,
     unread: &mut Vec<Unread>,
 ) {
@@ -2617,7 +2626,7 @@ fn emit(
             && frame.change.is_none()
             && frame.detail.strength.is_none()
             && frame.detail.reflex.is_none()
-            && lexicon.says_not_examined(&phrase)
+            && frame.not_examined
         {
             // "no reflex testing performed": nothing was found either way.
             unread.push(Unread {
@@ -2631,7 +2640,7 @@ fn emit(
             && frame.change.is_none()
             && frame.detail.strength.is_none()
             && frame.detail.reflex.is_none()
-            && !lexicon.names_a_deficit(&phrase)
+            && !frame.deficit_named
         {
             frame.change = Some(Change::Less);
             frame.negated = false;
