@@ -222,6 +222,11 @@ pub struct Condition {
     /// as `normalize_test` compares them: a test charted without its name does not match.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tests: Vec<String>,
+    /// When given, the finding must be charted on one of these sides, a bilateral finding
+    /// counting as left and as right: referred visceral pain keeps the organ's side (the
+    /// gallbladder's to the right shoulder blade).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sides: Vec<crate::model::Side>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

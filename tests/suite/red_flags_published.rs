@@ -176,7 +176,13 @@ fn alternative_raised(
 ) -> bool {
     let accepted: Vec<&str> = case["also_acceptable"]
         .as_array()
-        .map(|a| a.iter().filter_map(|f| f.as_str()).collect())
+        // A flag written before the knowledge base had it (`new:`) is its id once it does.
+        .map(|a| {
+            a.iter()
+                .filter_map(|f| f.as_str())
+                .map(|f| f.strip_prefix("new:").unwrap_or(f))
+                .collect()
+        })
         .unwrap_or_default();
     raised
         .iter()

@@ -167,3 +167,27 @@ fn a_positive_straight_leg_raise_is_no_tendon_rupture_but_a_positive_thompson_is
         Some(Urgency::SameDay)
     );
 }
+
+#[test]
+fn right_sided_mid_back_pain_is_screened_for_the_gallbladder_but_left_sided_is_not() {
+    let back = |side: &str| {
+        assessed(serde_json::json!({
+            "patient": {"age": 34, "sex": "female"},
+            "findings": [{"kind": "pain", "region": "thoracolumbar", "side": side}]
+        }))
+    };
+    // Carter 2015: acute right lower thoracic and upper lumbar pain was cholecystitis.
+    let right = back("right");
+    assert!(screened(&right, "rf_cholecystitis"));
+    let screen = right
+        .to_screen
+        .iter()
+        .find(|f| f.id == "rf_cholecystitis")
+        .unwrap();
+    assert!(
+        screen.ask.iter().any(|a| a.contains("Murphy")),
+        "{screen:?}"
+    );
+    assert!(!screened(&back("left"), "rf_cholecystitis"));
+    assert_eq!(urgency_of(&right, "rf_cholecystitis"), None);
+}
