@@ -191,3 +191,27 @@ fn right_sided_mid_back_pain_is_screened_for_the_gallbladder_but_left_sided_is_n
     assert!(!screened(&back("left"), "rf_cholecystitis"));
     assert_eq!(urgency_of(&right, "rf_cholecystitis"), None);
 }
+
+#[test]
+fn a_knee_swollen_after_a_tackle_is_no_dvt_but_left_to_screen_with_wells() {
+    // Rozelle Physiotherapy's meniscal tear: the injury is an alternative diagnosis at least
+    // as likely (Wells -2), so the swollen knee is screened, not sent the same day.
+    let knee = assessed(serde_json::json!({
+        "patient": {"age": 31, "sex": "male"},
+        "findings": [
+            {"kind": "swelling", "region": "knee", "side": "right"},
+            {"kind": "pain", "region": "knee", "side": "right", "detail": {"onset": "after_trauma"}}
+        ]
+    }));
+    assert_eq!(urgency_of(&knee, "rf_dvt"), None);
+    assert!(screened(&knee, "rf_dvt"));
+    // The same swollen, painful knee with no injury charted is still raised.
+    let unexplained = assessed(serde_json::json!({
+        "patient": {"age": 31, "sex": "male"},
+        "findings": [
+            {"kind": "swelling", "region": "knee", "side": "right"},
+            {"kind": "pain", "region": "knee", "side": "right"}
+        ]
+    }));
+    assert_eq!(urgency_of(&unexplained, "rf_dvt"), Some(Urgency::SameDay));
+}
