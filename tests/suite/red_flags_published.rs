@@ -128,6 +128,10 @@ fn published_red_flag_cases() {
             continue;
         }
         let urgency = expect["urgency"].as_str().and_then(urgency_of);
+        // Every flag each case raises, for reading the report (`SHOW_ALL=1`).
+        if std::env::var_os("SHOW_ALL").is_some() {
+            eprintln!("CASE {name}: expected {flag}; raised {raised:?}");
+        }
         match raised.iter().find(|(id, _)| *id == flag) {
             Some((_, got)) if Some(*got) == urgency || urgency.is_none() => raised_right += 1,
             Some((_, got)) => {

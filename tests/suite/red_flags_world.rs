@@ -89,6 +89,15 @@ fn sudden_or_exertional_shin_pain_with_a_weak_foot_is_compartment_syndrome_but_n
     }));
     assert_eq!(urgency_of(&sciatica, "rf_compartment_syndrome"), None);
     assert!(screened(&sciatica, "rf_compartment_syndrome"));
+    // Shin pain and a numb foot on runs that settle with rest: the chronic exertional kind.
+    let chronic = assessed(serde_json::json!({
+        "patient": {"age": 21, "sex": "male"},
+        "findings": [{"kind": "pain", "region": "shin", "side": "left",
+                      "detail": {"provoked_by": ["running"], "eased_by": ["rest"]}},
+                     {"kind": "numbness", "region": "foot", "side": "left"}]
+    }));
+    assert_eq!(urgency_of(&chronic, "rf_compartment_syndrome"), None);
+    assert!(screened(&chronic, "rf_compartment_syndrome"));
     // Severe anterolateral leg pain after practice alone (Stollsteimer 1997): to screen.
     let pain_alone = assessed(serde_json::json!({
         "patient": {"age": 19, "sex": "male"},
