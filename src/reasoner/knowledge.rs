@@ -1012,6 +1012,24 @@ fn check_pattern(
                 "regions given for kinds that have none",
             ));
         }
+        // A side no finding of these kinds at these regions can be charted on would never
+        // match: the criterion could not be evaluated.
+        let side_chartable = |side: &Side| {
+            takes_region
+                && (condition.regions.is_empty()
+                    || condition.regions.iter().any(|code| {
+                        vocabulary
+                            .region(code)
+                            .is_some_and(|region| region.laterality.allows(*side))
+                    }))
+        };
+        if !condition.sides.is_empty() && !condition.sides.iter().any(side_chartable) {
+            return Err(entry_error(
+                file,
+                at,
+                "`sides` no finding of these kinds and regions can be charted on",
+            ));
+        }
     }
     Ok(())
 }

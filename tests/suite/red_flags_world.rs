@@ -224,3 +224,37 @@ fn a_knee_swollen_after_a_tackle_is_no_dvt_but_left_to_screen_with_wells() {
     }));
     assert_eq!(urgency_of(&unexplained, "rf_dvt"), Some(Urgency::SameDay));
 }
+
+#[test]
+fn kb_check_refuses_a_side_no_finding_at_the_criterion_s_places_can_be_charted_on() {
+    use upstream::reasoner::{KnowledgeBase, KnowledgeFiles};
+    let builtin = KnowledgeFiles::builtin();
+    let text: serde_json::Value = serde_json::from_str(builtin.red_flags.1).unwrap();
+    let load = |sides: serde_json::Value, regions: serde_json::Value| {
+        let mut value = text.clone();
+        let flags = value["red_flags"].as_array_mut().unwrap();
+        let gallbladder = flags
+            .iter_mut()
+            .find(|f| f["id"] == "rf_cholecystitis")
+            .unwrap();
+        let condition = &mut gallbladder["screen"]["when"][0]["all"][0];
+        condition["sides"] = sides;
+        condition["regions"] = regions;
+        let edited = serde_json::to_string(&value).unwrap();
+        let files = KnowledgeFiles {
+            red_flags: ("red_flags.json", &edited),
+            ..KnowledgeFiles::builtin()
+        };
+        KnowledgeBase::load(Vocabulary::builtin().clone(), &files).map(|_| ())
+    };
+    // The calf is paired: a midline calf finding cannot be charted, so the criterion would
+    // never match and the check says so; the right calf is fine.
+    let midline = load(serde_json::json!(["midline"]), serde_json::json!(["calf"]));
+    assert!(
+        midline
+            .as_ref()
+            .is_err_and(|e| e.to_string().contains("`sides`")),
+        "{midline:?}"
+    );
+    assert!(load(serde_json::json!(["right"]), serde_json::json!(["calf"])).is_ok());
+}
