@@ -4,8 +4,10 @@
 //! cases raise their flag at the right urgency (and how many of the others are at least
 //! left to screen) and how many look-alikes raise an emergency or same-day flag, the
 //! figures issue 12 must bring to all and none:
-//! `cargo test --test suite red_flags_published -- --ignored --nocapture`. The look-alikes
-//! are also a check that runs with the suite.
+//! `cargo test --test suite red_flags_published -- --ignored --nocapture`. A case that
+//! raises instead another flag it names as acceptable, as urgent or more, is counted apart;
+//! `SHOW_ALL=1` prints every flag each case raises. The look-alikes are also a check that
+//! runs with the suite.
 
 use upstream::model::Vocabulary;
 use upstream::reasoner::input::parse_case;

@@ -155,6 +155,14 @@ fn shoulder_tip_pain_with_upper_abdominal_pain_is_the_diaphragm_even_without_tra
         "findings": [{"kind": "pain", "region": "shoulder_tip", "side": "left"}]
     }));
     assert_eq!(urgency_of(&shoulder_alone, "rf_diaphragm"), None);
+    // Shoulder and flank pain without trauma is no emergency: the flank is the back
+    // muscles' as often as an organ's.
+    let flank = assessed(serde_json::json!({
+        "patient": {"age": 60, "sex": "female"},
+        "findings": [{"kind": "pain", "region": "shoulder_tip", "side": "left"},
+                     {"kind": "pain", "region": "flank", "side": "left"}]
+    }));
+    assert_eq!(urgency_of(&flank, "rf_diaphragm"), None);
 }
 
 #[test]
