@@ -222,6 +222,11 @@ pub struct Condition {
     /// as `normalize_test` compares them: a test charted without its name does not match.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tests: Vec<String>,
+    /// When given, the finding must be charted on one of these sides, a bilateral finding
+    /// counting as left and as right: referred visceral pain keeps the organ's side (the
+    /// gallbladder's to the right shoulder blade).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sides: Vec<crate::model::Side>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1005,6 +1010,24 @@ fn check_pattern(
                 file,
                 at,
                 "regions given for kinds that have none",
+            ));
+        }
+        // A side no finding of these kinds at these regions can be charted on would never
+        // match: the criterion could not be evaluated.
+        let side_chartable = |side: &Side| {
+            takes_region
+                && (condition.regions.is_empty()
+                    || condition.regions.iter().any(|code| {
+                        vocabulary
+                            .region(code)
+                            .is_some_and(|region| region.laterality.allows(*side))
+                    }))
+        };
+        if !condition.sides.is_empty() && !condition.sides.iter().any(side_chartable) {
+            return Err(entry_error(
+                file,
+                at,
+                "`sides` no finding of these kinds and regions can be charted on",
             ));
         }
     }

@@ -271,7 +271,7 @@ fn condition_matches(kb: &KnowledgeBase, condition: &Condition, finding: &Findin
     if finding.presence != Presence::Present || !condition.kinds.contains(&finding.kind) {
         return false;
     }
-    if !detail_fits(condition, finding) {
+    if !detail_fits(condition, finding) || !side_fits(condition, finding) {
         return false;
     }
     if condition.regions.is_empty() {
@@ -284,6 +284,18 @@ fn condition_matches(kb: &KnowledgeBase, condition: &Condition, finding: &Findin
     condition.regions.iter().any(|zone| {
         vocabulary.region_within(region, zone) || vocabulary.region_within(zone, region)
     })
+}
+
+/// The finding is on one of the condition's sides, where it names any; a bilateral finding
+/// is on the left and on the right.
+fn side_fits(condition: &Condition, finding: &Finding) -> bool {
+    condition.sides.is_empty()
+        || condition.sides.contains(&finding.side)
+        || (finding.side == Side::Bilateral
+            && condition
+                .sides
+                .iter()
+                .any(|side| matches!(side, Side::Left | Side::Right)))
 }
 
 /// The finding's charted detail fits the condition's onset, course, provocation and

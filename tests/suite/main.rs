@@ -22,6 +22,7 @@ mod record_detail;
 mod record_safety;
 mod red_flags_published;
 mod red_flags_screen;
+mod red_flags_world;
 mod store;
 mod ui;
 mod ui_lock;

@@ -1,0 +1,268 @@
+//! The red-flag rules that published cases called for (issue 12, second pass): each rule
+//! as a clinician would meet it, with the benign case beside it that must stay quiet, so a
+//! rule can neither stop raising its emergency nor start raising on the look-alike.
+
+use upstream::model::Vocabulary;
+use upstream::reasoner::input::parse_case;
+use upstream::reasoner::{Assessment, Urgency, assess};
+
+fn assessed(case: serde_json::Value) -> Assessment {
+    assess(&parse_case(&case.to_string(), Vocabulary::builtin()).unwrap())
+}
+
+fn urgency_of(assessment: &Assessment, id: &str) -> Option<Urgency> {
+    assessment
+        .red_flags
+        .iter()
+        .find(|f| f.id == id)
+        .map(|f| f.urgency)
+}
+
+fn screened(assessment: &Assessment, id: &str) -> bool {
+    assessment.to_screen.iter().any(|f| f.id == id)
+}
+
+#[test]
+fn a_wrist_drop_with_a_brisk_reflex_on_its_side_is_a_stroke_but_with_bilateral_cord_signs_only_screened()
+ {
+    // Tahir 2016: a 'radial palsy' with a brisk brachioradialis reflex was a stroke.
+    let wrist_drop =
+        serde_json::json!({"kind": "weakness", "region": "wrist_dorsal", "side": "left"});
+    let brisk = serde_json::json!({"kind": "reflex_increased", "region": "forearm_lateral", "side": "left"});
+    let stroke = assessed(serde_json::json!({
+        "patient": {"age": 62, "sex": "male"}, "findings": [wrist_drop, brisk]
+    }));
+    assert_eq!(
+        urgency_of(&stroke, "rf_stroke_tia"),
+        Some(Urgency::Emergency)
+    );
+    // A wrist drop alone (a radial nerve palsy) raises no stroke.
+    let palsy = assessed(serde_json::json!({
+        "patient": {"age": 62, "sex": "male"}, "findings": [wrist_drop]
+    }));
+    assert_eq!(urgency_of(&palsy, "rf_stroke_tia"), None);
+    // With a reduced reflex on that side it is a root or nerve, not the brain.
+    let root = assessed(serde_json::json!({
+        "patient": {"age": 62, "sex": "male"}, "findings": [wrist_drop, brisk,
+            {"kind": "reflex_decreased", "region": "arm_posterior", "side": "left"}]
+    }));
+    assert_eq!(urgency_of(&root, "rf_stroke_tia"), None);
+    // A positive Hoffmann on both hands: myelopathy may explain it; stroke is screened.
+    let cord = assessed(serde_json::json!({
+        "patient": {"age": 62, "sex": "male"}, "findings": [wrist_drop, brisk,
+            {"kind": "positive_test", "region": "hand", "side": "bilateral", "test_name": "Hoffmann"}]
+    }));
+    assert_eq!(urgency_of(&cord, "rf_stroke_tia"), None);
+    assert!(screened(&cord, "rf_stroke_tia"));
+}
+
+#[test]
+fn sudden_or_exertional_shin_pain_with_a_weak_foot_is_compartment_syndrome_but_not_with_sciatica() {
+    let weak_foot =
+        serde_json::json!({"kind": "weakness", "region": "ankle_anterior", "side": "left"});
+    // McKinney 2018: anterior leg pain and foot drop the day after a hard workout.
+    let compartment = assessed(serde_json::json!({
+        "patient": {"age": 20, "sex": "male"},
+        "findings": [{"kind": "pain", "region": "shin", "side": "left",
+                      "detail": {"provoked_by": ["exertion"]}}, weak_foot]
+    }));
+    assert_eq!(
+        urgency_of(&compartment, "rf_compartment_syndrome"),
+        Some(Urgency::Emergency)
+    );
+    // The weak foot on the other side from the pain raises nothing.
+    let other_side = assessed(serde_json::json!({
+        "patient": {"age": 20, "sex": "male"},
+        "findings": [{"kind": "pain", "region": "shin", "side": "right",
+                      "detail": {"provoked_by": ["exertion"]}}, weak_foot]
+    }));
+    assert_eq!(urgency_of(&other_side, "rf_compartment_syndrome"), None);
+    // Sudden shin pain and a weak foot with back pain and a positive SLR: sciatica argues
+    // against it, and it is left to screen.
+    let sciatica = assessed(serde_json::json!({
+        "patient": {"age": 43, "sex": "male"},
+        "findings": [{"kind": "pain", "region": "shin", "side": "left",
+                      "detail": {"onset": "sudden"}}, weak_foot,
+                     {"kind": "pain", "region": "low_back", "side": "midline"},
+                     {"kind": "positive_test", "region": "leg", "side": "left",
+                      "test_name": "straight leg raise"}]
+    }));
+    assert_eq!(urgency_of(&sciatica, "rf_compartment_syndrome"), None);
+    assert!(screened(&sciatica, "rf_compartment_syndrome"));
+    // Shin pain and a numb foot on runs that settle with rest: the chronic exertional kind.
+    let chronic = assessed(serde_json::json!({
+        "patient": {"age": 21, "sex": "male"},
+        "findings": [{"kind": "pain", "region": "shin", "side": "left",
+                      "detail": {"provoked_by": ["running"], "eased_by": ["rest"]}},
+                     {"kind": "numbness", "region": "foot", "side": "left"}]
+    }));
+    assert_eq!(urgency_of(&chronic, "rf_compartment_syndrome"), None);
+    assert!(screened(&chronic, "rf_compartment_syndrome"));
+    // Severe anterolateral leg pain after practice alone (Stollsteimer 1997): to screen.
+    let pain_alone = assessed(serde_json::json!({
+        "patient": {"age": 19, "sex": "male"},
+        "findings": [{"kind": "pain", "region": "leg_lateral", "side": "left",
+                      "detail": {"provoked_by": ["running"]}}]
+    }));
+    assert_eq!(urgency_of(&pain_alone, "rf_compartment_syndrome"), None);
+    assert!(screened(&pain_alone, "rf_compartment_syndrome"));
+}
+
+#[test]
+fn a_one_root_deficit_is_raised_soon_and_the_same_day_once_it_is_new_or_worsening() {
+    let deficit = |course: Option<&str>| {
+        let mut weak = serde_json::json!({"kind": "weakness", "region": "calf", "side": "right"});
+        if let Some(course) = course {
+            weak["detail"] = serde_json::json!({"course": course});
+        }
+        assessed(serde_json::json!({
+            "patient": {"age": 49, "sex": "female"},
+            "findings": [weak,
+                {"kind": "reflex_decreased", "region": "achilles", "side": "right"},
+                {"kind": "numbness", "region": "foot_lateral", "side": "right"}]
+        }))
+    };
+    assert_eq!(
+        urgency_of(&deficit(None), "rf_progressive_neuro_deficit"),
+        Some(Urgency::Soon)
+    );
+    assert_eq!(
+        urgency_of(&deficit(Some("worsening")), "rf_progressive_neuro_deficit"),
+        Some(Urgency::SameDay)
+    );
+    // A new foot drop on its own (AMSSM case: dorsiflexion 3/5 for four days).
+    let foot_drop = assessed(serde_json::json!({
+        "patient": {"age": 43, "sex": "male"},
+        "findings": [{"kind": "weakness", "region": "ankle_anterior", "side": "left",
+                      "detail": {"course": "new"}}]
+    }));
+    assert_eq!(
+        urgency_of(&foot_drop, "rf_progressive_neuro_deficit"),
+        Some(Urgency::SameDay)
+    );
+}
+
+#[test]
+fn shoulder_tip_pain_with_upper_abdominal_pain_is_the_diaphragm_even_without_trauma() {
+    let case = assessed(serde_json::json!({
+        "patient": {"age": 60, "sex": "female"},
+        "findings": [{"kind": "pain", "region": "shoulder_tip", "side": "left"},
+                     {"kind": "pain", "region": "epigastrium", "side": "midline"}]
+    }));
+    assert_eq!(urgency_of(&case, "rf_diaphragm"), Some(Urgency::Emergency));
+    let shoulder_alone = assessed(serde_json::json!({
+        "patient": {"age": 60, "sex": "female"},
+        "findings": [{"kind": "pain", "region": "shoulder_tip", "side": "left"}]
+    }));
+    assert_eq!(urgency_of(&shoulder_alone, "rf_diaphragm"), None);
+    // Shoulder and flank pain without trauma is no emergency: the flank is the back
+    // muscles' as often as an organ's.
+    let flank = assessed(serde_json::json!({
+        "patient": {"age": 60, "sex": "female"},
+        "findings": [{"kind": "pain", "region": "shoulder_tip", "side": "left"},
+                     {"kind": "pain", "region": "flank", "side": "left"}]
+    }));
+    assert_eq!(urgency_of(&flank, "rf_diaphragm"), None);
+}
+
+#[test]
+fn a_positive_straight_leg_raise_is_no_tendon_rupture_but_a_positive_thompson_is() {
+    let test = |name: &str, region: &str| {
+        assessed(serde_json::json!({
+            "patient": {"age": 46, "sex": "female"},
+            "findings": [{"kind": "pain", "region": "leg", "side": "right"},
+                         {"kind": "positive_test", "region": region, "side": "right",
+                          "test_name": name}]
+        }))
+    };
+    assert_eq!(
+        urgency_of(&test("straight leg raise", "leg"), "rf_tendon_rupture"),
+        None
+    );
+    assert_eq!(
+        urgency_of(&test("Thompson", "calf"), "rf_tendon_rupture"),
+        Some(Urgency::SameDay)
+    );
+}
+
+#[test]
+fn right_sided_mid_back_pain_is_screened_for_the_gallbladder_but_left_sided_is_not() {
+    let back = |side: &str| {
+        assessed(serde_json::json!({
+            "patient": {"age": 34, "sex": "female"},
+            "findings": [{"kind": "pain", "region": "thoracolumbar", "side": side}]
+        }))
+    };
+    // Carter 2015: acute right lower thoracic and upper lumbar pain was cholecystitis.
+    let right = back("right");
+    assert!(screened(&right, "rf_cholecystitis"));
+    let screen = right
+        .to_screen
+        .iter()
+        .find(|f| f.id == "rf_cholecystitis")
+        .unwrap();
+    assert!(
+        screen.ask.iter().any(|a| a.contains("Murphy")),
+        "{screen:?}"
+    );
+    assert!(!screened(&back("left"), "rf_cholecystitis"));
+    assert_eq!(urgency_of(&right, "rf_cholecystitis"), None);
+}
+
+#[test]
+fn a_knee_swollen_after_a_tackle_is_no_dvt_but_left_to_screen_with_wells() {
+    // Rozelle Physiotherapy's meniscal tear: the injury is an alternative diagnosis at least
+    // as likely (Wells -2), so the swollen knee is screened, not sent the same day.
+    let knee = assessed(serde_json::json!({
+        "patient": {"age": 31, "sex": "male"},
+        "findings": [
+            {"kind": "swelling", "region": "knee", "side": "right"},
+            {"kind": "pain", "region": "knee", "side": "right", "detail": {"onset": "after_trauma"}}
+        ]
+    }));
+    assert_eq!(urgency_of(&knee, "rf_dvt"), None);
+    assert!(screened(&knee, "rf_dvt"));
+    // The same swollen, painful knee with no injury charted is still raised.
+    let unexplained = assessed(serde_json::json!({
+        "patient": {"age": 31, "sex": "male"},
+        "findings": [
+            {"kind": "swelling", "region": "knee", "side": "right"},
+            {"kind": "pain", "region": "knee", "side": "right"}
+        ]
+    }));
+    assert_eq!(urgency_of(&unexplained, "rf_dvt"), Some(Urgency::SameDay));
+}
+
+#[test]
+fn kb_check_refuses_a_side_no_finding_at_the_criterion_s_places_can_be_charted_on() {
+    use upstream::reasoner::{KnowledgeBase, KnowledgeFiles};
+    let builtin = KnowledgeFiles::builtin();
+    let text: serde_json::Value = serde_json::from_str(builtin.red_flags.1).unwrap();
+    let load = |sides: serde_json::Value, regions: serde_json::Value| {
+        let mut value = text.clone();
+        let flags = value["red_flags"].as_array_mut().unwrap();
+        let gallbladder = flags
+            .iter_mut()
+            .find(|f| f["id"] == "rf_cholecystitis")
+            .unwrap();
+        let condition = &mut gallbladder["screen"]["when"][0]["all"][0];
+        condition["sides"] = sides;
+        condition["regions"] = regions;
+        let edited = serde_json::to_string(&value).unwrap();
+        let files = KnowledgeFiles {
+            red_flags: ("red_flags.json", &edited),
+            ..KnowledgeFiles::builtin()
+        };
+        KnowledgeBase::load(Vocabulary::builtin().clone(), &files).map(|_| ())
+    };
+    // The calf is paired: a midline calf finding cannot be charted, so the criterion would
+    // never match and the check says so; the right calf is fine.
+    let midline = load(serde_json::json!(["midline"]), serde_json::json!(["calf"]));
+    assert!(
+        midline
+            .as_ref()
+            .is_err_and(|e| e.to_string().contains("`sides`")),
+        "{midline:?}"
+    );
+    assert!(load(serde_json::json!(["right"]), serde_json::json!(["calf"])).is_ok());
+}
