@@ -1334,3 +1334,27 @@ fn a_function_said_to_be_gone_is_the_deficit_present_and_a_deficit_denied_is_abs
     let not_done = read("no reflex testing performed");
     assert!(not_done.items.is_empty(), "{not_done:?}");
 }
+
+#[test]
+fn the_side_of_the_pain_a_test_reproduced_is_never_the_test_s() {
+    // A crossed straight leg raise: was charted as a test positive on both sides.
+    for text in [
+        "R SLR reproduces L leg pain",
+        "R SLR positive reproducing L leg pain",
+        "SLR positive on the R with pain into the L leg",
+    ] {
+        let reading = read(text);
+        assert_eq!(
+            found(&reading),
+            ["positive_test thigh_posterior right present SLR"],
+            "`{text}`: {reading:?}"
+        );
+    }
+    // Right after the result, the side is the test's.
+    let faber = read("FABER + L (SI pain)");
+    assert_eq!(
+        found(&faber),
+        ["positive_test si_joint left present FABER"],
+        "{faber:?}"
+    );
+}

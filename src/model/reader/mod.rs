@@ -1122,6 +1122,34 @@ fn compose(
                                 frame.regions.retain(|r| *r != region);
                                 from = from.min(start);
                             }
+                            // "R SLR reproducing L leg pain": a side written just before the
+                            // symptom's places is the symptom's, never the test's.
+                            let side_word = |x: &Read| match &x.piece {
+                                Piece::Word(words) => words.iter().find_map(|w| match w {
+                                    Word::Side(side) => Some(*side),
+                                    _ => None,
+                                }),
+                                _ => None,
+                            };
+                            // ("FABER + L (SI pain)": after the result, the side is the test's.)
+                            let filler = |x: &Read| {
+                                matches!(&x.piece, Piece::Word(words) if words.iter().all(|w| *w == Word::Filler))
+                            };
+                            if let Some(at) = part.iter().position(|x| x.span[0] == from)
+                                && at > 1
+                                && side_word(&part[at - 1]).is_some()
+                                && filler(&part[at - 2])
+                            {
+                                from = part[at - 1].span[0];
+                                let mut side: Option<Side> = None;
+                                for earlier in part[..at - 1].iter().filter_map(side_word) {
+                                    side = Some(match side {
+                                        Some(other) if other != earlier => Side::Bilateral,
+                                        _ => earlier,
+                                    });
+                                }
+                                frame.side = side;
+                            }
                             frame.reproduced = Some(from);
                         }
                         Word::Kind(_) if frame.reproduced.is_some() => {}
@@ -1388,6 +1416,14 @@ fn compose(
                             frames.push(std::mem::take(&mut frame));
                             frame.side = Some(side);
                         }
+                        // "SLR positive on the R with pain into the L leg": the side of the
+                        // place a test reproduced pain in is that pain's, not the test's.
+                        Word::Side(_)
+                            if frame.reproduced.is_some()
+                                && !frame.tests.is_empty()
+                                && part[r + 1..].iter().take(2).any(|next| {
+                                    matches!(&next.piece, Piece::Word(words) if words.iter().any(|w| matches!(w, Word::Region(_))))
+                                }) => {}
                         Word::Side(side) => {
                             // "R and L": both sides. "b/l ... L": which one is meant is asked.
                             if frame.side.is_some_and(|other| {
