@@ -1358,3 +1358,13 @@ fn the_side_of_the_pain_a_test_reproduced_is_never_the_test_s() {
         "{faber:?}"
     );
 }
+
+#[test]
+fn levels_of_their_own_are_never_one_finding_s_last_level() {
+    // Was charted as one finding at L5, on both sides, C5 and T4 lost.
+    let reading = read("Subluxation C5 R, T4, L5 L");
+    assert!(reading.items.is_empty(), "{reading:?}");
+    assert!(reading.unread.iter().any(|u| u.text == "T4"), "{reading:?}");
+    let two = read("tenderness L4, L5");
+    assert!(two.items.is_empty(), "{two:?}");
+}

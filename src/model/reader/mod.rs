@@ -1697,6 +1697,17 @@ fn compose(
                 {
                     frame.reflex_places.push(place.clone());
                 }
+                // "Subluxation C5 R, T4, L5 L": levels of their own, each with its side,
+                // are not one finding's; kept unread rather than the last one charted.
+                Piece::Level(level)
+                    if frame.detail.level.as_ref().is_some_and(|first| first != level) =>
+                {
+                    unread.push(Unread {
+                        span: read.span,
+                        text: text[read.span[0]..read.span[1]].to_owned(),
+                        why: "a second level for one finding (chart each on its own line)".into(),
+                    });
+                }
                 Piece::Level(level) => frame.detail.level = Some(level.clone()),
                 Piece::Normal(normal) => frame.normal = Some(*normal),
                 Piece::Duration(how_long) => frame.detail.duration = Some(how_long.clone()),
