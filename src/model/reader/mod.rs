@@ -3048,14 +3048,16 @@ fn movements_as_strength(frame: &mut Frame) {
     if !frame.detail.movements.is_empty() && !frame.movement_regions.is_empty() {
         frame.regions = std::mem::take(&mut frame.movement_regions);
     }
+    let movements = frame.detail.movements.clone();
+    place_of_movements(frame, &movements);
+}
+
+/// "Dorsiflexion: 10°", "Dorsiflexion 4/5 L": with no place named, movements of one joint
+/// only say where.
+fn place_of_movements(frame: &mut Frame, movements: &[super::detail::Activity]) {
     if frame.regions.is_empty() && frame.movement_regions.is_empty() && frame.structures.is_empty()
     {
-        let joints: Vec<&str> = frame
-            .detail
-            .movements
-            .iter()
-            .filter_map(|m| m.only_joint())
-            .collect();
+        let joints: Vec<&str> = movements.iter().filter_map(|m| m.only_joint()).collect();
         if let Some(joint) = joints.first()
             && joints.iter().all(|j| j == joint)
         {
@@ -3084,16 +3086,7 @@ fn movements_as_range(frame: &mut Frame) {
             frame.negated = false;
         }
     }
-    // "Dorsiflexion: 10°": a movement of one joint only says where.
-    if frame.regions.is_empty() && frame.movement_regions.is_empty() && frame.structures.is_empty()
-    {
-        let joints: Vec<&str> = movements.iter().filter_map(|m| m.only_joint()).collect();
-        if let Some(joint) = joints.first()
-            && joints.iter().all(|j| j == joint)
-        {
-            frame.movement_regions.push(RegionCode::new(*joint));
-        }
-    }
+    place_of_movements(frame, &movements);
     let measured = frame.detail.measurement.is_some();
     // "Left side bending, within normal limits": a movement found normal.
     let found = frame.change.or(frame.negated.then_some(Change::Full));
