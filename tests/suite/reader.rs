@@ -1368,3 +1368,22 @@ fn levels_of_their_own_are_never_one_finding_s_last_level() {
     let two = read("tenderness L4, L5");
     assert!(two.items.is_empty(), "{two:?}");
 }
+
+#[test]
+fn results_in_brackets_and_dashes_between_clauses_are_read() {
+    assert_eq!(
+        found(&read("(-) SLR B")),
+        ["positive_test thigh_posterior bilateral absent SLR"]
+    );
+    assert_eq!(
+        found(&read("Spurling (-) bilat")),
+        ["positive_test neck bilateral absent Spurling"]
+    );
+    assert_eq!(
+        found(&read("(+) Kemp L")),
+        ["positive_test low_back left present Kemp"]
+    );
+    let dash = read("L knee pain - worse with stairs");
+    assert_eq!(found(&dash), ["pain knee left present"], "{dash:?}");
+    assert!(dash.is_whole(), "{dash:?}");
+}

@@ -709,6 +709,29 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
             }
             continue;
         }
+        // "SLR (-)", "(-) Spurling": a minus in brackets is a test's negative result, as
+        // "(+)" is its positive; a dash anywhere else stays unread.
+        if word == "-" && text[..span[0]].ends_with('(') && text[span[1]..].starts_with(')') {
+            reads.push(Read {
+                span: *span,
+                piece: Piece::Word(vec![Word::Negative]),
+            });
+            at += 1;
+            continue;
+        }
+        // "L knee pain - worse with stairs": a dash between spaces parts a clause, as a
+        // comma does.
+        if matches!(word.as_str(), "-" | "–" | "—")
+            && text[..span[0]].ends_with(char::is_whitespace)
+            && text[span[1]..].starts_with(char::is_whitespace)
+        {
+            reads.push(Read {
+                span: *span,
+                piece: Piece::Comma,
+            });
+            at += 1;
+            continue;
+        }
         // "after a basketball game": everyday prose that says nothing of a finding.
         if lexicon.is_prose(word) {
             reads.push(Read {
@@ -1363,7 +1386,12 @@ fn compose(
                             if let Some(at) = frame
                                 .stray
                                 .iter()
-                                .position(|s| text[s[1]..read.span[0]].trim().is_empty())
+                                .position(|s| {
+                                    // "(+) Kemp": the brackets around the mark too.
+                                    text[s[1]..read.span[0]]
+                                        .trim_matches(|c: char| c.is_whitespace() || c == '(' || c == ')')
+                                        .is_empty()
+                                })
                             {
                                 frame.stray.remove(at);
                                 frame.result = Some(true);
