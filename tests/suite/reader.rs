@@ -1387,3 +1387,13 @@ fn results_in_brackets_and_dashes_between_clauses_are_read() {
     assert_eq!(found(&dash), ["pain knee left present"], "{dash:?}");
     assert!(dash.is_whole(), "{dash:?}");
 }
+
+#[test]
+fn a_benign_diagnosis_is_read_as_charting_nothing_and_a_red_flag_condition_is_asked() {
+    let benign = read("Assessment: plantar fasciitis, R heel pain 5/10");
+    assert_eq!(found(&benign), ["pain heel right present"], "{benign:?}");
+    assert!(benign.is_whole(), "{benign:?}");
+    // Never passed over: a condition that may need a referral today.
+    let fracture = read("suspected fracture, R heel pain 5/10");
+    assert!(!fracture.is_whole(), "{fracture:?}");
+}

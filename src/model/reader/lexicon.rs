@@ -22,6 +22,9 @@ struct LexiconFile {
     sources: Vec<String>,
     expansions: HashMap<String, String>,
     fillers: Vec<String>,
+    /// Benign diagnoses a note may name: an assessment, read as charting nothing.
+    #[serde(default)]
+    diagnoses: DiagnosesFile,
     negation: NegationFile,
     normal_words: HashMap<String, String>,
     positive: Vec<String>,
@@ -212,6 +215,16 @@ struct IntensityCuesFile {
     earlier: Vec<String>,
     /// The value after it is today's: "to", "now".
     now: Vec<String>,
+}
+
+/// Benign musculoskeletal diagnoses ("plantar fasciitis", "radiculopathy"): what the
+/// clinician concluded, not what was found.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DiagnosesFile {
+    #[allow(dead_code)]
+    about: String,
+    names: Vec<String>,
 }
 
 /// Everyday words that may carry a finding, a place, a side, a negation or a change, and
@@ -644,7 +657,7 @@ impl Lexicon {
         for term in &file.boundaries {
             lexicon.add(term, Word::Boundary);
         }
-        for term in &file.fillers {
+        for term in file.fillers.iter().chain(&file.diagnoses.names) {
             lexicon.add(term, Word::Filler);
         }
         lexicon.prose = lexicon.everyday_prose(&file.prose_guard);
