@@ -1397,3 +1397,20 @@ fn a_benign_diagnosis_is_read_as_charting_nothing_and_a_red_flag_condition_is_as
     let fracture = read("suspected fracture, R heel pain 5/10");
     assert!(!fracture.is_whole(), "{fracture:?}");
 }
+
+#[test]
+fn the_bullets_of_a_list_are_not_words() {
+    for text in [
+        "- R knee pain 4/10",
+        "● R knee pain 4/10",
+        "*R knee pain 4/10",
+    ] {
+        let reading = read(text);
+        assert_eq!(
+            found(&reading),
+            ["pain knee right present"],
+            "`{text}`: {reading:?}"
+        );
+        assert!(reading.is_whole(), "`{text}`: {reading:?}");
+    }
+}

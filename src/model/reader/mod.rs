@@ -249,7 +249,20 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Token> {
         let full_stop = c == '.' && !decimal && !abbreviation;
         let mark = matches!(
             c,
-            ',' | ';' | ':' | '(' | ')' | '[' | ']' | '\n' | '"' | '\u{201c}' | '\u{201d}'
+            ',' | ';'
+                | ':'
+                | '('
+                | ')'
+                | '['
+                | ']'
+                | '\n'
+                | '"'
+                | '\u{201c}'
+                | '\u{201d}'
+                | '*'
+                | '•'
+                | '●'
+                | '▪'
         ) || full_stop;
         if abbreviation {
             if let Some(from) = start.take() {
@@ -466,7 +479,18 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
                 at += 1;
                 continue;
             }
-            "(" | ")" | "[" | "]" | "\"" | "\u{201c}" | "\u{201d}" => {
+            // Brackets, quotes and the bullets of a list ("*Pt reports", "● R knee").
+            "(" | ")" | "[" | "]" | "\"" | "\u{201c}" | "\u{201d}" | "*" | "•" | "●" | "▪" => {
+                at += 1;
+                continue;
+            }
+            // "- At rest: 5/10": a dash that begins a line is a bullet.
+            "-" | "–"
+                if reads
+                    .last()
+                    .is_none_or(|r: &Read| matches!(r.piece, Piece::Stop))
+                    && !text[..span[0]].ends_with('(') =>
+            {
                 at += 1;
                 continue;
             }
