@@ -1414,3 +1414,29 @@ fn the_bullets_of_a_list_are_not_words() {
         assert!(reading.is_whole(), "`{text}`: {reading:?}");
     }
 }
+
+#[test]
+fn handedness_is_no_place_and_typographic_dashes_join_words() {
+    // "right hand dominant" charted numbness of the right hand.
+    let dominant = read("right hand dominant, R thumb numbness");
+    assert_eq!(
+        found(&dominant),
+        ["numbness thumb right present"],
+        "{dominant:?}"
+    );
+    let typographic =
+        read("A 73-year-old right hand\u{2013}dominant woman with numbness over the R thumb");
+    assert_eq!(
+        found(&typographic),
+        ["numbness thumb right present"],
+        "{typographic:?}"
+    );
+    assert!(typographic.is_whole(), "{typographic:?}");
+    // A part the vocabulary has no region for is kept as written.
+    let part = read("pain over the anterolateral R ankle");
+    assert_eq!(found(&part), ["pain ankle right present"], "{part:?}");
+    assert_eq!(
+        part.items[0].finding.detail.site.as_deref(),
+        Some("anterolateral")
+    );
+}

@@ -219,8 +219,12 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Token> {
         if from < to {
             tokens.push(Token {
                 span: [from, to],
-                // A typographic apostrophe reads as a straight one ("Lasègue’s").
-                lower: text[from..to].to_lowercase().replace('\u{2019}', "'"),
+                // A typographic apostrophe reads as a straight one ("Lasègue’s"), and a
+                // typographic hyphen or dash as a hyphen ("hand–dominant", "pain‐free").
+                lower: text[from..to]
+                    .to_lowercase()
+                    .replace('\u{2019}', "'")
+                    .replace(['\u{2010}', '\u{2011}', '\u{2013}'], "-"),
             });
         }
     };
@@ -391,7 +395,7 @@ fn value_of(token: &str) -> Option<Piece> {
 /// A token the lexicon does not know whole, made of words joined by `-` or `/`
 /// ("low-back", "R-sided", "restricted/tender"): its words, each with its own span. A
 /// value ("T8-10", "4/10") or a known compound ("b/l") stays whole.
-fn compound_parts(token: &Token, lexicon: &Lexicon) -> Vec<(Span, String)> {
+fn compound_parts(text: &str, token: &Token, lexicon: &Lexicon) -> Vec<(Span, String)> {
     let whole = vec![(token.span, token.lower.clone())];
     let joined = token.lower.contains(['-', '/']);
     if !joined
@@ -399,30 +403,35 @@ fn compound_parts(token: &Token, lexicon: &Lexicon) -> Vec<(Span, String)> {
             .meanings(std::slice::from_ref(&token.lower))
             .is_some()
         || value_of(&token.lower).is_some()
-        || token.lower.len() != token.span[1] - token.span[0]
     {
         return whole;
     }
+    // Split as written, so that each part keeps its own span whatever the marks' widths
+    // ("hand–dominant" is joined by a three-byte dash).
+    let written = &text[token.span[0]..token.span[1]];
+    let mark = |c: char| matches!(c, '-' | '/' | '\u{2010}' | '\u{2011}' | '\u{2013}');
     let mut parts = Vec::new();
     let mut start = 0;
-    for (at, c) in token
-        .lower
+    for (at, c) in written
         .char_indices()
-        .chain(std::iter::once((token.lower.len(), '-')))
+        .chain(std::iter::once((written.len(), '-')))
     {
-        if c == '-' || c == '/' {
+        if mark(c) {
             if at > start {
-                let part = &token.lower[start..at];
+                let part = &written[start..at];
                 if !part.chars().all(char::is_alphabetic) {
                     return whole;
                 }
-                parts.push(([token.span[0] + start, token.span[0] + at], part.to_owned()));
+                parts.push((
+                    [token.span[0] + start, token.span[0] + at],
+                    part.to_lowercase(),
+                ));
             }
             start = at + c.len_utf8();
         }
     }
     // "swelling/ bruising": a word with a mark left hanging is the word.
-    let hanging = token.lower.ends_with(['/', '-']) || token.lower.starts_with(['/', '-']);
+    let hanging = written.ends_with(mark) || written.starts_with(mark);
     if parts.len() < 2 && !(hanging && parts.len() == 1) {
         whole
     } else {
@@ -448,7 +457,7 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
             {
                 words.push((token.span, token.lower.trim_end_matches("'s").to_owned()));
             }
-            None => words.extend(compound_parts(token, lexicon)),
+            None => words.extend(compound_parts(text, token, lexicon)),
         }
     }
     let mut reads = Vec::new();
