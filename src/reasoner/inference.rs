@@ -15,7 +15,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::model::vocabulary::Laterality;
-use crate::model::{Finding, Presence, Side};
+use crate::model::{Finding, KindCode, Presence, RegionCode, Side};
 
 use super::knowledge::{
     KnowledgeBase, Manifestation, Source, SourceKind, SourceLaterality, Weight, normalize_test,
@@ -40,8 +40,12 @@ const KEPT_PER_KIND: usize = 3;
 #[derive(Debug)]
 pub struct Reasoner<'kb> {
     kb: &'kb KnowledgeBase,
-    /// For each finding kind, every (source, manifestation) that produces it.
-    by_kind: HashMap<&'kb str, Vec<(usize, usize)>>,
+    /// For each finding kind, every (source, manifestation) that produces it, and the
+    /// same sorted out by region in advance: matching is most of what an assessment does.
+    by_kind: HashMap<&'kb str, KindMatches>,
+    /// For each manifestation (`offsets[source] + manifestation`), its zones' places in
+    /// the vocabulary: the next check asks each zone's laterality without a lookup.
+    zone_places: Vec<Vec<Option<usize>>>,
     /// Normalized test names of each manifestation, by its place in `zone_fit` order
     /// (`offsets[source] + manifestation`); empty for one that names no test. A vector, not
     /// a map: every candidate match asks.
@@ -56,6 +60,17 @@ pub struct Reasoner<'kb> {
     /// Each source's structure terms as words, by their first word: how treatment of a
     /// source is recognised in what was charted ("soleus", "L5-S1", "left SI").
     structures: HashMap<String, Vec<(Vec<String>, usize)>>,
+}
+
+/// The (source, manifestation) pairs of one finding kind.
+#[derive(Debug, Default)]
+struct KindMatches {
+    /// All of them, in source and manifestation order.
+    all: Vec<(usize, usize)>,
+    /// By region (its place in the vocabulary), those that could explain a finding there,
+    /// still in that order, with their fit: `None` for a test manifestation, which the
+    /// test's name decides wherever it is charted.
+    by_region: Vec<Vec<(usize, usize, Option<f64>)>>,
 }
 
 /// A source that can produce a finding, and from which side.
@@ -88,6 +103,17 @@ struct Prepared<'a> {
 
 /// One possible explanation of one finding: (finding, manifestation, fit).
 type Entry = (usize, usize, f64);
+
+/// An exam the next check may propose, as references into the knowledge base.
+#[derive(Debug, Clone, Copy)]
+struct Candidate<'a> {
+    kind: &'a KindCode,
+    region: Option<&'a RegionCode>,
+    /// The test's name as the knowledge base words it, and normalized; empty for none.
+    test: &'a str,
+    normalized: &'a str,
+    side: Side,
+}
 
 /// What each leader predicts of a candidate exam: how it would produce it, if at all.
 type Predictions = Vec<(usize, Option<Match>)>;
@@ -160,16 +186,24 @@ impl<'kb> Reasoner<'kb> {
             .enumerate()
             .map(|(i, r)| (r.code.as_str(), i))
             .collect();
-        let mut by_kind: HashMap<&'kb str, Vec<(usize, usize)>> = HashMap::new();
-        let mut tests = Vec::new();
+        let mut by_kind: HashMap<&'kb str, KindMatches> = HashMap::new();
+        let mut zone_places = Vec::new();
+        let mut tests: Vec<Vec<String>> = Vec::new();
         let mut offsets = Vec::with_capacity(kb.sources.len());
         let mut zone_fit = Vec::new();
         for (s, source) in kb.sources.iter().enumerate() {
             offsets.push(zone_fit.len() / regions.len().max(1));
             for (m, manifestation) in source.manifestations.iter().enumerate() {
                 for kind in &manifestation.kinds {
-                    by_kind.entry(kind.as_str()).or_default().push((s, m));
+                    by_kind.entry(kind.as_str()).or_default().all.push((s, m));
                 }
+                zone_places.push(
+                    manifestation
+                        .regions
+                        .iter()
+                        .map(|zone| region_index.get(zone.as_str()).copied())
+                        .collect(),
+                );
                 tests.push(
                     manifestation
                         .tests
@@ -196,6 +230,30 @@ impl<'kb> Reasoner<'kb> {
                 }
             }
         }
+        for matches in by_kind.values_mut() {
+            matches.by_region = (0..regions.len())
+                .map(|region| {
+                    matches
+                        .all
+                        .iter()
+                        .filter_map(|&(s, m)| {
+                            let at = offsets[s] + m;
+                            if !tests[at].is_empty() {
+                                return Some((s, m, None));
+                            }
+                            if kb.sources[s].manifestations[m].regions.is_empty() {
+                                return Some((s, m, Some(1.0)));
+                            }
+                            match zone_fit[at * regions.len() + region] {
+                                2 => Some((s, m, Some(1.0))),
+                                1 => Some((s, m, Some(0.5))),
+                                _ => None,
+                            }
+                        })
+                        .collect()
+                })
+                .collect();
+        }
         let mut structures: HashMap<String, Vec<(Vec<String>, usize)>> = HashMap::new();
         for (s, source) in kb.sources.iter().enumerate() {
             for term in &source.structure {
@@ -210,6 +268,7 @@ impl<'kb> Reasoner<'kb> {
         Reasoner {
             kb,
             by_kind,
+            zone_places,
             tests,
             region_index,
             offsets,
@@ -290,18 +349,29 @@ impl<'kb> Reasoner<'kb> {
 
     /// Every (source, manifestation) that could produce each finding on some side.
     fn matches(&self, prepared: &[Prepared<'_>]) -> Vec<Vec<(usize, usize, f64)>> {
-        prepared
-            .iter()
-            .map(|p| {
-                self.by_kind
-                    .get(p.finding.kind.as_str())
-                    .map(|v| v.as_slice())
-                    .unwrap_or(&[])
-                    .iter()
-                    .filter_map(|&(s, m)| self.fit(p, s, m).map(|fit| (s, m, fit)))
-                    .collect()
-            })
-            .collect()
+        prepared.iter().map(|p| self.matches_of(p)).collect()
+    }
+
+    /// Every (source, manifestation) that could produce one finding on some side, as
+    /// `fit` has it: from the index by region when the finding has a place.
+    fn matches_of(&self, p: &Prepared<'_>) -> Vec<(usize, usize, f64)> {
+        let Some(kind) = self.by_kind.get(p.finding.kind.as_str()) else {
+            return Vec::new();
+        };
+        match p.region.and_then(|r| kind.by_region.get(r)) {
+            Some(near) => near
+                .iter()
+                .filter_map(|&(s, m, fit)| match fit {
+                    Some(fit) => Some((s, m, fit)),
+                    None => self.fit(p, s, m).map(|fit| (s, m, fit)),
+                })
+                .collect(),
+            None => kind
+                .all
+                .iter()
+                .filter_map(|&(s, m)| self.fit(p, s, m).map(|fit| (s, m, fit)))
+                .collect(),
+        }
     }
 
     /// Each source's prior for this case: its base rate, its odds multiplied by the ratio
@@ -605,6 +675,45 @@ impl<'kb> Reasoner<'kb> {
         }
     }
 
+    /// Whether one way a source accounts for a finding beats another: the stronger, then
+    /// the more typical.
+    fn beats(candidate: Match, current: Option<Match>) -> bool {
+        current.is_none_or(|current| {
+            (candidate.weight.strength() * candidate.fit)
+                .total_cmp(&(current.weight.strength() * current.fit))
+                .then_with(|| candidate.weight.cmp(&current.weight))
+                .is_gt()
+        })
+    }
+
+    /// The best way a source on `side` accounts for one finding, from its (manifestation,
+    /// fit) pairs for it: `best_matches` for a single finding, without the vector.
+    fn best_match(
+        &self,
+        s: usize,
+        prepared: &Prepared<'_>,
+        fits: impl Iterator<Item = (usize, f64)>,
+        side: Side,
+    ) -> Option<Match> {
+        let source = &self.kb.sources[s];
+        let mut best = None;
+        for (m, fit) in fits {
+            let manifestation = &source.manifestations[m];
+            let fit = fit * Self::side_fit(prepared, source, manifestation, side);
+            if fit <= 0.0 {
+                continue;
+            }
+            let candidate = Match {
+                weight: manifestation.weight,
+                fit,
+            };
+            if Self::beats(candidate, best) {
+                best = Some(candidate);
+            }
+        }
+        best
+    }
+
     /// The best way a source on `side` accounts for each finding, from its entries.
     fn best_matches(
         &self,
@@ -625,13 +734,7 @@ impl<'kb> Reasoner<'kb> {
                 weight: manifestation.weight,
                 fit,
             };
-            let better = best[i].is_none_or(|current| {
-                (candidate.weight.strength() * candidate.fit)
-                    .total_cmp(&(current.weight.strength() * current.fit))
-                    .then_with(|| candidate.weight.cmp(&current.weight))
-                    .is_gt()
-            });
-            if better {
+            if Self::beats(candidate, best[i]) {
                 best[i] = Some(candidate);
             }
         }
@@ -650,61 +753,95 @@ impl<'kb> Reasoner<'kb> {
         lists: Lists,
     ) -> Scored {
         let listed = lists == Lists::Kept;
-        let Background {
-            prior,
-            absent_without,
-            own,
-        } = background;
         let best = self.best_matches(s, prepared, entries, side);
-        // The odds multiply (the log odds add up); one logarithm at the end is cheaper.
-        let mut odds = prior / (1.0 - prior);
-        if side == Side::Bilateral {
-            odds *= BOTH_SIDES;
-        }
         let mut scored = Scored {
             source: s,
             side,
             score: 0.0,
             log_odds: 0.0,
-            prior,
+            prior: background.prior,
             explains: Vec::new(),
             unexplained: Vec::new(),
             against: Vec::new(),
         };
-        for (i, p) in prepared.iter().enumerate() {
-            match (p.finding.presence, best[i]) {
-                (Presence::Present, Some(m)) => {
-                    let strength = m.weight.strength() * m.fit;
-                    let others = absent_without[i] / (1.0 - prior * own[i]);
-                    let leak = (1.0 - others).max(BACKGROUND_LEAK);
-                    let ratio = (1.0 - (1.0 - leak) * (1.0 - strength)) / leak;
-                    odds *= ratio;
-                    if listed {
-                        scored.explains.push(Explained {
-                            finding: i,
-                            weight: m.weight,
-                            // Rounded, as the score is: the same whatever the order.
-                            ratio: (ratio * 1e6).round() / 1e6,
-                        });
-                    }
+        let odds = self.odds_with(
+            prepared,
+            background,
+            side,
+            &best,
+            |i, presence, m, ratio| {
+                if !listed {
+                    return;
                 }
-                // Neither for nor against: another source may explain it.
-                (Presence::Present, None) if listed => scored.unexplained.push(i),
-                (Presence::Present, None) => {}
-                (Presence::Absent, Some(m)) => {
-                    odds *= 1.0 - m.weight.strength() * m.fit;
+                match (presence, m) {
+                    (Presence::Present, Some(m)) => scored.explains.push(Explained {
+                        finding: i,
+                        weight: m.weight,
+                        // Rounded, as the score is: the same whatever the order.
+                        ratio: (ratio * 1e6).round() / 1e6,
+                    }),
+                    // Neither for nor against: another source may explain it.
+                    (Presence::Present, None) => scored.unexplained.push(i),
                     // A rare manifestation's absence is barely evidence: not listed.
-                    if listed && m.weight > Weight::Rare {
-                        scored.against.push(i);
+                    (Presence::Absent, Some(m)) if m.weight > Weight::Rare => {
+                        scored.against.push(i)
                     }
+                    (Presence::Absent, _) => {}
                 }
-                (Presence::Absent, None) => {}
-            }
-        }
-        // Rounded, so that sums taken in another order of findings rank the same.
-        scored.log_odds = (odds.ln() * 1e9).round() / 1e9;
+            },
+        );
+        scored.log_odds = rounded_log(odds);
         scored.score = 1.0 / (1.0 + (-scored.log_odds).exp());
         scored
+    }
+
+    /// A source's odds on one side, before the one logarithm at the end: what `score_side`
+    /// ranks by, without the lists.
+    fn odds_on(
+        &self,
+        s: usize,
+        prepared: &[Prepared<'_>],
+        background: Background<'_>,
+        entries: &[Entry],
+        side: Side,
+    ) -> f64 {
+        let best = self.best_matches(s, prepared, entries, side);
+        self.odds_with(prepared, background, side, &best, |_, _, _, _| {})
+    }
+
+    /// The prior odds multiplied by each finding's likelihood ratio, in the order of the
+    /// findings; `each` hears of every finding with its match and ratio (1 when it counts
+    /// neither way). The odds multiply (the log odds add up): one logarithm at the end is
+    /// cheaper.
+    fn odds_with(
+        &self,
+        prepared: &[Prepared<'_>],
+        background: Background<'_>,
+        side: Side,
+        best: &[Option<Match>],
+        mut each: impl FnMut(usize, Presence, Option<Match>, f64),
+    ) -> f64 {
+        let Background {
+            prior,
+            absent_without,
+            own,
+        } = background;
+        let mut odds = prior / (1.0 - prior);
+        if side == Side::Bilateral {
+            odds *= BOTH_SIDES;
+        }
+        for (i, p) in prepared.iter().enumerate() {
+            let presence = p.finding.presence;
+            let ratio = match best[i] {
+                Some(m) => evidence(presence, m, prior, absent_without[i], own[i]),
+                None => 1.0,
+            };
+            if best[i].is_some() {
+                odds *= ratio;
+            }
+            each(i, presence, best[i], ratio);
+        }
+        odds
     }
 
     /// A source's own part in each finding's background, on whichever side, as
@@ -899,13 +1036,17 @@ impl<'kb> Reasoner<'kb> {
         if leaders.len() < 2 {
             return None;
         }
-        let mut candidates: Vec<Finding> = Vec::new();
+        // Each exam a leader predicts, as references into the knowledge base: only the
+        // ones left once the charted and the repeated are gone become findings.
+        let mut candidates: Vec<Candidate<'_>> = Vec::new();
+        let regions = self.kb.vocabulary.regions();
         for leader in &leaders {
             let source = &self.kb.sources[leader.source];
-            for manifestation in source
+            for (m, manifestation) in source
                 .manifestations
                 .iter()
-                .filter(|m| m.weight > Weight::Rare)
+                .enumerate()
+                .filter(|(_, m)| m.weight > Weight::Rare)
             {
                 let Some(kind) = manifestation.kinds.first() else {
                     continue;
@@ -915,87 +1056,94 @@ impl<'kb> Reasoner<'kb> {
                     (None, Side::None) => Side::Midline,
                     (None, side) => side,
                 };
+                let at = self.offsets[leader.source] + m;
                 if let Some(test) = manifestation.tests.first() {
-                    let mut finding = Finding::new(kind.as_str(), None, Side::None);
-                    finding.test_name = test.clone();
-                    candidates.push(finding);
+                    candidates.push(Candidate {
+                        kind,
+                        region: None,
+                        test,
+                        normalized: self.tests[at].first().map_or("", String::as_str),
+                        side: Side::None,
+                    });
                     continue;
                 }
-                for region in &manifestation.regions {
-                    let laterality = self.kb.vocabulary.region(region).map(|r| r.laterality);
+                for (region, place) in manifestation.regions.iter().zip(&self.zone_places[at]) {
+                    let laterality = place.map(|i| regions[i].laterality);
                     let side = match laterality {
                         Some(l) if l.allows(side) => side,
                         Some(l) => l.default_side(),
                         None => Side::None,
                     };
-                    candidates.push(Finding::new(kind.as_str(), Some(region.as_str()), side));
+                    candidates.push(Candidate {
+                        kind,
+                        region: Some(region),
+                        test: "",
+                        normalized: "",
+                        side,
+                    });
                 }
             }
         }
+        let base = self.prepare(&case.findings);
         // A test is examined wherever it was charted ("Phalen + R" at the wrist).
-        let examined = |candidate: &Finding| {
-            case.findings.iter().any(|f| {
-                f.kind == candidate.kind
-                    && (f.region == candidate.region || !candidate.test_name.is_empty())
-                    && normalize_test(&f.test_name) == normalize_test(&candidate.test_name)
+        let examined = |candidate: &Candidate<'_>| {
+            base.iter().any(|p| {
+                let f = p.finding;
+                &f.kind == candidate.kind
+                    && (f.region.as_ref() == candidate.region || !candidate.test.is_empty())
+                    && p.test == candidate.normalized
             })
         };
         candidates.retain(|c| !examined(c));
         candidates.sort_by(|a, b| {
-            (&a.kind, &a.region, &a.test_name, a.side).cmp(&(
-                &b.kind,
-                &b.region,
-                &b.test_name,
-                b.side,
-            ))
+            (a.kind, a.region, a.test, a.side).cmp(&(b.kind, b.region, b.test, b.side))
         });
         candidates.dedup_by(|a, b| {
-            a.kind == b.kind
-                && a.region == b.region
-                && a.test_name == b.test_name
-                && a.side == b.side
+            a.kind == b.kind && a.region == b.region && a.test == b.test && a.side == b.side
         });
 
         let mut best: Option<(f64, Finding, Predictions)> = None;
         let n = case.findings.len();
-        let base = self.prepare(&case.findings);
         // The leaders as rival explanations (each one's share of their odds) and how
         // uncertain the choice among them is now.
         let shares_now = shares(leaders.iter().map(|l| l.log_odds));
         let uncertainty_now = entropy(&shares_now);
-        // Reused for every candidate, with the candidate as finding `n`: each finding's
-        // background, each leader's entries and its own part in each finding.
-        let mut absent_without = odds.absent_without.clone();
-        absent_without.push(1.0);
-        let mut entries: Vec<Vec<Entry>> = leaders
+        // Each leader's odds on the charted findings alone, as `score_side` multiplies them
+        // up before it reaches a finding `n`: the same for every candidate, so taken once.
+        let charted: Vec<f64> = leaders
             .iter()
-            .map(|l| by_source.get(&l.source).cloned().unwrap_or_default())
-            .collect();
-        let case_entries: Vec<usize> = entries.iter().map(Vec::len).collect();
-        let mut owns: Vec<Vec<f64>> = leaders
-            .iter()
-            .zip(&entries)
-            .map(|(l, e)| {
-                let mut own = self.own_part(l.source, n, e);
-                own.push(0.0);
-                own
+            .map(|l| {
+                let entries = by_source.get(&l.source).map_or(&[][..], |e| e.as_slice());
+                let own = self.own_part(l.source, n, entries);
+                let background = Background {
+                    prior: odds.priors[l.source],
+                    absent_without: &odds.absent_without,
+                    own: &own,
+                };
+                self.odds_on(l.source, &base, background, entries, l.side)
             })
             .collect();
         for candidate in candidates {
-            let candidate_prepared = self.prepare(std::slice::from_ref(&candidate));
-            let candidate_matches = self.matches(&candidate_prepared).remove(0);
+            let mut finding = Finding::new(
+                candidate.kind.as_str(),
+                candidate.region.map(RegionCode::as_str),
+                candidate.side,
+            );
+            finding.test_name = candidate.test.to_string();
+            let Some(prepared) = self.prepare(std::slice::from_ref(&finding)).pop() else {
+                continue;
+            };
+            let candidate_matches = self.matches_of(&prepared);
             // What each leader predicts of it. An exam they all predict alike cannot tell
             // them apart: skip it before simulating anything.
             let predictions: Predictions = leaders
                 .iter()
                 .map(|l| {
-                    let own: Vec<Entry> = candidate_matches
+                    let own = candidate_matches
                         .iter()
                         .filter(|&&(s, _, _)| s == l.source)
-                        .map(|&(_, m, fit)| (0, m, fit))
-                        .collect();
-                    let best = self.best_matches(l.source, &candidate_prepared, &own, l.side);
-                    (l.source, best[0])
+                        .map(|&(_, m, fit)| (m, fit));
+                    (l.source, self.best_match(l.source, &prepared, own, l.side))
                 })
                 .collect();
             let distinct: BTreeSet<Option<Weight>> =
@@ -1003,22 +1151,25 @@ impl<'kb> Reasoner<'kb> {
             if distinct.len() < 2 {
                 continue;
             }
-            absent_without[n] = self
+            let absent_without = self
                 .absent_without(std::slice::from_ref(&candidate_matches), &odds.priors)
                 .first()
                 .copied()
                 .unwrap_or(1.0 - BACKGROUND_LEAK);
-            for (j, l) in leaders.iter().enumerate() {
-                let theirs = candidate_matches.iter().filter(|&&(s, _, _)| s == l.source);
-                entries[j].truncate(case_entries[j]);
-                entries[j].extend(theirs.clone().map(|&(_, m, fit)| (n, m, fit)));
-                owns[j][n] = theirs
-                    .map(|&(s, m, fit)| self.strength(s, m, fit))
-                    .fold(0.0, f64::max);
-            }
+            // Each leader's own part in it, as `own_part` takes it.
+            let owns: Vec<f64> = leaders
+                .iter()
+                .map(|l| {
+                    candidate_matches
+                        .iter()
+                        .filter(|&&(s, _, _)| s == l.source)
+                        .map(|&(s, m, fit)| self.strength(s, m, fit))
+                        .fold(0.0, f64::max)
+                })
+                .collect();
             // How much the result is expected to settle which leader is at work: the
             // uncertainty after each result, weighed by its chance under the leaders.
-            let leak = (1.0 - absent_without[n]).max(BACKGROUND_LEAK);
+            let leak = (1.0 - absent_without).max(BACKGROUND_LEAK);
             let positive: f64 = shares_now
                 .iter()
                 .zip(&predictions)
@@ -1027,34 +1178,24 @@ impl<'kb> Reasoner<'kb> {
                     q * (1.0 - (1.0 - leak) * (1.0 - strength))
                 })
                 .sum();
-            let results = [Presence::Present, Presence::Absent].map(|presence| Finding {
-                presence,
-                ..candidate.clone()
-            });
-            let mut prepared = base.clone();
-            prepared.extend(self.prepare(&results[..1]));
             let mut expected = 0.0;
-            for (k, chance) in [positive, 1.0 - positive].into_iter().enumerate() {
-                if let Some(result) = self.prepare(&results[k..=k]).pop() {
-                    prepared[n] = result;
-                }
-                let again = leaders
-                    .iter()
-                    .zip(entries.iter().zip(&owns))
-                    .map(|(l, (e, own))| {
-                        let background = Background {
-                            prior: odds.priors[l.source],
-                            absent_without: &absent_without,
-                            own,
-                        };
-                        self.score_side(l.source, &prepared, background, e, l.side, Lists::Dropped)
-                            .log_odds
-                    });
+            for (presence, chance) in [
+                (Presence::Present, positive),
+                (Presence::Absent, 1.0 - positive),
+            ] {
+                let again = leaders.iter().enumerate().map(|(j, l)| {
+                    let mut odds_now = charted[j];
+                    if let Some(m) = predictions[j].1 {
+                        let prior = odds.priors[l.source];
+                        odds_now *= evidence(presence, m, prior, absent_without, owns[j]);
+                    }
+                    rounded_log(odds_now)
+                });
                 expected += chance * entropy(&shares(again));
             }
             let shift = uncertainty_now - expected;
             if best.as_ref().is_none_or(|(s, _, _)| shift > *s + 1e-12) {
-                best = Some((shift, candidate, predictions));
+                best = Some((shift, finding, predictions));
             }
         }
         let (_, finding, predictions) = best?;
@@ -1095,6 +1236,28 @@ impl<'kb> Reasoner<'kb> {
                 .collect(),
         })
     }
+}
+
+/// How much one finding a source accounts for (by `m`) multiplies its odds: present,
+/// [1 - (1 - leak)(1 - s)] / leak, with the leak the chance of the finding from the
+/// background and the other sources (`absent_without` with the source's `own` part taken
+/// out); examined and absent, 1 - s.
+fn evidence(presence: Presence, m: Match, prior: f64, absent_without: f64, own: f64) -> f64 {
+    let strength = m.weight.strength() * m.fit;
+    match presence {
+        Presence::Present => {
+            let others = absent_without / (1.0 - prior * own);
+            let leak = (1.0 - others).max(BACKGROUND_LEAK);
+            (1.0 - (1.0 - leak) * (1.0 - strength)) / leak
+        }
+        Presence::Absent => 1.0 - strength,
+    }
+}
+
+/// The log odds of odds, rounded, so that sums taken in another order of findings rank
+/// the same.
+fn rounded_log(odds: f64) -> f64 {
+    (odds.ln() * 1e9).round() / 1e9
 }
 
 /// Each rival's share of their odds, from their log odds: the chance that each is the one
