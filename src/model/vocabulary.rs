@@ -167,9 +167,12 @@ pub struct Vocabulary {
     regions: Vec<Region>,
     kinds: Vec<FindingKind>,
     history_flags: Vec<HistoryFlag>,
-    region_index: HashMap<String, usize>,
-    kind_index: HashMap<String, usize>,
-    history_index: HashMap<String, usize>,
+    region_index: CodeIndex,
+    /// Each region's index, then its parent's, up to the root: containment is asked on
+    /// every finding of every visit of a course, so it is answered from here.
+    region_lines: Vec<Vec<usize>>,
+    kind_index: CodeIndex,
+    history_index: CodeIndex,
     region_terms: BTreeMap<String, usize>,
     kind_terms: BTreeMap<String, usize>,
     history_terms: BTreeMap<String, usize>,
@@ -253,6 +256,23 @@ impl Vocabulary {
         )?;
 
         check_regions(&regions_file.regions, &region_index)?;
+        // Validation keeps the tree acyclic, so each line ends within the region count.
+        let region_lines = (0..regions_file.regions.len())
+            .map(|start| {
+                let mut line = vec![start];
+                let mut current = start;
+                while let Some(parent) = regions_file.regions[current]
+                    .parent
+                    .as_ref()
+                    .and_then(|p| region_index.get(p.as_str()))
+                    .filter(|_| line.len() <= regions_file.regions.len())
+                {
+                    line.push(*parent);
+                    current = *parent;
+                }
+                line
+            })
+            .collect();
 
         Ok(Vocabulary {
             sources: regions_file.sources,
@@ -260,6 +280,7 @@ impl Vocabulary {
             kinds: kinds_file.kinds,
             history_flags: history_file.flags,
             region_index,
+            region_lines,
             kind_index,
             history_index,
             region_terms,
@@ -332,17 +353,34 @@ impl Vocabulary {
     }
 
     /// Whether `ancestor` is `region` or one of its coarser regions.
+    /// Whether one of two regions lies within the other (either way), for code that asks it
+    /// of many zones for one finding: `region`'s place is looked up once.
+    pub fn regions_overlap<'a>(
+        &self,
+        region: &RegionCode,
+        zones: impl IntoIterator<Item = &'a RegionCode>,
+    ) -> bool {
+        let Some(&at) = self.region_index.get(region.as_str()) else {
+            return zones.into_iter().any(|zone| zone == region);
+        };
+        zones.into_iter().any(|zone| {
+            self.region_index.get(zone.as_str()).is_some_and(|&other| {
+                self.region_lines[at].contains(&other) || self.region_lines[other].contains(&at)
+            })
+        })
+    }
+
     pub fn region_within(&self, region: &RegionCode, ancestor: &RegionCode) -> bool {
-        let mut current = Some(region);
-        // Bounded by the depth of the tree, which validation keeps acyclic.
-        for _ in 0..self.regions.len() {
-            match current {
-                Some(code) if code == ancestor => return true,
-                Some(code) => current = self.region(code).and_then(|r| r.parent.as_ref()),
-                None => return false,
-            }
+        if region == ancestor {
+            return true;
         }
-        false
+        match (
+            self.region_index.get(region.as_str()),
+            self.region_index.get(ancestor.as_str()),
+        ) {
+            (Some(&from), Some(&to)) => self.region_lines[from].contains(&to),
+            _ => false,
+        }
     }
 
     /// The finer regions directly under `region`.
@@ -408,11 +446,39 @@ fn parse<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, Vo
     })
 }
 
+/// Codes to their position. Every finding of every visit of a course asks it what a code
+/// is, so the hash is FNV-1a, quick on short codes, not the default SipHash meant for
+/// untrusted keys: the codes come from the notebook's own knowledge files.
+type CodeIndex = HashMap<String, usize, std::hash::BuildHasherDefault<Fnv1a>>;
+
+/// FNV-1a, 64-bit (Fowler, Noll and Vo).
+#[derive(Debug, Clone, Copy)]
+struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv1a {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 ^= u64::from(*byte);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
 fn index_codes<'a>(
     file: &str,
     codes: impl Iterator<Item = &'a str>,
-) -> Result<HashMap<String, usize>, VocabularyError> {
-    let mut index = HashMap::new();
+) -> Result<CodeIndex, VocabularyError> {
+    let mut index = CodeIndex::default();
     for (position, code) in codes.enumerate() {
         let well_formed = !code.is_empty()
             && code
@@ -464,10 +530,7 @@ fn index_terms<'a>(
     Ok(terms)
 }
 
-fn check_regions(
-    regions: &[Region],
-    index: &HashMap<String, usize>,
-) -> Result<(), VocabularyError> {
+fn check_regions(regions: &[Region], index: &CodeIndex) -> Result<(), VocabularyError> {
     for region in regions {
         let code = region.code.as_str();
         if region.views.is_empty() {

@@ -462,7 +462,7 @@ impl<'kb> Reasoner<'kb> {
 
     /// Reasons over one case: red flags, ranked hypotheses, covers and the next check.
     pub fn assess(&self, case: &Case) -> Assessment {
-        let red_flags = super::red_flags::raised(self.kb, case);
+        let (red_flags, to_screen) = super::red_flags::raised_and_to_screen(self.kb, case);
         let prepared = self.prepare(&case.findings);
         let (scored, odds, by_source) = self.scored(case, &prepared);
         // Covers are sought among the ranked first few, as many as before the per-kind extras:
@@ -473,7 +473,7 @@ impl<'kb> Reasoner<'kb> {
         let hypotheses = scored.iter().map(|s| self.hypothesis(s, &scored)).collect();
         Assessment {
             red_flags,
-            to_screen: super::red_flags::to_screen(self.kb, case),
+            to_screen,
             hypotheses,
             covers,
             next_check,

@@ -14,17 +14,22 @@ use super::{Case, FlagToScreen, RaisedFlag};
 /// What to ask when a flag depends on an age the record does not hold.
 pub const ASK_AGE: &str = "Record the patient's age: this flag depends on it";
 
-/// Every red flag the case raises, most urgent first.
-pub fn raised(kb: &KnowledgeBase, case: &Case) -> Vec<RaisedFlag> {
-    let mut raised: Vec<RaisedFlag> = kb
-        .red_flags
-        .iter()
-        .filter_map(|flag| match read_flag(kb, flag, case) {
+/// Every red flag the case raises, and the flags it does not raise but should settle (some
+/// of their features are present, or contrary evidence or an unknown age held them back):
+/// each flag read once, each list most urgent first.
+pub fn raised_and_to_screen(
+    kb: &KnowledgeBase,
+    case: &Case,
+) -> (Vec<RaisedFlag>, Vec<FlagToScreen>) {
+    let mut raised: Vec<RaisedFlag> = Vec::new();
+    let mut screen: Vec<FlagToScreen> = Vec::new();
+    for flag in &kb.red_flags {
+        match read_flag(kb, flag, case) {
             Reading::Raised {
                 findings,
                 urgency,
                 against,
-            } => Some(RaisedFlag {
+            } => raised.push(RaisedFlag {
                 id: flag.id.clone(),
                 title: flag.title.clone(),
                 urgency,
@@ -35,21 +40,6 @@ pub fn raised(kb: &KnowledgeBase, case: &Case) -> Vec<RaisedFlag> {
                 against,
                 citations: flag.citations.clone(),
             }),
-            _ => None,
-        })
-        .collect();
-    // A pattern's own urgency can move a flag ahead of its place in the knowledge base.
-    raised.sort_by_key(|flag| flag.urgency);
-    raised
-}
-
-/// The flags the case does not raise but should settle: some of their features are
-/// present, or contrary evidence or an unknown age held them back. Most urgent first.
-pub fn to_screen(kb: &KnowledgeBase, case: &Case) -> Vec<FlagToScreen> {
-    let mut screen: Vec<FlagToScreen> = kb
-        .red_flags
-        .iter()
-        .filter_map(|flag| match read_flag(kb, flag, case) {
             Reading::ToScreen {
                 findings,
                 against,
@@ -61,7 +51,7 @@ pub fn to_screen(kb: &KnowledgeBase, case: &Case) -> Vec<FlagToScreen> {
                     ask.push(ASK_AGE.to_owned());
                 }
                 ask.extend(flag.screen.iter().flat_map(|s| s.ask.iter().cloned()));
-                Some(FlagToScreen {
+                screen.push(FlagToScreen {
                     answers: answers(kb, flag, case),
                     id: flag.id.clone(),
                     title: flag.title.clone(),
@@ -72,13 +62,15 @@ pub fn to_screen(kb: &KnowledgeBase, case: &Case) -> Vec<FlagToScreen> {
                     against,
                     ask,
                     citations: flag.citations.clone(),
-                })
+                });
             }
-            _ => None,
-        })
-        .collect();
+            Reading::Quiet => {}
+        }
+    }
+    // A pattern's own urgency can move a flag ahead of its place in the knowledge base.
+    raised.sort_by_key(|flag| flag.urgency);
     screen.sort_by_key(|flag| flag.urgency);
-    screen
+    (raised, screen)
 }
 
 /// Where one flag stands on a case.
@@ -280,10 +272,7 @@ fn condition_matches(kb: &KnowledgeBase, condition: &Condition, finding: &Findin
     let Some(region) = &finding.region else {
         return false;
     };
-    let vocabulary = &kb.vocabulary;
-    condition.regions.iter().any(|zone| {
-        vocabulary.region_within(region, zone) || vocabulary.region_within(zone, region)
-    })
+    kb.vocabulary.regions_overlap(region, &condition.regions)
 }
 
 /// The finding is on one of the condition's sides, where it names any; a bilateral finding
@@ -415,6 +404,10 @@ mod tests {
     use super::*;
     use crate::model::{Activity, Onset, Sex, Vocabulary};
     use crate::reasoner::knowledge::KnowledgeFiles;
+
+    fn raised(kb: &KnowledgeBase, case: &Case) -> Vec<RaisedFlag> {
+        raised_and_to_screen(kb, case).0
+    }
 
     const FLAGS: &str = r#"{"red_flags": [{
         "id": "rf_test", "title": "Test", "urgency": "same_day", "refer_to": "GP",

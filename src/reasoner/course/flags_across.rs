@@ -226,42 +226,76 @@ impl Reading<'_, '_> {
                 },
             }
         };
-        let readings: Vec<(usize, Vec<crate::reasoner::FlagToScreen>, Vec<String>)> = episode
-            .clone()
-            .map(|v| {
-                let case = case(v);
-                let raised = crate::reasoner::red_flags::raised(kb, &case)
-                    .into_iter()
-                    .map(|f| f.id)
-                    .collect();
-                (v, crate::reasoner::red_flags::to_screen(kb, &case), raised)
+        type Read = (Vec<crate::reasoner::FlagToScreen>, Vec<String>);
+        let read = |case: &Case| -> Read {
+            let (raised, screens) = crate::reasoner::red_flags::raised_and_to_screen(kb, case);
+            (screens, raised.into_iter().map(|f| f.id).collect())
+        };
+        // The latest visit first: with nothing unanswered to screen there, the earlier
+        // visits need not be read at all (a course is read on every change).
+        let mut previous: (Case, Read) = {
+            let latest_case = case(latest);
+            let reading = read(&latest_case);
+            (latest_case, reading)
+        };
+        let at_latest = previous.1.0.clone();
+        let open: Vec<&crate::reasoner::FlagToScreen> =
+            at_latest.iter().filter(|s| s.against.is_empty()).collect();
+        if open.is_empty() {
+            return Vec::new();
+        }
+        // Back from the latest, each screen's earliest visit from which it has been to
+        // screen at every visit that read it, unanswered and not raised; the walk stops
+        // once every screen is settled.
+        struct Walk {
+            since: Option<usize>,
+            visits: usize,
+            settled: bool,
+        }
+        let mut walks: Vec<Walk> = open
+            .iter()
+            .map(|_| Walk {
+                since: None,
+                visits: 1,
+                settled: false,
             })
             .collect();
-        let Some((_, at_latest, _)) = readings.last() else {
-            return Vec::new();
-        };
-        let mut insights = Vec::new();
-        for screen in at_latest.iter().filter(|s| s.against.is_empty()) {
-            // The earliest visit from which it has been to screen at every visit that
-            // read it, unanswered and not raised.
-            let mut since = None;
-            for (visit, screens, raised) in readings.iter().rev().skip(1) {
+        for visit in (episode.start..latest).rev() {
+            if walks.iter().all(|w| w.settled) {
+                break;
+            }
+            // A visit charted as the one after it (the same findings, age and history)
+            // stands as it did: its flags are not read again.
+            let this = case(visit);
+            if !same_for_flags(&this, &previous.0) {
+                let reading = read(&this);
+                previous = (this, reading);
+            }
+            let (screens, raised) = &previous.1;
+            for (screen, walk) in open.iter().zip(walks.iter_mut()) {
+                if walk.settled {
+                    continue;
+                }
                 if raised.contains(&screen.id) {
-                    break;
+                    walk.settled = true;
+                    continue;
                 }
                 match screens.iter().find(|s| s.id == screen.id) {
-                    Some(s) if s.against.is_empty() => since = Some(*visit),
-                    Some(_) => break,
+                    Some(s) if s.against.is_empty() => {
+                        walk.since = Some(visit);
+                        walk.visits += 1;
+                    }
+                    Some(_) => walk.settled = true,
                     None => {}
                 }
             }
-            let Some(since) = since else {
+        }
+        let mut insights = Vec::new();
+        for (screen, walk) in open.into_iter().zip(walks) {
+            let Some(since) = walk.since else {
                 continue;
             };
-            let visits = readings
-                .iter()
-                .filter(|(v, screens, _)| *v >= since && screens.iter().any(|s| s.id == screen.id))
-                .count();
+            let visits = walk.visits;
             let (since, mark) = (self.marks[since], self.marks[latest]);
             let mut details = vec![format!(
                 "To screen since {}, at {visits} visits; nothing charted has settled it.",
@@ -292,4 +326,23 @@ impl Reading<'_, '_> {
         }
         insights
     }
+}
+
+/// Whether two cases read the same to the red flags: the same age, sex, history and
+/// findings, whatever the findings' ids, notes, carrying over or intensity (no flag reads
+/// an intensity: `red_flags.rs` never looks at one).
+fn same_for_flags(a: &Case, b: &Case) -> bool {
+    let same = |x: &crate::model::Finding, y: &crate::model::Finding| {
+        x.kind == y.kind
+            && x.region == y.region
+            && x.side == y.side
+            && x.presence == y.presence
+            && x.test_name == y.test_name
+            && x.detail == y.detail
+    };
+    a.age == b.age
+        && a.sex == b.sex
+        && a.history == b.history
+        && a.findings.len() == b.findings.len()
+        && a.findings.iter().zip(&b.findings).all(|(x, y)| same(x, y))
 }
