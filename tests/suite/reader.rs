@@ -1440,3 +1440,16 @@ fn handedness_is_no_place_and_typographic_dashes_join_words() {
         Some("anterolateral")
     );
 }
+
+#[test]
+fn one_side_more_than_the_other_is_both_sides() {
+    for text in ["LBP L>R", "TTP SIJ L>R", "neck pain R>L"] {
+        let reading = read(text);
+        assert!(
+            reading.items.len() == 1
+                && reading.items[0].finding.side == upstream::model::Side::Bilateral,
+            "`{text}`: {reading:?}"
+        );
+        assert!(reading.is_whole(), "`{text}`: {reading:?}");
+    }
+}

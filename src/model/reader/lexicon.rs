@@ -453,7 +453,18 @@ impl Lexicon {
             (&["r", "rt", "right", "(r)"][..], Side::Right),
             (&["l", "lt", "left", "(l)"][..], Side::Left),
             (
-                &["bilateral", "both", "b", "bilat", "bl"][..],
+                // "TTP L>R": both sides, the left the more.
+                &[
+                    "bilateral",
+                    "both",
+                    "b",
+                    "bilat",
+                    "bl",
+                    "l>r",
+                    "r>l",
+                    "l=r",
+                    "r=l",
+                ][..],
                 Side::Bilateral,
             ),
             (
