@@ -75,6 +75,10 @@ struct LexiconFile {
     /// the examination was not done.
     #[serde(default)]
     not_examined_words: Vec<String>,
+    /// "no", "absent", "without": before a function examined ("no sensation"), the
+    /// function is gone; "normal" or "intact" there are not among them.
+    #[serde(default)]
+    absence_words: Vec<String>,
     /// Ways of naming a region the vocabulary's synonyms do not have.
     regions: HashMap<String, String>,
     /// Places named in the plural ("legs", "calves"): both sides unless a side is written.
@@ -277,6 +281,7 @@ pub struct Lexicon {
     reflex_levels: HashMap<String, RegionCode>,
     deficit_words: Vec<String>,
     not_examined_words: Vec<String>,
+    absence_words: Vec<String>,
     pub sources: Vec<String>,
 }
 
@@ -376,6 +381,11 @@ impl Lexicon {
                 .collect(),
             not_examined_words: file
                 .not_examined_words
+                .iter()
+                .map(|w| w.to_lowercase())
+                .collect(),
+            absence_words: file
+                .absence_words
                 .iter()
                 .map(|w| w.to_lowercase())
                 .collect(),
@@ -720,6 +730,12 @@ impl Lexicon {
     /// each word compared from its start ("deficit" names "deficits").
     pub fn names_a_deficit(&self, phrase: &str) -> bool {
         starts_any(phrase, &self.deficit_words)
+    }
+
+    /// Whether `written` is a word of absence that, before a function, says it is gone.
+    pub fn says_absence(&self, written: &str) -> bool {
+        let written = written.to_lowercase();
+        self.absence_words.contains(&written)
     }
 
     /// Whether `phrase` says an examination was not done ("no reflex testing performed").

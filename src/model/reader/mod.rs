@@ -1273,7 +1273,7 @@ fn compose(
                             frame.examined.push(kind);
                             if frame.change.is_none()
                                 && frame.kinds.is_empty()
-                                && denies_the_function(text, part, r)
+                                && denies_the_function(text, part, r, lexicon)
                             {
                                 frame.function_denied = true;
                             }
@@ -1352,7 +1352,7 @@ fn compose(
                                         frame.examined.push(kind.clone());
                                         if frame.change.is_none()
                                             && frame.kinds.is_empty()
-                                            && denies_the_function(text, part, r)
+                                            && denies_the_function(text, part, r, lexicon)
                                         {
                                             frame.function_denied = true;
                                         }
@@ -2411,13 +2411,9 @@ fn is_direction(part: &[Read], at: usize) -> bool {
 /// Whether a word of absence stands just before the function examined at `at` ("no
 /// sensation", "absent achilles reflex", "without pulses"), past places, sides and
 /// filler; "normal" or "intact" before it say the function is there.
-fn denies_the_function(text: &str, part: &[Read], at: usize) -> bool {
+fn denies_the_function(text: &str, part: &[Read], at: usize, lexicon: &Lexicon) -> bool {
     for read in part[..at].iter().rev().take(NEGATION_WINDOW) {
-        let written = text[read.span[0]..read.span[1]].to_lowercase();
-        if matches!(
-            written.as_str(),
-            "no" | "without" | "absent" | "nil" | "not" | "none" | "lack of" | "absence of"
-        ) {
+        if lexicon.says_absence(&text[read.span[0]..read.span[1]]) {
             return true;
         }
         match &read.piece {

@@ -112,32 +112,52 @@ impl Reading<'_, '_> {
         let describe = |f: &Finding| f.describe(self.vocabulary);
         let before: Vec<String> = earlier.iter().map(|(_, f)| describe(f)).collect();
         let spread: Vec<String> = new.iter().map(|f| describe(f)).collect();
-        let (since, mark) = (self.marks[first], self.marks[latest]);
+        let headline = format!(
+            "Numbness spreading to {}; red flag, {}",
+            spread.join(", "),
+            urgency_text(flag.urgency)
+        );
+        Some(self.new_since(
+            flag,
+            (first, &before),
+            (latest, &spread),
+            headline,
+            "Numbness spreading between visits",
+        ))
+    }
+
+    /// The insight that `flag` is raised by what is new at visit `now` beside what visit
+    /// `since` charted, each with the findings' words.
+    fn new_since(
+        &self,
+        flag: &RedFlag,
+        (since, before): (usize, &[String]),
+        (now, new): (usize, &[String]),
+        headline: String,
+        title: &str,
+    ) -> Insight {
+        let (since, mark) = (self.marks[since], self.marks[now]);
         let mut details = vec![
             format!("Since {}: {}", day_text(since.date), before.join("; ")),
-            format!("New on {}: {}", day_text(mark.date), spread.join("; ")),
+            format!("New on {}: {}", day_text(mark.date), new.join("; ")),
         ];
         details.extend(referral(flag));
-        Some(Insight {
+        Insight {
             first_held: mark,
             last_held: mark,
-            headline: format!(
-                "Numbness spreading to {}; red flag, {}",
-                spread.join(", "),
-                urgency_text(flag.urgency)
-            ),
+            headline,
             details,
             more: vec![format!("Why: {}", flag.why)],
             kind: InsightKind::FlagAcrossVisits {
                 flag: flag.id.clone(),
-                title: "Numbness spreading between visits".to_owned(),
+                title: title.to_owned(),
                 since,
                 urgency: flag.urgency,
                 refer_to: flag.refer_to.clone(),
                 ask: Vec::new(),
             },
             citations: flag.citations.clone(),
-        })
+        }
     }
 
     /// A bladder, bowel or saddle symptom at the latest visit that no earlier visit of the
@@ -179,32 +199,18 @@ impl Reading<'_, '_> {
             .map(|f| f.describe(self.vocabulary))
             .collect();
         let what: Vec<String> = now.iter().map(|f| f.describe(self.vocabulary)).collect();
-        let (since, mark) = (self.marks[first], self.marks[latest]);
-        let mut details = vec![
-            format!("Since {}: {}", day_text(since.date), back.join("; ")),
-            format!("New on {}: {}", day_text(mark.date), what.join("; ")),
-        ];
-        details.extend(referral(flag));
-        Some(Insight {
-            first_held: mark,
-            last_held: mark,
-            headline: format!(
-                "New {} after back or leg symptoms; red flag, {}",
-                what.join(", ").to_lowercase(),
-                urgency_text(flag.urgency)
-            ),
-            details,
-            more: vec![format!("Why: {}", flag.why)],
-            kind: InsightKind::FlagAcrossVisits {
-                flag: flag.id.clone(),
-                title: "New bladder, bowel or saddle symptom".to_owned(),
-                since,
-                urgency: flag.urgency,
-                refer_to: flag.refer_to.clone(),
-                ask: Vec::new(),
-            },
-            citations: flag.citations.clone(),
-        })
+        let headline = format!(
+            "New {} after back or leg symptoms; red flag, {}",
+            what.join(", ").to_lowercase(),
+            urgency_text(flag.urgency)
+        );
+        Some(self.new_since(
+            flag,
+            (first, &back),
+            (latest, &what),
+            headline,
+            "New bladder, bowel or saddle symptom",
+        ))
     }
 
     /// Each flag to screen at an earlier visit of the episode and still to screen at the
