@@ -590,8 +590,8 @@ pub struct FindingDetail {
     pub measurement: Option<Measurement>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub strength: Option<MrcGrade>,
-    /// The movements a strength grade was tested in: "abduction" for "R shoulder
-    /// abduction 4/5".
+    /// The movements a strength grade was tested in ("abduction" for "R shoulder
+    /// abduction 4/5"), or a limited range was found in ("Rotation: L4, hypomobile").
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub movements: Vec<Activity>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -658,6 +658,10 @@ impl FindingDetail {
             } else {
                 parts.push(format!("{} {strength}", movements.join(", ")));
             }
+        }
+        if self.strength.is_none() && !self.movements.is_empty() {
+            let movements: Vec<&str> = self.movements.iter().map(|m| m.words()).collect();
+            parts.push(format!("in {}", movements.join(", ")));
         }
         if let Some(reflex) = self.reflex {
             parts.push(format!("reflex {reflex}"));

@@ -1453,3 +1453,62 @@ fn one_side_more_than_the_other_is_both_sides() {
         assert!(reading.is_whole(), "`{text}`: {reading:?}");
     }
 }
+
+#[test]
+fn a_place_that_sets_the_scene_is_where_the_findings_after_it_are() {
+    // "When looking at her thoracic spine movements" names a place and nothing found: the
+    // findings after it in the sentence are there, and the clause is not left unread.
+    let reading = read(
+        "When looking at her thoracic spine movements, left rotation was reduced and extension was reduced and painful.",
+    );
+    assert!(reading.unread.is_empty(), "{:?}", reading.unread);
+    assert!(reading.questions.is_empty(), "{:?}", reading.questions);
+    let charted = found(&reading);
+    assert!(charted.contains(&"limited_rom back_mid midline present".to_owned()));
+    assert!(charted.contains(&"pain back_mid midline present".to_owned()));
+    // "R knee:" gives its side to a part of the knee named after it, never to another place.
+    assert_eq!(
+        found(&read("R knee: swelling, TTP medial joint line")),
+        [
+            "swelling knee right present",
+            "tenderness knee_medial right present"
+        ]
+    );
+    assert_eq!(
+        found(&read("R knee: swelling, TTP L ankle")),
+        [
+            "swelling knee right present",
+            "tenderness ankle left present"
+        ]
+    );
+}
+
+#[test]
+fn the_movement_a_range_is_limited_in_is_kept_and_a_scored_range_is_an_intensity() {
+    let reading = read("Rotation: L4, severely hypomobile");
+    assert!(reading.unread.is_empty(), "{:?}", reading.unread);
+    let item = &reading.items[0].finding;
+    assert_eq!(item.kind.as_str(), "limited_rom");
+    assert_eq!(item.detail.movements, [Activity::Rotation]);
+    let reading = read("lumbar flexion limited");
+    assert_eq!(
+        reading.items[0].finding.detail.movements,
+        [Activity::Flexion]
+    );
+    // "5-6" scored: the worse of the two is the intensity, the other kept beside it.
+    let reading = read("low back pain rated 5-6");
+    assert!(reading.unread.is_empty(), "{:?}", reading.unread);
+    let item = &reading.items[0].finding;
+    assert_eq!(item.intensity.map(|i| i.value()), Some(6));
+    assert_eq!(item.detail.intensity_low.map(|i| i.value()), Some(5));
+    // "2-3 days" is how long, never an intensity.
+    let reading = read("L knee pain 2-3 days");
+    assert_eq!(
+        reading
+            .items
+            .iter()
+            .filter_map(|i| i.finding.intensity)
+            .count(),
+        0
+    );
+}

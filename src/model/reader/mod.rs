@@ -568,6 +568,64 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
             at = past_colon + 1;
             continue;
         }
+        // "a level 5-6 on a scale of 10", "pain rated 7-8": a range of two scores out of
+        // 10, when the words around it say it is scored; "2-3 days" is how long.
+        if let Some((low, high)) = word.split_once('-')
+            && let (Ok(low), Ok(high)) = (low.parse::<u8>(), high.parse::<u8>())
+            && low < high
+            && let (Ok(low), Ok(high)) = (Intensity::new(low), Intensity::new(high))
+        {
+            let next = words.get(at + 1).map(|(_, w)| w.as_str());
+            let before = at.checked_sub(1).map(|b| words[b].1.as_str());
+            let scored_after = matches!(next, Some("out" | "on" | "/10"));
+            let scored_before = matches!(
+                before,
+                Some(
+                    "level"
+                        | "rated"
+                        | "rates"
+                        | "rating"
+                        | "vas"
+                        | "nprs"
+                        | "nrs"
+                        | "intensity"
+                        | "pain"
+                        | "severity"
+                )
+            );
+            let counted = next.is_some_and(|w| {
+                matches!(
+                    w,
+                    "days"
+                        | "day"
+                        | "weeks"
+                        | "week"
+                        | "wks"
+                        | "months"
+                        | "mos"
+                        | "years"
+                        | "yrs"
+                        | "times"
+                        | "hours"
+                        | "hrs"
+                        | "minutes"
+                        | "min"
+                        | "mins"
+                        | "x"
+                        | "sets"
+                        | "reps"
+                        | "visits"
+                )
+            });
+            if (scored_after || scored_before) && !counted {
+                reads.push(Read {
+                    span: *span,
+                    piece: Piece::IntensityRange(low, high),
+                });
+                at += 1;
+                continue;
+            }
+        }
         // The longest phrase the lexicon knows, from here.
         let longest = lexicon.longest().min(words.len() - at);
         let phrase = (1..=longest).rev().find_map(|n| {
@@ -890,6 +948,9 @@ struct Frame {
     side_split: bool,
     /// Begun after a comma in a list ("denies numbness, tingling, or weakness").
     after_comma: bool,
+    /// A place named to set the scene ("When looking at her thoracic spine movements, ..."),
+    /// given to the findings after it: read, and charted with them.
+    lent_place: bool,
     /// The last item of a list ("..., or weakness in the legs"): its place is the list's.
     closes_list: bool,
     span: Option<Span>,
@@ -1878,8 +1939,129 @@ fn compose(
             item.region_sides = earlier.region_sides.clone();
         }
     }
+    // "When looking at her thoracic spine movements, left rotation was reduced and
+    // extension was reduced and painful": a clause that names a place and nothing found
+    // there sets the place of the findings after it in the sentence that name none.
+    for at in 0..frames.len().saturating_sub(1) {
+        let scene = &frames[at];
+        let sets_the_scene = scene.has_where()
+            && scene.kinds.is_empty()
+            && scene.tests.is_empty()
+            && scene.change.is_none()
+            && !scene.negated
+            && scene.intensity.is_none()
+            && scene.detail.is_empty()
+            && scene.number.is_none()
+            && scene.uncued.is_empty()
+            && scene.aspects.is_empty()
+            && scene.span.is_some_and(|span| {
+                let rest = &text[span[1]..];
+                rest.trim_start().starts_with([',', ':'])
+            });
+        if !sets_the_scene {
+            continue;
+        }
+        let (regions, side, region_sides, structures) = (
+            scene.regions.clone(),
+            scene.side,
+            scene.region_sides.clone(),
+            scene.structures.clone(),
+        );
+        let mut lent = false;
+        for item in &mut frames[at + 1..] {
+            if item.has_where() {
+                // "R knee: swelling, TTP medial joint line": a part of the scene's place
+                // is on the scene's side.
+                let within = !item.regions.is_empty()
+                    && item.regions.iter().all(|region| {
+                        regions
+                            .iter()
+                            .any(|scene| vocabulary.region_within(region, scene))
+                    });
+                if !within {
+                    break;
+                }
+                if item.side.is_none() && item.region_sides.is_empty() {
+                    item.side = side;
+                }
+                continue;
+            }
+            if !item.has_what() || !item.tests.is_empty() {
+                continue;
+            }
+            item.regions = regions.clone();
+            item.structures = structures.clone();
+            item.side = item.side.or(side);
+            item.region_sides = region_sides.clone();
+            lent = true;
+        }
+        frames[at].lent_place = lent;
+    }
+    // "R knee: swelling, TTP medial joint line": a heading of a side and a place before a
+    // colon gives its side to the findings of that place after it that name none.
+    let heading: Option<(Side, Vec<RegionCode>)> = text
+        .get(sentence_span[0]..sentence_span[1])
+        .and_then(|words| words.find(':'))
+        .and_then(|colon| {
+            let colon = sentence_span[0] + colon;
+            let before: Vec<&Read> = sentence.iter().filter(|r| r.span[1] <= colon).collect();
+            let mut side = None;
+            let mut places = Vec::new();
+            for read in &before {
+                let Piece::Word(words) = &read.piece else {
+                    return None;
+                };
+                let written_side = words.iter().find_map(|w| match w {
+                    Word::Side(written) => Some(*written),
+                    _ => None,
+                });
+                let place = words.iter().find_map(|w| match w {
+                    Word::Region(region) => Some(region.clone()),
+                    _ => None,
+                });
+                match (written_side, place) {
+                    (Some(written), None) => side = Some(written),
+                    (None, Some(region)) => places.push(region),
+                    _ if words.iter().all(|w| matches!(w, Word::Filler)) => {}
+                    _ => return None,
+                }
+            }
+            side.filter(|_| !places.is_empty())
+                .map(|side| (side, places))
+        });
     let mut previous: Option<usize> = None;
     for mut frame in frames {
+        if frame.lent_place {
+            continue;
+        }
+        if let Some((side, places)) = &heading
+            && frame.side.is_none()
+            && frame.region_sides.is_empty()
+            && {
+                let named: Vec<&RegionCode> = frame
+                    .regions
+                    .iter()
+                    .chain(
+                        frame
+                            .structures
+                            .iter()
+                            .filter_map(|(_, region, _)| region.as_ref()),
+                    )
+                    .collect();
+                !named.is_empty()
+                    && frame
+                        .structures
+                        .iter()
+                        .all(|(_, region, _)| region.is_some())
+                    && named.iter().all(|region| {
+                        places
+                            .iter()
+                            .any(|place| vocabulary.region_within(region, place))
+                    })
+            }
+        {
+            frame.side = Some(*side);
+        }
         if let Some(spine) = &spinal
             && frame.regions.is_empty()
             && frame
@@ -3144,6 +3326,24 @@ fn movements_as_range(frame: &mut Frame) {
         }
     }
     place_of_movements(frame, &movements);
+    // A symptom read with the movements ("extension reduced and painful") may be felt in
+    // only some of them: the movements are kept with neither.
+    let symptomatic = frame
+        .kinds
+        .iter()
+        .any(|k| matches!(k.as_str(), "pain" | "ache" | "stiffness"));
+    // "Rotation: L4, severely hypomobile": a movement named with a restriction already
+    // read as limited range is the movement restricted, not what brings a symptom on.
+    let restricted = frame.kinds.iter().any(|k| k.as_str() == "limited_rom");
+    if restricted && !symptomatic && frame.change.is_none() && frame.detail.measurement.is_none() {
+        frame.uncued.retain(|(_, activity)| !activity.is_movement());
+        for movement in movements {
+            if !frame.detail.movements.contains(&movement) {
+                frame.detail.movements.push(movement);
+            }
+        }
+        return;
+    }
     let measured = frame.detail.measurement.is_some();
     // "Left side bending, within normal limits": a movement found normal.
     let found = frame.change.or(frame.negated.then_some(Change::Full));
@@ -3171,8 +3371,17 @@ fn movements_as_range(frame: &mut Frame) {
         return;
     }
     let names: Vec<&str> = movements.iter().map(|a| a.words()).collect();
-    if let Some(measurement) = &mut frame.detail.measurement {
-        measurement.of = Some(names.join(", "));
+    match &mut frame.detail.measurement {
+        Some(measurement) => measurement.of = Some(names.join(", ")),
+        // "lumbar flexion limited": the movement is kept with the finding.
+        None if !symptomatic => {
+            for movement in movements {
+                if !frame.detail.movements.contains(&movement) {
+                    frame.detail.movements.push(movement);
+                }
+            }
+        }
+        None => {}
     }
     frame.uncued.clear();
 }
