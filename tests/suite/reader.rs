@@ -1512,3 +1512,57 @@ fn the_movement_a_range_is_limited_in_is_kept_and_a_scored_range_is_an_intensity
         0
     );
 }
+
+#[test]
+fn the_past_another_person_and_what_may_happen_are_kept_in_the_note_not_charted() {
+    // ConText (Harkema et al. 2009): historical, experiencer, hypothetical and uncertain
+    // findings are not today's findings of the patient.
+    for (text, why) in [
+        ("history of low back pain", "history"),
+        ("pt used to have neck pain", "history"),
+        ("previous episode of LBP 2 yrs ago", "history"),
+        ("mother has low back pain", "another person"),
+        ("if pain increases in R knee, stop", "'if'"),
+        ("possible R knee effusion", "possibility"),
+    ] {
+        let reading = read(text);
+        assert!(reading.items.is_empty(), "{text}: {:?}", found(&reading));
+        assert!(
+            reading.questions.is_empty(),
+            "{text}: {:?}",
+            reading.questions
+        );
+        assert!(
+            reading.unread.iter().any(|u| u.why.contains(why)),
+            "{text}: {:?}",
+            reading.unread
+        );
+    }
+    // "a 3-month history of" is how long today's complaint has lasted.
+    assert_eq!(
+        found(&read("3-month history of neck pain")),
+        ["pain neck midline present"]
+    );
+    // Denied, a history says the patient has not had it.
+    assert_eq!(
+        found(&read("no history of neck pain")),
+        ["pain neck midline absent"]
+    );
+    // "no previous history of LBP" says nothing of the LBP the patient has today.
+    assert!(
+        read("no previous history of low back pain")
+            .items
+            .is_empty()
+    );
+    // "now" ends the past; the word left in the note raises no doubt about today's finding.
+    let reading = read("h/o LBP, now R knee pain 5/10");
+    assert_eq!(found(&reading), ["pain knee right present"]);
+    assert!(reading.questions.is_empty(), "{:?}", reading.questions);
+    // After a finding, "if" says what brings it on.
+    let reading = read("R knee pain worse if standing");
+    assert_eq!(found(&reading), ["pain knee right present"]);
+    assert_eq!(
+        reading.items[0].finding.detail.provoked_by,
+        [Activity::Standing]
+    );
+}

@@ -67,6 +67,10 @@ struct LexiconFile {
     /// "particularly", "mainly": what follows is where within the place it is most.
     #[serde(default)]
     emphasis_cues: Vec<String>,
+    /// "history of", "if", "mother", "possible": what follows is not today's finding of
+    /// the patient (ConText: historical, hypothetical, experiencer, uncertain).
+    #[serde(default)]
+    context_cues: ContextCuesFile,
     /// "deficit", "changes", "loss": after "no" and a function examined ("no sensory
     /// deficit"), what is denied is the deficit, not the function.
     #[serde(default)]
@@ -191,10 +195,72 @@ pub enum Word {
     /// "particularly", "mainly": the parts of the place just named where it is most, not
     /// places of their own ("pain in his right hand, particularly the thumb").
     Emphasis,
+    /// "history of", "if", "mother", "possible": the findings after it are not today's
+    /// findings of the patient.
+    Context(Context),
     /// "medial", "distal": which part of the region named with it; the ending its code
     /// has in the vocabulary ("medial" for `knee_medial`).
     Aspect(String),
     Filler,
+}
+
+/// What a finding named after a context cue is, when it is not today's finding of the
+/// patient (after ConText: Harkema et al. 2009, J Biomed Inform 42:839).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// "history of", "used to have": the past, not today.
+    Historical,
+    /// "if", "return if": what may happen, not what was found.
+    Hypothetical,
+    /// "mother", "family history": another person's.
+    OtherPerson,
+    /// "possible", "r/o", "suspected": a possibility, not a finding.
+    Uncertain,
+}
+
+impl Context {
+    pub const ALL: [Context; 4] = [
+        Context::Historical,
+        Context::Hypothetical,
+        Context::OtherPerson,
+        Context::Uncertain,
+    ];
+
+    /// Why a finding in this context is left in the note rather than charted.
+    pub fn why(self) -> &'static str {
+        match self {
+            Context::Historical => "history, not today's finding: kept in the note",
+            Context::Hypothetical => "said with 'if': not found today; kept in the note",
+            Context::OtherPerson => "of another person, not the patient: kept in the note",
+            Context::Uncertain => "a possibility, not a finding: kept in the note",
+        }
+    }
+
+    /// Whether its reach ends at a comma: "if" and "possible" govern their clause;
+    /// "history of" and "mother" the rest of the sentence.
+    pub fn ends_at_comma(self) -> bool {
+        matches!(self, Context::Hypothetical | Context::Uncertain)
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContextCuesFile {
+    #[serde(default)]
+    historical: Vec<String>,
+    #[serde(default)]
+    hypothetical: Vec<String>,
+    #[serde(default)]
+    other_person: Vec<String>,
+    #[serde(default)]
+    uncertain: Vec<String>,
+    /// "now", "currently": the past or another person's ends here.
+    #[serde(default)]
+    ends: Vec<String>,
+    /// Words just before "history of" that make it how long today's complaint has
+    /// lasted ("a 3-month history of neck pain"), not the past.
+    #[serde(default)]
+    durations: Vec<String>,
 }
 
 /// How an examined function was found.
@@ -282,6 +348,10 @@ pub struct Lexicon {
     deficit_words: Vec<String>,
     not_examined_words: Vec<String>,
     absence_words: Vec<String>,
+    /// Words that end a context's reach ("now", "currently").
+    context_ends: Vec<String>,
+    /// Words that make "history of" a duration ("3-month history of").
+    context_durations: Vec<String>,
     pub sources: Vec<String>,
 }
 
@@ -386,6 +456,13 @@ impl Lexicon {
                 .collect(),
             absence_words: file
                 .absence_words
+                .iter()
+                .map(|w| w.to_lowercase())
+                .collect(),
+            context_ends: Vec::new(),
+            context_durations: file
+                .context_cues
+                .durations
                 .iter()
                 .map(|w| w.to_lowercase())
                 .collect(),
@@ -675,6 +752,18 @@ impl Lexicon {
         for term in &file.emphasis_cues {
             lexicon.add(term, Word::Emphasis);
         }
+        let cues = &file.context_cues;
+        for (terms, context) in [
+            (&cues.historical, Context::Historical),
+            (&cues.hypothetical, Context::Hypothetical),
+            (&cues.other_person, Context::OtherPerson),
+            (&cues.uncertain, Context::Uncertain),
+        ] {
+            for term in terms {
+                lexicon.add(term, Word::Context(context));
+            }
+        }
+        lexicon.context_ends = cues.ends.iter().map(|w| w.to_lowercase()).collect();
         for term in &file.boundaries {
             lexicon.add(term, Word::Boundary);
         }
@@ -730,6 +819,22 @@ impl Lexicon {
     /// each word compared from its start ("deficit" names "deficits").
     pub fn names_a_deficit(&self, phrase: &str) -> bool {
         starts_any(phrase, &self.deficit_words)
+    }
+
+    /// Whether `written` ends the reach of a context cue ("now" after "history of").
+    pub fn ends_context(&self, written: &str) -> bool {
+        self.context_ends.contains(&written.to_lowercase())
+    }
+
+    /// Whether the words before a "history of" (`before`, as written) make it how long
+    /// today's complaint has lasted: "a 3-month history of", "a long history of".
+    pub fn history_is_a_duration(&self, before: &str) -> bool {
+        let before = before.trim_end().to_lowercase();
+        let last = before
+            .rsplit(|c: char| c.is_whitespace() || c == '-')
+            .next()
+            .unwrap_or_default();
+        self.context_durations.iter().any(|word| word == last)
     }
 
     /// Whether `written` is a word of absence that, before a function, says it is gone.

@@ -15,6 +15,7 @@ pub mod history;
 pub mod interventions;
 pub mod lexicon;
 
+use crate::model::vocabulary::KindCategory;
 use serde::Serialize;
 
 use super::detail::{FindingDetail, Measurement, MrcGrade, ReflexGrade, Unit};
@@ -24,7 +25,7 @@ use super::{
 };
 pub use history::{HistoryReading, read_history};
 pub use interventions::{InterventionReading, ReadIntervention, read_interventions};
-pub use lexicon::{Change, Lexicon, LexiconError, SecondIntensity, Word};
+pub use lexicon::{Change, Context, Lexicon, LexiconError, SecondIntensity, Word};
 
 /// A byte range of the text read.
 pub type Span = [usize; 2];
@@ -948,6 +949,12 @@ struct Frame {
     side_split: bool,
     /// Begun after a comma in a list ("denies numbness, tingling, or weakness").
     after_comma: bool,
+    /// Named after "history of", "if", "mother", "possible": not today's finding of the
+    /// patient, kept in the note unless it is denied ("no history of LBP").
+    context: Option<Context>,
+    /// The context is before this complaint ("no previous history of LBP"): denied, it
+    /// says nothing of today.
+    earlier_only: bool,
     /// A place named to set the scene ("When looking at her thoracic spine movements, ..."),
     /// given to the findings after it: read, and charted with them.
     lent_place: bool,
@@ -1018,6 +1025,10 @@ fn compose(
     let mut sentence_wide = false;
     // A negation whose reach was asked about: the findings after it are asked too.
     let mut doubting = false;
+    // A context cue ("history of", "if", "mother") whose reach the words are in.
+    let mut context: Option<Context> = None;
+    // The context is the time before this complaint ("previous history of").
+    let mut earlier_only = false;
     // Which comma-separated parts name a finding of their own.
     let parts: Vec<&[Read]> = sentence
         .split(|r| matches!(r.piece, Piece::Comma))
@@ -1050,6 +1061,10 @@ fn compose(
             | Piece::Measure(..) => true,
             _ => false,
         });
+        // "pain 3/10, worse if standing": "if" and "possible" reach their clause only.
+        if context.is_some_and(Context::ends_at_comma) {
+            context = None;
+        }
         // "but", "except": the negation before ends here.
         if part.first().is_some_and(|r| match &r.piece {
             Piece::Word(words) => words.contains(&Word::Terminator),
@@ -1594,6 +1609,7 @@ fn compose(
                             negating = 0;
                             sentence_wide = false;
                             doubting = false;
+                            context = None;
                         }
                         // "denies fever, weight loss, leg weakness or numbness": every
                         // finding after it in the sentence is denied.
@@ -1680,6 +1696,32 @@ fn compose(
                         }
                         Word::RefersCue => {}
                         Word::Emphasis => frame.emphasis = frame.has_what() && frame.has_where(),
+                        // "history of LBP", "if pain increases", "mother has LBP": what
+                        // follows is not today's finding of the patient; "a 3-month history
+                        // of" is how long today's has lasted.
+                        // "sharp if I sit", "worse if standing": after a finding, "if"
+                        // says what brings it on.
+                        Word::Context(Context::Hypothetical) if !frame.kinds.is_empty() => {
+                            if frame.cue.is_none() {
+                                frame.cue = Some(true);
+                            }
+                        }
+                        Word::Context(cue) => {
+                            let duration = cue == Context::Historical
+                                && lexicon.history_is_a_duration(&text[..read.span[0]]);
+                            if !duration {
+                                // The finding named before it is today's.
+                                if !frame.kinds.is_empty() || !frame.tests.is_empty() {
+                                    frames.push(std::mem::take(&mut frame));
+                                }
+                                context = Some(cue);
+                                // "no previous history of LBP": before this complaint.
+                                let written = text[read.span[0]..read.span[1]].to_lowercase();
+                                earlier_only = ["previous", "prior", "past"]
+                                    .iter()
+                                    .any(|word| written.starts_with(word));
+                            }
+                        }
                         // "weakness R ankle compared to the left": the left is what the
                         // right was compared with, not a finding of its own.
                         Word::ComparedTo => frame.comparing = true,
@@ -1837,6 +1879,13 @@ fn compose(
                 Piece::Comma | Piece::Stop => {}
             }
             negating = negating.saturating_sub(1);
+            if lexicon.ends_context(&text[read.span[0]..read.span[1]]) {
+                context = None;
+            }
+            if frame.context.is_none() && context.is_some() {
+                frame.context = context;
+                frame.earlier_only = earlier_only;
+            }
             frame.widen(read.span);
         }
     }
@@ -2032,6 +2081,29 @@ fn compose(
     let mut previous: Option<usize> = None;
     for mut frame in frames {
         if frame.lent_place {
+            continue;
+        }
+        // Denied, a history says the patient has not had it, today included ("denies any
+        // history of locking"); denied before this complaint, it says nothing of today for
+        // a symptom or sign ("no previous history of low back pain" in a patient who has
+        // it now), though still for what is itself history or systemic ("trauma").
+        let of_today = frame.negated
+            && (frame.context != Some(Context::Historical)
+                || !frame.earlier_only
+                || frame.kinds.iter().all(|kind| {
+                    vocabulary.kind(kind).is_some_and(|k| {
+                        matches!(k.category, KindCategory::Systemic | KindCategory::Test)
+                    })
+                }));
+        if let (Some(cue), Some(span)) = (frame.context, frame.span)
+            && frame.has_what()
+            && !of_today
+        {
+            unread.push(Unread {
+                span,
+                text: text[span[0]..span[1]].to_owned(),
+                why: cue.why().into(),
+            });
             continue;
         }
         if let Some((side, places)) = &heading
@@ -2800,8 +2872,11 @@ fn emit(
         }
     }
     report_leftovers(text, frame, unread);
+    // Words left as history or another person's ("h/o LBP, now R knee pain") were read
+    // and say nothing in doubt of today's findings.
     let doubt = unread
         .iter()
+        .filter(|u| !Context::ALL.iter().any(|cue| cue.why() == u.why))
         .find(|u| u.span[0] >= sentence_span[0] && u.span[1] <= sentence_span[1])
         .map(|u| u.text.clone());
     let mut findings: Vec<Finding> = Vec::new();
