@@ -266,3 +266,42 @@ fn kb_check_refuses_a_side_no_finding_at_the_criterion_s_places_can_be_charted_o
     );
     assert!(load(serde_json::json!(["right"]), serde_json::json!(["calf"])).is_ok());
 }
+
+#[test]
+fn numb_hands_with_two_upper_motor_neurone_signs_raise_myelopathy_but_numb_hands_alone_do_not() {
+    // Trager 2022: numb hands called carpal tunnel and radiculopathy, with brisk reflexes and
+    // Hoffmann on both sides, were a compressed cord.
+    let numb = serde_json::json!({"kind": "numbness", "region": "hand", "side": "bilateral"});
+    let brisk = serde_json::json!({"kind": "reflex_increased", "region": "upper_limb", "side": "bilateral"});
+    let hoffmann = serde_json::json!({"kind": "positive_test", "region": "hand", "side": "bilateral", "test_name": "Hoffmann"});
+    let cord = assessed(serde_json::json!({
+        "patient": {"age": 62, "sex": "female"}, "findings": [numb, brisk, hoffmann]
+    }));
+    assert_eq!(
+        urgency_of(&cord, "rf_cervical_myelopathy"),
+        Some(Urgency::Soon)
+    );
+    let flag = cord
+        .red_flags
+        .iter()
+        .find(|f| f.id == "rf_cervical_myelopathy")
+        .unwrap();
+    assert!(
+        flag.refer_to.contains("Spinal surgeon"),
+        "{}",
+        flag.refer_to
+    );
+    assert!(flag.avoid.iter().any(|a| a.contains("manipulation")));
+    assert_eq!(flag.findings.len(), 3, "each finding behind it is shown");
+    // Numb hands alone (carpal tunnel's picture) raise nothing and ask nothing of the cord.
+    let hands = assessed(serde_json::json!({
+        "patient": {"age": 62, "sex": "female"}, "findings": [numb]
+    }));
+    assert_eq!(urgency_of(&hands, "rf_cervical_myelopathy"), None);
+    // One upper motor neurone sign with them is left to screen, with Cook's cluster to test.
+    let one_sign = assessed(serde_json::json!({
+        "patient": {"age": 62, "sex": "female"}, "findings": [numb, brisk]
+    }));
+    assert_eq!(urgency_of(&one_sign, "rf_cervical_myelopathy"), None);
+    assert!(screened(&one_sign, "rf_cervical_myelopathy"));
+}
