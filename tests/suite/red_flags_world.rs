@@ -305,3 +305,21 @@ fn numb_hands_with_two_upper_motor_neurone_signs_raise_myelopathy_but_numb_hands
     assert_eq!(urgency_of(&one_sign, "rf_cervical_myelopathy"), None);
     assert!(screened(&one_sign, "rf_cervical_myelopathy"));
 }
+
+#[test]
+fn inflammatory_back_pain_is_referred_within_weeks_and_never_called_urgent() {
+    // ASAS (Sieper 2009): young, insidious, better with exercise, waking at night.
+    let spa = assessed(serde_json::json!({
+        "patient": {"age": 28, "sex": "male"},
+        "findings": [
+            {"kind": "pain", "region": "low_back", "side": "midline",
+             "detail": {"onset": "insidious", "eased_by": ["movement"]}},
+            {"kind": "night_pain", "region": "low_back", "side": "midline"},
+            {"kind": "morning_stiffness"}
+        ]
+    }));
+    assert_eq!(urgency_of(&spa, "rf_axial_spa"), Some(Urgency::Routine));
+    assert!(Urgency::Routine.label().contains("weeks"));
+    // Raised, it is shown, but the sign dialog does not hold the visit for it.
+    assert_eq!(spa.flags_for_today().count(), 0);
+}
