@@ -323,3 +323,21 @@ fn inflammatory_back_pain_is_referred_within_weeks_and_never_called_urgent() {
     // Raised, it is shown, but the sign dialog does not hold the visit for it.
     assert_eq!(spa.flags_for_today().count(), 0);
 }
+
+#[test]
+fn back_pain_failing_care_raises_malignancy_soon_at_any_age_but_pain_that_improves_does_not() {
+    // Mabry 2014: a smoker of 48, five weeks of physiotherapy with only short-term relief,
+    // had metastases; Deyo's failure of conservative care is a finding on its own.
+    let failing = assessed(serde_json::json!({
+        "patient": {"age": 48, "sex": "female"},
+        "findings": [{"kind": "pain", "region": "low_back", "side": "midline",
+                      "detail": {"course": "failure_to_improve"}}]
+    }));
+    assert_eq!(urgency_of(&failing, "rf_malignancy"), Some(Urgency::Soon));
+    let improving = assessed(serde_json::json!({
+        "patient": {"age": 48, "sex": "female"},
+        "findings": [{"kind": "pain", "region": "low_back", "side": "midline",
+                      "detail": {"course": "improving"}}]
+    }));
+    assert_eq!(urgency_of(&improving, "rf_malignancy"), None);
+}
