@@ -341,3 +341,22 @@ fn back_pain_failing_care_raises_malignancy_soon_at_any_age_but_pain_that_improv
     }));
     assert_eq!(urgency_of(&improving, "rf_malignancy"), None);
 }
+
+#[test]
+fn breathlessness_with_pain_at_the_shoulder_blade_and_the_pill_is_an_embolism() {
+    // Landesberg 2012: a runner on the pill with severe shoulder-blade pain worse on breathing.
+    let scapula = serde_json::json!({"kind": "pain", "region": "scapula", "side": "right",
+        "detail": {"severity": "severe", "provoked_by": ["breathing"]}});
+    let breathless = serde_json::json!({"kind": "shortness_of_breath"});
+    let embolism = assessed(serde_json::json!({
+        "patient": {"age": 20, "sex": "female", "history": ["hormone_therapy"]},
+        "findings": [scapula, breathless]
+    }));
+    assert_eq!(urgency_of(&embolism, "rf_pe"), Some(Urgency::Emergency));
+    // Without a clot risk the same pain is left to screen, with the questions on clot risk.
+    let no_risk = assessed(serde_json::json!({
+        "patient": {"age": 20, "sex": "female"}, "findings": [scapula, breathless]
+    }));
+    assert_eq!(urgency_of(&no_risk, "rf_pe"), None);
+    assert!(screened(&no_risk, "rf_pe"));
+}
