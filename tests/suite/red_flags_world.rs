@@ -360,3 +360,37 @@ fn breathlessness_with_pain_at_the_shoulder_blade_and_the_pill_is_an_embolism() 
     assert_eq!(urgency_of(&no_risk, "rf_pe"), None);
     assert!(screened(&no_risk, "rf_pe"));
 }
+
+#[test]
+fn with_known_cancer_back_pain_is_the_same_day_and_back_pain_into_a_leg_an_emergency() {
+    // NICE CG75 and the Scottish referral guidelines: radicular pain in a patient with cancer
+    // is an oncological emergency; spinal pain alone is discussed within 24 hours.
+    let back = serde_json::json!({"kind": "pain", "region": "low_back", "side": "right",
+        "detail": {"course": "progressive"}});
+    let leg = serde_json::json!({"kind": "pain", "region": "leg", "side": "right"});
+    let case = |history: serde_json::Value, findings: serde_json::Value| {
+        assessed(serde_json::json!({
+            "patient": {"age": 41, "sex": "female", "history": history}, "findings": findings
+        }))
+    };
+    let cancer = serde_json::json!(["cancer_history"]);
+    assert_eq!(
+        urgency_of(
+            &case(cancer.clone(), serde_json::json!([back, leg])),
+            "rf_malignancy"
+        ),
+        Some(Urgency::Emergency)
+    );
+    assert_eq!(
+        urgency_of(&case(cancer, serde_json::json!([back])), "rf_malignancy"),
+        Some(Urgency::SameDay)
+    );
+    // Without a cancer history, back pain into the leg is sciatica's picture: no malignancy.
+    assert_eq!(
+        urgency_of(
+            &case(serde_json::json!([]), serde_json::json!([back, leg])),
+            "rf_malignancy"
+        ),
+        None
+    );
+}
