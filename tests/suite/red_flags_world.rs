@@ -394,3 +394,37 @@ fn with_known_cancer_back_pain_is_the_same_day_and_back_pain_into_a_leg_an_emerg
         None
     );
 }
+
+#[test]
+fn a_calf_strain_that_gets_worse_instead_of_healing_is_a_clot_until_tested() {
+    // Theiss 2011 and Calvo Gonell 2020: a calf 'strain' worse at two weeks, or back after
+    // it had settled, was a DVT; NICE NG158 tests a suspected clot the same day.
+    let calf = |course: &str| {
+        serde_json::json!({"kind": "pain", "region": "calf", "side": "left",
+            "detail": {"onset": "sudden", "course": course}})
+    };
+    let worse = assessed(serde_json::json!({
+        "patient": {"age": 42, "sex": "male", "history": ["recent_trauma"]},
+        "findings": [calf("worsening")]
+    }));
+    assert_eq!(urgency_of(&worse, "rf_dvt"), Some(Urgency::SameDay));
+    let flag = worse.red_flags.iter().find(|f| f.id == "rf_dvt").unwrap();
+    assert!(flag.avoid.iter().any(|a| a.contains("calf massage")));
+    // The same strain on the mend raises nothing.
+    let mending = assessed(serde_json::json!({
+        "patient": {"age": 42, "sex": "male", "history": ["recent_trauma"]},
+        "findings": [calf("improving")]
+    }));
+    assert_eq!(urgency_of(&mending, "rf_dvt"), None);
+    // Leg pain worse on walking with back pain and numbness is the spine's claudication.
+    let spine = assessed(serde_json::json!({
+        "patient": {"age": 70, "sex": "male"},
+        "findings": [
+            {"kind": "pain", "region": "low_back", "side": "midline"},
+            {"kind": "pain", "region": "calf", "side": "left", "detail": {"course": "worsening"}},
+            {"kind": "numbness", "region": "leg", "side": "left"}
+        ]
+    }));
+    assert_eq!(urgency_of(&spine, "rf_dvt"), None);
+    assert!(screened(&spine, "rf_dvt"));
+}
