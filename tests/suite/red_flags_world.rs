@@ -428,3 +428,25 @@ fn a_calf_strain_that_gets_worse_instead_of_healing_is_a_clot_until_tested() {
     assert_eq!(urgency_of(&spine, "rf_dvt"), None);
     assert!(screened(&spine, "rf_dvt"));
 }
+
+#[test]
+fn jaw_pain_on_chewing_with_a_headache_over_fifty_is_giant_cell_arteritis_charted_as_pain() {
+    let case = |age: u32, with_headache: bool| {
+        let mut findings = vec![serde_json::json!({"kind": "pain", "region": "lower_jaw",
+            "side": "left", "detail": {"provoked_by": ["chewing"]}})];
+        if with_headache {
+            findings
+                .push(serde_json::json!({"kind": "headache", "region": "temple", "side": "left"}));
+        }
+        assessed(serde_json::json!({
+            "patient": {"age": age, "sex": "female"}, "findings": findings
+        }))
+    };
+    assert_eq!(
+        urgency_of(&case(68, true), "rf_gca"),
+        Some(Urgency::SameDay)
+    );
+    // Under 50, or without the headache (a jaw joint's own pain), it is not raised.
+    assert_eq!(urgency_of(&case(40, true), "rf_gca"), None);
+    assert_eq!(urgency_of(&case(68, false), "rf_gca"), None);
+}
