@@ -427,6 +427,13 @@ fn a_calf_strain_that_gets_worse_instead_of_healing_is_a_clot_until_tested() {
     }));
     assert_eq!(urgency_of(&spine, "rf_dvt"), None);
     assert!(screened(&spine, "rf_dvt"));
+    // Knee pain getting worse for months in a child is the hip's (SCFE), not a clot.
+    let knee = assessed(serde_json::json!({
+        "patient": {"age": 11, "sex": "female"},
+        "findings": [{"kind": "pain", "region": "knee", "side": "right",
+                      "detail": {"course": "progressive"}}]
+    }));
+    assert_eq!(urgency_of(&knee, "rf_dvt"), None);
 }
 
 #[test]
