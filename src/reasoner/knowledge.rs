@@ -179,6 +179,9 @@ pub enum Urgency {
     Emergency,
     SameDay,
     Soon,
+    /// A referral within weeks: what the clinic must not forget, though nothing is urgent
+    /// (a rheumatology opinion for inflammatory back pain).
+    Routine,
 }
 
 impl Urgency {
@@ -187,6 +190,7 @@ impl Urgency {
             Urgency::Emergency => "emergency",
             Urgency::SameDay => "same_day",
             Urgency::Soon => "soon",
+            Urgency::Routine => "routine",
         }
     }
 
@@ -195,6 +199,7 @@ impl Urgency {
             Urgency::Emergency => "EMERGENCY: refer now",
             Urgency::SameDay => "SAME DAY: refer today",
             Urgency::Soon => "SOON: refer within days",
+            Urgency::Routine => "ROUTINE: refer within weeks",
         }
     }
 }
@@ -843,6 +848,15 @@ fn check_red_flag(
     }
     if flag.refer_to.trim().is_empty() {
         return Err(entry_error(file, id, "no `refer_to`: say whom to refer to"));
+    }
+    // The clinic acts on a flag before the patient is seen elsewhere: it must say what not
+    // to do meanwhile (no neck manipulation, no deep calf massage).
+    if flag.avoid.iter().all(|a| a.trim().is_empty()) {
+        return Err(entry_error(
+            file,
+            id,
+            "no `avoid`: say what not to do meanwhile",
+        ));
     }
     match &flag.course {
         None if flag.patterns.is_empty() => {

@@ -411,7 +411,7 @@ mod tests {
 
     const FLAGS: &str = r#"{"red_flags": [{
         "id": "rf_test", "title": "Test", "urgency": "same_day", "refer_to": "GP",
-        "avoid": [], "why": "test", "citations": ["test"],
+        "avoid": ["manipulation"], "why": "test", "citations": ["test"],
         "patterns": [
           {"all": [{"kinds": ["pain"], "regions": ["jaw_tmj"],
                     "provoked_by": ["exertion", "walking"], "eased_by": ["rest"]}]},

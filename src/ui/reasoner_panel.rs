@@ -134,6 +134,8 @@ fn urgency_colour(ui: &egui::Ui, urgency: Urgency) -> egui::Color32 {
         (Urgency::SameDay, false) => egui::Color32::from_rgb(255, 225, 190),
         (Urgency::Soon, true) => egui::Color32::from_rgb(95, 85, 15),
         (Urgency::Soon, false) => egui::Color32::from_rgb(255, 245, 190),
+        (Urgency::Routine, true) => egui::Color32::from_rgb(40, 60, 90),
+        (Urgency::Routine, false) => egui::Color32::from_rgb(215, 228, 250),
     }
 }
 

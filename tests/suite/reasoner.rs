@@ -1048,7 +1048,8 @@ fn a_finding_few_sources_share_weighs_more_than_one_many_share() {
 type FlagEdit = dyn Fn(&mut serde_json::Value);
 
 #[test]
-fn kb_check_refuses_a_red_flag_without_citation_urgency_referral_or_a_criterion_it_can_read() {
+fn kb_check_refuses_a_red_flag_without_citation_urgency_referral_what_to_avoid_or_a_criterion_it_can_read()
+ {
     let builtin = upstream::reasoner::KnowledgeFiles::builtin();
     let text: serde_json::Value = serde_json::from_str(builtin.red_flags.1).unwrap();
     let broken = |edit: &FlagEdit| {
@@ -1064,7 +1065,7 @@ fn kb_check_refuses_a_red_flag_without_citation_urgency_referral_or_a_criterion_
             .unwrap_err()
             .to_string()
     };
-    let cases: [(&FlagEdit, &str); 13] = [
+    let cases: [(&FlagEdit, &str); 14] = [
         // A flag read across visits says at what it is raised, whole.
         (
             &|f| f["course"] = serde_json::json!({"no_better_days": 28}),
@@ -1080,6 +1081,8 @@ fn kb_check_refuses_a_red_flag_without_citation_urgency_referral_or_a_criterion_
         ),
         (&|f| f["citations"] = serde_json::json!([]), "no citation"),
         (&|f| f["refer_to"] = "".into(), "refer_to"),
+        // Nor without what not to do until the patient is seen.
+        (&|f| f["avoid"] = serde_json::json!([" "]), "no `avoid`"),
         (
             &|f| {
                 f.as_object_mut().unwrap().remove("urgency");

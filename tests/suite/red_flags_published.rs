@@ -67,6 +67,7 @@ fn urgency_of(code: &str) -> Option<Urgency> {
         "emergency" => Some(Urgency::Emergency),
         "same_day" => Some(Urgency::SameDay),
         "soon" => Some(Urgency::Soon),
+        "routine" => Some(Urgency::Routine),
         _ => None,
     }
 }

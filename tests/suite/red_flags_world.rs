@@ -266,3 +266,194 @@ fn kb_check_refuses_a_side_no_finding_at_the_criterion_s_places_can_be_charted_o
     );
     assert!(load(serde_json::json!(["right"]), serde_json::json!(["calf"])).is_ok());
 }
+
+#[test]
+fn numb_hands_with_two_upper_motor_neurone_signs_raise_myelopathy_but_numb_hands_alone_do_not() {
+    // Trager 2022: numb hands called carpal tunnel and radiculopathy, with brisk reflexes and
+    // Hoffmann on both sides, were a compressed cord.
+    let numb = serde_json::json!({"kind": "numbness", "region": "hand", "side": "bilateral"});
+    let brisk = serde_json::json!({"kind": "reflex_increased", "region": "upper_limb", "side": "bilateral"});
+    let hoffmann = serde_json::json!({"kind": "positive_test", "region": "hand", "side": "bilateral", "test_name": "Hoffmann"});
+    let cord = assessed(serde_json::json!({
+        "patient": {"age": 62, "sex": "female"}, "findings": [numb, brisk, hoffmann]
+    }));
+    assert_eq!(
+        urgency_of(&cord, "rf_cervical_myelopathy"),
+        Some(Urgency::Soon)
+    );
+    let flag = cord
+        .red_flags
+        .iter()
+        .find(|f| f.id == "rf_cervical_myelopathy")
+        .unwrap();
+    assert!(
+        flag.refer_to.contains("Spinal surgeon"),
+        "{}",
+        flag.refer_to
+    );
+    assert!(flag.avoid.iter().any(|a| a.contains("manipulation")));
+    assert_eq!(flag.findings.len(), 3, "each finding behind it is shown");
+    // Numb hands alone (carpal tunnel's picture) raise nothing and ask nothing of the cord.
+    let hands = assessed(serde_json::json!({
+        "patient": {"age": 62, "sex": "female"}, "findings": [numb]
+    }));
+    assert_eq!(urgency_of(&hands, "rf_cervical_myelopathy"), None);
+    // One upper motor neurone sign with them is left to screen, with Cook's cluster to test.
+    let one_sign = assessed(serde_json::json!({
+        "patient": {"age": 62, "sex": "female"}, "findings": [numb, brisk]
+    }));
+    assert_eq!(urgency_of(&one_sign, "rf_cervical_myelopathy"), None);
+    assert!(screened(&one_sign, "rf_cervical_myelopathy"));
+}
+
+#[test]
+fn inflammatory_back_pain_is_referred_within_weeks_and_never_called_urgent() {
+    // ASAS (Sieper 2009): young, insidious, better with exercise, waking at night.
+    let spa = assessed(serde_json::json!({
+        "patient": {"age": 28, "sex": "male"},
+        "findings": [
+            {"kind": "pain", "region": "low_back", "side": "midline",
+             "detail": {"onset": "insidious", "eased_by": ["movement"]}},
+            {"kind": "night_pain", "region": "low_back", "side": "midline"},
+            {"kind": "morning_stiffness"}
+        ]
+    }));
+    assert_eq!(urgency_of(&spa, "rf_axial_spa"), Some(Urgency::Routine));
+    assert!(Urgency::Routine.label().contains("weeks"));
+    // Raised, it is shown, but the sign dialog does not hold the visit for it.
+    assert_eq!(spa.flags_for_today().count(), 0);
+}
+
+#[test]
+fn back_pain_failing_care_raises_malignancy_soon_at_any_age_but_pain_that_improves_does_not() {
+    // Mabry 2014: a smoker of 48, five weeks of physiotherapy with only short-term relief,
+    // had metastases; Deyo's failure of conservative care is a finding on its own.
+    let failing = assessed(serde_json::json!({
+        "patient": {"age": 48, "sex": "female"},
+        "findings": [{"kind": "pain", "region": "low_back", "side": "midline",
+                      "detail": {"course": "failure_to_improve"}}]
+    }));
+    assert_eq!(urgency_of(&failing, "rf_malignancy"), Some(Urgency::Soon));
+    let improving = assessed(serde_json::json!({
+        "patient": {"age": 48, "sex": "female"},
+        "findings": [{"kind": "pain", "region": "low_back", "side": "midline",
+                      "detail": {"course": "improving"}}]
+    }));
+    assert_eq!(urgency_of(&improving, "rf_malignancy"), None);
+}
+
+#[test]
+fn breathlessness_with_pain_at_the_shoulder_blade_and_the_pill_is_an_embolism() {
+    // Landesberg 2012: a runner on the pill with severe shoulder-blade pain worse on breathing.
+    let scapula = serde_json::json!({"kind": "pain", "region": "scapula", "side": "right",
+        "detail": {"severity": "severe", "provoked_by": ["breathing"]}});
+    let breathless = serde_json::json!({"kind": "shortness_of_breath"});
+    let embolism = assessed(serde_json::json!({
+        "patient": {"age": 20, "sex": "female", "history": ["hormone_therapy"]},
+        "findings": [scapula, breathless]
+    }));
+    assert_eq!(urgency_of(&embolism, "rf_pe"), Some(Urgency::Emergency));
+    // Without a clot risk the same pain is left to screen, with the questions on clot risk.
+    let no_risk = assessed(serde_json::json!({
+        "patient": {"age": 20, "sex": "female"}, "findings": [scapula, breathless]
+    }));
+    assert_eq!(urgency_of(&no_risk, "rf_pe"), None);
+    assert!(screened(&no_risk, "rf_pe"));
+}
+
+#[test]
+fn with_known_cancer_back_pain_is_the_same_day_and_back_pain_into_a_leg_an_emergency() {
+    // NICE CG75 and the Scottish referral guidelines: radicular pain in a patient with cancer
+    // is an oncological emergency; spinal pain alone is discussed within 24 hours.
+    let back = serde_json::json!({"kind": "pain", "region": "low_back", "side": "right",
+        "detail": {"course": "progressive"}});
+    let leg = serde_json::json!({"kind": "pain", "region": "leg", "side": "right"});
+    let case = |history: serde_json::Value, findings: serde_json::Value| {
+        assessed(serde_json::json!({
+            "patient": {"age": 41, "sex": "female", "history": history}, "findings": findings
+        }))
+    };
+    let cancer = serde_json::json!(["cancer_history"]);
+    assert_eq!(
+        urgency_of(
+            &case(cancer.clone(), serde_json::json!([back, leg])),
+            "rf_malignancy"
+        ),
+        Some(Urgency::Emergency)
+    );
+    assert_eq!(
+        urgency_of(&case(cancer, serde_json::json!([back])), "rf_malignancy"),
+        Some(Urgency::SameDay)
+    );
+    // Without a cancer history, back pain into the leg is sciatica's picture: no malignancy.
+    assert_eq!(
+        urgency_of(
+            &case(serde_json::json!([]), serde_json::json!([back, leg])),
+            "rf_malignancy"
+        ),
+        None
+    );
+}
+
+#[test]
+fn a_calf_strain_that_gets_worse_instead_of_healing_is_a_clot_until_tested() {
+    // Theiss 2011 and Calvo Gonell 2020: a calf 'strain' worse at two weeks, or back after
+    // it had settled, was a DVT; NICE NG158 tests a suspected clot the same day.
+    let calf = |course: &str| {
+        serde_json::json!({"kind": "pain", "region": "calf", "side": "left",
+            "detail": {"onset": "sudden", "course": course}})
+    };
+    let worse = assessed(serde_json::json!({
+        "patient": {"age": 42, "sex": "male", "history": ["recent_trauma"]},
+        "findings": [calf("worsening")]
+    }));
+    assert_eq!(urgency_of(&worse, "rf_dvt"), Some(Urgency::SameDay));
+    let flag = worse.red_flags.iter().find(|f| f.id == "rf_dvt").unwrap();
+    assert!(flag.avoid.iter().any(|a| a.contains("calf massage")));
+    // The same strain on the mend raises nothing.
+    let mending = assessed(serde_json::json!({
+        "patient": {"age": 42, "sex": "male", "history": ["recent_trauma"]},
+        "findings": [calf("improving")]
+    }));
+    assert_eq!(urgency_of(&mending, "rf_dvt"), None);
+    // Leg pain worse on walking with back pain and numbness is the spine's claudication.
+    let spine = assessed(serde_json::json!({
+        "patient": {"age": 70, "sex": "male"},
+        "findings": [
+            {"kind": "pain", "region": "low_back", "side": "midline"},
+            {"kind": "pain", "region": "calf", "side": "left", "detail": {"course": "worsening"}},
+            {"kind": "numbness", "region": "leg", "side": "left"}
+        ]
+    }));
+    assert_eq!(urgency_of(&spine, "rf_dvt"), None);
+    assert!(screened(&spine, "rf_dvt"));
+    // Knee pain getting worse for months in a child is the hip's (SCFE), not a clot.
+    let knee = assessed(serde_json::json!({
+        "patient": {"age": 11, "sex": "female"},
+        "findings": [{"kind": "pain", "region": "knee", "side": "right",
+                      "detail": {"course": "progressive"}}]
+    }));
+    assert_eq!(urgency_of(&knee, "rf_dvt"), None);
+}
+
+#[test]
+fn jaw_pain_on_chewing_with_a_headache_over_fifty_is_giant_cell_arteritis_charted_as_pain() {
+    let case = |age: u32, with_headache: bool| {
+        let mut findings = vec![serde_json::json!({"kind": "pain", "region": "lower_jaw",
+            "side": "left", "detail": {"provoked_by": ["chewing"]}})];
+        if with_headache {
+            findings
+                .push(serde_json::json!({"kind": "headache", "region": "temple", "side": "left"}));
+        }
+        assessed(serde_json::json!({
+            "patient": {"age": age, "sex": "female"}, "findings": findings
+        }))
+    };
+    assert_eq!(
+        urgency_of(&case(68, true), "rf_gca"),
+        Some(Urgency::SameDay)
+    );
+    // Under 50, or without the headache (a jaw joint's own pain), it is not raised.
+    assert_eq!(urgency_of(&case(40, true), "rf_gca"), None);
+    assert_eq!(urgency_of(&case(68, false), "rf_gca"), None);
+}

@@ -119,6 +119,7 @@ impl Reading<'_, '_> {
                         Urgency::Emergency => "emergency",
                         Urgency::SameDay => "refer the same day",
                         Urgency::Soon => "refer soon",
+                        Urgency::Routine => "refer within weeks",
                     }
                 ),
                 details,

@@ -22,6 +22,7 @@ fn urgency_text(urgency: Urgency) -> &'static str {
         Urgency::Emergency => "emergency",
         Urgency::SameDay => "refer the same day",
         Urgency::Soon => "refer soon",
+        Urgency::Routine => "refer within weeks",
     }
 }
 
