@@ -13,6 +13,7 @@ mod crash_files;
 mod demo;
 mod fuzz;
 mod integrity;
+mod measures;
 mod migrations;
 mod reader;
 mod reader_corpus;
