@@ -54,6 +54,19 @@ impl Measure {
     }
 }
 
+/// The patient's own PSFS activities from their last PSFS before `visit`, to be rated
+/// again: the PSFS follows the same activities from visit to visit.
+pub fn activities_before(timeline: &[super::VisitRecord], visit: VisitId) -> Vec<String> {
+    timeline
+        .iter()
+        .take_while(|record| record.visit.id != visit)
+        .flat_map(|record| &record.measures)
+        .filter(|measure| measure.instrument == "psfs" && !measure.activities.is_empty())
+        .last()
+        .map(|measure| measure.activities.clone())
+        .unwrap_or_default()
+}
+
 /// Whether a higher score means more trouble (ODI) or better function (LEFS).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -27,6 +27,7 @@ mod red_flags_world;
 mod store;
 mod ui;
 mod ui_lock;
+mod ui_measures;
 mod ui_reader;
 mod ui_records;
 mod ui_saving;
