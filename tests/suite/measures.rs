@@ -581,3 +581,99 @@ fn a_measure_falls_due_after_30_days_or_6_visits_and_clears_when_one_is_entered(
     let never: Vec<VisitRecord> = (0..8).map(|i| knee_visit(i + 1, i * 7, 5, None)).collect();
     assert!(due(&never, 8).is_none());
 }
+
+// ----- the demo clinic's stories -----
+
+fn demo_visits(name: &str) -> Vec<VisitRecord> {
+    let mut store = Store::open_in_memory().unwrap();
+    store
+        .import(
+            &crate::by(),
+            &upstream::demo::clinic(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()).unwrap(),
+        )
+        .unwrap();
+    let patient = store.search_patients(name, 1).unwrap()[0].id;
+    store.timeline(patient).unwrap()
+}
+
+#[test]
+fn the_runner_s_odi_and_psfs_cross_their_mcids_after_the_soleus_work_not_the_si_adjustments() {
+    let timeline = demo_visits("Lindqvist");
+    let course = Reasoner::builtin().course(&timeline);
+    // The SI adjustments did not help: that still stands for the weeks they were given.
+    assert!(
+        course.insights.iter().any(|i| matches!(
+            &i.kind,
+            InsightKind::LocalTreatmentNotWorking { label, .. } if label == "L sacroiliac region pain"
+        )),
+        "{:#?}",
+        course.insights
+    );
+    let re_exam = timeline
+        .iter()
+        .position(|r| r.visit.kind == VisitKind::ReExam)
+        .unwrap();
+    let crossed: Vec<&Insight> = course
+        .insights
+        .iter()
+        .filter(|i| {
+            matches!(
+                i.kind,
+                InsightKind::MeasureCrossed {
+                    trend: Trend::Better,
+                    ..
+                }
+            )
+        })
+        .collect();
+    let instruments: Vec<&str> = crossed
+        .iter()
+        .map(|i| match &i.kind {
+            InsightKind::MeasureCrossed { instrument, .. } => instrument.as_str(),
+            _ => "",
+        })
+        .collect();
+    assert_eq!(instruments, ["odi", "psfs"], "{:#?}", course.insights);
+    for insight in crossed {
+        assert!(insight.first_held.date > timeline[re_exam].visit.started_at.date());
+        assert!(insight.headline.contains("soleus"), "{}", insight.headline);
+        assert!(
+            !insight.headline.contains("SI joint"),
+            "{}",
+            insight.headline
+        );
+    }
+    // Her measures lapsed once, in the weeks of SI adjustments before the re-exam.
+    let due = labelled(&course.insights, "Outcome measure due");
+    assert_eq!(due.len(), 1);
+    assert!(due[0].last_held.date < timeline[re_exam].visit.started_at.date());
+    // Discharged with a minimal ODI.
+    let last = timeline.last().unwrap();
+    let odi = last
+        .measures
+        .iter()
+        .find(|m| m.instrument == "odi")
+        .unwrap();
+    assert_eq!(odi.band.as_deref(), Some("minimal disability"));
+}
+
+#[test]
+fn the_s1_patient_s_lefs_falls_past_its_mcid_the_week_before_his_calf_strain() {
+    let timeline = demo_visits("Okafor");
+    let course = Reasoner::builtin().course(&timeline);
+    let worse = labelled(&course.insights, "Outcome measure worse");
+    assert_eq!(worse.len(), 1, "{:#?}", course.insights);
+    let strain = timeline
+        .iter()
+        .position(|r| r.visit.chief_complaint.starts_with("Acute R calf pain"))
+        .unwrap();
+    assert_eq!(worse[0].first_held.visit, timeline[strain - 1].visit.id);
+    assert!(
+        worse[0].headline.starts_with("LEFS worse by 10 points"),
+        "{}",
+        worse[0].headline
+    );
+    let first = &timeline[0].measures;
+    let start_back = first.iter().find(|m| m.instrument == "start_back").unwrap();
+    assert_eq!(start_back.band.as_deref(), Some("low risk"));
+}

@@ -15,6 +15,9 @@ pub const DUE_VISITS: usize = 6;
 
 /// An instrument's scores over one episode, and where it crossed its MCID.
 pub(super) struct Crossing {
+    pub instrument: &'static Instrument,
+    /// Visit index and score, oldest first.
+    pub points: Vec<(usize, f64)>,
     pub trend: Trend,
     /// Visit indices: the first score, the visit it crossed, the last it still held.
     pub first: usize,
@@ -56,9 +59,7 @@ impl Reading<'_, '_> {
 
     /// Where each instrument first changed by its MCID from the first score of its
     /// episode, and how long the change held.
-    pub(super) fn measure_crossings(
-        &self,
-    ) -> Vec<(&'static Instrument, Vec<(usize, f64)>, Crossing)> {
+    pub(super) fn measure_crossings(&self) -> Vec<Crossing> {
         let mut crossings = Vec::new();
         for (instrument, points) in self.measure_episodes() {
             let Some(&(first, baseline)) = points.first() else {
@@ -82,6 +83,8 @@ impl Reading<'_, '_> {
                     Some(_) => break,
                     None if trend != Trend::Unchanged => {
                         crossing = Some(Crossing {
+                            instrument,
+                            points: Vec::new(),
                             trend,
                             first,
                             crossed: visit,
@@ -91,8 +94,9 @@ impl Reading<'_, '_> {
                     None => {}
                 }
             }
-            if let Some(c) = crossing {
-                crossings.push((instrument, points, c));
+            if let Some(mut c) = crossing {
+                c.points = points;
+                crossings.push(c);
             }
         }
         crossings
@@ -100,36 +104,27 @@ impl Reading<'_, '_> {
 
     /// Whether a measure had improved past its MCID by `visit` and still held there: the
     /// patient is better by a validated measure, so the care is not failing.
-    pub(super) fn measured_better(
-        crossings: &[(&Instrument, Vec<(usize, f64)>, Crossing)],
-        visit: usize,
-    ) -> bool {
-        crossings.iter().any(|(_, points, c)| {
+    pub(super) fn measured_better(crossings: &[Crossing], visit: usize) -> bool {
+        crossings.iter().any(|c| {
             // Crossed by then, and no later score before it took the change back.
             c.trend == Trend::Better
                 && c.crossed <= visit
-                && !points.iter().any(|(v, _)| *v > c.held_until && *v <= visit)
+                && !c
+                    .points
+                    .iter()
+                    .any(|(v, _)| *v > c.held_until && *v <= visit)
         })
     }
 
-    pub(super) fn measure_insights(
-        &self,
-        crossings: &[(&'static Instrument, Vec<(usize, f64)>, Crossing)],
-    ) -> Vec<Insight> {
-        let mut insights: Vec<Insight> = crossings
-            .iter()
-            .map(|(instrument, points, c)| self.crossed_insight(instrument, points, c))
-            .collect();
+    pub(super) fn measure_insights(&self, crossings: &[Crossing]) -> Vec<Insight> {
+        let mut insights: Vec<Insight> =
+            crossings.iter().map(|c| self.crossed_insight(c)).collect();
         insights.extend(self.measures_due());
         insights
     }
 
-    fn crossed_insight(
-        &self,
-        instrument: &'static Instrument,
-        points: &[(usize, f64)],
-        c: &Crossing,
-    ) -> Insight {
+    fn crossed_insight(&self, c: &Crossing) -> Insight {
+        let (instrument, points) = (c.instrument, &c.points);
         let score_at = |visit: usize| {
             points
                 .iter()
@@ -142,9 +137,15 @@ impl Reading<'_, '_> {
             score_at(c.held_until),
         );
         let mcid = instrument.important_change(from).unwrap_or_default();
-        // What was given between the first score and the one that crossed.
+        // What was given since the score before the one that crossed: what changed.
+        let before = points
+            .iter()
+            .map(|(v, _)| *v)
+            .take_while(|v| *v < c.crossed)
+            .last()
+            .unwrap_or(c.first);
         let mut given: Vec<Given> = Vec::new();
-        for visit in c.first..c.crossed {
+        for visit in before..c.crossed {
             let mark = self.marks[visit];
             for done in &self.done[visit] {
                 match given.iter_mut().find(|g| g.text == done.text) {
@@ -191,7 +192,11 @@ impl Reading<'_, '_> {
             .iter()
             .map(|g| {
                 let dates: Vec<String> = g.visits.iter().map(|m| day_text(m.date)).collect();
-                format!("Given before: {} ({})", g.text, dates.join(", "))
+                format!(
+                    "Given since the score before: {} ({})",
+                    g.text,
+                    dates.join(", ")
+                )
             })
             .collect();
         Insight {

@@ -216,7 +216,7 @@ pub enum InsightKind {
         now: f64,
         /// The change that is clinically important, from the first score.
         mcid: f64,
-        /// What was given between the first score and the one that crossed.
+        /// What was given between the score before the one that crossed and it.
         given: Vec<Given>,
     },
     /// No outcome measure for `DUE_DAYS` days or `DUE_VISITS` visits.
