@@ -44,6 +44,41 @@ impl Measure {
         }
     }
 
+    /// As the record says it: "ODI 2.1a: 32 % (moderate disability)"; for the PSFS, with
+    /// the patient's activities and their ratings.
+    pub fn describe(&self) -> String {
+        let Ok(instrument) = Instrument::find(&self.instrument) else {
+            return format!(
+                "{} (an instrument this Upstream does not know)",
+                self.instrument
+            );
+        };
+        let score = match (self.score, &self.band) {
+            (Some(score), Some(band)) => format!("{} ({band})", instrument.score_text(score)),
+            (Some(score), None) => instrument.score_text(score),
+            (None, _) => "not scored".to_owned(),
+        };
+        let rated: Vec<String> = self
+            .activities
+            .iter()
+            .zip(&self.answers)
+            .map(|(activity, answer)| match answer {
+                Some(value) => format!("{activity} {value}"),
+                None => format!("{activity} not rated"),
+            })
+            .collect();
+        if rated.is_empty() {
+            format!("{} {}: {score}", instrument.short, instrument.version)
+        } else {
+            format!(
+                "{} {}: {score}; {}",
+                instrument.short,
+                instrument.version,
+                rated.join(", ")
+            )
+        }
+    }
+
     /// The measure with its score and band worked out, or why it cannot be scored.
     pub fn scored(mut self) -> Result<Measure, MeasureError> {
         let instrument = Instrument::find(&self.instrument)?;

@@ -276,23 +276,13 @@ fn score_text(instrument: &Instrument, measure: &Measure) -> String {
     }
 }
 
-/// A saved measure as the visit lists it: "ODI 2.1a: 32 % (moderate disability)".
+/// A saved measure as the visit lists it: "ODI 2.1a: 32 % (moderate disability)", and its
+/// answers by item ("-" for one left out).
 fn saved_text(measure: &Measure) -> String {
-    match Instrument::find(&measure.instrument) {
-        Ok(instrument) => {
-            let answers: Vec<String> = measure
-                .answers
-                .iter()
-                .map(|a| a.map_or("-".to_owned(), |v| v.to_string()))
-                .collect();
-            format!(
-                "{} {}: {}   [{}]",
-                instrument.short,
-                instrument.version,
-                score_text(instrument, measure),
-                answers.join(" ")
-            )
-        }
-        Err(error) => error.to_string(),
-    }
+    let answers: Vec<String> = measure
+        .answers
+        .iter()
+        .map(|a| a.map_or("-".to_owned(), |v| v.to_string()))
+        .collect();
+    format!("{}   [{}]", measure.describe(), answers.join(" "))
 }

@@ -438,6 +438,12 @@ fn apply_charts_a_measure_and_the_timeline_json_carries_its_score() {
     assert_eq!(measures[0]["instrument"], "odi");
     assert_eq!(measures[0]["score"], 32.0);
     assert_eq!(measures[0]["band"], "moderate disability");
+    let output = upstream_cli(&db, &["timeline", "1"], "");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("measure       ODI 2.1a: 32 % (moderate disability)"),
+        "{text}"
+    );
 }
 
 // ----- across visits -----

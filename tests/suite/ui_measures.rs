@@ -213,3 +213,78 @@ fn a_signed_visit_s_measures_are_shown_and_cannot_be_changed() {
     );
     assert_eq!(harness.state().timeline()[0].measures.len(), 1);
 }
+
+#[test]
+fn a_psfs_carries_the_patient_s_own_activities_to_the_next_visit() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("notebook.sqlite3");
+    let mut store = Store::open(&path).unwrap();
+    let by = crate::by();
+    let patient = store
+        .create_patient(&by, &Patient::new("Ada Quill"))
+        .unwrap();
+    let first = store
+        .create_visit(
+            &by,
+            &Visit::new(patient, at("2026-03-02"), VisitKind::InitialExam),
+        )
+        .unwrap();
+    let activities = vec!["running 5 km".to_owned(), "carrying my son".to_owned()];
+    store
+        .add_measure(
+            &by,
+            &Measure {
+                activities: activities.clone(),
+                ..Measure::new(first, "psfs", vec![Some(2), Some(3)])
+            },
+        )
+        .unwrap();
+    let next = store
+        .create_visit(
+            &by,
+            &Visit::new(patient, at("2026-03-16"), VisitKind::FollowUp),
+        )
+        .unwrap();
+    let state = AppState {
+        selected_patient: Some(patient),
+        selected_visit: Some(next),
+        ..AppState::default()
+    };
+    let mut harness = Harness::builder()
+        .with_size([1366.0, 768.0])
+        .build_ui_state(
+            |ui, app: &mut UpstreamApp| app.ui(ui),
+            UpstreamApp::new(store, state),
+        );
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "Outcome measure")
+        .focus();
+    harness.run();
+    text(&mut harness, "psfs");
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(
+        harness
+            .get_by_role_and_label(Role::TextInput, "Activity 1")
+            .value()
+            .as_deref(),
+        Some("running 5 km")
+    );
+    assert!(
+        harness
+            .get_by_role_and_label(Role::TextInput, "Activity 1 rating")
+            .is_focused()
+    );
+    // A 4 cannot grow into another rating of 0 to 10: the cursor moves on at once.
+    text(&mut harness, "4");
+    text(&mut harness, "6");
+    harness.run();
+    assert!(harness.query_by_label("Score: 5/10").is_some());
+    harness.key_press(Key::Enter);
+    harness.run();
+    let measures = &harness.state().timeline()[1].measures;
+    assert_eq!(measures.len(), 1);
+    assert_eq!(measures[0].activities, activities);
+    assert_eq!(measures[0].score, Some(5.0));
+}
