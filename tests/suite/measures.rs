@@ -32,6 +32,7 @@ fn close(value: f64, expected: f64) -> bool {
 
 #[test]
 fn odi_is_the_sum_over_the_sections_answered_as_a_percentage() {
+    // Oswestry scoring instructions (rehab.msu.edu form; Fairbank & Pynsent 2000).
     // The scoring instructions' example: 16 scored of 50 possible is 32 %.
     let answers = [2, 2, 2, 2, 2, 2, 1, 1, 1, 1].map(Some).to_vec();
     let score = odi().score(&answers).unwrap();
@@ -95,6 +96,8 @@ fn odi_is_the_sum_over_the_sections_answered_as_a_percentage() {
 
 #[test]
 fn ndi_is_out_of_50_and_an_item_left_out_gets_the_average_of_the_rest() {
+    // H. Vernon's scoring note (chiro.org/forms/NDI_Explain.shtml): items 0-5, total /50,
+    // the average of the others for an item left out; his bands 0-4, 5-14, 15-24, 25-34.
     let ndi = Instrument::find("ndi").unwrap();
     let score = ndi
         .score(&[1, 2, 1, 2, 3, 1, 2, 1, 1, 1].map(Some))
@@ -120,6 +123,7 @@ fn ndi_is_out_of_50_and_an_item_left_out_gets_the_average_of_the_rest() {
 
 #[test]
 fn lefs_is_the_sum_of_twenty_activities_out_of_80_and_refuses_one_left_out() {
+    // Binkley et al., Phys Ther 1999: 20 activities 0-4, summed, 80 the most; MCID 9.
     let lefs = Instrument::find("lefs").unwrap();
     assert_eq!(lefs.score(&all(4, 20)).unwrap().value, 80.0);
     assert_eq!(lefs.score(&all(0, 20)).unwrap().value, 0.0);
@@ -146,6 +150,7 @@ fn lefs_is_the_sum_of_twenty_activities_out_of_80_and_refuses_one_left_out() {
 
 #[test]
 fn quickdash_is_the_mean_less_one_times_25_with_at_most_one_item_left_out() {
+    // IWH, Scoring the DASH: (sum of n / n - 1) x 25; Gummesson et al. 2006: 10 of 11.
     let quickdash = Instrument::find("quickdash").unwrap();
     assert_eq!(quickdash.score(&all(1, 11)).unwrap().value, 0.0);
     assert_eq!(quickdash.score(&all(5, 11)).unwrap().value, 100.0);
@@ -170,6 +175,8 @@ fn quickdash_is_the_mean_less_one_times_25_with_at_most_one_item_left_out() {
 
 #[test]
 fn start_back_sorts_by_the_distress_subscale_then_the_overall_score() {
+    // Keele, Using and scoring the SBST: distress (items 5-9) 4-5 high; else overall 0-3
+    // low, 4-9 medium; item 9 counts when 'very much' or 'extremely'.
     let start_back = Instrument::find("start_back").unwrap();
     let band = |answers: [i32; 9]| start_back.score(&answers.map(Some)).unwrap();
     // Overall 3: low risk.
@@ -200,6 +207,7 @@ fn start_back_sorts_by_the_distress_subscale_then_the_overall_score() {
 
 #[test]
 fn psfs_is_the_average_of_the_patient_s_own_activities() {
+    // Stratford 1995 (via the Rehabilitation Measures Database): each activity 0-10.
     let psfs = Instrument::find("psfs").unwrap();
     let activities: Vec<String> = [
         "running 5 km",
