@@ -877,3 +877,54 @@ END;
 CREATE TRIGGER intervention_audit_delete AFTER DELETE ON intervention BEGIN
     INSERT INTO audit_append VALUES ('intervention', old.id, old.visit_id, 'delete', NULL);
 END;
+
+-- migration 8: outcome measures (ODI, NDI, LEFS, PSFS, QuickDASH, STarT Back, NPRS, Global Rating of Change) filled in at a visit, audited and locked with it
+--
+-- The answers are kept by item number, null where an item was left out; the activities
+-- are the PSFS patient's own; the score is worked out by Upstream from the answers by the
+-- instrument's rule (src/model/measure.rs) and kept so that the trail records what the
+-- clinician saw. Like findings, a signed visit's measures cannot change.
+
+CREATE TABLE measure (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    visit_id    INTEGER NOT NULL REFERENCES visit (id) ON DELETE CASCADE,
+    instrument  TEXT NOT NULL CHECK (instrument <> ''),
+    answers     TEXT NOT NULL CHECK (json_valid(answers) AND json_type(answers) = 'array'),
+    activities  TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(activities) AND json_type(activities) = 'array'),
+    score       REAL
+);
+CREATE INDEX measure_visit ON measure (visit_id, id);
+
+CREATE TRIGGER measure_signed_insert BEFORE INSERT ON measure
+WHEN (SELECT status FROM visit WHERE id = new.visit_id) = 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'this visit is signed and cannot be changed; add an addendum');
+END;
+
+CREATE TRIGGER measure_signed_update BEFORE UPDATE ON measure
+WHEN (SELECT status FROM visit WHERE id = old.visit_id) = 'signed'
+  OR (SELECT status FROM visit WHERE id = new.visit_id) = 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'this visit is signed and cannot be changed; add an addendum');
+END;
+
+CREATE TRIGGER measure_signed_delete BEFORE DELETE ON measure
+WHEN (SELECT status FROM visit WHERE id = old.visit_id) = 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'this visit is signed and cannot be changed; add an addendum');
+END;
+
+CREATE VIEW measure_image (id, visit_id, image) AS
+SELECT id, visit_id, json_object('id', id, 'visit_id', visit_id, 'instrument', instrument,
+    'answers', json(answers), 'activities', json(activities), 'score', score)
+FROM measure;
+
+CREATE TRIGGER measure_audit_insert AFTER INSERT ON measure BEGIN
+    INSERT INTO audit_append SELECT 'measure', id, visit_id, 'insert', image FROM measure_image WHERE id = new.id;
+END;
+CREATE TRIGGER measure_audit_update AFTER UPDATE ON measure BEGIN
+    INSERT INTO audit_append SELECT 'measure', id, visit_id, 'update', image FROM measure_image WHERE id = new.id;
+END;
+CREATE TRIGGER measure_audit_delete AFTER DELETE ON measure BEGIN
+    INSERT INTO audit_append VALUES ('measure', old.id, old.visit_id, 'delete', NULL);
+END;

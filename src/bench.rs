@@ -115,6 +115,7 @@ pub fn synthetic_patient(index: usize, visits: usize, findings: usize) -> Patien
                     Side::Right,
                 )],
                 addenda: Vec::new(),
+                measures: Vec::new(),
             }
         })
         .collect();

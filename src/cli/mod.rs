@@ -397,6 +397,9 @@ fn print_timeline(
         for intervention in &record.interventions {
             writeln!(out, "  intervention  {}", intervention.describe())?;
         }
+        for measure in &record.measures {
+            writeln!(out, "  measure       {}", printable(&measure.describe()))?;
+        }
         for addendum in &record.addenda {
             writeln!(
                 out,

@@ -421,6 +421,16 @@ pub enum Edit {
     DeleteFinding {
         id: i64,
     },
+    /// An outcome measure: `{"op": "measure", "visit": 3, "instrument": "odi", "answers":
+    /// [2, 1, null, ...]}`, null for an item left out; for the PSFS, `activities` names
+    /// the patient's own, one per answer.
+    Measure {
+        visit: i64,
+        instrument: String,
+        answers: Vec<Option<i32>>,
+        #[serde(default)]
+        activities: Vec<String>,
+    },
     Sign {
         visit: i64,
         #[serde(default)]
@@ -669,6 +679,18 @@ fn apply_one(
         Edit::DeleteFinding { id } => {
             store.delete_finding(actor, FindingId(*id))?;
             vec![]
+        }
+        Edit::Measure {
+            visit,
+            instrument,
+            answers,
+            activities,
+        } => {
+            let measure = crate::model::Measure {
+                activities: activities.clone(),
+                ..crate::model::Measure::new(VisitId(*visit), instrument, answers.clone())
+            };
+            vec![store.add_measure(actor, &measure)?.0]
         }
         Edit::Sign { visit, by } => {
             store.sign_visit(&edit_actor(by.as_ref(), actor)?, VisitId(*visit))?;

@@ -5,6 +5,7 @@ mod detail;
 mod entry;
 mod finding;
 mod intervention;
+pub mod measure;
 mod names;
 mod patient;
 pub mod reader;
@@ -21,6 +22,7 @@ pub use detail::{
 pub use entry::{EntryError, FindingEntry};
 pub use finding::{Finding, FindingId, Intensity, IntensityError, KindCode, Presence, RegionCode};
 pub use intervention::{Intervention, InterventionId, InterventionKind};
+pub use measure::{Instrument, Measure, MeasureError, MeasureId};
 pub use names::{clean_name, printable};
 pub use patient::{Patient, PatientId, Sex};
 pub use side::Side;

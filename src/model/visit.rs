@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-use super::{Finding, Intervention, PatientId};
+use super::{Finding, Intervention, Measure, PatientId};
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
@@ -156,6 +156,9 @@ pub struct VisitRecord {
     /// Addenda to a signed visit, oldest first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub addenda: Vec<Addendum>,
+    /// Outcome measures filled in at the visit, in the order entered, each with its score.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub measures: Vec<Measure>,
 }
 
 impl VisitRecord {

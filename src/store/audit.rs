@@ -17,11 +17,12 @@ use sha2::{Digest, Sha256};
 use crate::model::VisitId;
 
 /// The tables whose every change the trail records, each with its image view.
-pub const AUDITED_TABLES: [&str; 6] = [
+pub const AUDITED_TABLES: [&str; 7] = [
     "patient",
     "visit",
     "finding",
     "intervention",
+    "measure",
     "addendum",
     "notebook_event",
 ];
@@ -259,7 +260,7 @@ fn check_signed_unchanged(
                WHERE table_name = 'visit' AND json_extract(after, '$.status') = 'signed'
                GROUP BY row_id) AS s
          JOIN audit a ON a.visit_id = s.visit AND a.id > s.signed_row
-                     AND a.table_name IN ('visit', 'finding', 'intervention')
+                     AND a.table_name IN ('visit', 'finding', 'intervention', 'measure')
                      AND a.action <> 'baseline'
          GROUP BY s.visit ORDER BY s.visit",
     )?;

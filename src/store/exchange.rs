@@ -8,8 +8,8 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    AddendumId, FindingId, InterventionId, Patient, PatientId, Signature, VisitId, VisitRecord,
-    VisitStatus, Vocabulary,
+    AddendumId, FindingId, InterventionId, MeasureId, Patient, PatientId, Signature, VisitId,
+    VisitRecord, VisitStatus, Vocabulary,
 };
 
 use super::{Result, rows};
@@ -277,6 +277,28 @@ impl NotebookFile {
                         ));
                     }
                 }
+                for (m, measure) in visit_record.measures.iter().enumerate() {
+                    let at = format!("{at}.measures[{m}]");
+                    if measure.visit_id.0 != 0 && measure.visit_id != visit.id {
+                        return Err(invalid(
+                            format!("{at}.visit_id"),
+                            format!(
+                                "is {}, but the measure is under visit {}",
+                                measure.visit_id, visit.id
+                            ),
+                        ));
+                    }
+                    if measure.id.0 != 0 && !ids.measures.insert(measure.id.0) {
+                        return Err(invalid(
+                            format!("{at}.id"),
+                            format!("measure id {} appears twice", measure.id.0),
+                        ));
+                    }
+                    measure
+                        .clone()
+                        .scored()
+                        .map_err(|error| invalid(format!("{at}.answers"), error.to_string()))?;
+                }
                 for (i, intervention) in visit_record.interventions.iter().enumerate() {
                     let at = format!("{at}.interventions[{i}]");
                     if intervention.visit_id.0 != 0 && intervention.visit_id != visit.id {
@@ -315,6 +337,7 @@ struct IdSets {
     visits: BTreeSet<i64>,
     findings: BTreeSet<i64>,
     interventions: BTreeSet<i64>,
+    measures: BTreeSet<i64>,
     addenda: BTreeSet<i64>,
 }
 
@@ -411,6 +434,12 @@ pub fn insert_records(
                     &intervention,
                     keep(intervention.id.0).map(InterventionId),
                 )?;
+            }
+            for measure in &visit_record.measures {
+                // Scored again from its answers: a file's score is not trusted.
+                let mut measure = measure.clone().scored()?;
+                measure.visit_id = visit_id;
+                rows::insert_measure(conn, &measure, keep(measure.id.0).map(MeasureId))?;
             }
             if visit_record.visit.is_signed() {
                 let signature = visit_record.visit.signature.clone().unwrap_or_else(|| {

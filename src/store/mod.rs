@@ -14,8 +14,8 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use crate::model::{
-    Addendum, AddendumId, Finding, FindingId, Intervention, InterventionId, Patient, PatientId,
-    Signature, Visit, VisitId, VisitRecord,
+    Addendum, AddendumId, Finding, FindingId, Intervention, InterventionId, Measure, MeasureId,
+    Patient, PatientId, Signature, Visit, VisitId, VisitRecord,
 };
 
 use audit::ActorSlot;
@@ -103,6 +103,8 @@ pub enum StoreError {
     NotFound { what: &'static str, id: i64 },
     #[error("{0}")]
     Invalid(String),
+    #[error(transparent)]
+    Measure(#[from] crate::model::MeasureError),
     #[error(transparent)]
     Import(#[from] ImportError),
     #[error("database error: {0}")]
@@ -673,6 +675,24 @@ impl Store {
             .conn
             .execute("DELETE FROM intervention WHERE id = ?1", [id.0])?;
         expect_one(changed, "intervention", id.0)
+    }
+
+    // ----- outcome measures -----
+
+    /// Scores a measure by its instrument's rule and charts it at its visit; a measure that
+    /// cannot be scored (too many items left out, an answer out of range) is refused with
+    /// why, and nothing is written.
+    pub fn add_measure(&mut self, by: &Actor, measure: &Measure) -> Result<MeasureId> {
+        let scored = measure.clone().scored()?;
+        self.write(by, |tx| rows::insert_measure(tx, &scored, None))
+    }
+
+    pub fn delete_measure(&mut self, by: &Actor, id: MeasureId) -> Result<()> {
+        let _acting = self.actor.acting(by);
+        let changed = self
+            .conn
+            .execute("DELETE FROM measure WHERE id = ?1", [id.0])?;
+        expect_one(changed, "measure", id.0)
     }
 
     /// Puts a visit back as it was in `record`: its note, findings and interventions, with

@@ -6,8 +6,8 @@ use rusqlite::{Connection, Row, params};
 
 use crate::model::{
     Addendum, AddendumId, Finding, FindingId, Intensity, Intervention, InterventionId,
-    InterventionKind, KindCode, Patient, PatientId, Presence, RegionCode, Sex, Side, Signature,
-    Visit, VisitId, VisitKind, VisitRecord, VisitStatus,
+    InterventionKind, KindCode, Measure, MeasureId, Patient, PatientId, Presence, RegionCode, Sex,
+    Side, Signature, Visit, VisitId, VisitKind, VisitRecord, VisitStatus,
 };
 
 use super::Result;
@@ -19,6 +19,8 @@ const ADDENDUM_COLUMNS: &str = "a.id, a.visit_id, a.author, a.written_at, a.reas
 const FINDING_COLUMNS: &str = "f.id, f.visit_id, f.kind, f.region, f.side, f.intensity, f.presence, f.test_name, f.note, f.carried_over, f.detail";
 const INTERVENTION_COLUMNS: &str =
     "i.id, i.visit_id, i.kind, i.target, i.region, i.side, i.dose, i.notes, i.cpt_code, i.detail";
+
+const MEASURE_COLUMNS: &str = "m.id, m.visit_id, m.instrument, m.answers, m.activities, m.score";
 
 const DATETIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
 
@@ -320,6 +322,51 @@ pub fn insert_intervention(
     Ok(InterventionId(conn.last_insert_rowid()))
 }
 
+fn measure_from_row(row: &Row<'_>) -> rusqlite::Result<Measure> {
+    let json_column = |index: usize| -> rusqlite::Result<String> { row.get(index) };
+    let answers_text = json_column(3)?;
+    let activities_text = json_column(4)?;
+    let answers: Vec<Option<i32>> =
+        serde_json::from_str(&answers_text).map_err(|_| bad_value(3, &answers_text))?;
+    let activities: Vec<String> =
+        serde_json::from_str(&activities_text).map_err(|_| bad_value(4, &activities_text))?;
+    let instrument: String = row.get(2)?;
+    let band = crate::model::Instrument::find(&instrument)
+        .ok()
+        .and_then(|i| i.score_with(&answers, &activities).ok())
+        .and_then(|score| score.band);
+    Ok(Measure {
+        id: MeasureId(row.get(0)?),
+        visit_id: VisitId(row.get(1)?),
+        instrument,
+        answers,
+        activities,
+        score: row.get(5)?,
+        band,
+    })
+}
+
+/// Writes a measure already scored by the model (`Measure::scored`).
+pub fn insert_measure(
+    conn: &Connection,
+    measure: &Measure,
+    id: Option<MeasureId>,
+) -> Result<MeasureId> {
+    let mut statement = conn.prepare_cached(
+        "INSERT INTO measure (id, visit_id, instrument, answers, activities, score)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    statement.execute(params![
+        id.map(|id| id.0),
+        measure.visit_id.0,
+        measure.instrument,
+        serde_json::Value::from(measure.answers.clone()).to_string(),
+        serde_json::Value::from(measure.activities.clone()).to_string(),
+        measure.score,
+    ])?;
+    Ok(MeasureId(conn.last_insert_rowid()))
+}
+
 /// Three ordered queries, merged: visits oldest first, then their findings and
 /// interventions in charting order.
 pub fn timeline(conn: &Connection, patient_id: PatientId) -> Result<Vec<VisitRecord>> {
@@ -334,6 +381,7 @@ pub fn timeline(conn: &Connection, patient_id: PatientId) -> Result<Vec<VisitRec
                 findings: Vec::new(),
                 interventions: Vec::new(),
                 addenda: Vec::new(),
+                measures: Vec::new(),
             })
         })
         .collect::<rusqlite::Result<_>>()?;
@@ -361,6 +409,16 @@ pub fn timeline(conn: &Connection, patient_id: PatientId) -> Result<Vec<VisitRec
         let intervention = intervention?;
         if let Some(&i) = position.get(&intervention.visit_id) {
             records[i].interventions.push(intervention);
+        }
+    }
+    let mut measures = conn.prepare_cached(&format!(
+        "SELECT {MEASURE_COLUMNS} FROM measure m JOIN visit v ON v.id = m.visit_id
+         WHERE v.patient_id = ?1 ORDER BY m.visit_id, m.id"
+    ))?;
+    for measure in measures.query_map([patient_id.0], measure_from_row)? {
+        let measure = measure?;
+        if let Some(&i) = position.get(&measure.visit_id) {
+            records[i].measures.push(measure);
         }
     }
     let mut addenda = conn.prepare_cached(&format!(

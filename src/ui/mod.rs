@@ -5,6 +5,7 @@ pub mod body_chart;
 mod drafts;
 mod gate;
 mod keystrokes;
+mod measures_form;
 mod notebook_tasks;
 mod patient_form;
 mod patient_list;
@@ -37,7 +38,7 @@ pub use patient_form::PatientFormView;
 pub use patient_list::PatientListView;
 pub use reasoner_panel::ReasonerPanel;
 pub use settings::Settings;
-pub use timeline_plot::{TimelineData, TimelinePlot};
+pub use timeline_plot::{MeasureSeries, TimelineData, TimelinePlot};
 pub use visit_editor::VisitEditorView;
 pub use visit_list::VisitListView;
 pub use widgets::quiet_text_colour;
@@ -78,6 +79,9 @@ pub enum Action {
     /// Several interventions typed in one quick-entry line.
     AddInterventions(Vec<Intervention>),
     DeleteIntervention(InterventionId),
+    /// An outcome measure filled in at a visit, and one removed from a draft.
+    AddMeasure(crate::model::Measure),
+    DeleteMeasure(crate::model::MeasureId),
     /// Sign a draft visit: it cannot change afterwards.
     SignVisit {
         visit: VisitId,
@@ -476,6 +480,12 @@ impl UpstreamApp {
                 self.store
                     .add_interventions(&self.actor(), &interventions)?;
             }
+            Action::AddMeasure(measure) => {
+                self.store.add_measure(&self.actor(), &measure)?;
+            }
+            Action::DeleteMeasure(id) => {
+                self.store.delete_measure(&self.actor(), id)?;
+            }
             Action::DeleteIntervention(id) => {
                 self.store.delete_intervention(&self.actor(), id)?;
             }
@@ -831,6 +841,10 @@ impl UpstreamApp {
                                 clinician: &self.state.settings.clinician,
                                 urgent_flags: &urgent_flags,
                                 unscreened_flags: &unscreened_flags,
+                                activities: &crate::model::measure::activities_before(
+                                    &self.timeline,
+                                    self.state.selected_visit.unwrap_or_default(),
+                                ),
                             },
                             &self.overlay,
                             self.charted,

@@ -8,7 +8,7 @@ use eframe::egui;
 use super::Action;
 use crate::model::{Finding, Side, VisitId, Vocabulary};
 use crate::reasoner::{
-    Assessment, FlagToScreen, Hypothesis, Insight, InsightKind, RaisedFlag, Urgency,
+    Assessment, FlagToScreen, Hypothesis, Insight, InsightKind, RaisedFlag, Trend, Urgency,
 };
 
 /// How many hypotheses the panel lists.
@@ -154,6 +154,18 @@ fn insight_colour(ui: &egui::Ui, kind: &InsightKind) -> egui::Color32 {
         }
         (InsightKind::WhatHelped { .. }, true) => egui::Color32::from_rgb(30, 70, 45),
         (InsightKind::WhatHelped { .. }, false) => egui::Color32::from_rgb(215, 242, 220),
+        (InsightKind::MeasureCrossed { trend, .. }, true) if *trend == Trend::Better => {
+            egui::Color32::from_rgb(30, 70, 45)
+        }
+        (InsightKind::MeasureCrossed { trend, .. }, false) if *trend == Trend::Better => {
+            egui::Color32::from_rgb(215, 242, 220)
+        }
+        (InsightKind::MeasureCrossed { .. } | InsightKind::MeasureDue { .. }, true) => {
+            egui::Color32::from_rgb(35, 55, 85)
+        }
+        (InsightKind::MeasureCrossed { .. } | InsightKind::MeasureDue { .. }, false) => {
+            egui::Color32::from_rgb(215, 230, 250)
+        }
     }
 }
 

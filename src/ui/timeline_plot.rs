@@ -1,6 +1,8 @@
 //! The timeline: each symptom's intensity across visit dates, one line each, with the
 //! interventions as markers on the time axis and the reasoner's insights marked at the
-//! visit where each first held. Clicking near a visit opens it.
+//! visit where each first held. Clicking near a visit opens it. Under it, a small plot
+//! per outcome measure: its scores, the band of its MCID around the first score, and the
+//! day it was crossed.
 
 use chrono::{Datelike, NaiveDate};
 use eframe::egui;
@@ -9,7 +11,7 @@ use egui_plot::{Line, MarkerShape, Plot, Points};
 use super::Action;
 use super::widgets::{LegendEntry, PaintMark, legend};
 use crate::model::series::{SymptomSeries, symptom_series};
-use crate::model::{VisitId, VisitRecord, Vocabulary};
+use crate::model::{Instrument, VisitId, VisitRecord, Vocabulary};
 
 /// The plot's data for a patient, rebuilt when the timeline changes.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -20,6 +22,90 @@ pub struct TimelineData {
     pub visits: std::sync::Arc<Vec<(VisitId, f64, Vec<String>)>>,
     /// Each insight's first visit's day, with what it says there; shared like `visits`.
     pub insights: std::sync::Arc<Vec<(f64, String)>>,
+    /// Each outcome measure's scores, one small plot each.
+    pub measures: Vec<MeasureSeries>,
+}
+
+/// One instrument's scores across visits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeasureSeries {
+    pub instrument: String,
+    /// "ODI (%, lower is better)".
+    pub label: String,
+    /// Day and score, by date.
+    pub points: Vec<[f64; 2]>,
+    /// Scores within this band of the first are within its MCID: no important change.
+    pub band: Option<[f64; 2]>,
+    /// The day the course found the MCID crossed, if it was.
+    pub crossed: Option<f64>,
+    /// The instrument's whole range, for the axis.
+    pub range: [f64; 2],
+}
+
+impl MeasureSeries {
+    /// What the small plot shows, in words: read aloud and in the window.
+    pub fn summary(&self) -> String {
+        let mut text = self.label.clone();
+        if let (Some([low, high]), Some([_, first])) = (self.band, self.points.first()) {
+            text.push_str(&format!(
+                ": MCID band {low:.0} to {high:.0} around the first score, {first:.0}"
+            ));
+        }
+        if let Some(day) = self.crossed.and_then(date_of) {
+            text.push_str(&format!("; crossed on {}", day.format("%Y-%m-%d")));
+        }
+        text
+    }
+}
+
+/// Each instrument's scored measures, oldest first, with the MCID band from the first.
+fn measure_series(timeline: &[VisitRecord]) -> Vec<MeasureSeries> {
+    let mut all = Vec::new();
+    for instrument in Instrument::all() {
+        let mut points: Vec<[f64; 2]> = timeline
+            .iter()
+            .flat_map(|r| {
+                let x = day(r.visit.started_at.date());
+                r.measures
+                    .iter()
+                    .filter(|m| m.instrument == instrument.code)
+                    .filter_map(move |m| m.score.map(|score| [x, score]))
+            })
+            .collect();
+        if points.is_empty() {
+            continue;
+        }
+        points.sort_by(|a, b| a[0].total_cmp(&b[0]));
+        let first = points[0][1];
+        let band = instrument.important_change(first).map(|mcid| {
+            [
+                (first - mcid).max(instrument.range[0]),
+                (first + mcid).min(instrument.range[1]),
+            ]
+        });
+        let way = match instrument.direction {
+            crate::model::measure::Direction::HigherIsWorse => "lower is better",
+            crate::model::measure::Direction::HigherIsBetter => "higher is better",
+        };
+        let label = match instrument.unit.as_str() {
+            "" => format!("{} ({way})", instrument.short),
+            "%" => format!("{} (%, {way})", instrument.short),
+            unit => format!(
+                "{} (of {}, {way})",
+                instrument.short,
+                unit.trim_start_matches('/')
+            ),
+        };
+        all.push(MeasureSeries {
+            instrument: instrument.code.clone(),
+            label,
+            points,
+            band,
+            crossed: None,
+            range: instrument.range,
+        });
+    }
+    all
 }
 
 impl TimelineData {
@@ -45,6 +131,7 @@ impl TimelineData {
             series,
             visits: std::sync::Arc::new(visits),
             insights: std::sync::Arc::default(),
+            measures: measure_series(timeline),
         }
     }
 
@@ -62,6 +149,16 @@ impl TimelineData {
                 })
                 .collect(),
         );
+        for insight in &course.insights {
+            if let crate::reasoner::InsightKind::MeasureCrossed { instrument, .. } = &insight.kind
+                && let Some(series) = self
+                    .measures
+                    .iter_mut()
+                    .find(|s| &s.instrument == instrument && s.crossed.is_none())
+            {
+                series.crossed = Some(day(insight.first_held.date));
+            }
+        }
         self
     }
 }
@@ -256,6 +353,9 @@ impl TimelinePlot {
         if drag.dragged() {
             self.height = Some(height + drag.drag_delta().y);
         }
+        for series in &data.measures {
+            measure_plot_ui(ui, series);
+        }
         if response.response.clicked()
             && let Some(pointer) = response.inner
             && let Some((id, _, _)) = data
@@ -266,6 +366,63 @@ impl TimelinePlot {
             actions.push(Action::SelectVisit(*id));
         }
     }
+}
+
+/// Band of a measure's MCID: a soft green that reads on light and dark.
+const BAND_COLOUR: egui::Color32 = egui::Color32::from_rgba_premultiplied(60, 120, 70, 60);
+
+/// A measure's small plot under the main one: its scores, the MCID band from the first
+/// score, and the day the course found the MCID crossed.
+fn measure_plot_ui(ui: &mut egui::Ui, series: &MeasureSeries) {
+    ui.label(series.summary());
+    let (Some(first), Some(last)) = (series.points.first(), series.points.last()) else {
+        return;
+    };
+    let (left, right) = (first[0] - 3.0, last[0].max(first[0] + 7.0) + 3.0);
+    Plot::new(("measure plot", series.instrument.as_str()))
+        .height(90.0)
+        .include_y(series.range[0])
+        .include_y(series.range[1])
+        .include_x(left)
+        .include_x(right)
+        .allow_scroll(false)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_boxed_zoom(false)
+        .x_axis_formatter(|mark, _| {
+            date_of(mark.value)
+                .map(|d| d.format("%d %b").to_string())
+                .unwrap_or_default()
+        })
+        .show(ui, |plot| {
+            if let Some([low, high]) = series.band {
+                plot.polygon(
+                    egui_plot::Polygon::new(
+                        "MCID band",
+                        vec![[left, low], [right, low], [right, high], [left, high]],
+                    )
+                    .fill_color(BAND_COLOUR)
+                    .stroke(egui::Stroke::NONE),
+                );
+            }
+            plot.line(
+                Line::new(series.label.clone(), series.points.clone())
+                    .width(2.0)
+                    .color(PALETTE[1]),
+            );
+            plot.points(
+                Points::new(series.label.clone(), series.points.clone())
+                    .radius(3.0)
+                    .color(PALETTE[1]),
+            );
+            if let Some(x) = series.crossed {
+                plot.vline(
+                    egui_plot::VLine::new("MCID crossed", x)
+                        .color(INSIGHT_COLOUR)
+                        .style(egui_plot::LineStyle::dashed_loose()),
+                );
+            }
+        });
 }
 
 /// What each colour and marker stands for, above the plot rather than over its newest

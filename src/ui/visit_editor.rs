@@ -128,6 +128,7 @@ pub struct VisitEditorView {
     intervention: Intervention,
     intervention_region: String,
     signing: super::signing::SigningView,
+    measures: super::measures_form::MeasuresView,
     /// Typing not yet saved; the fields show it in place of the stored note.
     unsaved: Option<Unsaved>,
     /// The saved note of the open visit as read, kept until its words change.
@@ -144,6 +145,8 @@ pub struct Standing<'a> {
     pub urgent_flags: &'a [crate::reasoner::RaisedFlag],
     /// The emergency and same-day red flags left to screen, for the sign dialog.
     pub unscreened_flags: &'a [crate::reasoner::FlagToScreen],
+    /// The patient's PSFS activities from their last PSFS, carried into a new one.
+    pub activities: &'a [String],
 }
 
 impl VisitEditorView {
@@ -228,6 +231,9 @@ impl VisitEditorView {
                 self.findings_ui(ui, record, editable, charted, actions);
                 ui.separator();
                 self.interventions_ui(ui, record, editable, actions);
+                ui.separator();
+                self.measures
+                    .ui(ui, record, editable, standing.activities, actions);
                 super::widgets::keep_focus_in_view(ui);
             });
     }

@@ -375,6 +375,13 @@ fn a_notebook_of_every_earlier_version_opens_upgraded_with_its_record_intact_and
             store
                 .sign_visit(&crate::named("Dr. Lee"), signed.visit.id)
                 .unwrap_err(),
+            // Outcome measures (migration 8) are locked with the visits signed before them.
+            store
+                .add_measure(
+                    &crate::by(),
+                    &upstream::model::Measure::new(signed.visit.id, "nprs", vec![Some(6)]),
+                )
+                .unwrap_err(),
         ];
         for error in refusals {
             assert!(matches!(error, StoreError::Refused(_)), "{from}: {error}");
@@ -392,6 +399,13 @@ fn a_notebook_of_every_earlier_version_opens_upgraded_with_its_record_intact_and
         let mut note = draft.visit.clone();
         note.subjective = "much better".into();
         store.update_visit(&crate::by(), &note).unwrap();
+        let odi = vec![Some(1); 10];
+        store
+            .add_measure(
+                &crate::by(),
+                &upstream::model::Measure::new(draft.visit.id, "odi", odi),
+            )
+            .unwrap();
         store
             .sign_visit(&crate::named("Dr. Lee"), draft.visit.id)
             .unwrap();
@@ -403,6 +417,7 @@ fn a_notebook_of_every_earlier_version_opens_upgraded_with_its_record_intact_and
         assert_eq!(timeline[0].findings, signed.findings, "{from}");
         assert_eq!(timeline[0].addenda.len(), 1, "{from}");
         assert_eq!(timeline[1].visit.subjective, "much better", "{from}");
+        assert_eq!(timeline[1].measures[0].score, Some(20.0), "{from}");
         assert_eq!(
             timeline[1].visit.signature.as_ref().unwrap().by,
             "Dr. Lee",

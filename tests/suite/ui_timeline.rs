@@ -105,6 +105,7 @@ fn the_plot_joins_points_by_date_whatever_order_the_visits_come_in() {
             findings: vec![finding],
             interventions: Vec::new(),
             addenda: Vec::new(),
+            measures: Vec::new(),
         }
     };
     // In the order they were entered: the 1 March visit charted last.

@@ -26,6 +26,7 @@ use crate::model::vocabulary::Region;
 
 mod deficit;
 mod flags_across;
+mod measures;
 mod no_better;
 mod not_working;
 mod warning_signs;
@@ -202,6 +203,30 @@ pub enum InsightKind {
         helped: Vec<Given>,
         without_change: Vec<Given>,
     },
+    /// An outcome measure changed from its first score by the instrument's minimal
+    /// clinically important difference: better (what helped) or worse.
+    MeasureCrossed {
+        /// The instrument's code: "odi", "lefs".
+        instrument: String,
+        name: String,
+        trend: Trend,
+        /// The first score, the score that crossed, and the last while it still held.
+        from: f64,
+        to: f64,
+        now: f64,
+        /// The change that is clinically important, from the first score.
+        mcid: f64,
+        /// What was given between the score before the one that crossed and it.
+        given: Vec<Given>,
+    },
+    /// No outcome measure for `DUE_DAYS` days or `DUE_VISITS` visits.
+    MeasureDue {
+        /// The instruments filled in last time.
+        instruments: Vec<String>,
+        last: VisitMark,
+        days: i64,
+        visits: usize,
+    },
 }
 
 impl InsightKind {
@@ -213,6 +238,12 @@ impl InsightKind {
             InsightKind::WarningSigns { .. } => "Warning signs building up",
             InsightKind::FlagAcrossVisits { .. } => "Red flag across visits",
             InsightKind::WhatHelped { .. } => "What helped",
+            InsightKind::MeasureCrossed {
+                trend: Trend::Better,
+                ..
+            } => "What helped",
+            InsightKind::MeasureCrossed { .. } => "Outcome measure worse",
+            InsightKind::MeasureDue { .. } => "Outcome measure due",
         }
     }
 
@@ -225,7 +256,12 @@ impl InsightKind {
             InsightKind::LocalTreatmentNotWorking { .. } | InsightKind::NoBetterWithCare { .. } => {
                 1
             }
-            InsightKind::WhatHelped { .. } => 2,
+            InsightKind::MeasureCrossed {
+                trend: Trend::Better,
+                ..
+            } => 2,
+            InsightKind::MeasureCrossed { .. } => 1,
+            InsightKind::WhatHelped { .. } | InsightKind::MeasureDue { .. } => 2,
         }
     }
 }
@@ -544,6 +580,7 @@ impl<'a, 'kb> Reading<'a, 'kb> {
         let series = symptom_series(self.timeline, self.vocabulary);
         let mut trajectories = Vec::with_capacity(series.len());
         let mut insights = Vec::new();
+        let crossings = self.measure_crossings();
         for series in series {
             // Series points come in timeline order: walk the timeline alongside.
             let mut at = 0;
@@ -578,7 +615,13 @@ impl<'a, 'kb> Reading<'a, 'kb> {
                 aimed,
                 start,
             };
-            let not_working = self.not_working(&span);
+            let mut not_working = self.not_working(&span);
+            // A validated measure past its MCID says the care is working, whatever the
+            // 0-10 rating does.
+            not_working.retain(|insight| {
+                let last = self.marks.iter().position(|m| *m == insight.last_held);
+                !last.is_some_and(|visit| Self::measured_better(&crossings, visit))
+            });
             let not_working_said = !not_working.is_empty();
             insights.extend(not_working);
             insights.extend(self.what_helped(&span));
@@ -589,6 +632,7 @@ impl<'a, 'kb> Reading<'a, 'kb> {
             }
             trajectories.push(trajectory);
         }
+        insights.extend(self.measure_insights(&crossings));
         insights.extend(self.warning_signs());
         insights.extend(self.deficits_worsening());
         insights.extend(self.flags_across_visits());
