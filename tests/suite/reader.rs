@@ -1566,3 +1566,28 @@ fn the_past_another_person_and_what_may_happen_are_kept_in_the_note_not_charted(
         [Activity::Standing]
     );
 }
+
+#[test]
+fn palpation_found_positive_is_asked_as_tenderness_and_is_only_how_a_named_finding_was_found() {
+    let reading = read("Palpation: Positive in the right buttocks.");
+    assert!(reading.items.is_empty());
+    assert_eq!(reading.questions.len(), 1, "{:?}", reading.questions);
+    let asked = &reading.questions[0].finding;
+    assert_eq!(asked.kind.as_str(), "tenderness");
+    assert_eq!(asked.side, Side::Right);
+    // Palpation that found something named: only that is charted, never a tenderness
+    // that was not said.
+    let reading = read("Palpation revealed hypomobility at L4-L5");
+    assert_eq!(found(&reading), ["limited_rom low_back midline present"]);
+    let reading = read("Palpation revealed no spasm in the lumbar paraspinals");
+    assert!(
+        reading
+            .items
+            .iter()
+            .map(|i| &i.finding)
+            .chain(reading.questions.iter().map(|q| &q.finding))
+            .all(|f| f.kind.as_str() == "muscle_spasm"),
+        "{:?}",
+        found(&reading)
+    );
+}

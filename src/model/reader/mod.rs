@@ -952,6 +952,8 @@ struct Frame {
     /// Named after "history of", "if", "mother", "possible": not today's finding of the
     /// patient, kept in the note unless it is denied ("no history of LBP").
     context: Option<Context>,
+    /// "Palpation positive": read as tenderness, and asked.
+    positive_palpation: bool,
     /// The context is before this complaint ("no previous history of LBP"): denied, it
     /// says nothing of today.
     earlier_only: bool,
@@ -1621,7 +1623,16 @@ fn compose(
                             }
                         }
                         Word::Positive => {
-                            if frame.tests.is_empty() {
+                            let tenderness = KindCode::new("tenderness");
+                            if frame.tests.is_empty()
+                                && frame.kinds.is_empty()
+                                && frame.examined.contains(&tenderness)
+                            {
+                                // "Palpation: positive in the right buttock": most likely
+                                // tender, but asked (a spasm? a trigger point?).
+                                frame.kinds.push(tenderness);
+                                frame.positive_palpation = true;
+                            } else if frame.tests.is_empty() {
                                 frame.stray.push(read.span);
                             } else {
                                 frame.result = Some(true);
@@ -2844,6 +2855,11 @@ fn emit(
     // Words of the same sentence that the reader could not read may change what it read
     // ("worst headache of life", "not", "left of"...): it is asked about, not charted.
 
+    // "Palpation revealed no spasm": palpation is how the finding named was found; only
+    // with none named ("Palpation: unremarkable") is it the tenderness examined.
+    if !frame.kinds.is_empty() {
+        frame.examined.retain(|kind| kind.as_str() != "tenderness");
+    }
     movements_as_strength(frame);
     // "weakness with knee extension": weak in a movement, whose muscle is not named.
     if frame.kinds.iter().any(|k| k.as_str() == "weakness")
@@ -3319,6 +3335,12 @@ fn emit(
             .or_else(|| {
                 frame.negation_in_doubt.then(|| {
                     "does the \"no\" before the comma reach this too? (present or absent)"
+                        .to_owned()
+                })
+            })
+            .or_else(|| {
+                frame.positive_palpation.then(|| {
+                    "\"positive\" on palpation: tender here? (or a spasm, a trigger point)"
                         .to_owned()
                 })
             })
