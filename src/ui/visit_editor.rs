@@ -815,19 +815,10 @@ impl VisitEditorView {
             // What was read is charted; what was not stays in the field, and so does the
             // cursor.
             if !reading.items.is_empty() {
-                let findings: Vec<Finding> = reading
-                    .items
-                    .iter()
-                    .filter(|item| !charted_already(item))
-                    .map(|item| Finding {
-                        visit_id: record.visit.id,
-                        ..item.finding.clone()
-                    })
-                    .collect();
-                if !findings.is_empty() {
-                    actions.push(Action::AddFindings(findings));
-                }
-                self.quick_entry = reading.leftover();
+                actions.push(Action::ChartFindings {
+                    visit: record.visit.id,
+                    entry: std::mem::replace(&mut self.quick_entry, reading.leftover()),
+                });
             }
             field.request_focus();
         }
@@ -866,17 +857,11 @@ impl VisitEditorView {
         unread_ui(ui, &reading.unread);
         if entered(field.clone(), ui) {
             if !reading.items.is_empty() {
-                let interventions = reading
-                    .items
-                    .iter()
-                    .map(|item| Intervention {
-                        visit_id: record.visit.id,
-                        ..item.intervention.clone()
-                    })
-                    .collect();
-                actions.push(Action::AddInterventions(interventions));
                 // What was not read stays for the clinician to finish.
-                self.intervention_entry = reading.leftover();
+                actions.push(Action::ChartInterventions {
+                    visit: record.visit.id,
+                    entry: std::mem::replace(&mut self.intervention_entry, reading.leftover()),
+                });
             }
             field.request_focus();
         }

@@ -663,10 +663,16 @@ fn export_and_import_run_off_the_window_thread_and_report_what_they_did() {
     harness.step();
     until_task_done(&mut harness);
     harness.run();
-    let outcome = harness.state().task_outcome().cloned().expect("an outcome");
+    let outcome = harness
+        .state()
+        .task_outcome()
+        .expect("an outcome")
+        .as_ref()
+        .map(ToString::to_string)
+        .map_err(ToString::to_string);
     assert_eq!(
-        outcome.as_deref(),
-        Ok(&*format!("Exported 8 patients to {}", file.display()))
+        outcome,
+        Ok(format!("Exported 8 patients to {}", file.display()))
     );
     assert!(
         harness
@@ -699,6 +705,7 @@ fn export_and_import_run_off_the_window_thread_and_report_what_they_did() {
             .unwrap()
             .as_ref()
             .unwrap_err()
+            .to_string()
             .contains("line 1")
     );
     assert_eq!(harness.state().patients().len(), 16);
