@@ -74,11 +74,12 @@ pub enum Action {
     /// Take back the last change to the open visit, or put it back again.
     Undo,
     Redo,
-    /// A click on the body chart: chart a finding at that region and side.
+    /// A region picked on the body chart and what to chart there ("pain").
     ChartClick {
         visit: VisitId,
         region: crate::model::RegionCode,
         side: crate::model::Side,
+        kind: String,
     },
     DeleteFinding(FindingId),
     AddIntervention(Intervention),
@@ -176,9 +177,6 @@ const CARRY_OVER: egui::KeyboardShortcut = egui::KeyboardShortcut::new(
     egui::Modifiers::COMMAND.plus(egui::Modifiers::SHIFT),
     egui::Key::C,
 );
-
-/// What a click on the body chart charts until the clinician says otherwise.
-const CHARTED_KIND: &str = "pain";
 
 /// How many patients the list shows; the search narrows it.
 const PATIENT_LIST_LIMIT: usize = 300;
@@ -473,8 +471,9 @@ impl UpstreamApp {
                 visit,
                 region,
                 side,
+                kind,
             } => {
-                let mut finding = Finding::new(CHARTED_KIND, Some(region.as_str()), side);
+                let mut finding = Finding::new(&kind, Some(region.as_str()), side);
                 finding.visit_id = visit;
                 self.charted = Some(self.store.add_finding(&actor, &finding)?);
             }
@@ -885,6 +884,10 @@ fn shortcut_sheet_ui(ctx: &egui::Context, open: &mut bool) {
             "Undo / redo in the visit",
         ),
         ("Tab / Shift+Tab".to_owned(), "Next / previous field"),
+        (
+            format!("{command}+]"),
+            "A tab in the note (Tab moves to the next field)",
+        ),
         ("Enter".to_owned(), "Chart a quick entry line"),
         ("F1".to_owned(), "Show or hide this sheet"),
     ]);

@@ -395,28 +395,50 @@ fn a_click_on_the_body_chart_charts_a_finding_there_on_that_side() {
     harness.run();
     new_patient_and_visit(&mut harness);
 
+    // A click asks what to chart there; it charts nothing by itself.
     click_chart(
         &mut harness,
         "calf",
         upstream::model::vocabulary::ChartView::Back,
         Side::Left,
     );
+    assert!(harness.state().timeline()[0].findings.is_empty());
+    assert!(harness.query_by_label("Chart at Calf (L):").is_some());
+    harness
+        .get_by_role_and_label(Role::Button, "Tenderness")
+        .click();
+    harness.run();
     let findings = harness.state().timeline()[0].findings.clone();
-    assert_eq!(findings.len(), 1, "one click, one finding");
+    assert_eq!(findings.len(), 1, "one region, one kind, one finding");
+    assert_eq!(findings[0].kind.as_str(), "tenderness");
     assert_eq!(
         findings[0].region.as_ref().map(|r| r.as_str()),
         Some("calf")
     );
     assert_eq!(findings[0].side, Side::Left);
-    // The cursor is on the new finding's kind, ready to say what it is.
+    assert!(harness.query_by_label("Chart at Calf (L):").is_none());
+    // The cursor is on the new finding's intensity, ready to say how strong it is.
     assert!(
         harness
-            .get_by_role_and_label(Role::TextInput, "Charted kind")
+            .get_by_role_and_label(Role::TextInput, "Charted intensity")
             .is_focused()
     );
     type_into(&mut harness, "Charted intensity", "5");
     let findings = &harness.state().timeline()[0].findings;
     assert_eq!(findings[0].intensity.map(|i| i.value()), Some(5));
+
+    // A click taken back charts nothing.
+    click_chart(
+        &mut harness,
+        "shin",
+        upstream::model::vocabulary::ChartView::Front,
+        Side::Left,
+    );
+    harness
+        .get_by_role_and_label(Role::Button, "Cancel")
+        .click();
+    harness.run();
+    assert_eq!(harness.state().timeline()[0].findings.len(), 1);
 
     click_chart(
         &mut harness,
@@ -424,6 +446,8 @@ fn a_click_on_the_body_chart_charts_a_finding_there_on_that_side() {
         upstream::model::vocabulary::ChartView::Front,
         Side::Right,
     );
+    harness.get_by_role_and_label(Role::Button, "Pain").click();
+    harness.run();
     let findings = &harness.state().timeline()[0].findings;
     assert_eq!(findings.len(), 2);
     assert_eq!(
@@ -792,10 +816,20 @@ fn the_body_chart_can_be_used_from_the_keyboard() {
         harness.query_by_label_contains(wanted).is_some(),
         "the arrows reach every region"
     );
+    // Enter asks what to chart there, with the cursor on the first kind; Enter charts it.
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert!(harness.state().timeline()[0].findings.is_empty());
+    assert!(
+        harness
+            .get_by_role_and_label(Role::Button, "Pain")
+            .is_focused()
+    );
     harness.key_press(Key::Enter);
     harness.run();
     let findings = &harness.state().timeline()[0].findings;
     assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0].kind.as_str(), "pain");
     assert_eq!(
         findings[0].region.as_ref().map(|r| r.as_str()),
         Some("calf")
