@@ -358,7 +358,7 @@ pub fn rekey(path: &Path, named: Option<String>, out: &mut impl Write) -> Result
             first
         }
     };
-    store.rekey(&actor, &new)?;
+    notebook::change_passphrase(&mut store, &actor, &new)?;
     drop(lock);
     let said = if store.is_encrypted() {
         "the notebook is encrypted under the new passphrase"

@@ -3,7 +3,7 @@
 //! The window's quick entries and `upstream apply` chart through these two.
 
 use crate::model::reader::{self, Lexicon, Unread};
-use crate::model::{Finding, Intervention, VisitId, Vocabulary};
+use crate::model::{Finding, FindingId, Intervention, RegionCode, Side, VisitId, Vocabulary};
 use crate::store::{Actor, Store};
 
 use super::NotebookError;
@@ -32,13 +32,7 @@ pub fn chart_findings(
     let vocabulary = Vocabulary::builtin();
     let reading = reader::read_findings(entry, None, vocabulary, Lexicon::builtin());
     let asked = refuse_unread(entry, "a finding", &reading)?;
-    let patient = store.visit(visit)?.patient_id;
-    let charted_before: Vec<Finding> = store
-        .timeline(patient)?
-        .into_iter()
-        .filter(|record| record.visit.id == visit)
-        .flat_map(|record| record.findings)
-        .collect();
+    let charted_before = findings_at(store, visit)?;
     let (repeated, findings): (Vec<Finding>, Vec<Finding>) = reading
         .items
         .iter()
@@ -143,4 +137,70 @@ fn refuse_unread(
         what,
         why,
     })
+}
+
+/// Charts `kind` at a region and side picked on the body chart.
+pub fn chart_at(
+    store: &mut Store,
+    by: &Actor,
+    visit: VisitId,
+    place: (&RegionCode, Side),
+    kind: &str,
+) -> Result<FindingId, NotebookError> {
+    let (region, side) = place;
+    let finding = Finding {
+        visit_id: visit,
+        ..Finding::new(kind, Some(region.as_str()), side)
+    };
+    Ok(store.add_finding(by, &finding)?)
+}
+
+/// Carries the last visit's open findings into a new one, each marked until the clinician
+/// confirms it is still there today.
+pub fn carry_over(
+    store: &mut Store,
+    by: &Actor,
+    visit: VisitId,
+    open: Vec<Finding>,
+) -> Result<Vec<FindingId>, NotebookError> {
+    let carried: Vec<Finding> = open
+        .into_iter()
+        .map(|finding| Finding {
+            id: FindingId::default(),
+            visit_id: visit,
+            carried_over: true,
+            ..finding
+        })
+        .collect();
+    Ok(store.add_findings(by, &carried)?)
+}
+
+/// Every carried-over finding of the visit is still present today: the marks go.
+pub fn confirm_carried_over(
+    store: &mut Store,
+    by: &Actor,
+    visit: VisitId,
+) -> Result<(), NotebookError> {
+    let carried = findings_at(store, visit)?
+        .into_iter()
+        .filter(|finding| finding.carried_over);
+    for finding in carried {
+        let confirmed = Finding {
+            carried_over: false,
+            ..finding
+        };
+        store.update_finding(by, &confirmed)?;
+    }
+    Ok(())
+}
+
+/// What is charted at a visit now.
+fn findings_at(store: &Store, visit: VisitId) -> Result<Vec<Finding>, NotebookError> {
+    let patient = store.visit(visit)?.patient_id;
+    Ok(store
+        .timeline(patient)?
+        .into_iter()
+        .filter(|record| record.visit.id == visit)
+        .flat_map(|record| record.findings)
+        .collect())
 }

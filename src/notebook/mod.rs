@@ -1,8 +1,9 @@
-//! The notebook's operations: every write the window and the command line both make
-//! (signing, addenda, charting a quick-entry line, export, import, the demo clinic,
-//! backups) is written once here, against the `Store`, under an `Actor`, with a typed
-//! error that the caller shows in its own way. One function is one operation; a new
-//! write joins with a function here and a call from each side that offers it.
+//! The notebook's operations: every write the window or the command line makes (signing,
+//! addenda, charting a quick-entry line or a body-chart click, carrying findings over,
+//! export, import, the demo clinic, backups...) is written once here, against the `Store`,
+//! under an `Actor`, with a typed error that the caller shows in its own way. One function
+//! is one operation; a new write joins with a function here and a call from each side that
+//! offers it.
 
 mod charting;
 mod records;
@@ -10,13 +11,17 @@ mod whole;
 
 use crate::store::{Actor, ImportError, StoreError};
 
-pub use charting::{Charted, chart_findings, chart_interventions};
+pub use charting::{
+    Charted, carry_over, chart_at, chart_findings, chart_interventions, confirm_carried_over,
+};
 pub use records::{
-    Signed, add_addendum, create_patient, create_visit, delete_finding, sign, write_subjective,
+    Signed, add_addendum, add_findings, add_intervention, create_patient, create_visit,
+    delete_draft_visit, delete_finding, delete_intervention, restore_visit, sign, update_finding,
+    update_patient, update_visit, write_subjective,
 };
 pub use whole::{
-    BackedUp, DailyBackup, DemoInto, Exported, Imported, add_demo_clinic, back_up_to, daily_backup,
-    export, import,
+    BackedUp, DailyBackup, DemoInto, Exported, Imported, add_demo_clinic, back_up_to,
+    change_passphrase, daily_backup, export, import, set_clinician,
 };
 
 /// Why an operation did not write.

@@ -3,7 +3,10 @@
 
 use chrono::NaiveDateTime;
 
-use crate::model::{Addendum, FindingId, Patient, PatientId, Signature, Visit, VisitId};
+use crate::model::{
+    Addendum, Finding, FindingId, Intervention, InterventionId, Patient, PatientId, Signature,
+    Visit, VisitId, VisitRecord,
+};
 use crate::store::{Actor, Store};
 
 use super::NotebookError;
@@ -81,4 +84,72 @@ pub fn write_subjective(
 /// Takes a finding back off a draft visit.
 pub fn delete_finding(store: &mut Store, by: &Actor, id: FindingId) -> Result<(), NotebookError> {
     Ok(store.delete_finding(by, id)?)
+}
+
+/// Changes a patient's details.
+pub fn update_patient(
+    store: &mut Store,
+    by: &Actor,
+    patient: &Patient,
+) -> Result<(), NotebookError> {
+    Ok(store.update_patient(by, patient)?)
+}
+
+/// Saves a draft visit's note and details as typed.
+pub fn update_visit(store: &mut Store, by: &Actor, visit: &Visit) -> Result<(), NotebookError> {
+    Ok(store.update_visit(by, visit)?)
+}
+
+/// Puts a draft visit back as it was (undo and redo), findings and interventions with it.
+pub fn restore_visit(
+    store: &mut Store,
+    by: &Actor,
+    record: &VisitRecord,
+) -> Result<(), NotebookError> {
+    Ok(store.restore_visit(by, record)?)
+}
+
+/// Deletes a draft visit opened by mistake; a signed one stays.
+pub fn delete_draft_visit(
+    store: &mut Store,
+    by: &Actor,
+    visit: VisitId,
+) -> Result<(), NotebookError> {
+    Ok(store.delete_draft_visit(by, visit)?)
+}
+
+/// Charts findings as they are given (from the findings form or the note's suggestions).
+pub fn add_findings(
+    store: &mut Store,
+    by: &Actor,
+    findings: &[Finding],
+) -> Result<Vec<FindingId>, NotebookError> {
+    Ok(store.add_findings(by, findings)?)
+}
+
+/// Changes a charted finding on a draft visit.
+pub fn update_finding(
+    store: &mut Store,
+    by: &Actor,
+    finding: &Finding,
+) -> Result<(), NotebookError> {
+    Ok(store.update_finding(by, finding)?)
+}
+
+/// Charts an intervention as it is given (from the interventions form).
+pub fn add_intervention(
+    store: &mut Store,
+    by: &Actor,
+    intervention: &Intervention,
+) -> Result<InterventionId, NotebookError> {
+    Ok(store.add_intervention(by, intervention)?)
+}
+
+/// Takes an intervention back off a draft visit.
+pub fn delete_intervention(
+    store: &mut Store,
+    by: &Actor,
+    id: InterventionId,
+) -> Result<(), NotebookError> {
+    Ok(store.delete_intervention(by, id)?)
 }

@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::store::{self, Actor, BackupCheck, ChainHead, ImportSummary, NotebookFile, Store};
+use crate::store::{
+    self, Actor, BackupCheck, ChainHead, ImportSummary, NotebookFile, Passphrase, Store,
+};
 
 use super::NotebookError;
 
@@ -122,4 +124,19 @@ pub fn back_up_to(
         )?;
     }
     Ok(BackedUp { check, head })
+}
+
+/// Names the clinician the notebook's changes are recorded under (none: the computer's
+/// login, marked as such).
+pub fn set_clinician(store: &Store, clinician: Option<&Actor>) -> Result<(), NotebookError> {
+    Ok(store.set_clinician(clinician)?)
+}
+
+/// Encrypts the notebook under a new passphrase; an empty one decrypts it.
+pub fn change_passphrase(
+    store: &mut Store,
+    by: &Actor,
+    new: &Passphrase,
+) -> Result<(), NotebookError> {
+    Ok(store.rekey(by, new)?)
 }

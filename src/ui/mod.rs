@@ -373,35 +373,13 @@ impl UpstreamApp {
                 self.task = Some(Running::start(task, database, passphrase, actor, ctx));
             }
             Action::CarryOver => {
-                if let Some((visit, findings)) = self.carry_over.take() {
-                    let carried: Vec<Finding> = findings
-                        .into_iter()
-                        .map(|finding| Finding {
-                            id: FindingId::default(),
-                            visit_id: visit,
-                            carried_over: true,
-                            ..finding
-                        })
-                        .collect();
-                    self.store.add_findings(&actor, &carried)?;
+                if let Some((visit, open)) = self.carry_over.take() {
+                    notebook::carry_over(&mut self.store, &actor, visit, open)?;
                 }
             }
             Action::DismissCarryOver => self.carry_over = None,
             Action::ConfirmCarriedOver(visit) => {
-                let carried: Vec<Finding> = self
-                    .timeline
-                    .iter()
-                    .filter(|record| record.visit.id == visit)
-                    .flat_map(|record| &record.findings)
-                    .filter(|finding| finding.carried_over)
-                    .map(|finding| Finding {
-                        carried_over: false,
-                        ..finding.clone()
-                    })
-                    .collect();
-                for finding in &carried {
-                    self.store.update_finding(&actor, finding)?;
-                }
+                notebook::confirm_carried_over(&mut self.store, &actor, visit)?;
             }
             Action::Undo | Action::Redo => {
                 let (from, to) = if action == Action::Undo {
@@ -415,7 +393,7 @@ impl UpstreamApp {
                     .find(|record| Some(record.visit.id) == self.state.selected_visit);
                 if let (Some(snapshot), Some(current)) = (from.pop(), current) {
                     to.push(current.clone());
-                    self.store.restore_visit(&actor, &snapshot)?;
+                    notebook::restore_visit(&mut self.store, &actor, &snapshot)?;
                 }
             }
             Action::Search(query) => self.state.search = query,
@@ -434,7 +412,9 @@ impl UpstreamApp {
                     self.state.selected_visit = None;
                 }
             }
-            Action::UpdatePatient(patient) => self.store.update_patient(&actor, &patient)?,
+            Action::UpdatePatient(patient) => {
+                notebook::update_patient(&mut self.store, &actor, &patient)?;
+            }
             Action::CreateVisit(visit) => {
                 self.forget_undo();
                 let open: Vec<Finding> = self
@@ -453,19 +433,19 @@ impl UpstreamApp {
                 }
                 self.state.selected_visit = Some(id);
             }
-            Action::UpdateVisit(visit) => self.store.update_visit(&actor, &visit)?,
+            Action::UpdateVisit(visit) => notebook::update_visit(&mut self.store, &actor, &visit)?,
             Action::AddFinding(finding) => {
-                self.store.add_finding(&actor, &finding)?;
+                notebook::add_findings(&mut self.store, &actor, &[finding])?;
             }
             Action::AddFindings(findings) => {
-                self.store.add_findings(&actor, &findings)?;
+                notebook::add_findings(&mut self.store, &actor, &findings)?;
             }
             Action::ChartFindings { visit, entry } => {
                 notebook::chart_findings(&mut self.store, &actor, visit, &entry)?;
             }
             Action::SelectHypothesis(id) => self.state.selected_hypothesis = id,
             Action::UpdateFinding(finding) => {
-                self.store.update_finding(&actor, &finding)?;
+                notebook::update_finding(&mut self.store, &actor, &finding)?;
             }
             Action::ChartClick {
                 visit,
@@ -473,19 +453,19 @@ impl UpstreamApp {
                 side,
                 kind,
             } => {
-                let mut finding = Finding::new(&kind, Some(region.as_str()), side);
-                finding.visit_id = visit;
-                self.charted = Some(self.store.add_finding(&actor, &finding)?);
+                let place = (&region, side);
+                let charted = notebook::chart_at(&mut self.store, &actor, visit, place, &kind)?;
+                self.charted = Some(charted);
             }
             Action::DeleteFinding(id) => notebook::delete_finding(&mut self.store, &actor, id)?,
             Action::AddIntervention(intervention) => {
-                self.store.add_intervention(&actor, &intervention)?;
+                notebook::add_intervention(&mut self.store, &actor, &intervention)?;
             }
             Action::ChartInterventions { visit, entry } => {
                 notebook::chart_interventions(&mut self.store, &actor, visit, &entry)?;
             }
             Action::DeleteIntervention(id) => {
-                self.store.delete_intervention(&actor, id)?;
+                notebook::delete_intervention(&mut self.store, &actor, id)?;
             }
             Action::SignVisit { visit, by } => {
                 self.forget_undo();
@@ -493,7 +473,7 @@ impl UpstreamApp {
                 notebook::sign(&mut self.store, &signer, visit)?;
                 // The signer is the clinician of this notebook from now on.
                 self.state.settings.clinician = signer.name().to_owned();
-                self.store.set_clinician(Some(&signer))?;
+                notebook::set_clinician(&self.store, Some(&signer))?;
             }
             Action::AddAddendum {
                 visit,
@@ -507,11 +487,11 @@ impl UpstreamApp {
             }
             Action::DeleteDraftVisit(visit) => {
                 self.forget_undo();
-                self.store.delete_draft_visit(&actor, visit)?;
+                notebook::delete_draft_visit(&mut self.store, &actor, visit)?;
             }
             Action::UpdateSettings(settings) => {
-                self.store
-                    .set_clinician(Actor::new(&settings.clinician).as_ref())?;
+                let clinician = Actor::new(&settings.clinician);
+                notebook::set_clinician(&self.store, clinician.as_ref())?;
                 self.state.settings = settings;
             }
             Action::ChangePassphrase(passphrase) => {
@@ -521,7 +501,7 @@ impl UpstreamApp {
                     )
                     .into());
                 }
-                self.store.rekey(&actor, &passphrase)?;
+                notebook::change_passphrase(&mut self.store, &actor, &passphrase)?;
                 self.task_outcome = Some(Ok(TaskDone::Rekeyed {
                     encrypted: self.store.is_encrypted(),
                 }));
