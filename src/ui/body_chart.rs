@@ -1,7 +1,8 @@
 //! The body chart: front and back views in which every region of the vocabulary is its
 //! own shape. Hover names the region; a click picks it, its side taken from the half
-//! clicked, and asks what to chart there (pain, tenderness, numbness...); findings are shaded by intensity, examined-and-absent ones are
-//! outlined; a selected hypothesis's referral zones are drawn underneath.
+//! clicked, and asks what to chart there (pain, tenderness, numbness...); findings are
+//! shaded by intensity, examined-and-absent ones are outlined; a selected hypothesis's
+//! referral zones are drawn underneath.
 
 use eframe::egui;
 use serde::Deserialize;

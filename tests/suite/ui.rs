@@ -736,6 +736,44 @@ fn export_and_import_run_off_the_window_thread_and_report_what_they_did() {
 }
 
 #[test]
+fn a_backup_made_from_the_window_keeps_its_chain_head_beside_it_as_the_command_line_s_does() {
+    let (directory, mut harness) = demo_harness();
+    let named = directory.path().join("friday.json");
+    harness.get_by_label("Notebook").click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "File")
+        .focus();
+    harness.run();
+    harness.key_press_modifiers(eframe::egui::Modifiers::COMMAND, eframe::egui::Key::A);
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "File")
+        .type_text(named.to_str().unwrap());
+    harness.run();
+    harness.get_by_label("Back up to file").click();
+    harness.step();
+    until_task_done(&mut harness);
+    harness.run();
+    let backup = named.with_extension("sqlite3");
+    assert!(
+        harness
+            .query_by_label_contains("Backed up 8 patients")
+            .is_some()
+    );
+    // The backup's chain head is kept beside it, so a trail rewritten later no longer
+    // reaches it (`upstream audit verify --against`).
+    let side: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(upstream::store::side_path(&backup)).expect("a side file"),
+    )
+    .unwrap();
+    let head = upstream::store::backup_head(&backup, &upstream::store::Passphrase::none())
+        .unwrap()
+        .expect("the backup has an audit trail");
+    assert_eq!(side["head"], serde_json::to_value(&head).unwrap());
+}
+
+#[test]
 fn findings_are_edited_in_the_table() {
     use eframe::egui::{Key, Modifiers};
     let directory = tempfile::tempdir().unwrap();
