@@ -13,6 +13,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::model::{Patient, PatientId, VisitRecord, Vocabulary, printable};
+use crate::notebook::{self, NotebookError};
 use crate::store::{self, NotebookFile, StoreError};
 
 #[derive(Debug, Parser)]
@@ -136,6 +137,8 @@ pub enum CliError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Import(#[from] store::ImportError),
+    #[error(transparent)]
+    Notebook(#[from] NotebookError),
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -152,13 +155,16 @@ pub enum CliError {
     )]
     NoActor,
     #[error("the window failed: {0}")]
-    Gui(String),
+    Gui(#[from] eframe::Error),
 }
 
 impl CliError {
     fn exit_code(&self) -> u8 {
         match self {
             CliError::Usage(_) | CliError::Import(_) => 2,
+            CliError::Notebook(NotebookError::Store(_)) => 1,
+            // The clinician's input was refused: a name, an entry, a file, a notebook.
+            CliError::Notebook(_) => 2,
             _ => 1,
         }
     }
@@ -210,7 +216,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     }
     let mut out = std::io::stdout().lock();
     match command {
-        Command::Gui => crate::ui::run_native(&path).map_err(CliError::Gui),
+        Command::Gui => Ok(crate::ui::run_native(&path)?),
         Command::Bench(_) | Command::Reason(_) | Command::Kb(_) | Command::Read(_) => Ok(()),
         Command::Sign { visit_id } => records::sign(&path, actor, visit_id, &mut out),
         Command::Addendum {
@@ -233,15 +239,21 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Apply => records::apply(&path, actor, std::io::stdin().lock(), &mut out),
         Command::Demo { force } => {
             let mut writing = records::Writing::open(&path, actor)?;
-            let store = &mut writing.store;
-            let existing = store.patient_count()?;
-            if existing > 0 && !force {
-                return Err(CliError::Usage(format!(
-                    "{} already has {existing} patients; use --db to make the demo clinic in a new file, or --force to add it anyway",
-                    path.display()
-                )));
-            }
-            let summary = store.import(&writing.actor, &crate::demo::clinic_for_today()?)?;
+            let into = if force {
+                notebook::DemoInto::AnyNotebook
+            } else {
+                notebook::DemoInto::EmptyNotebook
+            };
+            let summary = match notebook::add_demo_clinic(&mut writing.store, &writing.actor, into)
+            {
+                Err(NotebookError::NotEmpty { patients }) => {
+                    return Err(CliError::Usage(format!(
+                        "{} already has {patients} patients; use --db to make the demo clinic in a new file, or --force to add it anyway",
+                        path.display()
+                    )));
+                }
+                done => done?,
+            };
             writeln!(
                 out,
                 "added the demo clinic to {}: {} patients, {} visits, {} findings, {} interventions",
@@ -292,21 +304,22 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             }
             let store = records::open(&path)?;
             let by = records::actor_for(&store, actor)?;
-            let notebook = store.export_to(&by, &json)?;
-            let visits: usize = notebook.patients.iter().map(|p| p.visits.len()).sum();
+            let exported = notebook::export(&store, &by, &json)?;
             writeln!(
                 out,
-                "exported {} patients and {visits} visits to {}",
-                notebook.patients.len(),
-                json.display()
+                "exported {} patients and {} visits to {}",
+                exported.patients,
+                exported.visits,
+                exported.path.display()
             )
             .map_err(stdout_error)
         }
         Command::Import { json } => {
             // Read and check the whole file before the database is even opened.
-            let notebook = NotebookFile::read(&json)?;
+            let file = NotebookFile::read(&json)?;
             let mut writing = records::Writing::open(&path, actor)?;
-            let summary = writing.store.import(&writing.actor, &notebook)?;
+            let notebook::Imported { summary, .. } =
+                notebook::import(&mut writing.store, &writing.actor, &file, &json)?;
             writeln!(
                 out,
                 "imported {} patients, {} visits, {} findings, {} interventions{}",

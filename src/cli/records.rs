@@ -9,8 +9,9 @@ use clap::Subcommand;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{FindingId, Patient, printable};
-use crate::model::{PatientId, Visit, VisitId, VisitKind, Vocabulary};
-use crate::store::{self, Actor, ChainHead, FileKind, NotebookLock, Passphrase, Store, StoreError};
+use crate::model::{PatientId, Visit, VisitId, VisitKind};
+use crate::notebook::{self, Charted, NotebookError};
+use crate::store::{self, Actor, ChainHead, FileKind, NotebookLock, Passphrase, Store};
 
 use super::{CliError, stdout_error, write_json};
 
@@ -61,12 +62,7 @@ pub fn open(path: &Path) -> Result<Store, CliError> {
 /// the clinician set in the window's Settings; never a name left behind by another call.
 pub fn actor_for(store: &Store, named: Option<String>) -> Result<Actor, CliError> {
     match named {
-        Some(name) => Actor::new(&name).ok_or_else(|| {
-            CliError::Usage(format!(
-                "`{}` has no visible letters: it cannot stand as a name on the record",
-                name.escape_debug()
-            ))
-        }),
+        Some(name) => Ok(notebook::actor_named(&name)?),
         None => store.clinician()?.ok_or(CliError::NoActor),
     }
 }
@@ -102,13 +98,10 @@ impl Writing {
 
     /// After the command's changes: the daily backup, when a day has passed since the last.
     pub fn finish(&mut self, out: &mut impl Write) -> Result<(), CliError> {
-        let Some(path) = self.store.path().map(Path::to_path_buf) else {
-            return Ok(());
-        };
-        let folder = store::backup_folder(&path);
-        let now = chrono::Local::now().naive_local();
-        if let Some((backup, _)) = self.store.rotate_backups(&self.actor, &folder, now)? {
-            writeln!(out, "today's backup made: {}", backup.display()).map_err(stdout_error)?;
+        if let notebook::DailyBackup::Made { path, .. } =
+            notebook::daily_backup(&self.store, &self.actor)?
+        {
+            writeln!(out, "today's backup made: {}", path.display()).map_err(stdout_error)?;
         }
         Ok(())
     }
@@ -121,19 +114,17 @@ pub fn sign(
     out: &mut impl Write,
 ) -> Result<(), CliError> {
     let mut writing = Writing::open(path, named)?;
-    let draft = writing.store.visit(VisitId(visit))?;
-    let now = chrono::Local::now().naive_local();
-    if draft.started_at > now + chrono::TimeDelta::hours(1) {
+    let notebook::Signed {
+        signature,
+        chain,
+        dated_ahead,
+    } = notebook::sign(&mut writing.store, &writing.actor, VisitId(visit))?;
+    if let Some(dated) = dated_ahead {
         eprintln!(
             "upstream: warning: visit {visit} is dated {}, in the future; it is signed as dated. If the date is wrong, the record now needs an addendum",
-            draft.started_at.format("%Y-%m-%d %H:%M")
+            dated.format("%Y-%m-%d %H:%M")
         );
     }
-    let signature = writing.store.sign_visit(&writing.actor, VisitId(visit))?;
-    let chain = writing
-        .store
-        .signed_chain(VisitId(visit))?
-        .unwrap_or_default();
     writeln!(
         out,
         "visit {visit} signed by {} at {}; audit chain at signing: {chain}",
@@ -153,9 +144,13 @@ pub fn addendum(
     out: &mut impl Write,
 ) -> Result<(), CliError> {
     let mut writing = Writing::open(path, named)?;
-    let addendum = writing
-        .store
-        .add_addendum(&writing.actor, VisitId(visit), reason, text)?;
+    let addendum = notebook::add_addendum(
+        &mut writing.store,
+        &writing.actor,
+        VisitId(visit),
+        reason,
+        text,
+    )?;
     writeln!(
         out,
         "addendum {} to visit {visit} by {} at {}",
@@ -286,16 +281,7 @@ pub fn backup(
 ) -> Result<(), CliError> {
     let store = open(path)?;
     let actor = actor_for(&store, named)?;
-    let check = store.backup_to(&actor, destination)?;
-    let head = store::backup_head(destination, store.passphrase())?;
-    if let Some(head) = &head {
-        store::write_private_file(
-            &store::side_path(destination),
-            serde_json::json!({ "head": head, "made_at": chrono::Local::now().naive_local() })
-                .to_string()
-                .as_bytes(),
-        )?;
-    }
+    let notebook::BackedUp { check, head } = notebook::back_up_to(&store, &actor, destination)?;
     writeln!(
         out,
         "backed up {} patients and {} visits to {}; integrity check ok{}",
@@ -324,16 +310,7 @@ pub fn restore(
         Err(_) => Passphrase::none(),
     };
     // Who restores is settled before anything moves.
-    let named = named
-        .map(|name| {
-            Actor::new(&name).ok_or_else(|| {
-                CliError::Usage(format!(
-                    "`{}` has no visible letters: it cannot stand as a name on the record",
-                    name.escape_debug()
-                ))
-            })
-        })
-        .transpose()?;
+    let named = named.map(|name| notebook::actor_named(&name)).transpose()?;
     let report = store::restore(path, backup, &passphrase)?;
     let restored = Store::open_with(path, &passphrase)?;
     let actor = match named {
@@ -381,7 +358,7 @@ pub fn rekey(path: &Path, named: Option<String>, out: &mut impl Write) -> Result
             first
         }
     };
-    store.rekey(&actor, &new)?;
+    notebook::change_passphrase(&mut store, &actor, &new)?;
     drop(lock);
     let said = if store.is_encrypted() {
         "the notebook is encrypted under the new passphrase"
@@ -458,23 +435,9 @@ pub struct Committed {
     /// Readings held back to be asked about: "which side of the calf?".
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub asked: Vec<String>,
-}
-
-/// What one edit did: the ids it wrote, and for a findings line, what it left.
-#[derive(Debug, Default)]
-struct Applied {
-    ids: Vec<i64>,
-    unread: Vec<crate::model::reader::Unread>,
-    asked: Vec<String>,
-}
-
-impl From<Vec<i64>> for Applied {
-    fn from(ids: Vec<i64>) -> Applied {
-        Applied {
-            ids,
-            ..Applied::default()
-        }
-    }
+    /// Findings the visit already had, named and not charted twice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub repeated: Vec<String>,
 }
 
 /// Applies the edits on `input`, one JSON object per line, each in its own transaction,
@@ -488,7 +451,6 @@ pub fn apply(
     out: &mut impl Write,
 ) -> Result<(), CliError> {
     let mut writing = Writing::open(path, named)?;
-    let vocabulary = Vocabulary::builtin();
     let mut failures = 0;
     let mut number = 0;
     let mut bytes = Vec::new();
@@ -513,27 +475,25 @@ pub fn apply(
             continue;
         }
         let outcome = serde_json::from_str::<Edit>(line)
-            .map_err(|error| error.to_string())
-            .and_then(|edit| {
-                apply_one(&mut writing.store, &writing.actor, vocabulary, &edit)
-                    .map_err(|error| error.to_string())
-            });
+            .map_err(LineError::from)
+            .and_then(|edit| Ok(apply_one(&mut writing.store, &writing.actor, &edit)?));
         match outcome {
-            Ok(Applied { ids, unread, asked }) => {
+            Ok(charted) => {
                 let committed = Committed {
                     line: number,
-                    ids,
-                    unread,
-                    asked,
+                    ids: charted.ids,
+                    unread: charted.unread,
+                    asked: charted.asked,
+                    repeated: charted.repeated,
                 };
                 serde_json::to_writer(&mut *out, &committed)
                     .map_err(|error| stdout_error(error.into()))?;
                 writeln!(out).map_err(stdout_error)?;
                 out.flush().map_err(stdout_error)?;
             }
-            Err(message) => {
+            Err(error) => {
                 failures += 1;
-                eprintln!("upstream: line {number}: {message}");
+                eprintln!("upstream: line {number}: {error}");
             }
         }
     }
@@ -547,116 +507,33 @@ pub fn apply(
     }
 }
 
-/// Why one edit of an `apply` stream was not applied.
+/// Why one line of an `apply` stream was not applied; said on stderr, and the rest run.
 #[derive(Debug, thiserror::Error)]
-enum EditError {
+enum LineError {
     #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("{0}")]
-    Entry(String),
-    #[error("`{0}` has no visible letters: it cannot stand as a name on the record")]
-    Name(String),
+    Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Notebook(#[from] NotebookError),
 }
 
 /// The actor an edit names for itself (a signer, an author), else the stream's.
-fn edit_actor(named: Option<&String>, stream: &Actor) -> Result<Actor, EditError> {
+fn edit_actor(named: Option<&String>, stream: &Actor) -> Result<Actor, NotebookError> {
     match named {
-        Some(name) => {
-            Actor::new(name).ok_or_else(|| EditError::Name(name.escape_debug().to_string()))
-        }
+        Some(name) => notebook::actor_named(name),
         None => Ok(stream.clone()),
     }
 }
 
-fn apply_one(
-    store: &mut Store,
-    actor: &Actor,
-    vocabulary: &Vocabulary,
-    edit: &Edit,
-) -> Result<Applied, EditError> {
-    if let Edit::Findings { visit, text: entry } = edit {
-        // The same reader as the window's quick entry: what is read is charted, the rest
-        // is said back; a line with nothing read is not applied.
-        let reading = crate::model::reader::read_findings(
-            entry,
-            None,
-            vocabulary,
-            crate::model::reader::Lexicon::builtin(),
-        );
-        if reading.items.is_empty() {
-            let why: Vec<String> = unread_why(&reading.unread)
-                .chain(
-                    reading
-                        .questions
-                        .iter()
-                        .map(|q| format!("`{}`: {}", q.text, q.ask)),
-                )
-                .collect();
-            return Err(EditError::Entry(format!(
-                "nothing in `{entry}` was read as a finding ({})",
-                why.join("; ")
-            )));
-        }
-        let findings: Vec<crate::model::Finding> = reading
-            .items
-            .iter()
-            .map(|item| crate::model::Finding {
-                visit_id: VisitId(*visit),
-                ..item.finding.clone()
-            })
-            .collect();
-        let ids = store.add_findings(actor, &findings)?;
-        return Ok(Applied {
-            ids: ids.into_iter().map(|id| id.0).collect(),
-            unread: reading.unread,
-            asked: reading
-                .questions
-                .into_iter()
-                .map(|q| format!("{} ({})", q.ask, q.text))
-                .collect(),
-        });
-    }
-    if let Edit::Interventions { visit, text: entry } = edit {
-        let reading = crate::model::reader::read_interventions(
-            entry,
-            vocabulary,
-            crate::model::reader::Lexicon::builtin(),
-        );
-        if reading.items.is_empty() {
-            let why: Vec<String> = unread_why(&reading.unread)
-                .chain(
-                    reading
-                        .questions
-                        .iter()
-                        .map(|q| format!("`{}`: {}", q.text, q.ask)),
-                )
-                .collect();
-            return Err(EditError::Entry(format!(
-                "nothing in `{entry}` was read as an intervention ({})",
-                why.join("; ")
-            )));
-        }
-        let interventions: Vec<crate::model::Intervention> = reading
-            .items
-            .iter()
-            .map(|item| crate::model::Intervention {
-                visit_id: VisitId(*visit),
-                ..item.intervention.clone()
-            })
-            .collect();
-        let ids = store.add_interventions(actor, &interventions)?;
-        return Ok(Applied {
-            ids: ids.into_iter().map(|id| id.0).collect(),
-            unread: reading.unread,
-            asked: reading
-                .questions
-                .into_iter()
-                .map(|q| format!("{} ({})", q.ask, q.text))
-                .collect(),
-        });
-    }
-    Ok(Applied::from(match edit {
-        Edit::Patient { name } => vec![store.create_patient(actor, &Patient::new(name))?.0],
+/// Carries out one edit through the notebook's operations, as the window does.
+fn apply_one(store: &mut Store, actor: &Actor, edit: &Edit) -> Result<Charted, NotebookError> {
+    let written = |ids: Vec<i64>| Charted {
+        ids,
+        ..Charted::default()
+    };
+    Ok(match edit {
+        Edit::Patient { name } => written(vec![
+            notebook::create_patient(store, actor, &Patient::new(name))?.0,
+        ]),
         Edit::Visit {
             patient,
             at,
@@ -664,21 +541,21 @@ fn apply_one(
         } => {
             let mut visit = Visit::new(PatientId(*patient), *at, VisitKind::FollowUp);
             visit.chief_complaint = complaint.clone();
-            vec![store.create_visit(actor, &visit)?.0]
+            written(vec![notebook::create_visit(store, actor, &visit)?.0])
         }
-        // Read above, through the reader.
-        Edit::Findings { .. } => Vec::new(),
-        // Read above, through the reader.
-        Edit::Interventions { .. } => Vec::new(),
-        Edit::Subjective { visit, text: note } => {
-            let mut record = store.visit(VisitId(*visit))?;
-            record.subjective = note.clone();
-            store.update_visit(actor, &record)?;
-            vec![]
+        Edit::Findings { visit, text } => {
+            notebook::chart_findings(store, actor, VisitId(*visit), text)?
+        }
+        Edit::Interventions { visit, text } => {
+            notebook::chart_interventions(store, actor, VisitId(*visit), text)?
+        }
+        Edit::Subjective { visit, text } => {
+            notebook::write_subjective(store, actor, VisitId(*visit), text)?;
+            written(vec![])
         }
         Edit::DeleteFinding { id } => {
-            store.delete_finding(actor, FindingId(*id))?;
-            vec![]
+            notebook::delete_finding(store, actor, FindingId(*id))?;
+            written(vec![])
         }
         Edit::Measure {
             visit,
@@ -693,27 +570,18 @@ fn apply_one(
             vec![store.add_measure(actor, &measure)?.0]
         }
         Edit::Sign { visit, by } => {
-            store.sign_visit(&edit_actor(by.as_ref(), actor)?, VisitId(*visit))?;
-            vec![]
+            notebook::sign(store, &edit_actor(by.as_ref(), actor)?, VisitId(*visit))?;
+            written(vec![])
         }
         Edit::Addendum {
             visit,
             author,
             reason,
-            text: body,
+            text,
         } => {
             let author = edit_actor(author.as_ref(), actor)?;
-            vec![
-                store
-                    .add_addendum(&author, VisitId(*visit), reason, body)?
-                    .id
-                    .0,
-            ]
+            let addendum = notebook::add_addendum(store, &author, VisitId(*visit), reason, text)?;
+            written(vec![addendum.id.0])
         }
-    }))
-}
-
-/// Each unread part of an entry with why, as the refusal quotes it.
-fn unread_why(unread: &[crate::model::reader::Unread]) -> impl Iterator<Item = String> + '_ {
-    unread.iter().map(|u| format!("`{}`: {}", u.text, u.why))
+    })
 }

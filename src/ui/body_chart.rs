@@ -1,18 +1,32 @@
 //! The body chart: front and back views in which every region of the vocabulary is its
-//! own shape. Hover names the region; a click charts a finding there, its side taken
-//! from the half clicked; findings are shaded by intensity, examined-and-absent ones are
-//! outlined; a selected hypothesis's referral zones are drawn underneath.
+//! own shape. Hover names the region; a click picks it, its side taken from the half
+//! clicked, and asks what to chart there (pain, tenderness, numbness...); findings are
+//! shaded by intensity, examined-and-absent ones are outlined; a selected hypothesis's
+//! referral zones are drawn underneath.
 
 use eframe::egui;
 use serde::Deserialize;
 
 use super::Action;
 use crate::model::vocabulary::{ChartView, Laterality};
-use crate::model::{Finding, Presence, RegionCode, Side, VisitId, Vocabulary};
+use crate::model::{Finding, KindCode, Presence, RegionCode, Side, VisitId, Vocabulary};
 use crate::reasoner::{Weight, Zone};
 
 /// The chart's accessible name, which the tests use to find it.
 pub const CHART_LABEL: &str = "Body chart, front and back views";
+
+/// What a region picked on the chart may be charted as, most often charted first: the
+/// symptoms and signs a clinician marks on a pain diagram. Anything else is typed.
+const CHART_KINDS: [&str; 8] = [
+    "pain",
+    "ache",
+    "tenderness",
+    "tightness",
+    "stiffness",
+    "numbness",
+    "paresthesia",
+    "swelling",
+];
 
 const CHART_JSON: &str = include_str!("../../assets/body_chart.json");
 
@@ -223,6 +237,10 @@ pub struct BodyChart {
     cursor: Option<usize>,
     /// The drawn chart and what it was drawn from.
     mesh: Option<(u64, std::sync::Arc<egui::Mesh>)>,
+    /// The region and side clicked (or chosen with Enter), asking what to chart there.
+    picked: Option<(RegionCode, Side)>,
+    /// Whether the first kind to chart takes the keyboard's focus on the next frame.
+    focus_picker: bool,
 }
 
 impl BodyChart {
@@ -439,12 +457,53 @@ impl BodyChart {
             (true, Some(shape)) => Some((shape.region.clone(), shape.side)),
             _ => hovered.filter(|_| response.clicked()),
         };
-        if editable && let Some((region, side)) = target {
+        if editable && let Some(target) = target {
+            self.picked = Some(target);
+            self.focus_picker = true;
+        }
+        if editable {
+            self.picker_ui(ui, visit, actions);
+        } else {
+            self.picked = None;
+        }
+    }
+
+    /// Asks what to chart at the picked region: one button a kind, then Cancel (or Esc).
+    fn picker_ui(&mut self, ui: &mut egui::Ui, visit: VisitId, actions: &mut Vec<Action>) {
+        let Some((region, side)) = self.picked.clone() else {
+            return;
+        };
+        let vocabulary = Vocabulary::builtin();
+        let place = match side {
+            Side::Midline | Side::None => vocabulary.region_name(&region).to_owned(),
+            side => format!("{} ({})", vocabulary.region_name(&region), side.label()),
+        };
+        let mut chosen = None;
+        let mut cancelled = ui.input(|i| i.key_pressed(egui::Key::Escape));
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!("Chart at {place}:"));
+            for (index, code) in CHART_KINDS.iter().enumerate() {
+                let name = vocabulary.kind_name(&KindCode::new(*code)).to_owned();
+                let button = ui.button(name);
+                if index == 0 && std::mem::take(&mut self.focus_picker) {
+                    button.request_focus();
+                }
+                if button.clicked() {
+                    chosen = Some(*code);
+                }
+            }
+            cancelled |= ui.button("Cancel").clicked();
+        });
+        if let Some(kind) = chosen {
             actions.push(Action::ChartClick {
                 visit,
                 region,
                 side,
+                kind: kind.to_owned(),
             });
+            self.picked = None;
+        } else if cancelled {
+            self.picked = None;
         }
     }
 }

@@ -11,6 +11,7 @@ use eframe::egui;
 
 use super::widgets::password_line;
 use super::{AppState, UpstreamApp};
+use crate::notebook::{self, DemoInto, NotebookError};
 use crate::store::{self, BackupCheck, FileKind, NotebookLock, Passphrase, Store, StoreError};
 
 /// The screen the window shows.
@@ -158,14 +159,13 @@ impl NotebookGate {
     /// Opens the notebook with `passphrase`; a new one gets the demo clinic and today's
     /// backup is started. On failure the screen says why and nothing was changed.
     fn open(&mut self, passphrase: &Passphrase) {
-        let opened = (|| -> Result<Store, StoreError> {
+        let opened = (|| -> Result<Store, NotebookError> {
             let was_new = store::probe(&self.path)? == FileKind::New;
             let mut store = Store::open_with(&self.path, passphrase)?;
-            if was_new && store.patient_count()? == 0 {
-                let demo = crate::demo::clinic_for_today().map_err(StoreError::Import)?;
+            if was_new {
                 let actor = crate::store::Actor::new(&self.state.settings.clinician)
                     .unwrap_or_else(crate::store::Actor::login);
-                store.import(&actor, &demo)?;
+                notebook::add_demo_clinic(&mut store, &actor, DemoInto::EmptyNotebook)?;
             }
             Ok(store)
         })();
@@ -189,7 +189,7 @@ impl NotebookGate {
                 self.last_activity = None;
                 self.opened_before = true;
             }
-            Err(StoreError::WrongPassphrase { .. }) if self.opened_before => {
+            Err(NotebookError::Store(StoreError::WrongPassphrase { .. })) if self.opened_before => {
                 self.problem = Some(
                     "That is not the passphrase this notebook opened with earlier. Nothing was \
                      changed; type it again."
@@ -199,9 +199,9 @@ impl NotebookGate {
                 self.passphrase.clear();
                 self.wants_focus = true;
             }
-            Err(
+            Err(NotebookError::Store(
                 error @ (StoreError::WrongPassphrase { .. } | StoreError::PassphraseNeeded { .. }),
-            ) => {
+            )) => {
                 self.problem = Some(error.to_string());
                 self.stage = Stage::Locked;
             }

@@ -1,5 +1,6 @@
 //! The notebook window. Views draw state and emit `Action`s; `UpstreamApp::apply` is the
-//! one place actions reach the store, after which the views' data is read back from it.
+//! one place actions reach the notebook's operations (`crate::notebook`), after which the
+//! views' data is read back from the store.
 
 pub mod body_chart;
 mod drafts;
@@ -28,12 +29,13 @@ use crate::model::{
     Finding, FindingId, Intervention, InterventionId, Patient, PatientId, Visit, VisitId,
     VisitKind, VisitRecord,
 };
+use crate::notebook::{self, NotebookError};
 use crate::reasoner::{Assessment, Case, Reasoner};
 use crate::store::{Actor, AuditEntry, Passphrase, Store, StoreError};
 
 pub use gate::NotebookGate;
 pub use keystrokes::KeystrokePacer;
-pub use notebook_tasks::{NotebookPanel, NotebookTask, Running};
+pub use notebook_tasks::{NotebookPanel, NotebookTask, Running, TaskDone, TaskError};
 pub use patient_form::PatientFormView;
 pub use patient_list::PatientListView;
 pub use reasoner_panel::ReasonerPanel;
@@ -54,8 +56,13 @@ pub enum Action {
     SelectVisit(VisitId),
     UpdateVisit(Visit),
     AddFinding(Finding),
-    /// Several findings typed in one quick-entry line.
+    /// Several findings, charted together (from the note's suggestions).
     AddFindings(Vec<Finding>),
+    /// A quick-entry line of findings, read and charted at the visit.
+    ChartFindings {
+        visit: VisitId,
+        entry: String,
+    },
     SelectHypothesis(Option<String>),
     UpdateFinding(Finding),
     /// Copy the last visit's open findings into the new visit, marked as carried over.
@@ -68,16 +75,20 @@ pub enum Action {
     /// Take back the last change to the open visit, or put it back again.
     Undo,
     Redo,
-    /// A click on the body chart: chart a finding at that region and side.
+    /// A region picked on the body chart and what to chart there ("pain").
     ChartClick {
         visit: VisitId,
         region: crate::model::RegionCode,
         side: crate::model::Side,
+        kind: String,
     },
     DeleteFinding(FindingId),
     AddIntervention(Intervention),
-    /// Several interventions typed in one quick-entry line.
-    AddInterventions(Vec<Intervention>),
+    /// A quick-entry line of interventions, read and charted at the visit.
+    ChartInterventions {
+        visit: VisitId,
+        entry: String,
+    },
     DeleteIntervention(InterventionId),
     /// An outcome measure filled in at a visit, and one removed from a draft.
     AddMeasure(crate::model::Measure),
@@ -146,7 +157,7 @@ pub struct UpstreamApp {
     notebook_panel: NotebookPanel,
     /// Whole-notebook work on its thread, and what the last such work said.
     task: Option<Running>,
-    task_outcome: Option<Result<String, String>>,
+    task_outcome: Option<Result<TaskDone, TaskError>>,
     /// The window's context, for waking it when background work ends.
     ctx: Option<egui::Context>,
     patient_list: PatientListView,
@@ -155,7 +166,7 @@ pub struct UpstreamApp {
     visit_list: VisitListView,
     visit_editor: VisitEditorView,
     /// The last error, shown until the next successful action.
-    problem: Option<String>,
+    problem: Option<NotebookError>,
     /// The open visit's history from the audit trail.
     history: Vec<AuditEntry>,
     /// Unsigned visits older than the settings allow, with their patient's name.
@@ -170,9 +181,6 @@ const CARRY_OVER: egui::KeyboardShortcut = egui::KeyboardShortcut::new(
     egui::Modifiers::COMMAND.plus(egui::Modifiers::SHIFT),
     egui::Key::C,
 );
-
-/// What a click on the body chart charts until the clinician says otherwise.
-const CHARTED_KIND: &str = "pain";
 
 /// How many patients the list shows; the search narrows it.
 const PATIENT_LIST_LIMIT: usize = 300;
@@ -249,8 +257,8 @@ impl UpstreamApp {
         &self.insights
     }
 
-    pub fn problem(&self) -> Option<&str> {
-        self.problem.as_deref()
+    pub fn problem(&self) -> Option<String> {
+        self.problem.as_ref().map(NotebookError::to_string)
     }
 
     /// The open visit's history from the audit trail, oldest first.
@@ -286,7 +294,7 @@ impl UpstreamApp {
         };
         match self.try_apply(action) {
             Ok(()) => self.problem = None,
-            Err(error) => self.problem = Some(error.to_string()),
+            Err(error) => self.problem = Some(error),
         }
         match visit {
             Some(visit) if note_only && self.problem.is_none() => self.reload_visit(visit),
@@ -317,7 +325,7 @@ impl UpstreamApp {
                 self.history = history;
             }
             Err(error) => {
-                self.problem = Some(error.to_string());
+                self.problem = Some(error.into());
                 self.reload();
             }
         }
@@ -334,10 +342,11 @@ impl UpstreamApp {
             Action::UpdateVisit(v) => v.id == visit,
             Action::AddFinding(f) | Action::UpdateFinding(f) => f.visit_id == visit,
             Action::AddFindings(fs) => fs.iter().any(|f| f.visit_id == visit),
+            Action::ChartFindings { visit: v, .. }
+            | Action::ChartInterventions { visit: v, .. } => *v == visit,
             Action::CarryOver => self.carry_over.as_ref().is_some_and(|(v, _)| *v == visit),
             Action::ConfirmCarriedOver(v) => *v == visit,
             Action::AddIntervention(i) => i.visit_id == visit,
-            Action::AddInterventions(is) => is.iter().any(|i| i.visit_id == visit),
             Action::DeleteFinding(id) => record.findings.iter().any(|f| f.id == *id),
             Action::DeleteIntervention(id) => record.interventions.iter().any(|i| i.id == *id),
             Action::ChartClick { visit: v, .. } => *v == visit,
@@ -354,51 +363,27 @@ impl UpstreamApp {
         }
     }
 
-    fn try_apply(&mut self, action: Action) -> Result<(), StoreError> {
+    fn try_apply(&mut self, action: Action) -> Result<(), NotebookError> {
+        // Who the change is recorded under, settled before the action borrows the store.
+        let actor = self.actor();
         match action {
             Action::StartTask(task) => {
                 let Some(database) = self.store.path().map(Path::to_path_buf) else {
-                    return Err(StoreError::Invalid(
-                        "this notebook lives only in memory; there is nothing to work on".into(),
-                    ));
+                    return Err(NotebookError::InMemory("work on"));
                 };
                 let ctx = self.ctx.clone().unwrap_or_default();
                 self.task_outcome = None;
                 let passphrase = self.store.passphrase().clone();
-                let actor = self.actor();
                 self.task = Some(Running::start(task, database, passphrase, actor, ctx));
             }
             Action::CarryOver => {
-                if let Some((visit, findings)) = self.carry_over.take() {
-                    let carried: Vec<Finding> = findings
-                        .into_iter()
-                        .map(|finding| Finding {
-                            id: FindingId::default(),
-                            visit_id: visit,
-                            carried_over: true,
-                            ..finding
-                        })
-                        .collect();
-                    self.store.add_findings(&self.actor(), &carried)?;
+                if let Some((visit, open)) = self.carry_over.take() {
+                    notebook::carry_over(&mut self.store, &actor, visit, open)?;
                 }
             }
             Action::DismissCarryOver => self.carry_over = None,
             Action::ConfirmCarriedOver(visit) => {
-                let carried: Vec<Finding> = self
-                    .timeline
-                    .iter()
-                    .filter(|record| record.visit.id == visit)
-                    .flat_map(|record| &record.findings)
-                    .filter(|finding| finding.carried_over)
-                    .map(|finding| Finding {
-                        carried_over: false,
-                        ..finding.clone()
-                    })
-                    .collect();
-                let actor = self.actor();
-                for finding in &carried {
-                    self.store.update_finding(&actor, finding)?;
-                }
+                notebook::confirm_carried_over(&mut self.store, &actor, visit)?;
             }
             Action::Undo | Action::Redo => {
                 let (from, to) = if action == Action::Undo {
@@ -412,14 +397,12 @@ impl UpstreamApp {
                     .find(|record| Some(record.visit.id) == self.state.selected_visit);
                 if let (Some(snapshot), Some(current)) = (from.pop(), current) {
                     to.push(current.clone());
-                    let actor =
-                        Actor::new(&self.state.settings.clinician).unwrap_or_else(Actor::login);
-                    self.store.restore_visit(&actor, &snapshot)?;
+                    notebook::restore_visit(&mut self.store, &actor, &snapshot)?;
                 }
             }
             Action::Search(query) => self.state.search = query,
             Action::CreatePatient(patient) => {
-                let id = self.store.create_patient(&self.actor(), &patient)?;
+                let id = notebook::create_patient(&mut self.store, &actor, &patient)?;
                 self.state.selected_patient = Some(id);
                 self.state.selected_visit = None;
                 // Show the new patient even when the search would hide them.
@@ -433,7 +416,9 @@ impl UpstreamApp {
                     self.state.selected_visit = None;
                 }
             }
-            Action::UpdatePatient(patient) => self.store.update_patient(&self.actor(), &patient)?,
+            Action::UpdatePatient(patient) => {
+                notebook::update_patient(&mut self.store, &actor, &patient)?;
+            }
             Action::CreateVisit(visit) => {
                 self.forget_undo();
                 let open: Vec<Finding> = self
@@ -441,7 +426,7 @@ impl UpstreamApp {
                     .last()
                     .map(VisitRecord::open_findings)
                     .unwrap_or_default();
-                let id = self.store.create_visit(&self.actor(), &visit)?;
+                let id = notebook::create_visit(&mut self.store, &actor, &visit)?;
                 self.carry_over = (!open.is_empty()).then_some((id, open));
                 self.state.selected_visit = Some(id);
                 self.visit_editor.begin_visit();
@@ -452,33 +437,36 @@ impl UpstreamApp {
                 }
                 self.state.selected_visit = Some(id);
             }
-            Action::UpdateVisit(visit) => self.store.update_visit(&self.actor(), &visit)?,
+            Action::UpdateVisit(visit) => notebook::update_visit(&mut self.store, &actor, &visit)?,
             Action::AddFinding(finding) => {
-                self.store.add_finding(&self.actor(), &finding)?;
+                notebook::add_findings(&mut self.store, &actor, &[finding])?;
             }
             Action::AddFindings(findings) => {
-                self.store.add_findings(&self.actor(), &findings)?;
+                notebook::add_findings(&mut self.store, &actor, &findings)?;
+            }
+            Action::ChartFindings { visit, entry } => {
+                notebook::chart_findings(&mut self.store, &actor, visit, &entry)?;
             }
             Action::SelectHypothesis(id) => self.state.selected_hypothesis = id,
             Action::UpdateFinding(finding) => {
-                self.store.update_finding(&self.actor(), &finding)?;
+                notebook::update_finding(&mut self.store, &actor, &finding)?;
             }
             Action::ChartClick {
                 visit,
                 region,
                 side,
+                kind,
             } => {
-                let mut finding = Finding::new(CHARTED_KIND, Some(region.as_str()), side);
-                finding.visit_id = visit;
-                self.charted = Some(self.store.add_finding(&self.actor(), &finding)?);
+                let place = (&region, side);
+                let charted = notebook::chart_at(&mut self.store, &actor, visit, place, &kind)?;
+                self.charted = Some(charted);
             }
-            Action::DeleteFinding(id) => self.store.delete_finding(&self.actor(), id)?,
+            Action::DeleteFinding(id) => notebook::delete_finding(&mut self.store, &actor, id)?,
             Action::AddIntervention(intervention) => {
-                self.store.add_intervention(&self.actor(), &intervention)?;
+                notebook::add_intervention(&mut self.store, &actor, &intervention)?;
             }
-            Action::AddInterventions(interventions) => {
-                self.store
-                    .add_interventions(&self.actor(), &interventions)?;
+            Action::ChartInterventions { visit, entry } => {
+                notebook::chart_interventions(&mut self.store, &actor, visit, &entry)?;
             }
             Action::AddMeasure(measure) => {
                 self.store.add_measure(&self.actor(), &measure)?;
@@ -487,19 +475,15 @@ impl UpstreamApp {
                 self.store.delete_measure(&self.actor(), id)?;
             }
             Action::DeleteIntervention(id) => {
-                self.store.delete_intervention(&self.actor(), id)?;
+                notebook::delete_intervention(&mut self.store, &actor, id)?;
             }
             Action::SignVisit { visit, by } => {
                 self.forget_undo();
-                let signer = Actor::new(&by).ok_or_else(|| {
-                    StoreError::Invalid(
-                        "a visit is signed with a name that has letters in it".into(),
-                    )
-                })?;
-                self.store.sign_visit(&signer, visit)?;
+                let signer = notebook::actor_named(&by)?;
+                notebook::sign(&mut self.store, &signer, visit)?;
                 // The signer is the clinician of this notebook from now on.
                 self.state.settings.clinician = signer.name().to_owned();
-                self.store.set_clinician(Some(&signer))?;
+                notebook::set_clinician(&self.store, Some(&signer))?;
             }
             Action::AddAddendum {
                 visit,
@@ -508,32 +492,28 @@ impl UpstreamApp {
                 text,
             } => {
                 // The author writes this addendum; later changes stay the clinician's.
-                let author = Actor::new(&author).ok_or_else(|| {
-                    StoreError::Invalid("an addendum needs its author's name".into())
-                })?;
-                self.store.add_addendum(&author, visit, &reason, &text)?;
+                let author = notebook::actor_named(&author)?;
+                notebook::add_addendum(&mut self.store, &author, visit, &reason, &text)?;
             }
             Action::DeleteDraftVisit(visit) => {
                 self.forget_undo();
-                self.store.delete_draft_visit(&self.actor(), visit)?;
+                notebook::delete_draft_visit(&mut self.store, &actor, visit)?;
             }
             Action::UpdateSettings(settings) => {
-                self.store
-                    .set_clinician(Actor::new(&settings.clinician).as_ref())?;
+                let clinician = Actor::new(&settings.clinician);
+                notebook::set_clinician(&self.store, clinician.as_ref())?;
                 self.state.settings = settings;
             }
             Action::ChangePassphrase(passphrase) => {
                 if self.task.is_some() {
                     return Err(StoreError::Invalid(
                         "wait for the notebook work under way to finish".into(),
-                    ));
+                    )
+                    .into());
                 }
-                let actor = self.actor();
-                self.store.rekey(&actor, &passphrase)?;
-                self.task_outcome = Some(Ok(if self.store.is_encrypted() {
-                    "The notebook is encrypted under the new passphrase.".into()
-                } else {
-                    "The notebook is no longer encrypted.".into()
+                notebook::change_passphrase(&mut self.store, &actor, &passphrase)?;
+                self.task_outcome = Some(Ok(TaskDone::Rekeyed {
+                    encrypted: self.store.is_encrypted(),
                 }));
             }
         }
@@ -562,7 +542,7 @@ impl UpstreamApp {
             Ok(())
         })();
         if let Err(error) = loaded {
-            self.problem = Some(error.to_string());
+            self.problem = Some(error.into());
         }
         if self.patient.is_none() {
             self.state.selected_patient = None;
@@ -586,7 +566,7 @@ impl UpstreamApp {
             Ok(())
         })();
         if let Err(error) = read {
-            self.problem = Some(error.to_string());
+            self.problem = Some(error.into());
         }
         // The course is read when the timeline is read back, not every frame.
         // Read with the patient's age, sex and history, as each visit's flags are.
@@ -688,7 +668,7 @@ impl UpstreamApp {
         self.task.is_some()
     }
 
-    pub fn task_outcome(&self) -> Option<&Result<String, String>> {
+    pub fn task_outcome(&self) -> Option<&Result<TaskDone, TaskError>> {
         self.task_outcome.as_ref()
     }
 
@@ -777,7 +757,7 @@ impl UpstreamApp {
             });
         }
         if let Some(problem) = &self.problem {
-            let problem = problem.clone();
+            let problem = problem.to_string();
             egui::Panel::bottom("problem").show(ui, |ui| {
                 ui.colored_label(ui.visuals().error_fg_color, problem);
             });
@@ -898,6 +878,10 @@ fn shortcut_sheet_ui(ctx: &egui::Context, open: &mut bool) {
             "Undo / redo in the visit",
         ),
         ("Tab / Shift+Tab".to_owned(), "Next / previous field"),
+        (
+            format!("{command}+]"),
+            "A tab in the note (Tab moves to the next field)",
+        ),
         ("Enter".to_owned(), "Chart a quick entry line"),
         ("F1".to_owned(), "Show or hide this sheet"),
     ]);
@@ -957,7 +941,7 @@ fn fill_screen_once(ctx: &egui::Context, done: &mut bool) {
 }
 
 /// Runs the window until it is closed.
-pub fn run_native(path: &Path) -> Result<(), String> {
+pub fn run_native(path: &Path) -> Result<(), eframe::Error> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Upstream")
@@ -978,7 +962,6 @@ pub fn run_native(path: &Path) -> Result<(), String> {
             Ok(Box::new(NotebookGate::new(&path, state)))
         }),
     )
-    .map_err(|error| error.to_string())
 }
 
 /// A new visit for `patient`, dated now, as a follow-up when they have been seen before.

@@ -9,7 +9,8 @@ use std::time::Instant;
 use eframe::egui;
 
 use super::Action;
-use crate::store::{Actor, NotebookFile, Passphrase, Store};
+use crate::notebook::{self, BackedUp, DailyBackup, DemoInto, Exported, Imported, NotebookError};
+use crate::store::{Actor, ImportSummary, NotebookFile, Passphrase, Store};
 
 /// A piece of whole-notebook work.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,65 +41,95 @@ impl NotebookTask {
         database: &Path,
         passphrase: &Passphrase,
         by: &Actor,
-    ) -> Result<String, String> {
-        let text = |e: &dyn std::fmt::Display| e.to_string();
-        let open = || Store::open_with(database, passphrase).map_err(|e| text(&e));
-        match self {
+    ) -> Result<TaskDone, NotebookError> {
+        let open = || Store::open_with(database, passphrase);
+        Ok(match self {
             NotebookTask::DailyBackup => {
-                let store = open()?;
-                let folder = crate::store::backup_folder(database);
-                let now = chrono::Local::now().naive_local();
-                match store
-                    .rotate_backups(by, &folder, now)
-                    .map_err(|e| text(&e))?
-                {
-                    Some((path, check)) => Ok(format!(
-                        "Today's backup made and checked: {} ({} patients)",
-                        path.display(),
-                        check.patients
-                    )),
-                    None => Ok(format!("Today's backup is in {}", folder.display())),
-                }
+                TaskDone::DailyBackup(notebook::daily_backup(&open()?, by)?)
             }
             NotebookTask::BackupTo(path) => {
-                let check = open()?.backup_to(by, path).map_err(|e| text(&e))?;
-                Ok(format!(
-                    "Backed up {} patients to {}; integrity check ok",
-                    check.patients,
-                    path.display()
-                ))
+                TaskDone::BackedUp(notebook::back_up_to(&open()?, by, path)?)
             }
-            NotebookTask::Export(path) => {
-                let notebook = open()?.export_to(by, path).map_err(|e| text(&e))?;
-                Ok(format!(
-                    "Exported {} patients to {}",
-                    notebook.patients.len(),
-                    path.display()
-                ))
-            }
+            NotebookTask::Export(path) => TaskDone::Exported(notebook::export(&open()?, by, path)?),
             NotebookTask::Import(path) => {
                 // The whole file is read and checked before the notebook is touched.
-                let notebook = NotebookFile::read(path).map_err(|e| text(&e))?;
-                let mut store = open()?;
-                let summary = store.import(by, &notebook).map_err(|e| text(&e))?;
-                Ok(format!(
-                    "Imported {} patients and {} visits from {}",
-                    summary.patients,
-                    summary.visits,
-                    path.display()
-                ))
+                let file = NotebookFile::read(path)?;
+                TaskDone::Imported(notebook::import(&mut open()?, by, &file, path)?)
             }
-            NotebookTask::Demo => {
-                let demo = crate::demo::clinic_for_today().map_err(|e| text(&e))?;
-                let mut store = open()?;
-                let summary = store.import(by, &demo).map_err(|e| text(&e))?;
-                Ok(format!(
-                    "Added the demo clinic: {} patients",
-                    summary.patients
-                ))
+            NotebookTask::Demo => TaskDone::Demo(notebook::add_demo_clinic(
+                &mut open()?,
+                by,
+                DemoInto::AnyNotebook,
+            )?),
+        })
+    }
+}
+
+/// What whole-notebook work did, in the words the panel shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TaskDone {
+    DailyBackup(DailyBackup),
+    BackedUp(BackedUp),
+    Exported(Exported),
+    Imported(Imported),
+    Demo(ImportSummary),
+    /// The passphrase changed; whether the notebook is now encrypted.
+    Rekeyed {
+        encrypted: bool,
+    },
+}
+
+impl std::fmt::Display for TaskDone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TaskDone::DailyBackup(DailyBackup::Made { path, check }) => write!(
+                f,
+                "Today's backup made and checked: {} ({} patients)",
+                path.display(),
+                check.patients
+            ),
+            TaskDone::DailyBackup(DailyBackup::MadeAlready { folder }) => {
+                write!(f, "Today's backup is in {}", folder.display())
+            }
+            TaskDone::BackedUp(backed_up) => write!(
+                f,
+                "Backed up {} patients to {}; integrity check ok",
+                backed_up.check.patients,
+                backed_up.check.path.display()
+            ),
+            TaskDone::Exported(exported) => write!(
+                f,
+                "Exported {} patients to {}",
+                exported.patients,
+                exported.path.display()
+            ),
+            TaskDone::Imported(imported) => write!(
+                f,
+                "Imported {} patients and {} visits from {}",
+                imported.summary.patients,
+                imported.summary.visits,
+                imported.path.display()
+            ),
+            TaskDone::Demo(summary) => {
+                write!(f, "Added the demo clinic: {} patients", summary.patients)
+            }
+            TaskDone::Rekeyed { encrypted: true } => {
+                f.write_str("The notebook is encrypted under the new passphrase.")
+            }
+            TaskDone::Rekeyed { encrypted: false } => {
+                f.write_str("The notebook is no longer encrypted.")
             }
         }
     }
+}
+
+/// Why whole-notebook work did not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum TaskError {
+    #[error(transparent)]
+    Notebook(#[from] NotebookError),
+    #[error("{0} stopped unexpectedly")]
+    Stopped(String),
 }
 
 /// A task on its thread.
@@ -106,7 +137,7 @@ impl NotebookTask {
 pub struct Running {
     doing: String,
     started: Instant,
-    done: mpsc::Receiver<Result<String, String>>,
+    done: mpsc::Receiver<Result<TaskDone, NotebookError>>,
 }
 
 impl Running {
@@ -134,12 +165,12 @@ impl Running {
     }
 
     /// The outcome, once the thread has finished.
-    pub fn finished(&self) -> Option<Result<String, String>> {
+    pub fn finished(&self) -> Option<Result<TaskDone, TaskError>> {
         match self.done.try_recv() {
-            Ok(result) => Some(result),
+            Ok(result) => Some(result.map_err(TaskError::from)),
             Err(mpsc::TryRecvError::Empty) => None,
             Err(mpsc::TryRecvError::Disconnected) => {
-                Some(Err(format!("{} stopped unexpectedly", self.doing)))
+                Some(Err(TaskError::Stopped(self.doing.clone())))
             }
         }
     }
@@ -158,7 +189,7 @@ impl NotebookPanel {
         &mut self,
         ui: &mut egui::Ui,
         running: Option<&Running>,
-        outcome: Option<&Result<String, String>>,
+        outcome: Option<&Result<TaskDone, TaskError>>,
         actions: &mut Vec<Action>,
     ) {
         egui::CollapsingHeader::new("Notebook")
@@ -224,11 +255,11 @@ impl NotebookPanel {
                             ));
                         });
                     }
-                    (None, Some(Ok(message))) => {
-                        ui.label(message);
+                    (None, Some(Ok(done))) => {
+                        ui.label(done.to_string());
                     }
                     (None, Some(Err(problem))) => {
-                        ui.colored_label(ui.visuals().error_fg_color, problem);
+                        ui.colored_label(ui.visuals().error_fg_color, problem.to_string());
                     }
                     (None, None) => {}
                 }

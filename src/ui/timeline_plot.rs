@@ -171,6 +171,18 @@ fn date_of(day: f64) -> Option<NaiveDate> {
     NaiveDate::from_num_days_from_ce_opt(day.round() as i32)
 }
 
+/// The time axis's label for the mark at `day`, with `shown` the days on screen.
+fn date_label(day: f64, shown: &std::ops::RangeInclusive<f64>) -> String {
+    // A date centred on a mark at the plot's very edge would be cut in half.
+    let edge = (shown.end() - shown.start()) * DATE_EDGE_SHARE;
+    if day > shown.end() - edge || day < shown.start() + edge {
+        return String::new();
+    }
+    date_of(day)
+        .map(|d| d.format("%d %b").to_string())
+        .unwrap_or_default()
+}
+
 /// Distinct line colours that read on light and dark backgrounds.
 const PALETTE: [egui::Color32; 10] = [
     egui::Color32::from_rgb(230, 85, 70),
@@ -199,6 +211,14 @@ const INTERVENTION_COLOUR: egui::Color32 = egui::Color32::from_rgb(120, 160, 230
 
 /// Insight markers: amber, readable on light and dark.
 const INSIGHT_COLOUR: egui::Color32 = egui::Color32::from_rgb(235, 150, 30);
+
+/// How near either end of the time axis, as a share of its span, a date is left unwritten:
+/// about half a date's width on the narrowest plot the window allows.
+const DATE_EDGE_SHARE: f64 = 0.04;
+
+/// From how far apart dates on the time axis start to show, to how far apart they show in
+/// full, in points: a little over a date's width.
+const DATE_LABEL_SPACING: std::ops::RangeInclusive<f32> = 48.0..=60.0;
 
 #[derive(Debug, Default)]
 pub struct TimelinePlot {
@@ -243,11 +263,12 @@ impl TimelinePlot {
             .allow_drag(false)
             .allow_boxed_zoom(false)
             .y_axis_label("intensity")
-            .x_axis_formatter(|mark, _| {
-                date_of(mark.value)
-                    .map(|d| d.format("%d %b").to_string())
-                    .unwrap_or_default()
-            })
+            // A date is about 45 points wide; egui_plot's default spacing (60 to 80) fades
+            // out every label but one once a record spans a few months.
+            .custom_x_axes(vec![
+                egui_plot::AxisHints::new_x().label_spacing(DATE_LABEL_SPACING),
+            ])
+            .x_axis_formatter(|mark, shown| date_label(mark.value, shown))
             .label_formatter(move |hover| {
                 let (name, point) = match hover {
                     egui_plot::HoverPosition::NearDataPoint {
@@ -499,4 +520,18 @@ fn swatch<'a>(colour: egui::Color32, shape: Swatch) -> PaintMark<'a> {
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_date_at_either_edge_of_the_time_axis_is_left_unwritten_rather_than_cut() {
+        let first = NaiveDate::from_ymd_opt(2026, 8, 17).map_or(0.0, day);
+        let shown = first..=first + 100.0;
+        assert_eq!(date_label(first + 50.0, &shown), "06 Oct");
+        assert_eq!(date_label(first + 99.0, &shown), "");
+        assert_eq!(date_label(first + 1.0, &shown), "");
+    }
 }

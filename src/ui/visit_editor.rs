@@ -43,6 +43,10 @@ pub enum Field {
     FindingsTable,
 }
 
+/// Ctrl+]: a tab typed into the note, since Tab itself moves to the next field.
+pub const INDENT: egui::KeyboardShortcut =
+    egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::CloseBracket);
+
 /// The open visit's shortcuts: (keys, modifiers, where the cursor goes, what the sheet
 /// says). Ctrl on Linux and Windows, Cmd on a Mac.
 pub const SHORTCUTS: [(egui::Key, egui::Modifiers, Field, &str); 8] = [
@@ -225,7 +229,7 @@ impl VisitEditorView {
                         );
                         super::body_chart::legend_ui(ui, !zones.is_empty());
                         if editable {
-                            ui.weak("Click a region to chart a finding there.");
+                            ui.weak("Click a region, then choose what to chart there.");
                         }
                     });
                 self.findings_ui(ui, record, editable, charted, actions);
@@ -334,6 +338,10 @@ impl VisitEditorView {
             self.focus_if_asked(place, &field);
             changed |= field.changed();
             left_field |= field.lost_focus();
+            if field.has_focus() && ui.input_mut(|i| i.consume_shortcut(&INDENT)) {
+                indent_at_cursor(ui.ctx(), field.id, text);
+                changed = true;
+            }
         }
         let now = ui.input(|i| i.time);
         if changed || chosen {
@@ -737,18 +745,19 @@ impl VisitEditorView {
             let mut changed = false;
             ui.horizontal(|ui| {
                 let label = ui.label("Charted kind");
-                let kind = ui
-                    .add(egui::TextEdit::singleline(&mut entry.kind).desired_width(140.0))
-                    .labelled_by(label.id);
-                if fresh {
-                    kind.request_focus();
-                }
-                changed |= kind.changed();
-                let label = ui.label("Charted intensity");
                 changed |= ui
-                    .add(egui::TextEdit::singleline(&mut entry.intensity).desired_width(40.0))
+                    .add(egui::TextEdit::singleline(&mut entry.kind).desired_width(140.0))
                     .labelled_by(label.id)
                     .changed();
+                let label = ui.label("Charted intensity");
+                let intensity = ui
+                    .add(egui::TextEdit::singleline(&mut entry.intensity).desired_width(40.0))
+                    .labelled_by(label.id);
+                // The kind was picked on the chart; how strong it is comes next.
+                if fresh {
+                    intensity.request_focus();
+                }
+                changed |= intensity.changed();
             });
             match entry.to_finding(vocabulary, finding.visit_id) {
                 Ok(mut updated) => {
@@ -821,19 +830,10 @@ impl VisitEditorView {
             // What was read is charted; what was not stays in the field, and so does the
             // cursor.
             if !reading.items.is_empty() {
-                let findings: Vec<Finding> = reading
-                    .items
-                    .iter()
-                    .filter(|item| !charted_already(item))
-                    .map(|item| Finding {
-                        visit_id: record.visit.id,
-                        ..item.finding.clone()
-                    })
-                    .collect();
-                if !findings.is_empty() {
-                    actions.push(Action::AddFindings(findings));
-                }
-                self.quick_entry = reading.leftover();
+                actions.push(Action::ChartFindings {
+                    visit: record.visit.id,
+                    entry: std::mem::replace(&mut self.quick_entry, reading.leftover()),
+                });
             }
             field.request_focus();
         }
@@ -872,17 +872,11 @@ impl VisitEditorView {
         unread_ui(ui, &reading.unread);
         if entered(field.clone(), ui) {
             if !reading.items.is_empty() {
-                let interventions = reading
-                    .items
-                    .iter()
-                    .map(|item| Intervention {
-                        visit_id: record.visit.id,
-                        ..item.intervention.clone()
-                    })
-                    .collect();
-                actions.push(Action::AddInterventions(interventions));
                 // What was not read stays for the clinician to finish.
-                self.intervention_entry = reading.leftover();
+                actions.push(Action::ChartInterventions {
+                    visit: record.visit.id,
+                    entry: std::mem::replace(&mut self.intervention_entry, reading.leftover()),
+                });
             }
             field.request_focus();
         }
@@ -1040,4 +1034,26 @@ fn unread_ui(ui: &mut egui::Ui, unread: &[reader::Unread]) {
             format!("Not read: \"{}\": {}", part.text, part.why),
         );
     }
+}
+
+/// Types a tab at the cursor of the note field `id` (over what is selected), and puts the
+/// cursor after it.
+fn indent_at_cursor(ctx: &egui::Context, id: egui::Id, text: &mut String) {
+    let mut state = egui::TextEdit::load_state(ctx, id).unwrap_or_default();
+    let chars = text.chars().count();
+    let (start, end) = match state.cursor.char_range() {
+        Some(range) => {
+            let sorted = range.as_sorted_char_range();
+            (sorted.start.0.min(chars), sorted.end.0.min(chars))
+        }
+        None => (chars, chars),
+    };
+    let byte = |at: usize| text.char_indices().nth(at).map_or(text.len(), |(b, _)| b);
+    let (from, to) = (byte(start), byte(end));
+    text.replace_range(from..to, "\t");
+    let after = egui::text::CCursor::new(start + 1);
+    state
+        .cursor
+        .set_char_range(Some(egui::text::CCursorRange::one(after)));
+    egui::TextEdit::store_state(ctx, id, state);
 }

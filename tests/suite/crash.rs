@@ -256,11 +256,15 @@ impl Notebook {
                 );
             }
             Edit::Findings { visit, text } => {
-                let findings = findings_of(text);
+                let visit = next.visits.get_mut(visit)?;
+                // A finding the visit already has is not charted twice.
+                let findings: Vec<FindingState> = findings_of(text)
+                    .into_iter()
+                    .filter(|finding| !visit.findings.values().any(|f| f == finding))
+                    .collect();
                 if findings.len() != ids.len() {
                     return None;
                 }
-                let visit = next.visits.get_mut(visit)?;
                 visit.findings.extend(ids.iter().copied().zip(findings));
             }
             Edit::Interventions { visit, text } => {

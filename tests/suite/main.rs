@@ -15,6 +15,7 @@ mod fuzz;
 mod integrity;
 mod measures;
 mod migrations;
+mod notebook;
 mod reader;
 mod reader_corpus;
 mod reader_interventions;

@@ -395,28 +395,50 @@ fn a_click_on_the_body_chart_charts_a_finding_there_on_that_side() {
     harness.run();
     new_patient_and_visit(&mut harness);
 
+    // A click asks what to chart there; it charts nothing by itself.
     click_chart(
         &mut harness,
         "calf",
         upstream::model::vocabulary::ChartView::Back,
         Side::Left,
     );
+    assert!(harness.state().timeline()[0].findings.is_empty());
+    assert!(harness.query_by_label("Chart at Calf (L):").is_some());
+    harness
+        .get_by_role_and_label(Role::Button, "Tenderness")
+        .click();
+    harness.run();
     let findings = harness.state().timeline()[0].findings.clone();
-    assert_eq!(findings.len(), 1, "one click, one finding");
+    assert_eq!(findings.len(), 1, "one region, one kind, one finding");
+    assert_eq!(findings[0].kind.as_str(), "tenderness");
     assert_eq!(
         findings[0].region.as_ref().map(|r| r.as_str()),
         Some("calf")
     );
     assert_eq!(findings[0].side, Side::Left);
-    // The cursor is on the new finding's kind, ready to say what it is.
+    assert!(harness.query_by_label("Chart at Calf (L):").is_none());
+    // The cursor is on the new finding's intensity, ready to say how strong it is.
     assert!(
         harness
-            .get_by_role_and_label(Role::TextInput, "Charted kind")
+            .get_by_role_and_label(Role::TextInput, "Charted intensity")
             .is_focused()
     );
     type_into(&mut harness, "Charted intensity", "5");
     let findings = &harness.state().timeline()[0].findings;
     assert_eq!(findings[0].intensity.map(|i| i.value()), Some(5));
+
+    // A click taken back charts nothing.
+    click_chart(
+        &mut harness,
+        "shin",
+        upstream::model::vocabulary::ChartView::Front,
+        Side::Left,
+    );
+    harness
+        .get_by_role_and_label(Role::Button, "Cancel")
+        .click();
+    harness.run();
+    assert_eq!(harness.state().timeline()[0].findings.len(), 1);
 
     click_chart(
         &mut harness,
@@ -424,6 +446,8 @@ fn a_click_on_the_body_chart_charts_a_finding_there_on_that_side() {
         upstream::model::vocabulary::ChartView::Front,
         Side::Right,
     );
+    harness.get_by_role_and_label(Role::Button, "Pain").click();
+    harness.run();
     let findings = &harness.state().timeline()[0].findings;
     assert_eq!(findings.len(), 2);
     assert_eq!(
@@ -663,10 +687,16 @@ fn export_and_import_run_off_the_window_thread_and_report_what_they_did() {
     harness.step();
     until_task_done(&mut harness);
     harness.run();
-    let outcome = harness.state().task_outcome().cloned().expect("an outcome");
+    let outcome = harness
+        .state()
+        .task_outcome()
+        .expect("an outcome")
+        .as_ref()
+        .map(ToString::to_string)
+        .map_err(ToString::to_string);
     assert_eq!(
-        outcome.as_deref(),
-        Ok(&*format!("Exported 8 patients to {}", file.display()))
+        outcome,
+        Ok(format!("Exported 8 patients to {}", file.display()))
     );
     assert!(
         harness
@@ -699,9 +729,48 @@ fn export_and_import_run_off_the_window_thread_and_report_what_they_did() {
             .unwrap()
             .as_ref()
             .unwrap_err()
+            .to_string()
             .contains("line 1")
     );
     assert_eq!(harness.state().patients().len(), 16);
+}
+
+#[test]
+fn a_backup_made_from_the_window_keeps_its_chain_head_beside_it_as_the_command_line_s_does() {
+    let (directory, mut harness) = demo_harness();
+    let named = directory.path().join("friday.json");
+    harness.get_by_label("Notebook").click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "File")
+        .focus();
+    harness.run();
+    harness.key_press_modifiers(eframe::egui::Modifiers::COMMAND, eframe::egui::Key::A);
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "File")
+        .type_text(named.to_str().unwrap());
+    harness.run();
+    harness.get_by_label("Back up to file").click();
+    harness.step();
+    until_task_done(&mut harness);
+    harness.run();
+    let backup = named.with_extension("sqlite3");
+    assert!(
+        harness
+            .query_by_label_contains("Backed up 8 patients")
+            .is_some()
+    );
+    // The backup's chain head is kept beside it, so a trail rewritten later no longer
+    // reaches it (`upstream audit verify --against`).
+    let side: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(upstream::store::side_path(&backup)).expect("a side file"),
+    )
+    .unwrap();
+    let head = upstream::store::backup_head(&backup, &upstream::store::Passphrase::none())
+        .unwrap()
+        .expect("the backup has an audit trail");
+    assert_eq!(side["head"], serde_json::to_value(&head).unwrap());
 }
 
 #[test]
@@ -785,10 +854,20 @@ fn the_body_chart_can_be_used_from_the_keyboard() {
         harness.query_by_label_contains(wanted).is_some(),
         "the arrows reach every region"
     );
+    // Enter asks what to chart there, with the cursor on the first kind; Enter charts it.
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert!(harness.state().timeline()[0].findings.is_empty());
+    assert!(
+        harness
+            .get_by_role_and_label(Role::Button, "Pain")
+            .is_focused()
+    );
     harness.key_press(Key::Enter);
     harness.run();
     let findings = &harness.state().timeline()[0].findings;
     assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0].kind.as_str(), "pain");
     assert_eq!(
         findings[0].region.as_ref().map(|r| r.as_str()),
         Some("calf")

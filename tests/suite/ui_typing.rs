@@ -481,3 +481,41 @@ fn another_visit_opens_at_its_top_with_its_date_and_sign_in_view() {
     let sign = harness.get_by_label("Sign visit").rect();
     assert!(sign.top() >= 0.0, "{sign:?}");
 }
+
+#[test]
+fn tab_leaves_the_note_for_the_next_field_and_ctrl_bracket_types_a_tab_in_it() {
+    let directory = tempfile::tempdir().unwrap();
+    let (mut harness, _) = crate::window_on_a_draft(&directory.path().join("notebook.sqlite3"));
+    harness
+        .get_by_role_and_label(Role::MultilineTextInput, "Subjective")
+        .focus();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::MultilineTextInput, "Subjective")
+        .type_text("LBP after lifting");
+    harness.run();
+    harness.key_press(Key::Tab);
+    harness.run();
+    assert!(
+        harness
+            .get_by_role_and_label(Role::MultilineTextInput, "Objective")
+            .is_focused(),
+        "Tab moves on to the next field"
+    );
+    harness
+        .get_by_role_and_label(Role::MultilineTextInput, "Objective")
+        .type_text("Lumbar:");
+    harness.run();
+    // Ctrl+] types a tab where Tab cannot, and the cursor stays in the note after it.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::CloseBracket);
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::MultilineTextInput, "Objective")
+        .type_text("flexion 60");
+    harness.run();
+    harness.key_press(Key::Tab);
+    harness.run();
+    let visit = &harness.state().timeline()[0].visit;
+    assert_eq!(visit.subjective, "LBP after lifting");
+    assert_eq!(visit.objective, "Lumbar:\tflexion 60");
+}
