@@ -567,7 +567,7 @@ fn apply_one(store: &mut Store, actor: &Actor, edit: &Edit) -> Result<Charted, N
                 activities: activities.clone(),
                 ..crate::model::Measure::new(VisitId(*visit), instrument, answers.clone())
             };
-            vec![store.add_measure(actor, &measure)?.0]
+            written(vec![notebook::add_measure(store, actor, &measure)?.0])
         }
         Edit::Sign { visit, by } => {
             notebook::sign(store, &edit_actor(by.as_ref(), actor)?, VisitId(*visit))?;

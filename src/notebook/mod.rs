@@ -15,9 +15,9 @@ pub use charting::{
     Charted, carry_over, chart_at, chart_findings, chart_interventions, confirm_carried_over,
 };
 pub use records::{
-    Signed, add_addendum, add_findings, add_intervention, create_patient, create_visit,
-    delete_draft_visit, delete_finding, delete_intervention, restore_visit, sign, update_finding,
-    update_patient, update_visit, write_subjective,
+    Signed, add_addendum, add_findings, add_intervention, add_measure, create_patient,
+    create_visit, delete_draft_visit, delete_finding, delete_intervention, delete_measure,
+    restore_visit, sign, update_finding, update_patient, update_visit, write_subjective,
 };
 pub use whole::{
     BackedUp, DailyBackup, DemoInto, Exported, Imported, add_demo_clinic, back_up_to,

@@ -1,11 +1,11 @@
 //! Writes to one patient's record: a patient, a visit, its note, a finding taken back,
-//! a signature and an addendum.
+//! an outcome measure, a signature and an addendum.
 
 use chrono::NaiveDateTime;
 
 use crate::model::{
-    Addendum, Finding, FindingId, Intervention, InterventionId, Patient, PatientId, Signature,
-    Visit, VisitId, VisitRecord,
+    Addendum, Finding, FindingId, Intervention, InterventionId, Measure, MeasureId, Patient,
+    PatientId, Signature, Visit, VisitId, VisitRecord,
 };
 use crate::store::{Actor, Store};
 
@@ -49,6 +49,21 @@ pub fn add_addendum(
     text: &str,
 ) -> Result<Addendum, NotebookError> {
     Ok(store.add_addendum(author, visit, reason, text)?)
+}
+
+/// Adds an outcome measure to a draft visit, scored by its instrument's own rule; one that
+/// cannot be scored (too many items left out) is refused and nothing is written.
+pub fn add_measure(
+    store: &mut Store,
+    by: &Actor,
+    measure: &Measure,
+) -> Result<MeasureId, NotebookError> {
+    Ok(store.add_measure(by, measure)?)
+}
+
+/// Takes an outcome measure back from a draft visit.
+pub fn delete_measure(store: &mut Store, by: &Actor, id: MeasureId) -> Result<(), NotebookError> {
+    Ok(store.delete_measure(by, id)?)
 }
 
 /// Adds a patient to the notebook.

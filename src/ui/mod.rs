@@ -469,10 +469,10 @@ impl UpstreamApp {
                 notebook::chart_interventions(&mut self.store, &actor, visit, &entry)?;
             }
             Action::AddMeasure(measure) => {
-                self.store.add_measure(&self.actor(), &measure)?;
+                notebook::add_measure(&mut self.store, &actor, &measure)?;
             }
             Action::DeleteMeasure(id) => {
-                self.store.delete_measure(&self.actor(), id)?;
+                notebook::delete_measure(&mut self.store, &actor, id)?;
             }
             Action::DeleteIntervention(id) => {
                 notebook::delete_intervention(&mut self.store, &actor, id)?;
