@@ -1324,6 +1324,28 @@ fn cervical_root_levels_start_likelier_in_men_and_at_the_peak_age() {
 }
 
 #[test]
+fn an_older_patient_s_thigh_and_knee_pain_moves_the_upper_lumbar_roots_up() {
+    // Dammers and Koehler 2002: herniations sit higher with age (mean age 44 at L5-S1,
+    // 60 at L3-4). Anterior thigh and medial knee pain are shared by L3, L4 and L5's
+    // neighbours; at 65 the upper roots start likelier than at 35, and rank no worse.
+    let text = "R anterior thigh pain 5; R medial knee pain 4";
+    let young = assess(&text_case(text, 35));
+    let old = assess(&text_case(text, 65));
+    let prior = |a: &Assessment, id: &str| {
+        a.hypotheses
+            .iter()
+            .find(|h| h.id == id)
+            .map(|h| h.prior)
+            .unwrap_or_else(|| panic!("{id} not ranked: {:?}", leaders(a)))
+    };
+    assert!(prior(&old, "root_l4") > prior(&young, "root_l4"));
+    assert!(prior(&old, "root_l3") > prior(&young, "root_l3"));
+    assert!(rank_of(&old, "root_l4") <= rank_of(&young, "root_l4"));
+    // L5 and S1, whose discs the figures put in younger patients, keep their base rate.
+    assert_eq!(prior(&old, "root_l5"), prior(&young, "root_l5"));
+}
+
+#[test]
 fn two_roots_at_once_are_the_likeliest_cover() {
     // L5 signs (dorsum numbness, big toe weakness) with S1 signs (lateral foot numbness,
     // a reduced ankle jerk, calf weakness): the pair of roots explains them together better
