@@ -60,6 +60,10 @@ pub struct Reasoner<'kb> {
     /// Each source's structure terms as words, by their first word: how treatment of a
     /// source is recognised in what was charted ("soleus", "L5-S1", "left SI").
     structures: HashMap<String, Vec<(Vec<String>, usize)>>,
+    /// Each source's breadth: how many zones (a kind at a region) it predicts, systemic
+    /// signs once each. Ties are settled by it, the narrower first; counted once here, as
+    /// ties among muscles are common.
+    breadth: Vec<usize>,
 }
 
 /// The (source, manifestation) pairs of one finding kind.
@@ -265,8 +269,20 @@ impl<'kb> Reasoner<'kb> {
                 structures.entry(first).or_default().push((term, s));
             }
         }
+        let breadth = kb
+            .sources
+            .iter()
+            .map(|source| {
+                source
+                    .manifestations
+                    .iter()
+                    .map(|m| m.kinds.len() * m.regions.len().max(1))
+                    .sum()
+            })
+            .collect();
         Reasoner {
             kb,
+            breadth,
             by_kind,
             zone_places,
             tests,
@@ -534,23 +550,13 @@ impl<'kb> Reasoner<'kb> {
                 .then_with(|| b.explains.len().cmp(&a.explains.len()))
                 .then_with(|| a.against.len().cmp(&b.against.len()))
                 .then_with(|| essential(b).cmp(&essential(a)))
-                .then_with(|| self.breadth(a.source).cmp(&self.breadth(b.source)))
+                .then_with(|| self.breadth[a.source].cmp(&self.breadth[b.source]))
                 .then_with(|| {
                     self.kb.sources[a.source]
                         .id
                         .cmp(&self.kb.sources[b.source].id)
                 })
         });
-    }
-
-    /// How many zones (a region for a kind) a source predicts, systemic signs counting
-    /// once each: the breadth that ties are settled by, the narrower first.
-    fn breadth(&self, s: usize) -> usize {
-        self.kb.sources[s]
-            .manifestations
-            .iter()
-            .map(|m| m.kinds.len() * m.regions.len().max(1))
-            .sum()
     }
 
     /// The priors and each finding's background for one case.
