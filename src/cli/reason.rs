@@ -405,7 +405,19 @@ fn print_human(
             writeln!(out, "     leaves unexplained: {}", list.join("; "))?;
         }
         if !hypothesis.against.is_empty() {
-            let list: Vec<String> = hypothesis.against.iter().map(describe).collect();
+            // Each with how much its absence counts: x0.3 weighs more than x0.9.
+            let list: Vec<String> = hypothesis
+                .against
+                .iter()
+                .map(|a| {
+                    format!(
+                        "{} [{}, x{:.2}]",
+                        describe(&a.finding),
+                        a.weight.code(),
+                        a.ratio
+                    )
+                })
+                .collect();
             writeln!(out, "     against it: {}", list.join("; "))?;
         }
         writeln!(out, "     check: {}", hypothesis.check)?;

@@ -20,7 +20,7 @@ use crate::model::{Finding, KindCode, Presence, RegionCode, Side};
 use super::knowledge::{
     KnowledgeBase, Manifestation, Source, SourceKind, SourceLaterality, Weight, normalize_test,
 };
-use super::{Assessment, Case, Elsewhere, Explained, Hypothesis, NextCheck};
+use super::{Against, Assessment, Case, Elsewhere, Explained, Hypothesis, NextCheck};
 
 /// A unilateral source explains a bilateral finding only in part.
 const HALF_OF_BILATERAL: f64 = 0.75;
@@ -60,6 +60,10 @@ pub struct Reasoner<'kb> {
     /// Each source's structure terms as words, by their first word: how treatment of a
     /// source is recognised in what was charted ("soleus", "L5-S1", "left SI").
     structures: HashMap<String, Vec<(Vec<String>, usize)>>,
+    /// Each source's breadth: how many zones (a kind at a region) it predicts, systemic
+    /// signs once each. Ties are settled by it, the narrower first; counted once here, as
+    /// ties among muscles are common.
+    breadth: Vec<usize>,
 }
 
 /// The (source, manifestation) pairs of one finding kind.
@@ -140,7 +144,7 @@ struct Scored {
     prior: f64,
     explains: Vec<Explained>,
     unexplained: Vec<usize>,
-    against: Vec<usize>,
+    against: Vec<Against>,
 }
 
 /// What a case makes of the knowledge base before any source is scored.
@@ -265,8 +269,20 @@ impl<'kb> Reasoner<'kb> {
                 structures.entry(first).or_default().push((term, s));
             }
         }
+        let breadth = kb
+            .sources
+            .iter()
+            .map(|source| {
+                source
+                    .manifestations
+                    .iter()
+                    .map(|m| m.kinds.len() * m.regions.len().max(1))
+                    .sum()
+            })
+            .collect();
         Reasoner {
             kb,
+            breadth,
             by_kind,
             zone_places,
             tests,
@@ -515,14 +531,26 @@ impl<'kb> Reasoner<'kb> {
     }
 
     /// Best first; of two alike, the likelier before the findings were read (C7 before
-    /// C5), then the one that explains more. Only sources alike in all of these, which no
-    /// finding or base rate tells apart, fall back to id order, so that every run agrees.
+    /// C5), then the one that explains more, then the one fewer examined findings argue
+    /// against, then the one that explains more by its core (essential) zones, then the
+    /// narrower source: a source that predicts fewer zones puts more of its weight on the
+    /// ones charted. Only sources alike in all of these fall back to id order, so that every
+    /// run agrees.
     fn sort_scored(&self, scored: &mut [Scored]) {
+        let essential = |s: &Scored| {
+            s.explains
+                .iter()
+                .filter(|e| e.weight == Weight::Essential)
+                .count()
+        };
         scored.sort_by(|a, b| {
             b.log_odds
                 .total_cmp(&a.log_odds)
                 .then_with(|| b.prior.total_cmp(&a.prior))
                 .then_with(|| b.explains.len().cmp(&a.explains.len()))
+                .then_with(|| a.against.len().cmp(&b.against.len()))
+                .then_with(|| essential(b).cmp(&essential(a)))
+                .then_with(|| self.breadth[a.source].cmp(&self.breadth[b.source]))
                 .then_with(|| {
                     self.kb.sources[a.source]
                         .id
@@ -784,7 +812,11 @@ impl<'kb> Reasoner<'kb> {
                     (Presence::Present, None) => scored.unexplained.push(i),
                     // A rare manifestation's absence is barely evidence: not listed.
                     (Presence::Absent, Some(m)) if m.weight > Weight::Rare => {
-                        scored.against.push(i)
+                        scored.against.push(Against {
+                            finding: i,
+                            weight: m.weight,
+                            ratio: (ratio * 1e6).round() / 1e6,
+                        })
                     }
                     (Presence::Absent, _) => {}
                 }
@@ -1194,7 +1226,18 @@ impl<'kb> Reasoner<'kb> {
                 expected += chance * entropy(&shares(again));
             }
             let shift = uncertainty_now - expected;
-            if best.as_ref().is_none_or(|(s, _, _)| shift > *s + 1e-12) {
+            // Of two exams that settle as much, the one the leading source predicts more
+            // strongly: it tests the likeliest explanation directly.
+            let leading = |p: &Predictions| {
+                p.first()
+                    .and_then(|(_, m)| *m)
+                    .map_or(0.0, |m| m.weight.strength() * m.fit)
+            };
+            let better = best.as_ref().is_none_or(|(s, _, p)| {
+                shift > *s + 1e-12
+                    || (shift > *s - 1e-12 && leading(&predictions) > leading(p) + 1e-12)
+            });
+            if better {
                 best = Some((shift, finding, predictions));
             }
         }

@@ -161,10 +161,22 @@ pub struct Hypothesis {
     /// Of those, each one another reported source explains, with the best-ranked such
     /// source: where the clinician would look for the rest.
     pub unexplained_by: Vec<Elsewhere>,
-    /// Examined-and-absent findings it predicts, which count against it.
-    pub against: Vec<usize>,
+    /// Examined-and-absent findings it predicts, which count against it, each with its
+    /// weight of evidence.
+    pub against: Vec<Against>,
     pub check: String,
     pub citations: Vec<String>,
+}
+
+/// An examined-and-absent finding a source predicts: the clinician reads how much its
+/// absence counts, not only that it does.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Against {
+    pub finding: usize,
+    /// How typical the source said the finding would be.
+    pub weight: Weight,
+    /// The source's odds were multiplied by this (below 1): the lower, the more it counts.
+    pub ratio: f64,
 }
 
 /// A finding one hypothesis leaves unexplained, and the reported source that explains it.

@@ -332,11 +332,33 @@ fn hypothesis_ui(
                 .collect();
             ui.label(format!("Explains: {}", explains.join("; ")));
             if !hypothesis.unexplained.is_empty() {
-                let list: Vec<String> = hypothesis.unexplained.iter().map(describe).collect();
+                // Each with the listed source that does explain it: where to look next.
+                let list: Vec<String> = hypothesis
+                    .unexplained
+                    .iter()
+                    .map(
+                        |i| match hypothesis.unexplained_by.iter().find(|e| e.finding == *i) {
+                            Some(by) => format!("{} (explained by {})", describe(i), by.name),
+                            None => describe(i),
+                        },
+                    )
+                    .collect();
                 ui.label(format!("Leaves unexplained: {}", list.join("; ")));
             }
             if !hypothesis.against.is_empty() {
-                let list: Vec<String> = hypothesis.against.iter().map(describe).collect();
+                // The ratio its odds were multiplied by: x0.3 counts more than x0.9.
+                let list: Vec<String> = hypothesis
+                    .against
+                    .iter()
+                    .map(|a| {
+                        format!(
+                            "{} ({}, x{:.2})",
+                            describe(&a.finding),
+                            a.weight.code(),
+                            a.ratio
+                        )
+                    })
+                    .collect();
                 ui.label(format!("Against it: {}", list.join("; ")));
             }
             ui.label(format!("Check: {}", hypothesis.check));

@@ -226,7 +226,10 @@ fn a_normal_achilles_reflex_counts_against_s1() {
         score(&without)
     );
     let s1 = with.hypotheses.iter().find(|h| h.id == "root_s1").unwrap();
-    assert_eq!(s1.against, vec![3]);
+    let against: Vec<usize> = s1.against.iter().map(|a| a.finding).collect();
+    assert_eq!(against, vec![3]);
+    // Its weight of evidence is shown, and an essential sign's absence counts.
+    assert!(s1.against[0].ratio < 1.0, "{:?}", s1.against);
 }
 
 #[test]
@@ -751,26 +754,56 @@ fn root_vignettes_in(text: &str) -> Vec<RootVignette> {
 
 /// How often a true root is the first root level named, and among the first three, over
 /// the published root cases: (top 1, top 3), as fractions.
-fn root_level_hits(reasoner: &Reasoner<'_>, vignettes: &[&RootVignette]) -> (f64, f64) {
-    let (mut top1, mut top3) = (0.0, 0.0);
+/// Top-1 and top-3 root level as the panel orders them, then the same with roots the
+/// reasoner cannot tell apart (the same score and the same base rate) in random order: a
+/// tie's order is the reasoner's choice, not evidence, so both are reported.
+fn root_level_hits(reasoner: &Reasoner<'_>, vignettes: &[&RootVignette]) -> [f64; 4] {
+    let mut hits = [0.0; 4];
     for vignette in vignettes {
         let assessment = reasoner.assess(&case_of(&vignette.input));
-        let roots: Vec<&str> = assessment
+        let roots: Vec<(&str, (f64, f64))> = assessment
             .hypotheses
             .iter()
             .filter(|h| h.kind == upstream::reasoner::SourceKind::NerveRoot)
-            .map(|h| h.id.as_str())
+            .map(|h| (h.id.as_str(), (h.score, h.prior)))
             .collect();
-        let true_root = |id: &&str| vignette.expect.roots.iter().any(|r| r == id);
-        if roots.first().is_some_and(true_root) {
-            top1 += 1.0;
+        let true_root = |id: &str| vignette.expect.roots.iter().any(|r| r == id);
+        if roots.first().is_some_and(|r| true_root(r.0)) {
+            hits[0] += 1.0;
         }
-        if roots.iter().take(3).any(true_root) {
-            top3 += 1.0;
+        if roots.iter().take(3).any(|r| true_root(r.0)) {
+            hits[1] += 1.0;
         }
+        let chance = |k: usize| -> f64 {
+            let Some(top) = roots
+                .iter()
+                .filter(|r| true_root(r.0))
+                .map(|r| r.1)
+                .max_by(|a, b| a.partial_cmp(b).unwrap())
+            else {
+                return 0.0;
+            };
+            let above = roots.iter().filter(|r| r.1 > top).count();
+            let tied = roots.iter().filter(|r| r.1 == top).count();
+            let true_tied = roots
+                .iter()
+                .filter(|r| r.1 == top && true_root(r.0))
+                .count();
+            if above >= k {
+                return 0.0;
+            }
+            let places = (k - above).min(tied);
+            let mut none = 1.0;
+            for j in 0..places {
+                none *= (tied - true_tied).saturating_sub(j) as f64 / (tied - j) as f64;
+            }
+            1.0 - none
+        };
+        hits[2] += chance(1);
+        hits[3] += chance(3);
     }
     let n = vignettes.len() as f64;
-    (top1 / n, top3 / n)
+    hits.map(|h| h / n)
 }
 
 /// The same, for a plain count of the present findings each root can explain (on its
@@ -891,12 +924,16 @@ fn published_root_cases_measured_against_a_plain_count() {
             let flat = root_level_hits(&uniform, set);
             let count = root_level_hits_by_count(set);
             println!(
-                "{file}, {name} ({} cases), top-1 / top-3 level: base rates {:.1} / {:.1} %; uniform priors {:.1} / {:.1} %; plain count {:.1} / {:.1} %",
+                "{file}, {name} ({} cases), top-1 / top-3 level: base rates {:.1} / {:.1} % (ties shared {:.1} / {:.1}); uniform priors {:.1} / {:.1} % (ties shared {:.1} / {:.1}); plain count {:.1} / {:.1} %",
                 set.len(),
-                with.0 * 100.0,
-                with.1 * 100.0,
-                flat.0 * 100.0,
-                flat.1 * 100.0,
+                with[0] * 100.0,
+                with[1] * 100.0,
+                with[2] * 100.0,
+                with[3] * 100.0,
+                flat[0] * 100.0,
+                flat[1] * 100.0,
+                flat[2] * 100.0,
+                flat[3] * 100.0,
                 count.0 * 100.0,
                 count.1 * 100.0
             );
@@ -908,7 +945,7 @@ fn published_root_cases_measured_against_a_plain_count() {
     for (file, name, with, flat, count) in figures {
         if name == "C6/C7/L5/S1" {
             assert!(
-                with.0 >= flat.0 && with.0 >= count.0,
+                with[0] >= flat[0] && with[0] >= count.0,
                 "{file}: on C6/C7/L5/S1 cases the base rates should lead to the true level at least as often: {with:?} {flat:?} {count:?}"
             );
         }
@@ -1290,6 +1327,28 @@ fn cervical_root_levels_start_likelier_in_men_and_at_the_peak_age() {
 }
 
 #[test]
+fn an_older_patient_s_thigh_and_knee_pain_moves_the_upper_lumbar_roots_up() {
+    // Dammers and Koehler 2002: herniations sit higher with age (mean age 44 at L5-S1,
+    // 60 at L3-4). Anterior thigh and medial knee pain are shared by L3, L4 and L5's
+    // neighbours; at 65 the upper roots start likelier than at 35, and rank no worse.
+    let text = "R anterior thigh pain 5; R medial knee pain 4";
+    let young = assess(&text_case(text, 35));
+    let old = assess(&text_case(text, 65));
+    let prior = |a: &Assessment, id: &str| {
+        a.hypotheses
+            .iter()
+            .find(|h| h.id == id)
+            .map(|h| h.prior)
+            .unwrap_or_else(|| panic!("{id} not ranked: {:?}", leaders(a)))
+    };
+    assert!(prior(&old, "root_l4") > prior(&young, "root_l4"));
+    assert!(prior(&old, "root_l3") > prior(&young, "root_l3"));
+    assert!(rank_of(&old, "root_l4") <= rank_of(&young, "root_l4"));
+    // L5 and S1, whose discs the figures put in younger patients, keep their base rate.
+    assert_eq!(prior(&old, "root_l5"), prior(&young, "root_l5"));
+}
+
+#[test]
 fn two_roots_at_once_are_the_likeliest_cover() {
     // L5 signs (dorsum numbness, big toe weakness) with S1 signs (lateral foot numbness,
     // a reduced ankle jerk, calf weakness): the pair of roots explains them together better
@@ -1304,36 +1363,89 @@ fn two_roots_at_once_are_the_likeliest_cover() {
 }
 
 #[test]
-fn published_visceral_cases_rank_the_viscus_and_report_where() {
-    // Published cases of a viscus taken for back pain, each expectation written from the
-    // source before running. Those it misses stay as written: the rank is reported, and
-    // the viscus must at least be on the clinician's list.
-    let vignettes: Vec<SourceVignette> =
-        serde_json::from_str(include_str!("../vignettes/visceral_published.json"))
-            .expect("visceral_published.json parses");
-    assert!(!vignettes.is_empty());
-    let mut met = 0;
-    for vignette in &vignettes {
-        let assessment = assess(&case_of(&vignette.input));
-        let rank = rank_of(&assessment, &vignette.expect);
+fn published_visceral_and_nerve_cases_rank_the_source_and_report_where() {
+    // Published cases of a viscus taken for back pain, and of the sources added for issue
+    // 13 (spleen, pleura, nerves), each expectation written from the source before
+    // running. Those it misses stay as written: the rank is reported, and the source must
+    // at least be on the clinician's list.
+    let files = [
+        (
+            "visceral_published.json",
+            include_str!("../vignettes/visceral_published.json"),
+        ),
+        (
+            "sources_published.json",
+            include_str!("../vignettes/sources_published.json"),
+        ),
+    ];
+    for (file, text) in files {
+        let vignettes: Vec<SourceVignette> =
+            serde_json::from_str(text).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(!vignettes.is_empty());
+        let mut met = 0;
+        for vignette in &vignettes {
+            let assessment = assess(&case_of(&vignette.input));
+            let rank = rank_of(&assessment, &vignette.expect);
+            println!(
+                "{}: {} expected in the first {}, ranked {:?}; leaders {:?}",
+                vignette.name,
+                vignette.expect,
+                vignette.top,
+                rank,
+                leaders(&assessment)
+            );
+            assert!(
+                rank.is_some(),
+                "{}: {} is not on the list at all",
+                vignette.name,
+                vignette.expect
+            );
+            met += usize::from(rank.is_some_and(|r| r <= vignette.top));
+        }
         println!(
-            "{}: {} expected in the first {}, ranked {:?}; leaders {:?}",
-            vignette.name,
-            vignette.expect,
-            vignette.top,
-            rank,
+            "{file}: {met} of {} within their expected rank",
+            vignettes.len()
+        );
+    }
+}
+
+#[test]
+fn two_sources_the_findings_cannot_tell_apart_rank_by_what_they_predict_not_by_name() {
+    use upstream::reasoner::{KnowledgeBase, KnowledgeFiles};
+    // Two muscles alike for a forehead ache: the same weight there, the same base rate.
+    // One also predicts pain in three more places. The narrower comes first whichever
+    // name sorts first.
+    let muscle = |id: &str, wide: bool| {
+        let mut manifestations = vec![serde_json::json!(
+            {"kinds": ["ache"], "regions": ["forehead"], "weight": "essential"}
+        )];
+        if wide {
+            manifestations.push(serde_json::json!(
+                {"kinds": ["pain", "ache"], "regions": ["cheek", "ear", "occiput"], "weight": "spillover"}
+            ));
+        }
+        serde_json::json!({"id": id, "name": id, "kind": "trigger_point", "structure": [id],
+            "laterality": "ipsilateral", "manifestations": manifestations,
+            "check": "palpate", "citations": ["a test's own"]})
+    };
+    for (narrow, wide) in [("tp_aaa", "tp_zzz"), ("tp_zzz", "tp_aaa")] {
+        let text =
+            serde_json::json!({"sources": [muscle(wide, true), muscle(narrow, false)]}).to_string();
+        let mut files = KnowledgeFiles::builtin();
+        for file in files.sources.iter_mut() {
+            if file.0.ends_with("trigger_points.json") {
+                file.1 = &text;
+            }
+        }
+        let kb = KnowledgeBase::load(Vocabulary::builtin().clone(), &files).unwrap();
+        let reasoner = Reasoner::new(&kb);
+        let assessment = reasoner.assess(&text_case("R forehead ache", 45));
+        let first = |a: &str, b: &str| rank_of(&assessment, a) < rank_of(&assessment, b);
+        assert!(
+            rank_of(&assessment, wide).is_some(),
+            "{:?}",
             leaders(&assessment)
         );
-        assert!(
-            rank.is_some(),
-            "{}: {} is not on the list at all",
-            vignette.name,
-            vignette.expect
-        );
-        met += usize::from(rank.is_some_and(|r| r <= vignette.top));
+        assert!(first(narrow, wide), "{:?}", leaders(&assessment));
     }
-    println!(
-        "published visceral cases: {met} of {} within their expected rank",
-        vignettes.len()
-    );
 }

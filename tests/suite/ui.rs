@@ -936,3 +936,36 @@ fn the_side_panel_names_the_s1_warning_signs_above_the_hypotheses_before_the_str
     // The timeline marks where the insights first held.
     assert!(!harness.state().timeline_data().insights.is_empty());
 }
+
+#[test]
+fn the_side_panel_says_what_a_hypothesis_leaves_to_which_source_and_how_much_an_absent_sign_counts()
+{
+    let directory = tempfile::tempdir().unwrap();
+    let mut harness = harness_on(&directory.path().join("notebook.sqlite3"));
+    harness.run();
+    new_patient_and_visit(&mut harness);
+    type_into(
+        &mut harness,
+        "Quick entry",
+        "R calf tight; fasciculations R calf; R lat ankle pain 4; R temple headache; R achilles reflex normal",
+    );
+    harness.key_press(eframe::egui::Key::Enter);
+    harness.run();
+    // The leading hypothesis's details, opened as the clinician would.
+    harness.get_by_label_contains("1. S1 nerve root").click();
+    harness.run();
+    if harness
+        .query_by_label_contains("Leaves unexplained:")
+        .is_none()
+    {
+        harness.get_all_by_label("Details").next().unwrap().click();
+        harness.run();
+    }
+    // What S1 leaves, with the source that explains it, and the normal reflex with how
+    // much its absence counts.
+    harness.get_by_label_contains(
+        "Leaves unexplained: R temple headache (explained by Temporalis trigger points)",
+    );
+    harness
+        .get_by_label_contains("Against it: no decreased reflex R achilles tendon (essential, x0.");
+}
