@@ -920,3 +920,57 @@ fn read_interventions_for_scripts_prints_every_field_with_its_span_and_the_quest
     assert_eq!(exercise["detail"]["load"], "2.5#");
     assert_eq!(exercise["detail"]["frequency"], "2x/day");
 }
+
+#[test]
+fn a_technique_or_modality_named_in_several_words_is_read_as_one() {
+    // Spelled out, a thrust is what "HVLA" says, with its segment.
+    let thrust = read("high velocity low amplitude thrust L5");
+    assert_eq!(charted(&thrust), ["spinal_manipulation none low_back"]);
+    let detail = &thrust.items[0].intervention.detail;
+    assert_eq!(detail.technique, Some(Technique::Hvla));
+    assert_eq!(detail.segments, ["L5"]);
+    assert!(thrust.unread.is_empty(), "{thrust:?}");
+    // The agent is named by its whole phrase, not by its last word or not at all.
+    for (text, agent) in [
+        (
+            "electronic muscle stimulation 15 min",
+            Modality::ElectricalStimulation,
+        ),
+        (
+            "electrical stimulation 10 min L knee",
+            Modality::ElectricalStimulation,
+        ),
+        ("cold pack 10 min R knee", Modality::Ice),
+        ("moist heat pack 10 min", Modality::Heat),
+    ] {
+        let reading = read(text);
+        assert_eq!(reading.items.len(), 1, "{text}: {reading:?}");
+        let item = &reading.items[0].intervention;
+        assert_eq!(item.kind, InterventionKind::Modality, "{text}");
+        assert_eq!(item.detail.modality, Some(agent), "{text}");
+        assert!(
+            !item.target.to_lowercase().contains("pack"),
+            "{text}: the agent's words stay out of the target: {:?}",
+            item.target
+        );
+    }
+}
+
+#[test]
+fn two_agents_named_for_one_modality_are_not_guessed() {
+    // "IFC or TENS": which one was used is the clinician's to say; the first is not taken.
+    let either = read("IFC or TENS 20 min");
+    assert!(
+        either
+            .items
+            .iter()
+            .all(|item| item.intervention.detail.modality.is_none()),
+        "{either:?}"
+    );
+    // One agent named once is still read.
+    let one = read("IFC 20 min");
+    assert_eq!(
+        one.items[0].intervention.detail.modality,
+        Some(Modality::Interferential)
+    );
+}

@@ -2115,6 +2115,10 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
     let words = dose_words(line);
     let mut detail = InterventionDetail::default();
     let mut used: Vec<usize> = Vec::new();
+    // The first word after a phrase of several words already read as a technique or
+    // modality ("electrical muscle stimulation" is not also "stimulation").
+    let mut named_until = 0;
+    let mut modalities_differ = false;
     for (at, word) in words.iter().enumerate() {
         let next = words.get(at + 1).map(String::as_str);
         // A CPT code: five digits, 97xxx or 98xxx, with its units after it ("x2", "2 units").
@@ -2335,13 +2339,33 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
             detail.segments.push("SI".to_owned());
             continue;
         }
-        if let Some(technique) = lexicon.technique(word) {
+        // "high velocity low amplitude", "electrical muscle stimulation": the longest
+        // phrase of the lexicon at this word names the technique or the modality.
+        let phrase_of = |known: &dyn Fn(&str) -> bool| -> Option<usize> {
+            (1..=PHRASE_WORDS.min(words.len() - at))
+                .rev()
+                .find(|&n| known(&words[at..at + n].join(" ")))
+        };
+        if at >= named_until
+            && let Some(length) = phrase_of(&|p| lexicon.technique(p).is_some())
+            && let Some(technique) = lexicon.technique(&words[at..at + length].join(" "))
+        {
             detail.technique.get_or_insert(technique);
-            used.push(at);
+            used.extend(at..at + length);
+            named_until = at + length;
         }
-        if let Some(modality) = lexicon.modality(word) {
-            detail.modality.get_or_insert(modality);
-            used.push(at);
+        if at >= named_until
+            && let Some(length) = phrase_of(&|p| lexicon.modality(p).is_some())
+            && let Some(modality) = lexicon.modality(&words[at..at + length].join(" "))
+        {
+            // "IFC or TENS": two different agents named for one item is a doubt, never
+            // the first one guessed.
+            match detail.modality {
+                Some(first) if first != modality => modalities_differ = true,
+                _ => detail.modality = Some(modality),
+            }
+            used.extend(at..at + length);
+            named_until = at + length;
         }
         if lexicon.is_dose_frequency(word) {
             detail.frequency = Some(word.clone());
@@ -2371,6 +2395,9 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
     };
     intervention.dose = keep(&intervention.dose);
     intervention.target = keep(&intervention.target);
+    if modalities_differ {
+        detail.modality = None;
+    }
     intervention.detail = detail;
     // "3x30s each side": done on both.
     let each_side = words.windows(2).any(|two| {
@@ -2480,6 +2507,10 @@ fn weight_of(word: &str, next: Option<&str>) -> Option<(String, usize)> {
         _ => None,
     }
 }
+
+/// The most words a technique or modality of the lexicon is named by ("high velocity low
+/// amplitude").
+const PHRASE_WORDS: usize = 4;
 
 /// The labels of a printed home programme's fields.
 const DOSE_LABELS: [&str; 6] = ["sets", "reps", "hold", "daily", "weekly", "rest"];
