@@ -974,3 +974,32 @@ fn two_agents_named_for_one_modality_are_not_guessed() {
         Some(Modality::Interferential)
     );
 }
+
+#[test]
+fn manual_therapy_heading_the_work_it_holds_is_one_thing_done() {
+    // The billing heading is the kind of hands-on work under it, not a second item.
+    let mobs = read("manual therapy including passive mobilizations to the left knee");
+    assert_eq!(charted(&mobs), ["mobilization left knee"]);
+    assert!(mobs.unread.is_empty(), "{mobs:?}");
+    let soft = read("Manual Therapy Soft Tissue Techniques");
+    assert_eq!(charted(&soft), ["soft_tissue none -"]);
+    // Beside something that is not hands-on work, it is still its own item.
+    let two = read("manual therapy and exercise");
+    assert_eq!(charted(&two), ["manual_therapy none -", "exercise none -"]);
+}
+
+#[test]
+fn core_bracing_is_an_exercise_and_counselling_is_advice() {
+    // Bracing the trunk is an exercise, never a brace charted as an orthosis.
+    let bracing = read("Dead Bug and Quadruped Bracing Progressions");
+    assert!(
+        bracing
+            .items
+            .iter()
+            .all(|i| i.intervention.kind == InterventionKind::Exercise),
+        "{bracing:?}"
+    );
+    assert!(!bracing.items.is_empty(), "{bracing:?}");
+    let counselled = read("counseled on posture awareness");
+    assert_eq!(charted(&counselled), ["advice none -"]);
+}

@@ -408,10 +408,14 @@ impl<'a> Reader<'a> {
             match read_one(line, self.vocabulary, self.lexicon) {
                 Ok(mut intervention) => {
                     // "PIR R levator scapulae 3x30s": a dose makes no exercise of what the
-                    // line names as something else.
+                    // line names as something else; "manual therapy including
+                    // mobilizations" is the mobilizations the heading holds.
                     if let Some(Done::Kind(kind)) = names[0].done
                         && !names[0].by_name
-                        && intervention.kind == InterventionKind::Exercise
+                        && matches!(
+                            intervention.kind,
+                            InterventionKind::Exercise | InterventionKind::ManualTherapy
+                        )
                     {
                         intervention.kind = kind;
                     }
@@ -1565,6 +1569,28 @@ impl<'a> Reader<'a> {
             if !distinct.iter().any(|d| d.0 == entry.0) {
                 distinct.push(entry);
             }
+        }
+        // "manual therapy including passive mobilizations", "Manual Therapy Soft Tissue
+        // Techniques": the billing heading names the kind of hands-on work it holds, not a
+        // second thing done beside it.
+        let manual = |done: &Done| {
+            matches!(
+                done,
+                Done::Kind(
+                    InterventionKind::ManualTherapy
+                        | InterventionKind::Mobilization
+                        | InterventionKind::SoftTissue
+                        | InterventionKind::SpinalManipulation
+                        | InterventionKind::ExtraspinalManipulation
+                )
+            )
+        };
+        let umbrella = Done::Kind(InterventionKind::ManualTherapy);
+        if distinct.len() > 1
+            && distinct.first().is_some_and(|d| d.0 == umbrella)
+            && distinct.iter().all(|d| manual(&d.0))
+        {
+            distinct.retain(|d| d.0 != umbrella);
         }
         match distinct[..] {
             [] => {
