@@ -1003,3 +1003,33 @@ fn core_bracing_is_an_exercise_and_counselling_is_advice() {
     let counselled = read("counseled on posture awareness");
     assert_eq!(charted(&counselled), ["advice none -"]);
 }
+
+#[test]
+fn a_listed_part_that_begins_with_a_position_is_the_next_exercise_with_its_own_side() {
+    let reading = read(
+        "In side lying, patient instructed in 3×10 R hip abduction using 2.5# weights, prone L hip extension.",
+    );
+    let charted = charted(&reading);
+    assert_eq!(charted.len(), 2, "{reading:?}");
+    // The second exercise keeps the side it names, never the first one's.
+    assert_eq!(charted[1], "exercise left hip");
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    // A position alone names no exercise.
+    let alone = read("In side lying, 3×10 R hip abduction, standing");
+    assert_eq!(alone.items.len(), 1, "{alone:?}");
+}
+
+#[test]
+fn what_advice_was_on_may_be_several_things() {
+    for text in [
+        "counseled on posture awareness and self-care",
+        "educated on posture and lifting mechanics",
+    ] {
+        let reading = read(text);
+        assert_eq!(charted(&reading), ["advice none -"], "{text}: {reading:?}");
+        assert!(reading.unread.is_empty(), "{text}: {reading:?}");
+    }
+    // Something done named after the advice is its own item, not what the advice was on.
+    let exercise = read("educated on posture and bridges 3x10");
+    assert_eq!(charted(&exercise), ["advice none -", "exercise none -"]);
+}

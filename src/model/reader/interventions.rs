@@ -84,6 +84,10 @@ pub struct InterventionWordsFile {
     exercise_names: Vec<String>,
     /// Regions where a manipulation is spinal (CPT 98940-98942).
     spinal_regions: Vec<String>,
+    /// Positions an exercise is done in ("prone", "side lying"): in a list of exercises, a
+    /// part that begins with one ("prone L hip extension") names another exercise.
+    #[serde(default)]
+    exercise_positions: Vec<String>,
     fillers: Vec<String>,
     /// Headings that say when, not what ("Pre-adjustment:", "post:"), read as nothing.
     heading_fillers: Vec<String>,
@@ -115,6 +119,7 @@ pub struct InterventionWords {
     unrecorded: HashMap<String, String>,
     cpt: HashMap<String, Done>,
     exercise_names: Vec<Vec<String>>,
+    exercise_positions: Vec<Vec<String>>,
     spinal_regions: Vec<RegionCode>,
     fillers: Vec<Vec<String>>,
     heading_fillers: Vec<Vec<String>>,
@@ -169,6 +174,7 @@ impl InterventionWords {
             unrecorded: file.unrecorded.clone(),
             cpt,
             exercise_names: phrases(&file.exercise_names),
+            exercise_positions: phrases(&file.exercise_positions),
             spinal_regions,
             fillers: phrases(&file.fillers),
             heading_fillers: phrases(&file.heading_fillers),
@@ -923,13 +929,21 @@ impl<'a> Reader<'a> {
             let before_place = before.is_some_and(|(_, p)| self.sense(&p.tokens).place);
             let before_purpose =
                 before.is_some_and(|(_, p)| self.sense(&p.tokens).purpose_at.is_some());
+            // "counseled on posture awareness and self-care": a short part after advice,
+            // joined by "and" and naming nothing done, is more of what the advice was on.
+            let advice_topic = before
+                .is_some_and(|(_, p)| matches!(p.read, Ok(Done::Kind(InterventionKind::Advice))))
+                && part.joiner == Some(Joiner::And)
+                && !sense.place
+                && sense.content <= SHORT_PART_WORDS;
             match before {
                 // "Heat | Left knee 15 minutes", "3 sets of 10 repetitions, 1 time a day",
                 // "to decrease pain and swelling": more of the part before.
                 Some((i, _))
                     if sense.dose_only
                         || (sense.place && !before_place && heading.is_none())
-                        || (before_purpose && part.joiner == Some(Joiner::And)) =>
+                        || (before_purpose && part.joiner == Some(Joiner::And))
+                        || advice_topic =>
                 {
                     pending[i].tokens.extend(part.tokens);
                 }
@@ -995,6 +1009,27 @@ impl<'a> Reader<'a> {
                     pending[at].read,
                     Err(Unreadable::Shorthand(ShorthandProblem::MissingIntervention))
                 )
+            {
+                pending[at].read = Ok(Done::Kind(InterventionKind::Exercise));
+            }
+        }
+        // "3×10 R hip abduction using 2.5# weights, prone L hip extension": a part listed
+        // after an exercise that begins with the position it is done in, naming nothing
+        // done of its own, is the next exercise.
+        for at in 1..pending.len() {
+            let listed = matches!(pending[at].joiner, Some(Joiner::Comma | Joiner::And));
+            let lows: Vec<String> = pending[at].tokens.iter().map(|t| t.low.clone()).collect();
+            if listed
+                && matches!(
+                    pending[at - 1].read,
+                    Ok(Done::Kind(InterventionKind::Exercise))
+                )
+                && matches!(
+                    pending[at].read,
+                    Err(Unreadable::Shorthand(ShorthandProblem::MissingIntervention))
+                )
+                && InterventionWords::phrase_at(&self.words.exercise_positions, &lows).is_some()
+                && lows.len() > 1
             {
                 pending[at].read = Ok(Done::Kind(InterventionKind::Exercise));
             }
