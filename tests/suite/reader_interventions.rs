@@ -1033,3 +1033,21 @@ fn what_advice_was_on_may_be_several_things() {
     let exercise = read("educated on posture and bridges 3x10");
     assert_eq!(charted(&exercise), ["advice none -", "exercise none -"]);
 }
+
+#[test]
+fn how_an_exercise_was_cued_is_kept_in_its_notes_not_left_unread() {
+    let reading = read(
+        "Patient completed standing Achilles stretch 3x 30sec with mod verbal cues for technique and to engage in pain free range.",
+    );
+    assert_eq!(charted(&reading), ["stretch none achilles"]);
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    let stretch = &reading.items[0].intervention;
+    assert_eq!(
+        (stretch.detail.sets, stretch.detail.hold_seconds),
+        (Some(3), Some(30))
+    );
+    assert!(
+        format!("{} {}", stretch.notes, stretch.dose).contains("verbal cues"),
+        "the cueing is kept with the item: {stretch:?}"
+    );
+}

@@ -93,6 +93,10 @@ pub struct InterventionWordsFile {
     heading_fillers: Vec<String>,
     /// Words that begin why it was done ("to decrease pain"): kept in the notes.
     purposes: Vec<String>,
+    /// Words that begin how it was done ("with mod verbal cues", "with hand support"):
+    /// kept in the notes, like a purpose.
+    #[serde(default)]
+    manner: Vec<String>,
     /// Words that say when, after what was done ("heat before exercises", "ice following
     /// exercises", "exercises post estim"): what they name is charted on its own line, so
     /// from them on the words are kept in the notes.
@@ -124,6 +128,7 @@ pub struct InterventionWords {
     fillers: Vec<Vec<String>>,
     heading_fillers: Vec<Vec<String>>,
     purposes: Vec<Vec<String>>,
+    manner: Vec<Vec<String>>,
     timing: Vec<Vec<String>>,
     done_despite: Vec<Vec<String>>,
     part_not_done: Vec<Vec<String>>,
@@ -179,6 +184,7 @@ impl InterventionWords {
             fillers: phrases(&file.fillers),
             heading_fillers: phrases(&file.heading_fillers),
             purposes: phrases(&file.purposes),
+            manner: phrases(&file.manner),
             timing: phrases(&file.timing),
             done_despite: phrases(&file.done_despite),
             part_not_done: phrases(&file.part_not_done),
@@ -1551,7 +1557,9 @@ impl<'a> Reader<'a> {
                 at > 0 && InterventionWords::phrase_at(&self.words.timing, &lows[at..]).is_some();
             if sense.purpose_at.is_none()
                 && (when
-                    || InterventionWords::phrase_at(&self.words.purposes, &lows[at..]).is_some())
+                    || InterventionWords::phrase_at(&self.words.purposes, &lows[at..]).is_some()
+                    || at > 0
+                        && InterventionWords::phrase_at(&self.words.manner, &lows[at..]).is_some())
             {
                 sense.purpose_at = Some(at);
                 break;
