@@ -942,6 +942,7 @@ fn a_technique_or_modality_named_in_several_words_is_read_as_one() {
         ),
         ("cold pack 10 min R knee", Modality::Ice),
         ("moist heat pack 10 min", Modality::Heat),
+        ("ultrasonic waves 8 min", Modality::Ultrasound),
     ] {
         let reading = read(text);
         assert_eq!(reading.items.len(), 1, "{text}: {reading:?}");
