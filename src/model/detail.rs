@@ -353,12 +353,12 @@ fn number(value: f64) -> String {
 }
 
 macro_rules! coded {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $code:literal, $words:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($(#[$variant_meta:meta])* $variant:ident => $code:literal, $words:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
-            $($variant),+
+            $($(#[$variant_meta])* $variant),+
         }
 
         impl $name {
@@ -519,12 +519,19 @@ coded!(
 );
 
 coded!(
-    /// Maitland's grades of joint mobilisation.
+    /// Maitland's grades of joint mobilisation. Stored as written ("III"); rows stored
+    /// before then spell the grade as serde's snake case made it of the Roman numeral
+    /// ("i_i_i"), and are still read: a signed row is never rewritten.
     MobilisationGrade {
+        #[serde(rename = "I", alias = "i")]
         I => "I", "grade I",
+        #[serde(rename = "II", alias = "i_i")]
         II => "II", "grade II",
+        #[serde(rename = "III", alias = "i_i_i")]
         III => "III", "grade III",
+        #[serde(rename = "IV", alias = "i_v")]
         IV => "IV", "grade IV",
+        #[serde(rename = "V", alias = "v")]
         V => "V", "grade V",
     }
 );

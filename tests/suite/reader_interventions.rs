@@ -920,3 +920,135 @@ fn read_interventions_for_scripts_prints_every_field_with_its_span_and_the_quest
     assert_eq!(exercise["detail"]["load"], "2.5#");
     assert_eq!(exercise["detail"]["frequency"], "2x/day");
 }
+
+#[test]
+fn a_technique_or_modality_named_in_several_words_is_read_as_one() {
+    // Spelled out, a thrust is what "HVLA" says, with its segment.
+    let thrust = read("high velocity low amplitude thrust L5");
+    assert_eq!(charted(&thrust), ["spinal_manipulation none low_back"]);
+    let detail = &thrust.items[0].intervention.detail;
+    assert_eq!(detail.technique, Some(Technique::Hvla));
+    assert_eq!(detail.segments, ["L5"]);
+    assert!(thrust.unread.is_empty(), "{thrust:?}");
+    // The agent is named by its whole phrase, not by its last word or not at all.
+    for (text, agent) in [
+        (
+            "electronic muscle stimulation 15 min",
+            Modality::ElectricalStimulation,
+        ),
+        (
+            "electrical stimulation 10 min L knee",
+            Modality::ElectricalStimulation,
+        ),
+        ("cold pack 10 min R knee", Modality::Ice),
+        ("moist heat pack 10 min", Modality::Heat),
+        ("ultrasonic waves 8 min", Modality::Ultrasound),
+    ] {
+        let reading = read(text);
+        assert_eq!(reading.items.len(), 1, "{text}: {reading:?}");
+        let item = &reading.items[0].intervention;
+        assert_eq!(item.kind, InterventionKind::Modality, "{text}");
+        assert_eq!(item.detail.modality, Some(agent), "{text}");
+        assert!(
+            !item.target.to_lowercase().contains("pack"),
+            "{text}: the agent's words stay out of the target: {:?}",
+            item.target
+        );
+    }
+}
+
+#[test]
+fn two_agents_named_for_one_modality_are_not_guessed() {
+    // "IFC or TENS": which one was used is the clinician's to say; the first is not taken.
+    let either = read("IFC or TENS 20 min");
+    assert!(
+        either
+            .items
+            .iter()
+            .all(|item| item.intervention.detail.modality.is_none()),
+        "{either:?}"
+    );
+    // One agent named once is still read.
+    let one = read("IFC 20 min");
+    assert_eq!(
+        one.items[0].intervention.detail.modality,
+        Some(Modality::Interferential)
+    );
+}
+
+#[test]
+fn manual_therapy_heading_the_work_it_holds_is_one_thing_done() {
+    // The billing heading is the kind of hands-on work under it, not a second item.
+    let mobs = read("manual therapy including passive mobilizations to the left knee");
+    assert_eq!(charted(&mobs), ["mobilization left knee"]);
+    assert!(mobs.unread.is_empty(), "{mobs:?}");
+    let soft = read("Manual Therapy Soft Tissue Techniques");
+    assert_eq!(charted(&soft), ["soft_tissue none -"]);
+    // Beside something that is not hands-on work, it is still its own item.
+    let two = read("manual therapy and exercise");
+    assert_eq!(charted(&two), ["manual_therapy none -", "exercise none -"]);
+}
+
+#[test]
+fn core_bracing_is_an_exercise_and_counselling_is_advice() {
+    // Bracing the trunk is an exercise, never a brace charted as an orthosis.
+    let bracing = read("Dead Bug and Quadruped Bracing Progressions");
+    assert!(
+        bracing
+            .items
+            .iter()
+            .all(|i| i.intervention.kind == InterventionKind::Exercise),
+        "{bracing:?}"
+    );
+    assert!(!bracing.items.is_empty(), "{bracing:?}");
+    let counselled = read("counseled on posture awareness");
+    assert_eq!(charted(&counselled), ["advice none -"]);
+}
+
+#[test]
+fn a_listed_part_that_begins_with_a_position_is_the_next_exercise_with_its_own_side() {
+    let reading = read(
+        "In side lying, patient instructed in 3×10 R hip abduction using 2.5# weights, prone L hip extension.",
+    );
+    let charted = charted(&reading);
+    assert_eq!(charted.len(), 2, "{reading:?}");
+    // The second exercise keeps the side it names, never the first one's.
+    assert_eq!(charted[1], "exercise left hip");
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    // A position alone names no exercise.
+    let alone = read("In side lying, 3×10 R hip abduction, standing");
+    assert_eq!(alone.items.len(), 1, "{alone:?}");
+}
+
+#[test]
+fn what_advice_was_on_may_be_several_things() {
+    for text in [
+        "counseled on posture awareness and self-care",
+        "educated on posture and lifting mechanics",
+    ] {
+        let reading = read(text);
+        assert_eq!(charted(&reading), ["advice none -"], "{text}: {reading:?}");
+        assert!(reading.unread.is_empty(), "{text}: {reading:?}");
+    }
+    // Something done named after the advice is its own item, not what the advice was on.
+    let exercise = read("educated on posture and bridges 3x10");
+    assert_eq!(charted(&exercise), ["advice none -", "exercise none -"]);
+}
+
+#[test]
+fn how_an_exercise_was_cued_is_kept_in_its_notes_not_left_unread() {
+    let reading = read(
+        "Patient completed standing Achilles stretch 3x 30sec with mod verbal cues for technique and to engage in pain free range.",
+    );
+    assert_eq!(charted(&reading), ["stretch none achilles"]);
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    let stretch = &reading.items[0].intervention;
+    assert_eq!(
+        (stretch.detail.sets, stretch.detail.hold_seconds),
+        (Some(3), Some(30))
+    );
+    assert!(
+        format!("{} {}", stretch.notes, stretch.dose).contains("verbal cues"),
+        "the cueing is kept with the item: {stretch:?}"
+    );
+}

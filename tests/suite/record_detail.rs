@@ -257,3 +257,71 @@ fn the_detail_survives_export_and_import_and_older_files_still_import() {
     let error = upstream::store::NotebookFile::parse(&wrong.to_string(), "wrong.json").unwrap_err();
     assert!(error.to_string().contains("detail.level"), "{error}");
 }
+
+/// A mobilisation grade is stored as clinicians write it ("III"). A visit charted before
+/// then holds the grade as "i_i_i": it is still read as grade III, and once signed its
+/// trail still verifies, since the stored row is never rewritten.
+#[test]
+fn a_grade_stored_in_the_old_spelling_still_reads_and_its_signed_visit_still_verifies() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("notebook.sqlite3");
+    let (patient, visit) = {
+        let mut store = Store::open(&path).unwrap();
+        let patient = store
+            .create_patient(&crate::by(), &Patient::new("Ada Quill"))
+            .unwrap();
+        let visit = store
+            .create_visit(
+                &crate::by(),
+                &Visit::new(patient, at("2026-03-02 09:30"), VisitKind::FollowUp),
+            )
+            .unwrap();
+        (patient, visit)
+    };
+    // As an earlier Upstream wrote it: through the audited table, the old spelling.
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        upstream::store::register_audit_functions(&conn, "Dr. Lee").unwrap();
+        conn.execute(
+            "INSERT INTO intervention (visit_id, kind, target, side, detail)
+             VALUES (?1, 'mobilization', 'L4', 'midline', '{\"grade\":\"i_i_i\"}')",
+            [visit.0],
+        )
+        .unwrap();
+    }
+    let mut store = Store::open(&path).unwrap();
+    let record = store.timeline(patient).unwrap().remove(0);
+    assert_eq!(
+        record.interventions[0].detail.grade,
+        Some(MobilisationGrade::III)
+    );
+    assert!(record.interventions[0].describe().contains("grade III"));
+    store.sign_visit(&crate::named("Dr. Lee"), visit).unwrap();
+    let report = store.verify_audit().unwrap();
+    assert!(report.is_intact(), "{report:?}");
+
+    // A new row is written in the clinic's spelling.
+    let later = store
+        .create_visit(
+            &crate::by(),
+            &Visit::new(patient, at("2026-03-09 09:30"), VisitKind::FollowUp),
+        )
+        .unwrap();
+    let mut mob = Intervention::new(InterventionKind::Mobilization, "L4", Side::Midline);
+    mob.visit_id = later;
+    mob.detail.grade = Some(MobilisationGrade::IV);
+    store.add_interventions(&crate::by(), &[mob]).unwrap();
+    let written = store
+        .visit_history(later)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.table_name == "intervention")
+        .filter_map(|e| e.after)
+        .collect::<Vec<_>>()
+        .join(" ")
+        // The row's image holds the detail as a JSON text inside it.
+        .replace("\\\"", "\"");
+    assert!(written.contains("\"grade\":\"IV\""), "{written}");
+    assert!(!written.contains("i_v"), "{written}");
+    assert!(store.verify_audit().unwrap().is_intact());
+}

@@ -84,11 +84,19 @@ pub struct InterventionWordsFile {
     exercise_names: Vec<String>,
     /// Regions where a manipulation is spinal (CPT 98940-98942).
     spinal_regions: Vec<String>,
+    /// Positions an exercise is done in ("prone", "side lying"): in a list of exercises, a
+    /// part that begins with one ("prone L hip extension") names another exercise.
+    #[serde(default)]
+    exercise_positions: Vec<String>,
     fillers: Vec<String>,
     /// Headings that say when, not what ("Pre-adjustment:", "post:"), read as nothing.
     heading_fillers: Vec<String>,
     /// Words that begin why it was done ("to decrease pain"): kept in the notes.
     purposes: Vec<String>,
+    /// Words that begin how it was done ("with mod verbal cues", "with hand support"):
+    /// kept in the notes, like a purpose.
+    #[serde(default)]
+    manner: Vec<String>,
     /// Words that say when, after what was done ("heat before exercises", "ice following
     /// exercises", "exercises post estim"): what they name is charted on its own line, so
     /// from them on the words are kept in the notes.
@@ -115,10 +123,12 @@ pub struct InterventionWords {
     unrecorded: HashMap<String, String>,
     cpt: HashMap<String, Done>,
     exercise_names: Vec<Vec<String>>,
+    exercise_positions: Vec<Vec<String>>,
     spinal_regions: Vec<RegionCode>,
     fillers: Vec<Vec<String>>,
     heading_fillers: Vec<Vec<String>>,
     purposes: Vec<Vec<String>>,
+    manner: Vec<Vec<String>>,
     timing: Vec<Vec<String>>,
     done_despite: Vec<Vec<String>>,
     part_not_done: Vec<Vec<String>>,
@@ -169,10 +179,12 @@ impl InterventionWords {
             unrecorded: file.unrecorded.clone(),
             cpt,
             exercise_names: phrases(&file.exercise_names),
+            exercise_positions: phrases(&file.exercise_positions),
             spinal_regions,
             fillers: phrases(&file.fillers),
             heading_fillers: phrases(&file.heading_fillers),
             purposes: phrases(&file.purposes),
+            manner: phrases(&file.manner),
             timing: phrases(&file.timing),
             done_despite: phrases(&file.done_despite),
             part_not_done: phrases(&file.part_not_done),
@@ -408,10 +420,14 @@ impl<'a> Reader<'a> {
             match read_one(line, self.vocabulary, self.lexicon) {
                 Ok(mut intervention) => {
                     // "PIR R levator scapulae 3x30s": a dose makes no exercise of what the
-                    // line names as something else.
+                    // line names as something else; "manual therapy including
+                    // mobilizations" is the mobilizations the heading holds.
                     if let Some(Done::Kind(kind)) = names[0].done
                         && !names[0].by_name
-                        && intervention.kind == InterventionKind::Exercise
+                        && matches!(
+                            intervention.kind,
+                            InterventionKind::Exercise | InterventionKind::ManualTherapy
+                        )
                     {
                         intervention.kind = kind;
                     }
@@ -919,13 +935,21 @@ impl<'a> Reader<'a> {
             let before_place = before.is_some_and(|(_, p)| self.sense(&p.tokens).place);
             let before_purpose =
                 before.is_some_and(|(_, p)| self.sense(&p.tokens).purpose_at.is_some());
+            // "counseled on posture awareness and self-care": a short part after advice,
+            // joined by "and" and naming nothing done, is more of what the advice was on.
+            let advice_topic = before
+                .is_some_and(|(_, p)| matches!(p.read, Ok(Done::Kind(InterventionKind::Advice))))
+                && part.joiner == Some(Joiner::And)
+                && !sense.place
+                && sense.content <= SHORT_PART_WORDS;
             match before {
                 // "Heat | Left knee 15 minutes", "3 sets of 10 repetitions, 1 time a day",
                 // "to decrease pain and swelling": more of the part before.
                 Some((i, _))
                     if sense.dose_only
                         || (sense.place && !before_place && heading.is_none())
-                        || (before_purpose && part.joiner == Some(Joiner::And)) =>
+                        || (before_purpose && part.joiner == Some(Joiner::And))
+                        || advice_topic =>
                 {
                     pending[i].tokens.extend(part.tokens);
                 }
@@ -991,6 +1015,27 @@ impl<'a> Reader<'a> {
                     pending[at].read,
                     Err(Unreadable::Shorthand(ShorthandProblem::MissingIntervention))
                 )
+            {
+                pending[at].read = Ok(Done::Kind(InterventionKind::Exercise));
+            }
+        }
+        // "3×10 R hip abduction using 2.5# weights, prone L hip extension": a part listed
+        // after an exercise that begins with the position it is done in, naming nothing
+        // done of its own, is the next exercise.
+        for at in 1..pending.len() {
+            let listed = matches!(pending[at].joiner, Some(Joiner::Comma | Joiner::And));
+            let lows: Vec<String> = pending[at].tokens.iter().map(|t| t.low.clone()).collect();
+            if listed
+                && matches!(
+                    pending[at - 1].read,
+                    Ok(Done::Kind(InterventionKind::Exercise))
+                )
+                && matches!(
+                    pending[at].read,
+                    Err(Unreadable::Shorthand(ShorthandProblem::MissingIntervention))
+                )
+                && InterventionWords::phrase_at(&self.words.exercise_positions, &lows).is_some()
+                && lows.len() > 1
             {
                 pending[at].read = Ok(Done::Kind(InterventionKind::Exercise));
             }
@@ -1512,7 +1557,9 @@ impl<'a> Reader<'a> {
                 at > 0 && InterventionWords::phrase_at(&self.words.timing, &lows[at..]).is_some();
             if sense.purpose_at.is_none()
                 && (when
-                    || InterventionWords::phrase_at(&self.words.purposes, &lows[at..]).is_some())
+                    || InterventionWords::phrase_at(&self.words.purposes, &lows[at..]).is_some()
+                    || at > 0
+                        && InterventionWords::phrase_at(&self.words.manner, &lows[at..]).is_some())
             {
                 sense.purpose_at = Some(at);
                 break;
@@ -1565,6 +1612,28 @@ impl<'a> Reader<'a> {
             if !distinct.iter().any(|d| d.0 == entry.0) {
                 distinct.push(entry);
             }
+        }
+        // "manual therapy including passive mobilizations", "Manual Therapy Soft Tissue
+        // Techniques": the billing heading names the kind of hands-on work it holds, not a
+        // second thing done beside it.
+        let manual = |done: &Done| {
+            matches!(
+                done,
+                Done::Kind(
+                    InterventionKind::ManualTherapy
+                        | InterventionKind::Mobilization
+                        | InterventionKind::SoftTissue
+                        | InterventionKind::SpinalManipulation
+                        | InterventionKind::ExtraspinalManipulation
+                )
+            )
+        };
+        let umbrella = Done::Kind(InterventionKind::ManualTherapy);
+        if distinct.len() > 1
+            && distinct.first().is_some_and(|d| d.0 == umbrella)
+            && distinct.iter().all(|d| manual(&d.0))
+        {
+            distinct.retain(|d| d.0 != umbrella);
         }
         match distinct[..] {
             [] => {
@@ -2115,6 +2184,10 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
     let words = dose_words(line);
     let mut detail = InterventionDetail::default();
     let mut used: Vec<usize> = Vec::new();
+    // The first word after a phrase of several words already read as a technique or
+    // modality ("electrical muscle stimulation" is not also "stimulation").
+    let mut named_until = 0;
+    let mut modalities_differ = false;
     for (at, word) in words.iter().enumerate() {
         let next = words.get(at + 1).map(String::as_str);
         // A CPT code: five digits, 97xxx or 98xxx, with its units after it ("x2", "2 units").
@@ -2335,13 +2408,33 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
             detail.segments.push("SI".to_owned());
             continue;
         }
-        if let Some(technique) = lexicon.technique(word) {
+        // "high velocity low amplitude", "electrical muscle stimulation": the longest
+        // phrase of the lexicon at this word names the technique or the modality.
+        let phrase_of = |known: &dyn Fn(&str) -> bool| -> Option<usize> {
+            (1..=PHRASE_WORDS.min(words.len() - at))
+                .rev()
+                .find(|&n| known(&words[at..at + n].join(" ")))
+        };
+        if at >= named_until
+            && let Some(length) = phrase_of(&|p| lexicon.technique(p).is_some())
+            && let Some(technique) = lexicon.technique(&words[at..at + length].join(" "))
+        {
             detail.technique.get_or_insert(technique);
-            used.push(at);
+            used.extend(at..at + length);
+            named_until = at + length;
         }
-        if let Some(modality) = lexicon.modality(word) {
-            detail.modality.get_or_insert(modality);
-            used.push(at);
+        if at >= named_until
+            && let Some(length) = phrase_of(&|p| lexicon.modality(p).is_some())
+            && let Some(modality) = lexicon.modality(&words[at..at + length].join(" "))
+        {
+            // "IFC or TENS": two different agents named for one item is a doubt, never
+            // the first one guessed.
+            match detail.modality {
+                Some(first) if first != modality => modalities_differ = true,
+                _ => detail.modality = Some(modality),
+            }
+            used.extend(at..at + length);
+            named_until = at + length;
         }
         if lexicon.is_dose_frequency(word) {
             detail.frequency = Some(word.clone());
@@ -2371,6 +2464,9 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
     };
     intervention.dose = keep(&intervention.dose);
     intervention.target = keep(&intervention.target);
+    if modalities_differ {
+        detail.modality = None;
+    }
     intervention.detail = detail;
     // "3x30s each side": done on both.
     let each_side = words.windows(2).any(|two| {
@@ -2480,6 +2576,10 @@ fn weight_of(word: &str, next: Option<&str>) -> Option<(String, usize)> {
         _ => None,
     }
 }
+
+/// The most words a technique or modality of the lexicon is named by ("high velocity low
+/// amplitude").
+const PHRASE_WORDS: usize = 4;
 
 /// The labels of a printed home programme's fields.
 const DOSE_LABELS: [&str; 6] = ["sets", "reps", "hold", "daily", "weekly", "rest"];
