@@ -118,6 +118,8 @@ pub struct UpstreamApp {
     pub state: AppState,
     store: Store,
     patients: Vec<Patient>,
+    /// Patients found by the words of their notes, for the search typed.
+    found_in_notes: Vec<crate::store::NoteMatch>,
     patient: Option<Patient>,
     timeline: Vec<VisitRecord>,
     /// The reasoner's reading of the open visit, recomputed after every change.
@@ -172,6 +174,8 @@ const CHARTED_KIND: &str = "pain";
 
 /// How many patients the list shows; the search narrows it.
 const PATIENT_LIST_LIMIT: usize = 300;
+/// Patients listed under "Found in notes": the newest matches, enough to scroll.
+const NOTE_MATCH_LIMIT: usize = 50;
 
 impl UpstreamApp {
     pub fn new(store: Store, state: AppState) -> Self {
@@ -180,6 +184,7 @@ impl UpstreamApp {
             state,
             store,
             patients: Vec::new(),
+            found_in_notes: Vec::new(),
             patient: None,
             timeline: Vec::new(),
             assessment: None,
@@ -536,6 +541,9 @@ impl UpstreamApp {
             self.patients = self
                 .store
                 .search_patients(&self.state.search, PATIENT_LIST_LIMIT)?;
+            self.found_in_notes = self
+                .store
+                .search_notes(&self.state.search, NOTE_MATCH_LIMIT)?;
             self.patient = match self.state.selected_patient {
                 Some(id) => match self.store.patient(id) {
                     Ok(patient) => Some(patient),
@@ -726,6 +734,7 @@ impl UpstreamApp {
                 self.patient_list.ui(
                     ui,
                     &self.patients,
+                    &self.found_in_notes,
                     self.state.selected_patient,
                     &mut actions,
                 );

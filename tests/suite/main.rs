@@ -14,6 +14,7 @@ mod demo;
 mod fuzz;
 mod integrity;
 mod migrations;
+mod note_search;
 mod reader;
 mod reader_corpus;
 mod reader_interventions;
