@@ -715,6 +715,7 @@ impl UpstreamApp {
                         ui,
                         self.task.as_ref(),
                         self.task_outcome.as_ref(),
+                        self.patient.as_ref(),
                         &mut actions,
                     );
                     self.settings_view.ui(

@@ -1,6 +1,6 @@
-//! Work on the whole notebook (export, import, the demo clinic, backups) runs on its own
-//! thread with its own database connection, so the window stays responsive; the panel
-//! shows that it is running and then what it did.
+//! Work on the whole notebook (export, import, the demo clinic, backups) and a patient's
+//! exports run on their own thread with their own database connection, so the window
+//! stays responsive; the panel shows that it is running and then what it did.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -9,6 +9,8 @@ use std::time::Instant;
 use eframe::egui;
 
 use super::Action;
+use crate::exports::{self, Scope};
+use crate::model::Patient;
 use crate::store::{Actor, NotebookFile, Passphrase, Store};
 
 /// A piece of whole-notebook work.
@@ -21,6 +23,12 @@ pub enum NotebookTask {
     DailyBackup,
     /// A backup to a file the clinician names.
     BackupTo(PathBuf),
+    /// A FHIR R4 Bundle of a patient or of the whole notebook.
+    Fhir(Scope, PathBuf),
+    /// CSV tables of a patient or of the whole notebook, into a folder.
+    Csv(Scope, PathBuf),
+    /// One patient's record in the notebook's JSON format.
+    PatientJson(crate::model::PatientId, PathBuf),
 }
 
 impl NotebookTask {
@@ -31,6 +39,20 @@ impl NotebookTask {
             NotebookTask::Demo => "Adding the demo clinic".to_owned(),
             NotebookTask::DailyBackup => "Making today's backup".to_owned(),
             NotebookTask::BackupTo(path) => format!("Backing up to {}", path.display()),
+            NotebookTask::Fhir(_, path) => format!("Writing FHIR to {}", path.display()),
+            NotebookTask::Csv(_, path) => format!("Writing CSV to {}", path.display()),
+            NotebookTask::PatientJson(_, path) => format!("Exporting to {}", path.display()),
+        }
+    }
+
+    /// The file or folder it writes unencrypted, which the clinician confirms first.
+    fn writes_plain(&self) -> Option<&Path> {
+        match self {
+            NotebookTask::Export(path)
+            | NotebookTask::Fhir(_, path)
+            | NotebookTask::Csv(_, path)
+            | NotebookTask::PatientJson(_, path) => Some(path),
+            _ => None,
         }
     }
 
@@ -74,6 +96,40 @@ impl NotebookTask {
                     "Exported {} patients to {}",
                     notebook.patients.len(),
                     path.display()
+                ))
+            }
+            NotebookTask::Fhir(scope, path) => {
+                let store = open()?;
+                let resources =
+                    exports::fhir::write_fhir(&store, by, *scope, path, &exports::fhir::no_pdf)
+                        .map_err(|e| text(&e))?;
+                Ok(format!(
+                    "Wrote a FHIR Bundle of {resources} resources to {}. {}",
+                    path.display(),
+                    exports::unencrypted_warning(path)
+                ))
+            }
+            NotebookTask::Csv(scope, path) => {
+                let store = open()?;
+                let tables =
+                    exports::csv::write_csv(&store, by, *scope, path).map_err(|e| text(&e))?;
+                Ok(format!(
+                    "Wrote {} visits, {} findings and {} interventions as CSV to {}. {}",
+                    tables.visits,
+                    tables.findings,
+                    tables.interventions,
+                    path.display(),
+                    exports::unencrypted_warning(path)
+                ))
+            }
+            NotebookTask::PatientJson(patient, path) => {
+                let store = open()?;
+                let visits =
+                    exports::write_json(&store, by, *patient, path).map_err(|e| text(&e))?;
+                Ok(format!(
+                    "Exported the patient's {visits} visits to {}. {}",
+                    path.display(),
+                    exports::unencrypted_warning(path)
                 ))
             }
             NotebookTask::Import(path) => {
@@ -150,7 +206,7 @@ impl Running {
 pub struct NotebookPanel {
     path: String,
     /// The export asked for and waiting on the clinician's word that a plain file is fine.
-    export_to_confirm: Option<PathBuf>,
+    export_to_confirm: Option<NotebookTask>,
 }
 
 impl NotebookPanel {
@@ -159,6 +215,7 @@ impl NotebookPanel {
         ui: &mut egui::Ui,
         running: Option<&Running>,
         outcome: Option<&Result<String, String>>,
+        patient: Option<&Patient>,
         actions: &mut Vec<Action>,
     ) {
         egui::CollapsingHeader::new("Notebook")
@@ -174,7 +231,23 @@ impl NotebookPanel {
                     ui.horizontal_wrapped(|ui| {
                         let path = PathBuf::from(self.path.trim());
                         if ui.button("Export notebook").clicked() {
-                            self.export_to_confirm = Some(path.clone());
+                            self.export_to_confirm = Some(NotebookTask::Export(path.clone()));
+                        }
+                        if ui.button("Notebook as FHIR").clicked() {
+                            self.export_to_confirm = Some(NotebookTask::Fhir(
+                                Scope::Notebook,
+                                path.with_extension("fhir.json"),
+                            ));
+                        }
+                        if ui
+                            .button("Notebook as CSV")
+                            .on_hover_text(
+                                "visits.csv, findings.csv and interventions.csv in a folder",
+                            )
+                            .clicked()
+                        {
+                            self.export_to_confirm =
+                                Some(NotebookTask::Csv(Scope::Notebook, path.with_extension("")));
                         }
                         if ui.button("Import notebook").clicked() {
                             actions.push(Action::StartTask(NotebookTask::Import(path)));
@@ -191,8 +264,13 @@ impl NotebookPanel {
                             actions.push(Action::StartTask(NotebookTask::BackupTo(backup)));
                         }
                     });
+                    if let Some(patient) = patient {
+                        patient_exports_ui(ui, patient, &path_typed(&self.path), self);
+                    }
                 });
-                if let Some(path) = self.export_to_confirm.clone() {
+                if let Some(task) = self.export_to_confirm.clone()
+                    && let Some(path) = task.writes_plain()
+                {
                     egui::Frame::group(ui.style()).show(ui, |ui| {
                         ui.colored_label(
                             ui.visuals().warn_fg_color,
@@ -204,7 +282,7 @@ impl NotebookPanel {
                         );
                         ui.horizontal(|ui| {
                             if ui.button("Export unencrypted").clicked() {
-                                actions.push(Action::StartTask(NotebookTask::Export(path)));
+                                actions.push(Action::StartTask(task.clone()));
                                 self.export_to_confirm = None;
                             }
                             if ui.button("Cancel export").clicked() {
@@ -234,6 +312,45 @@ impl NotebookPanel {
                 }
             });
     }
+}
+
+fn path_typed(path: &str) -> PathBuf {
+    PathBuf::from(path.trim())
+}
+
+/// The open patient's record alone, beside the typed file: JSON, FHIR or CSV.
+fn patient_exports_ui(
+    ui: &mut egui::Ui,
+    patient: &Patient,
+    path: &Path,
+    panel: &mut NotebookPanel,
+) {
+    let stem = path.with_file_name(format!(
+        "{}-{}",
+        path.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        patient.id.0
+    ));
+    ui.label(format!("{} alone:", patient.name));
+    ui.horizontal_wrapped(|ui| {
+        if ui.button("Patient as JSON").clicked() {
+            panel.export_to_confirm = Some(NotebookTask::PatientJson(
+                patient.id,
+                stem.with_extension("json"),
+            ));
+        }
+        if ui.button("Patient as FHIR").clicked() {
+            panel.export_to_confirm = Some(NotebookTask::Fhir(
+                Scope::Patient(patient.id),
+                stem.with_extension("fhir.json"),
+            ));
+        }
+        if ui.button("Patient as CSV").clicked() {
+            panel.export_to_confirm =
+                Some(NotebookTask::Csv(Scope::Patient(patient.id), stem.clone()));
+        }
+    });
 }
 
 fn default_export_path() -> PathBuf {

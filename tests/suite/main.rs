@@ -11,6 +11,7 @@ mod course;
 mod crash;
 mod crash_files;
 mod demo;
+mod exports;
 mod fuzz;
 mod integrity;
 mod migrations;
