@@ -116,7 +116,7 @@ impl Store {
                 line: matching_line(&body, query),
             });
         }
-        matches.sort_by(|a, b| b.visit_started.cmp(&a.visit_started));
+        matches.sort_by_key(|m| std::cmp::Reverse(m.visit_started));
         Ok(matches)
     }
 }
