@@ -454,3 +454,89 @@ fn an_unknown_patient_is_said_plainly_and_nothing_is_written() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("no patient with id 999"));
     assert!(!file.exists());
 }
+
+#[test]
+fn the_window_writes_the_open_patients_fhir_and_the_notebooks_csv_after_the_plain_file_warning() {
+    use eframe::egui::accesskit::Role;
+    use egui_kittest::kittest::Queryable;
+    use upstream::ui::{AppState, UpstreamApp};
+
+    let directory = tempfile::tempdir().unwrap();
+    let db = directory.path().join("notebook.sqlite3");
+    {
+        let mut store = Store::open(&db).unwrap();
+        store
+            .import(&crate::by(), &upstream::demo::clinic_for_today().unwrap())
+            .unwrap();
+    }
+    let app = UpstreamApp::new(Store::open(&db).unwrap(), AppState::default());
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size([1366.0, 768.0])
+        .build_ui_state(|ui, app: &mut UpstreamApp| app.ui(ui), app);
+    harness.run();
+    let until_done = |harness: &mut egui_kittest::Harness<'_, UpstreamApp>| {
+        for _ in 0..20_000 {
+            harness.step();
+            if !harness.state().task_running() {
+                return;
+            }
+            std::thread::yield_now();
+        }
+        panic!("the background task did not finish");
+    };
+
+    harness
+        .get_by_role_and_label(Role::Button, "Daniel Okafor")
+        .click();
+    harness.run();
+    let okafor = harness.state().selected_patient().unwrap().id;
+    harness.get_by_label("Notebook").click();
+    harness.run();
+    let file = directory.path().join("clinic.json");
+    harness
+        .get_by_role_and_label(Role::TextInput, "File")
+        .focus();
+    harness.run();
+    harness.key_press_modifiers(eframe::egui::Modifiers::COMMAND, eframe::egui::Key::A);
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "File")
+        .type_text(file.to_str().unwrap());
+    harness.run();
+
+    harness.get_by_label("Patient as FHIR").click();
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("will not be encrypted")
+            .is_some()
+    );
+    assert!(
+        !harness.state().task_running(),
+        "nothing written before the word"
+    );
+    harness.get_by_label("Export unencrypted").click();
+    harness.step();
+    until_done(&mut harness);
+    harness.run();
+    let written = directory
+        .path()
+        .join(format!("clinic-{}.fhir.json", okafor.0));
+    let outcome = harness.state().task_outcome().cloned().unwrap().unwrap();
+    assert!(outcome.contains("not encrypted"), "{outcome}");
+    let bundle: Value = serde_json::from_slice(&std::fs::read(&written).unwrap()).unwrap();
+    let patients = of_type(&bundle, "Patient");
+    assert_eq!(patients.len(), 1);
+    assert_eq!(patients[0]["name"][0]["text"], "Daniel Okafor");
+
+    harness.get_by_label("Notebook as CSV").click();
+    harness.run();
+    harness.get_by_label("Export unencrypted").click();
+    harness.step();
+    until_done(&mut harness);
+    harness.run();
+    let folder = directory.path().join("clinic");
+    let visits = std::fs::read_to_string(folder.join("visits.csv")).unwrap();
+    assert!(visits.contains("Daniel Okafor"));
+    assert!(visits.contains("Maya Lindqvist"));
+}
