@@ -121,8 +121,12 @@ pub fn through_the_model(bundle: Value) -> Result<Value> {
         resource: "Bundle".into(),
         message,
     };
-    let typed: fhir::r4::resources::Bundle =
+    // Read as any resource, so that its resourceType is kept when it is written again.
+    let typed: fhir::r4::resources::Resource =
         serde_json::from_value(bundle.clone()).map_err(|e| refused(e.to_string()))?;
+    if !matches!(typed, fhir::r4::resources::Resource::Bundle(_)) {
+        return Err(refused("it is not a Bundle".into()));
+    }
     let written = serde_json::to_value(&typed).map_err(|e| refused(e.to_string()))?;
     if let Some(lost) = first_difference(&bundle, &written, "Bundle") {
         return Err(refused(format!("{lost} did not survive the model")));
