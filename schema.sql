@@ -928,3 +928,85 @@ END;
 CREATE TRIGGER measure_audit_delete AFTER DELETE ON measure BEGIN
     INSERT INTO audit_append VALUES ('measure', old.id, old.visit_id, 'delete', NULL);
 END;
+
+-- migration 9: the words of every note, finding and addendum in a full-text index kept by triggers, so that the patient search also finds a patient by what was written
+--
+-- One index row per written field. Its rowid is the source row's id times 8 plus the field
+-- (0-4 the visit's chief complaint, subjective, objective, assessment and plan; 5 a
+-- finding's test and note; 6 an addendum's reason and text), so that a trigger reaches
+-- its row without a scan and the search names the field without another column. The
+-- index is derived, not clinical: it is not audited, and it changes only when its source
+-- row does (which the signing triggers already guard). Empty fields are not indexed.
+
+CREATE VIRTUAL TABLE note_search USING fts5 (
+    body,
+    patient_id UNINDEXED,
+    visit_id UNINDEXED,
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3'
+);
+
+CREATE TRIGGER note_search_visit_insert AFTER INSERT ON visit BEGIN
+    INSERT INTO note_search (rowid, body, patient_id, visit_id)
+    SELECT new.id * 8 + field, body, new.patient_id, new.id
+    FROM (SELECT 0 AS field, new.chief_complaint AS body UNION ALL SELECT 1, new.subjective
+          UNION ALL SELECT 2, new.objective UNION ALL SELECT 3, new.assessment
+          UNION ALL SELECT 4, new.plan)
+    WHERE length(trim(body)) > 0;
+END;
+
+CREATE TRIGGER note_search_visit_update AFTER UPDATE OF patient_id, chief_complaint, subjective, objective, assessment, plan ON visit BEGIN
+    DELETE FROM note_search WHERE rowid BETWEEN old.id * 8 AND old.id * 8 + 4;
+    INSERT INTO note_search (rowid, body, patient_id, visit_id)
+    SELECT new.id * 8 + field, body, new.patient_id, new.id
+    FROM (SELECT 0 AS field, new.chief_complaint AS body UNION ALL SELECT 1, new.subjective
+          UNION ALL SELECT 2, new.objective UNION ALL SELECT 3, new.assessment
+          UNION ALL SELECT 4, new.plan)
+    WHERE length(trim(body)) > 0;
+END;
+
+CREATE TRIGGER note_search_visit_delete AFTER DELETE ON visit BEGIN
+    DELETE FROM note_search WHERE rowid BETWEEN old.id * 8 AND old.id * 8 + 4;
+END;
+
+CREATE TRIGGER note_search_finding_insert AFTER INSERT ON finding
+WHEN length(trim(new.test_name || new.note)) > 0
+BEGIN
+    INSERT INTO note_search (rowid, body, patient_id, visit_id)
+    SELECT new.id * 8 + 5, trim(new.test_name || ' ' || new.note), v.patient_id, v.id
+    FROM visit v WHERE v.id = new.visit_id;
+END;
+
+CREATE TRIGGER note_search_finding_update AFTER UPDATE OF visit_id, test_name, note ON finding BEGIN
+    DELETE FROM note_search WHERE rowid = old.id * 8 + 5;
+    INSERT INTO note_search (rowid, body, patient_id, visit_id)
+    SELECT new.id * 8 + 5, trim(new.test_name || ' ' || new.note), v.patient_id, v.id
+    FROM visit v WHERE v.id = new.visit_id AND length(trim(new.test_name || new.note)) > 0;
+END;
+
+CREATE TRIGGER note_search_finding_delete AFTER DELETE ON finding BEGIN
+    DELETE FROM note_search WHERE rowid = old.id * 8 + 5;
+END;
+
+-- Addenda are never changed or deleted (migration 4), so they are only ever added.
+CREATE TRIGGER note_search_addendum_insert AFTER INSERT ON addendum BEGIN
+    INSERT INTO note_search (rowid, body, patient_id, visit_id)
+    SELECT new.id * 8 + 6, new.reason || char(10) || new.body, v.patient_id, v.id
+    FROM visit v WHERE v.id = new.visit_id;
+END;
+
+-- What the notebook held before the index began.
+INSERT INTO note_search (rowid, body, patient_id, visit_id)
+SELECT v.id * 8 + f.field, f.body, v.patient_id, v.id
+FROM visit v
+JOIN (SELECT id, 0 AS field, chief_complaint AS body FROM visit UNION ALL SELECT id, 1, subjective FROM visit
+      UNION ALL SELECT id, 2, objective FROM visit UNION ALL SELECT id, 3, assessment FROM visit
+      UNION ALL SELECT id, 4, plan FROM visit) AS f ON f.id = v.id
+WHERE length(trim(f.body)) > 0;
+INSERT INTO note_search (rowid, body, patient_id, visit_id)
+SELECT f.id * 8 + 5, trim(f.test_name || ' ' || f.note), v.patient_id, v.id
+FROM finding f JOIN visit v ON v.id = f.visit_id
+WHERE length(trim(f.test_name || f.note)) > 0;
+INSERT INTO note_search (rowid, body, patient_id, visit_id)
+SELECT a.id * 8 + 6, a.reason || char(10) || a.body, v.patient_id, v.id
+FROM addendum a JOIN visit v ON v.id = a.visit_id;

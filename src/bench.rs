@@ -224,6 +224,33 @@ fn run_in(path: &std::path::Path, options: &BenchOptions) -> Result<(), StoreErr
         found
     );
 
+    // The words of the notes: "soleus" is in every synthetic visit, the worst case for
+    // gathering patients; "sleeping better" two words; "zzz" in none.
+    let note_queries = ["soleus", "sleeping better", "zzz"];
+    let mut notes = Timings(Vec::new());
+    let mut soleus = Timings(Vec::new());
+    let mut found = 0;
+    for round in 0..options.repeat {
+        let query = note_queries[round % note_queries.len()];
+        let started = Instant::now();
+        found += store.search_notes(query, 50)?.len();
+        let took = started.elapsed();
+        notes.0.push(took);
+        if query == "soleus" {
+            soleus.0.push(took);
+        }
+    }
+    println!(
+        "note search (limit 50, {} queries of {:?}): median {:.3} ms, p95 {:.3} ms; \"soleus\" median {:.3} ms, p95 {:.3} ms ({} rows returned)",
+        options.repeat,
+        note_queries,
+        ms(notes.median()),
+        ms(notes.p95()),
+        ms(soleus.median()),
+        ms(soleus.p95()),
+        found
+    );
+
     let mut timeline = Timings(Vec::new());
     let mut loaded = 0;
     for _ in 0..options.repeat.min(100) {

@@ -1,5 +1,6 @@
 //! The command line: the same core as the GUI, for scripting and for tests.
 
+mod exports;
 mod read;
 mod reason;
 mod records;
@@ -74,7 +75,15 @@ pub enum Command {
         /// record in it)
         #[arg(long)]
         unencrypted: bool,
+        /// Only this patient's record (their id)
+        #[arg(long, value_name = "ID")]
+        patient: Option<i64>,
     },
+    /// Write one patient's record or the whole notebook as a FHIR R4 Bundle (JSON)
+    Fhir(exports::ExportArgs),
+    /// Write one patient's record or the whole notebook as visits.csv, findings.csv and
+    /// interventions.csv in a folder
+    Csv(exports::ExportArgs),
     /// Add the patients of a JSON notebook file; nothing is added if any of it is wrong
     Import {
         #[arg(long, value_name = "FILE")]
@@ -295,7 +304,32 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 print_timeline(&mut out, &patient, &timeline).map_err(stdout_error)
             }
         }
-        Command::Export { json, unencrypted } => {
+        Command::Fhir(args) => exports::fhir(&path, actor, &args, &mut out),
+        Command::Csv(args) => exports::csv(&path, actor, &args, &mut out),
+        Command::Export {
+            json,
+            unencrypted,
+            patient: Some(patient),
+        } => {
+            if !unencrypted {
+                return Err(CliError::Usage(format!(
+                    "{} Say --unencrypted to write it anyway",
+                    crate::exports::unencrypted_warning(&json)
+                )));
+            }
+            let store = records::open(&path)?;
+            let by = records::actor_for(&store, actor)?;
+            let visits = crate::exports::write_json(&store, &by, PatientId(patient), &json)?;
+            writeln!(
+                out,
+                "exported patient {patient} and {visits} visits to {}",
+                json.display()
+            )
+            .map_err(stdout_error)
+        }
+        Command::Export {
+            json, unencrypted, ..
+        } => {
             if !unencrypted {
                 return Err(CliError::Usage(format!(
                     "{} would not be encrypted: anyone with the file could read every patient's record in it. Say --unencrypted to write it anyway, and keep it somewhere safe",

@@ -31,6 +31,8 @@ pub enum NotebookError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Import(#[from] ImportError),
+    #[error(transparent)]
+    Export(#[from] crate::exports::ExportError),
     /// A quick-entry line in which nothing could be charted; `why` quotes each part left.
     #[error("nothing in `{entry}` was read as {what} ({})", why.join("; "))]
     NothingRead {

@@ -6,6 +6,7 @@ mod audit;
 mod exchange;
 mod files;
 mod migrate;
+mod note_search;
 mod rows;
 
 use std::path::{Path, PathBuf};
@@ -37,6 +38,7 @@ pub use files::{
     read_side, recovery_candidates, remove_leftovers, restore, side_path, write_private_file,
 };
 pub use migrate::{MIGRATIONS, Migration, latest_version};
+pub use note_search::{NoteField, NoteMatch};
 
 /// What can go wrong with the notebook database.
 #[derive(Debug, thiserror::Error)]

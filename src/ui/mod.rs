@@ -133,6 +133,8 @@ pub struct UpstreamApp {
     pub state: AppState,
     store: Store,
     patients: Vec<Patient>,
+    /// Patients found by the words of their notes, for the search typed.
+    found_in_notes: Vec<crate::store::NoteMatch>,
     patient: Option<Patient>,
     timeline: Vec<VisitRecord>,
     /// The reasoner's reading of the open visit, recomputed after every change.
@@ -184,6 +186,8 @@ const CARRY_OVER: egui::KeyboardShortcut = egui::KeyboardShortcut::new(
 
 /// How many patients the list shows; the search narrows it.
 const PATIENT_LIST_LIMIT: usize = 300;
+/// Patients listed under "Found in notes": the newest matches, enough to scroll.
+const NOTE_MATCH_LIMIT: usize = 50;
 
 impl UpstreamApp {
     pub fn new(store: Store, state: AppState) -> Self {
@@ -192,6 +196,7 @@ impl UpstreamApp {
             state,
             store,
             patients: Vec::new(),
+            found_in_notes: Vec::new(),
             patient: None,
             timeline: Vec::new(),
             assessment: None,
@@ -526,6 +531,9 @@ impl UpstreamApp {
             self.patients = self
                 .store
                 .search_patients(&self.state.search, PATIENT_LIST_LIMIT)?;
+            self.found_in_notes = self
+                .store
+                .search_notes(&self.state.search, NOTE_MATCH_LIMIT)?;
             self.patient = match self.state.selected_patient {
                 Some(id) => match self.store.patient(id) {
                     Ok(patient) => Some(patient),
@@ -697,6 +705,7 @@ impl UpstreamApp {
                         ui,
                         self.task.as_ref(),
                         self.task_outcome.as_ref(),
+                        self.patient.as_ref(),
                         &mut actions,
                     );
                     self.settings_view.ui(
@@ -716,6 +725,7 @@ impl UpstreamApp {
                 self.patient_list.ui(
                     ui,
                     &self.patients,
+                    &self.found_in_notes,
                     self.state.selected_patient,
                     &mut actions,
                 );

@@ -1,6 +1,6 @@
-//! Work on the whole notebook (export, import, the demo clinic, backups) runs on its own
-//! thread with its own database connection, so the window stays responsive; the panel
-//! shows that it is running and then what it did.
+//! Work on the whole notebook (export, import, the demo clinic, backups) and a patient's
+//! exports run on their own thread with their own database connection, so the window
+//! stays responsive; the panel shows that it is running and then what it did.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -9,6 +9,8 @@ use std::time::Instant;
 use eframe::egui;
 
 use super::Action;
+use crate::exports::{self, Scope};
+use crate::model::Patient;
 use crate::notebook::{self, BackedUp, DailyBackup, DemoInto, Exported, Imported, NotebookError};
 use crate::store::{Actor, ImportSummary, NotebookFile, Passphrase, Store};
 
@@ -22,6 +24,12 @@ pub enum NotebookTask {
     DailyBackup,
     /// A backup to a file the clinician names.
     BackupTo(PathBuf),
+    /// A FHIR R4 Bundle of a patient or of the whole notebook.
+    Fhir(Scope, PathBuf),
+    /// CSV tables of a patient or of the whole notebook, into a folder.
+    Csv(Scope, PathBuf),
+    /// One patient's record in the notebook's JSON format.
+    PatientJson(crate::model::PatientId, PathBuf),
 }
 
 impl NotebookTask {
@@ -32,6 +40,20 @@ impl NotebookTask {
             NotebookTask::Demo => "Adding the demo clinic".to_owned(),
             NotebookTask::DailyBackup => "Making today's backup".to_owned(),
             NotebookTask::BackupTo(path) => format!("Backing up to {}", path.display()),
+            NotebookTask::Fhir(_, path) => format!("Writing FHIR to {}", path.display()),
+            NotebookTask::Csv(_, path) => format!("Writing CSV to {}", path.display()),
+            NotebookTask::PatientJson(_, path) => format!("Exporting to {}", path.display()),
+        }
+    }
+
+    /// The file or folder it writes unencrypted, which the clinician confirms first.
+    fn writes_plain(&self) -> Option<&Path> {
+        match self {
+            NotebookTask::Export(path)
+            | NotebookTask::Fhir(_, path)
+            | NotebookTask::Csv(_, path)
+            | NotebookTask::PatientJson(_, path) => Some(path),
+            _ => None,
         }
     }
 
@@ -51,6 +73,24 @@ impl NotebookTask {
                 TaskDone::BackedUp(notebook::back_up_to(&open()?, by, path)?)
             }
             NotebookTask::Export(path) => TaskDone::Exported(notebook::export(&open()?, by, path)?),
+            NotebookTask::Fhir(scope, path) => TaskDone::Fhir {
+                resources: exports::fhir::write_fhir(
+                    &open()?,
+                    by,
+                    *scope,
+                    path,
+                    &exports::fhir::no_pdf,
+                )?,
+                path: path.clone(),
+            },
+            NotebookTask::Csv(scope, path) => TaskDone::Csv {
+                tables: exports::csv::write_csv(&open()?, by, *scope, path)?,
+                path: path.clone(),
+            },
+            NotebookTask::PatientJson(patient, path) => TaskDone::PatientExported {
+                visits: exports::write_json(&open()?, by, *patient, path)?,
+                path: path.clone(),
+            },
             NotebookTask::Import(path) => {
                 // The whole file is read and checked before the notebook is touched.
                 let file = NotebookFile::read(path)?;
@@ -73,6 +113,21 @@ pub enum TaskDone {
     Exported(Exported),
     Imported(Imported),
     Demo(ImportSummary),
+    /// A FHIR Bundle written, with how many resources.
+    Fhir {
+        resources: usize,
+        path: PathBuf,
+    },
+    /// CSV tables written into a folder.
+    Csv {
+        tables: exports::csv::CsvTables,
+        path: PathBuf,
+    },
+    /// One patient's record written as JSON, with how many visits.
+    PatientExported {
+        visits: usize,
+        path: PathBuf,
+    },
     /// The passphrase changed; whether the notebook is now encrypted.
     Rekeyed {
         encrypted: bool,
@@ -113,6 +168,27 @@ impl std::fmt::Display for TaskDone {
             TaskDone::Demo(summary) => {
                 write!(f, "Added the demo clinic: {} patients", summary.patients)
             }
+            TaskDone::Fhir { resources, path } => write!(
+                f,
+                "Wrote a FHIR Bundle of {resources} resources to {}. {}",
+                path.display(),
+                exports::unencrypted_warning(path)
+            ),
+            TaskDone::Csv { tables, path } => write!(
+                f,
+                "Wrote {} visits, {} findings and {} interventions as CSV to {}. {}",
+                tables.visits,
+                tables.findings,
+                tables.interventions,
+                path.display(),
+                exports::unencrypted_warning(path)
+            ),
+            TaskDone::PatientExported { visits, path } => write!(
+                f,
+                "Exported the patient's {visits} visits to {}. {}",
+                path.display(),
+                exports::unencrypted_warning(path)
+            ),
             TaskDone::Rekeyed { encrypted: true } => {
                 f.write_str("The notebook is encrypted under the new passphrase.")
             }
@@ -181,7 +257,7 @@ impl Running {
 pub struct NotebookPanel {
     path: String,
     /// The export asked for and waiting on the clinician's word that a plain file is fine.
-    export_to_confirm: Option<PathBuf>,
+    export_to_confirm: Option<NotebookTask>,
 }
 
 impl NotebookPanel {
@@ -190,6 +266,7 @@ impl NotebookPanel {
         ui: &mut egui::Ui,
         running: Option<&Running>,
         outcome: Option<&Result<TaskDone, TaskError>>,
+        patient: Option<&Patient>,
         actions: &mut Vec<Action>,
     ) {
         egui::CollapsingHeader::new("Notebook")
@@ -205,7 +282,23 @@ impl NotebookPanel {
                     ui.horizontal_wrapped(|ui| {
                         let path = PathBuf::from(self.path.trim());
                         if ui.button("Export notebook").clicked() {
-                            self.export_to_confirm = Some(path.clone());
+                            self.export_to_confirm = Some(NotebookTask::Export(path.clone()));
+                        }
+                        if ui.button("Notebook as FHIR").clicked() {
+                            self.export_to_confirm = Some(NotebookTask::Fhir(
+                                Scope::Notebook,
+                                path.with_extension("fhir.json"),
+                            ));
+                        }
+                        if ui
+                            .button("Notebook as CSV")
+                            .on_hover_text(
+                                "visits.csv, findings.csv and interventions.csv in a folder",
+                            )
+                            .clicked()
+                        {
+                            self.export_to_confirm =
+                                Some(NotebookTask::Csv(Scope::Notebook, path.with_extension("")));
                         }
                         if ui.button("Import notebook").clicked() {
                             actions.push(Action::StartTask(NotebookTask::Import(path)));
@@ -222,8 +315,13 @@ impl NotebookPanel {
                             actions.push(Action::StartTask(NotebookTask::BackupTo(backup)));
                         }
                     });
+                    if let Some(patient) = patient {
+                        patient_exports_ui(ui, patient, &path_typed(&self.path), self);
+                    }
                 });
-                if let Some(path) = self.export_to_confirm.clone() {
+                if let Some(task) = self.export_to_confirm.clone()
+                    && let Some(path) = task.writes_plain()
+                {
                     egui::Frame::group(ui.style()).show(ui, |ui| {
                         ui.colored_label(
                             ui.visuals().warn_fg_color,
@@ -235,7 +333,7 @@ impl NotebookPanel {
                         );
                         ui.horizontal(|ui| {
                             if ui.button("Export unencrypted").clicked() {
-                                actions.push(Action::StartTask(NotebookTask::Export(path)));
+                                actions.push(Action::StartTask(task.clone()));
                                 self.export_to_confirm = None;
                             }
                             if ui.button("Cancel export").clicked() {
@@ -265,6 +363,45 @@ impl NotebookPanel {
                 }
             });
     }
+}
+
+fn path_typed(path: &str) -> PathBuf {
+    PathBuf::from(path.trim())
+}
+
+/// The open patient's record alone, beside the typed file: JSON, FHIR or CSV.
+fn patient_exports_ui(
+    ui: &mut egui::Ui,
+    patient: &Patient,
+    path: &Path,
+    panel: &mut NotebookPanel,
+) {
+    let stem = path.with_file_name(format!(
+        "{}-{}",
+        path.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        patient.id.0
+    ));
+    ui.label(format!("{} alone:", patient.name));
+    ui.horizontal_wrapped(|ui| {
+        if ui.button("Patient as JSON").clicked() {
+            panel.export_to_confirm = Some(NotebookTask::PatientJson(
+                patient.id,
+                stem.with_extension("json"),
+            ));
+        }
+        if ui.button("Patient as FHIR").clicked() {
+            panel.export_to_confirm = Some(NotebookTask::Fhir(
+                Scope::Patient(patient.id),
+                stem.with_extension("fhir.json"),
+            ));
+        }
+        if ui.button("Patient as CSV").clicked() {
+            panel.export_to_confirm =
+                Some(NotebookTask::Csv(Scope::Patient(patient.id), stem.clone()));
+        }
+    });
 }
 
 fn default_export_path() -> PathBuf {

@@ -4,6 +4,7 @@ use eframe::egui;
 
 use super::Action;
 use crate::model::{Patient, PatientId};
+use crate::store::NoteMatch;
 
 #[derive(Debug, Default)]
 pub struct PatientListView {
@@ -39,6 +40,7 @@ impl PatientListView {
         &mut self,
         ui: &mut egui::Ui,
         patients: &[Patient],
+        found_in_notes: &[NoteMatch],
         selected: Option<PatientId>,
         actions: &mut Vec<Action>,
     ) {
@@ -49,7 +51,7 @@ impl PatientListView {
         let search = ui
             .add(
                 egui::TextEdit::singleline(&mut self.query)
-                    .hint_text("name or birth date (Ctrl+F)")
+                    .hint_text("name, birth date or words of a note (Ctrl+F)")
                     .desired_width(f32::INFINITY),
             )
             .labelled_by(label.id);
@@ -74,7 +76,7 @@ impl PatientListView {
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                if patients.is_empty() {
+                if patients.is_empty() && found_in_notes.is_empty() {
                     ui.weak("No patient matches.");
                 }
                 for patient in patients {
@@ -93,6 +95,7 @@ impl PatientListView {
                         actions.push(Action::SelectPatient(patient.id));
                     }
                 }
+                found_in_notes_ui(ui, found_in_notes, selected, actions);
             });
     }
 
@@ -129,6 +132,39 @@ impl PatientListView {
                     self.new_patient = None;
                 }
             }
+        }
+    }
+}
+
+/// The patients whose notes hold the words typed: the visit and the line, a click opens
+/// that visit.
+fn found_in_notes_ui(
+    ui: &mut egui::Ui,
+    found: &[NoteMatch],
+    selected: Option<PatientId>,
+    actions: &mut Vec<Action>,
+) {
+    if found.is_empty() {
+        return;
+    }
+    ui.add_space(6.0);
+    ui.strong("Found in notes");
+    for found in found {
+        let text = format!(
+            "{}\n{} · {}: {}",
+            found.patient.name,
+            found.visit_started.format("%Y-%m-%d"),
+            found.field.label(),
+            found.line
+        );
+        let row = ui.add(
+            egui::Button::selectable(Some(found.patient.id) == selected, text)
+                .wrap()
+                .sense(egui::Sense::CLICK),
+        );
+        if row.clicked() {
+            actions.push(Action::SelectPatient(found.patient.id));
+            actions.push(Action::SelectVisit(found.visit));
         }
     }
 }

@@ -296,6 +296,21 @@ fn a_notebook_of_every_earlier_version_opens_upgraded_with_its_record_intact_and
         }
         assert_eq!(rows(draft), expected(&draft_findings), "{from}");
 
+        // The words written before the note index began are found by it: a note's field
+        // and a finding's note, each with its visit.
+        let found = store.search_notes("faber", 10).unwrap();
+        assert_eq!(found.len(), 1, "{from}");
+        assert_eq!(found[0].patient.name, "Ada Quill", "{from}");
+        assert_eq!(found[0].visit, VisitId(1), "{from}");
+        assert_eq!(found[0].line, "FABER + L", "{from}");
+        let found = store.search_notes("long days", 10).unwrap();
+        assert_eq!(found.len(), 1, "{from}");
+        assert_eq!(found[0].line, "worse after long days standing", "{from}");
+        assert!(
+            store.search_notes("okafor", 10).unwrap().is_empty(),
+            "{from}"
+        );
+
         let interventions: Vec<(i64, InterventionKind, &str, Side, &str, &str, &str)> = timeline
             .iter()
             .flat_map(|r| &r.interventions)

@@ -1388,7 +1388,7 @@ fn the_pages_are_checked_after_a_crash_and_once_a_day_otherwise() {
     ));
     // Checked today by that command, closed cleanly: not due again today.
     {
-        let lock = NotebookLock::acquire(&db).unwrap();
+        let lock = acquire_when_free(&db);
         assert!(!lock.page_check_due(today));
         assert!(lock.page_check_due(today.succ_opt().unwrap()));
     }
@@ -1411,14 +1411,14 @@ fn the_pages_are_checked_after_a_crash_and_once_a_day_otherwise() {
     child.wait().unwrap();
     drop(input);
 
-    let mut lock = NotebookLock::acquire(&db).unwrap();
+    let mut lock = acquire_when_free(&db);
     assert!(
         lock.page_check_due(today),
         "an unclean end does not call for a page check"
     );
     lock.checked_today(today);
     drop(lock);
-    let lock = NotebookLock::acquire(&db).unwrap();
+    let lock = acquire_when_free(&db);
     assert!(!lock.page_check_due(today));
     drop(lock);
     let store = Store::open(&db).unwrap();
@@ -1444,7 +1444,7 @@ fn a_notebook_in_use_is_refused_through_a_symlink_or_a_hard_link() {
     std::fs::hard_link(&db, &hard).unwrap();
     let before = std::fs::read(&db).unwrap();
 
-    let lock = NotebookLock::acquire(&db).unwrap();
+    let lock = acquire_when_free(&db);
     for other in [&symlink, &hard] {
         let error = NotebookLock::acquire(other).unwrap_err();
         assert!(
@@ -1826,4 +1826,22 @@ fn one_line_that_is_not_utf8_does_not_stop_an_apply_stream() {
     assert!(message.contains("UTF-8"), "{message}");
     let names = patient_names(&Store::open(&db).unwrap());
     assert_eq!(names, ["Ada Quill", "Ben Okafor"].map(str::to_owned).into());
+}
+
+/// Takes the notebook's lock in a test that runs beside others spawning `upstream`: a
+/// sibling test's child, between its fork and its exec, briefly holds a copy of every
+/// descriptor this process has open, the lock file's among them, and with it the lock
+/// (flock follows the open file, not the process). That copy goes at the exec; any other
+/// holder is a fault and still fails here.
+fn acquire_when_free(db: &std::path::Path) -> NotebookLock {
+    let mut attempts = 0;
+    loop {
+        match NotebookLock::acquire(db) {
+            Err(upstream::store::StoreError::InUse { .. }) if attempts < 10_000 => {
+                attempts += 1;
+                std::thread::yield_now();
+            }
+            other => return other.unwrap(),
+        }
+    }
 }
