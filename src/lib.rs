@@ -10,6 +10,7 @@
 pub mod bench;
 pub mod cli;
 pub mod demo;
+pub mod documents;
 pub mod model;
 pub mod reasoner;
 pub mod store;

@@ -21,6 +21,12 @@ pub enum NotebookTask {
     DailyBackup,
     /// A backup to a file the clinician names.
     BackupTo(PathBuf),
+    /// A visit note, progress report, letter or handout written as PDF.
+    Document {
+        kind: crate::documents::DocumentKind,
+        options: crate::documents::DocumentOptions,
+        path: PathBuf,
+    },
 }
 
 impl NotebookTask {
@@ -31,6 +37,9 @@ impl NotebookTask {
             NotebookTask::Demo => "Adding the demo clinic".to_owned(),
             NotebookTask::DailyBackup => "Making today's backup".to_owned(),
             NotebookTask::BackupTo(path) => format!("Backing up to {}", path.display()),
+            NotebookTask::Document { kind, path, .. } => {
+                format!("Writing the {} to {}", kind.label(), path.display())
+            }
         }
     }
 
@@ -86,6 +95,20 @@ impl NotebookTask {
                     summary.patients,
                     summary.visits,
                     path.display()
+                ))
+            }
+            NotebookTask::Document {
+                kind,
+                options,
+                path,
+            } => {
+                let bytes = kind.make(&open()?, options).map_err(|e| text(&e))?;
+                crate::documents::write_pdf(path, &bytes).map_err(|e| text(&e))?;
+                Ok(format!(
+                    "Wrote the {} to {}. {}",
+                    kind.label(),
+                    path.display(),
+                    crate::documents::UNENCRYPTED_WARNING
                 ))
             }
             NotebookTask::Demo => {
