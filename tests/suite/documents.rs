@@ -305,7 +305,10 @@ fn a_referral_letter_is_kept_signed_and_prints_whom_how_soon_and_why() {
     let letter = store
         .sign_letter(&crate::named("Dana Whitfield"), &draft)
         .unwrap();
-    assert_eq!(store.letters(patient.id).unwrap(), [letter.clone()]);
+    assert_eq!(
+        store.letters(patient.id).unwrap(),
+        std::slice::from_ref(&letter)
+    );
     // It is in the visit's history and the trail verifies.
     let history = store.visit_history(visit).unwrap();
     assert!(history.iter().any(|e| e.table_name == "letter"));
