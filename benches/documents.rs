@@ -34,6 +34,15 @@ fn documents(c: &mut Criterion) {
     group.bench_function("visit note", |b| {
         b.iter(|| documents::visit_note(&store, visit, &options).unwrap())
     });
+    // Typst memoises layout across compilations: made again, the same note is mostly
+    // read from that cache. Emptied first, it is typeset from scratch, as the first
+    // document after a change to the record is.
+    group.bench_function("visit note, Typst's cache emptied", |b| {
+        b.iter(|| {
+            typst::comemo::evict(0);
+            documents::visit_note(&store, visit, &options).unwrap()
+        })
+    });
 
     let mut long = Store::open_in_memory().unwrap();
     let record = upstream::bench::synthetic_patient(0, 500, 5);
@@ -45,6 +54,12 @@ fn documents(c: &mut Criterion) {
     assert_eq!(timeline.len(), 500);
     group.bench_function("progress report, 500 visits", |b| {
         b.iter(|| documents::progress_report(&long, patient.id, from, to, &options).unwrap())
+    });
+    group.bench_function("progress report, 500 visits, Typst's cache emptied", |b| {
+        b.iter(|| {
+            typst::comemo::evict(0);
+            documents::progress_report(&long, patient.id, from, to, &options).unwrap()
+        })
     });
     group.finish();
 }
