@@ -1010,3 +1010,74 @@ WHERE length(trim(f.test_name || f.note)) > 0;
 INSERT INTO note_search (rowid, body, patient_id, visit_id)
 SELECT a.id * 8 + 6, a.reason || char(10) || a.body, v.patient_id, v.id
 FROM addendum a JOIN visit v ON v.id = a.visit_id;
+
+-- migration 10: the clinic profile that heads every document, and referral letters kept in the record as dated, signed documents
+--
+-- The profile is one row (id 1), audited like clinical data, since it names who sent each
+-- document. A letter is signed by its author when it is made and then never changes nor is
+-- deleted: a correction is another letter. Both are in the trail; a letter written from a
+-- visit is in that visit's history.
+
+CREATE TABLE clinic_profile (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT CHECK (id = 1),
+    clinician     TEXT NOT NULL DEFAULT '',
+    credentials   TEXT NOT NULL DEFAULT '',
+    registration  TEXT NOT NULL DEFAULT '',
+    practice      TEXT NOT NULL DEFAULT '',
+    address       TEXT NOT NULL DEFAULT '',
+    phone         TEXT NOT NULL DEFAULT '',
+    logo          BLOB
+);
+
+CREATE TABLE letter (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    patient_id  INTEGER NOT NULL REFERENCES patient (id),
+    visit_id    INTEGER REFERENCES visit (id),
+    recipient   TEXT NOT NULL CHECK (length(trim(recipient)) > 0),
+    urgency     TEXT NOT NULL CHECK (urgency IN ('emergency', 'same_day', 'soon', 'routine')),
+    reason      TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    findings    TEXT NOT NULL DEFAULT '',
+    done        TEXT NOT NULL DEFAULT '',
+    avoided     TEXT NOT NULL DEFAULT '',
+    signed_by   TEXT NOT NULL CHECK (length(trim(signed_by)) > 0),
+    signed_at   TEXT NOT NULL CHECK (datetime(signed_at) IS NOT NULL)
+);
+
+CREATE INDEX letter_patient ON letter (patient_id, id);
+
+CREATE TRIGGER letter_no_update BEFORE UPDATE ON letter
+BEGIN
+    SELECT RAISE(ABORT, 'a signed letter cannot be changed; write another');
+END;
+
+CREATE TRIGGER letter_no_delete BEFORE DELETE ON letter
+BEGIN
+    SELECT RAISE(ABORT, 'a signed letter cannot be deleted; write another');
+END;
+
+-- The logo is recorded as hex, so that a changed logo shows in the trail.
+CREATE VIEW clinic_profile_image (id, visit_id, image) AS
+SELECT id, NULL, json_object('id', id, 'clinician', clinician, 'credentials', credentials,
+    'registration', registration, 'practice', practice, 'address', address, 'phone', phone,
+    'logo', hex(logo))
+FROM clinic_profile;
+
+CREATE VIEW letter_image (id, visit_id, image) AS
+SELECT id, visit_id, json_object('id', id, 'patient_id', patient_id, 'visit_id', visit_id,
+    'recipient', recipient, 'urgency', urgency, 'reason', reason, 'findings', findings,
+    'done', done, 'avoided', avoided, 'signed_by', signed_by, 'signed_at', signed_at)
+FROM letter;
+
+CREATE TRIGGER clinic_profile_audit_insert AFTER INSERT ON clinic_profile BEGIN
+    INSERT INTO audit_append SELECT 'clinic_profile', id, visit_id, 'insert', image FROM clinic_profile_image WHERE id = new.id;
+END;
+CREATE TRIGGER clinic_profile_audit_update AFTER UPDATE ON clinic_profile BEGIN
+    INSERT INTO audit_append SELECT 'clinic_profile', id, visit_id, 'update', image FROM clinic_profile_image WHERE id = new.id;
+END;
+CREATE TRIGGER clinic_profile_audit_delete AFTER DELETE ON clinic_profile BEGIN
+    INSERT INTO audit_append VALUES ('clinic_profile', old.id, NULL, 'delete', NULL);
+END;
+
+CREATE TRIGGER letter_audit_insert AFTER INSERT ON letter BEGIN
+    INSERT INTO audit_append SELECT 'letter', id, visit_id, 'insert', image FROM letter_image WHERE id = new.id;
+END;

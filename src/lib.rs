@@ -11,6 +11,7 @@
 pub mod bench;
 pub mod cli;
 pub mod demo;
+pub mod documents;
 pub mod exports;
 pub mod model;
 pub mod notebook;

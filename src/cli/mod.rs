@@ -1,5 +1,6 @@
 //! The command line: the same core as the GUI, for scripting and for tests.
 
+mod documents;
 mod exports;
 mod read;
 mod reason;
@@ -137,6 +138,12 @@ pub enum Command {
     /// Apply edits from stdin, one JSON object per line, each its own transaction;
     /// prints one JSON line per committed edit
     Apply,
+    /// Write a visit note, progress report, referral letter or handout as PDF (not
+    /// encrypted)
+    #[command(subcommand)]
+    Pdf(documents::PdfCommand),
+    /// Show the clinic profile that heads every document, or change it
+    Clinic(documents::ClinicArgs),
 }
 
 /// A failure the command line reports, with the exit status it deserves.
@@ -165,6 +172,8 @@ pub enum CliError {
     NoActor,
     #[error("the window failed: {0}")]
     Gui(#[from] eframe::Error),
+    #[error(transparent)]
+    Document(crate::documents::DocumentError),
 }
 
 impl CliError {
@@ -246,6 +255,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Restore { path: backup } => records::restore(&path, actor, &backup, &mut out),
         Command::Rekey => records::rekey(&path, actor, &mut out),
         Command::Apply => records::apply(&path, actor, std::io::stdin().lock(), &mut out),
+        Command::Pdf(pdf) => documents::pdf(&path, actor, &pdf, &mut out),
+        Command::Clinic(args) => documents::clinic(&path, actor, &args, &mut out),
         Command::Demo { force } => {
             let mut writing = records::Writing::open(&path, actor)?;
             let into = if force {

@@ -5,6 +5,7 @@ mod detail;
 mod entry;
 mod finding;
 mod intervention;
+mod letter;
 pub mod measure;
 mod names;
 mod patient;
@@ -22,6 +23,7 @@ pub use detail::{
 pub use entry::{EntryError, FindingEntry};
 pub use finding::{Finding, FindingId, Intensity, IntensityError, KindCode, Presence, RegionCode};
 pub use intervention::{Intervention, InterventionId, InterventionKind};
+pub use letter::{ClinicProfile, Letter, LetterDraft, LetterId, LetterUrgency};
 pub use measure::{Instrument, Measure, MeasureError, MeasureId};
 pub use names::{clean_name, printable};
 pub use patient::{Patient, PatientId, Sex};

@@ -17,11 +17,12 @@ pub use charting::{
 pub use records::{
     Signed, add_addendum, add_findings, add_intervention, add_measure, create_patient,
     create_visit, delete_draft_visit, delete_finding, delete_intervention, delete_measure,
-    restore_visit, sign, update_finding, update_patient, update_visit, write_subjective,
+    restore_visit, sign, sign_letter, update_finding, update_patient, update_visit,
+    write_subjective,
 };
 pub use whole::{
     BackedUp, DailyBackup, DemoInto, Exported, Imported, add_demo_clinic, back_up_to,
-    change_passphrase, daily_backup, export, import, set_clinician,
+    change_passphrase, daily_backup, export, import, set_clinic_profile, set_clinician,
 };
 
 /// Why an operation did not write.
@@ -33,6 +34,8 @@ pub enum NotebookError {
     Import(#[from] ImportError),
     #[error(transparent)]
     Export(#[from] crate::exports::ExportError),
+    #[error(transparent)]
+    Document(#[from] crate::documents::DocumentError),
     /// A quick-entry line in which nothing could be charted; `why` quotes each part left.
     #[error("nothing in `{entry}` was read as {what} ({})", why.join("; "))]
     NothingRead {

@@ -1,5 +1,5 @@
 //! Writes to one patient's record: a patient, a visit, its note, a finding taken back,
-//! an outcome measure, a signature and an addendum.
+//! an outcome measure, a signature, an addendum and a referral letter.
 
 use chrono::NaiveDateTime;
 
@@ -64,6 +64,16 @@ pub fn add_measure(
 /// Takes an outcome measure back from a draft visit.
 pub fn delete_measure(store: &mut Store, by: &Actor, id: MeasureId) -> Result<(), NotebookError> {
     Ok(store.delete_measure(by, id)?)
+}
+
+/// Signs a referral letter and keeps it in the patient's record; it cannot change
+/// afterwards. A letter with no recipient or reason is refused and nothing is kept.
+pub fn sign_letter(
+    store: &mut Store,
+    by: &Actor,
+    draft: &crate::model::LetterDraft,
+) -> Result<crate::model::Letter, NotebookError> {
+    Ok(store.sign_letter(by, draft)?)
 }
 
 /// Adds a patient to the notebook.

@@ -140,3 +140,12 @@ pub fn change_passphrase(
 ) -> Result<(), NotebookError> {
     Ok(store.rekey(by, new)?)
 }
+
+/// Saves the clinic profile that heads every document.
+pub fn set_clinic_profile(
+    store: &mut Store,
+    by: &Actor,
+    profile: &crate::model::ClinicProfile,
+) -> Result<(), NotebookError> {
+    Ok(store.set_clinic_profile(by, profile)?)
+}

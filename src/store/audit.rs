@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use crate::model::VisitId;
 
 /// The tables whose every change the trail records, each with its image view.
-pub const AUDITED_TABLES: [&str; 7] = [
+pub const AUDITED_TABLES: [&str; 9] = [
     "patient",
     "visit",
     "finding",
@@ -25,6 +25,8 @@ pub const AUDITED_TABLES: [&str; 7] = [
     "measure",
     "addendum",
     "notebook_event",
+    "clinic_profile",
+    "letter",
 ];
 
 /// Who makes a change: the name the audit trail records beside it. Every writing call of
@@ -436,6 +438,16 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<AuditReport> {
     let version = super::migrate::user_version(conn)?;
     for table in AUDITED_TABLES {
         if table == "notebook_event" && version < 5 {
+            continue;
+        }
+        // The clinic profile and letters came with the documents; an older notebook has
+        // neither.
+        let has_image: bool = conn.query_row(
+            "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'view' AND name = ?1",
+            [format!("{table}_image")],
+            |row| row.get(0),
+        )?;
+        if !has_image {
             continue;
         }
         check_table(conn, table, &mut problems)?;

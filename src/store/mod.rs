@@ -5,6 +5,7 @@
 mod audit;
 mod exchange;
 mod files;
+mod letters;
 mod migrate;
 mod note_search;
 mod rows;

@@ -1,6 +1,6 @@
 //! Search by the words written in the record: the visits' notes, the findings' tests and
 //! notes, and the addenda, through the `note_search` full-text index that schema.sql
-//! (migration 8) keeps in step with them.
+//! (migration 9) keeps in step with them.
 
 use chrono::NaiveDateTime;
 use rusqlite::{OptionalExtension, params};

@@ -32,7 +32,7 @@ pub fn history_json(history: &[String]) -> String {
     serde_json::Value::from(history.to_vec()).to_string()
 }
 
-fn bad_value(column: usize, text: &str) -> rusqlite::Error {
+pub(crate) fn bad_value(column: usize, text: &str) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
         column,
         Type::Text,
@@ -68,7 +68,7 @@ pub fn patient_from_row(row: &Row<'_>) -> rusqlite::Result<Patient> {
     })
 }
 
-fn datetime(row: &Row<'_>, column: usize) -> rusqlite::Result<NaiveDateTime> {
+pub(crate) fn datetime(row: &Row<'_>, column: usize) -> rusqlite::Result<NaiveDateTime> {
     let text: String = row.get(column)?;
     NaiveDateTime::parse_from_str(&text, DATETIME_FORMAT).map_err(|_| bad_value(column, &text))
 }

@@ -3,6 +3,7 @@
 //! views' data is read back from the store.
 
 pub mod body_chart;
+mod documents_view;
 mod drafts;
 mod gate;
 mod keystrokes;
@@ -109,6 +110,19 @@ pub enum Action {
     UpdateSettings(Settings),
     /// Encrypt the notebook under a new passphrase (an empty one decrypts it).
     ChangePassphrase(Passphrase),
+    /// Start a referral letter, to edit before it is signed.
+    StartLetter(documents_view::LetterStart),
+    /// Sign a referral letter, keep it in the record, and write it as PDF.
+    SignLetter {
+        draft: crate::model::LetterDraft,
+        options: crate::documents::DocumentOptions,
+        path: std::path::PathBuf,
+    },
+    /// Save the clinic profile; with a logo file to read into it.
+    SaveClinicProfile {
+        profile: crate::model::ClinicProfile,
+        logo: Option<std::path::PathBuf>,
+    },
 }
 
 /// What the window remembers between runs. It lives outside the encrypted notebook, so it
@@ -174,6 +188,10 @@ pub struct UpstreamApp {
     /// Unsigned visits older than the settings allow, with their patient's name.
     drafts: Vec<(String, Visit)>,
     settings_view: settings::SettingsView,
+    documents_view: documents_view::DocumentsView,
+    /// The clinic profile that heads the documents, and the open patient's letters.
+    clinic_profile: crate::model::ClinicProfile,
+    letters: Vec<crate::model::Letter>,
     /// Whether the sheet of keyboard shortcuts (F1) is showing.
     shortcut_sheet: bool,
 }
@@ -221,6 +239,9 @@ impl UpstreamApp {
             history: Vec::new(),
             drafts: Vec::new(),
             settings_view: settings::SettingsView::default(),
+            documents_view: documents_view::DocumentsView::default(),
+            clinic_profile: crate::model::ClinicProfile::default(),
+            letters: Vec::new(),
             shortcut_sheet: false,
         };
         app.reload();
@@ -521,8 +542,79 @@ impl UpstreamApp {
                     encrypted: self.store.is_encrypted(),
                 }));
             }
+            Action::StartLetter(start) => {
+                let draft = self.letter_draft(&start).map_err(document_problem)?;
+                self.documents_view.begin_letter(draft);
+            }
+            Action::SignLetter {
+                draft,
+                options,
+                path,
+            } => {
+                let letter = notebook::sign_letter(&mut self.store, &actor, &draft)?;
+                self.try_apply(Action::StartTask(NotebookTask::Document {
+                    kind: crate::documents::DocumentKind::Letter(letter.id),
+                    options,
+                    path,
+                }))?;
+            }
+            Action::SaveClinicProfile { mut profile, logo } => {
+                if let Some(path) = logo {
+                    let bytes = std::fs::read(&path).map_err(|e| {
+                        StoreError::Invalid(format!(
+                            "the logo {} cannot be read ({e}); the profile was not changed",
+                            path.display()
+                        ))
+                    })?;
+                    crate::documents::check_logo(&bytes).map_err(|message| {
+                        StoreError::Invalid(format!(
+                            "{}: {message}; the profile was not changed",
+                            path.display()
+                        ))
+                    })?;
+                    profile.logo = Some(bytes);
+                }
+                notebook::set_clinic_profile(&mut self.store, &actor, &profile)?;
+            }
         }
         Ok(())
+    }
+
+    /// A referral letter started from the open visit's red flag or hypothesis, or blank.
+    fn letter_draft(
+        &self,
+        start: &documents_view::LetterStart,
+    ) -> Result<crate::model::LetterDraft, crate::documents::DocumentError> {
+        use documents_view::LetterStart;
+        let visit = self.state.selected_visit;
+        let assessment = self.assessment.as_ref();
+        let none = || {
+            crate::documents::DocumentError::Store(StoreError::Invalid(
+                "open the visit whose finding the letter is about".into(),
+            ))
+        };
+        match start {
+            LetterStart::Blank => match &self.patient {
+                Some(patient) => crate::documents::blank_letter(&self.store, patient.id),
+                None => Err(none()),
+            },
+            LetterStart::Flag(id) => {
+                let flag = assessment
+                    .and_then(|a| a.red_flags.iter().find(|f| &f.id == id))
+                    .ok_or_else(none)?;
+                crate::documents::letter_from_flag(&self.store, visit.ok_or_else(none)?, flag)
+            }
+            LetterStart::Hypothesis(id) => {
+                let hypothesis = assessment
+                    .and_then(|a| a.hypotheses.iter().find(|h| &h.id == id))
+                    .ok_or_else(none)?;
+                crate::documents::letter_from_hypothesis(
+                    &self.store,
+                    visit.ok_or_else(none)?,
+                    hypothesis,
+                )
+            }
+        }
     }
 
     /// Reads what the views show back from the store.
@@ -571,6 +663,11 @@ impl UpstreamApp {
                 None => Vec::new(),
             };
             self.drafts = self.store.unsigned_drafts(days, now)?;
+            self.clinic_profile = self.store.clinic_profile()?;
+            self.letters = match &self.patient {
+                Some(patient) => self.store.letters(patient.id)?,
+                None => Vec::new(),
+            };
             Ok(())
         })();
         if let Err(error) = read {
@@ -714,6 +811,8 @@ impl UpstreamApp {
                         self.store.is_encrypted(),
                         &mut actions,
                     );
+                    self.settings_view
+                        .clinic_ui(ui, &self.clinic_profile, &mut actions);
                     patient_list::theme_ui(ui, &mut self.state.theme);
                 });
                 drafts::drafts_ui(
@@ -781,6 +880,16 @@ impl UpstreamApp {
             }
             Some(patient) => {
                 self.patient_form.ui(ui, patient, &mut actions);
+                self.documents_view.ui(
+                    ui,
+                    patient,
+                    &self.timeline,
+                    self.state.selected_visit,
+                    &self.letters,
+                    self.state.selected_hypothesis.as_deref(),
+                    self.task.is_some(),
+                    &mut actions,
+                );
                 if let Some((visit, findings)) = &self.carry_over
                     && Some(*visit) == self.state.selected_visit
                 {
@@ -988,4 +1097,12 @@ pub fn new_visit_for(patient: PatientId, timeline: &[VisitRecord]) -> Visit {
         VisitKind::FollowUp
     };
     Visit::new(patient, started_at, kind)
+}
+
+/// A document's failure, said in the window's problem line.
+fn document_problem(error: crate::documents::DocumentError) -> StoreError {
+    match error {
+        crate::documents::DocumentError::Store(error) => error,
+        other => StoreError::Invalid(other.to_string()),
+    }
 }

@@ -30,6 +30,12 @@ pub enum NotebookTask {
     Csv(Scope, PathBuf),
     /// One patient's record in the notebook's JSON format.
     PatientJson(crate::model::PatientId, PathBuf),
+    /// A visit note, progress report, letter or handout written as PDF.
+    Document {
+        kind: crate::documents::DocumentKind,
+        options: crate::documents::DocumentOptions,
+        path: PathBuf,
+    },
 }
 
 impl NotebookTask {
@@ -43,6 +49,9 @@ impl NotebookTask {
             NotebookTask::Fhir(_, path) => format!("Writing FHIR to {}", path.display()),
             NotebookTask::Csv(_, path) => format!("Writing CSV to {}", path.display()),
             NotebookTask::PatientJson(_, path) => format!("Exporting to {}", path.display()),
+            NotebookTask::Document { kind, path, .. } => {
+                format!("Writing the {} to {}", kind.label(), path.display())
+            }
         }
     }
 
@@ -96,6 +105,18 @@ impl NotebookTask {
                 let file = NotebookFile::read(path)?;
                 TaskDone::Imported(notebook::import(&mut open()?, by, &file, path)?)
             }
+            NotebookTask::Document {
+                kind,
+                options,
+                path,
+            } => {
+                let bytes = kind.make(&open()?, options)?;
+                crate::documents::write_pdf(path, &bytes)?;
+                TaskDone::Document {
+                    label: kind.label(),
+                    path: path.clone(),
+                }
+            }
             NotebookTask::Demo => TaskDone::Demo(notebook::add_demo_clinic(
                 &mut open()?,
                 by,
@@ -126,6 +147,11 @@ pub enum TaskDone {
     /// One patient's record written as JSON, with how many visits.
     PatientExported {
         visits: usize,
+        path: PathBuf,
+    },
+    /// A visit note, progress report, letter or handout written as PDF.
+    Document {
+        label: &'static str,
         path: PathBuf,
     },
     /// The passphrase changed; whether the notebook is now encrypted.
@@ -188,6 +214,12 @@ impl std::fmt::Display for TaskDone {
                 "Exported the patient's {visits} visits to {}. {}",
                 path.display(),
                 exports::unencrypted_warning(path)
+            ),
+            TaskDone::Document { label, path } => write!(
+                f,
+                "Wrote the {label} to {}. {}",
+                path.display(),
+                crate::documents::UNENCRYPTED_WARNING
             ),
             TaskDone::Rekeyed { encrypted: true } => {
                 f.write_str("The notebook is encrypted under the new passphrase.")

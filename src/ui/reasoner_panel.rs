@@ -6,6 +6,7 @@
 use eframe::egui;
 
 use super::Action;
+use super::documents_view::LetterStart;
 use crate::model::{Finding, Side, VisitId, Vocabulary};
 use crate::reasoner::{
     Assessment, FlagToScreen, Hypothesis, Insight, InsightKind, RaisedFlag, Trend, Urgency,
@@ -59,6 +60,9 @@ impl ReasonerPanel {
                 } else {
                     for flag in &assessment.red_flags {
                         red_flag_ui(ui, flag, &describe);
+                        if ui.small_button("Referral letter…").clicked() {
+                            actions.push(Action::StartLetter(LetterStart::Flag(flag.id.clone())));
+                        }
                         ui.add_space(4.0);
                     }
                 }
@@ -79,6 +83,15 @@ impl ReasonerPanel {
                 }
                 for (rank, hypothesis) in assessment.hypotheses.iter().take(SHOWN).enumerate() {
                     hypothesis_ui(ui, rank, hypothesis, selected, &describe, actions);
+                }
+                if let Some(selected) = selected
+                    && ui
+                        .small_button("Referral letter about the selected source…")
+                        .clicked()
+                {
+                    actions.push(Action::StartLetter(LetterStart::Hypothesis(
+                        selected.to_owned(),
+                    )));
                 }
                 if let Some(cover) = assessment.covers.first()
                     && cover.len() > 1

@@ -1,11 +1,13 @@
 //! The clinician's settings: the name notes are signed with, when the window locks itself,
-//! when unsigned drafts are worth a warning, and the notebook's passphrase.
+//! when unsigned drafts are worth a warning, the notebook's passphrase, and the clinic
+//! profile that heads every document (kept in the notebook, not with the window's state).
 
 use eframe::egui;
 use serde::{Deserialize, Serialize};
 
 use super::Action;
 use super::widgets::{labelled_line, password_line};
+use crate::model::ClinicProfile;
 use crate::store::Passphrase;
 
 /// What the clinician set, remembered between runs.
@@ -34,6 +36,9 @@ impl Default for Settings {
 pub struct SettingsView {
     new_passphrase: String,
     again: String,
+    /// The clinic profile as edited, until saved; `None` while it shows the saved one.
+    clinic: Option<ClinicProfile>,
+    logo_file: String,
 }
 
 impl SettingsView {
@@ -93,5 +98,44 @@ impl SettingsView {
             ))));
             self.again.clear();
         }
+    }
+
+    /// The clinic profile: name, credentials, registration, practice, address, phone and
+    /// logo, saved together with one button.
+    pub fn clinic_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        saved: &ClinicProfile,
+        actions: &mut Vec<Action>,
+    ) {
+        egui::CollapsingHeader::new("Clinic profile (heads every PDF)")
+            .id_salt("clinic profile")
+            .show(ui, |ui| {
+                let editing = self.clinic.get_or_insert_with(|| saved.clone());
+                labelled_line(ui, "Name on documents", &mut editing.clinician);
+                labelled_line(ui, "Credentials", &mut editing.credentials);
+                labelled_line(ui, "Licence or registration no.", &mut editing.registration);
+                labelled_line(ui, "Practice", &mut editing.practice);
+                labelled_line(ui, "Address", &mut editing.address);
+                labelled_line(ui, "Phone", &mut editing.phone);
+                labelled_line(ui, "Logo file (PNG or JPEG)", &mut self.logo_file);
+                if saved.logo.is_some() {
+                    ui.weak("A logo is saved; a new file replaces it.");
+                }
+                let changed =
+                    self.clinic.as_ref() != Some(saved) || !self.logo_file.trim().is_empty();
+                if ui
+                    .add_enabled(changed, egui::Button::new("Save clinic profile"))
+                    .clicked()
+                    && let Some(profile) = self.clinic.take()
+                {
+                    let logo = std::mem::take(&mut self.logo_file);
+                    let logo = logo.trim();
+                    actions.push(Action::SaveClinicProfile {
+                        profile,
+                        logo: (!logo.is_empty()).then(|| logo.into()),
+                    });
+                }
+            });
     }
 }

@@ -450,6 +450,37 @@ fn a_notebook_of_every_earlier_version_opens_upgraded_with_its_record_intact_and
             next.0 > if version >= 4 { 3 } else { 2 },
             "{from}: {next:?}"
         );
+
+        // The clinic profile and referral letters came with the documents: an upgraded
+        // notebook has an empty profile, takes one, and keeps a signed letter locked,
+        // all in a trail that still verifies.
+        assert_eq!(
+            store.clinic_profile().unwrap(),
+            upstream::model::ClinicProfile::default(),
+            "{from}"
+        );
+        let profile = upstream::model::ClinicProfile {
+            clinician: "Dr. Lee".into(),
+            practice: "Harbour Spine & Sport".into(),
+            ..Default::default()
+        };
+        store.set_clinic_profile(&crate::by(), &profile).unwrap();
+        assert_eq!(store.clinic_profile().unwrap(), profile, "{from}");
+        let letter = store
+            .sign_letter(
+                &crate::named("Dr. Lee"),
+                &upstream::model::LetterDraft {
+                    patient_id: ada.id,
+                    visit_id: Some(signed.visit.id),
+                    recipient: "Orthopaedic surgeon".into(),
+                    reason: "SI pain not settling".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        assert_eq!(store.letters(ada.id).unwrap(), [letter], "{from}");
+        let report = store.verify_audit().unwrap();
+        assert!(report.is_intact(), "{from}: {:?}", report.problems);
     }
 }
 
