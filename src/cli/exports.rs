@@ -65,8 +65,7 @@ pub fn fhir(
     consented(args)?;
     let store = records::open(database)?;
     let by = records::actor_for(&store, actor)?;
-    let resources =
-        exports::fhir::write_fhir(&store, &by, args.scope(), &args.out, &exports::fhir::no_pdf)?;
+    let resources = crate::notebook::write_fhir(&store, &by, args.scope(), &args.out)?;
     writeln!(
         out,
         "wrote a FHIR R4 Bundle of {resources} resources to {}\n{}",

@@ -80,11 +80,11 @@ fn codes() -> Result<Codes> {
 }
 
 /// Where the signed note's PDF comes from, when there is one: given a signed visit, its
-/// PDF's bytes. The PDF documents are made elsewhere (issue 15's PDF half); until they are
-/// wired in here, `no_pdf` is passed and each DocumentReference carries the note as text.
+/// PDF's bytes (`notebook::write_fhir` gives `documents::visit_note`). Each
+/// DocumentReference carries the note as text as well.
 pub type NotePdf<'a> = &'a dyn Fn(&PatientRecord, &VisitRecord) -> Option<Vec<u8>>;
 
-/// The hook's value until the PDF maker is in this build: no PDF.
+/// No PDF: the DocumentReference carries the note as text only.
 pub fn no_pdf(_: &PatientRecord, _: &VisitRecord) -> Option<Vec<u8>> {
     None
 }

@@ -22,7 +22,7 @@ pub use records::{
 };
 pub use whole::{
     BackedUp, DailyBackup, DemoInto, Exported, Imported, add_demo_clinic, back_up_to,
-    change_passphrase, daily_backup, export, import, set_clinic_profile, set_clinician,
+    change_passphrase, daily_backup, export, import, set_clinic_profile, set_clinician, write_fhir,
 };
 
 /// Why an operation did not write.

@@ -149,3 +149,23 @@ pub fn set_clinic_profile(
 ) -> Result<(), NotebookError> {
     Ok(store.set_clinic_profile(by, profile)?)
 }
+
+/// Writes a FHIR R4 Bundle of a patient or of the notebook, each signed visit's
+/// DocumentReference carrying its note as text and as the visit-note PDF. Returns how many
+/// resources were written.
+pub fn write_fhir(
+    store: &Store,
+    by: &Actor,
+    scope: crate::exports::Scope,
+    path: &std::path::Path,
+) -> Result<usize, NotebookError> {
+    let options = crate::documents::DocumentOptions::default();
+    // A note whose PDF cannot be made still goes with its text, which the DocumentReference
+    // always carries; the Bundle is not refused for it.
+    let note_pdf = |_: &crate::store::PatientRecord, visit: &crate::model::VisitRecord| {
+        crate::documents::visit_note(store, visit.visit.id, &options).ok()
+    };
+    Ok(crate::exports::fhir::write_fhir(
+        store, by, scope, path, &note_pdf,
+    )?)
+}

@@ -83,13 +83,7 @@ impl NotebookTask {
             }
             NotebookTask::Export(path) => TaskDone::Exported(notebook::export(&open()?, by, path)?),
             NotebookTask::Fhir(scope, path) => TaskDone::Fhir {
-                resources: exports::fhir::write_fhir(
-                    &open()?,
-                    by,
-                    *scope,
-                    path,
-                    &exports::fhir::no_pdf,
-                )?,
+                resources: notebook::write_fhir(&open()?, by, *scope, path)?,
                 path: path.clone(),
             },
             NotebookTask::Csv(scope, path) => TaskDone::Csv {

@@ -381,6 +381,25 @@ fn the_commands_write_fhir_csv_and_a_patients_json_only_when_told_they_are_unenc
     assert!(String::from_utf8_lossy(&written.stdout).contains("not encrypted"));
     let bundle: Value = serde_json::from_slice(&std::fs::read(&fhir_file).unwrap()).unwrap();
     assert_eq!(of_type(&bundle, "Patient").len(), 1, "one patient's record");
+    // Each signed note goes with its visit-note PDF, made by the documents' own maker.
+    let documents = of_type(&bundle, "DocumentReference");
+    assert!(!documents.is_empty());
+    for document in documents {
+        let pdf = document["content"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["attachment"]["contentType"] == "application/pdf")
+            .unwrap_or_else(|| panic!("no PDF in {document}"));
+        // "%PDF-" in base64.
+        assert!(
+            pdf["attachment"]["data"]
+                .as_str()
+                .unwrap()
+                .starts_with("JVBERi0"),
+            "{document}"
+        );
+    }
 
     let folder = directory.path().join("tables");
     let written = upstream(
