@@ -1503,14 +1503,11 @@ fn the_movement_a_range_is_limited_in_is_kept_and_a_scored_range_is_an_intensity
     assert_eq!(item.detail.intensity_low.map(|i| i.value()), Some(5));
     // "2-3 days" is how long, never an intensity.
     let reading = read("L knee pain 2-3 days");
-    assert_eq!(
-        reading
-            .items
-            .iter()
-            .filter_map(|i| i.finding.intensity)
-            .count(),
-        0
-    );
+    assert!(reading.unread.is_empty(), "{:?}", reading.unread);
+    assert_eq!(reading.items.len(), 1);
+    let item = &reading.items[0].finding;
+    assert_eq!(item.intensity, None);
+    assert_eq!(item.detail.since.as_deref(), Some("2-3 days"));
 }
 
 #[test]

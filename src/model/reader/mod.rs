@@ -626,6 +626,20 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
                 at += 1;
                 continue;
             }
+            // "2-3 weeks": since when, as written.
+            if let Some((next_span, next)) = words.get(at + 1)
+                && matches!(
+                    next.as_str(),
+                    "days" | "weeks" | "wks" | "months" | "mos" | "years" | "yrs"
+                )
+            {
+                reads.push(Read {
+                    span: [span[0], next_span[1]],
+                    piece: Piece::Since(text[span[0]..next_span[1]].to_owned()),
+                });
+                at += 2;
+                continue;
+            }
         }
         // The longest phrase the lexicon knows, from here.
         let longest = lexicon.longest().min(words.len() - at);
