@@ -200,14 +200,24 @@ impl Table {
 }
 
 /// A field as CSV holds it: quoted, its quotes doubled, when it has a comma, a quote, a
-/// line break or spaces at either end (which a spreadsheet would trim).
+/// line break or spaces at either end (which a spreadsheet would trim). Text a spreadsheet
+/// would run as a formula ("=HYPERLINK(...)", "+1", "@SUM", "- worse sitting") is kept as
+/// text behind an apostrophe, as OWASP's advice on CSV injection asks; a number stays one.
 pub fn quoted(field: &str) -> String {
-    let needs_quotes = field.contains([',', '"', '\n', '\r'])
+    let formula =
+        field.starts_with(['=', '+', '-', '@', '\t', '\r']) && field.parse::<f64>().is_err();
+    let field = if formula {
+        format!("'{field}")
+    } else {
+        field.to_owned()
+    };
+    let needs_quotes = formula
+        || field.contains([',', '"', '\n', '\r'])
         || field.starts_with(char::is_whitespace)
         || field.ends_with(char::is_whitespace);
     if needs_quotes {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {
-        field.to_owned()
+        field
     }
 }

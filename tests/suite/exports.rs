@@ -310,6 +310,21 @@ fn csv_tables_have_a_row_per_visit_finding_and_intervention_and_keep_commas_quot
 }
 
 #[test]
+fn a_note_a_spreadsheet_would_run_as_a_formula_stays_text_and_numbers_stay_numbers() {
+    use upstream::exports::csv::quoted;
+    assert_eq!(
+        quoted("=HYPERLINK(\"http://x\")"),
+        "\"'=HYPERLINK(\"\"http://x\"\")\""
+    );
+    assert_eq!(quoted("@SUM(A1)"), "\"'@SUM(A1)\"");
+    assert_eq!(quoted("- worse sitting"), "\"'- worse sitting\"");
+    assert_eq!(quoted("+1 since last visit"), "\"'+1 since last visit\"");
+    assert_eq!(quoted("-5"), "-5");
+    assert_eq!(quoted("4"), "4");
+    assert_eq!(quoted("R calf pain"), "R calf pain");
+}
+
+#[test]
 fn the_demo_clinic_as_csv_has_one_row_per_record() {
     let records = demo_records();
     let [visits, findings, interventions] = exports::csv::tables(&records);
