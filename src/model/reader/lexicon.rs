@@ -261,6 +261,10 @@ struct ContextCuesFile {
     /// lasted ("a 3-month history of neck pain"), not the past.
     #[serde(default)]
     durations: Vec<String>,
+    /// Words opening a history cue that make it the time before this complaint
+    /// ("no previous history of LBP" says nothing of the LBP the patient has now).
+    #[serde(default)]
+    before_this_complaint: Vec<String>,
 }
 
 /// How an examined function was found.
@@ -352,6 +356,8 @@ pub struct Lexicon {
     context_ends: Vec<String>,
     /// Words that make "history of" a duration ("3-month history of").
     context_durations: Vec<String>,
+    /// Words that make a history the time before this complaint ("previous history of").
+    context_before: Vec<String>,
     pub sources: Vec<String>,
 }
 
@@ -463,6 +469,12 @@ impl Lexicon {
             context_durations: file
                 .context_cues
                 .durations
+                .iter()
+                .map(|w| w.to_lowercase())
+                .collect(),
+            context_before: file
+                .context_cues
+                .before_this_complaint
                 .iter()
                 .map(|w| w.to_lowercase())
                 .collect(),
@@ -824,6 +836,15 @@ impl Lexicon {
     /// Whether `written` ends the reach of a context cue ("now" after "history of").
     pub fn ends_context(&self, written: &str) -> bool {
         self.context_ends.contains(&written.to_lowercase())
+    }
+
+    /// Whether a history cue, as written, speaks of the time before this complaint
+    /// ("previous history of", "prior episode of").
+    pub fn before_this_complaint(&self, cue: &str) -> bool {
+        let cue = cue.to_lowercase();
+        self.context_before
+            .iter()
+            .any(|word| cue.starts_with(word.as_str()))
     }
 
     /// Whether the words before a "history of" (`before`, as written) make it how long

@@ -1741,10 +1741,8 @@ fn compose(
                                 }
                                 context = Some(cue);
                                 // "no previous history of LBP": before this complaint.
-                                let written = text[read.span[0]..read.span[1]].to_lowercase();
-                                earlier_only = ["previous", "prior", "past"]
-                                    .iter()
-                                    .any(|word| written.starts_with(word));
+                                earlier_only = lexicon
+                                    .before_this_complaint(&text[read.span[0]..read.span[1]]);
                             }
                         }
                         // "weakness R ankle compared to the left": the left is what the
