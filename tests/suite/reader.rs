@@ -111,6 +111,55 @@ fn negation_reaches_what_it_governs_and_stops_at_but() {
     );
 }
 
+/// Both sides written on one line, each with its own value or result, are two findings:
+/// never one bilateral finding with the first side's value, and never the other side lost.
+#[test]
+fn each_side_keeps_its_own_value_and_result() {
+    assert_eq!(
+        found(&read("SLR R + L -")),
+        [
+            "positive_test thigh_posterior right present SLR",
+            "positive_test thigh_posterior left absent SLR"
+        ]
+    );
+    assert_eq!(
+        found(&read("FABER + L, - R")),
+        [
+            "positive_test si_joint left present FABER",
+            "positive_test si_joint right absent FABER"
+        ]
+    );
+    for line in [
+        "ankle jerk R 2+ L 1+",
+        "ankle jerk R 2+, L 1+",
+        "ankle reflex R 2+ L 1+",
+    ] {
+        let reading = read(line);
+        assert_eq!(
+            found(&reading),
+            [
+                "reflex_decreased achilles right absent",
+                "reflex_increased achilles right absent",
+                "reflex_decreased achilles left present"
+            ],
+            "{line}"
+        );
+        assert_eq!(
+            reading.items[2]
+                .finding
+                .detail
+                .reflex
+                .map(|g| g.to_string()),
+            Some("1+".to_owned()),
+            "{line}"
+        );
+    }
+    assert_eq!(
+        found(&read("hip flexion strength R 4/5 L 5/5")),
+        ["weakness hip right present", "weakness hip left absent"]
+    );
+}
+
 #[test]
 fn tests_keep_their_side_and_result_and_a_stray_plus_is_no_test() {
     assert_eq!(

@@ -825,6 +825,34 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
             at += 1;
             continue;
         }
+        // "SLR R + L -", "FABER + L, - R": a minus beside a side, on a line that names a
+        // test, is that side's negative result; read as a clause break, the other side
+        // would take the first side's result.
+        if matches!(word.as_str(), "-" | "–") {
+            let names_a_side = |neighbour: Option<&(Span, String)>| {
+                neighbour
+                    .and_then(|(_, w)| lexicon.meanings(std::slice::from_ref(w)))
+                    .is_some_and(|meanings| meanings.iter().any(|m| matches!(m, Word::Side(_))))
+            };
+            let test_on_line = reads
+                .iter()
+                .rev()
+                .take_while(|r: &&Read| !matches!(r.piece, Piece::Stop))
+                .any(|r| {
+                    matches!(&r.piece, Piece::Word(meanings)
+                        if meanings.iter().any(|m| matches!(m, Word::Test { .. })))
+                });
+            let beside_a_side = names_a_side(at.checked_sub(1).and_then(|i| words.get(i)))
+                || names_a_side(words.get(at + 1));
+            if test_on_line && beside_a_side {
+                reads.push(Read {
+                    span: *span,
+                    piece: Piece::Word(vec![Word::Negative]),
+                });
+                at += 1;
+                continue;
+            }
+        }
         // "L knee pain - worse with stairs": a dash between spaces parts a clause, as a
         // comma does.
         if matches!(word.as_str(), "-" | "–" | "—")
@@ -1577,6 +1605,62 @@ fn compose(
                                 && part[r + 1..].iter().take(2).any(|next| {
                                     matches!(&next.piece, Piece::Word(words) if words.iter().any(|w| matches!(w, Word::Region(_))))
                                 }) => {}
+                        // "Cx rotation R 60° L 70°", "ankle jerk R 2+ L 1+": after one side's
+                        // value, the other side with a value of its own is the same finding
+                        // measured there, not both sides of one value.
+                        Word::Side(side)
+                            if frame.side.is_some_and(|other| {
+                                other != side
+                                    && other != Side::Bilateral
+                                    && side != Side::Bilateral
+                            }) && (frame.detail.measurement.is_some()
+                                || frame.detail.strength.is_some()
+                                || frame.detail.reflex.is_some()
+                                || frame.plus.is_some()
+                                || frame.intensity.is_some()
+                                || frame.result.is_some() && !frame.tests.is_empty())
+                                && part[r + 1..].iter().take(2).any(|next| match &next.piece {
+                                    Piece::Measure(..)
+                                    | Piece::Strength(_)
+                                    | Piece::Reflex(_)
+                                    | Piece::Plus(_)
+                                    | Piece::Intensity(_) => true,
+                                    // "SLR R + L -": the other side's own result.
+                                    Piece::Word(words) => {
+                                        !frame.tests.is_empty()
+                                            && words
+                                                .iter()
+                                                .any(|w| matches!(w, Word::Positive | Word::Negative))
+                                    }
+                                    _ => false,
+                                }) =>
+                        {
+                            let mut other_side = frame.clone();
+                            let frame_strength = frame.detail.strength.is_some();
+                            let frame_reflex = frame.detail.reflex.is_some()
+                                || !frame.reflex_places.is_empty() && frame.plus.is_some();
+                            frames.push(std::mem::take(&mut frame));
+                            other_side.side = Some(side);
+                            other_side.detail.measurement = None;
+                            other_side.detail.strength = None;
+                            other_side.detail.reflex = None;
+                            other_side.plus = None;
+                            other_side.result = None;
+                            other_side.intensity = None;
+                            other_side.intensity_span = None;
+                            other_side.normal = None;
+                            other_side.span = Some(read.span);
+                            other_side.side_split = false;
+                            // "ankle jerk R 2+ L 1+": the grade said what was examined.
+                            if other_side.kinds.is_empty() && other_side.examined.is_empty() {
+                                if frame_strength {
+                                    other_side.examined.push(KindCode::new("weakness"));
+                                } else if frame_reflex {
+                                    other_side.examined.push(KindCode::new("reflex_decreased"));
+                                }
+                            }
+                            frame = other_side;
+                        }
                         Word::Side(side) => {
                             // "R and L": both sides. "b/l ... L": which one is meant is asked.
                             if frame.side.is_some_and(|other| {
@@ -2235,7 +2319,24 @@ fn compose(
             // "bilateral low back pain, primarily on the L side": a side within both sides
             // says where it is worse, not another finding.
             let within = before.side == Side::Bilateral && !frame.has_where();
-            if before.test_name.is_empty() && !within {
+            // "ankle jerk R 2+, L 1+": a grade of its own says how this side was found,
+            // whatever the side before; only what was examined carries over.
+            let graded = frame.plus.is_some()
+                || frame.detail.reflex.is_some()
+                || frame.detail.strength.is_some();
+            let examined = if before.kind.as_str().starts_with("reflex") {
+                Some(KindCode::new("reflex_decreased"))
+            } else if before.kind.as_str() == "weakness" {
+                Some(KindCode::new("weakness"))
+            } else {
+                None
+            };
+            if before.test_name.is_empty() && !within && graded && examined.is_some() {
+                frame.examined.extend(examined);
+                if frame.regions.is_empty() {
+                    frame.regions.extend(before.region.clone());
+                }
+            } else if before.test_name.is_empty() && !within {
                 frame.kinds = vec![before.kind.clone()];
                 frame.negated = before.presence == crate::model::Presence::Absent;
                 if frame.regions.is_empty() {
