@@ -1637,3 +1637,60 @@ fn palpation_found_positive_is_asked_as_tenderness_and_is_only_how_a_named_findi
         found(&reading)
     );
 }
+
+/// How it began: an injury named is a traumatic onset; an injury denied is none, never
+/// the injury read as the mechanism.
+#[test]
+fn an_injury_named_or_denied_is_the_onset_it_says() {
+    use upstream::model::Onset;
+    let onset = |text: &str| {
+        let reading = read(text);
+        assert_eq!(reading.items.len(), 1, "{reading:?}");
+        reading.items[0].finding.detail.onset
+    };
+    assert_eq!(
+        onset("R ankle pain for 3 weeks following an inversion injury"),
+        Some(Onset::AfterTrauma)
+    );
+    assert_eq!(
+        onset("low-back pain for the past eight years since that fall"),
+        Some(Onset::AfterTrauma)
+    );
+    assert_eq!(onset("L ankle pain, no injury"), Some(Onset::Insidious));
+    assert_eq!(
+        onset("progressive right shoulder pain without specific predisposing injury"),
+        Some(Onset::Insidious)
+    );
+    // The negation was the injury's: the swelling after it stays present.
+    let reading = read("no trauma, R knee swelling");
+    assert_eq!(found(&reading), ["swelling knee right present"]);
+}
+
+/// A range-of-motion line lists movements at one place: each measured movement is a
+/// finding of its own there, never a second value refused; a trigger point's referral
+/// is where the pain goes, not another tender place.
+#[test]
+fn each_measured_movement_is_its_own_finding_and_a_referral_is_not_a_place_found() {
+    let reading = read("R shoulder flexion 120°, abduction 90°, ER 45°");
+    assert!(reading.is_whole(), "{reading:?}");
+    assert_eq!(
+        found(&reading),
+        [
+            "rom_measured shoulder right present",
+            "rom_measured shoulder right present",
+            "rom_measured shoulder right present"
+        ]
+    );
+    let degrees: Vec<f64> = reading
+        .items
+        .iter()
+        .filter_map(|i| i.finding.detail.measurement.as_ref().map(|m| m.quantity))
+        .collect();
+    assert_eq!(degrees, [120.0, 90.0, 45.0]);
+    let referral = read("TTP R upper trap with referral to R temple");
+    assert_eq!(found(&referral), ["tenderness shoulder_top right present"]);
+    assert_eq!(
+        referral.items[0].finding.detail.reproduces.as_deref(),
+        Some("R temple")
+    );
+}

@@ -1224,6 +1224,30 @@ fn compose(
                 frame.structures = structures;
                 frame.movement_regions = movement_regions;
             }
+        } else if p > 0
+            && !names_a_finding
+            && !says_of_another_place
+            && frame.detail.measurement.is_some()
+            && frame.uncued.iter().any(|(_, a)| a.is_movement())
+            && part.iter().any(|r| matches!(r.piece, Piece::Measure(..)))
+            && part.iter().any(|r| match &r.piece {
+                Piece::Word(words) => words
+                    .iter()
+                    .any(|w| matches!(w, Word::Activity(a) if a.is_movement())),
+                _ => false,
+            })
+        {
+            // "R shoulder flexion 120°, abduction 90°": another movement measured at the
+            // same place and side, a finding of its own.
+            let side = frame.side;
+            let places = (
+                frame.regions.clone(),
+                frame.structures.clone(),
+                frame.movement_regions.clone(),
+            );
+            frames.push(std::mem::take(&mut frame));
+            frame.side = side;
+            (frame.regions, frame.structures, frame.movement_regions) = places;
         }
         // A comparison reaches the end of its clause.
         frame.comparing = false;
@@ -1745,6 +1769,14 @@ fn compose(
                         }
                         Word::Severity(value) => frame.detail.severity = Some(value),
                         Word::Frequency(value) => frame.detail.frequency = Some(value),
+                        // "no injury", "without trauma": no mechanism, an insidious onset;
+                        // the negation was spent on the injury, not on a finding after it.
+                        Word::Onset(super::detail::Onset::AfterTrauma)
+                            if negating > 0 && !sentence_wide =>
+                        {
+                            frame.detail.onset = Some(super::detail::Onset::Insidious);
+                            negating = 0;
+                        }
                         Word::Onset(value) => frame.detail.onset = Some(value),
                         Word::Course(value) => frame.detail.course = Some(value),
                         Word::Quality(value) => frame.detail.quality = Some(value),
@@ -1800,7 +1832,14 @@ fn compose(
                         }
                         // "TrP R soleus refers to R jaw": where the pain goes, not where the
                         // trigger point is.
-                        Word::RefersCue if frame.kinds.iter().any(|k| k.as_str() == "trigger_point") => {
+                        // "TTP R upper trap with referral to R temple": pressure there sends
+                        // pain to the temple; the temple is not tender.
+                        Word::RefersCue
+                            if frame
+                                .kinds
+                                .iter()
+                                .any(|k| matches!(k.as_str(), "trigger_point" | "tenderness")) =>
+                        {
                             frame.reproduced = Some(read.span[1]);
                         }
                         Word::RefersCue => {}
