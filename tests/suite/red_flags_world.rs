@@ -576,3 +576,33 @@ fn back_pain_failing_care_with_a_weak_hand_is_malignancy_the_same_day_without_kn
     }));
     assert_eq!(urgency_of(&improving, "rf_malignancy"), None);
 }
+
+#[test]
+fn back_pain_before_45_with_sacroiliitis_on_imaging_or_hla_b27_goes_to_rheumatology_within_weeks() {
+    // NICE NG65: HLA-B27 and imaging are read as the history the clinic writes them in.
+    let back = serde_json::json!({"kind": "pain", "region": "low_back", "side": "midline"});
+    let case = |history: serde_json::Value, findings: serde_json::Value| {
+        assessed(serde_json::json!({
+            "patient": {"age": 23, "sex": "male", "history": history}, "findings": findings
+        }))
+    };
+    let imaging = case(
+        serde_json::json!(["bilateral sacroiliitis"]),
+        serde_json::json!([back]),
+    );
+    assert_eq!(urgency_of(&imaging, "rf_axial_spa"), Some(Urgency::Routine));
+    // A positive HLA-B27 alone is no referral; with night pain and morning stiffness it is.
+    let b27 = serde_json::json!(["HLA-B27 positive"]);
+    let alone = case(b27.clone(), serde_json::json!([back]));
+    assert_eq!(urgency_of(&alone, "rf_axial_spa"), None);
+    assert!(screened(&alone, "rf_axial_spa"));
+    let inflammatory = case(
+        b27,
+        serde_json::json!([back, {"kind": "night_pain", "region": "low_back", "side": "midline"},
+                           {"kind": "morning_stiffness", "region": "low_back", "side": "midline"}]),
+    );
+    assert_eq!(
+        urgency_of(&inflammatory, "rf_axial_spa"),
+        Some(Urgency::Routine)
+    );
+}
