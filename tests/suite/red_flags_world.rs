@@ -457,3 +457,152 @@ fn jaw_pain_on_chewing_with_a_headache_over_fifty_is_giant_cell_arteritis_charte
     assert_eq!(urgency_of(&case(40, true), "rf_gca"), None);
     assert_eq!(urgency_of(&case(68, false), "rf_gca"), None);
 }
+
+#[test]
+fn chest_or_upper_back_pain_with_a_racing_heart_and_a_clot_risk_is_an_embolism_without_breathlessness()
+ {
+    // ESC 2019: major trauma is a strong clot risk; RCEM: tachycardia, cough and pleuritic
+    // pain are features of an embolism, and breathlessness is missing in about a quarter.
+    let back = serde_json::json!({"kind": "ache", "region": "back_upper", "side": "left",
+        "detail": {"course": "failure_to_improve"}});
+    let racing = serde_json::json!({"kind": "palpitations"});
+    let embolism = assessed(serde_json::json!({
+        "patient": {"age": 55, "sex": "female", "history": ["recent_trauma"]},
+        "findings": [back, racing]
+    }));
+    assert_eq!(urgency_of(&embolism, "rf_pe"), Some(Urgency::Emergency));
+    // With no clot risk the racing heart is a question to settle, not an emergency.
+    let no_risk = assessed(serde_json::json!({
+        "patient": {"age": 55, "sex": "female"}, "findings": [back, racing]
+    }));
+    assert_eq!(urgency_of(&no_risk, "rf_pe"), None);
+    assert!(screened(&no_risk, "rf_pe"));
+    // Shoulder-blade pain on breathing in with a cough, on the pill: the same emergency.
+    let pleuritic = assessed(serde_json::json!({
+        "patient": {"age": 20, "sex": "female", "history": ["hormone_therapy"]},
+        "findings": [{"kind": "pain", "region": "scapula", "side": "right",
+                      "detail": {"provoked_by": ["breathing"]}}, {"kind": "cough"}]
+    }));
+    assert_eq!(urgency_of(&pleuritic, "rf_pe"), Some(Urgency::Emergency));
+}
+
+#[test]
+fn chest_tightness_alone_calls_an_ambulance_but_not_when_the_chest_wall_reproduces_it() {
+    // 2021 AHA/ACC: tightness and pressure are the words of ischaemia; pain reproduced on the
+    // chest wall, positional or pleuritic is unlikely to be.
+    let tight = serde_json::json!({"kind": "tightness", "region": "chest", "side": "midline"});
+    let acute = assessed(serde_json::json!({
+        "patient": {"age": 46, "sex": "male"}, "findings": [tight]
+    }));
+    assert_eq!(urgency_of(&acute, "rf_acs"), Some(Urgency::Emergency));
+    let wall = assessed(serde_json::json!({
+        "patient": {"age": 46, "sex": "male"},
+        "findings": [tight, {"kind": "tenderness", "region": "sternum", "side": "midline"}]
+    }));
+    assert_eq!(urgency_of(&wall, "rf_acs"), None);
+    assert!(screened(&wall, "rf_acs"));
+    let long_standing = assessed(serde_json::json!({
+        "patient": {"age": 46, "sex": "male"},
+        "findings": [{"kind": "tightness", "region": "chest", "side": "midline",
+                      "detail": {"course": "chronic"}}]
+    }));
+    assert_eq!(urgency_of(&long_standing, "rf_acs"), None);
+}
+
+#[test]
+fn a_temple_headache_at_fifty_or_over_is_giant_cell_arteritis_the_same_day_unless_long_standing() {
+    // BSR 2020: a new headache over 50 is enough to suspect it and see a specialist that day.
+    let temples = |detail: serde_json::Value, age: u32| {
+        assessed(serde_json::json!({
+            "patient": {"age": age, "sex": "male"},
+            "findings": [{"kind": "headache", "region": "temple", "side": "bilateral",
+                          "detail": detail}]
+        }))
+    };
+    let throbbing = serde_json::json!({"quality": "throbbing"});
+    assert_eq!(
+        urgency_of(&temples(throbbing.clone(), 56), "rf_gca"),
+        Some(Urgency::SameDay)
+    );
+    // At 30 it is not (GCA is very rare before 50).
+    assert_eq!(urgency_of(&temples(throbbing, 30), "rf_gca"), None);
+    // Years of the same headache: the question is asked, the flag not raised.
+    let years = temples(serde_json::json!({"course": "unchanged"}), 56);
+    assert_eq!(urgency_of(&years, "rf_gca"), None);
+    assert!(screened(&years, "rf_gca"));
+}
+
+#[test]
+fn shoulder_pain_with_breathlessness_is_angina_until_tested_but_not_when_lifting_the_arm_brings_it_on()
+ {
+    // 2021 AHA/ACC: discomfort in the shoulders or arms, and breathlessness, are anginal
+    // equivalents; a cuff that hurts on abduction explains the shoulder, not the breath.
+    let breathless = serde_json::json!({"kind": "shortness_of_breath"});
+    let angina = assessed(serde_json::json!({
+        "patient": {"age": 55, "sex": "male"},
+        "findings": [{"kind": "pain", "region": "arm", "side": "right"}, breathless]
+    }));
+    assert_eq!(
+        urgency_of(&angina, "rf_exertional_angina"),
+        Some(Urgency::SameDay)
+    );
+    let cuff = assessed(serde_json::json!({
+        "patient": {"age": 55, "sex": "male"},
+        "findings": [{"kind": "pain", "region": "arm", "side": "right",
+                      "detail": {"provoked_by": ["abduction"]}}, breathless]
+    }));
+    assert_eq!(urgency_of(&cuff, "rf_exertional_angina"), None);
+    assert!(screened(&cuff, "rf_exertional_angina"));
+}
+
+#[test]
+fn back_pain_failing_care_with_a_weak_hand_is_malignancy_the_same_day_without_known_cancer() {
+    // Nair 2014: cord compression is the first sign of cancer in up to a fifth.
+    let back = serde_json::json!({"kind": "pain", "region": "thoracolumbar", "side": "midline",
+        "detail": {"course": "failure_to_improve"}});
+    let weak_hand = serde_json::json!({"kind": "weakness", "region": "hand", "side": "left"});
+    let with_deficit = assessed(serde_json::json!({
+        "patient": {"age": 48, "sex": "female"}, "findings": [back, weak_hand]
+    }));
+    assert_eq!(
+        urgency_of(&with_deficit, "rf_malignancy"),
+        Some(Urgency::SameDay)
+    );
+    // The weak hand beside back pain that is getting better raises no malignancy.
+    let improving = assessed(serde_json::json!({
+        "patient": {"age": 48, "sex": "female"},
+        "findings": [{"kind": "pain", "region": "thoracolumbar", "side": "midline",
+                      "detail": {"course": "improving"}}, weak_hand]
+    }));
+    assert_eq!(urgency_of(&improving, "rf_malignancy"), None);
+}
+
+#[test]
+fn back_pain_before_45_with_sacroiliitis_on_imaging_or_hla_b27_goes_to_rheumatology_within_weeks() {
+    // NICE NG65: HLA-B27 and imaging are read as the history the clinic writes them in.
+    let back = serde_json::json!({"kind": "pain", "region": "low_back", "side": "midline"});
+    let case = |history: serde_json::Value, findings: serde_json::Value| {
+        assessed(serde_json::json!({
+            "patient": {"age": 23, "sex": "male", "history": history}, "findings": findings
+        }))
+    };
+    let imaging = case(
+        serde_json::json!(["bilateral sacroiliitis"]),
+        serde_json::json!([back]),
+    );
+    assert_eq!(urgency_of(&imaging, "rf_axial_spa"), Some(Urgency::Routine));
+    // A positive HLA-B27 alone is no referral; with night pain and morning stiffness it is.
+    let b27 = serde_json::json!(["HLA-B27 positive"]);
+    let alone = case(b27.clone(), serde_json::json!([back]));
+    assert_eq!(urgency_of(&alone, "rf_axial_spa"), None);
+    assert!(screened(&alone, "rf_axial_spa"));
+    let inflammatory = case(
+        b27,
+        serde_json::json!([back, {"kind": "night_pain", "region": "low_back", "side": "midline"},
+                           {"kind": "morning_stiffness", "region": "low_back", "side": "midline"}]),
+    );
+    assert_eq!(
+        urgency_of(&inflammatory, "rf_axial_spa"),
+        Some(Urgency::Routine)
+    );
+}
