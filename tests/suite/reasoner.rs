@@ -1037,6 +1037,31 @@ fn a_kidney_stone_history_moves_the_kidney_up() {
 }
 
 #[test]
+fn a_diabetes_history_makes_carpal_tunnel_syndrome_likelier_and_leaves_the_roots_alone() {
+    // Diabetes is a risk factor for carpal tunnel syndrome (pooled adjusted OR 1.69,
+    // Pourmemari and Shiri 2016): the same hand findings start the median nerve from higher
+    // odds, and C6, which the figures say nothing of, from the same.
+    let text = "R thumb paresthesia 4; R index finger paresthesia 4; R lateral forearm pain 3";
+    let without = assess(&with_history(text, &[]));
+    let with = assess(&with_history(text, &["diabetes"]));
+    let found = |a: &Assessment, id: &str| {
+        a.hypotheses
+            .iter()
+            .find(|h| h.id == id)
+            .map(|h| (h.prior, h.score))
+            .unwrap_or_else(|| panic!("{id} not ranked: {:?}", leaders(a)))
+    };
+    let (prior_without, score_without) = found(&without, "nerve_median_carpal_tunnel");
+    let (prior_with, score_with) = found(&with, "nerve_median_carpal_tunnel");
+    assert!(prior_with > prior_without && score_with > score_without);
+    assert!(
+        rank_of(&with, "nerve_median_carpal_tunnel")
+            <= rank_of(&without, "nerve_median_carpal_tunnel")
+    );
+    assert_eq!(found(&with, "root_c6").0, found(&without, "root_c6").0);
+}
+
+#[test]
 fn a_visceral_pattern_with_its_history_leads_over_trigger_points_in_its_zones() {
     // Iliopsoas trigger points refer to the groin and the low back as the kidney does;
     // with a history of stones the kidney comes first, and the muscle stays on the list.
