@@ -206,8 +206,18 @@ pub struct Instrument {
     pub mcid: Option<Mcid>,
     pub licence: Licence,
     pub citations: Vec<String>,
-    /// The LOINC code of the total, for the FHIR export, where one has been checked.
-    pub loinc: Option<String>,
+    /// The LOINC code of the total, for the FHIR export, where one has been read at its
+    /// source; `None` where none could be verified (the total then goes out as text).
+    pub loinc: Option<Loinc>,
+}
+
+/// A LOINC code as read, with where it was read, so that a reader can check it.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Loinc {
+    pub code: String,
+    pub display: String,
+    pub source: String,
 }
 
 /// A score with its band, and how many items it was worked out from.
