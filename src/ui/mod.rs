@@ -375,6 +375,8 @@ impl UpstreamApp {
             Action::AddIntervention(i) => i.visit_id == visit,
             Action::DeleteFinding(id) => record.findings.iter().any(|f| f.id == *id),
             Action::DeleteIntervention(id) => record.interventions.iter().any(|i| i.id == *id),
+            Action::AddMeasure(m) => m.visit_id == visit,
+            Action::DeleteMeasure(id) => record.measures.iter().any(|m| m.id == *id),
             Action::ChartClick { visit: v, .. } => *v == visit,
             _ => false,
         };

@@ -1,6 +1,7 @@
 //! Outcome measures in the window (issue 16): an ODI entered by keyboard alone, its score
 //! and band shown; each measure's series on the timeline with its MCID band and the day it
-//! was crossed; a signed visit's measures shown and never editable.
+//! was crossed; a signed visit's measures shown and never editable; a measure entered by
+//! mistake taken back by undo, and put back by redo.
 
 use eframe::egui::accesskit::Role;
 use eframe::egui::{Event, Key};
@@ -106,6 +107,60 @@ fn an_odi_entered_by_keyboard_alone_shows_its_score_and_band() {
     assert_eq!(measures.len(), 2);
     assert_eq!(measures[1].answers[7], None);
     assert_eq!(measures[1].score, Some(20.0));
+}
+
+/// A measure saved by mistake is taken back with Ctrl+Z, out of the notebook as well as
+/// the window, and Ctrl+Shift+Z puts it back with its score.
+#[test]
+fn a_measure_entered_by_mistake_is_taken_back_by_undo_and_put_back_by_redo() {
+    use eframe::egui::Modifiers;
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("n.sqlite3");
+    let (mut harness, visit) = crate::window_on_a_draft(&path);
+    harness
+        .get_by_role_and_label(Role::TextInput, "Outcome measure")
+        .focus();
+    harness.run();
+    text(&mut harness, "odi");
+    harness.key_press(Key::Enter);
+    harness.run();
+    text(&mut harness, "2222221111");
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(harness.state().timeline()[0].measures.len(), 1);
+    assert!(
+        harness
+            .query_by_label_contains("ODI 2.1a: 32 % (moderate disability)")
+            .is_some()
+    );
+
+    // Out of the text fields, Ctrl+Z takes the measure back.
+    harness.key_press(Key::Escape);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert!(harness.state().timeline()[0].measures.is_empty());
+    assert!(
+        harness.query_by_label_contains("ODI 2.1a: 32 %").is_none(),
+        "the measure is gone from the visit"
+    );
+
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run();
+    let measures = &harness.state().timeline()[0].measures;
+    assert_eq!(measures.len(), 1);
+    assert_eq!(measures[0].score, Some(32.0));
+
+    // Taken back again, it is gone from the notebook file too.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    drop(harness);
+    let store = Store::open(&path).unwrap();
+    let patient = store.search_patients("quill", 1).unwrap().remove(0);
+    let timeline = store.timeline(patient.id).unwrap();
+    assert_eq!(timeline[0].visit.id, visit);
+    assert!(timeline[0].measures.is_empty(), "undo reached the notebook");
 }
 
 fn at(date: &str) -> chrono::NaiveDateTime {
