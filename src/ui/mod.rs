@@ -946,6 +946,11 @@ impl UpstreamApp {
                                     &self.timeline,
                                     self.state.selected_visit.unwrap_or_default(),
                                 ),
+                                offered: &crate::model::measure::offered_at(
+                                    &self.timeline,
+                                    self.state.selected_visit.unwrap_or_default(),
+                                    crate::model::Vocabulary::builtin(),
+                                ),
                             },
                             &self.overlay,
                             self.charted,

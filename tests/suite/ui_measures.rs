@@ -1,7 +1,8 @@
 //! Outcome measures in the window (issue 16): an ODI entered by keyboard alone, its score
 //! and band shown; each measure's series on the timeline with its MCID band and the day it
 //! was crossed; a signed visit's measures shown and never editable; a measure entered by
-//! mistake taken back by undo, and put back by redo.
+//! mistake taken back by undo, and put back by redo; the instruments that suit the charted
+//! regions offered first, marked as suggested.
 
 use eframe::egui::accesskit::Role;
 use eframe::egui::{Event, Key};
@@ -161,6 +162,71 @@ fn a_measure_entered_by_mistake_is_taken_back_by_undo_and_put_back_by_redo() {
     let timeline = store.timeline(patient.id).unwrap();
     assert_eq!(timeline[0].visit.id, visit);
     assert!(timeline[0].measures.is_empty(), "undo reached the notebook");
+}
+
+/// A patient with low back pain charted is offered the ODI and STarT Back first, marked
+/// as suggested for the low back; a click on one starts its form.
+#[test]
+fn the_instruments_that_suit_the_charted_regions_come_first_marked_as_suggested() {
+    use upstream::model::{Finding, Side};
+    let directory = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&directory.path().join("n.sqlite3")).unwrap();
+    let patient = store
+        .create_patient(&crate::by(), &Patient::new("Ada Quill"))
+        .unwrap();
+    let visit = store
+        .create_visit(
+            &crate::by(),
+            &Visit::new(patient, at("2026-03-02"), VisitKind::FollowUp),
+        )
+        .unwrap();
+    let mut back = Finding::new("pain", Some("low_back"), Side::Left);
+    back.visit_id = visit;
+    store.add_finding(&crate::by(), &back).unwrap();
+    let state = AppState {
+        selected_patient: Some(patient),
+        selected_visit: Some(visit),
+        ..AppState::default()
+    };
+    let mut harness = Harness::builder()
+        .with_size([1366.0, 768.0])
+        .build_ui_state(
+            |ui, app: &mut UpstreamApp| app.ui(ui),
+            UpstreamApp::new(store, state),
+        );
+    harness.run();
+    let odi = harness
+        .get_by_role_and_label(Role::Button, "ODI (suggested: Low back)")
+        .rect();
+    let start_back = harness
+        .get_by_role_and_label(Role::Button, "STarT Back (suggested: Low back)")
+        .rect();
+    // The others are offered too, unmarked, after the suggested ones.
+    for other in ["NDI", "LEFS", "QuickDASH", "PSFS"] {
+        let rect = harness.get_by_role_and_label(Role::Button, other).rect();
+        let after = |first: eframe::egui::Rect| {
+            rect.top() > first.top() + 1.0
+                || ((rect.top() - first.top()).abs() <= 1.0 && rect.left() > first.left())
+        };
+        assert!(
+            after(odi) && after(start_back),
+            "{other} comes after the suggested"
+        );
+    }
+    assert!(harness.query_by_label_contains("NDI (suggested").is_none());
+    harness
+        .get_by_role_and_label(Role::Button, "ODI (suggested: Low back)")
+        .scroll_to_me();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "ODI (suggested: Low back)")
+        .click();
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("Use the licensed Oswestry Disability Index form")
+            .is_some()
+    );
 }
 
 fn at(date: &str) -> chrono::NaiveDateTime {
