@@ -111,7 +111,8 @@ fn an_odi_entered_by_keyboard_alone_shows_its_score_and_band() {
 }
 
 /// A measure saved by mistake is taken back with Ctrl+Z, out of the notebook as well as
-/// the window, and Ctrl+Shift+Z puts it back with its score.
+/// the window, and Ctrl+Shift+Z puts it back with its score; one removed by mistake comes
+/// back with Ctrl+Z.
 #[test]
 fn a_measure_entered_by_mistake_is_taken_back_by_undo_and_put_back_by_redo() {
     use eframe::egui::Modifiers;
@@ -153,9 +154,25 @@ fn a_measure_entered_by_mistake_is_taken_back_by_undo_and_put_back_by_redo() {
     assert_eq!(measures.len(), 1);
     assert_eq!(measures[0].score, Some(32.0));
 
-    // Taken back again, it is gone from the notebook file too.
+    // Removed with its button, Ctrl+Z brings it back.
+    let remove = harness.get_by_role_and_label(Role::Button, "Remove");
+    remove.scroll_to_me();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Remove")
+        .click();
+    harness.run();
+    assert!(harness.state().timeline()[0].measures.is_empty());
+    harness.key_press(Key::Escape);
+    harness.run();
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
+    assert_eq!(harness.state().timeline()[0].measures.len(), 1);
+
+    // Taken back once more, to before it was entered, it is gone from the notebook file.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert!(harness.state().timeline()[0].measures.is_empty());
     drop(harness);
     let store = Store::open(&path).unwrap();
     let patient = store.search_patients("quill", 1).unwrap().remove(0);
