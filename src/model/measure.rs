@@ -490,7 +490,9 @@ impl Instrument {
                 .map(|band| band.label.clone()),
         };
         Ok(Score {
-            value,
+            // To a ten-thousandth, no finer than any instrument means, so that 14 of 50
+            // is written 28, not 28.000000000000004, in the exports.
+            value: (value * 10_000.0).round() / 10_000.0,
             band,
             answered: answered.len(),
         })
