@@ -16,8 +16,8 @@ use serde_json::{Value, json};
 
 use crate::model::series::symptom_series;
 use crate::model::{
-    ClinicProfile, Finding, InterventionKind, Letter, LetterDraft, LetterId, LetterUrgency,
-    Patient, PatientId, Presence, VisitId, VisitRecord, Vocabulary,
+    ClinicProfile, Finding, Instrument, InterventionKind, Letter, LetterDraft, LetterId,
+    LetterUrgency, Patient, PatientId, Presence, VisitId, VisitRecord, Vocabulary,
 };
 use crate::reasoner::{Hypothesis, InsightKind, RaisedFlag, Reasoner, Urgency};
 use crate::store::{Store, StoreError};
@@ -399,6 +399,7 @@ pub fn progress_report(
                 })
         })
         .collect();
+    let outcomes = outcome_measures(&timeline);
     let reasoner = Reasoner::builtin();
     let course = reasoner.course_of(&patient, &timeline);
     let helped: Vec<Value> = course
@@ -434,6 +435,7 @@ pub fn progress_report(
         })).collect::<Vec<_>>(),
         "symptoms": symptoms,
         "measures": measures,
+        "outcomes": outcomes,
         "helped": helped,
         "concerns": concerns,
         "assessment": latest(|r| &r.visit.assessment),
@@ -456,6 +458,74 @@ pub fn progress_report(
         &format!("upstream progress report {patient_id} {from} {to}"),
         dated,
     )
+}
+
+/// Each outcome measure over the report's visits: its first and last score, the change
+/// in the instrument's points, whether that change reached the instrument's minimal
+/// clinically important difference (MCID) from the first score, and the last band.
+fn outcome_measures(timeline: &[VisitRecord]) -> Vec<Value> {
+    let points = |value: f64| {
+        if (value - value.round()).abs() < 0.05 {
+            format!("{value:.0}")
+        } else {
+            format!("{value:.1}")
+        }
+    };
+    Instrument::all()
+        .iter()
+        .filter_map(|instrument| {
+            let scores: Vec<(NaiveDate, f64, Option<&String>)> = timeline
+                .iter()
+                .flat_map(|record| {
+                    record
+                        .measures
+                        .iter()
+                        .filter(|m| m.instrument == instrument.code)
+                        .filter_map(|m| {
+                            Some((record.visit.started_at.date(), m.score?, m.band.as_ref()))
+                        })
+                })
+                .collect();
+            let &(first_date, first, _) = scores.first()?;
+            let &(last_date, last, band) = scores.last()?;
+            let improvement = instrument.improvement(first, last);
+            let change = if scores.len() < 2 {
+                "one score only".to_owned()
+            } else if improvement.abs() < 0.05 {
+                "no change".to_owned()
+            } else if improvement > 0.0 {
+                format!("{} points better", points(improvement))
+            } else {
+                format!("{} points worse", points(-improvement))
+            };
+            let mcid = match instrument.important_change(first) {
+                None => "none published".to_owned(),
+                Some(important) => {
+                    let threshold = format!("MCID {} points", points(important));
+                    if scores.len() < 2 {
+                        format!("not yet measured again ({threshold})")
+                    } else if improvement >= important - 1e-9 {
+                        format!("crossed: better ({threshold})")
+                    } else if -improvement >= important - 1e-9 {
+                        format!("crossed: worse ({threshold})")
+                    } else {
+                        format!("not crossed ({threshold})")
+                    }
+                }
+            };
+            Some(json!({
+                "name": format!("{} {}", instrument.short, instrument.version),
+                "first": instrument.score_text(first),
+                "first_date": long_date(first_date),
+                "last": instrument.score_text(last),
+                "last_date": long_date(last_date),
+                "change": change,
+                "mcid": mcid,
+                "band": band.cloned().unwrap_or_default(),
+                "scored": scores.len(),
+            }))
+        })
+        .collect()
 }
 
 fn letter_urgency(urgency: Urgency) -> LetterUrgency {

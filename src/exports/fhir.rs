@@ -1,13 +1,15 @@
 //! The record as a FHIR R4 Bundle (type `collection`): a Patient, an Encounter per
 //! visit, an Observation per finding, a Procedure per intervention, a Condition for the
-//! assessment, a Provenance for each signature and addendum, and a DocumentReference for
-//! each signed note. Built with the `fhir-model` feature, the Bundle is read through the
+//! assessment, a Provenance for each signature and addendum, a DocumentReference for
+//! each signed note, and for each outcome measure a QuestionnaireResponse of its answers
+//! with an Observation of its total derived from it. Built with the `fhir-model` feature, the Bundle is read through the
 //! `fhir` crate's R4 model and written by it, so a resource the model does not accept is
 //! never written; without it (the default, as that crate's 200,000 generated lines take
 //! several minutes and gigabytes of memory to compile) the Bundle is written as made.
 //!
 //! Codes come from `assets/fhir/codes.json`, each with where it was looked up; a finding,
-//! region or intervention without a standard code there goes out as text.
+//! region or intervention without a standard code there goes out as text. An outcome
+//! measure's LOINC code is the instrument's own (`assets/instruments/`), where one was read.
 
 use std::path::Path;
 
@@ -17,7 +19,10 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::{ExportError, Result, Scope, records, write_recorded};
-use crate::model::{Finding, Intervention, Presence, Side, VisitRecord, Vocabulary};
+use crate::model::measure::Rule;
+use crate::model::{
+    Finding, Instrument, Intervention, Measure, Presence, Side, VisitRecord, Vocabulary,
+};
 use crate::store::{Actor, PatientRecord, Store};
 
 const CODES_JSON: &str = include_str!("../../assets/fhir/codes.json");
@@ -308,6 +313,15 @@ fn visit_resources(
             ),
         ));
     }
+    for measure in &visit.measures {
+        resources.extend(measure_resources(
+            measure,
+            status,
+            &when,
+            patient_url,
+            &encounter_url,
+        ));
+    }
     for intervention in &visit.interventions {
         resources.push((
             urn("intervention", intervention.id.0),
@@ -448,6 +462,105 @@ fn observation(
         resource["note"] = json!([{ "text": finding.note }]);
     }
     resource
+}
+
+/// An outcome measure as a QuestionnaireResponse (each answer by its item number, the
+/// item's words only where the instrument's licence allows them) and an Observation of its
+/// total derived from it. A measure of an instrument this Upstream does not know, or one
+/// without a score, goes out as its answers only.
+fn measure_resources(
+    measure: &Measure,
+    status: &str,
+    when: &str,
+    patient_url: &str,
+    encounter_url: &str,
+) -> Vec<(String, Value)> {
+    let instrument = Instrument::find(&measure.instrument).ok();
+    let title = instrument.map_or_else(
+        || measure.instrument.clone(),
+        |i| format!("{} {}", i.name, i.version),
+    );
+    let wording_allowed = instrument.is_some_and(|i| i.licence.items_reproduced);
+    let items: Vec<Value> = measure
+        .answers
+        .iter()
+        .enumerate()
+        // An item left out is not answered: FHIR leaves it out of the response.
+        .filter_map(|(index, answer)| answer.map(|value| (index, value)))
+        .map(|(index, value)| {
+            let mut item = json!({
+                "linkId": (index + 1).to_string(),
+                "answer": [{ "valueInteger": value }],
+            });
+            // The PSFS's items are the patient's own activities, in the patient's words.
+            let text = measure.activities.get(index).cloned().or_else(|| {
+                instrument
+                    .filter(|_| wording_allowed)
+                    .and_then(|i| i.items.get(index))
+                    .map(|item| item.label.clone())
+            });
+            if let Some(text) = text {
+                item["text"] = json!(text);
+            }
+            item
+        })
+        .collect();
+    let response_url = urn("measure", measure.id.0);
+    let mut response = json!({
+        "resourceType": "QuestionnaireResponse",
+        "id": format!("measure-{}", measure.id.0),
+        "status": "completed",
+        "subject": reference(patient_url),
+        "encounter": reference(encounter_url),
+        "authored": when,
+    });
+    if !items.is_empty() {
+        response["item"] = Value::Array(items);
+    }
+    let mut resources = vec![(response_url.clone(), response)];
+    let (Some(instrument), Some(score)) = (instrument, measure.score) else {
+        return resources;
+    };
+    let mut code = json!({ "text": format!("{title} total score") });
+    if let Some(loinc) = &instrument.loinc {
+        code["coding"] = json!([{
+            "system": "http://loinc.org",
+            "code": loinc.code,
+            "display": loinc.display,
+        }]);
+    }
+    let mut observation = json!({
+        "resourceType": "Observation",
+        "id": format!("measure-score-{}", measure.id.0),
+        "status": status,
+        "code": code,
+        "subject": reference(patient_url),
+        "encounter": reference(encounter_url),
+        "effectiveDateTime": when,
+        "derivedFrom": [reference(&response_url)],
+    });
+    match instrument.scoring.rule {
+        // A count of points (LEFS, STarT Back, NPRS, Global Rating of Change) is an integer.
+        Rule::Sum | Rule::Single | Rule::StartBack => {
+            observation["valueInteger"] = json!(score.round() as i64);
+        }
+        // A percentage, a mean or a prorated sum (ODI, PSFS, NDI, QuickDASH) may be
+        // fractional.
+        _ if instrument.unit == "%" => {
+            observation["valueQuantity"] = json!({ "value": rounded(score), "unit": "%" });
+        }
+        _ => observation["valueQuantity"] = json!({ "value": rounded(score) }),
+    }
+    if let Some(band) = &measure.band {
+        observation["interpretation"] = json!([{ "text": band }]);
+    }
+    resources.push((urn("measure-score", measure.id.0), observation));
+    resources
+}
+
+/// A score to two decimals, as no instrument is finer than that.
+fn rounded(score: f64) -> f64 {
+    (score * 100.0).round() / 100.0
 }
 
 fn procedure(

@@ -102,6 +102,67 @@ pub fn activities_before(timeline: &[super::VisitRecord], visit: VisitId) -> Vec
         .unwrap_or_default()
 }
 
+/// An instrument offered at a visit, and the patient's charted region it suits, when it
+/// suits one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Offered {
+    pub instrument: &'static Instrument,
+    /// The name of the charted region the instrument suits ("Low back"), if any.
+    pub suits: Option<String>,
+}
+
+/// Every instrument, those that suit a region charted in `timeline` up to and including
+/// `visit` first (by the instruments' `regions` data), each with the region it suits; then
+/// the rest, in their usual order. An instrument for "any" region is never put first: it
+/// suits every patient alike.
+pub fn offered_at(
+    timeline: &[super::VisitRecord],
+    visit: VisitId,
+    vocabulary: &super::Vocabulary,
+) -> Vec<Offered> {
+    let mut charted: Vec<&super::RegionCode> = Vec::new();
+    let upto = timeline
+        .iter()
+        .position(|record| record.visit.id == visit)
+        .map_or(timeline.len(), |at| at + 1);
+    // The latest visits first, so the region named is the one charted most recently.
+    for record in timeline[..upto].iter().rev() {
+        for finding in &record.findings {
+            if finding.presence == super::Presence::Present
+                && let Some(region) = &finding.region
+                && !charted.contains(&region)
+            {
+                charted.push(region);
+            }
+        }
+    }
+    let suits = |instrument: &Instrument| {
+        let suited: Vec<&super::RegionCode> = instrument
+            .regions
+            .iter()
+            .filter_map(|name| vocabulary.find_region(name).ok())
+            .map(|region| &region.code)
+            .collect();
+        charted
+            .iter()
+            .find(|region| {
+                suited
+                    .iter()
+                    .any(|suited| vocabulary.region_within(region, suited))
+            })
+            .map(|region| vocabulary.region_name(region).to_owned())
+    };
+    let (mut first, rest): (Vec<Offered>, Vec<Offered>) = Instrument::all()
+        .iter()
+        .map(|instrument| Offered {
+            instrument,
+            suits: suits(instrument),
+        })
+        .partition(|offered| offered.suits.is_some());
+    first.extend(rest);
+    first
+}
+
 /// Whether a higher score means more trouble (ODI) or better function (LEFS).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -206,8 +267,18 @@ pub struct Instrument {
     pub mcid: Option<Mcid>,
     pub licence: Licence,
     pub citations: Vec<String>,
-    /// The LOINC code of the total, for the FHIR export, where one has been checked.
-    pub loinc: Option<String>,
+    /// The LOINC code of the total, for the FHIR export, where one has been read at its
+    /// source; `None` where none could be verified (the total then goes out as text).
+    pub loinc: Option<Loinc>,
+}
+
+/// A LOINC code as read, with where it was read, so that a reader can check it.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Loinc {
+    pub code: String,
+    pub display: String,
+    pub source: String,
 }
 
 /// A score with its band, and how many items it was worked out from.
@@ -419,7 +490,9 @@ impl Instrument {
                 .map(|band| band.label.clone()),
         };
         Ok(Score {
-            value,
+            // To a ten-thousandth, no finer than any instrument means, so that 14 of 50
+            // is written 28, not 28.000000000000004, in the exports.
+            value: (value * 10_000.0).round() / 10_000.0,
             band,
             answered: answered.len(),
         })

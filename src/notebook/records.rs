@@ -125,7 +125,8 @@ pub fn update_visit(store: &mut Store, by: &Actor, visit: &Visit) -> Result<(), 
     Ok(store.update_visit(by, visit)?)
 }
 
-/// Puts a draft visit back as it was (undo and redo), findings and interventions with it.
+/// Puts a draft visit back as it was (undo and redo), findings, interventions and outcome
+/// measures with it.
 pub fn restore_visit(
     store: &mut Store,
     by: &Actor,

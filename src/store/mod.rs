@@ -698,8 +698,8 @@ impl Store {
         expect_one(changed, "measure", id.0)
     }
 
-    /// Puts a visit back as it was in `record`: its note, findings and interventions, with
-    /// their ids, in one transaction. This is how undo and redo reach the database.
+    /// Puts a visit back as it was in `record`: its note, findings, interventions and
+    /// outcome measures, with their ids, in one transaction. This is how undo and redo reach the database.
     pub fn restore_visit(&mut self, by: &Actor, record: &VisitRecord) -> Result<()> {
         self.write(by, |tx| {
             let visit = &record.visit;
@@ -707,11 +707,17 @@ impl Store {
             expect_one(changed, "visit", visit.id.0)?;
             tx.execute("DELETE FROM finding WHERE visit_id = ?1", [visit.id.0])?;
             tx.execute("DELETE FROM intervention WHERE visit_id = ?1", [visit.id.0])?;
+            tx.execute("DELETE FROM measure WHERE visit_id = ?1", [visit.id.0])?;
             for finding in &record.findings {
                 rows::insert_finding(tx, finding, Some(finding.id))?;
             }
             for intervention in &record.interventions {
                 rows::insert_intervention(tx, intervention, Some(intervention.id))?;
+            }
+            for measure in &record.measures {
+                // Scored again by its instrument's rule: a snapshot's score is not trusted.
+                let measure = measure.clone().scored()?;
+                rows::insert_measure(tx, &measure, Some(measure.id))?;
             }
             Ok(())
         })

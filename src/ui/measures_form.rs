@@ -1,11 +1,14 @@
 //! The visit's outcome measures: those filled in, with score and band, and a form per
 //! instrument that is fast by keyboard: type the instrument's name and Enter, then each
 //! item's score; a digit that completes an item moves the cursor to the next. Scoring is
-//! the model's (`Instrument::score_with`); a signed visit's measures are shown only.
+//! the model's (`Instrument::score_with`); a signed visit's measures are shown only. The
+//! instruments that suit the patient's charted regions are offered first, marked as
+//! suggested (`measure::offered_at`).
 
 use eframe::egui;
 
 use super::Action;
+use crate::model::measure::Offered;
 use crate::model::{Instrument, Measure, VisitRecord};
 
 /// At most this many of the PSFS patient's own activities.
@@ -92,13 +95,13 @@ fn complete_prefix(text: &str, min: i32, max: i32) -> Option<usize> {
 
 impl MeasuresView {
     /// `activities_before`: the patient's PSFS activities from their last PSFS, carried
-    /// into a new one.
+    /// into a new one; `offered`: the instruments, those suiting the charted regions first.
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
         record: &VisitRecord,
         editable: bool,
-        activities_before: &[String],
+        (activities_before, offered): (&[String], &[Offered]),
         actions: &mut Vec<Action>,
     ) {
         ui.strong("Outcome measures");
@@ -117,15 +120,40 @@ impl MeasuresView {
         if !editable {
             return;
         }
+        let hint: Vec<&str> = offered.iter().map(|o| o.instrument.code.as_str()).collect();
         let label = ui.label("Outcome measure");
         let field = ui
             .add(
                 egui::TextEdit::singleline(&mut self.choice)
                     .id_salt("outcome measure")
-                    .hint_text("odi, ndi, lefs, psfs, quickdash, start_back, nprs, groc")
+                    .hint_text(hint.join(", "))
                     .desired_width(f32::INFINITY),
             )
             .labelled_by(label.id);
+        let mut clicked: Option<&'static Instrument> = None;
+        ui.horizontal_wrapped(|ui| {
+            for one in offered {
+                let name = match &one.suits {
+                    Some(region) => format!("{} (suggested: {region})", one.instrument.short),
+                    None => one.instrument.short.clone(),
+                };
+                let button = egui::Button::new(name).selected(one.suits.is_some());
+                if ui
+                    .add(button)
+                    .on_hover_text(format!(
+                        "{} {}: type `{}` and Enter, or click",
+                        one.instrument.name, one.instrument.version, one.instrument.code
+                    ))
+                    .clicked()
+                {
+                    clicked = Some(one.instrument);
+                }
+            }
+        });
+        if let Some(instrument) = clicked {
+            self.form = Some(Form::new(instrument, activities_before));
+            self.choice.clear();
+        }
         let typed = self.choice.trim().to_lowercase();
         let chosen = Instrument::all()
             .iter()

@@ -375,6 +375,8 @@ impl UpstreamApp {
             Action::AddIntervention(i) => i.visit_id == visit,
             Action::DeleteFinding(id) => record.findings.iter().any(|f| f.id == *id),
             Action::DeleteIntervention(id) => record.interventions.iter().any(|i| i.id == *id),
+            Action::AddMeasure(m) => m.visit_id == visit,
+            Action::DeleteMeasure(id) => record.measures.iter().any(|m| m.id == *id),
             Action::ChartClick { visit: v, .. } => *v == visit,
             _ => false,
         };
@@ -943,6 +945,11 @@ impl UpstreamApp {
                                 activities: &crate::model::measure::activities_before(
                                     &self.timeline,
                                     self.state.selected_visit.unwrap_or_default(),
+                                ),
+                                offered: &crate::model::measure::offered_at(
+                                    &self.timeline,
+                                    self.state.selected_visit.unwrap_or_default(),
+                                    crate::model::Vocabulary::builtin(),
                                 ),
                             },
                             &self.overlay,

@@ -151,6 +151,8 @@ pub struct Standing<'a> {
     pub unscreened_flags: &'a [crate::reasoner::FlagToScreen],
     /// The patient's PSFS activities from their last PSFS, carried into a new one.
     pub activities: &'a [String],
+    /// The instruments to offer, those suiting the patient's charted regions first.
+    pub offered: &'a [crate::model::measure::Offered],
 }
 
 impl VisitEditorView {
@@ -236,8 +238,13 @@ impl VisitEditorView {
                 ui.separator();
                 self.interventions_ui(ui, record, editable, actions);
                 ui.separator();
-                self.measures
-                    .ui(ui, record, editable, standing.activities, actions);
+                self.measures.ui(
+                    ui,
+                    record,
+                    editable,
+                    (standing.activities, standing.offered),
+                    actions,
+                );
                 super::widgets::keep_focus_in_view(ui);
             });
     }

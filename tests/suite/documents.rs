@@ -271,6 +271,67 @@ fn a_progress_report_holds_each_symptoms_change_the_visits_and_the_plan() {
     }
 }
 
+/// The runner's progress report shows each outcome measure over the period: the
+/// instrument, its first and last score, the change and whether it reached the MCID.
+#[test]
+fn a_progress_report_shows_each_outcome_measures_first_and_last_score_and_its_mcid() {
+    use upstream::model::Instrument;
+    let store = demo();
+    let mut reported = 0;
+    for patient in patients(&store) {
+        let timeline = store.timeline(patient.id).unwrap();
+        let from = timeline.first().unwrap().visit.started_at.date();
+        let to = timeline.last().unwrap().visit.started_at.date();
+        let measures: Vec<_> = timeline.iter().flat_map(|r| &r.measures).collect();
+        if measures.is_empty() {
+            continue;
+        }
+        let pdf =
+            documents::progress_report(&store, patient.id, from, to, &DocumentOptions::default())
+                .unwrap();
+        let text = text(&pdf);
+        let who = &patient.name;
+        assert!(text.contains("Outcome measures"), "{who}: {text}");
+        for instrument in Instrument::all() {
+            let scores: Vec<f64> = measures
+                .iter()
+                .filter(|m| m.instrument == instrument.code)
+                .filter_map(|m| m.score)
+                .collect();
+            let (Some(first), Some(last)) = (scores.first(), scores.last()) else {
+                continue;
+            };
+            assert!(
+                text.contains(&flat(&format!(
+                    "{} {}",
+                    instrument.short, instrument.version
+                ))),
+                "{who}: {} is named",
+                instrument.short
+            );
+            for score in [first, last] {
+                assert!(
+                    text.contains(&flat(&instrument.score_text(*score))),
+                    "{who}: {} score {score}",
+                    instrument.short
+                );
+            }
+            if scores.len() > 1 && instrument.mcid.is_some() {
+                let better = instrument.improvement(*first, *last);
+                let important = instrument.important_change(*first).unwrap();
+                if better >= important {
+                    assert!(text.contains("crossed: better"), "{who}: {text}");
+                }
+            }
+            reported += 1;
+        }
+    }
+    assert!(
+        reported >= 3,
+        "the demo patients' reports show their measures"
+    );
+}
+
 #[test]
 fn a_progress_report_over_no_visits_or_backwards_says_so_and_writes_nothing() {
     let store = demo();

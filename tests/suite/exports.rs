@@ -59,6 +59,7 @@ fn the_demo_clinic_as_fhir_holds_each_resource_type_and_one_per_visit_finding_an
             "Patient",
             "Procedure",
             "Provenance",
+            "QuestionnaireResponse",
         ])
     );
     let visits: Vec<_> = records.iter().flat_map(|r| &r.visits).collect();
@@ -69,10 +70,13 @@ fn the_demo_clinic_as_fhir_holds_each_resource_type_and_one_per_visit_finding_an
     let addenda: usize = visits.iter().map(|v| v.addenda.len()).sum();
     assert_eq!(of_type(&bundle, "Patient").len(), records.len());
     assert_eq!(of_type(&bundle, "Encounter").len(), visits.len());
+    let measures: usize = visits.iter().map(|v| v.measures.len()).sum();
     assert_eq!(
         of_type(&bundle, "Observation").len(),
-        visits.iter().map(|v| v.findings.len()).sum::<usize>()
+        visits.iter().map(|v| v.findings.len()).sum::<usize>() + measures,
+        "an Observation per finding and one per measure's total"
     );
+    assert_eq!(of_type(&bundle, "QuestionnaireResponse").len(), measures);
     assert_eq!(
         of_type(&bundle, "Procedure").len(),
         visits.iter().map(|v| v.interventions.len()).sum::<usize>()
@@ -220,6 +224,119 @@ fn the_signed_notes_pdf_goes_into_its_document_reference_when_the_pdf_maker_give
             .unwrap()
             .len(),
         1
+    );
+}
+
+/// Each outcome measure goes out as a QuestionnaireResponse of its answers by item number
+/// and an Observation of its total, derived from the response, coded in LOINC only where
+/// the instrument's data holds a code that was read at its source.
+#[test]
+fn each_outcome_measure_goes_out_as_its_answers_and_an_observation_of_its_total() {
+    use upstream::model::Instrument;
+    let records = demo_records();
+    let bundle = exports::fhir::bundle(&records, &exports::fhir::no_pdf).unwrap();
+    let by_url: std::collections::BTreeMap<&str, &Value> = bundle["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["fullUrl"].as_str().unwrap(), &e["resource"]))
+        .collect();
+    let measures: Vec<_> = records
+        .iter()
+        .flat_map(|r| &r.visits)
+        .flat_map(|v| v.measures.iter().map(move |m| (v, m)))
+        .collect();
+    assert!(measures.len() >= 10, "the demo clinic has outcome measures");
+    let mut coded = BTreeSet::new();
+    let mut uncoded = BTreeSet::new();
+    for (visit, measure) in measures {
+        let instrument = Instrument::find(&measure.instrument).unwrap();
+        let response = of_type(&bundle, "QuestionnaireResponse")
+            .into_iter()
+            .find(|r| r["id"] == format!("measure-{}", measure.id.0))
+            .unwrap_or_else(|| panic!("a QuestionnaireResponse for {}", measure.describe()));
+        assert_eq!(response["status"], "completed");
+        let authored = response["authored"].as_str().unwrap();
+        assert!(
+            authored.starts_with(&visit.visit.started_at.format("%Y-%m-%d").to_string()),
+            "authored on the visit's day: {authored}"
+        );
+        assert!(by_url.contains_key(response["subject"]["reference"].as_str().unwrap()));
+        assert!(by_url.contains_key(response["encounter"]["reference"].as_str().unwrap()));
+        // Every answer given is there, by its item number.
+        let items = response["item"].as_array().unwrap();
+        for (index, answer) in measure.answers.iter().enumerate() {
+            let link_id = (index + 1).to_string();
+            let item = items
+                .iter()
+                .find(|i| i["linkId"].as_str() == Some(link_id.as_str()));
+            match answer {
+                Some(value) => assert_eq!(
+                    item.unwrap()["answer"][0]["valueInteger"],
+                    *value,
+                    "{} item {}",
+                    instrument.short,
+                    index + 1
+                ),
+                None => assert!(item.is_none()),
+            }
+            // Item wording leaves only where the licence allows it (or the words are
+            // the patient's own, as the PSFS's activities).
+            if let Some(item) = item
+                && !instrument.licence.items_reproduced
+            {
+                assert!(
+                    item.get("text").is_none(),
+                    "{} item wording",
+                    instrument.short
+                );
+            }
+        }
+        let response_url = by_url
+            .iter()
+            .find(|(_, r)| r["id"] == response["id"])
+            .map(|(url, _)| *url)
+            .unwrap();
+        let total = of_type(&bundle, "Observation")
+            .into_iter()
+            .find(|o| o["derivedFrom"][0]["reference"] == response_url)
+            .unwrap_or_else(|| panic!("an Observation of {}'s total", measure.describe()));
+        let score = measure.score.unwrap();
+        let value = total["valueInteger"]
+            .as_f64()
+            .or_else(|| total["valueQuantity"]["value"].as_f64())
+            .unwrap();
+        assert!(
+            (value - score).abs() < 0.01,
+            "{}: {value}",
+            measure.describe()
+        );
+        assert_eq!(total["effectiveDateTime"], response["authored"]);
+        assert!(
+            total["code"]["text"]
+                .as_str()
+                .unwrap()
+                .contains(&instrument.name)
+        );
+        match &instrument.loinc {
+            Some(loinc) => {
+                assert_eq!(total["code"]["coding"][0]["system"], "http://loinc.org");
+                assert_eq!(total["code"]["coding"][0]["code"], loinc.code.as_str());
+                coded.insert(instrument.code.clone());
+            }
+            None => {
+                assert!(total["code"].get("coding").is_none(), "no invented code");
+                uncoded.insert(instrument.code.clone());
+            }
+        }
+    }
+    assert!(
+        coded.contains("odi"),
+        "the ODI's total carries its LOINC code"
+    );
+    assert!(
+        !uncoded.is_empty(),
+        "an instrument without a verified code is text only"
     );
 }
 

@@ -699,3 +699,83 @@ fn the_s1_patient_s_lefs_drifts_within_its_mcid_then_falls_past_it_at_the_calf_s
     let start_back = first.iter().find(|m| m.instrument == "start_back").unwrap();
     assert_eq!(start_back.band.as_deref(), Some("low risk"));
 }
+
+/// The visit offers first the instruments whose regions hold what was charted, each with
+/// the region it suits: a low back patient is offered the ODI and STarT Back first, and
+/// once a calf is charted, the LEFS; an instrument for any region is never put first.
+#[test]
+fn instruments_that_suit_the_charted_regions_are_offered_first() {
+    use upstream::model::Vocabulary;
+    use upstream::model::measure::offered_at;
+    let vocabulary = Vocabulary::builtin();
+    let mut store = Store::open_in_memory().unwrap();
+    let patient = store
+        .create_patient(&crate::by(), &Patient::new("Ada Quill"))
+        .unwrap();
+    let day = |d: u32| {
+        NaiveDate::from_ymd_opt(2026, 3, d)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap()
+    };
+    let first = store
+        .create_visit(
+            &crate::by(),
+            &Visit::new(patient, day(2), VisitKind::FollowUp),
+        )
+        .unwrap();
+    let mut back = Finding::new("pain", Some("low_back"), Side::Left);
+    back.visit_id = first;
+    store.add_finding(&crate::by(), &back).unwrap();
+    let second = store
+        .create_visit(
+            &crate::by(),
+            &Visit::new(patient, day(9), VisitKind::FollowUp),
+        )
+        .unwrap();
+    let timeline = store.timeline(patient).unwrap();
+
+    let offered = offered_at(&timeline, second, vocabulary);
+    let codes: Vec<&str> = offered.iter().map(|o| o.instrument.code.as_str()).collect();
+    assert_eq!(
+        offered.len(),
+        Instrument::all().len(),
+        "every instrument is offered"
+    );
+    assert_eq!(&codes[..2], ["odi", "start_back"], "{codes:?}");
+    assert_eq!(offered[0].suits.as_deref(), Some("Low back"));
+    assert!(offered[2..].iter().all(|o| o.suits.is_none()));
+
+    // A calf charted at the second visit is within the lower leg the LEFS suits.
+    let mut calf = Finding::new("pain", Some("calf"), Side::Right);
+    calf.visit_id = second;
+    store.add_finding(&crate::by(), &calf).unwrap();
+    let timeline = store.timeline(patient).unwrap();
+    let offered = offered_at(&timeline, second, vocabulary);
+    let suggested: Vec<&str> = offered
+        .iter()
+        .take_while(|o| o.suits.is_some())
+        .map(|o| o.instrument.code.as_str())
+        .collect();
+    assert_eq!(suggested, ["odi", "lefs", "start_back"]);
+    let lefs = offered
+        .iter()
+        .find(|o| o.instrument.code == "lefs")
+        .unwrap();
+    assert_eq!(lefs.suits.as_deref(), Some("Calf"));
+    // At the first visit the calf was not yet charted.
+    let earlier = offered_at(&timeline, first, vocabulary);
+    assert!(
+        earlier
+            .iter()
+            .all(|o| o.instrument.code != "lefs" || o.suits.is_none())
+    );
+    for generic in ["psfs", "nprs", "groc"] {
+        assert!(
+            offered
+                .iter()
+                .any(|o| o.instrument.code == generic && o.suits.is_none()),
+            "{generic} suits any region and is not put first"
+        );
+    }
+}

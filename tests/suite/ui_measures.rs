@@ -1,6 +1,8 @@
 //! Outcome measures in the window (issue 16): an ODI entered by keyboard alone, its score
 //! and band shown; each measure's series on the timeline with its MCID band and the day it
-//! was crossed; a signed visit's measures shown and never editable.
+//! was crossed; a signed visit's measures shown and never editable; a measure entered by
+//! mistake taken back by undo, and put back by redo; the instruments that suit the charted
+//! regions offered first, marked as suggested.
 
 use eframe::egui::accesskit::Role;
 use eframe::egui::{Event, Key};
@@ -106,6 +108,142 @@ fn an_odi_entered_by_keyboard_alone_shows_its_score_and_band() {
     assert_eq!(measures.len(), 2);
     assert_eq!(measures[1].answers[7], None);
     assert_eq!(measures[1].score, Some(20.0));
+}
+
+/// A measure saved by mistake is taken back with Ctrl+Z, out of the notebook as well as
+/// the window, and Ctrl+Shift+Z puts it back with its score; one removed by mistake comes
+/// back with Ctrl+Z.
+#[test]
+fn a_measure_entered_by_mistake_is_taken_back_by_undo_and_put_back_by_redo() {
+    use eframe::egui::Modifiers;
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("n.sqlite3");
+    let (mut harness, visit) = crate::window_on_a_draft(&path);
+    harness
+        .get_by_role_and_label(Role::TextInput, "Outcome measure")
+        .focus();
+    harness.run();
+    text(&mut harness, "odi");
+    harness.key_press(Key::Enter);
+    harness.run();
+    text(&mut harness, "2222221111");
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(harness.state().timeline()[0].measures.len(), 1);
+    assert!(
+        harness
+            .query_by_label_contains("ODI 2.1a: 32 % (moderate disability)")
+            .is_some()
+    );
+
+    // Out of the text fields, Ctrl+Z takes the measure back.
+    harness.key_press(Key::Escape);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert!(harness.state().timeline()[0].measures.is_empty());
+    assert!(
+        harness.query_by_label_contains("ODI 2.1a: 32 %").is_none(),
+        "the measure is gone from the visit"
+    );
+
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run();
+    let measures = &harness.state().timeline()[0].measures;
+    assert_eq!(measures.len(), 1);
+    assert_eq!(measures[0].score, Some(32.0));
+
+    // Removed with its button, Ctrl+Z brings it back.
+    let remove = harness.get_by_role_and_label(Role::Button, "Remove");
+    remove.scroll_to_me();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Remove")
+        .click();
+    harness.run();
+    assert!(harness.state().timeline()[0].measures.is_empty());
+    harness.key_press(Key::Escape);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(harness.state().timeline()[0].measures.len(), 1);
+
+    // Taken back once more, to before it was entered, it is gone from the notebook file.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert!(harness.state().timeline()[0].measures.is_empty());
+    drop(harness);
+    let store = Store::open(&path).unwrap();
+    let patient = store.search_patients("quill", 1).unwrap().remove(0);
+    let timeline = store.timeline(patient.id).unwrap();
+    assert_eq!(timeline[0].visit.id, visit);
+    assert!(timeline[0].measures.is_empty(), "undo reached the notebook");
+}
+
+/// A patient with low back pain charted is offered the ODI and STarT Back first, marked
+/// as suggested for the low back; a click on one starts its form.
+#[test]
+fn the_instruments_that_suit_the_charted_regions_come_first_marked_as_suggested() {
+    use upstream::model::{Finding, Side};
+    let directory = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&directory.path().join("n.sqlite3")).unwrap();
+    let patient = store
+        .create_patient(&crate::by(), &Patient::new("Ada Quill"))
+        .unwrap();
+    let visit = store
+        .create_visit(
+            &crate::by(),
+            &Visit::new(patient, at("2026-03-02"), VisitKind::FollowUp),
+        )
+        .unwrap();
+    let mut back = Finding::new("pain", Some("low_back"), Side::Left);
+    back.visit_id = visit;
+    store.add_finding(&crate::by(), &back).unwrap();
+    let state = AppState {
+        selected_patient: Some(patient),
+        selected_visit: Some(visit),
+        ..AppState::default()
+    };
+    let mut harness = Harness::builder()
+        .with_size([1366.0, 768.0])
+        .build_ui_state(
+            |ui, app: &mut UpstreamApp| app.ui(ui),
+            UpstreamApp::new(store, state),
+        );
+    harness.run();
+    let odi = harness
+        .get_by_role_and_label(Role::Button, "ODI (suggested: Low back)")
+        .rect();
+    let start_back = harness
+        .get_by_role_and_label(Role::Button, "STarT Back (suggested: Low back)")
+        .rect();
+    // The others are offered too, unmarked, after the suggested ones.
+    for other in ["NDI", "LEFS", "QuickDASH", "PSFS"] {
+        let rect = harness.get_by_role_and_label(Role::Button, other).rect();
+        let after = |first: eframe::egui::Rect| {
+            rect.top() > first.top() + 1.0
+                || ((rect.top() - first.top()).abs() <= 1.0 && rect.left() > first.left())
+        };
+        assert!(
+            after(odi) && after(start_back),
+            "{other} comes after the suggested"
+        );
+    }
+    assert!(harness.query_by_label_contains("NDI (suggested").is_none());
+    harness
+        .get_by_role_and_label(Role::Button, "ODI (suggested: Low back)")
+        .scroll_to_me();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "ODI (suggested: Low back)")
+        .click();
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("Use the licensed Oswestry Disability Index form")
+            .is_some()
+    );
 }
 
 fn at(date: &str) -> chrono::NaiveDateTime {
