@@ -1694,3 +1694,50 @@ fn each_measured_movement_is_its_own_finding_and_a_referral_is_not_a_place_found
         Some("R temple")
     );
 }
+
+/// Everyday exam lines: special tests by their usual names, a segment's restricted
+/// motion, and a dynamometer's reading charted as measured, never as weak or strong.
+#[test]
+fn common_exam_lines_are_read_with_their_test_level_and_measure() {
+    assert_eq!(
+        found(&read("prone knee bend + L")),
+        ["positive_test thigh_anterior left present Prone knee bend"]
+    );
+    assert_eq!(
+        found(&read("femoral nerve stretch test + L")),
+        ["positive_test thigh_anterior left present Femoral nerve stretch"]
+    );
+    assert_eq!(
+        found(&read("Lhermitte's sign negative")),
+        ["positive_test neck midline absent Lhermitte"]
+    );
+    assert_eq!(
+        found(&read("Ely's test positive bilat")),
+        ["positive_test thigh_anterior bilateral present Ely"]
+    );
+    let segment = read("restricted motion at C5-C6 R");
+    assert_eq!(found(&segment), ["limited_rom neck right present"]);
+    assert_eq!(
+        segment.items[0]
+            .finding
+            .detail
+            .level
+            .as_ref()
+            .map(|l| l.to_string()),
+        Some("C5-C6".to_owned())
+    );
+    let grip = read("grip strength R 30 kg, L 40 kg");
+    assert_eq!(
+        found(&grip),
+        [
+            "strength_measured hand right present",
+            "strength_measured hand left present"
+        ]
+    );
+    let kilograms: Vec<f64> = grip
+        .items
+        .iter()
+        .filter_map(|i| i.finding.detail.measurement.as_ref().map(|m| m.quantity))
+        .collect();
+    assert_eq!(kilograms, [30.0, 40.0]);
+}

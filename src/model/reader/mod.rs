@@ -795,6 +795,7 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
                 "mm" => Some(Unit::Millimetres),
                 "%" | "percent" => Some(Unit::Percent),
                 "seconds" | "sec" | "s" => Some(Unit::Seconds),
+                "kg" | "kgs" | "kilograms" => Some(Unit::Kilograms),
                 _ => None,
             });
             match (value, unit) {
@@ -3240,6 +3241,24 @@ fn emit(
                 words.extend(qualities);
                 frame.detail.quality = Some(words.join(", "));
             }
+        }
+        // "grip strength R 30 kg": a strength measured by dynamometer is charted as
+        // measured; whether it is weak is read against the other side or a norm.
+        if frame.change.is_none()
+            && !frame.negated
+            && frame.detail.strength.is_none()
+            && frame
+                .detail
+                .measurement
+                .as_ref()
+                .is_some_and(|m| m.unit == super::detail::Unit::Kilograms)
+            && kinds.iter().any(|k| k.as_str() == "weakness")
+        {
+            let measured = KindCode::new("strength_measured");
+            kinds.retain(|k| k.as_str() != "weakness");
+            frame.examined.retain(|k| k.as_str() != "weakness");
+            kinds.push(measured.clone());
+            frame.kinds.push(measured);
         }
         let found_nothing_of_it = !frame.negated
             && frame.change.is_none()
