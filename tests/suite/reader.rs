@@ -1741,3 +1741,19 @@ fn common_exam_lines_are_read_with_their_test_level_and_measure() {
         .collect();
     assert_eq!(kilograms, [30.0, 40.0]);
 }
+
+/// "mid to upper back pain": a stretch of the spine named by its two ends is pain at each,
+/// never a "mid" left unread that holds the whole line back.
+#[test]
+fn a_stretch_named_by_its_two_ends_is_each_end() {
+    let reading = read("mid to upper back pain, left groin pain");
+    assert!(reading.is_whole(), "{reading:?}");
+    assert_eq!(
+        found(&reading),
+        [
+            "pain back_mid midline present",
+            "pain back_upper midline present",
+            "pain groin left present"
+        ]
+    );
+}

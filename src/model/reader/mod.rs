@@ -641,6 +641,42 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
                 continue;
             }
         }
+        // "mid to upper back", "upper to mid back": a stretch of one place named by its two
+        // ends, each end a place of its own ("mid" alone names none).
+        if words.get(at + 1).is_some_and(|(_, next)| next == "to") {
+            let region_of = |phrase: &[String]| {
+                lexicon.meanings(phrase).and_then(|meanings| {
+                    meanings.iter().find_map(|m| match m {
+                        Word::Region(region) => Some(region.clone()),
+                        _ => None,
+                    })
+                })
+            };
+            let near_end = (2..=3).rev().find_map(|n| {
+                let after: Vec<String> = words
+                    .get(at + 2..at + 2 + n)?
+                    .iter()
+                    .map(|(_, w)| w.clone())
+                    .collect();
+                let far = region_of(&after)?;
+                let mut own = vec![word.clone()];
+                own.extend(after[1..].iter().cloned());
+                let near = region_of(&own)?;
+                (near != far).then_some(near)
+            });
+            if let Some(near) = near_end {
+                reads.push(Read {
+                    span: *span,
+                    piece: Piece::Word(vec![Word::Region(near)]),
+                });
+                reads.push(Read {
+                    span: words[at + 1].0,
+                    piece: Piece::Word(vec![Word::Filler]),
+                });
+                at += 2;
+                continue;
+            }
+        }
         // The longest phrase the lexicon knows, from here.
         let longest = lexicon.longest().min(words.len() - at);
         let phrase = (1..=longest).rev().find_map(|n| {
