@@ -1081,3 +1081,43 @@ END;
 CREATE TRIGGER letter_audit_insert AFTER INSERT ON letter BEGIN
     INSERT INTO audit_append SELECT 'letter', id, visit_id, 'insert', image FROM letter_image WHERE id = new.id;
 END;
+
+-- migration 11: the words of each intervention as charted (its target, dose and notes) in the note index, so that a search for what was done finds the patient too
+--
+-- Field 7 of the index's rowid (id * 8 + field, as migration 9 set out) is an
+-- intervention's: "soleus, 10 min TrP pressure release" and its notes on the next line.
+-- Its kind and CPT code are codes, not the clinician's words, and are not indexed.
+
+CREATE TRIGGER note_search_intervention_insert AFTER INSERT ON intervention
+WHEN length(trim(new.target || new.dose || new.notes)) > 0
+BEGIN
+    INSERT INTO note_search (rowid, body, patient_id, visit_id)
+    SELECT new.id * 8 + 7,
+           trim(ltrim(trim(new.target) || CASE WHEN trim(new.dose) <> '' THEN ', ' || trim(new.dose) ELSE '' END, ', ')
+                || CASE WHEN trim(new.notes) <> '' THEN char(10) || trim(new.notes) ELSE '' END),
+           v.patient_id, v.id
+    FROM visit v WHERE v.id = new.visit_id;
+END;
+
+CREATE TRIGGER note_search_intervention_update AFTER UPDATE OF visit_id, target, dose, notes ON intervention BEGIN
+    DELETE FROM note_search WHERE rowid = old.id * 8 + 7;
+    INSERT INTO note_search (rowid, body, patient_id, visit_id)
+    SELECT new.id * 8 + 7,
+           trim(ltrim(trim(new.target) || CASE WHEN trim(new.dose) <> '' THEN ', ' || trim(new.dose) ELSE '' END, ', ')
+                || CASE WHEN trim(new.notes) <> '' THEN char(10) || trim(new.notes) ELSE '' END),
+           v.patient_id, v.id
+    FROM visit v WHERE v.id = new.visit_id AND length(trim(new.target || new.dose || new.notes)) > 0;
+END;
+
+CREATE TRIGGER note_search_intervention_delete AFTER DELETE ON intervention BEGIN
+    DELETE FROM note_search WHERE rowid = old.id * 8 + 7;
+END;
+
+-- What the notebook's interventions said before they were indexed.
+INSERT INTO note_search (rowid, body, patient_id, visit_id)
+SELECT i.id * 8 + 7,
+       trim(ltrim(trim(i.target) || CASE WHEN trim(i.dose) <> '' THEN ', ' || trim(i.dose) ELSE '' END, ', ')
+            || CASE WHEN trim(i.notes) <> '' THEN char(10) || trim(i.notes) ELSE '' END),
+       v.patient_id, v.id
+FROM intervention i JOIN visit v ON v.id = i.visit_id
+WHERE length(trim(i.target || i.dose || i.notes)) > 0;

@@ -119,7 +119,11 @@ pub fn synthetic_patient(index: usize, visits: usize, findings: usize) -> Patien
             }
         })
         .collect();
-    PatientRecord { patient, visits }
+    PatientRecord {
+        patient,
+        visits,
+        letters: Vec::new(),
+    }
 }
 
 struct Timings(Vec<Duration>);

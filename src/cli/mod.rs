@@ -307,6 +307,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 write_json(
                     &mut out,
                     &store::PatientRecord {
+                        letters: store.letters(patient.id)?,
                         patient,
                         visits: timeline,
                     },
@@ -367,11 +368,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 notebook::import(&mut writing.store, &writing.actor, &file, &json)?;
             writeln!(
                 out,
-                "imported {} patients, {} visits, {} findings, {} interventions{}",
+                "imported {} patients, {} visits, {} findings, {} interventions, {} signed letters{}",
                 summary.patients,
                 summary.visits,
                 summary.findings,
                 summary.interventions,
+                summary.letters,
                 if summary.kept_ids {
                     " (ids kept)"
                 } else {
@@ -379,6 +381,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 }
             )
             .map_err(stdout_error)?;
+            if let Some(line) = profile_words(&summary.clinic_profile) {
+                writeln!(out, "{line}").map_err(stdout_error)?;
+            }
             writing.finish(&mut out)
         }
     }
@@ -470,4 +475,25 @@ fn print_timeline(
         }
     }
     Ok(())
+}
+
+/// What became of the file's clinic profile, when there is something to say.
+fn profile_words(outcome: &store::ProfileImport) -> Option<String> {
+    match outcome {
+        store::ProfileImport::NoneInFile | store::ProfileImport::AlreadySame => None,
+        store::ProfileImport::Taken => {
+            Some("the clinic profile came from the file (this notebook had none)".to_owned())
+        }
+        store::ProfileImport::KeptNotebooks {
+            file_practice,
+            file_clinician,
+        } => Some(format!(
+            "this notebook kept its own clinic profile; the file's ({}) was not used: change it with Settings if you want it",
+            [file_clinician.as_str(), file_practice.as_str()]
+                .into_iter()
+                .filter(|part| !part.trim().is_empty())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
 }

@@ -35,6 +35,14 @@ struct Codes {
     interpretation: Interpretation,
     cpt: System,
     encounter_class: Coded,
+    body_sites: BodySites,
+}
+
+/// SNOMED CT body structures for the regions that have one in the list cited beside them.
+#[derive(Debug, Deserialize)]
+struct BodySites {
+    system: String,
+    codes: std::collections::BTreeMap<String, Display>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -222,6 +230,14 @@ fn body_site(
 ) -> Option<Value> {
     let region = region?;
     let mut site = json!({ "text": vocabulary.region_name(region) });
+    // Only a region with a looked-up code is coded; the rest stay text.
+    if let Some(structure) = codes.body_sites.codes.get(region.as_str()) {
+        site["coding"] = json!([{
+            "system": codes.body_sites.system,
+            "code": structure.code,
+            "display": structure.display,
+        }]);
+    }
     if let Some(qualifier) = codes.laterality.codes.get(side.code()) {
         site["extension"] = json!([{
             "url": codes.laterality.extension,

@@ -58,6 +58,7 @@ pub fn records(store: &Store, scope: Scope) -> Result<Vec<PatientRecord>> {
         Scope::Patient(id) => vec![PatientRecord {
             patient: store.patient(id)?,
             visits: store.timeline(id)?,
+            letters: store.letters(id)?,
         }],
         Scope::Notebook => store.export()?.patients,
     })
@@ -91,6 +92,9 @@ pub fn write_json(store: &Store, by: &Actor, patient: PatientId, path: &Path) ->
     let visits = records.iter().map(|r| r.visits.len()).sum();
     let mut file = NotebookFile::new(records);
     file.audit_head = store.audit_head()?;
+    // The letterhead the patient's letters were signed under goes with them.
+    let profile = store.clinic_profile()?;
+    file.clinic_profile = (!profile.is_empty()).then_some(profile);
     let mut text = serde_json::to_string_pretty(&file).map_err(|error| ExportError::Write {
         path: path.to_owned(),
         message: error.to_string(),

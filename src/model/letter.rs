@@ -18,9 +18,50 @@ pub struct ClinicProfile {
     pub practice: String,
     pub address: String,
     pub phone: String,
-    /// A PNG or JPEG shown at the top of each document.
-    #[serde(skip)]
+    /// A PNG or JPEG shown at the top of each document. In a notebook file it is written
+    /// as hex, as the audit trail records it, so the file stays text.
+    #[serde(with = "logo_hex", skip_serializing_if = "Option::is_none")]
     pub logo: Option<Vec<u8>>,
+}
+
+impl ClinicProfile {
+    /// Whether nothing has been filled in: a notebook whose Settings were never saved.
+    pub fn is_empty(&self) -> bool {
+        *self == ClinicProfile::default()
+    }
+}
+
+/// The logo's bytes as a hex string.
+mod logo_hex {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(logo: &Option<Vec<u8>>, to: S) -> Result<S::Ok, S::Error> {
+        match logo {
+            Some(bytes) => {
+                let text: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+                to.serialize_some(&text)
+            }
+            None => to.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(from: D) -> Result<Option<Vec<u8>>, D::Error> {
+        let Some(text) = Option::<String>::deserialize(from)? else {
+            return Ok(None);
+        };
+        if text.len() % 2 != 0 {
+            return Err(D::Error::custom("a logo is written as pairs of hex digits"));
+        }
+        (0..text.len())
+            .step_by(2)
+            .map(|at| {
+                text.get(at..at + 2)
+                    .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+                    .ok_or_else(|| D::Error::custom("a logo is written as pairs of hex digits"))
+            })
+            .collect::<Result<Vec<u8>, _>>()
+            .map(Some)
+    }
 }
 
 impl ClinicProfile {

@@ -1,25 +1,26 @@
 //! The notebook as one JSON file: export, and an import that checks everything before
 //! it writes anything, naming the file, position and field of the first problem.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDateTime;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    AddendumId, FindingId, InterventionId, MeasureId, Patient, PatientId, Signature, VisitId,
-    VisitRecord, VisitStatus, Vocabulary,
+    AddendumId, ClinicProfile, FindingId, InterventionId, Letter, LetterId, MeasureId, Patient,
+    PatientId, Signature, VisitId, VisitRecord, VisitStatus, Vocabulary,
 };
 
-use super::{Result, rows};
+use super::{Result, StoreError, letters, rows};
 
 /// The `format` field every notebook file carries.
 pub const NOTEBOOK_FORMAT: &str = "upstream-notebook";
 /// The version of the file layout (not of the database schema). Version 2 added visit
 /// signatures and addenda, version 3 the audit chain's head and the detail of findings
-/// and interventions (values, grades, provocation, technique, dose); older files are still read.
-pub const NOTEBOOK_VERSION: u32 = 3;
+/// and interventions (values, grades, provocation, technique, dose), version 4 the clinic
+/// profile and the signed referral letters; older files are still read.
+pub const NOTEBOOK_VERSION: u32 = 4;
 const OLDEST_READABLE_VERSION: u32 = 1;
 
 /// A whole notebook, or part of one, as a JSON file.
@@ -34,6 +35,9 @@ pub struct NotebookFile {
     /// it anchors the chain (`upstream audit verify --against FILE`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit_head: Option<super::ChainHead>,
+    /// The clinic profile that heads the documents; absent when Settings were never saved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clinic_profile: Option<ClinicProfile>,
     pub patients: Vec<PatientRecord>,
 }
 
@@ -43,6 +47,10 @@ pub struct NotebookFile {
 pub struct PatientRecord {
     pub patient: Patient,
     pub visits: Vec<VisitRecord>,
+    /// The patient's signed referral letters, oldest first, each with its signer and
+    /// signing time.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub letters: Vec<Letter>,
 }
 
 /// Why a notebook file cannot be imported. Nothing has been written when this is returned.
@@ -75,15 +83,39 @@ fn field_text(field: &str) -> String {
 }
 
 /// How many records an import added.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ImportSummary {
     pub patients: usize,
     pub visits: usize,
     pub findings: usize,
     pub interventions: usize,
     pub addenda: usize,
+    pub letters: usize,
     /// Whether the file's ids were kept (the notebook was empty).
     pub kept_ids: bool,
+    pub clinic_profile: ProfileImport,
+}
+
+/// What an import did with the file's clinic profile. A notebook's own profile is never
+/// replaced by a file's: it is the letterhead of the clinician who keeps the notebook, and
+/// records brought in from a colleague or an old laptop should not change who signs the
+/// next letter. A notebook with no profile yet takes the file's.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case", tag = "outcome")]
+pub enum ProfileImport {
+    /// The file carried none.
+    #[default]
+    NoneInFile,
+    /// The notebook had none, and now has the file's.
+    Taken,
+    /// The notebook's profile is the same as the file's.
+    AlreadySame,
+    /// The notebook kept its own profile; the file's (whose practice and clinician are
+    /// named here) was not used.
+    KeptNotebooks {
+        file_practice: String,
+        file_clinician: String,
+    },
 }
 
 impl NotebookFile {
@@ -113,6 +145,7 @@ impl NotebookFile {
             version: NOTEBOOK_VERSION,
             exported_at: None,
             audit_head: None,
+            clinic_profile: None,
             patients,
         }
     }
@@ -326,6 +359,45 @@ impl NotebookFile {
                     }
                 }
             }
+            for (l, letter) in record.letters.iter().enumerate() {
+                let at = format!("patients[{p}].letters[{l}]");
+                let draft = &letter.draft;
+                if draft.patient_id.0 != 0 && draft.patient_id != patient.id {
+                    return Err(invalid(
+                        format!("{at}.draft.patient_id"),
+                        format!(
+                            "is {}, but the letter is under patient {}",
+                            draft.patient_id, patient.id
+                        ),
+                    ));
+                }
+                if let Some(visit) = draft.visit_id
+                    && !record.visits.iter().any(|v| v.visit.id == visit)
+                {
+                    return Err(invalid(
+                        format!("{at}.draft.visit_id"),
+                        format!("visit {visit} is not one of this patient's visits in the file"),
+                    ));
+                }
+                for (field, text, what) in [
+                    ("draft.recipient", &draft.recipient, "whom it is to"),
+                    ("draft.reason", &draft.reason, "its reason"),
+                    ("signed_by", &letter.signed_by, "who signed it"),
+                ] {
+                    if text.trim().is_empty() {
+                        return Err(invalid(
+                            format!("{at}.{field}"),
+                            format!("a referral letter needs {what}"),
+                        ));
+                    }
+                }
+                if letter.id.0 != 0 && !ids.letters.insert(letter.id.0) {
+                    return Err(invalid(
+                        format!("{at}.id"),
+                        format!("letter id {} appears twice", letter.id),
+                    ));
+                }
+            }
         }
         Ok(())
     }
@@ -339,6 +411,7 @@ struct IdSets {
     interventions: BTreeSet<i64>,
     measures: BTreeSet<i64>,
     addenda: BTreeSet<i64>,
+    letters: BTreeSet<i64>,
 }
 
 /// serde_json appends " at line L column C", which our message states on its own.
@@ -359,9 +432,12 @@ pub fn export(conn: &Connection) -> Result<NotebookFile> {
         patients.push(PatientRecord {
             patient: rows::patient(conn, id)?,
             visits: rows::timeline(conn, id)?,
+            letters: letters::patient_letters(conn, id)?,
         });
     }
     let mut notebook = NotebookFile::new(patients);
+    let profile = letters::read_profile(conn)?;
+    notebook.clinic_profile = (!profile.is_empty()).then_some(profile);
     notebook.exported_at = Some(chrono::Local::now().naive_local().with_nanosecond_zero());
     Ok(notebook)
 }
@@ -384,11 +460,13 @@ pub fn import(conn: &Connection, notebook: &NotebookFile) -> Result<ImportSummar
     insert_records(conn, &notebook.patients, keep_ids)?;
     let mut summary = ImportSummary {
         kept_ids: keep_ids,
+        clinic_profile: import_profile(conn, notebook.clinic_profile.as_ref())?,
         ..ImportSummary::default()
     };
     for record in &notebook.patients {
         summary.patients += 1;
         summary.visits += record.visits.len();
+        summary.letters += record.letters.len();
         for visit in &record.visits {
             summary.findings += visit.findings.len();
             summary.interventions += visit.interventions.len();
@@ -396,6 +474,25 @@ pub fn import(conn: &Connection, notebook: &NotebookFile) -> Result<ImportSummar
         }
     }
     Ok(summary)
+}
+
+/// Takes the file's clinic profile only into a notebook that has none (see `ProfileImport`).
+fn import_profile(conn: &Connection, file: Option<&ClinicProfile>) -> Result<ProfileImport> {
+    let Some(file) = file.filter(|profile| !profile.is_empty()) else {
+        return Ok(ProfileImport::NoneInFile);
+    };
+    let ours = letters::read_profile(conn)?;
+    Ok(if ours.is_empty() {
+        letters::write_profile(conn, file)?;
+        ProfileImport::Taken
+    } else if ours == *file {
+        ProfileImport::AlreadySame
+    } else {
+        ProfileImport::KeptNotebooks {
+            file_practice: file.practice.clone(),
+            file_clinician: file.signing_name(),
+        }
+    })
 }
 
 /// Inserts the records; with `keep_ids`, every non-zero id in them is kept.
@@ -413,6 +510,8 @@ pub fn insert_records(
             keep(record.patient.id.0).map(PatientId),
         )?;
         patient_ids.push(patient_id);
+        // The file's visit ids to the notebook's, for the letters written from a visit.
+        let mut visit_ids = BTreeMap::new();
         for visit_record in &record.visits {
             // A visit is written as a draft, filled, and only then signed: the schema
             // refuses anything charted into a signed visit.
@@ -421,6 +520,7 @@ pub fn insert_records(
             visit.status = VisitStatus::Draft;
             visit.signature = None;
             let visit_id = rows::insert_visit(conn, &visit, keep(visit.id.0).map(VisitId))?;
+            visit_ids.insert(visit_record.visit.id, visit_id);
             for finding in &visit_record.findings {
                 let mut finding = finding.clone();
                 finding.visit_id = visit_id;
@@ -456,6 +556,22 @@ pub fn insert_records(
                 addendum.visit_id = visit_id;
                 rows::insert_addendum(conn, &addendum, keep(addendum.id.0).map(AddendumId))?;
             }
+        }
+        // Kept as they were signed: the same signer and signing time, never re-signed by
+        // whoever imports them.
+        for letter in &record.letters {
+            let mut letter = letter.clone();
+            letter.draft.patient_id = patient_id;
+            letter.draft.visit_id = match letter.draft.visit_id {
+                Some(visit) => Some(visit_ids.get(&visit).copied().ok_or_else(|| {
+                    StoreError::Invalid(format!(
+                        "letter {} was written from visit {visit}, which is not in the file",
+                        letter.id
+                    ))
+                })?),
+                None => None,
+            };
+            letters::insert_letter(conn, &letter, keep(letter.id.0).map(LetterId))?;
         }
     }
     Ok(patient_ids)

@@ -1,7 +1,7 @@
 //! The clinic profile and the signed referral letters: what the documents are headed and
 //! signed with, kept in the notebook and audited like clinical data.
 
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::audit::Actor;
 use super::{Result, Store, StoreError, now_to_the_second, rows};
@@ -34,52 +34,14 @@ fn letter_from_row(row: &Row<'_>) -> rusqlite::Result<Letter> {
 impl Store {
     /// The clinic profile; empty until Settings fills it in.
     pub fn clinic_profile(&self) -> Result<ClinicProfile> {
-        let profile = self
-            .conn
-            .query_row(
-                "SELECT clinician, credentials, registration, practice, address, phone, logo
-                 FROM clinic_profile WHERE id = 1",
-                [],
-                |row| {
-                    Ok(ClinicProfile {
-                        clinician: row.get(0)?,
-                        credentials: row.get(1)?,
-                        registration: row.get(2)?,
-                        practice: row.get(3)?,
-                        address: row.get(4)?,
-                        phone: row.get(5)?,
-                        logo: row.get(6)?,
-                    })
-                },
-            )
-            .optional()?;
-        Ok(profile.unwrap_or_default())
+        read_profile(&self.conn)
     }
 
     pub fn set_clinic_profile(&mut self, by: &Actor, profile: &ClinicProfile) -> Result<()> {
         if self.clinic_profile()? == *profile {
             return Ok(());
         }
-        self.write(by, |tx| {
-            tx.execute(
-                "INSERT INTO clinic_profile (id, clinician, credentials, registration, practice, address, phone, logo)
-                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                 ON CONFLICT (id) DO UPDATE SET clinician = excluded.clinician,
-                    credentials = excluded.credentials, registration = excluded.registration,
-                    practice = excluded.practice, address = excluded.address,
-                    phone = excluded.phone, logo = excluded.logo",
-                params![
-                    profile.clinician.trim(),
-                    profile.credentials.trim(),
-                    profile.registration.trim(),
-                    profile.practice.trim(),
-                    profile.address.trim(),
-                    profile.phone.trim(),
-                    profile.logo,
-                ],
-            )?;
-            Ok(())
-        })
+        self.write(by, |tx| write_profile(tx, profile))
     }
 
     /// Signs a referral letter as `by`, now, and keeps it in the patient's record. From
@@ -96,25 +58,13 @@ impl Store {
             }
         }
         let signed_at = now_to_the_second();
-        let id = self.write(by, |tx| {
-            tx.execute(
-                "INSERT INTO letter (patient_id, visit_id, recipient, urgency, reason, findings, done, avoided, signed_by, signed_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![
-                    draft.patient_id.0,
-                    draft.visit_id.map(|v| v.0),
-                    draft.recipient.trim(),
-                    draft.urgency.code(),
-                    draft.reason.trim(),
-                    draft.findings.trim(),
-                    draft.done.trim(),
-                    draft.avoided.trim(),
-                    by.name(),
-                    rows::datetime_text(signed_at),
-                ],
-            )?;
-            Ok(LetterId(tx.last_insert_rowid()))
-        })?;
+        let letter = Letter {
+            id: LetterId(0),
+            draft: draft.clone(),
+            signed_by: by.name().to_owned(),
+            signed_at,
+        };
+        let id = self.write(by, |tx| insert_letter(tx, &letter, None))?;
         self.letter(id)
     }
 
@@ -134,12 +84,87 @@ impl Store {
 
     /// A patient's letters, oldest first.
     pub fn letters(&self, patient: PatientId) -> Result<Vec<Letter>> {
-        let mut statement = self.conn.prepare_cached(&format!(
-            "SELECT {LETTER_COLUMNS} FROM letter WHERE patient_id = ?1 ORDER BY id"
-        ))?;
-        let letters = statement
-            .query_map([patient.0], letter_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(letters)
+        patient_letters(&self.conn, patient)
     }
+}
+
+pub(super) fn read_profile(conn: &Connection) -> Result<ClinicProfile> {
+    let profile = conn
+        .query_row(
+            "SELECT clinician, credentials, registration, practice, address, phone, logo
+             FROM clinic_profile WHERE id = 1",
+            [],
+            |row| {
+                Ok(ClinicProfile {
+                    clinician: row.get(0)?,
+                    credentials: row.get(1)?,
+                    registration: row.get(2)?,
+                    practice: row.get(3)?,
+                    address: row.get(4)?,
+                    phone: row.get(5)?,
+                    logo: row.get(6)?,
+                })
+            },
+        )
+        .optional()?;
+    Ok(profile.unwrap_or_default())
+}
+
+pub(super) fn write_profile(conn: &Connection, profile: &ClinicProfile) -> Result<()> {
+    conn.execute(
+        "INSERT INTO clinic_profile (id, clinician, credentials, registration, practice, address, phone, logo)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (id) DO UPDATE SET clinician = excluded.clinician,
+            credentials = excluded.credentials, registration = excluded.registration,
+            practice = excluded.practice, address = excluded.address,
+            phone = excluded.phone, logo = excluded.logo",
+        params![
+            profile.clinician.trim(),
+            profile.credentials.trim(),
+            profile.registration.trim(),
+            profile.practice.trim(),
+            profile.address.trim(),
+            profile.phone.trim(),
+            profile.logo,
+        ],
+    )?;
+    Ok(())
+}
+
+/// Keeps a signed letter as it is given, with its signer and signing time: a new one from
+/// `sign_letter`, or one carried in from a notebook file. With `id`, under that id.
+pub(super) fn insert_letter(
+    conn: &Connection,
+    letter: &Letter,
+    id: Option<LetterId>,
+) -> Result<LetterId> {
+    let draft = &letter.draft;
+    conn.execute(
+        "INSERT INTO letter (id, patient_id, visit_id, recipient, urgency, reason, findings, done, avoided, signed_by, signed_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            id.map(|id| id.0),
+            draft.patient_id.0,
+            draft.visit_id.map(|v| v.0),
+            draft.recipient.trim(),
+            draft.urgency.code(),
+            draft.reason.trim(),
+            draft.findings.trim(),
+            draft.done.trim(),
+            draft.avoided.trim(),
+            letter.signed_by.trim(),
+            rows::datetime_text(letter.signed_at),
+        ],
+    )?;
+    Ok(LetterId(conn.last_insert_rowid()))
+}
+
+pub(super) fn patient_letters(conn: &Connection, patient: PatientId) -> Result<Vec<Letter>> {
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT {LETTER_COLUMNS} FROM letter WHERE patient_id = ?1 ORDER BY id"
+    ))?;
+    let letters = statement
+        .query_map([patient.0], letter_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(letters)
 }

@@ -30,8 +30,8 @@ pub use audit::{
     AUDITED_TABLES, Actor, AuditEntry, AuditProblem, AuditReport, ChainHead, login_name,
 };
 pub use exchange::{
-    ImportError, ImportSummary, NOTEBOOK_FORMAT, NotebookFile, PatientRecord,
-    SIGNATURE_NOT_RECORDED,
+    ImportError, ImportSummary, NOTEBOOK_FORMAT, NOTEBOOK_VERSION, NotebookFile, PatientRecord,
+    ProfileImport, SIGNATURE_NOT_RECORDED,
 };
 pub use files::{
     BACKUPS_KEPT, BackupCheck, BackupSide, FileKind, NotebookLock, RestoreReport, backup_due,

@@ -1,6 +1,6 @@
 //! Search by the words written in the record: the visits' notes, the findings' tests and
-//! notes, and the addenda, through the `note_search` full-text index that schema.sql
-//! (migration 9) keeps in step with them.
+//! notes, the interventions as charted and the addenda, through the `note_search`
+//! full-text index that schema.sql (migrations 9 and 11) keeps in step with them.
 
 use chrono::NaiveDateTime;
 use rusqlite::{OptionalExtension, params};
@@ -23,6 +23,8 @@ pub enum NoteField {
     Plan,
     Finding,
     Addendum,
+    /// An intervention's target, dose and notes.
+    Intervention,
 }
 
 impl NoteField {
@@ -36,6 +38,7 @@ impl NoteField {
             4 => NoteField::Plan,
             5 => NoteField::Finding,
             6 => NoteField::Addendum,
+            7 => NoteField::Intervention,
             _ => return None,
         })
     }
@@ -49,6 +52,7 @@ impl NoteField {
             NoteField::Plan => "Plan",
             NoteField::Finding => "Finding",
             NoteField::Addendum => "Addendum",
+            NoteField::Intervention => "Intervention",
         }
     }
 }
@@ -65,7 +69,7 @@ pub struct NoteMatch {
 }
 
 impl Store {
-    /// Patients whose notes, findings or addenda hold every word of `query` (each word
+    /// Patients whose notes, findings, interventions or addenda hold every word of `query` (each word
     /// matching by prefix, as the name search does), at most `limit`, each with the
     /// newest visit where the words were written and the line that holds them; the
     /// patients whose matching visit is newest come first.

@@ -12,7 +12,7 @@ use super::Action;
 use crate::exports::{self, Scope};
 use crate::model::Patient;
 use crate::notebook::{self, BackedUp, DailyBackup, DemoInto, Exported, Imported, NotebookError};
-use crate::store::{Actor, ImportSummary, NotebookFile, Passphrase, Store};
+use crate::store::{Actor, ImportSummary, NotebookFile, Passphrase, ProfileImport, Store};
 
 /// A piece of whole-notebook work.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,13 +178,29 @@ impl std::fmt::Display for TaskDone {
                 exported.patients,
                 exported.path.display()
             ),
-            TaskDone::Imported(imported) => write!(
-                f,
-                "Imported {} patients and {} visits from {}",
-                imported.summary.patients,
-                imported.summary.visits,
-                imported.path.display()
-            ),
+            TaskDone::Imported(imported) => {
+                write!(
+                    f,
+                    "Imported {} patients, {} visits and {} signed letters from {}",
+                    imported.summary.patients,
+                    imported.summary.visits,
+                    imported.summary.letters,
+                    imported.path.display()
+                )?;
+                match &imported.summary.clinic_profile {
+                    ProfileImport::NoneInFile | ProfileImport::AlreadySame => Ok(()),
+                    ProfileImport::Taken => {
+                        write!(f, ". The clinic profile in Settings came from the file.")
+                    }
+                    ProfileImport::KeptNotebooks {
+                        file_practice,
+                        file_clinician,
+                    } => write!(
+                        f,
+                        ". Your clinic profile was kept; the file's ({file_clinician}, {file_practice}) was not used."
+                    ),
+                }
+            }
             TaskDone::Demo(summary) => {
                 write!(f, "Added the demo clinic: {} patients", summary.patients)
             }

@@ -541,3 +541,86 @@ fn the_command_line_writes_a_note_and_a_progress_report_and_warns_they_are_not_e
 fn text_of(path: &Path) -> String {
     text(&std::fs::read(path).unwrap())
 }
+
+/// Each page's size in points (width, height), from its MediaBox, or the one it inherits
+/// from the page tree.
+fn page_sizes(pdf: &[u8]) -> Vec<(f32, f32)> {
+    let document = pdf_extract::Document::load_mem(pdf).unwrap();
+    document
+        .get_pages()
+        .values()
+        .map(|&page| {
+            let mut node = document.get_dictionary(page).unwrap();
+            let media_box = loop {
+                if let Ok(media_box) = node.get(b"MediaBox") {
+                    break document
+                        .dereference(media_box)
+                        .unwrap()
+                        .1
+                        .as_array()
+                        .unwrap();
+                }
+                let parent = node.get(b"Parent").unwrap().as_reference().unwrap();
+                node = document.get_dictionary(parent).unwrap();
+            };
+            let corner: Vec<f32> = media_box
+                .iter()
+                .map(|number| number.as_float().unwrap())
+                .collect();
+            (corner[2] - corner[0], corner[3] - corner[1])
+        })
+        .collect()
+}
+
+#[test]
+fn every_document_is_on_the_paper_chosen_us_letter_or_a4() {
+    let mut store = demo();
+    let patient = &patients(&store)[0];
+    let timeline = store.timeline(patient.id).unwrap();
+    let visit = last_signed(&timeline).visit.id;
+    let mut draft = documents::blank_letter(&store, patient.id).unwrap();
+    draft.recipient = "the patient's GP".into();
+    draft.reason = "Calf pain not settling.".into();
+    let letter = store.sign_letter(&crate::by(), &draft).unwrap();
+    let (from, to) = (
+        timeline.first().unwrap().visit.started_at.date(),
+        timeline.last().unwrap().visit.started_at.date(),
+    );
+    // ISO 216 A4 is 210 x 297 mm, US Letter 8.5 x 11 in, in PostScript points (1/72 in);
+    // within a point for rounding.
+    for (paper, (width, height)) in [
+        (Paper::A4, (595.3, 841.9)),
+        (Paper::UsLetter, (612.0, 792.0)),
+    ] {
+        let options = DocumentOptions {
+            paper,
+            ..DocumentOptions::default()
+        };
+        for (what, pdf) in [
+            ("visit note", documents::visit_note(&store, visit, &options)),
+            (
+                "progress report",
+                documents::progress_report(&store, patient.id, from, to, &options),
+            ),
+            (
+                "referral letter",
+                documents::referral_letter(&store, letter.id, &options),
+            ),
+            (
+                "handout",
+                documents::handout(&store, patient.id, None, &options),
+            ),
+        ] {
+            let sizes = page_sizes(&pdf.unwrap());
+            assert!(!sizes.is_empty(), "{what} has no pages");
+            for (page, (w, h)) in sizes.iter().enumerate() {
+                assert!(
+                    (w - width).abs() < 1.0 && (h - height).abs() < 1.0,
+                    "{what} on {} is {w} x {h} pt on page {}",
+                    paper.label(),
+                    page + 1
+                );
+            }
+        }
+    }
+}

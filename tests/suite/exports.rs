@@ -694,3 +694,70 @@ fn the_window_writes_the_open_patients_fhir_and_the_notebooks_csv_after_the_plai
     assert!(visits.contains("Daniel Okafor"));
     assert!(visits.contains("Maya Lindqvist"));
 }
+
+#[test]
+fn a_region_with_a_looked_up_snomed_code_carries_it_and_any_other_goes_as_text_only() {
+    let codes: Value = serde_json::from_str(include_str!("../../assets/fhir/codes.json")).unwrap();
+    let structures = &codes["body_sites"]["codes"];
+    assert!(
+        !codes["body_sites"]["sources"][0]
+            .as_str()
+            .unwrap()
+            .is_empty()
+    );
+    let records = demo_records();
+    let bundle = exports::fhir::bundle(&records, &exports::fhir::no_pdf).unwrap();
+    let vocabulary = upstream::model::Vocabulary::builtin();
+    let (mut coded, mut text_only) = (BTreeSet::new(), BTreeSet::new());
+    for record in records.iter().flat_map(|r| &r.visits) {
+        for (id, region, side) in record
+            .findings
+            .iter()
+            .map(|f| (format!("finding-{}", f.id.0), &f.region, f.side))
+            .chain(
+                record
+                    .interventions
+                    .iter()
+                    .map(|i| (format!("intervention-{}", i.id.0), &i.region, i.side)),
+            )
+        {
+            let Some(region) = region else { continue };
+            let resource = resources(&bundle)
+                .into_iter()
+                .find(|r| r["id"] == id.as_str())
+                .unwrap();
+            // An Observation has one body site, a Procedure a list of them.
+            let site = match &resource["bodySite"] {
+                Value::Array(sites) => &sites[0],
+                site => site,
+            };
+            assert_eq!(site["text"], vocabulary.region_name(region), "{id}");
+            let structure = &structures[region.as_str()];
+            if structure.is_null() {
+                assert!(site.get("coding").is_none(), "{id}: {site}");
+                text_only.insert(region.as_str().to_owned());
+            } else {
+                let coding = &site["coding"][0];
+                assert_eq!(coding["system"], "http://snomed.info/sct", "{id}");
+                assert_eq!(coding["code"], structure["code"], "{id}");
+                assert_eq!(coding["display"], structure["display"], "{id}");
+                assert_eq!(site["coding"].as_array().unwrap().len(), 1, "{id}");
+                coded.insert(region.as_str().to_owned());
+            }
+            // The side stays its own qualifier, coded or not.
+            if side != Side::None {
+                assert_eq!(
+                    site["extension"][0]["valueCodeableConcept"]["coding"][0]["system"],
+                    "http://snomed.info/sct",
+                    "{id}"
+                );
+            }
+        }
+    }
+    // The runner's calf is coded; her temple, which has no code looked up, is text only.
+    assert!(coded.contains("calf"), "{coded:?}");
+    assert!(
+        !text_only.is_empty(),
+        "every demo region is coded: {coded:?}"
+    );
+}

@@ -21,7 +21,9 @@ use std::path::PathBuf;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use upstream::model::{InterventionKind, Presence, Sex, Side, VisitId, VisitKind, VisitStatus};
-use upstream::store::{MIGRATIONS, SIGNATURE_NOT_RECORDED, Store, StoreError, latest_version};
+use upstream::store::{
+    MIGRATIONS, NoteField, SIGNATURE_NOT_RECORDED, Store, StoreError, latest_version,
+};
 
 fn fixture(version: i64) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -310,6 +312,12 @@ fn a_notebook_of_every_earlier_version_opens_upgraded_with_its_record_intact_and
             store.search_notes("okafor", 10).unwrap().is_empty(),
             "{from}"
         );
+        // And an intervention charted before interventions were indexed.
+        let found = store.search_notes("home stretch", 10).unwrap();
+        assert_eq!(found.len(), 1, "{from}");
+        assert_eq!(found[0].visit, VisitId(2), "{from}");
+        assert_eq!(found[0].field, NoteField::Intervention, "{from}");
+        assert_eq!(found[0].line, "home stretch given", "{from}");
 
         let interventions: Vec<(i64, InterventionKind, &str, Side, &str, &str, &str)> = timeline
             .iter()

@@ -1,8 +1,11 @@
-//! The patient search also finds patients by the words of their notes, findings and
-//! addenda, shows the visit and the line, and follows every change to the record.
+//! The patient search also finds patients by the words of their notes, findings,
+//! interventions and addenda, shows the visit and the line, and follows every change to
+//! the record.
 
 use chrono::NaiveDate;
-use upstream::model::{Finding, Patient, Side, Visit, VisitKind};
+use upstream::model::{
+    Finding, Intervention, InterventionKind, Patient, Side, Visit, VisitKind, VisitRecord,
+};
 use upstream::store::{NoteField, Store};
 
 fn demo_clinic() -> Store {
@@ -46,12 +49,76 @@ fn soleus_finds_the_demo_runner_with_the_visit_and_line_that_say_it() {
                 || r.addenda
                     .iter()
                     .any(|a| a.text.to_lowercase().contains("soleus"))
+                || says_in_an_intervention(r, "soleus")
         })
         .map(|r| r.visit.id)
         .collect();
     assert_eq!(maya.visit, *mentions.last().unwrap());
     // A name search for the word finds nobody: these patients come from their notes.
     assert!(store.search_patients("soleus", 50).unwrap().is_empty());
+}
+
+/// Whether one of the visit's interventions, as charted, holds `word`.
+fn says_in_an_intervention(record: &VisitRecord, word: &str) -> bool {
+    record.interventions.iter().any(|i| {
+        [&i.target, &i.dose, &i.notes]
+            .iter()
+            .any(|t| t.to_lowercase().contains(word))
+    })
+}
+
+/// Whether the visit's note, findings or addenda hold `word`.
+fn says_in_the_note(record: &VisitRecord, word: &str) -> bool {
+    let v = &record.visit;
+    [
+        &v.chief_complaint,
+        &v.subjective,
+        &v.objective,
+        &v.assessment,
+        &v.plan,
+    ]
+    .iter()
+    .any(|t| t.to_lowercase().contains(word))
+        || record.findings.iter().any(|f| {
+            format!("{} {}", f.test_name, f.note)
+                .to_lowercase()
+                .contains(word)
+        })
+        || record.addenda.iter().any(|a| {
+            format!("{} {}", a.reason, a.text)
+                .to_lowercase()
+                .contains(word)
+        })
+}
+
+#[test]
+fn a_word_charted_only_in_an_intervention_finds_the_patient_with_that_visit_and_line() {
+    let store = demo_clinic();
+    // The jaw rest position taught to the runner is written in her intervention's dose
+    // and nowhere in any note.
+    let word = "tongue";
+    let everyone = store.search_patients("", 100).unwrap();
+    let mut charted = Vec::new();
+    for patient in &everyone {
+        for record in store.timeline(patient.id).unwrap() {
+            assert!(!says_in_the_note(&record, word), "{}", patient.name);
+            if says_in_an_intervention(&record, word) {
+                charted.push((patient.id, record.visit.id));
+            }
+        }
+    }
+    assert!(!charted.is_empty(), "no demo intervention says `{word}`");
+    let found = store.search_notes(word, 50).unwrap();
+    assert_eq!(found.len(), 1);
+    let (patient, newest) = *charted.last().unwrap();
+    assert_eq!(found[0].patient.id, patient);
+    assert_eq!(found[0].visit, newest);
+    assert_eq!(found[0].field, NoteField::Intervention);
+    assert!(
+        found[0].line.to_lowercase().contains(word),
+        "{}",
+        found[0].line
+    );
 }
 
 #[test]
@@ -109,6 +176,29 @@ fn the_index_follows_notes_findings_and_addenda_as_they_are_written_changed_and_
     store.delete_finding(&by, finding_id).unwrap();
     assert!(store.search_notes("stairs", 10).unwrap().is_empty());
 
+    // An intervention's target and dose on one line, its notes on the next; changed, then
+    // removed.
+    let mut intervention = Intervention::new(InterventionKind::Taping, "peroneals", Side::Left);
+    intervention.visit_id = visit.id;
+    intervention.dose = "kinesio tape, 3 days".into();
+    intervention.notes = "skin checked, no redness".into();
+    intervention.id = store.add_intervention(&by, &intervention).unwrap();
+    let found = store.search_notes("kinesio", 10).unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].field, NoteField::Intervention);
+    assert_eq!(found[0].line, "peroneals, kinesio tape, 3 days");
+    assert_eq!(found[0].visit, visit.id);
+    assert_eq!(
+        store.search_notes("redness", 10).unwrap()[0].line,
+        "skin checked, no redness"
+    );
+    intervention.dose = "rigid tape, 2 days".into();
+    store.update_intervention(&by, &intervention).unwrap();
+    assert!(store.search_notes("kinesio", 10).unwrap().is_empty());
+    assert_eq!(store.search_notes("rigid tape", 10).unwrap().len(), 1);
+    store.delete_intervention(&by, intervention.id).unwrap();
+    assert!(store.search_notes("rigid", 10).unwrap().is_empty());
+
     // Signed, then corrected by an addendum, which is found.
     store.sign_visit(&by, visit.id).unwrap();
     store
@@ -134,9 +224,14 @@ fn a_deleted_draft_takes_its_words_out_of_the_search() {
     let mut visit = Visit::new(ben, at, VisitKind::InitialExam);
     visit.plan = "Orthotic review in 2 weeks".into();
     let id = store.create_visit(&by, &visit).unwrap();
+    let mut advice = Intervention::new(InterventionKind::Advice, "footwear", Side::None);
+    advice.visit_id = id;
+    store.add_intervention(&by, &advice).unwrap();
     assert_eq!(store.search_notes("orthotic", 10).unwrap().len(), 1);
+    assert_eq!(store.search_notes("footwear", 10).unwrap().len(), 1);
     store.delete_draft_visit(&by, id).unwrap();
     assert!(store.search_notes("orthotic", 10).unwrap().is_empty());
+    assert!(store.search_notes("footwear", 10).unwrap().is_empty());
 }
 
 #[test]

@@ -226,7 +226,7 @@ fn the_detail_survives_export_and_import_and_older_files_still_import() {
         .unwrap();
     let file = directory.path().join("export.json");
     let exported = store.export_to(&crate::by(), &file).unwrap();
-    assert_eq!(exported.version, 3);
+    assert_eq!(exported.version, upstream::store::NOTEBOOK_VERSION);
 
     let read = upstream::store::NotebookFile::read(&file).unwrap();
     let mut copy = Store::open(&directory.path().join("b.sqlite3")).unwrap();

@@ -1200,6 +1200,7 @@ fn a_backup_finishes_while_another_connection_keeps_writing() {
                         visit,
                         ..VisitRecord::default()
                     }],
+                    letters: Vec::new(),
                 }
             })
             .collect();

@@ -3,9 +3,10 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use upstream::model::{
-    Finding, Intervention, InterventionKind, Patient, Sex, Side, Visit, VisitKind,
+    ClinicProfile, Finding, Intervention, InterventionKind, Letter, LetterDraft, LetterUrgency,
+    Patient, Sex, Side, Visit, VisitKind,
 };
-use upstream::store::{Store, StoreError, latest_version};
+use upstream::store::{NotebookFile, ProfileImport, Store, StoreError, latest_version};
 
 fn at(text: &str) -> NaiveDateTime {
     NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
@@ -210,6 +211,154 @@ fn export_then_import_into_a_fresh_notebook_is_lossless() {
     let summary = copy.import(&crate::by(), &parsed).unwrap();
     assert!(!summary.kept_ids);
     assert_eq!(copy.patient_count().unwrap(), 16);
+}
+
+/// Dana's letterhead, with a logo, and two letters signed by her: one written from the
+/// runner's last signed visit, one blank.
+fn notebook_with_profile_and_letters() -> (Store, ClinicProfile) {
+    let mut store = Store::open_in_memory().unwrap();
+    store
+        .import(&crate::by(), &upstream::demo::clinic_for_today().unwrap())
+        .unwrap();
+    let profile = ClinicProfile {
+        clinician: "Dana Whitfield".into(),
+        credentials: "DC".into(),
+        registration: "CHI-20417".into(),
+        practice: "Harbour Spine & Sport".into(),
+        address: "12 Quay Street\nPortside".into(),
+        phone: "555-0142".into(),
+        logo: Some(vec![0x89, b'P', b'N', b'G', 0, 255, 16]),
+    };
+    store.set_clinic_profile(&crate::by(), &profile).unwrap();
+    let patient = store.search_patients("", 1).unwrap().remove(0);
+    let visit = store
+        .timeline(patient.id)
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|r| r.visit.is_signed())
+        .unwrap()
+        .visit
+        .id;
+    let dana = crate::named("Dana Whitfield");
+    for (from, recipient) in [
+        (Some(visit), "Orthopaedic surgeon (foot and ankle)"),
+        (None, "the patient's GP"),
+    ] {
+        let draft = LetterDraft {
+            patient_id: patient.id,
+            visit_id: from,
+            recipient: recipient.into(),
+            urgency: LetterUrgency::Soon,
+            reason: "Calf pain not settling after six weeks of care.".into(),
+            ..LetterDraft::default()
+        };
+        store.sign_letter(&dana, &draft).unwrap();
+    }
+    (store, profile)
+}
+
+fn all_letters(store: &Store) -> Vec<Letter> {
+    store
+        .search_patients("", 100)
+        .unwrap()
+        .iter()
+        .flat_map(|p| store.letters(p.id).unwrap())
+        .collect()
+}
+
+#[test]
+fn the_clinic_profile_and_signed_letters_go_out_and_come_back_as_they_were_signed() {
+    let (original, profile) = notebook_with_profile_and_letters();
+    let letters = all_letters(&original);
+    assert_eq!(letters.len(), 2);
+    let directory = tempfile::tempdir().unwrap();
+    let file = directory.path().join("notebook.json");
+    upstream::notebook::export(&original, &crate::by(), &file).unwrap();
+
+    // Into a fresh notebook, by someone else: the letterhead comes with the records, and
+    // each letter is still Dana's, signed when she signed it, from the same visit.
+    let read = NotebookFile::read(&file).unwrap();
+    let mut copy = Store::open_in_memory().unwrap();
+    let imported =
+        upstream::notebook::import(&mut copy, &crate::named("Sam Other"), &read, &file).unwrap();
+    assert_eq!(imported.summary.letters, 2);
+    assert_eq!(imported.summary.clinic_profile, ProfileImport::Taken);
+    assert_eq!(copy.clinic_profile().unwrap(), profile);
+    assert_eq!(all_letters(&copy), letters);
+    assert!(
+        all_letters(&copy)
+            .iter()
+            .all(|l| l.signed_by == "Dana Whitfield")
+    );
+    assert_eq!(copy.export().unwrap().patients, read.patients);
+    assert!(copy.verify_audit().unwrap().is_intact());
+
+    // Into a notebook with a letterhead of its own, the file's does not replace it; the
+    // letters come in under the new copies of the patients and their visits.
+    let mut theirs = Store::open_in_memory().unwrap();
+    let own = ClinicProfile {
+        clinician: "Lee Park".into(),
+        credentials: "PT, DPT".into(),
+        practice: "Northside Physio".into(),
+        ..ClinicProfile::default()
+    };
+    theirs.set_clinic_profile(&crate::by(), &own).unwrap();
+    theirs
+        .create_patient(&crate::by(), &Patient::new("Already Here"))
+        .unwrap();
+    let summary = theirs.import(&crate::by(), &read).unwrap();
+    assert!(!summary.kept_ids);
+    assert_eq!(theirs.clinic_profile().unwrap(), own);
+    match summary.clinic_profile {
+        ProfileImport::KeptNotebooks {
+            file_practice,
+            file_clinician,
+        } => {
+            assert_eq!(file_practice, "Harbour Spine & Sport");
+            assert_eq!(file_clinician, "Dana Whitfield, DC");
+        }
+        other => panic!("the notebook's own profile was not kept: {other:?}"),
+    }
+    let moved = all_letters(&theirs);
+    assert_eq!(moved.len(), 2);
+    for (letter, before) in moved.iter().zip(&letters) {
+        assert_eq!(letter.signed_at, before.signed_at);
+        assert_eq!(letter.signed_by, before.signed_by);
+        assert_eq!(letter.draft.recipient, before.draft.recipient);
+        let visit_day = |store: &Store, letter: &Letter| {
+            letter
+                .draft
+                .visit_id
+                .map(|visit| store.visit(visit).unwrap().started_at)
+        };
+        assert_eq!(visit_day(&theirs, letter), visit_day(&original, before));
+        assert_eq!(
+            theirs.patient(letter.draft.patient_id).unwrap().name,
+            original.patient(before.draft.patient_id).unwrap().name
+        );
+    }
+}
+
+#[test]
+fn a_letter_that_names_a_visit_not_in_the_file_is_refused_before_anything_is_written() {
+    let (original, _) = notebook_with_profile_and_letters();
+    let mut file = original.export().unwrap();
+    let record = file
+        .patients
+        .iter_mut()
+        .find(|p| !p.letters.is_empty())
+        .unwrap();
+    record.letters[0].draft.visit_id = Some(upstream::model::VisitId(999_999));
+    let text = serde_json::to_string(&file).unwrap();
+    let error = NotebookFile::parse(&text, "notebook.json").unwrap_err();
+    assert!(
+        error.to_string().contains("letters[0].draft.visit_id"),
+        "{error}"
+    );
+    let mut copy = Store::open_in_memory().unwrap();
+    assert!(copy.import(&crate::by(), &file).is_err());
+    assert_eq!(copy.patient_count().unwrap(), 0);
 }
 
 fn file_bytes(path: &std::path::Path) -> Vec<u8> {
