@@ -1757,3 +1757,39 @@ fn a_stretch_named_by_its_two_ends_is_each_end() {
         ]
     );
 }
+
+/// The cauda equina screen as it is written: "bowel and bladder" names both functions,
+/// found normal, denied or affected together; never one of them lost, and a "no" before
+/// a named finding never turns the function's denial into a deficit.
+#[test]
+fn bowel_and_bladder_are_both_read_as_written() {
+    for (text, presence) in [
+        ("bowel and bladder function normal", "absent"),
+        ("B&B intact", "absent"),
+        ("no bowel and bladder symptoms", "absent"),
+        ("no bowel and bladder dysfunction", "absent"),
+        ("no bowel and bladder incontinence", "absent"),
+        ("new bowel and bladder incontinence", "present"),
+    ] {
+        let reading = read(text);
+        let mut got = found(&reading);
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                format!("bladder_dysfunction - none {presence}"),
+                format!("bowel_dysfunction - none {presence}")
+            ],
+            "{text}: {reading:?}"
+        );
+    }
+    // "no red flags" charts no redness.
+    assert!(found(&read("no red flags")).is_empty());
+    // Plantar heel pain on the first steps: brought on by bearing weight, in the morning,
+    // not by stairs.
+    let heel = read("R heel pain first steps in the morning");
+    assert_eq!(
+        heel.items[0].finding.detail.provoked_by,
+        [upstream::model::Activity::WeightBearing]
+    );
+}

@@ -34,6 +34,17 @@ fn type_into(harness: &mut Harness<'_, UpstreamApp>, label: &str, text: &str) {
     harness.run();
 }
 
+/// Clicks a button that starts a task on its own thread and steps until the task is
+/// done: the window repaints while it runs, so it cannot be run to a settled state until
+/// then, however long the thread takes on a busy machine.
+fn click_and_wait_for_the_task(harness: &mut Harness<'_, UpstreamApp>, label: &str) {
+    harness.get_by_label(label).scroll_to_me();
+    harness.run();
+    harness.get_by_label(label).click();
+    until_task_done(harness);
+    harness.run();
+}
+
 fn until_task_done(harness: &mut Harness<'_, UpstreamApp>) {
     for _ in 0..100_000 {
         harness.step();
@@ -81,8 +92,7 @@ fn the_clinic_profile_saved_in_settings_heads_the_visit_note_written_from_the_wi
         .get_by_role_and_label(Role::TextInput, "Save PDFs in folder")
         .type_text(folder.to_str().unwrap());
     harness.run();
-    click(&mut harness, "Visit note PDF (marked DRAFT)");
-    until_task_done(&mut harness);
+    click_and_wait_for_the_task(&mut harness, "Visit note PDF (marked DRAFT)");
     let said = match harness.state().task_outcome() {
         Some(Ok(done)) => done.to_string(),
         other => panic!("the PDF was not written: {other:?}"),
@@ -190,8 +200,7 @@ fn a_letter_started_from_a_red_flag_is_addressed_to_its_referral_edited_signed_a
         "What has been done",
         "Examined today; no treatment given to the calf.",
     );
-    click(&mut harness, "Sign, keep in the record and write PDF");
-    until_task_done(&mut harness);
+    click_and_wait_for_the_task(&mut harness, "Sign, keep in the record and write PDF");
     assert_eq!(harness.state().problem(), None);
 
     // Kept in the record, signed by the clinician, from this visit, as edited.
@@ -266,8 +275,7 @@ fn a_letter_about_the_selected_source_asks_whom_it_is_to_before_it_can_be_signed
             .accesskit_node()
             .is_disabled()
     );
-    click(&mut harness, "Sign, keep in the record and write PDF");
-    until_task_done(&mut harness);
+    click_and_wait_for_the_task(&mut harness, "Sign, keep in the record and write PDF");
     let patient = harness.state().selected_patient().unwrap().id;
     let letters = harness.state().store().letters(patient).unwrap();
     assert_eq!(letters.len(), 1);

@@ -26,7 +26,9 @@ struct LexiconFile {
     #[serde(default)]
     diagnoses: DiagnosesFile,
     negation: NegationFile,
-    normal_words: HashMap<String, String>,
+    /// What each word of an examination names as examined: one function, or several
+    /// ("bowel and bladder").
+    normal_words: HashMap<String, OneOrMore>,
     positive: Vec<String>,
     negative: Vec<String>,
     tests: Vec<TestFile>,
@@ -118,6 +120,23 @@ struct NegationFile {
     before: Vec<String>,
     after: Vec<String>,
     terminators: Vec<String>,
+}
+
+/// One code, or several for a phrase that names more than one ("bowel and bladder").
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMore {
+    One(String),
+    More(Vec<String>),
+}
+
+impl OneOrMore {
+    fn all(&self) -> &[String] {
+        match self {
+            OneOrMore::One(code) => std::slice::from_ref(code),
+            OneOrMore::More(codes) => codes,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -590,8 +609,10 @@ impl Lexicon {
         for term in &file.negation.terminators {
             lexicon.add(term, Word::Terminator);
         }
-        for (term, code) in &file.normal_words {
-            lexicon.add(term, Word::Examined(kind("normal_words", code)?));
+        for (term, codes) in &file.normal_words {
+            for code in codes.all() {
+                lexicon.add(term, Word::Examined(kind("normal_words", code)?));
+            }
         }
         for term in &file.positive {
             lexicon.add(term, Word::Positive);

@@ -1228,8 +1228,24 @@ fn compose(
             && frame.has_what()
         {
             let movements: Vec<(Span, super::detail::Activity)> = frame.uncued.clone();
-            let kinds = frame.kinds.clone();
-            let examined = frame.examined.clone();
+            // "biceps reflex 1+ L, wrist ext 4/5 L": a grade of another sort than the one
+            // before says another thing was examined (a strength, not a reflex).
+            let grades_of = |reflex: bool, strength: bool| (reflex, strength);
+            let before = grades_of(
+                frame.detail.reflex.is_some() || frame.plus.is_some(),
+                frame.detail.strength.is_some(),
+            );
+            let own = grades_of(
+                part.iter()
+                    .any(|r| matches!(r.piece, Piece::Reflex(_) | Piece::Plus(_))),
+                part.iter().any(|r| matches!(r.piece, Piece::Strength(_))),
+            );
+            let another_sort = before.0 && own.1 && !own.0 || before.1 && own.0 && !own.1;
+            let (kinds, examined) = if another_sort {
+                (Vec::new(), Vec::new())
+            } else {
+                (frame.kinds.clone(), frame.examined.clone())
+            };
             let tests = frame.tests.clone();
             // "1+ L, 2+ R": the same place too, unless the clause names its own.
             let names_a_place = part.iter().any(|r| match &r.piece {
@@ -1452,6 +1468,14 @@ fn compose(
                             frame.places_since_finding.clear();
                             frame.structures_at_finding = frame.structures.len();
                             frame.examined.push(kind);
+                            // "bowel and bladder": one phrase, each function it names examined.
+                            for other in meanings {
+                                if let Word::Examined(other) = other
+                                    && !frame.examined.contains(other)
+                                {
+                                    frame.examined.push(other.clone());
+                                }
+                            }
                             if frame.change.is_none()
                                 && frame.kinds.is_empty()
                                 && denies_the_function(text, part, r, lexicon)
@@ -3202,11 +3226,14 @@ fn emit(
             });
             return;
         }
+        // "no bowel and bladder incontinence": with a finding named, the "no" denies that
+        // finding, not the function.
         if frame.function_denied
             && frame.change.is_none()
             && frame.detail.strength.is_none()
             && frame.detail.reflex.is_none()
             && !frame.deficit_named
+            && frame.kinds.is_empty()
         {
             frame.change = Some(Change::Less);
             frame.negated = false;
@@ -3300,7 +3327,11 @@ fn emit(
             && frame.change.is_none()
             && frame.detail.reflex.is_none()
             && frame.detail.strength.is_none();
-        if found_nothing_of_it && !frame.kinds.is_empty() {
+        // "bowel and bladder incontinence": the finding named is one of the functions
+        // named with it, and so is each one's.
+        let each_functions = frame.kinds.iter().any(|k| frame.examined.contains(k));
+        if found_nothing_of_it && !frame.kinds.is_empty() && each_functions {
+        } else if found_nothing_of_it && !frame.kinds.is_empty() {
             // "a tingling sensation": the function's name is part of the finding's words.
             kinds.retain(|k| frame.kinds.contains(k));
         } else if frame.examined.iter().any(|k| !frame.kinds.contains(k)) && found_nothing_of_it {
