@@ -1793,3 +1793,23 @@ fn bowel_and_bladder_are_both_read_as_written() {
         [upstream::model::Activity::WeightBearing]
     );
 }
+
+/// A neuro line lists a reflex and a strength on one side: each is its own finding at its
+/// own place, never the reflex lost or the strength read as a reflex.
+#[test]
+fn a_reflex_and_a_strength_on_one_line_are_two_findings() {
+    assert_eq!(
+        found(&read("biceps reflex 1+ L, wrist ext 4/5 L")),
+        [
+            "reflex_decreased elbow_anterior left present",
+            "weakness wrist left present"
+        ]
+    );
+    assert_eq!(
+        found(&read("patellar reflex 1+ R, quad 4/5 R")),
+        [
+            "reflex_decreased knee_anterior right present",
+            "weakness thigh_anterior right present"
+        ]
+    );
+}

@@ -1059,6 +1059,8 @@ impl Frame {
             // A grade says what was examined ("EHL 4/5").
             || self.detail.strength.is_some()
             || self.detail.reflex.is_some()
+            // "biceps reflex 1+": a reflex's place graded.
+            || self.plus.is_some() && !self.reflex_places.is_empty()
             // A movement with its measure: "L 135°" after "R knee flexion 120°".
             || self.detail.measurement.is_some() && self.uncued.iter().any(|(_, a)| a.is_movement())
             // A place scored out of 10: "SI 6/10" is the pain there.
@@ -2200,8 +2202,11 @@ fn compose(
     // there sets the place of the findings after it in the sentence that name none.
     for at in 0..frames.len().saturating_sub(1) {
         let scene = &frames[at];
+        // "biceps reflex 1+ L, ...": a function examined and graded is a finding, not a
+        // scene.
         let sets_the_scene = scene.has_where()
             && scene.kinds.is_empty()
+            && scene.plus.is_none()
             && scene.tests.is_empty()
             && scene.change.is_none()
             && !scene.negated
