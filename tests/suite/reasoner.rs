@@ -514,6 +514,32 @@ fn kb_check_passes_and_a_broken_file_fails_naming_the_file_and_entry() {
             r#""root_c6": 0.52"#,
             "add up to 1",
         ),
+        (
+            "priors.json",
+            r#""prior": 0.007"#,
+            r#""prior": 7"#,
+            "a base rate is a proportion",
+        ),
+        (
+            "priors.json",
+            r#""source": "viscera_spinal_metastasis",
+      "prior""#,
+            r#""source": "viscera_spine",
+      "prior""#,
+            "unknown source `viscera_spine`",
+        ),
+        (
+            "priors.json",
+            r#""kinds": ["night_pain"]"#,
+            r#""kinds": ["nightpain"]"#,
+            "unknown finding kind `nightpain`",
+        ),
+        (
+            "priors.json",
+            r#""leak": 0.44"#,
+            r#""leak": 1.44"#,
+            "a leak is a proportion",
+        ),
     ];
     for (file, from, to, expected) in breakages {
         let path = directory.path().join(file);
@@ -1473,4 +1499,49 @@ fn two_sources_the_findings_cannot_tell_apart_rank_by_what_they_predict_not_by_n
         );
         assert!(first(narrow, wide), "{:?}", leaders(&assessment));
     }
+}
+
+#[test]
+fn thoracic_night_pain_with_a_cancer_history_puts_metastasis_in_the_first_three_and_raises_the_flag()
+ {
+    // Written before it was run. A history of cancer is the one red flag that raises the
+    // chance of a spinal malignancy meaningfully (LR+ 23.7, Henschke 2007; Downie 2013):
+    // with it, thoracic pain that wakes the patient at night puts a spinal metastasis among
+    // the first three explanations, and rf_malignancy is raised before any hypothesis.
+    // Without it the same findings leave the metastasis outside the first three: night pain
+    // alone is common in back pain without serious disease (44 %, Harding 2005).
+    let text = "mid back pain 6; mid back night pain";
+    let with = assess(&with_history(text, &["cancer_history"]));
+    let without = assess(&with_history(text, &[]));
+    let rank = |a: &Assessment| rank_of(a, "viscera_spinal_metastasis");
+    assert!(
+        rank(&with).is_some_and(|r| r <= 3),
+        "with a cancer history: {:?} at {:?}",
+        leaders(&with),
+        rank(&with)
+    );
+    assert!(
+        with.red_flags.iter().any(|f| f.id == "rf_malignancy"),
+        "{:?}",
+        with.red_flags.iter().map(|f| &f.id).collect::<Vec<_>>()
+    );
+    assert!(
+        rank(&without).is_none_or(|r| r > 3),
+        "without: {:?} at {:?}",
+        leaders(&without),
+        rank(&without)
+    );
+    // The history moves the metastasis up, and its prior says why.
+    let prior = |a: &Assessment| {
+        a.hypotheses
+            .iter()
+            .find(|h| h.id == "viscera_spinal_metastasis")
+            .map(|h| h.prior)
+    };
+    assert!(prior(&with) > prior(&without).or(Some(0.0)));
+    // The red flag is not hidden by the scores: it comes before the hypotheses.
+    let json = serde_json::to_string(&with).expect("the assessment serialises");
+    assert!(
+        json.find("rf_malignancy").unwrap_or(usize::MAX) < json.find("\"hypotheses\"").unwrap_or(0)
+    );
 }
