@@ -964,7 +964,8 @@ impl<'kb> Reasoner<'kb> {
     }
 
     /// The smallest sets (up to three) of reported sources that together explain every
-    /// present finding that any of them explains, the likeliest set first: by the joint
+    /// present finding that any of them explains (those common without any source may be
+    /// left to the background), the likeliest set first: by the joint
     /// posterior of the set at work (its members' prior odds, each finding as the set
     /// together produces it or not, noisy-OR with the background leak).
     fn covers(
@@ -985,8 +986,20 @@ impl<'kb> Reasoner<'kb> {
                 .fold(0u64, |m, e| m | (1u64 << e.finding))
         };
         let masks: Vec<u64> = scored.iter().map(mask).collect();
-        let goal = masks.iter().fold(0u64, |m, x| m | x)
-            & present.iter().fold(0u64, |m, &i| m | (1u64 << i));
+        let explained = masks.iter().fold(0u64, |m, x| m | x);
+        let bit = |m: u64, &i: &usize| m | (1u64 << i);
+        // A finding common without any source (a cited background: night pain in back
+        // pain) needs no source to explain it: a set may leave it to the background, and
+        // the joint posterior still weighs it. Only when nothing else is left to explain
+        // is it the goal.
+        let uncommon = present
+            .iter()
+            .filter(|&&i| prepared[i].background <= BACKGROUND_LEAK)
+            .fold(0u64, bit);
+        let goal = match explained & uncommon {
+            0 => explained & present.iter().fold(0u64, bit),
+            goal => goal,
+        };
         if goal == 0 {
             return Vec::new();
         }
