@@ -103,6 +103,9 @@ struct Prepared<'a> {
     region: Option<usize>,
     laterality: Option<Laterality>,
     test: String,
+    /// The chance of the finding with no source in the knowledge base at work: the
+    /// background, or what priors.json's `backgrounds` cite for a common finding.
+    background: f64,
 }
 
 /// One possible explanation of one finding: (finding, manifestation, fit).
@@ -358,9 +361,29 @@ impl<'kb> Reasoner<'kb> {
                     region,
                     laterality: region.map(|i| self.kb.vocabulary.regions()[i].laterality),
                     test: normalize_test(&finding.test_name),
+                    background: self.background_of(finding),
                 }
             })
             .collect()
+    }
+
+    /// The chance of a finding with none of the sources at work: the most any of the
+    /// cited `backgrounds` gives it, never less than the background leak.
+    fn background_of(&self, finding: &Finding) -> f64 {
+        let vocabulary = &self.kb.vocabulary;
+        self.kb
+            .backgrounds
+            .iter()
+            .filter(|b| b.kinds.contains(&finding.kind))
+            .filter(|b| {
+                b.regions.is_empty()
+                    || finding
+                        .region
+                        .as_ref()
+                        .is_some_and(|r| b.regions.iter().any(|z| vocabulary.region_within(r, z)))
+            })
+            .map(|b| b.leak)
+            .fold(BACKGROUND_LEAK, f64::max)
     }
 
     /// Every (source, manifestation) that could produce each finding on some side.
@@ -432,11 +455,17 @@ impl<'kb> Reasoner<'kb> {
     /// source that could produce it at its prior (on whichever side): what a source takes
     /// its own part out of to find its leak. A product, not a sum of logs: logarithms were
     /// most of the time an assessment took.
-    fn absent_without(&self, matches: &[Vec<Entry>], priors: &[f64]) -> Vec<f64> {
+    fn absent_without(
+        &self,
+        prepared: &[Prepared<'_>],
+        matches: &[Vec<Entry>],
+        priors: &[f64],
+    ) -> Vec<f64> {
         matches
             .iter()
-            .map(|found| {
-                let mut total = 1.0 - BACKGROUND_LEAK;
+            .zip(prepared)
+            .map(|(found, p)| {
+                let mut total = 1.0 - p.background;
                 // A source's manifestations of a kind are listed together: its strongest
                 // one is its part.
                 let mut current: Option<(usize, f64)> = None;
@@ -502,7 +531,7 @@ impl<'kb> Reasoner<'kb> {
     pub fn rank_for(&self, case: &Case, finding: usize) -> Vec<(&'kb Source, Side)> {
         let prepared = self.prepare(&case.findings);
         let matches = self.matches(&prepared);
-        let odds = self.case_odds(case, &matches);
+        let odds = self.case_odds(case, &prepared, &matches);
         // Only the sources that can produce the finding: their entries alone are gathered.
         let mut wanted: Vec<usize> = matches
             .get(finding)
@@ -560,9 +589,14 @@ impl<'kb> Reasoner<'kb> {
     }
 
     /// The priors and each finding's background for one case.
-    fn case_odds(&self, case: &Case, matches: &[Vec<Entry>]) -> CaseOdds {
+    fn case_odds(
+        &self,
+        case: &Case,
+        prepared: &[Prepared<'_>],
+        matches: &[Vec<Entry>],
+    ) -> CaseOdds {
         let priors = self.priors(case);
-        let absent_without = self.absent_without(matches, &priors);
+        let absent_without = self.absent_without(prepared, matches, &priors);
         CaseOdds {
             priors,
             absent_without,
@@ -577,7 +611,7 @@ impl<'kb> Reasoner<'kb> {
         prepared: &[Prepared<'_>],
     ) -> (Vec<Scored>, CaseOdds, BTreeMap<usize, Vec<Entry>>) {
         let matches = self.matches(prepared);
-        let odds = self.case_odds(case, &matches);
+        let odds = self.case_odds(case, prepared, &matches);
         let by_source = Self::by_source(&matches);
         let mut scored: Vec<Scored> = by_source
             .iter()
@@ -930,7 +964,8 @@ impl<'kb> Reasoner<'kb> {
     }
 
     /// The smallest sets (up to three) of reported sources that together explain every
-    /// present finding that any of them explains, the likeliest set first: by the joint
+    /// present finding that any of them explains (those common without any source may be
+    /// left to the background), the likeliest set first: by the joint
     /// posterior of the set at work (its members' prior odds, each finding as the set
     /// together produces it or not, noisy-OR with the background leak).
     fn covers(
@@ -951,8 +986,20 @@ impl<'kb> Reasoner<'kb> {
                 .fold(0u64, |m, e| m | (1u64 << e.finding))
         };
         let masks: Vec<u64> = scored.iter().map(mask).collect();
-        let goal = masks.iter().fold(0u64, |m, x| m | x)
-            & present.iter().fold(0u64, |m, &i| m | (1u64 << i));
+        let explained = masks.iter().fold(0u64, |m, x| m | x);
+        let bit = |m: u64, &i: &usize| m | (1u64 << i);
+        // A finding common without any source (a cited background: night pain in back
+        // pain) needs no source to explain it: a set may leave it to the background, and
+        // the joint posterior still weighs it. Only when nothing else is left to explain
+        // is it the goal.
+        let uncommon = present
+            .iter()
+            .filter(|&&i| prepared[i].background <= BACKGROUND_LEAK)
+            .fold(0u64, bit);
+        let goal = match explained & uncommon {
+            0 => explained & present.iter().fold(0u64, bit),
+            goal => goal,
+        };
         if goal == 0 {
             return Vec::new();
         }
@@ -985,7 +1032,7 @@ impl<'kb> Reasoner<'kb> {
                 log += (prior / (1.0 - prior)).ln();
             }
             for (f, finding) in findings.iter().enumerate() {
-                let absent: f64 = (1.0 - BACKGROUND_LEAK)
+                let absent: f64 = (1.0 - prepared[f].background)
                     * set.iter().map(|&i| 1.0 - strengths[i][f]).product::<f64>();
                 log += match finding.presence {
                     Presence::Present => (1.0 - absent).max(f64::MIN_POSITIVE).ln(),
@@ -1184,10 +1231,14 @@ impl<'kb> Reasoner<'kb> {
                 continue;
             }
             let absent_without = self
-                .absent_without(std::slice::from_ref(&candidate_matches), &odds.priors)
+                .absent_without(
+                    std::slice::from_ref(&prepared),
+                    std::slice::from_ref(&candidate_matches),
+                    &odds.priors,
+                )
                 .first()
                 .copied()
-                .unwrap_or(1.0 - BACKGROUND_LEAK);
+                .unwrap_or(1.0 - prepared.background);
             // Each leader's own part in it, as `own_part` takes it.
             let owns: Vec<f64> = leaders
                 .iter()

@@ -482,13 +482,42 @@ impl PatientOdds {
     }
 }
 
+/// A single source's own base rate, where one is cited: it replaces the class prior.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BaseRate {
+    source: String,
+    prior: f64,
+    why: String,
+    citations: Vec<String>,
+}
+
+/// How often a finding turns up among the clinic's patients with none of the sources in
+/// the knowledge base at work: its leak, in place of the background when it is known to be
+/// common (night pain in back pain). A finding of one of `kinds` at one of `regions` (or a
+/// finer region under one; any region when none is listed) has this chance of `leak`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindingBackground {
+    pub kinds: Vec<KindCode>,
+    #[serde(default)]
+    pub regions: Vec<RegionCode>,
+    pub leak: f64,
+    pub why: String,
+    pub citations: Vec<String>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PriorsFile {
     #[serde(rename = "about")]
     _about: String,
     class_priors: ClassPriors,
+    #[serde(default)]
+    base_rates: Vec<BaseRate>,
     level_groups: Vec<LevelGroup>,
+    #[serde(default)]
+    backgrounds: Vec<FindingBackground>,
     #[serde(default)]
     patient: Vec<PatientOdds>,
     history: Vec<HistoryOdds>,
@@ -544,7 +573,9 @@ pub struct KnowledgeBase {
     pub history_odds: Vec<HistoryOdds>,
     /// How sex and age change some sources' prior odds.
     pub patient_odds: Vec<PatientOdds>,
-    /// What the cited base rates (the root levels' shares) come from.
+    /// Findings known to be common without any source at work, and how common.
+    pub backgrounds: Vec<FindingBackground>,
+    /// What the cited base rates (the root levels' shares, single sources' rates) come from.
     pub prior_citations: Vec<String>,
 }
 
@@ -616,8 +647,14 @@ impl KnowledgeBase {
             .level_groups
             .iter()
             .flat_map(|g| g.citations.iter().cloned())
+            .chain(
+                parsed
+                    .base_rates
+                    .iter()
+                    .flat_map(|b| b.citations.iter().cloned()),
+            )
             .collect();
-        let (priors, history_odds, patient_odds) =
+        let (priors, history_odds, patient_odds, backgrounds) =
             check_priors(&vocabulary, priors_file, parsed, &sources)?;
 
         Ok(KnowledgeBase {
@@ -629,6 +666,7 @@ impl KnowledgeBase {
             priors,
             history_odds,
             patient_odds,
+            backgrounds,
             prior_citations,
         })
     }
@@ -651,6 +689,7 @@ impl KnowledgeBase {
             .chain(self.warning_signs.iter().flat_map(|w| &w.citations))
             .chain(self.history_odds.iter().flat_map(|h| &h.citations))
             .chain(self.patient_odds.iter().flat_map(|p| &p.citations))
+            .chain(self.backgrounds.iter().flat_map(|b| &b.citations))
             .chain(&self.prior_citations);
         for citation in all {
             *citations.entry(citation.as_str()).or_insert(0) += 1;
@@ -1114,8 +1153,13 @@ fn check_warning_signs(
 }
 
 /// What the priors file gives once checked: each source's base rate, the history that
-/// raises it, and how sex and age change it.
-type CheckedPriors = (Vec<f64>, Vec<HistoryOdds>, Vec<PatientOdds>);
+/// raises it, how sex and age change it, and the findings common without any source.
+type CheckedPriors = (
+    Vec<f64>,
+    Vec<HistoryOdds>,
+    Vec<PatientOdds>,
+    Vec<FindingBackground>,
+);
 
 /// Each source's prior from the priors file, checked: every level names a known source
 /// of one class, shares and priors are proportions, every history names a known flag.
@@ -1152,6 +1196,33 @@ fn check_priors(
     let index = |id: &str| sources.binary_search_by(|s| s.id.as_str().cmp(id)).ok();
     let mut priors: Vec<f64> = sources.iter().map(|s| class.of(s.kind)).collect();
     let mut assigned = BTreeSet::new();
+    for rate in &parsed.base_rates {
+        let Some(i) = index(&rate.source) else {
+            return Err(entry_error(
+                file,
+                &rate.source,
+                &format!("unknown source `{}`", rate.source),
+            ));
+        };
+        if rate.citations.iter().all(|c| c.trim().is_empty()) || rate.why.trim().is_empty() {
+            return Err(entry_error(file, &rate.source, "no citation or `why`"));
+        }
+        if !proportion(rate.prior) {
+            return Err(entry_error(
+                file,
+                &rate.source,
+                "a base rate is a proportion between 0 and 1",
+            ));
+        }
+        if !assigned.insert(i) {
+            return Err(entry_error(
+                file,
+                &rate.source,
+                "given more than one base rate",
+            ));
+        }
+        priors[i] = rate.prior;
+    }
     for group in &parsed.level_groups {
         if group.citations.iter().all(|c| c.trim().is_empty()) || group.note.trim().is_empty() {
             return Err(entry_error(file, &group.name, "no citation or note"));
@@ -1175,7 +1246,11 @@ fn check_priors(
                 ));
             };
             if !assigned.insert(i) {
-                return Err(entry_error(file, id, "in more than one group"));
+                return Err(entry_error(
+                    file,
+                    id,
+                    "in more than one group, or in a group and given a base rate",
+                ));
             }
             kinds.insert(sources[i].kind);
             priors[i] = class.of(sources[i].kind) * levels * share;
@@ -1237,7 +1312,52 @@ fn check_priors(
             return Err(entry_error(file, at, "an age band runs from its lower age"));
         }
     }
-    Ok((priors, parsed.history, parsed.patient))
+    for background in &parsed.backgrounds {
+        let at = background
+            .kinds
+            .iter()
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        if background.citations.iter().all(|c| c.trim().is_empty())
+            || background.why.trim().is_empty()
+        {
+            return Err(entry_error(file, &at, "no citation or `why`"));
+        }
+        if background.kinds.is_empty() {
+            return Err(entry_error(file, "backgrounds", "names no finding kind"));
+        }
+        if let Some(kind) = background
+            .kinds
+            .iter()
+            .find(|k| vocabulary.kind(k).is_none())
+        {
+            return Err(entry_error(
+                file,
+                &at,
+                &format!("unknown finding kind `{kind}`"),
+            ));
+        }
+        if let Some(region) = background
+            .regions
+            .iter()
+            .find(|r| vocabulary.region(r).is_none())
+        {
+            return Err(entry_error(
+                file,
+                &at,
+                &format!("unknown region `{region}`"),
+            ));
+        }
+        if !proportion(background.leak) {
+            return Err(entry_error(
+                file,
+                &at,
+                "a leak is a proportion between 0 and 1",
+            ));
+        }
+    }
+    Ok((priors, parsed.history, parsed.patient, parsed.backgrounds))
 }
 
 /// Test names compare without case, spaces or punctuation: "SLR" = "slr", "Straight-leg raise".
