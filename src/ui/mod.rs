@@ -15,6 +15,7 @@ mod reasoner_panel;
 mod settings;
 mod signing;
 mod timeline_plot;
+mod undo;
 mod visit_editor;
 mod visit_list;
 mod widgets;
@@ -162,12 +163,8 @@ pub struct UpstreamApp {
     overlay: Vec<crate::reasoner::Zone>,
     /// The finding last charted from the body chart.
     charted: Option<FindingId>,
-    /// The open visit as it was before each change, newest last; and as it was before
-    /// each undo.
-    undo: Vec<VisitRecord>,
-    redo: Vec<VisitRecord>,
-    /// Whether the last change was typing in the note, so the next keystroke joins it.
-    typing: bool,
+    /// The open visit's undo and redo steps.
+    undo: undo::UndoHistory,
     /// A new visit and the previous visit's open findings it may carry over.
     carry_over: Option<(VisitId, Vec<Finding>)>,
     notebook_panel: NotebookPanel,
@@ -223,9 +220,7 @@ impl UpstreamApp {
             timeline_plot: TimelinePlot::default(),
             overlay: Vec::new(),
             charted: None,
-            undo: Vec::new(),
-            redo: Vec::new(),
-            typing: false,
+            undo: undo::UndoHistory::default(),
             carry_over: None,
             notebook_panel: NotebookPanel::default(),
             task: None,
@@ -306,7 +301,12 @@ impl UpstreamApp {
     /// Carries out one action against the store, then reads back what it changed: typing
     /// in a note re-reads that visit alone; anything else, what the views show.
     pub fn apply(&mut self, action: Action) {
-        self.remember_for_undo(&action);
+        let carrying_over = self.carry_over.as_ref().map(|(visit, _)| *visit);
+        let open = self
+            .timeline
+            .iter()
+            .find(|record| Some(record.visit.id) == self.state.selected_visit);
+        self.undo.remember_for_undo(open, carrying_over, &action);
         let note_only = match &action {
             Action::UpdateVisit(visit) => self
                 .selected_record()
@@ -357,40 +357,6 @@ impl UpstreamApp {
         }
     }
 
-    /// Keeps the open visit as it is now, when `action` is about to change it. A run of
-    /// keystrokes in the note is one step.
-    fn remember_for_undo(&mut self, action: &Action) {
-        let Some(record) = self.selected_record() else {
-            return;
-        };
-        let visit = record.visit.id;
-        let changes_visit = match action {
-            Action::UpdateVisit(v) => v.id == visit,
-            Action::AddFinding(f) | Action::UpdateFinding(f) => f.visit_id == visit,
-            Action::AddFindings(fs) => fs.iter().any(|f| f.visit_id == visit),
-            Action::ChartFindings { visit: v, .. }
-            | Action::ChartInterventions { visit: v, .. } => *v == visit,
-            Action::CarryOver => self.carry_over.as_ref().is_some_and(|(v, _)| *v == visit),
-            Action::ConfirmCarriedOver(v) => *v == visit,
-            Action::AddIntervention(i) => i.visit_id == visit,
-            Action::DeleteFinding(id) => record.findings.iter().any(|f| f.id == *id),
-            Action::DeleteIntervention(id) => record.interventions.iter().any(|i| i.id == *id),
-            Action::AddMeasure(m) => m.visit_id == visit,
-            Action::DeleteMeasure(id) => record.measures.iter().any(|m| m.id == *id),
-            Action::ChartClick { visit: v, .. } => *v == visit,
-            _ => false,
-        };
-        let typing = matches!(action, Action::UpdateVisit(_));
-        if changes_visit && !(typing && self.typing) {
-            let snapshot = record.clone();
-            self.undo.push(snapshot);
-            self.redo.clear();
-        }
-        if changes_visit || matches!(action, Action::Undo | Action::Redo) {
-            self.typing = typing;
-        }
-    }
-
     fn try_apply(&mut self, action: Action) -> Result<(), NotebookError> {
         // Who the change is recorded under, settled before the action borrows the store.
         let actor = self.actor();
@@ -414,19 +380,16 @@ impl UpstreamApp {
                 notebook::confirm_carried_over(&mut self.store, &actor, visit)?;
             }
             Action::Undo | Action::Redo => {
-                let (from, to) = if action == Action::Undo {
-                    (&mut self.undo, &mut self.redo)
+                let step = if action == Action::Undo {
+                    undo::Step::Undo
                 } else {
-                    (&mut self.redo, &mut self.undo)
+                    undo::Step::Redo
                 };
                 let current = self
                     .timeline
                     .iter()
                     .find(|record| Some(record.visit.id) == self.state.selected_visit);
-                if let (Some(snapshot), Some(current)) = (from.pop(), current) {
-                    to.push(current.clone());
-                    notebook::restore_visit(&mut self.store, &actor, &snapshot)?;
-                }
+                self.undo.restore(step, current, &mut self.store, &actor)?;
             }
             Action::Search(query) => self.state.search = query,
             Action::CreatePatient(patient) => {
@@ -439,7 +402,7 @@ impl UpstreamApp {
             }
             Action::SelectPatient(id) => {
                 if self.state.selected_patient != Some(id) {
-                    self.forget_undo();
+                    self.undo.forget();
                     self.state.selected_patient = Some(id);
                     self.state.selected_visit = None;
                 }
@@ -448,7 +411,7 @@ impl UpstreamApp {
                 notebook::update_patient(&mut self.store, &actor, &patient)?;
             }
             Action::CreateVisit(visit) => {
-                self.forget_undo();
+                self.undo.forget();
                 let open: Vec<Finding> = self
                     .timeline
                     .last()
@@ -461,7 +424,7 @@ impl UpstreamApp {
             }
             Action::SelectVisit(id) => {
                 if self.state.selected_visit != Some(id) {
-                    self.forget_undo();
+                    self.undo.forget();
                 }
                 self.state.selected_visit = Some(id);
             }
@@ -506,7 +469,7 @@ impl UpstreamApp {
                 notebook::delete_intervention(&mut self.store, &actor, id)?;
             }
             Action::SignVisit { visit, by } => {
-                self.forget_undo();
+                self.undo.forget();
                 let signer = notebook::actor_named(&by)?;
                 notebook::sign(&mut self.store, &signer, visit)?;
                 // The signer is the clinician of this notebook from now on.
@@ -524,7 +487,7 @@ impl UpstreamApp {
                 notebook::add_addendum(&mut self.store, &author, visit, &reason, &text)?;
             }
             Action::DeleteDraftVisit(visit) => {
-                self.forget_undo();
+                self.undo.forget();
                 notebook::delete_draft_visit(&mut self.store, &actor, visit)?;
             }
             Action::UpdateSettings(settings) => {
@@ -709,13 +672,6 @@ impl UpstreamApp {
             Some(h) => Reasoner::builtin().zones(&h.id, h.side),
             None => Vec::new(),
         }
-    }
-
-    /// Undo works within the open visit; opening another starts afresh.
-    fn forget_undo(&mut self) {
-        self.undo.clear();
-        self.redo.clear();
-        self.typing = false;
     }
 
     fn selected_record(&self) -> Option<&VisitRecord> {
