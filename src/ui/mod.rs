@@ -3,6 +3,7 @@
 //! views' data is read back from the store.
 
 pub mod body_chart;
+mod context;
 mod documents_view;
 mod drafts;
 mod gate;
@@ -32,9 +33,10 @@ use crate::model::{
     VisitKind, VisitRecord,
 };
 use crate::notebook::{self, NotebookError};
-use crate::reasoner::{Assessment, Case, Reasoner};
+use crate::reasoner::{Assessment, Case};
 use crate::store::{Actor, AuditEntry, Passphrase, Store, StoreError};
 
+pub use context::ViewContext;
 pub use gate::NotebookGate;
 pub use keystrokes::KeystrokePacer;
 pub use notebook_tasks::{NotebookPanel, NotebookTask, Running, TaskDone, TaskError};
@@ -147,6 +149,8 @@ pub struct AppState {
 pub struct UpstreamApp {
     pub state: AppState,
     store: Store,
+    /// The reasoner, vocabulary and lexicon the views draw with.
+    context: ViewContext<'static>,
     patients: Vec<Patient>,
     /// Patients found by the words of their notes, for the search typed.
     found_in_notes: Vec<crate::store::NoteMatch>,
@@ -210,6 +214,7 @@ impl UpstreamApp {
             patient_list: PatientListView::new(&state.search),
             state,
             store,
+            context: ViewContext::builtin(),
             patients: Vec::new(),
             found_in_notes: Vec::new(),
             patient: None,
@@ -640,13 +645,13 @@ impl UpstreamApp {
         }
         // The course is read when the timeline is read back, not every frame.
         // Read with the patient's age, sex and history, as each visit's flags are.
-        let reasoner = Reasoner::builtin();
+        let reasoner = self.context.reasoner;
         let course = match &self.patient {
             Some(patient) => reasoner.course_of(patient, &self.timeline),
             None => reasoner.course(&self.timeline),
         };
-        self.timeline_data = TimelineData::new(&self.timeline, crate::model::Vocabulary::builtin())
-            .with_insights(&course);
+        self.timeline_data =
+            TimelineData::new(&self.timeline, self.context.vocabulary).with_insights(&course);
         self.insights = match (self.state.selected_visit, &self.patient) {
             (Some(visit), Some(patient)) => reasoner.insights_of_at(patient, &self.timeline, visit),
             (Some(visit), None) => reasoner.insights_at(&self.timeline, visit),
@@ -654,7 +659,7 @@ impl UpstreamApp {
         };
         self.assessment = match (&self.patient, self.selected_record()) {
             (Some(patient), Some(record)) => {
-                Some(Reasoner::builtin().assess(&Case::for_visit(patient, record)))
+                Some(reasoner.assess(&Case::for_visit(patient, record)))
             }
             _ => None,
         };
@@ -669,7 +674,7 @@ impl UpstreamApp {
                 .find(|h| Some(h.id.as_str()) == selected)
         });
         match hypothesis {
-            Some(h) => Reasoner::builtin().zones(&h.id, h.side),
+            Some(h) => self.context.reasoner.zones(&h.id, h.side),
             None => Vec::new(),
         }
     }
@@ -800,6 +805,7 @@ impl UpstreamApp {
                     .map_or(&[][..], |r| r.findings.as_slice());
                 self.reasoner_panel.ui(
                     ui,
+                    &self.context,
                     self.assessment.as_ref(),
                     &self.insights,
                     // Answers are charted on the open visit while it is a draft.
@@ -837,7 +843,8 @@ impl UpstreamApp {
                 });
             }
             Some(patient) => {
-                self.patient_form.ui(ui, patient, &mut actions);
+                self.patient_form
+                    .ui(ui, &self.context, patient, &mut actions);
                 self.documents_view.ui(
                     ui,
                     patient,
@@ -883,6 +890,7 @@ impl UpstreamApp {
                     columns[0].with_layout(ragged, |ui| {
                         self.visit_list.ui(
                             ui,
+                            &self.context,
                             patient,
                             &self.timeline,
                             self.state.selected_visit,
@@ -892,6 +900,7 @@ impl UpstreamApp {
                     columns[1].with_layout(ragged, |ui| {
                         self.visit_editor.ui(
                             ui,
+                            &self.context,
                             selected,
                             &visit_editor::Standing {
                                 history: &self.history,
@@ -905,7 +914,7 @@ impl UpstreamApp {
                                 offered: &crate::model::measure::offered_at(
                                     &self.timeline,
                                     self.state.selected_visit.unwrap_or_default(),
-                                    crate::model::Vocabulary::builtin(),
+                                    self.context.vocabulary,
                                 ),
                             },
                             &self.overlay,
