@@ -15,6 +15,7 @@ mod patient_list;
 mod reasoner_panel;
 mod settings;
 mod signing;
+mod snapshot;
 mod timeline_plot;
 mod undo;
 mod visit_editor;
@@ -33,7 +34,7 @@ use crate::model::{
     VisitKind, VisitRecord,
 };
 use crate::notebook::{self, NotebookError};
-use crate::reasoner::{Assessment, Case};
+use crate::reasoner::Assessment;
 use crate::store::{Actor, AuditEntry, Passphrase, Store, StoreError};
 
 pub use context::ViewContext;
@@ -151,20 +152,9 @@ pub struct UpstreamApp {
     store: Store,
     /// The reasoner, vocabulary and lexicon the views draw with.
     context: ViewContext<'static>,
-    patients: Vec<Patient>,
-    /// Patients found by the words of their notes, for the search typed.
-    found_in_notes: Vec<crate::store::NoteMatch>,
-    patient: Option<Patient>,
-    timeline: Vec<VisitRecord>,
-    /// The reasoner's reading of the open visit, recomputed after every change.
-    assessment: Option<Assessment>,
-    /// What the visits up to the open one show read together (`Reasoner::insights_at`).
-    insights: Vec<crate::reasoner::Insight>,
-    /// What the timeline plot draws.
-    timeline_data: TimelineData,
+    /// What the views draw, read back from the store after every change.
+    snapshot: snapshot::Snapshot,
     timeline_plot: TimelinePlot,
-    /// The selected hypothesis's referral zones, which the body chart draws.
-    overlay: Vec<crate::reasoner::Zone>,
     /// The finding last charted from the body chart.
     charted: Option<FindingId>,
     /// The open visit's undo and redo steps.
@@ -184,15 +174,8 @@ pub struct UpstreamApp {
     visit_editor: VisitEditorView,
     /// The last error, shown until the next successful action.
     problem: Option<NotebookError>,
-    /// The open visit's history from the audit trail.
-    history: Vec<AuditEntry>,
-    /// Unsigned visits older than the settings allow, with their patient's name.
-    drafts: Vec<(String, Visit)>,
     settings_view: settings::SettingsView,
     documents_view: documents_view::DocumentsView,
-    /// The clinic profile that heads the documents, and the open patient's letters.
-    clinic_profile: crate::model::ClinicProfile,
-    letters: Vec<crate::model::Letter>,
     /// Whether the sheet of keyboard shortcuts (F1) is showing.
     shortcut_sheet: bool,
 }
@@ -203,11 +186,6 @@ const CARRY_OVER: egui::KeyboardShortcut = egui::KeyboardShortcut::new(
     egui::Key::C,
 );
 
-/// How many patients the list shows; the search narrows it.
-const PATIENT_LIST_LIMIT: usize = 300;
-/// Patients listed under "Found in notes": the newest matches, enough to scroll.
-const NOTE_MATCH_LIMIT: usize = 50;
-
 impl UpstreamApp {
     pub fn new(store: Store, state: AppState) -> Self {
         let mut app = UpstreamApp {
@@ -215,15 +193,8 @@ impl UpstreamApp {
             state,
             store,
             context: ViewContext::builtin(),
-            patients: Vec::new(),
-            found_in_notes: Vec::new(),
-            patient: None,
-            timeline: Vec::new(),
-            assessment: None,
-            insights: Vec::new(),
-            timeline_data: TimelineData::default(),
+            snapshot: snapshot::Snapshot::default(),
             timeline_plot: TimelinePlot::default(),
-            overlay: Vec::new(),
             charted: None,
             undo: undo::UndoHistory::default(),
             carry_over: None,
@@ -236,12 +207,8 @@ impl UpstreamApp {
             visit_list: VisitListView,
             visit_editor: VisitEditorView::default(),
             problem: None,
-            history: Vec::new(),
-            drafts: Vec::new(),
             settings_view: settings::SettingsView::default(),
             documents_view: documents_view::DocumentsView::default(),
-            clinic_profile: crate::model::ClinicProfile::default(),
-            letters: Vec::new(),
             shortcut_sheet: false,
         };
         app.reload();
@@ -253,34 +220,34 @@ impl UpstreamApp {
     }
 
     pub fn patients(&self) -> &[Patient] {
-        &self.patients
+        &self.snapshot.patients
     }
 
     pub fn selected_patient(&self) -> Option<&Patient> {
-        self.patient.as_ref()
+        self.snapshot.patient.as_ref()
     }
 
     pub fn timeline(&self) -> &[VisitRecord] {
-        &self.timeline
+        &self.snapshot.timeline
     }
 
     /// The series and markers the timeline plot draws.
     pub fn timeline_data(&self) -> &TimelineData {
-        &self.timeline_data
+        &self.snapshot.timeline_data
     }
 
     /// The referral zones the body chart draws for the selected hypothesis.
     pub fn overlay(&self) -> &[crate::reasoner::Zone] {
-        &self.overlay
+        &self.snapshot.overlay
     }
 
     pub fn assessment(&self) -> Option<&Assessment> {
-        self.assessment.as_ref()
+        self.snapshot.assessment.as_ref()
     }
 
     /// The insights that hold at the open visit.
     pub fn insights(&self) -> &[crate::reasoner::Insight] {
-        &self.insights
+        &self.snapshot.insights
     }
 
     pub fn problem(&self) -> Option<String> {
@@ -289,12 +256,12 @@ impl UpstreamApp {
 
     /// The open visit's history from the audit trail, oldest first.
     pub fn history(&self) -> &[AuditEntry] {
-        &self.history
+        &self.snapshot.history
     }
 
     /// Unsigned visits older than the settings allow.
     pub fn old_drafts(&self) -> &[(String, Visit)] {
-        &self.drafts
+        &self.snapshot.drafts
     }
 
     /// Who the window's changes are recorded under: the clinician of Settings, or, until
@@ -307,10 +274,7 @@ impl UpstreamApp {
     /// in a note re-reads that visit alone; anything else, what the views show.
     pub fn apply(&mut self, action: Action) {
         let carrying_over = self.carry_over.as_ref().map(|(visit, _)| *visit);
-        let open = self
-            .timeline
-            .iter()
-            .find(|record| Some(record.visit.id) == self.state.selected_visit);
+        let open = self.snapshot.record(self.state.selected_visit);
         self.undo.remember_for_undo(open, carrying_over, &action);
         let note_only = match &action {
             Action::UpdateVisit(visit) => self
@@ -341,24 +305,11 @@ impl UpstreamApp {
         }
     }
 
-    /// Re-reads one visit's note and history after typing in it; the findings, the
-    /// course and the reasoning do not change with the note's words.
+    /// Re-reads one visit's note and history after typing in it (`Snapshot::reload_visit`).
     fn reload_visit(&mut self, id: VisitId) {
-        let read = self.store.visit(id).and_then(|visit| {
-            let history = self.store.visit_history(id)?;
-            Ok((visit, history))
-        });
-        match read {
-            Ok((visit, history)) => {
-                if let Some(record) = self.timeline.iter_mut().find(|r| r.visit.id == id) {
-                    record.visit = visit;
-                }
-                self.history = history;
-            }
-            Err(error) => {
-                self.problem = Some(error.into());
-                self.reload();
-            }
+        if let Err(error) = self.snapshot.reload_visit(&self.store, id) {
+            self.problem = Some(error.into());
+            self.reload();
         }
     }
 
@@ -390,10 +341,7 @@ impl UpstreamApp {
                 } else {
                     undo::Step::Redo
                 };
-                let current = self
-                    .timeline
-                    .iter()
-                    .find(|record| Some(record.visit.id) == self.state.selected_visit);
+                let current = self.snapshot.record(self.state.selected_visit);
                 self.undo.restore(step, current, &mut self.store, &actor)?;
             }
             Action::Search(query) => self.state.search = query,
@@ -418,6 +366,7 @@ impl UpstreamApp {
             Action::CreateVisit(visit) => {
                 self.undo.forget();
                 let open: Vec<Finding> = self
+                    .snapshot
                     .timeline
                     .last()
                     .map(VisitRecord::open_findings)
@@ -557,14 +506,14 @@ impl UpstreamApp {
     ) -> Result<crate::model::LetterDraft, crate::documents::DocumentError> {
         use documents_view::LetterStart;
         let visit = self.state.selected_visit;
-        let assessment = self.assessment.as_ref();
+        let assessment = self.snapshot.assessment.as_ref();
         let none = || {
             crate::documents::DocumentError::Store(StoreError::Invalid(
                 "open the visit whose finding the letter is about".into(),
             ))
         };
         match start {
-            LetterStart::Blank => match &self.patient {
+            LetterStart::Blank => match &self.snapshot.patient {
                 Some(patient) => crate::documents::blank_letter(&self.store, patient.id),
                 None => Err(none()),
             },
@@ -587,102 +536,18 @@ impl UpstreamApp {
         }
     }
 
-    /// Reads what the views show back from the store.
+    /// Reads what the views show back from the store (`Snapshot::reload`).
     fn reload(&mut self) {
-        let loaded = (|| -> Result<(), StoreError> {
-            self.patients = self
-                .store
-                .search_patients(&self.state.search, PATIENT_LIST_LIMIT)?;
-            self.found_in_notes = self
-                .store
-                .search_notes(&self.state.search, NOTE_MATCH_LIMIT)?;
-            self.patient = match self.state.selected_patient {
-                Some(id) => match self.store.patient(id) {
-                    Ok(patient) => Some(patient),
-                    // A remembered patient from another notebook: forget it.
-                    Err(StoreError::NotFound { .. }) => None,
-                    Err(error) => return Err(error),
-                },
-                None => None,
-            };
-            self.timeline = match &self.patient {
-                Some(patient) => self.store.timeline(patient.id)?,
-                None => Vec::new(),
-            };
-            Ok(())
-        })();
-        if let Err(error) = loaded {
+        if let Some(error) = self
+            .snapshot
+            .reload(&self.store, &mut self.state, &self.context)
+        {
             self.problem = Some(error.into());
-        }
-        if self.patient.is_none() {
-            self.state.selected_patient = None;
-        }
-        let visit_known = self
-            .timeline
-            .iter()
-            .any(|record| Some(record.visit.id) == self.state.selected_visit);
-        if !visit_known {
-            self.state.selected_visit = None;
-        }
-        let visit = self.state.selected_visit;
-        let days = self.state.settings.draft_warning_days;
-        let now = chrono::Local::now().naive_local();
-        let read = (|| -> Result<(), StoreError> {
-            self.history = match visit {
-                Some(visit) => self.store.visit_history(visit)?,
-                None => Vec::new(),
-            };
-            self.drafts = self.store.unsigned_drafts(days, now)?;
-            self.clinic_profile = self.store.clinic_profile()?;
-            self.letters = match &self.patient {
-                Some(patient) => self.store.letters(patient.id)?,
-                None => Vec::new(),
-            };
-            Ok(())
-        })();
-        if let Err(error) = read {
-            self.problem = Some(error.into());
-        }
-        // The course is read when the timeline is read back, not every frame.
-        // Read with the patient's age, sex and history, as each visit's flags are.
-        let reasoner = self.context.reasoner;
-        let course = match &self.patient {
-            Some(patient) => reasoner.course_of(patient, &self.timeline),
-            None => reasoner.course(&self.timeline),
-        };
-        self.timeline_data =
-            TimelineData::new(&self.timeline, self.context.vocabulary).with_insights(&course);
-        self.insights = match (self.state.selected_visit, &self.patient) {
-            (Some(visit), Some(patient)) => reasoner.insights_of_at(patient, &self.timeline, visit),
-            (Some(visit), None) => reasoner.insights_at(&self.timeline, visit),
-            (None, _) => Vec::new(),
-        };
-        self.assessment = match (&self.patient, self.selected_record()) {
-            (Some(patient), Some(record)) => {
-                Some(reasoner.assess(&Case::for_visit(patient, record)))
-            }
-            _ => None,
-        };
-        self.overlay = self.overlay_zones();
-    }
-
-    fn overlay_zones(&self) -> Vec<crate::reasoner::Zone> {
-        let selected = self.state.selected_hypothesis.as_deref();
-        let hypothesis = self.assessment.as_ref().and_then(|a| {
-            a.hypotheses
-                .iter()
-                .find(|h| Some(h.id.as_str()) == selected)
-        });
-        match hypothesis {
-            Some(h) => self.context.reasoner.zones(&h.id, h.side),
-            None => Vec::new(),
         }
     }
 
     fn selected_record(&self) -> Option<&VisitRecord> {
-        self.timeline
-            .iter()
-            .find(|record| Some(record.visit.id) == self.state.selected_visit)
+        self.snapshot.record(self.state.selected_visit)
     }
 
     /// Ctrl+F finds a patient, Ctrl+N makes one, Ctrl+Shift+N starts a visit, Ctrl+Shift+C
@@ -694,11 +559,11 @@ impl UpstreamApp {
         let find = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
         // The longer shortcut first: Ctrl+N would also match Ctrl+Shift+N.
         if ui.input_mut(|i| i.consume_shortcut(&new_visit))
-            && let Some(patient) = &self.patient
+            && let Some(patient) = &self.snapshot.patient
         {
             actions.push(Action::CreateVisit(new_visit_for(
                 patient.id,
-                &self.timeline,
+                &self.snapshot.timeline,
             )));
         }
         if ui.input_mut(|i| i.consume_shortcut(&new_patient)) {
@@ -765,7 +630,7 @@ impl UpstreamApp {
                         ui,
                         self.task.as_ref(),
                         self.task_outcome.as_ref(),
-                        self.patient.as_ref(),
+                        self.snapshot.patient.as_ref(),
                         &mut actions,
                     );
                     self.settings_view.ui(
@@ -775,19 +640,19 @@ impl UpstreamApp {
                         &mut actions,
                     );
                     self.settings_view
-                        .clinic_ui(ui, &self.clinic_profile, &mut actions);
+                        .clinic_ui(ui, &self.snapshot.clinic_profile, &mut actions);
                     patient_list::theme_ui(ui, &mut self.state.theme);
                 });
                 drafts::drafts_ui(
                     ui,
-                    &self.drafts,
+                    &self.snapshot.drafts,
                     self.state.settings.draft_warning_days,
                     &mut actions,
                 );
                 self.patient_list.ui(
                     ui,
-                    &self.patients,
-                    &self.found_in_notes,
+                    &self.snapshot.patients,
+                    &self.snapshot.found_in_notes,
                     self.state.selected_patient,
                     &mut actions,
                 );
@@ -799,15 +664,14 @@ impl UpstreamApp {
             .min_size(260.0)
             .show(ui, |ui| {
                 let findings = self
-                    .timeline
-                    .iter()
-                    .find(|record| Some(record.visit.id) == self.state.selected_visit)
+                    .snapshot
+                    .record(self.state.selected_visit)
                     .map_or(&[][..], |r| r.findings.as_slice());
                 self.reasoner_panel.ui(
                     ui,
                     &self.context,
-                    self.assessment.as_ref(),
-                    &self.insights,
+                    self.snapshot.assessment.as_ref(),
+                    &self.snapshot.insights,
                     // Answers are charted on the open visit while it is a draft.
                     (
                         findings,
@@ -836,7 +700,7 @@ impl UpstreamApp {
             });
         }
 
-        egui::CentralPanel::default().show(ui, |ui| match &self.patient {
+        egui::CentralPanel::default().show(ui, |ui| match &self.snapshot.patient {
             None => {
                 ui.centered_and_justified(|ui| {
                     ui.label("Choose a patient on the left, or create one.");
@@ -848,9 +712,9 @@ impl UpstreamApp {
                 self.documents_view.ui(
                     ui,
                     patient,
-                    &self.timeline,
+                    &self.snapshot.timeline,
                     self.state.selected_visit,
-                    &self.letters,
+                    &self.snapshot.letters,
                     self.state.selected_hypothesis.as_deref(),
                     self.task.is_some(),
                     &mut actions,
@@ -862,28 +726,12 @@ impl UpstreamApp {
                 }
                 self.timeline_plot.ui(
                     ui,
-                    &self.timeline_data,
+                    &self.snapshot.timeline_data,
                     self.state.selected_visit,
                     &mut actions,
                 );
                 ui.separator();
-                let selected = self
-                    .timeline
-                    .iter()
-                    .find(|record| Some(record.visit.id) == self.state.selected_visit);
-                // The sign dialog names what must not be signed past unnoticed.
-                let urgent_flags: Vec<crate::reasoner::RaisedFlag> = self
-                    .assessment
-                    .iter()
-                    .flat_map(|a| a.flags_for_today())
-                    .cloned()
-                    .collect();
-                let unscreened_flags: Vec<crate::reasoner::FlagToScreen> = self
-                    .assessment
-                    .iter()
-                    .flat_map(|a| a.unscreened_for_today())
-                    .cloned()
-                    .collect();
+                let selected = self.snapshot.record(self.state.selected_visit);
                 ui.columns(2, |columns| {
                     // Columns justify their contents; chart text reads better ragged.
                     let ragged = egui::Layout::top_down(egui::Align::LEFT);
@@ -892,7 +740,7 @@ impl UpstreamApp {
                             ui,
                             &self.context,
                             patient,
-                            &self.timeline,
+                            &self.snapshot.timeline,
                             self.state.selected_visit,
                             &mut actions,
                         );
@@ -903,21 +751,14 @@ impl UpstreamApp {
                             &self.context,
                             selected,
                             &visit_editor::Standing {
-                                history: &self.history,
+                                history: &self.snapshot.history,
                                 clinician: &self.state.settings.clinician,
-                                urgent_flags: &urgent_flags,
-                                unscreened_flags: &unscreened_flags,
-                                activities: &crate::model::measure::activities_before(
-                                    &self.timeline,
-                                    self.state.selected_visit.unwrap_or_default(),
-                                ),
-                                offered: &crate::model::measure::offered_at(
-                                    &self.timeline,
-                                    self.state.selected_visit.unwrap_or_default(),
-                                    self.context.vocabulary,
-                                ),
+                                urgent_flags: &self.snapshot.urgent_flags,
+                                unscreened_flags: &self.snapshot.unscreened_flags,
+                                activities: &self.snapshot.activities,
+                                offered: &self.snapshot.offered,
                             },
-                            &self.overlay,
+                            &self.snapshot.overlay,
                             self.charted,
                             &mut actions,
                         );
