@@ -809,7 +809,10 @@ fn shortcut_sheet_ui(ctx: &egui::Context, open: &mut bool) {
             format!("{command}+Z / {command}+Shift+Z"),
             "Undo / redo in the visit",
         ),
-        ("Tab / Shift+Tab".to_owned(), "Next / previous field"),
+        (
+            "Tab / Shift+Tab".to_owned(),
+            "Next / previous field, round the visit and back to its top",
+        ),
         (
             format!("{command}+]"),
             "A tab in the note (Tab moves to the next field)",

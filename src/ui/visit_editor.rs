@@ -138,6 +138,8 @@ pub struct VisitEditorView {
     unsaved: Option<Unsaved>,
     /// The saved note of the open visit as read, kept until its words change.
     note_reading: Option<(VisitId, reader::Reading)>,
+    /// Tab and Shift+Tab go round the editor's fields and never leave it.
+    tab_ring: super::widgets::TabRing,
 }
 
 /// The visit's standing as a record, drawn under its heading.
@@ -192,6 +194,7 @@ impl VisitEditorView {
             .id_salt(("visit editor", visit.id))
             .auto_shrink([false, false])
             .show(ui, |ui| {
+                let ring = self.tab_ring.begin(ui);
                 if editable {
                     ui.heading("Visit");
                 } else {
@@ -248,6 +251,7 @@ impl VisitEditorView {
                     (standing.activities, standing.offered),
                     actions,
                 );
+                self.tab_ring.end(ui, ring);
                 super::widgets::keep_focus_in_view(ui);
             });
     }
