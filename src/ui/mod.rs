@@ -1,6 +1,8 @@
 //! The notebook window. Views draw state and emit `Action`s; `UpstreamApp::apply` is the
 //! one place actions reach the notebook's operations (`crate::notebook`), after which the
-//! views' data is read back from the store.
+//! views' data is read back from the store into a `Snapshot`. Each view's `ui` takes a
+//! `ViewContext` (the reasoner, the vocabulary, the lexicon) rather than reaching for
+//! globals.
 
 pub mod body_chart;
 mod context;
@@ -145,9 +147,12 @@ pub struct AppState {
     pub theme: egui::ThemePreference,
 }
 
-/// The notebook window: persisted state, the open store, and the data the views draw,
-/// read back from the store after every action.
+/// The notebook window, in three parts beside its runtime handles (the store, background
+/// work, the views' own editing state): what is remembered between runs (`AppState`, one
+/// serde struct), what the screen shows (`Snapshot`, derived from the store and the
+/// reasoner when the data changes) and the open visit's undo history (`UndoHistory`).
 pub struct UpstreamApp {
+    /// Remembered between runs (eframe's storage).
     pub state: AppState,
     store: Store,
     /// The reasoner, vocabulary and lexicon the views draw with.
