@@ -675,8 +675,7 @@ impl UpstreamApp {
                 self.reasoner_panel.ui(
                     ui,
                     &self.context,
-                    self.snapshot.assessment.as_ref(),
-                    &self.snapshot.insights,
+                    (self.snapshot.assessment.as_ref(), &self.snapshot.insights),
                     // Answers are charted on the open visit while it is a draft.
                     (
                         findings,
@@ -763,8 +762,7 @@ impl UpstreamApp {
                                 activities: &self.snapshot.activities,
                                 offered: &self.snapshot.offered,
                             },
-                            &self.snapshot.overlay,
-                            self.charted,
+                            (&self.snapshot.overlay, self.charted),
                             &mut actions,
                         );
                     });

@@ -24,8 +24,8 @@ impl ReasonerPanel {
         &mut self,
         ui: &mut egui::Ui,
         context: &ViewContext<'_>,
-        assessment: Option<&Assessment>,
-        insights: &[Insight],
+        // The reasoner's reading of the open visit, and what its course shows.
+        (assessment, insights): (Option<&Assessment>, &[Insight]),
         // The open visit's findings, and the visit to chart answers into while a draft.
         (findings, chart_into): (&[Finding], Option<VisitId>),
         selected: Option<&str>,

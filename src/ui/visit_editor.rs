@@ -159,16 +159,15 @@ pub struct Standing<'a> {
 }
 
 impl VisitEditorView {
-    /// `zones`: the selected hypothesis's referral zones, drawn on the body chart;
-    /// `charted`: a finding just added from the chart, whose kind and intensity to edit.
+    /// The body chart's `zones`: the selected hypothesis's referral zones, drawn on it;
+    /// and `charted`: a finding just added from it, whose kind and intensity to edit.
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
         context: &ViewContext<'_>,
         record: Option<&VisitRecord>,
         standing: &Standing<'_>,
-        zones: &[Zone],
-        charted: Option<FindingId>,
+        (zones, charted): (&[Zone], Option<FindingId>),
         actions: &mut Vec<Action>,
     ) {
         let Some(record) = record else {
