@@ -311,13 +311,7 @@ pub fn restore(
     };
     // Who restores is settled before anything moves.
     let named = named.map(|name| notebook::actor_named(&name)).transpose()?;
-    let report = store::restore(path, backup, &passphrase)?;
-    let restored = Store::open_with(path, &passphrase)?;
-    let actor = match named {
-        Some(actor) => actor,
-        None => restored.clinician()?.unwrap_or_else(Actor::login),
-    };
-    restored.record_restore(&actor, backup, &report)?;
+    let report = notebook::restore_backup(path, backup, &passphrase, named)?.report;
     writeln!(
         out,
         "restored {} patients and {} visits from {} into {}",

@@ -21,8 +21,9 @@ pub use records::{
     write_subjective,
 };
 pub use whole::{
-    BackedUp, DailyBackup, DemoInto, Exported, Imported, add_demo_clinic, back_up_to,
-    change_passphrase, daily_backup, export, import, set_clinic_profile, set_clinician, write_fhir,
+    BackedUp, DailyBackup, DemoInto, Exported, Imported, Restored, add_demo_clinic, back_up_to,
+    change_passphrase, daily_backup, export, import, restore_backup, set_clinic_profile,
+    set_clinician, write_fhir,
 };
 
 /// Why an operation did not write.

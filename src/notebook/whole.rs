@@ -9,6 +9,33 @@ use crate::store::{
 
 use super::NotebookError;
 
+/// A backup put in place of the notebook, and the notebook as restored, open.
+#[derive(Debug)]
+pub struct Restored {
+    pub store: Store,
+    pub report: store::RestoreReport,
+}
+
+/// Puts `backup` in place of the notebook at `database` (the file that was there is kept
+/// aside), opens it with `passphrase`, and records the restore in it: under `by`, or,
+/// when no one is named, the clinician the restored notebook names (else the computer's
+/// login). The window's lock screen and `upstream restore` both restore with this call.
+pub fn restore_backup(
+    database: &Path,
+    backup: &Path,
+    passphrase: &Passphrase,
+    by: Option<Actor>,
+) -> Result<Restored, NotebookError> {
+    let report = store::restore(database, backup, passphrase)?;
+    let store = Store::open_with(database, passphrase)?;
+    let by = match by {
+        Some(actor) => actor,
+        None => store.clinician()?.unwrap_or_else(Actor::login),
+    };
+    store.record_restore(&by, backup, &report)?;
+    Ok(Restored { store, report })
+}
+
 /// A notebook written out to a plain JSON file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Exported {

@@ -8,6 +8,7 @@ use eframe::egui;
 use serde::Deserialize;
 
 use super::Action;
+use super::context::ViewContext;
 use crate::model::vocabulary::{ChartView, Laterality};
 use crate::model::{Finding, KindCode, Presence, RegionCode, Side, VisitId, Vocabulary};
 use crate::reasoner::{Weight, Zone};
@@ -288,13 +289,14 @@ impl BodyChart {
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
+        context: &ViewContext<'_>,
         visit: VisitId,
         findings: &[Finding],
         zones: &[Zone],
         editable: bool,
         actions: &mut Vec<Action>,
     ) {
-        let geometry = match Geometry::builtin() {
+        let geometry = match context.body {
             Ok(geometry) => geometry,
             Err(problem) => {
                 ui.colored_label(
@@ -304,7 +306,7 @@ impl BodyChart {
                 return;
             }
         };
-        let vocabulary = Vocabulary::builtin();
+        let vocabulary = context.vocabulary;
         let height = 360.0_f32.min(
             ui.available_width() * 0.95 * geometry.canvas.height / (2.0 * geometry.canvas.width),
         );
@@ -462,18 +464,24 @@ impl BodyChart {
             self.focus_picker = true;
         }
         if editable {
-            self.picker_ui(ui, visit, actions);
+            self.picker_ui(ui, context, visit, actions);
         } else {
             self.picked = None;
         }
     }
 
     /// Asks what to chart at the picked region: one button a kind, then Cancel (or Esc).
-    fn picker_ui(&mut self, ui: &mut egui::Ui, visit: VisitId, actions: &mut Vec<Action>) {
+    fn picker_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        context: &ViewContext<'_>,
+        visit: VisitId,
+        actions: &mut Vec<Action>,
+    ) {
         let Some((region, side)) = self.picked.clone() else {
             return;
         };
-        let vocabulary = Vocabulary::builtin();
+        let vocabulary = context.vocabulary;
         let place = match side {
             Side::Midline | Side::None => vocabulary.region_name(&region).to_owned(),
             side => format!("{} ({})", vocabulary.region_name(&region), side.label()),

@@ -169,6 +169,11 @@ impl NotebookGate {
             }
             Ok(store)
         })();
+        self.show_opened(opened);
+    }
+
+    /// Shows the notebook just opened (today's backup started), or why it did not open.
+    fn show_opened(&mut self, opened: Result<Store, NotebookError>) {
         match opened {
             Ok(store) => {
                 self.plain = !store.is_encrypted();
@@ -451,11 +456,12 @@ impl NotebookGate {
                 if ui.button(offer).clicked() {
                     let passphrase = Passphrase::new(self.passphrase.clone());
                     let backup = check.path.clone();
-                    match store::restore(&self.path, &backup, &passphrase) {
-                        Ok(report) => {
+                    // Recorded under the clinician of Settings, as the window's changes are.
+                    let by = crate::store::Actor::new(&self.state.settings.clinician);
+                    match notebook::restore_backup(&self.path, &backup, &passphrase, by) {
+                        Ok(restored) => {
                             self.backup = None;
-                            self.open(&passphrase);
-                            self.record_restore(&backup, &report);
+                            self.show_opened(Ok(restored.store));
                         }
                         Err(error) => self.problem = Some(error.to_string()),
                     }
@@ -465,16 +471,6 @@ impl NotebookGate {
                 ui.colored_label(ui.visuals().warn_fg_color, message.as_str());
             }
             None => {}
-        }
-    }
-
-    /// Records the restore in the notebook now open, under the clinician of Settings.
-    fn record_restore(&mut self, backup: &Path, report: &store::RestoreReport) {
-        let Stage::Open(app) = &self.stage else {
-            return;
-        };
-        if let Err(error) = app.store().record_restore(&app.actor(), backup, report) {
-            self.problem = Some(error.to_string());
         }
     }
 

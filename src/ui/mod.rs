@@ -1,8 +1,11 @@
 //! The notebook window. Views draw state and emit `Action`s; `UpstreamApp::apply` is the
 //! one place actions reach the notebook's operations (`crate::notebook`), after which the
-//! views' data is read back from the store.
+//! views' data is read back from the store into a `Snapshot`. Each view's `ui` takes a
+//! `ViewContext` (the reasoner, the vocabulary, the lexicon) rather than reaching for
+//! globals.
 
 pub mod body_chart;
+mod context;
 mod documents_view;
 mod drafts;
 mod gate;
@@ -14,7 +17,9 @@ mod patient_list;
 mod reasoner_panel;
 mod settings;
 mod signing;
+mod snapshot;
 mod timeline_plot;
+mod undo;
 mod visit_editor;
 mod visit_list;
 mod widgets;
@@ -31,9 +36,10 @@ use crate::model::{
     VisitKind, VisitRecord,
 };
 use crate::notebook::{self, NotebookError};
-use crate::reasoner::{Assessment, Case, Reasoner};
+use crate::reasoner::Assessment;
 use crate::store::{Actor, AuditEntry, Passphrase, Store, StoreError};
 
+pub use context::ViewContext;
 pub use gate::NotebookGate;
 pub use keystrokes::KeystrokePacer;
 pub use notebook_tasks::{NotebookPanel, NotebookTask, Running, TaskDone, TaskError};
@@ -141,33 +147,23 @@ pub struct AppState {
     pub theme: egui::ThemePreference,
 }
 
-/// The notebook window: persisted state, the open store, and the data the views draw,
-/// read back from the store after every action.
+/// The notebook window, in three parts beside its runtime handles (the store, background
+/// work, the views' own editing state): what is remembered between runs (`AppState`, one
+/// serde struct), what the screen shows (`Snapshot`, derived from the store and the
+/// reasoner when the data changes) and the open visit's undo history (`UndoHistory`).
 pub struct UpstreamApp {
+    /// Remembered between runs (eframe's storage).
     pub state: AppState,
     store: Store,
-    patients: Vec<Patient>,
-    /// Patients found by the words of their notes, for the search typed.
-    found_in_notes: Vec<crate::store::NoteMatch>,
-    patient: Option<Patient>,
-    timeline: Vec<VisitRecord>,
-    /// The reasoner's reading of the open visit, recomputed after every change.
-    assessment: Option<Assessment>,
-    /// What the visits up to the open one show read together (`Reasoner::insights_at`).
-    insights: Vec<crate::reasoner::Insight>,
-    /// What the timeline plot draws.
-    timeline_data: TimelineData,
+    /// The reasoner, vocabulary and lexicon the views draw with.
+    context: ViewContext<'static>,
+    /// What the views draw, read back from the store after every change.
+    snapshot: snapshot::Snapshot,
     timeline_plot: TimelinePlot,
-    /// The selected hypothesis's referral zones, which the body chart draws.
-    overlay: Vec<crate::reasoner::Zone>,
     /// The finding last charted from the body chart.
     charted: Option<FindingId>,
-    /// The open visit as it was before each change, newest last; and as it was before
-    /// each undo.
-    undo: Vec<VisitRecord>,
-    redo: Vec<VisitRecord>,
-    /// Whether the last change was typing in the note, so the next keystroke joins it.
-    typing: bool,
+    /// The open visit's undo and redo steps.
+    undo: undo::UndoHistory,
     /// A new visit and the previous visit's open findings it may carry over.
     carry_over: Option<(VisitId, Vec<Finding>)>,
     notebook_panel: NotebookPanel,
@@ -183,15 +179,8 @@ pub struct UpstreamApp {
     visit_editor: VisitEditorView,
     /// The last error, shown until the next successful action.
     problem: Option<NotebookError>,
-    /// The open visit's history from the audit trail.
-    history: Vec<AuditEntry>,
-    /// Unsigned visits older than the settings allow, with their patient's name.
-    drafts: Vec<(String, Visit)>,
     settings_view: settings::SettingsView,
     documents_view: documents_view::DocumentsView,
-    /// The clinic profile that heads the documents, and the open patient's letters.
-    clinic_profile: crate::model::ClinicProfile,
-    letters: Vec<crate::model::Letter>,
     /// Whether the sheet of keyboard shortcuts (F1) is showing.
     shortcut_sheet: bool,
 }
@@ -202,30 +191,17 @@ const CARRY_OVER: egui::KeyboardShortcut = egui::KeyboardShortcut::new(
     egui::Key::C,
 );
 
-/// How many patients the list shows; the search narrows it.
-const PATIENT_LIST_LIMIT: usize = 300;
-/// Patients listed under "Found in notes": the newest matches, enough to scroll.
-const NOTE_MATCH_LIMIT: usize = 50;
-
 impl UpstreamApp {
     pub fn new(store: Store, state: AppState) -> Self {
         let mut app = UpstreamApp {
             patient_list: PatientListView::new(&state.search),
             state,
             store,
-            patients: Vec::new(),
-            found_in_notes: Vec::new(),
-            patient: None,
-            timeline: Vec::new(),
-            assessment: None,
-            insights: Vec::new(),
-            timeline_data: TimelineData::default(),
+            context: ViewContext::builtin(),
+            snapshot: snapshot::Snapshot::default(),
             timeline_plot: TimelinePlot::default(),
-            overlay: Vec::new(),
             charted: None,
-            undo: Vec::new(),
-            redo: Vec::new(),
-            typing: false,
+            undo: undo::UndoHistory::default(),
             carry_over: None,
             notebook_panel: NotebookPanel::default(),
             task: None,
@@ -236,12 +212,8 @@ impl UpstreamApp {
             visit_list: VisitListView,
             visit_editor: VisitEditorView::default(),
             problem: None,
-            history: Vec::new(),
-            drafts: Vec::new(),
             settings_view: settings::SettingsView::default(),
             documents_view: documents_view::DocumentsView::default(),
-            clinic_profile: crate::model::ClinicProfile::default(),
-            letters: Vec::new(),
             shortcut_sheet: false,
         };
         app.reload();
@@ -253,34 +225,34 @@ impl UpstreamApp {
     }
 
     pub fn patients(&self) -> &[Patient] {
-        &self.patients
+        &self.snapshot.patients
     }
 
     pub fn selected_patient(&self) -> Option<&Patient> {
-        self.patient.as_ref()
+        self.snapshot.patient.as_ref()
     }
 
     pub fn timeline(&self) -> &[VisitRecord] {
-        &self.timeline
+        &self.snapshot.timeline
     }
 
     /// The series and markers the timeline plot draws.
     pub fn timeline_data(&self) -> &TimelineData {
-        &self.timeline_data
+        &self.snapshot.timeline_data
     }
 
     /// The referral zones the body chart draws for the selected hypothesis.
     pub fn overlay(&self) -> &[crate::reasoner::Zone] {
-        &self.overlay
+        &self.snapshot.overlay
     }
 
     pub fn assessment(&self) -> Option<&Assessment> {
-        self.assessment.as_ref()
+        self.snapshot.assessment.as_ref()
     }
 
     /// The insights that hold at the open visit.
     pub fn insights(&self) -> &[crate::reasoner::Insight] {
-        &self.insights
+        &self.snapshot.insights
     }
 
     pub fn problem(&self) -> Option<String> {
@@ -289,12 +261,12 @@ impl UpstreamApp {
 
     /// The open visit's history from the audit trail, oldest first.
     pub fn history(&self) -> &[AuditEntry] {
-        &self.history
+        &self.snapshot.history
     }
 
     /// Unsigned visits older than the settings allow.
     pub fn old_drafts(&self) -> &[(String, Visit)] {
-        &self.drafts
+        &self.snapshot.drafts
     }
 
     /// Who the window's changes are recorded under: the clinician of Settings, or, until
@@ -306,7 +278,9 @@ impl UpstreamApp {
     /// Carries out one action against the store, then reads back what it changed: typing
     /// in a note re-reads that visit alone; anything else, what the views show.
     pub fn apply(&mut self, action: Action) {
-        self.remember_for_undo(&action);
+        let carrying_over = self.carry_over.as_ref().map(|(visit, _)| *visit);
+        let open = self.snapshot.record(self.state.selected_visit);
+        self.undo.remember_for_undo(open, carrying_over, &action);
         let note_only = match &action {
             Action::UpdateVisit(visit) => self
                 .selected_record()
@@ -336,58 +310,11 @@ impl UpstreamApp {
         }
     }
 
-    /// Re-reads one visit's note and history after typing in it; the findings, the
-    /// course and the reasoning do not change with the note's words.
+    /// Re-reads one visit's note and history after typing in it (`Snapshot::reload_visit`).
     fn reload_visit(&mut self, id: VisitId) {
-        let read = self.store.visit(id).and_then(|visit| {
-            let history = self.store.visit_history(id)?;
-            Ok((visit, history))
-        });
-        match read {
-            Ok((visit, history)) => {
-                if let Some(record) = self.timeline.iter_mut().find(|r| r.visit.id == id) {
-                    record.visit = visit;
-                }
-                self.history = history;
-            }
-            Err(error) => {
-                self.problem = Some(error.into());
-                self.reload();
-            }
-        }
-    }
-
-    /// Keeps the open visit as it is now, when `action` is about to change it. A run of
-    /// keystrokes in the note is one step.
-    fn remember_for_undo(&mut self, action: &Action) {
-        let Some(record) = self.selected_record() else {
-            return;
-        };
-        let visit = record.visit.id;
-        let changes_visit = match action {
-            Action::UpdateVisit(v) => v.id == visit,
-            Action::AddFinding(f) | Action::UpdateFinding(f) => f.visit_id == visit,
-            Action::AddFindings(fs) => fs.iter().any(|f| f.visit_id == visit),
-            Action::ChartFindings { visit: v, .. }
-            | Action::ChartInterventions { visit: v, .. } => *v == visit,
-            Action::CarryOver => self.carry_over.as_ref().is_some_and(|(v, _)| *v == visit),
-            Action::ConfirmCarriedOver(v) => *v == visit,
-            Action::AddIntervention(i) => i.visit_id == visit,
-            Action::DeleteFinding(id) => record.findings.iter().any(|f| f.id == *id),
-            Action::DeleteIntervention(id) => record.interventions.iter().any(|i| i.id == *id),
-            Action::AddMeasure(m) => m.visit_id == visit,
-            Action::DeleteMeasure(id) => record.measures.iter().any(|m| m.id == *id),
-            Action::ChartClick { visit: v, .. } => *v == visit,
-            _ => false,
-        };
-        let typing = matches!(action, Action::UpdateVisit(_));
-        if changes_visit && !(typing && self.typing) {
-            let snapshot = record.clone();
-            self.undo.push(snapshot);
-            self.redo.clear();
-        }
-        if changes_visit || matches!(action, Action::Undo | Action::Redo) {
-            self.typing = typing;
+        if let Err(error) = self.snapshot.reload_visit(&self.store, id) {
+            self.problem = Some(error.into());
+            self.reload();
         }
     }
 
@@ -414,19 +341,13 @@ impl UpstreamApp {
                 notebook::confirm_carried_over(&mut self.store, &actor, visit)?;
             }
             Action::Undo | Action::Redo => {
-                let (from, to) = if action == Action::Undo {
-                    (&mut self.undo, &mut self.redo)
+                let step = if action == Action::Undo {
+                    undo::Step::Undo
                 } else {
-                    (&mut self.redo, &mut self.undo)
+                    undo::Step::Redo
                 };
-                let current = self
-                    .timeline
-                    .iter()
-                    .find(|record| Some(record.visit.id) == self.state.selected_visit);
-                if let (Some(snapshot), Some(current)) = (from.pop(), current) {
-                    to.push(current.clone());
-                    notebook::restore_visit(&mut self.store, &actor, &snapshot)?;
-                }
+                let current = self.snapshot.record(self.state.selected_visit);
+                self.undo.restore(step, current, &mut self.store, &actor)?;
             }
             Action::Search(query) => self.state.search = query,
             Action::CreatePatient(patient) => {
@@ -439,7 +360,7 @@ impl UpstreamApp {
             }
             Action::SelectPatient(id) => {
                 if self.state.selected_patient != Some(id) {
-                    self.forget_undo();
+                    self.undo.forget();
                     self.state.selected_patient = Some(id);
                     self.state.selected_visit = None;
                 }
@@ -448,8 +369,9 @@ impl UpstreamApp {
                 notebook::update_patient(&mut self.store, &actor, &patient)?;
             }
             Action::CreateVisit(visit) => {
-                self.forget_undo();
+                self.undo.forget();
                 let open: Vec<Finding> = self
+                    .snapshot
                     .timeline
                     .last()
                     .map(VisitRecord::open_findings)
@@ -461,7 +383,7 @@ impl UpstreamApp {
             }
             Action::SelectVisit(id) => {
                 if self.state.selected_visit != Some(id) {
-                    self.forget_undo();
+                    self.undo.forget();
                 }
                 self.state.selected_visit = Some(id);
             }
@@ -506,7 +428,7 @@ impl UpstreamApp {
                 notebook::delete_intervention(&mut self.store, &actor, id)?;
             }
             Action::SignVisit { visit, by } => {
-                self.forget_undo();
+                self.undo.forget();
                 let signer = notebook::actor_named(&by)?;
                 notebook::sign(&mut self.store, &signer, visit)?;
                 // The signer is the clinician of this notebook from now on.
@@ -524,7 +446,7 @@ impl UpstreamApp {
                 notebook::add_addendum(&mut self.store, &author, visit, &reason, &text)?;
             }
             Action::DeleteDraftVisit(visit) => {
-                self.forget_undo();
+                self.undo.forget();
                 notebook::delete_draft_visit(&mut self.store, &actor, visit)?;
             }
             Action::UpdateSettings(settings) => {
@@ -589,14 +511,14 @@ impl UpstreamApp {
     ) -> Result<crate::model::LetterDraft, crate::documents::DocumentError> {
         use documents_view::LetterStart;
         let visit = self.state.selected_visit;
-        let assessment = self.assessment.as_ref();
+        let assessment = self.snapshot.assessment.as_ref();
         let none = || {
             crate::documents::DocumentError::Store(StoreError::Invalid(
                 "open the visit whose finding the letter is about".into(),
             ))
         };
         match start {
-            LetterStart::Blank => match &self.patient {
+            LetterStart::Blank => match &self.snapshot.patient {
                 Some(patient) => crate::documents::blank_letter(&self.store, patient.id),
                 None => Err(none()),
             },
@@ -619,109 +541,18 @@ impl UpstreamApp {
         }
     }
 
-    /// Reads what the views show back from the store.
+    /// Reads what the views show back from the store (`Snapshot::reload`).
     fn reload(&mut self) {
-        let loaded = (|| -> Result<(), StoreError> {
-            self.patients = self
-                .store
-                .search_patients(&self.state.search, PATIENT_LIST_LIMIT)?;
-            self.found_in_notes = self
-                .store
-                .search_notes(&self.state.search, NOTE_MATCH_LIMIT)?;
-            self.patient = match self.state.selected_patient {
-                Some(id) => match self.store.patient(id) {
-                    Ok(patient) => Some(patient),
-                    // A remembered patient from another notebook: forget it.
-                    Err(StoreError::NotFound { .. }) => None,
-                    Err(error) => return Err(error),
-                },
-                None => None,
-            };
-            self.timeline = match &self.patient {
-                Some(patient) => self.store.timeline(patient.id)?,
-                None => Vec::new(),
-            };
-            Ok(())
-        })();
-        if let Err(error) = loaded {
+        if let Some(error) = self
+            .snapshot
+            .reload(&self.store, &mut self.state, &self.context)
+        {
             self.problem = Some(error.into());
         }
-        if self.patient.is_none() {
-            self.state.selected_patient = None;
-        }
-        let visit_known = self
-            .timeline
-            .iter()
-            .any(|record| Some(record.visit.id) == self.state.selected_visit);
-        if !visit_known {
-            self.state.selected_visit = None;
-        }
-        let visit = self.state.selected_visit;
-        let days = self.state.settings.draft_warning_days;
-        let now = chrono::Local::now().naive_local();
-        let read = (|| -> Result<(), StoreError> {
-            self.history = match visit {
-                Some(visit) => self.store.visit_history(visit)?,
-                None => Vec::new(),
-            };
-            self.drafts = self.store.unsigned_drafts(days, now)?;
-            self.clinic_profile = self.store.clinic_profile()?;
-            self.letters = match &self.patient {
-                Some(patient) => self.store.letters(patient.id)?,
-                None => Vec::new(),
-            };
-            Ok(())
-        })();
-        if let Err(error) = read {
-            self.problem = Some(error.into());
-        }
-        // The course is read when the timeline is read back, not every frame.
-        // Read with the patient's age, sex and history, as each visit's flags are.
-        let reasoner = Reasoner::builtin();
-        let course = match &self.patient {
-            Some(patient) => reasoner.course_of(patient, &self.timeline),
-            None => reasoner.course(&self.timeline),
-        };
-        self.timeline_data = TimelineData::new(&self.timeline, crate::model::Vocabulary::builtin())
-            .with_insights(&course);
-        self.insights = match (self.state.selected_visit, &self.patient) {
-            (Some(visit), Some(patient)) => reasoner.insights_of_at(patient, &self.timeline, visit),
-            (Some(visit), None) => reasoner.insights_at(&self.timeline, visit),
-            (None, _) => Vec::new(),
-        };
-        self.assessment = match (&self.patient, self.selected_record()) {
-            (Some(patient), Some(record)) => {
-                Some(Reasoner::builtin().assess(&Case::for_visit(patient, record)))
-            }
-            _ => None,
-        };
-        self.overlay = self.overlay_zones();
-    }
-
-    fn overlay_zones(&self) -> Vec<crate::reasoner::Zone> {
-        let selected = self.state.selected_hypothesis.as_deref();
-        let hypothesis = self.assessment.as_ref().and_then(|a| {
-            a.hypotheses
-                .iter()
-                .find(|h| Some(h.id.as_str()) == selected)
-        });
-        match hypothesis {
-            Some(h) => Reasoner::builtin().zones(&h.id, h.side),
-            None => Vec::new(),
-        }
-    }
-
-    /// Undo works within the open visit; opening another starts afresh.
-    fn forget_undo(&mut self) {
-        self.undo.clear();
-        self.redo.clear();
-        self.typing = false;
     }
 
     fn selected_record(&self) -> Option<&VisitRecord> {
-        self.timeline
-            .iter()
-            .find(|record| Some(record.visit.id) == self.state.selected_visit)
+        self.snapshot.record(self.state.selected_visit)
     }
 
     /// Ctrl+F finds a patient, Ctrl+N makes one, Ctrl+Shift+N starts a visit, Ctrl+Shift+C
@@ -733,11 +564,11 @@ impl UpstreamApp {
         let find = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
         // The longer shortcut first: Ctrl+N would also match Ctrl+Shift+N.
         if ui.input_mut(|i| i.consume_shortcut(&new_visit))
-            && let Some(patient) = &self.patient
+            && let Some(patient) = &self.snapshot.patient
         {
             actions.push(Action::CreateVisit(new_visit_for(
                 patient.id,
-                &self.timeline,
+                &self.snapshot.timeline,
             )));
         }
         if ui.input_mut(|i| i.consume_shortcut(&new_patient)) {
@@ -804,7 +635,7 @@ impl UpstreamApp {
                         ui,
                         self.task.as_ref(),
                         self.task_outcome.as_ref(),
-                        self.patient.as_ref(),
+                        self.snapshot.patient.as_ref(),
                         &mut actions,
                     );
                     self.settings_view.ui(
@@ -814,19 +645,19 @@ impl UpstreamApp {
                         &mut actions,
                     );
                     self.settings_view
-                        .clinic_ui(ui, &self.clinic_profile, &mut actions);
+                        .clinic_ui(ui, &self.snapshot.clinic_profile, &mut actions);
                     patient_list::theme_ui(ui, &mut self.state.theme);
                 });
                 drafts::drafts_ui(
                     ui,
-                    &self.drafts,
+                    &self.snapshot.drafts,
                     self.state.settings.draft_warning_days,
                     &mut actions,
                 );
                 self.patient_list.ui(
                     ui,
-                    &self.patients,
-                    &self.found_in_notes,
+                    &self.snapshot.patients,
+                    &self.snapshot.found_in_notes,
                     self.state.selected_patient,
                     &mut actions,
                 );
@@ -838,14 +669,13 @@ impl UpstreamApp {
             .min_size(260.0)
             .show(ui, |ui| {
                 let findings = self
-                    .timeline
-                    .iter()
-                    .find(|record| Some(record.visit.id) == self.state.selected_visit)
+                    .snapshot
+                    .record(self.state.selected_visit)
                     .map_or(&[][..], |r| r.findings.as_slice());
                 self.reasoner_panel.ui(
                     ui,
-                    self.assessment.as_ref(),
-                    &self.insights,
+                    &self.context,
+                    (self.snapshot.assessment.as_ref(), &self.snapshot.insights),
                     // Answers are charted on the open visit while it is a draft.
                     (
                         findings,
@@ -874,20 +704,21 @@ impl UpstreamApp {
             });
         }
 
-        egui::CentralPanel::default().show(ui, |ui| match &self.patient {
+        egui::CentralPanel::default().show(ui, |ui| match &self.snapshot.patient {
             None => {
                 ui.centered_and_justified(|ui| {
                     ui.label("Choose a patient on the left, or create one.");
                 });
             }
             Some(patient) => {
-                self.patient_form.ui(ui, patient, &mut actions);
+                self.patient_form
+                    .ui(ui, &self.context, patient, &mut actions);
                 self.documents_view.ui(
                     ui,
                     patient,
-                    &self.timeline,
+                    &self.snapshot.timeline,
                     self.state.selected_visit,
-                    &self.letters,
+                    &self.snapshot.letters,
                     self.state.selected_hypothesis.as_deref(),
                     self.task.is_some(),
                     &mut actions,
@@ -899,36 +730,21 @@ impl UpstreamApp {
                 }
                 self.timeline_plot.ui(
                     ui,
-                    &self.timeline_data,
+                    &self.snapshot.timeline_data,
                     self.state.selected_visit,
                     &mut actions,
                 );
                 ui.separator();
-                let selected = self
-                    .timeline
-                    .iter()
-                    .find(|record| Some(record.visit.id) == self.state.selected_visit);
-                // The sign dialog names what must not be signed past unnoticed.
-                let urgent_flags: Vec<crate::reasoner::RaisedFlag> = self
-                    .assessment
-                    .iter()
-                    .flat_map(|a| a.flags_for_today())
-                    .cloned()
-                    .collect();
-                let unscreened_flags: Vec<crate::reasoner::FlagToScreen> = self
-                    .assessment
-                    .iter()
-                    .flat_map(|a| a.unscreened_for_today())
-                    .cloned()
-                    .collect();
+                let selected = self.snapshot.record(self.state.selected_visit);
                 ui.columns(2, |columns| {
                     // Columns justify their contents; chart text reads better ragged.
                     let ragged = egui::Layout::top_down(egui::Align::LEFT);
                     columns[0].with_layout(ragged, |ui| {
                         self.visit_list.ui(
                             ui,
+                            &self.context,
                             patient,
-                            &self.timeline,
+                            &self.snapshot.timeline,
                             self.state.selected_visit,
                             &mut actions,
                         );
@@ -936,24 +752,17 @@ impl UpstreamApp {
                     columns[1].with_layout(ragged, |ui| {
                         self.visit_editor.ui(
                             ui,
+                            &self.context,
                             selected,
                             &visit_editor::Standing {
-                                history: &self.history,
+                                history: &self.snapshot.history,
                                 clinician: &self.state.settings.clinician,
-                                urgent_flags: &urgent_flags,
-                                unscreened_flags: &unscreened_flags,
-                                activities: &crate::model::measure::activities_before(
-                                    &self.timeline,
-                                    self.state.selected_visit.unwrap_or_default(),
-                                ),
-                                offered: &crate::model::measure::offered_at(
-                                    &self.timeline,
-                                    self.state.selected_visit.unwrap_or_default(),
-                                    crate::model::Vocabulary::builtin(),
-                                ),
+                                urgent_flags: &self.snapshot.urgent_flags,
+                                unscreened_flags: &self.snapshot.unscreened_flags,
+                                activities: &self.snapshot.activities,
+                                offered: &self.snapshot.offered,
                             },
-                            &self.overlay,
-                            self.charted,
+                            (&self.snapshot.overlay, self.charted),
                             &mut actions,
                         );
                     });
@@ -1003,7 +812,10 @@ fn shortcut_sheet_ui(ctx: &egui::Context, open: &mut bool) {
             format!("{command}+Z / {command}+Shift+Z"),
             "Undo / redo in the visit",
         ),
-        ("Tab / Shift+Tab".to_owned(), "Next / previous field"),
+        (
+            "Tab / Shift+Tab".to_owned(),
+            "Next / previous field, round the visit and back to its top",
+        ),
         (
             format!("{command}+]"),
             "A tab in the note (Tab moves to the next field)",

@@ -3,6 +3,7 @@
 use eframe::egui;
 
 use super::Action;
+use super::context::ViewContext;
 use super::widgets::labelled_line;
 use crate::model::{Patient, PatientId, Sex, Vocabulary};
 
@@ -17,14 +18,20 @@ pub struct PatientFormView {
 }
 
 impl PatientFormView {
-    pub fn ui(&mut self, ui: &mut egui::Ui, patient: &Patient, actions: &mut Vec<Action>) {
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        context: &ViewContext<'_>,
+        patient: &Patient,
+        actions: &mut Vec<Action>,
+    ) {
         if self.shown != Some(patient.id) {
             self.shown = Some(patient.id);
             self.date_of_birth = patient
                 .date_of_birth
                 .map(|d| d.to_string())
                 .unwrap_or_default();
-            self.history_words = words_of_history(patient);
+            self.history_words = words_of_history(patient, context.vocabulary);
         }
         let mut edited = patient.clone();
         let age = patient.age_on(chrono::Local::now().date_naive());
@@ -40,7 +47,7 @@ impl PatientFormView {
         if !patient.occupation.is_empty() {
             ui.label(&patient.occupation);
         }
-        let vocabulary = Vocabulary::builtin();
+        let vocabulary = context.vocabulary;
         if !patient.history.is_empty() {
             let names: Vec<&str> = patient
                 .history
@@ -122,7 +129,8 @@ impl PatientFormView {
                             .desired_width(f32::INFINITY),
                     )
                     .labelled_by(label.id);
-                if words.lost_focus() && self.history_words != words_of_history(patient) {
+                if words.lost_focus() && self.history_words != words_of_history(patient, vocabulary)
+                {
                     edited
                         .history
                         .retain(|entry| vocabulary.history_flag(entry).is_some());
@@ -165,8 +173,7 @@ impl PatientFormView {
 }
 
 /// The entries of a history that are not a condition's code, as one line.
-fn words_of_history(patient: &Patient) -> String {
-    let vocabulary = Vocabulary::builtin();
+fn words_of_history(patient: &Patient, vocabulary: &Vocabulary) -> String {
     patient
         .history
         .iter()

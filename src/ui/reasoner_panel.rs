@@ -6,6 +6,7 @@
 use eframe::egui;
 
 use super::Action;
+use super::context::ViewContext;
 use super::documents_view::LetterStart;
 use crate::model::{Finding, Side, VisitId, Vocabulary};
 use crate::reasoner::{
@@ -22,8 +23,9 @@ impl ReasonerPanel {
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
-        assessment: Option<&Assessment>,
-        insights: &[Insight],
+        context: &ViewContext<'_>,
+        // The reasoner's reading of the open visit, and what its course shows.
+        (assessment, insights): (Option<&Assessment>, &[Insight]),
         // The open visit's findings, and the visit to chart answers into while a draft.
         (findings, chart_into): (&[Finding], Option<VisitId>),
         selected: Option<&str>,
@@ -37,7 +39,7 @@ impl ReasonerPanel {
             ui.label("Open a visit to see what may explain its findings.");
             return;
         };
-        let vocabulary = Vocabulary::builtin();
+        let vocabulary = context.vocabulary;
         let describe = |i: &usize| {
             findings
                 .get(*i)
@@ -130,7 +132,7 @@ impl ReasonerPanel {
                     .id_salt("to screen")
                     .show(ui, |ui| {
                         for flag in &assessment.to_screen {
-                            to_screen_ui(ui, flag, &describe, chart_into, actions);
+                            to_screen_ui(ui, vocabulary, flag, &describe, chart_into, actions);
                         }
                     });
                 }
@@ -246,6 +248,7 @@ fn red_flag_ui(ui: &mut egui::Ui, flag: &RaisedFlag, describe: &dyn Fn(&usize) -
 /// A flag to screen: what calls for it, what argues against it, and what would settle it.
 fn to_screen_ui(
     ui: &mut egui::Ui,
+    vocabulary: &Vocabulary,
     flag: &FlagToScreen,
     describe: &dyn Fn(&usize) -> String,
     chart_into: Option<VisitId>,
@@ -276,7 +279,6 @@ fn to_screen_ui(
     if let Some(visit) = chart_into
         && !flag.answers.is_empty()
     {
-        let vocabulary = Vocabulary::builtin();
         ui.horizontal_wrapped(|ui| {
             ui.weak("Examined, not present:");
             for answer in &flag.answers {

@@ -6,11 +6,12 @@ use eframe::egui;
 
 use super::Action;
 use super::body_chart::BodyChart;
+use super::context::ViewContext;
 use super::widgets::{labelled_line, labelled_text};
-use crate::model::reader::{self, Lexicon};
+use crate::model::reader;
 use crate::model::{
     Finding, FindingEntry, FindingId, Intervention, InterventionKind, Side, Visit, VisitId,
-    VisitKind, VisitRecord, VisitStatus, Vocabulary,
+    VisitKind, VisitRecord, VisitStatus,
 };
 use crate::reasoner::Zone;
 
@@ -137,6 +138,8 @@ pub struct VisitEditorView {
     unsaved: Option<Unsaved>,
     /// The saved note of the open visit as read, kept until its words change.
     note_reading: Option<(VisitId, reader::Reading)>,
+    /// Tab and Shift+Tab go round the editor's fields and never leave it.
+    tab_ring: super::widgets::TabRing,
 }
 
 /// The visit's standing as a record, drawn under its heading.
@@ -156,15 +159,15 @@ pub struct Standing<'a> {
 }
 
 impl VisitEditorView {
-    /// `zones`: the selected hypothesis's referral zones, drawn on the body chart;
-    /// `charted`: a finding just added from the chart, whose kind and intensity to edit.
+    /// The body chart's `zones`: the selected hypothesis's referral zones, drawn on it;
+    /// and `charted`: a finding just added from it, whose kind and intensity to edit.
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
+        context: &ViewContext<'_>,
         record: Option<&VisitRecord>,
         standing: &Standing<'_>,
-        zones: &[Zone],
-        charted: Option<FindingId>,
+        (zones, charted): (&[Zone], Option<FindingId>),
         actions: &mut Vec<Action>,
     ) {
         let Some(record) = record else {
@@ -190,6 +193,7 @@ impl VisitEditorView {
             .id_salt(("visit editor", visit.id))
             .auto_shrink([false, false])
             .show(ui, |ui| {
+                let ring = self.tab_ring.begin(ui);
                 if editable {
                     ui.heading("Visit");
                 } else {
@@ -223,6 +227,7 @@ impl VisitEditorView {
                     .show(ui, |ui| {
                         self.body_chart.ui(
                             ui,
+                            context,
                             record.visit.id,
                             &record.findings,
                             zones,
@@ -234,9 +239,9 @@ impl VisitEditorView {
                             ui.weak("Click a region, then choose what to chart there.");
                         }
                     });
-                self.findings_ui(ui, record, editable, charted, actions);
+                self.findings_ui(ui, context, record, editable, charted, actions);
                 ui.separator();
-                self.interventions_ui(ui, record, editable, actions);
+                self.interventions_ui(ui, context, record, editable, actions);
                 ui.separator();
                 self.measures.ui(
                     ui,
@@ -245,6 +250,7 @@ impl VisitEditorView {
                     (standing.activities, standing.offered),
                     actions,
                 );
+                self.tab_ring.end(ui, ring);
                 super::widgets::keep_focus_in_view(ui);
             });
     }
@@ -381,17 +387,18 @@ impl VisitEditorView {
     fn note_suggestions_ui(
         &mut self,
         ui: &mut egui::Ui,
+        context: &ViewContext<'_>,
         record: &VisitRecord,
         actions: &mut Vec<Action>,
     ) {
-        let vocabulary = Vocabulary::builtin();
+        let vocabulary = context.vocabulary;
         let text = format!("{}\n{}", record.visit.subjective, record.visit.objective);
         let stale = self
             .note_reading
             .as_ref()
             .is_none_or(|(visit, reading)| *visit != record.visit.id || reading.text != text);
         if stale {
-            let reading = reader::read_findings(&text, None, vocabulary, Lexicon::builtin());
+            let reading = reader::read_findings(&text, None, vocabulary, context.lexicon);
             self.note_reading = Some((record.visit.id, reading));
         }
         let Some((_, reading)) = &self.note_reading else {
@@ -440,12 +447,13 @@ impl VisitEditorView {
     fn findings_ui(
         &mut self,
         ui: &mut egui::Ui,
+        context: &ViewContext<'_>,
         record: &VisitRecord,
         editable: bool,
         charted: Option<FindingId>,
         actions: &mut Vec<Action>,
     ) {
-        let vocabulary = Vocabulary::builtin();
+        let vocabulary = context.vocabulary;
         ui.horizontal(|ui| {
             ui.strong("Findings");
             let carried = record.findings.iter().filter(|f| f.carried_over).count();
@@ -462,13 +470,13 @@ impl VisitEditorView {
             }
         });
         if editable {
-            self.note_suggestions_ui(ui, record, actions);
+            self.note_suggestions_ui(ui, context, record, actions);
         }
         if editable
             && let Some(id) = charted
             && let Some(finding) = record.findings.iter().find(|f| f.id == id)
         {
-            self.charted_ui(ui, finding, actions);
+            self.charted_ui(ui, context, finding, actions);
         }
         for finding in &record.findings {
             ui.horizontal_wrapped(|ui| {
@@ -510,12 +518,14 @@ impl VisitEditorView {
             egui::CollapsingHeader::new("Edit findings as a table")
                 .id_salt(("findings table", record.visit.id))
                 .open(open)
-                .show(ui, |ui| self.findings_table_ui(ui, record, actions));
+                .show(ui, |ui| {
+                    self.findings_table_ui(ui, context, record, actions)
+                });
         } else if self.focus == Some(Field::FindingsTable) {
             self.focus = None;
         }
         ui.add_space(4.0);
-        self.quick_entry_ui(ui, record, actions);
+        self.quick_entry_ui(ui, context, record, actions);
         ui.add_space(4.0);
         let entry = &mut self.finding;
         let mut submitted = false;
@@ -587,10 +597,11 @@ impl VisitEditorView {
     fn findings_table_ui(
         &mut self,
         ui: &mut egui::Ui,
+        context: &ViewContext<'_>,
         record: &VisitRecord,
         actions: &mut Vec<Action>,
     ) {
-        let vocabulary = Vocabulary::builtin();
+        let vocabulary = context.vocabulary;
         egui::ScrollArea::horizontal()
             .id_salt("findings table scroll")
             .show(ui, |ui| {
@@ -716,8 +727,14 @@ impl VisitEditorView {
 
     /// The kind and intensity of a finding just charted from the body chart, with the
     /// cursor on its kind.
-    fn charted_ui(&mut self, ui: &mut egui::Ui, finding: &Finding, actions: &mut Vec<Action>) {
-        let vocabulary = Vocabulary::builtin();
+    fn charted_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        context: &ViewContext<'_>,
+        finding: &Finding,
+        actions: &mut Vec<Action>,
+    ) {
+        let vocabulary = context.vocabulary;
         let fresh = self
             .charted
             .as_ref()
@@ -785,10 +802,11 @@ impl VisitEditorView {
     fn quick_entry_ui(
         &mut self,
         ui: &mut egui::Ui,
+        context: &ViewContext<'_>,
         record: &VisitRecord,
         actions: &mut Vec<Action>,
     ) {
-        let vocabulary = Vocabulary::builtin();
+        let vocabulary = context.vocabulary;
         let label = ui.label("Quick entry");
         let field = ui
             .add(
@@ -804,8 +822,7 @@ impl VisitEditorView {
             return;
         }
         // What each part of the line became, as it is typed.
-        let reading =
-            reader::read_findings(&self.quick_entry, None, vocabulary, Lexicon::builtin());
+        let reading = reader::read_findings(&self.quick_entry, None, vocabulary, context.lexicon);
         let charted_already =
             |item: &reader::ReadFinding| record.findings.iter().any(|f| f.repeats(&item.finding));
         for item in &reading.items {
@@ -850,10 +867,11 @@ impl VisitEditorView {
     fn intervention_entry_ui(
         &mut self,
         ui: &mut egui::Ui,
+        context: &ViewContext<'_>,
         record: &VisitRecord,
         actions: &mut Vec<Action>,
     ) {
-        let vocabulary = Vocabulary::builtin();
+        let vocabulary = context.vocabulary;
         let label = ui.label("Intervention quick entry");
         let field = ui
             .add(
@@ -868,7 +886,7 @@ impl VisitEditorView {
             return;
         }
         let reading =
-            reader::read_interventions(&self.intervention_entry, vocabulary, Lexicon::builtin());
+            reader::read_interventions(&self.intervention_entry, vocabulary, context.lexicon);
         for item in &reading.items {
             ui.label(format!("Enter charts: {}", item.intervention.describe()));
         }
@@ -892,6 +910,7 @@ impl VisitEditorView {
     fn interventions_ui(
         &mut self,
         ui: &mut egui::Ui,
+        context: &ViewContext<'_>,
         record: &VisitRecord,
         editable: bool,
         actions: &mut Vec<Action>,
@@ -913,8 +932,8 @@ impl VisitEditorView {
             return;
         }
         ui.add_space(4.0);
-        let vocabulary = Vocabulary::builtin();
-        self.intervention_entry_ui(ui, record, actions);
+        let vocabulary = context.vocabulary;
+        self.intervention_entry_ui(ui, context, record, actions);
         ui.add_space(4.0);
         let draft = &mut self.intervention;
         egui::Grid::new("intervention entry")

@@ -5,6 +5,7 @@
 use eframe::egui;
 
 use super::Action;
+use super::context::ViewContext;
 use crate::model::{Patient, VisitId, VisitRecord, VisitStatus, Vocabulary};
 
 #[derive(Debug, Default)]
@@ -17,6 +18,7 @@ impl VisitListView {
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
+        context: &ViewContext<'_>,
         patient: &Patient,
         timeline: &[VisitRecord],
         selected: Option<VisitId>,
@@ -38,7 +40,7 @@ impl VisitListView {
             ui.weak("No visits yet.");
             return;
         }
-        let vocabulary = Vocabulary::builtin();
+        let vocabulary = context.vocabulary;
         let spacing = ui.spacing().item_spacing.y;
         let body = ui.text_style_height(&egui::TextStyle::Body);
         let title = ui.spacing().interact_size.y.max(body) + spacing;

@@ -73,6 +73,90 @@ pub fn keep_focus_in_view(ui: &mut egui::Ui) {
     }
 }
 
+/// Keeps Tab and Shift+Tab within one part of the window: Tab from its last field goes to
+/// its first, Shift+Tab from its first to its last, so the keyboard never wanders off to
+/// the panels around it. Which fields are first and last is learnt as they are drawn, in
+/// egui's own Tab order (enabled widgets that take the focus). Call `begin` before the
+/// part's contents and `end` after them.
+#[derive(Debug, Default)]
+pub struct TabRing {
+    first: Option<egui::Id>,
+    last: Option<egui::Id>,
+}
+
+/// Where a `TabRing`'s contents begin among the widgets of their layer.
+pub struct RingStart {
+    layer: egui::LayerId,
+    drawn_before: usize,
+}
+
+impl TabRing {
+    /// Moves the focus round the ring when Tab leaves its last field or Shift+Tab its
+    /// first (the key is taken, so egui does not also move the focus on).
+    pub fn begin(&self, ui: &mut egui::Ui) -> RingStart {
+        let focused = ui.memory(|m| m.focused());
+        let wrap_to = match focused {
+            Some(id) if Some(id) == self.last && take_tab(ui, Tab::Forward) => self.first,
+            Some(id) if Some(id) == self.first && take_tab(ui, Tab::Back) => self.last,
+            _ => None,
+        };
+        if let Some(id) = wrap_to {
+            ui.memory_mut(|m| {
+                m.move_focus(egui::FocusDirection::None);
+                m.request_focus(id);
+            });
+        }
+        let layer = ui.layer_id();
+        let drawn_before = ui
+            .ctx()
+            .viewport(|v| v.this_pass.widgets.get_layer(layer).count());
+        RingStart {
+            layer,
+            drawn_before,
+        }
+    }
+
+    /// Learns the first and last fields drawn since `begin`.
+    pub fn end(&mut self, ui: &egui::Ui, start: RingStart) {
+        let (first, last) = ui.ctx().viewport(|v| {
+            let mut focusable = v
+                .this_pass
+                .widgets
+                .get_layer(start.layer)
+                .skip(start.drawn_before)
+                .filter(|w| w.enabled && w.sense.is_focusable())
+                .map(|w| w.id);
+            let first = focusable.next();
+            (first, focusable.last().or(first))
+        });
+        self.first = first;
+        self.last = last;
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Forward,
+    Back,
+}
+
+/// Takes a Tab (or Shift+Tab) pressed this frame out of the input; whether there was one.
+fn take_tab(ui: &egui::Ui, which: Tab) -> bool {
+    ui.input_mut(|i| {
+        let at = i.events.iter().position(|event| {
+            matches!(
+                event,
+                egui::Event::Key { key: egui::Key::Tab, pressed: true, modifiers, .. }
+                    if match which {
+                        Tab::Forward => !modifiers.any(),
+                        Tab::Back => modifiers.shift_only(),
+                    }
+            )
+        });
+        at.map(|at| i.events.remove(at)).is_some()
+    })
+}
+
 /// Text quieter than the body text yet readable: the colour nearest the panel's that
 /// keeps WCAG's 4.5:1 contrast for normal text (Success Criterion 1.4.3, level AA) in
 /// either theme; egui's "weak" text reaches about 2.3:1 in the dark one.

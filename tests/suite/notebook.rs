@@ -185,3 +185,47 @@ fn a_name_with_no_letters_stands_on_no_record() {
     ));
     assert_eq!(notebook::actor_named("Dr. Lee").unwrap().name(), "Dr. Lee");
 }
+
+#[test]
+fn a_backup_is_put_back_opened_and_recorded_in_one_call() {
+    let directory = tempfile::tempdir().unwrap();
+    let db = directory.path().join("notebook.sqlite3");
+    let backup = directory.path().join("backup.sqlite3");
+    let rows_in_backup = {
+        let mut store = Store::open(&db).unwrap();
+        notebook::create_patient(&mut store, &crate::by(), &Patient::new("Ada Quill")).unwrap();
+        notebook::back_up_to(&store, &crate::by(), &backup).unwrap();
+        let rows = Store::open(&backup).unwrap().verify_audit().unwrap().rows;
+        notebook::create_patient(&mut store, &crate::by(), &Patient::new("Later Patient")).unwrap();
+        rows
+    };
+    let restored = notebook::restore_backup(
+        &db,
+        &backup,
+        &upstream::store::Passphrase::none(),
+        Some(crate::named("Dr Restorer")),
+    )
+    .unwrap();
+    let names: Vec<String> = restored
+        .store
+        .search_patients("", 10)
+        .unwrap()
+        .into_iter()
+        .map(|patient| patient.name)
+        .collect();
+    assert_eq!(names, ["Ada Quill"], "the notebook is the backup's");
+    assert!(
+        restored
+            .report
+            .set_aside
+            .as_ref()
+            .is_some_and(|p| p.exists()),
+        "the notebook that was there is kept aside"
+    );
+    let audit = restored.store.verify_audit().unwrap();
+    assert!(audit.is_intact());
+    assert!(
+        audit.rows > rows_in_backup,
+        "the restore is recorded in the restored notebook"
+    );
+}

@@ -519,3 +519,90 @@ fn tab_leaves_the_note_for_the_next_field_and_ctrl_bracket_types_a_tab_in_it() {
     assert_eq!(visit.subjective, "LBP after lifting");
     assert_eq!(visit.objective, "Lumbar:\tflexion 60");
 }
+
+/// The focused widget's role and label, and where it is drawn.
+fn focused(harness: &Harness<'_, UpstreamApp>) -> Option<(String, egui::Rect)> {
+    use egui_kittest::kittest::NodeT;
+    harness.query_by(|node| node.is_focused()).map(|node| {
+        let ak = node.accesskit_node();
+        (
+            format!("{:?} {}", ak.role(), ak.label().unwrap_or_default()),
+            node.rect(),
+        )
+    })
+}
+
+/// Presses `key` (with Shift when `back`) until the field labelled `home` has the cursor
+/// again, checking at every step that the cursor stays in the visit editor, right of
+/// its left edge `left`; the fields passed, in order.
+fn walk_round(
+    harness: &mut Harness<'_, UpstreamApp>,
+    home: &str,
+    back: bool,
+    left: f32,
+) -> Vec<String> {
+    let modifiers = if back {
+        egui::Modifiers::SHIFT
+    } else {
+        egui::Modifiers::NONE
+    };
+    let mut passed = Vec::new();
+    loop {
+        assert!(passed.len() < 150, "Tab comes round again: {passed:#?}");
+        harness.key_press_modifiers(modifiers, Key::Tab);
+        harness.run();
+        let (what, rect) = focused(harness).expect("a field has the cursor after every Tab");
+        assert!(
+            rect.left() >= left,
+            "Tab stays in the visit editor, but reached {what} at {rect:?}"
+        );
+        assert!(!what.contains("Search"), "Tab reached the patient search");
+        if what.ends_with(home) {
+            return passed;
+        }
+        passed.push(what);
+    }
+}
+
+#[test]
+fn tab_goes_round_the_visit_editor_and_never_reaches_the_patient_list() {
+    let directory = tempfile::tempdir().unwrap();
+    let (mut harness, _) = crate::window_on_a_draft(&directory.path().join("n.sqlite3"));
+    // The editor's column starts at its fields' labels; the patient list and the visit
+    // list lie to the left of it.
+    let left = harness
+        .get_by_role_and_label(Role::Label, "Date and time")
+        .rect()
+        .left()
+        - 1.0;
+    harness
+        .get_by_role_and_label(Role::TextInput, "Date and time")
+        .focus();
+    harness.run();
+    let forward = walk_round(&mut harness, "Date and time", false, left);
+    for field in ["Plan", "Quick entry", "Intervention quick entry"] {
+        assert!(
+            forward.iter().any(|what| what.ends_with(field)),
+            "Tab passes the {field}: {forward:#?}"
+        );
+    }
+    // Shift+Tab goes the same way round backwards: from the first field to the last.
+    let backward = walk_round(&mut harness, "Date and time", true, left);
+    let mut reversed = forward.clone();
+    reversed.reverse();
+    assert_eq!(backward, reversed);
+    // From the last field (the outcome measures at the foot of the visit) Tab went on to
+    // the first (Sign, at its head), not out to the patient list.
+    let at = |field: &str| forward.iter().position(|what| what.ends_with(field));
+    let (measure, sign) = (at("Outcome measure"), at("Sign visit"));
+    assert!(
+        measure.is_some() && sign > measure,
+        "Tab wraps from the foot of the visit to its head: {forward:#?}"
+    );
+    eprintln!(
+        "{} fields round the visit editor, from {} back to {}",
+        forward.len() + 1,
+        forward[sign.unwrap_or_default() - 1],
+        forward[sign.unwrap_or_default()]
+    );
+}

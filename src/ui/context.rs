@@ -1,0 +1,33 @@
+//! What the views read besides the state they draw: the reasoner, the vocabulary, the
+//! reader's lexicon and the body chart's drawing. The window makes one `ViewContext` and
+//! passes it into each view's `ui`, so that no view reaches for a global.
+
+use super::body_chart::Geometry;
+use crate::model::Vocabulary;
+use crate::model::reader::Lexicon;
+use crate::reasoner::Reasoner;
+
+/// The knowledge the views draw with, passed into their `ui` functions.
+#[derive(Clone, Copy)]
+pub struct ViewContext<'a> {
+    /// Reads a visit (hypotheses, red flags), a patient's course and a hypothesis's zones.
+    pub reasoner: &'a Reasoner<'a>,
+    /// Names finding kinds, body regions and history flags.
+    pub vocabulary: &'a Vocabulary,
+    /// The reader's words, for the quick entries and the note's suggestions.
+    pub lexicon: &'a Lexicon,
+    /// The body chart's regions as drawn, or why they could not be read.
+    pub body: Result<&'a Geometry, &'a str>,
+}
+
+impl ViewContext<'static> {
+    /// The knowledge built into this binary.
+    pub fn builtin() -> Self {
+        ViewContext {
+            reasoner: Reasoner::builtin(),
+            vocabulary: Vocabulary::builtin(),
+            lexicon: Lexicon::builtin(),
+            body: Geometry::builtin(),
+        }
+    }
+}
