@@ -1813,3 +1813,47 @@ fn a_reflex_and_a_strength_on_one_line_are_two_findings() {
         ]
     );
 }
+
+/// "decreased" after or before a function examined says how it was found: it is not a
+/// word of what eases a symptom there. Pulses are graded with 2+ normal; a lordosis or
+/// kyphosis decreased or increased is a postural deviation, found normal none.
+#[test]
+fn decreased_says_how_a_function_was_found_and_pulses_and_curves_are_graded() {
+    for (text, expected) in [
+        (
+            "achilles reflex decreased L",
+            "reflex_decreased achilles left present",
+        ),
+        ("sensation decreased L foot", "numbness foot left present"),
+        (
+            "decreased ROM lumbar",
+            "limited_rom low_back midline present",
+        ),
+        (
+            "pedal pulses 2+ bilat",
+            "diminished_pulse foot bilateral absent",
+        ),
+        (
+            "decreased lumbar lordosis",
+            "postural_deviation low_back midline present",
+        ),
+        (
+            "increased thoracic kyphosis",
+            "postural_deviation back_mid midline present",
+        ),
+        (
+            "lumbar lordosis normal",
+            "postural_deviation low_back midline absent",
+        ),
+    ] {
+        let reading = read(text);
+        assert_eq!(found(&reading), [expected], "{text}: {reading:?}");
+    }
+    // What eases a symptom stays what eases it.
+    let eased = read("LBP decreased with rest");
+    assert_eq!(found(&eased), ["pain low_back midline present"]);
+    assert_eq!(
+        eased.items[0].finding.detail.eased_by,
+        [upstream::model::Activity::Rest]
+    );
+}

@@ -2999,6 +2999,28 @@ fn choose(meanings: &[Word], frame: &Frame, sentence: &[Read]) -> Option<Word> {
     {
         return Some(Word::NegateBefore);
     }
+    // "achilles reflex decreased", "decreased ROM": with a function examined in the
+    // sentence and no activity for a cue to govern, "decreased" says how it was found,
+    // not what eases a symptom.
+    let examined_here = sentence.iter().any(|r| {
+        matches!(&r.piece, Piece::Word(words) if words.iter().any(|w| matches!(w, Word::Examined(_))))
+    });
+    let activity_here = sentence.iter().any(|r| {
+        matches!(&r.piece, Piece::Word(words)
+            // A movement tested ("hip abd") is what was examined, not what eases.
+            if words.iter().any(|w| matches!(w, Word::Activity(a) if !a.is_movement()))
+                && !words.iter().any(|w| matches!(w, Word::Examined(_))))
+    });
+    if let Some(change) = meanings.iter().find(|w| matches!(w, Word::Change(_)))
+        && meanings
+            .iter()
+            .any(|w| matches!(w, Word::EaseCue | Word::ProvokeCue))
+        && frame.uncued.is_empty()
+        && examined_here
+        && !activity_here
+    {
+        return Some(change.clone());
+    }
     // "positive" is a test's result, never a test with no name.
     if let Some(result) = meanings
         .iter()
@@ -3185,6 +3207,16 @@ fn emit(
         }
         // A reflex graded: 0-1+ decreased, 2+ normal (absent), 3+-4+ increased.
         if let Some((grade, _)) = frame.plus.take() {
+            // "pedal pulses 2+ bilat": pulses are graded 0 (absent) to 3+ or 4+ (bounding),
+            // 2+ normal; below it the pulse is diminished.
+            if kinds.iter().any(|k| k.as_str() == "diminished_pulse") && frame.change.is_none() {
+                if grade >= 2 {
+                    frame.negated = true;
+                } else {
+                    frame.change = Some(Change::Less);
+                    frame.negated = false;
+                }
+            }
             if kinds.iter().any(|k| k.as_str().starts_with("reflex")) {
                 frame.detail.reflex = ReflexGrade::parse(&format!("{grade}+"));
             } else if kinds.iter().any(|k| k.as_str() == "weakness") {
@@ -3610,7 +3642,9 @@ fn emit(
 /// Movements named with a strength grade ("R shoulder abduction 4/5", "ankle dorsiflexion
 /// strength 3/5"): what was tested, and with no place named, where.
 fn movements_as_strength(frame: &mut Frame) {
-    if frame.detail.strength.is_none() || !frame.tests.is_empty() {
+    // "strength decreased R hip abd": strength examined by name is graded too.
+    let strength_named = frame.examined.iter().any(|k| k.as_str() == "weakness");
+    if frame.detail.strength.is_none() && !strength_named || !frame.tests.is_empty() {
         return;
     }
     let (movements, others): (Vec<_>, Vec<_>) = std::mem::take(&mut frame.uncued)
