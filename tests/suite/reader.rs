@@ -1857,3 +1857,24 @@ fn decreased_says_how_a_function_was_found_and_pulses_and_curves_are_graded() {
         [upstream::model::Activity::Rest]
     );
 }
+
+/// Values as notes write them: two movements measured in one sentence joined by "and",
+/// a normal with its unit, a range of scores with spaces, and a pain scale's name alone.
+#[test]
+fn values_written_in_prose_and_with_spaces_are_read() {
+    let both = read("R shoulder active flexion 100 degrees and passive flexion 120 degrees");
+    assert!(both.is_whole(), "{both:?}");
+    let degrees: Vec<f64> = both
+        .items
+        .iter()
+        .filter_map(|i| i.finding.detail.measurement.as_ref().map(|m| m.quantity))
+        .collect();
+    assert_eq!(degrees, [100.0, 120.0]);
+    let normal = read("lumbar flexion 45 deg (normal 60 deg)");
+    assert!(normal.is_whole(), "{normal:?}");
+    assert_eq!(found(&normal), ["limited_rom low_back midline present"]);
+    let range = read("LBP 4 - 6/10");
+    assert!(range.is_whole(), "{range:?}");
+    assert_eq!(range.items[0].finding.intensity.map(|i| i.value()), Some(6));
+    assert_eq!(found(&read("R knee VAS 3/10")), ["pain knee right present"]);
+}

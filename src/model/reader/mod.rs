@@ -334,6 +334,29 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Token> {
 
 /// A value written in one token: "6/10", "4-6/10", "4+/5", "2+", "3/4", "45°", "6cm", "30%",
 /// "L4/L5", or a bare number.
+/// A value as written, before what it measures and its normal are known.
+fn measured(quantity: f64, unit: Unit) -> Measurement {
+    Measurement {
+        quantity,
+        unit,
+        of: None,
+        normal: None,
+    }
+}
+
+/// The unit a word after a number names: "45 degrees", "6 cm".
+fn unit_word(word: &str) -> Option<Unit> {
+    match word {
+        "degrees" | "deg" | "degree" | "°" => Some(Unit::Degrees),
+        "cm" => Some(Unit::Centimetres),
+        "mm" => Some(Unit::Millimetres),
+        "%" | "percent" => Some(Unit::Percent),
+        "seconds" | "sec" | "s" => Some(Unit::Seconds),
+        "kg" | "kgs" | "kilograms" => Some(Unit::Kilograms),
+        _ => None,
+    }
+}
+
 fn value_of(token: &str) -> Option<Piece> {
     // "47-year-old", "3-month": who and how long, filler to a finding.
     if let Some((number, rest)) = token.split_once('-')
@@ -562,11 +585,18 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
                 _ => low_of_range(next),
             }
         {
+            // "(normal 60 deg)": the unit after the number is the normal's too.
+            let (end, after) = match words.get(past_colon + 1) {
+                Some((unit_span, unit)) if unit_word(unit).is_some() => {
+                    (unit_span[1], past_colon + 2)
+                }
+                _ => (next_span[1], past_colon + 1),
+            };
             reads.push(Read {
-                span: [span[0], next_span[1]],
+                span: [span[0], end],
                 piece: Piece::Normal(normal),
             });
-            at = past_colon + 1;
+            at = after;
             continue;
         }
         // "a level 5-6 on a scale of 10", "pain rated 7-8": a range of two scores out of
@@ -640,6 +670,23 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
                 at += 2;
                 continue;
             }
+        }
+        // "4 - 5/10": a range of scores written with spaces around the dash.
+        if let Ok(low) = word.parse::<u8>()
+            && words
+                .get(at + 1)
+                .is_some_and(|(_, dash)| matches!(dash.as_str(), "-" | "–"))
+            && let Some((high_span, high)) = words.get(at + 2)
+            && let Some(Piece::Intensity(high)) = value_of(high)
+            && let Ok(low) = Intensity::new(low)
+            && low < high
+        {
+            reads.push(Read {
+                span: [span[0], high_span[1]],
+                piece: Piece::IntensityRange(low, high),
+            });
+            at += 3;
+            continue;
         }
         // "mid to upper back", "upper to mid back": a stretch of one place named by its two
         // ends, each end a place of its own ("mid" alone names none).
@@ -825,15 +872,7 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
                 continue;
             }
             // "45 degrees", "6 cm": a number and its unit in two words.
-            let unit = words.get(at + 1).and_then(|(_, next)| match next.as_str() {
-                "degrees" | "deg" | "degree" | "°" => Some(Unit::Degrees),
-                "cm" => Some(Unit::Centimetres),
-                "mm" => Some(Unit::Millimetres),
-                "%" | "percent" => Some(Unit::Percent),
-                "seconds" | "sec" | "s" => Some(Unit::Seconds),
-                "kg" | "kgs" | "kilograms" => Some(Unit::Kilograms),
-                _ => None,
-            });
+            let unit = words.get(at + 1).and_then(|(_, next)| unit_word(next));
             match (value, unit) {
                 (Piece::Number(quantity), Some(unit)) => {
                     reads.push(Read {
@@ -969,6 +1008,8 @@ struct Frame {
     reproduced: Option<usize>,
     /// The normal the measurement is compared with.
     normal: Option<f64>,
+    /// Where the measurement was written, for a movement named after it.
+    measured_at: Option<Span>,
     /// A negation before the clause may or may not reach it.
     negation_in_doubt: bool,
     /// The places named since the last other word, with where each begins.
@@ -2036,6 +2077,40 @@ fn compose(
                 {
                     frame.normal = Some(*quantity);
                 }
+                // "active flexion 100° and passive flexion 120°": a movement named after
+                // the first value is measured on its own, at the same place.
+                Piece::Measure(quantity, unit)
+                    if frame.detail.measurement.is_some()
+                        && frame.measured_at.is_some_and(|at| {
+                            frame
+                                .uncued
+                                .iter()
+                                .any(|(span, a)| a.is_movement() && span[0] >= at[1])
+                        }) =>
+                {
+                    let first_end = frame.measured_at.map_or(0, |at| at[1]);
+                    let (later, earlier): (Vec<_>, Vec<_>) = std::mem::take(&mut frame.uncued)
+                        .into_iter()
+                        .partition(|(span, _)| span[0] >= first_end);
+                    frame.uncued = earlier;
+                    let side = frame.side;
+                    let places = (
+                        frame.regions.clone(),
+                        frame.structures.clone(),
+                        frame.movement_regions.clone(),
+                    );
+                    let begins = later.first().map_or(read.span[0], |(span, _)| span[0]);
+                    if let Some(span) = &mut frame.span {
+                        span[1] = span[1].min(first_end).max(span[0]);
+                    }
+                    frames.push(std::mem::take(&mut frame));
+                    frame.side = side;
+                    (frame.regions, frame.structures, frame.movement_regions) = places;
+                    frame.uncued = later;
+                    frame.detail.measurement = Some(measured(*quantity, *unit));
+                    frame.measured_at = Some(read.span);
+                    frame.span = Some([begins, read.span[1]]);
+                }
                 Piece::Measure(..) if frame.detail.measurement.is_some() => {
                     unread.push(Unread {
                         span: read.span,
@@ -2044,12 +2119,8 @@ fn compose(
                     });
                 }
                 Piece::Measure(quantity, unit) => {
-                    frame.detail.measurement = Some(Measurement {
-                        quantity: *quantity,
-                        unit: *unit,
-                        of: None,
-                        normal: None,
-                    });
+                    frame.detail.measurement = Some(measured(*quantity, *unit));
+                    frame.measured_at = Some(read.span);
                 }
                 // "DTR C5 2+": with a reflex spoken of, a root is its reflex's place.
                 Piece::Level(level)
