@@ -557,6 +557,35 @@ fn the_sign_dialog_names_a_red_flag_only_the_visits_read_together_raise() {
 }
 
 #[test]
+fn a_raised_flag_shows_whom_to_refer_to_what_to_avoid_what_raised_it_and_what_argues_against_it() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut harness = ada_with_a_draft(&directory.path().join("notebook.sqlite3"));
+    for line in ["saddle numbness", "no urinary retention"] {
+        type_into(&mut harness, "Quick entry", line);
+        harness.key_press(eframe::egui::Key::Enter);
+        harness.run();
+    }
+    for shown in [
+        "RED FLAG  EMERGENCY: refer now",
+        "Refer to: Emergency department",
+        "Meanwhile avoid: ",
+        "Raised by: saddle numbness",
+        "Against it: no urinary retention",
+    ] {
+        assert!(
+            harness.query_by_label_contains(shown).is_some(),
+            "the panel does not show {shown:?}"
+        );
+    }
+    // Denied symptoms argue against it; they never hide an emergency the saddle raises.
+    assert!(
+        harness
+            .query_by_label_contains("No red flags raised")
+            .is_none()
+    );
+}
+
+#[test]
 fn an_answer_to_a_flag_to_screen_is_charted_with_one_click_as_examined_and_not_present() {
     let directory = tempfile::tempdir().unwrap();
     let mut harness = ada_with_a_draft(&directory.path().join("notebook.sqlite3"));
