@@ -164,10 +164,17 @@ impl Snapshot {
             .flat_map(|a| a.unscreened_for_today())
             .cloned()
             .collect();
+        // A flag the visit's own findings already raise is named once, as raised.
+        let raised_here = |insight: &Insight| match &insight.kind {
+            crate::reasoner::InsightKind::FlagAcrossVisits { flag, .. } => {
+                self.urgent_flags.iter().any(|f| &f.id == flag)
+            }
+            _ => false,
+        };
         self.urgent_across = self
             .insights
             .iter()
-            .filter(|i| i.flag_for_today().is_some())
+            .filter(|i| i.flag_for_today().is_some() && !raised_here(i))
             .cloned()
             .collect();
         let visit = state.selected_visit.unwrap_or_default();

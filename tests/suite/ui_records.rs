@@ -554,6 +554,22 @@ fn the_sign_dialog_names_a_red_flag_only_the_visits_read_together_raise() {
             .query_by_label_contains("Red flag at this visit: Possible cauda equina")
             .is_none()
     );
+    // Once the visit's own findings raise it (saddle numbness), it is named once, as raised.
+    click(&mut harness, "Cancel");
+    type_into(&mut harness, "Quick entry", "saddle numbness");
+    harness.key_press(eframe::egui::Key::Enter);
+    harness.run();
+    click(&mut harness, "Sign visit");
+    assert!(
+        harness
+            .query_by_label_contains("Red flag at this visit: Possible cauda equina")
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_by_label_contains("Red flag across visits")
+            .is_none()
+    );
 }
 
 #[test]
