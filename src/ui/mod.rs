@@ -759,6 +759,7 @@ impl UpstreamApp {
                                 clinician: &self.state.settings.clinician,
                                 urgent_flags: &self.snapshot.urgent_flags,
                                 unscreened_flags: &self.snapshot.unscreened_flags,
+                                urgent_across: &self.snapshot.urgent_across,
                                 activities: &self.snapshot.activities,
                                 offered: &self.snapshot.offered,
                             },

@@ -38,9 +38,10 @@ impl SigningView {
         ui: &mut egui::Ui,
         record: &VisitRecord,
         clinician: &str,
-        (urgent_flags, unscreened): (
+        (urgent_flags, unscreened, across): (
             &[crate::reasoner::RaisedFlag],
             &[crate::reasoner::FlagToScreen],
+            &[crate::reasoner::Insight],
         ),
         actions: &mut Vec<Action>,
     ) {
@@ -64,7 +65,7 @@ impl SigningView {
                 );
                 self.addenda_ui(ui, record, actions);
             }
-            None => self.draft_ui(ui, record, (urgent_flags, unscreened), actions),
+            None => self.draft_ui(ui, record, (urgent_flags, unscreened, across), actions),
         }
     }
 
@@ -72,9 +73,10 @@ impl SigningView {
         &mut self,
         ui: &mut egui::Ui,
         record: &VisitRecord,
-        (urgent_flags, unscreened): (
+        (urgent_flags, unscreened, across): (
             &[crate::reasoner::RaisedFlag],
             &[crate::reasoner::FlagToScreen],
+            &[crate::reasoner::Insight],
         ),
         actions: &mut Vec<Action>,
     ) {
@@ -95,6 +97,20 @@ impl SigningView {
                             flag.title, flag.refer_to
                         ),
                     );
+                }
+                // And one that only the visits read together raise: the findings of this
+                // visit alone may not show a deficit getting worse or a new bladder symptom.
+                for insight in across {
+                    // Its headline says how urgent it is.
+                    if let Some((_, refer_to)) = insight.flag_for_today() {
+                        ui.colored_label(
+                            ui.visuals().error_fg_color,
+                            format!(
+                                "Red flag across visits: {}. Refer to: {refer_to}",
+                                insight.headline
+                            ),
+                        );
+                    }
                 }
                 // So is one that would, left to screen with its questions unanswered.
                 for flag in unscreened {

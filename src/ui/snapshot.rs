@@ -42,6 +42,10 @@ pub struct Snapshot {
     /// which the sign dialog names.
     pub urgent_flags: Vec<RaisedFlag>,
     pub unscreened_flags: Vec<FlagToScreen>,
+    /// The emergency and same-day red flags the visits up to the open one raise read
+    /// together (a deficit getting worse, a new bladder symptom), which the sign dialog
+    /// names too: the open visit's findings alone may not raise them.
+    pub urgent_across: Vec<Insight>,
     /// The patient's PSFS activities before the open visit, and the instruments offered.
     pub activities: Vec<String>,
     pub offered: Vec<Offered>,
@@ -158,6 +162,19 @@ impl Snapshot {
             .assessment
             .iter()
             .flat_map(|a| a.unscreened_for_today())
+            .cloned()
+            .collect();
+        // A flag the visit's own findings already raise is named once, as raised.
+        let raised_here = |insight: &Insight| match &insight.kind {
+            crate::reasoner::InsightKind::FlagAcrossVisits { flag, .. } => {
+                self.urgent_flags.iter().any(|f| &f.id == flag)
+            }
+            _ => false,
+        };
+        self.urgent_across = self
+            .insights
+            .iter()
+            .filter(|i| i.flag_for_today().is_some() && !raised_here(i))
             .cloned()
             .collect();
         let visit = state.selected_visit.unwrap_or_default();

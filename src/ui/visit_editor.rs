@@ -152,6 +152,8 @@ pub struct Standing<'a> {
     pub urgent_flags: &'a [crate::reasoner::RaisedFlag],
     /// The emergency and same-day red flags left to screen, for the sign dialog.
     pub unscreened_flags: &'a [crate::reasoner::FlagToScreen],
+    /// The emergency and same-day red flags the visits read together raise.
+    pub urgent_across: &'a [crate::reasoner::Insight],
     /// The patient's PSFS activities from their last PSFS, carried into a new one.
     pub activities: &'a [String],
     /// The instruments to offer, those suiting the patient's charted regions first.
@@ -205,7 +207,11 @@ impl VisitEditorView {
                     ui,
                     record,
                     standing.clinician,
-                    (standing.urgent_flags, standing.unscreened_flags),
+                    (
+                        standing.urgent_flags,
+                        standing.unscreened_flags,
+                        standing.urgent_across,
+                    ),
                     &mut signing,
                 );
                 super::signing::history_ui(ui, standing.history);

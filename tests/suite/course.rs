@@ -814,6 +814,38 @@ fn a_bladder_symptom_new_since_visits_for_back_and_leg_pain_is_a_cauda_equina_em
 }
 
 #[test]
+fn a_bowel_symptom_new_since_visits_for_back_and_leg_pain_is_a_cauda_equina_emergency_too() {
+    let back = || {
+        vec![
+            finding("pain", "low_back", Side::Midline, Some(5)),
+            finding("numbness", "leg_lateral", Side::Right, None),
+        ]
+    };
+    let bowel = Finding::new("bowel_dysfunction", None, Side::None);
+    let timeline = vec![
+        visit(1, 0, back(), vec![]),
+        visit(2, 6, [back(), vec![bowel.clone()]].concat(), vec![]),
+    ];
+    let course = Reasoner::builtin().course(&timeline);
+    assert!(
+        across(&course.insights)
+            .contains(&("rf_cauda_equina", upstream::reasoner::Urgency::Emergency)),
+        "{:?}",
+        across(&course.insights)
+    );
+    // Examined and absent, it is no symptom.
+    let denied = vec![
+        visit(1, 0, back(), vec![]),
+        visit(2, 6, [back(), vec![bowel.absent()]].concat(), vec![]),
+    ];
+    assert!(
+        !across(&Reasoner::builtin().course(&denied).insights)
+            .iter()
+            .any(|(id, _)| *id == "rf_cauda_equina")
+    );
+}
+
+#[test]
 fn a_flag_screened_at_an_earlier_visit_and_never_answered_is_named_until_it_is() {
     // A swollen left calf at two visits: a DVT to screen each time (one Wells point), and
     // nothing charted that settles it.

@@ -7,7 +7,8 @@
 //! `cargo test --test suite red_flags_published -- --ignored --nocapture`. A case that
 //! raises instead another flag it names as acceptable, as urgent or more, is counted apart;
 //! `SHOW_ALL=1` prints every flag each case raises. The look-alikes are also a check that
-//! runs with the suite.
+//! runs with the suite, and so is a floor: no flag case left without at least its flag to
+//! screen, and no fewer cases at the right urgency than measured.
 
 use upstream::model::Vocabulary;
 use upstream::reasoner::input::parse_case;
@@ -75,6 +76,32 @@ fn urgency_of(code: &str) -> Option<Urgency> {
 #[test]
 #[ignore = "a report of where the red flags stand on published cases (issue 12), not a check"]
 fn published_red_flag_cases() {
+    measure();
+}
+
+/// What the report has reached and must keep: every published flag case raises its flag, or
+/// a flag it accepts, or at least leaves its flag to screen with the questions that settle
+/// it; and the cases raised at their expected urgency do not fall below the 89 of 101
+/// measured when this test was written (a knowledge change that loses one must say why).
+#[test]
+fn no_published_flag_case_goes_unnoticed_and_the_right_urgencies_do_not_fall() {
+    let figures = measure();
+    assert_eq!(figures.not_even_to_screen, 0, "{figures:?}");
+    assert_eq!(figures.flag_unknown, 0, "{figures:?}");
+    assert!(figures.raised_right >= 89, "{figures:?}");
+    assert!(figures.flagged >= 60, "{figures:?}");
+}
+
+/// The report's figures.
+#[derive(Debug)]
+struct Figures {
+    flagged: usize,
+    raised_right: usize,
+    not_even_to_screen: usize,
+    flag_unknown: usize,
+}
+
+fn measure() -> Figures {
     let cases: Vec<serde_json::Value> =
         serde_json::from_str(include_str!("../vignettes/red_flags_published.json")).unwrap();
     let (mut flagged, mut raised_right, mut raised_other_urgency, mut missed) = (0, 0, 0, 0);
@@ -171,6 +198,12 @@ fn published_red_flag_cases() {
          same-day flag; {unreadable} cases the record cannot hold; {dropped_terms} terms left out \
          as unknown to the vocabulary"
     );
+    Figures {
+        flagged,
+        raised_right,
+        not_even_to_screen: missed - missed_to_screen,
+        flag_unknown,
+    }
 }
 
 /// Whether the case's `also_acceptable` flags include one raised at its expected urgency or

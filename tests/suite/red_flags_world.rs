@@ -606,3 +606,120 @@ fn back_pain_before_45_with_sacroiliitis_on_imaging_or_hla_b27_goes_to_rheumatol
         Some(Urgency::Routine)
     );
 }
+
+// ----- the review of red_flags.json in issue 12's "What was measured", one test a point -----
+
+#[test]
+fn neck_pain_after_trauma_with_tingling_arms_or_at_65_is_an_emergency_with_the_neck_kept_still() {
+    // Canadian C-spine rule (Stiell 2001): paraesthesia in the extremities, or age 65 or
+    // over, is high risk: an emergency, not the same day.
+    let neck = serde_json::json!({"kind": "pain", "region": "neck", "side": "midline"});
+    let tingling = assessed(serde_json::json!({
+        "patient": {"age": 40, "sex": "female", "history": ["recent_trauma"]},
+        "findings": [neck, {"kind": "paresthesia", "region": "forearm", "side": "left"}]
+    }));
+    assert_eq!(
+        urgency_of(&tingling, "rf_fracture"),
+        Some(Urgency::Emergency)
+    );
+    let flag = tingling
+        .red_flags
+        .iter()
+        .find(|f| f.id == "rf_fracture")
+        .unwrap();
+    assert!(
+        flag.avoid.iter().any(|a| a.contains("keep the neck still")),
+        "{:?}",
+        flag.avoid
+    );
+    assert!(flag.refer_to.contains("ambulance"), "{}", flag.refer_to);
+    let older = assessed(serde_json::json!({
+        "patient": {"age": 67, "sex": "male", "history": ["recent_trauma"]}, "findings": [neck]
+    }));
+    assert_eq!(urgency_of(&older, "rf_fracture"), Some(Urgency::Emergency));
+    // At 40, with tenderness but no high-risk factor: a fracture to image the same day.
+    let tender = assessed(serde_json::json!({
+        "patient": {"age": 40, "sex": "male", "history": ["recent_trauma"]},
+        "findings": [neck, {"kind": "tenderness", "region": "neck_posterior", "side": "midline"}]
+    }));
+    assert_eq!(urgency_of(&tender, "rf_fracture"), Some(Urgency::SameDay));
+    // The same tingling arm and neck pain without trauma is no fracture.
+    let no_trauma = assessed(serde_json::json!({
+        "patient": {"age": 40, "sex": "female"},
+        "findings": [neck, {"kind": "paresthesia", "region": "forearm", "side": "left"}]
+    }));
+    assert_eq!(urgency_of(&no_trauma, "rf_fracture"), None);
+}
+
+#[test]
+fn stable_exertional_chest_pressure_is_angina_the_same_day_and_an_ambulance_only_with_sweating() {
+    // viscera_heart and the flags agree: a stable exertional pattern is a same-day medical
+    // referral; with sweating, breathlessness or nausea it is an acute coronary syndrome.
+    let stable = assessed(serde_json::json!({
+        "patient": {"age": 58, "sex": "male", "history": ["smoker"]},
+        "findings": [{"kind": "chest_pressure_exertion"}]
+    }));
+    assert_eq!(urgency_of(&stable, "rf_acs"), None);
+    assert_eq!(
+        urgency_of(&stable, "rf_exertional_angina"),
+        Some(Urgency::SameDay)
+    );
+    let sweating = assessed(serde_json::json!({
+        "patient": {"age": 58, "sex": "male", "history": ["smoker"]},
+        "findings": [{"kind": "chest_pressure_exertion"}, {"kind": "sweating"}]
+    }));
+    assert_eq!(urgency_of(&sweating, "rf_acs"), Some(Urgency::Emergency));
+    assert_eq!(sweating.red_flags[0].urgency, Urgency::Emergency);
+    let heart = upstream::reasoner::KnowledgeBase::builtin()
+        .sources
+        .iter()
+        .find(|v| v.id == "viscera_heart")
+        .map(|v| v.check.clone())
+        .unwrap();
+    assert!(
+        heart.contains("Stable exertional pattern: same-day"),
+        "{heart}"
+    );
+}
+
+#[test]
+fn sudden_weakness_of_one_arm_or_leg_is_a_stroke_without_face_or_speech_signs() {
+    // ROSIER scores asymmetric arm or leg weakness on its own (Nor 2005).
+    let arm = assessed(serde_json::json!({
+        "patient": {"age": 66, "sex": "female"},
+        "findings": [{"kind": "weakness", "region": "forearm", "side": "right",
+                      "detail": {"onset": "sudden"}}]
+    }));
+    assert_eq!(urgency_of(&arm, "rf_stroke_tia"), Some(Urgency::Emergency));
+    let leg = assessed(serde_json::json!({
+        "patient": {"age": 66, "sex": "female"},
+        "findings": [{"kind": "weakness", "region": "thigh", "side": "left",
+                      "detail": {"onset": "sudden"}}]
+    }));
+    assert_eq!(urgency_of(&leg, "rf_stroke_tia"), Some(Urgency::Emergency));
+    // Weakness that came on gradually is a root or nerve first: no stroke raised.
+    let gradual = assessed(serde_json::json!({
+        "patient": {"age": 66, "sex": "female"},
+        "findings": [{"kind": "weakness", "region": "forearm", "side": "right",
+                      "detail": {"onset": "gradual"}}]
+    }));
+    assert_eq!(urgency_of(&gradual, "rf_stroke_tia"), None);
+}
+
+#[test]
+fn the_aortic_aneurysm_flag_cites_aneurysm_sources_not_the_spinal_red_flag_framework() {
+    // IFOMPT 2020 covers cauda equina, fracture, malignancy and infection only.
+    let aaa = upstream::reasoner::KnowledgeBase::builtin()
+        .red_flags
+        .iter()
+        .find(|f| f.id == "rf_aaa")
+        .unwrap();
+    assert!(
+        aaa.citations
+            .iter()
+            .all(|c| !c.contains("International Framework for Red Flags")),
+        "{:?}",
+        aaa.citations
+    );
+    assert!(aaa.citations.iter().any(|c| c.contains("aneurysm")));
+}

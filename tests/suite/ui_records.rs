@@ -519,6 +519,89 @@ fn a_flag_left_to_screen_is_listed_with_its_questions_and_named_in_the_sign_dial
 }
 
 #[test]
+fn the_sign_dialog_names_a_red_flag_only_the_visits_read_together_raise() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut harness = ada_with_a_draft(&directory.path().join("notebook.sqlite3"));
+    // A first visit for low back pain into the left thigh, signed.
+    for line in ["low back pain 6/10", "L posterior thigh pain 5/10"] {
+        type_into(&mut harness, "Quick entry", line);
+        harness.key_press(eframe::egui::Key::Enter);
+        harness.run();
+    }
+    click(&mut harness, "Sign visit");
+    type_into(&mut harness, "Sign as", "Dr Ines Moreau");
+    click(&mut harness, "Sign and lock");
+    // The next visit charts a bladder symptom and nothing of the back: only the two
+    // visits read together make it a cauda equina emergency.
+    click(&mut harness, "New visit");
+    type_into(&mut harness, "Chief complaint", "follow-up");
+    type_into(&mut harness, "Quick entry", "urinary retention");
+    harness.key_press(eframe::egui::Key::Enter);
+    harness.run();
+    click(&mut harness, "Sign visit");
+    assert!(
+        harness
+            .query_by_label_contains(
+                "Red flag across visits: New urinary retention after back or leg symptoms; \
+                 red flag, emergency. Refer to: Emergency department"
+            )
+            .is_some()
+    );
+    // This visit's findings alone raise no cauda equina flag: without the course the
+    // dialog would have been silent.
+    assert!(
+        harness
+            .query_by_label_contains("Red flag at this visit: Possible cauda equina")
+            .is_none()
+    );
+    // Once the visit's own findings raise it (saddle numbness), it is named once, as raised.
+    click(&mut harness, "Cancel");
+    type_into(&mut harness, "Quick entry", "saddle numbness");
+    harness.key_press(eframe::egui::Key::Enter);
+    harness.run();
+    click(&mut harness, "Sign visit");
+    assert!(
+        harness
+            .query_by_label_contains("Red flag at this visit: Possible cauda equina")
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_by_label_contains("Red flag across visits")
+            .is_none()
+    );
+}
+
+#[test]
+fn a_raised_flag_shows_whom_to_refer_to_what_to_avoid_what_raised_it_and_what_argues_against_it() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut harness = ada_with_a_draft(&directory.path().join("notebook.sqlite3"));
+    for line in ["saddle numbness", "no urinary retention"] {
+        type_into(&mut harness, "Quick entry", line);
+        harness.key_press(eframe::egui::Key::Enter);
+        harness.run();
+    }
+    for shown in [
+        "RED FLAG  EMERGENCY: refer now",
+        "Refer to: Emergency department",
+        "Meanwhile avoid: ",
+        "Raised by: saddle numbness",
+        "Against it: no urinary retention",
+    ] {
+        assert!(
+            harness.query_by_label_contains(shown).is_some(),
+            "the panel does not show {shown:?}"
+        );
+    }
+    // Denied symptoms argue against it; they never hide an emergency the saddle raises.
+    assert!(
+        harness
+            .query_by_label_contains("No red flags raised")
+            .is_none()
+    );
+}
+
+#[test]
 fn an_answer_to_a_flag_to_screen_is_charted_with_one_click_as_examined_and_not_present() {
     let directory = tempfile::tempdir().unwrap();
     let mut harness = ada_with_a_draft(&directory.path().join("notebook.sqlite3"));

@@ -283,6 +283,25 @@ pub struct Insight {
     pub citations: Vec<String>,
 }
 
+impl Insight {
+    /// A red flag only the visits read together raise (a deficit getting worse, a new
+    /// bladder or bowel symptom, numbness spreading, a flag never answered) that calls for
+    /// action today: its urgency and whom to refer to, for the sign dialog.
+    pub fn flag_for_today(&self) -> Option<(super::Urgency, &str)> {
+        match &self.kind {
+            InsightKind::DeficitWorsening {
+                urgency, refer_to, ..
+            }
+            | InsightKind::FlagAcrossVisits {
+                urgency, refer_to, ..
+            } if matches!(urgency, super::Urgency::Emergency | super::Urgency::SameDay) => {
+                Some((*urgency, refer_to.as_str()))
+            }
+            _ => None,
+        }
+    }
+}
+
 /// A patient's course: a trajectory per rated symptom, in order of first appearance, and
 /// the insights, in order of the visit where they first held.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
