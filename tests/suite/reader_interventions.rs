@@ -1052,3 +1052,146 @@ fn how_an_exercise_was_cued_is_kept_in_its_notes_not_left_unread() {
         "the cueing is kept with the item: {stretch:?}"
     );
 }
+
+#[test]
+fn a_dose_written_before_the_exercise_keeps_the_side_and_movement_after_it() {
+    let reading = read("patient instructed in 3×10 R hip abduction using 2.5# weights");
+    assert_eq!(charted(&reading), ["exercise right hip"], "{reading:?}");
+    let exercise = &reading.items[0].intervention;
+    assert_eq!(
+        (exercise.detail.sets, exercise.detail.reps),
+        (Some(3), Some(10))
+    );
+    assert_eq!(exercise.detail.load.as_deref(), Some("2.5#"));
+    assert!(exercise.target.contains("hip abduction"), "{exercise:?}");
+    // A modality's place after its minutes is its place, with its side.
+    assert_eq!(
+        charted(&read("ice 15 min to R knee")),
+        ["modality right knee"]
+    );
+    assert_eq!(
+        charted(&read("ice 15 min to L knee")),
+        ["modality left knee"]
+    );
+}
+
+#[test]
+fn a_second_exercise_after_a_comma_is_never_read_into_the_first_ones_dose() {
+    let reading = read("bridges 3x10, prone L hip extension");
+    assert_eq!(
+        charted(&reading),
+        ["exercise none -", "exercise left hip"],
+        "{reading:?}"
+    );
+    let (bridges, extension) = (
+        &reading.items[0].intervention,
+        &reading.items[1].intervention,
+    );
+    assert_eq!(
+        (bridges.detail.sets, bridges.detail.reps),
+        (Some(3), Some(10))
+    );
+    assert!(!bridges.dose.contains("prone"), "{bridges:?}");
+    // The dose written after the first is the first one's alone.
+    assert_eq!((extension.detail.sets, extension.detail.reps), (None, None));
+}
+
+#[test]
+fn a_dose_written_before_exercises_joined_by_and_is_each_ones() {
+    let reading = read(
+        "In the supine position, the patient was instructed in 3 × 10 L hip abduction and L hip extension with verbal cues.",
+    );
+    assert_eq!(
+        charted(&reading),
+        ["exercise left hip", "exercise left hip"],
+        "{reading:?}"
+    );
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    for item in &reading.items {
+        let detail = &item.intervention.detail;
+        assert_eq!((detail.sets, detail.reps), (Some(3), Some(10)), "{item:?}");
+    }
+    // Written after the first, in a list by commas, it is not shared.
+    let list = read("R hip abduction 3x10 using 2.5# weights, prone L hip extension");
+    assert_eq!(list.items.len(), 2, "{list:?}");
+    assert_eq!(list.items[1].intervention.detail.sets, None);
+}
+
+#[test]
+fn two_movements_joined_by_a_slash_are_two_exercises_unless_one_goes_there_and_back() {
+    let reading = read("standing hip abduction/extension: 3×10 with yellow band");
+    assert_eq!(
+        charted(&reading),
+        ["exercise none hip", "exercise none hip"],
+        "{reading:?}"
+    );
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    let targets: Vec<&str> = reading
+        .items
+        .iter()
+        .map(|i| i.intervention.target.as_str())
+        .collect();
+    assert_eq!(
+        targets,
+        ["standing hip abduction", "standing hip extension"]
+    );
+    for item in &reading.items {
+        let detail = &item.intervention.detail;
+        assert_eq!((detail.sets, detail.reps), (Some(3), Some(10)));
+        assert_eq!(detail.load.as_deref(), Some("yellow band"));
+    }
+    // Each keeps the side written once, and mirroring it mirrors both.
+    assert_eq!(
+        charted(&read("R hip abd/ext 3x10")),
+        ["exercise right hip", "exercise right hip"]
+    );
+    assert_eq!(
+        charted(&read("L hip abd/ext 3x10")),
+        ["exercise left hip", "exercise left hip"]
+    );
+    // A movement there and back is one exercise.
+    let one = read("hip flexion/extension 3x10");
+    assert_eq!(one.items.len(), 1, "{one:?}");
+    // A slash pair said not to have been done is not charted, either half.
+    let not_done = read("standing hip abduction/extension not performed today");
+    assert!(not_done.items.is_empty(), "{not_done:?}");
+    assert!(!not_done.unread.is_empty(), "{not_done:?}");
+}
+
+#[test]
+fn a_course_of_care_written_in_prose_is_how_often_never_the_target() {
+    let reading = read("STM R calf 3 times per week for 6 weeks");
+    assert_eq!(charted(&reading), ["soft_tissue right calf"]);
+    let stm = &reading.items[0].intervention;
+    assert_eq!(stm.target, "calf");
+    assert_eq!(stm.detail.frequency.as_deref(), Some("3x/week for 6 weeks"));
+    let reading = read("myofascial release to the psoas muscle twice weekly for 2 weeks");
+    let release = &reading.items[0].intervention;
+    assert_eq!(release.target, "psoas muscle", "{release:?}");
+    assert_eq!(
+        release.detail.frequency.as_deref(),
+        Some("2x/week for 2 weeks")
+    );
+    // A word of how often keeps its place before how long.
+    let bridges = read("bridges 3x10 daily for 6 weeks");
+    assert_eq!(
+        bridges.items[0].intervention.detail.frequency.as_deref(),
+        Some("daily for 6 weeks")
+    );
+    // "over a 6-week episode of care" is the course, never a part left unread.
+    let course = read("STM R calf, over a 6-week episode of care");
+    assert!(course.unread.is_empty(), "{course:?}");
+    assert_eq!(
+        course.items[0].intervention.detail.frequency.as_deref(),
+        Some("for 6 weeks")
+    );
+    // A count of days with no "per" is no frequency: "for 10 days" is how long.
+    let days = read("ice 10 min daily for 10 days");
+    assert_eq!(
+        days.items[0].intervention.detail.frequency.as_deref(),
+        Some("daily for 10 days")
+    );
+    // A course said not to be followed is not charted.
+    let stopped = read("STM R calf 3 times per week for 6 weeks discontinued");
+    assert!(stopped.items.is_empty(), "{stopped:?}");
+}

@@ -106,6 +106,13 @@ pub struct InterventionWordsFile {
     /// Phrases with a not-done word in them that say nothing of the kind ("as outlined in
     /// care plan"): refer to a plan, and the thing was done.
     done_despite: Vec<String>,
+    /// Movements: two joined by a slash in an exercise ("hip abduction/extension") are two
+    /// exercises.
+    #[serde(default)]
+    movements: Vec<String>,
+    /// Movements there and back, one exercise when joined by a slash ("elevation/depression").
+    #[serde(default)]
+    movement_pairs: Vec<[String; 2]>,
 }
 
 /// What a phrase says was done: a kind the record holds, or one it lacks.
@@ -132,6 +139,8 @@ pub struct InterventionWords {
     timing: Vec<Vec<String>>,
     done_despite: Vec<Vec<String>>,
     part_not_done: Vec<Vec<String>>,
+    movements: Vec<String>,
+    movement_pairs: Vec<[String; 2]>,
     pub sources: Vec<String>,
 }
 
@@ -188,6 +197,8 @@ impl InterventionWords {
             timing: phrases(&file.timing),
             done_despite: phrases(&file.done_despite),
             part_not_done: phrases(&file.part_not_done),
+            movements: file.movements.clone(),
+            movement_pairs: file.movement_pairs.clone(),
             sources: file.sources.clone(),
         })
     }
@@ -412,6 +423,9 @@ impl<'a> Reader<'a> {
         // A chart line: read as the shorthand reads it, as it always was.
         if sentences.len() == 1
             && !has_structure(line)
+            && self
+                .movement_slash(&tokens(self.text, span[0], span[1]))
+                .is_none()
             && names[0].done.is_some()
             && names[0].several.is_empty()
             && names[0].purpose_at.is_none()
@@ -432,6 +446,14 @@ impl<'a> Reader<'a> {
                         intervention.kind = kind;
                     }
                     enrich(&mut intervention, line, self.lexicon);
+                    // "myofascial release to the psoas": the joining words are no part of
+                    // what was treated.
+                    intervention.target = intervention
+                        .target
+                        .split_whitespace()
+                        .skip_while(|w| LEADING.contains(&w.to_lowercase().as_str()))
+                        .collect::<Vec<_>>()
+                        .join(" ");
                     self.both_sides_by_b(&tokens(self.text, span[0], span[1]), &mut intervention);
                     self.region_beside_name(&mut intervention);
                     self.outside_the_spine(&mut intervention);
@@ -730,7 +752,7 @@ impl<'a> Reader<'a> {
             body = [sentence[0] + after, sentence[1]];
             heading = named;
         }
-        let mut parts = parts(self.text, body);
+        let mut parts = self.split_movements(parts(self.text, body));
         // "Calf stretch: Put hands against a wall ...": a heading naming what was done and
         // where, over words that name nothing done of their own, is the item; the words
         // under it are how, kept in its notes.
@@ -823,6 +845,61 @@ impl<'a> Reader<'a> {
         }
         let pending = self.pending(parts, heading.as_ref());
         self.chart(pending, reading);
+    }
+
+    /// Where a word of two movements joined by a slash stands in the tokens, with where
+    /// the second begins: "abduction/extension", never a pair done as one movement
+    /// there and back ("elevation/depression") nor "4/10".
+    fn movement_slash(&self, tokens: &[Token<'a>]) -> Option<(usize, usize)> {
+        tokens.iter().enumerate().find_map(|(at, token)| {
+            let (a, b) = token.low.split_once('/')?;
+            let known = |w: &str| self.words.movements.iter().any(|m| m == w);
+            let paired = self
+                .words
+                .movement_pairs
+                .iter()
+                .any(|[x, y]| (x == a && y == b) || (x == b && y == a));
+            (known(a) && known(b) && a != b && !paired).then(|| {
+                let slash = token.text.find('/').unwrap_or(token.text.len());
+                (at, slash)
+            })
+        })
+    }
+
+    /// "standing hip abduction/extension: 3×10": two movements joined by a slash are two
+    /// exercises, each with the words around them, joined as by "and" (so the dose
+    /// written once is each one's).
+    fn split_movements(&self, parts: Vec<Part<'a>>) -> Vec<Part<'a>> {
+        let mut split = Vec::new();
+        for part in parts {
+            let Some((at, slash)) = self.movement_slash(&part.tokens) else {
+                split.push(part);
+                continue;
+            };
+            let whole = &part.tokens[at];
+            let half = |start: usize, end: usize| {
+                let text = &self.text[start..end];
+                Token {
+                    start,
+                    end,
+                    text,
+                    low: text.to_lowercase(),
+                }
+            };
+            let mut first = part.tokens.clone();
+            first[at] = half(whole.start, whole.start + slash);
+            let mut second = part.tokens.clone();
+            second[at] = half(whole.start + slash + 1, whole.end);
+            split.push(Part {
+                tokens: first,
+                joiner: part.joiner,
+            });
+            split.push(Part {
+                tokens: second,
+                joiner: Some(Joiner::And),
+            });
+        }
+        split
     }
 
     /// Each part with what it names, merged where a part only adds a dose or a place to
@@ -942,12 +1019,25 @@ impl<'a> Reader<'a> {
                 && part.joiner == Some(Joiner::And)
                 && !sense.place
                 && sense.content <= SHORT_PART_WORDS;
+            // "bridges 3x10, prone L hip extension": a part listed after an exercise that
+            // begins with the position it is done in is the next exercise, not the place
+            // of the one before.
+            let lows: Vec<String> = part.tokens.iter().map(|t| t.low.clone()).collect();
+            let next_exercise = lows.len() > 1
+                && InterventionWords::phrase_at(&self.words.exercise_positions, &lows).is_some()
+                && before.is_some_and(|(_, p)| {
+                    matches!(p.read, Ok(Done::Kind(InterventionKind::Exercise)))
+                        || self.sense(&p.tokens).by_name
+                });
             match before {
                 // "Heat | Left knee 15 minutes", "3 sets of 10 repetitions, 1 time a day",
                 // "to decrease pain and swelling": more of the part before.
                 Some((i, _))
                     if sense.dose_only
-                        || (sense.place && !before_place && heading.is_none())
+                        || (sense.place
+                            && !before_place
+                            && heading.is_none()
+                            && !next_exercise)
                         || (before_purpose && part.joiner == Some(Joiner::And))
                         || advice_topic =>
                 {
@@ -1000,6 +1090,20 @@ impl<'a> Reader<'a> {
                 {
                     part.read = Ok(Done::Kind(intervention.kind));
                 }
+            }
+        }
+        // "3 × 10 L hip abduction and L hip extension": a part that names only another
+        // place shares what the part before it was found to be, once that is known.
+        for at in 1..pending.len() {
+            if let Some(i) = pending[at].shares_with
+                && i < at
+                && matches!(
+                    pending[at].read,
+                    Err(Unreadable::Shorthand(ShorthandProblem::MissingIntervention))
+                )
+                && pending[i].read.is_ok()
+            {
+                pending[at].read = pending[i].read.clone();
             }
         }
         // "chest fly, shoulder abd, shoulder flexion 2×15": the parts listed before an
@@ -1245,6 +1349,29 @@ impl<'a> Reader<'a> {
                         }
                     }
                 }
+                // "3 × 10 L hip abduction and L hip extension": a dose written before the
+                // first of exercises joined by "and" is each one's. A list by commas
+                // ("3×10 R hip abduction using 2.5# weights, prone L hip extension") is
+                // not read so: its dose may be the first one's alone.
+                let first = run[0];
+                let joined = (start + 1..=end).all(|at| pending[at].joiner == Some(Joiner::And));
+                let counted = |i: usize| {
+                    let d = &reading.items[i].intervention.detail;
+                    d.sets.is_some() || d.reps.is_some() || d.hold_seconds.is_some()
+                };
+                let leads = joined
+                    && run.len() == end - start + 1
+                    && counted(first)
+                    && run[1..].iter().all(|&i| !counted(i));
+                if leads && self.dose_leads(&pending[start].tokens) {
+                    let given = reading.items[first].intervention.detail.clone();
+                    for &i in &run[1..] {
+                        let detail = &mut reading.items[i].intervention.detail;
+                        detail.sets = given.sets;
+                        detail.reps = given.reps;
+                        detail.hold_seconds = given.hold_seconds;
+                    }
+                }
                 // Written before the first ("BID: quad sets and SLR") or after the last
                 // ("quad sets, SLR 3x10 daily"); "McKenzie extensions 2x/day, walking" is
                 // the first one's alone.
@@ -1279,6 +1406,31 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Whether a part's dose comes before what it is of: a count ("3 × 10") followed by
+    /// words that are neither dose, side nor filler ("L hip abduction").
+    fn dose_leads(&self, tokens: &[Token<'a>]) -> bool {
+        let sense = self.sense(tokens);
+        let told = sense.purpose_at.unwrap_or(tokens.len());
+        let counted = |t: &Token<'a>| {
+            t.low.chars().any(|c| c.is_ascii_digit()) && SpinalLevel::parse(&t.low).is_none()
+        };
+        let Some(first) = tokens[..told].iter().position(counted) else {
+            return false;
+        };
+        (first..told).any(|at| {
+            let w = tokens[at].low.as_str();
+            !sense.used[at]
+                && !counted(&tokens[at])
+                && !DOSE_WORDS.contains(&w)
+                && !LEADING.contains(&w)
+                && !self.lexicon.is_dose_frequency(w)
+                && !matches!(
+                    self.lexicon.meanings(std::slice::from_ref(&tokens[at].low)),
+                    Some([Word::Side(_), ..])
+                )
+        })
+    }
+
     /// The intervention one part names, read as a chart line with what was done first.
     fn build(&self, tokens: &[Token<'a>], done: Done) -> Result<Intervention, Unreadable> {
         let kind = match done {
@@ -1304,7 +1456,11 @@ impl<'a> Reader<'a> {
             .map(|(t, _)| t.text)
             .skip_while(|w| LEADING.contains(&w.to_lowercase().as_str()))
             .collect();
-        let line = format!("{} {}", chart_word(kind), rest.join(" "));
+        let line = format!(
+            "{} {}",
+            chart_word(kind),
+            dose_last(&rest, self.lexicon).join(" ")
+        );
         let mut intervention =
             shorthand::parse_intervention(&line, self.vocabulary).map_err(Unreadable::Shorthand)?;
         let said: Vec<&str> = tokens[..told].iter().map(|t| t.text).collect();
@@ -1315,6 +1471,13 @@ impl<'a> Reader<'a> {
             .skip_while(|w| LEADING.contains(&w.to_lowercase().as_str()))
             .collect::<Vec<_>>()
             .join(" ");
+        // "standing hip abduction with" once its band is read: a joining word left at the
+        // end joins nothing.
+        while let Some((rest, last)) = intervention.target.rsplit_once(' ')
+            && LEADING.contains(&last.to_lowercase().as_str())
+        {
+            intervention.target = rest.to_owned();
+        }
         if let (Some(first), Some(last)) = (tokens.get(told), tokens.last()) {
             intervention.notes = self.text[first.start..last.end].to_owned();
         }
@@ -1828,6 +1991,60 @@ const DOSE_WORDS: [&str; 46] = [
     "four",
 ];
 
+/// The words of a part with a dose written before what it is of moved after it: "3×10 R
+/// hip abduction using 2.5# weights" is read as "R hip abduction using weights 3×10 2.5#",
+/// because the chart line's reader takes everything from the first number on as the
+/// dose, and the side and the movement named after the count would be lost in it. The
+/// dose itself is read from the words as written.
+fn dose_last<'w>(words: &[&'w str], lexicon: &Lexicon) -> Vec<&'w str> {
+    let low = |w: &str| {
+        w.trim_matches(|c: char| !c.is_alphanumeric() && c != '×')
+            .to_lowercase()
+    };
+    let counted = |w: &str| {
+        let w = low(w);
+        w.chars().any(|c| c.is_ascii_digit()) && SpinalLevel::parse(&w).is_none()
+    };
+    let of_the_dose = |w: &str| {
+        let w = low(w);
+        counted(&w)
+            || DOSE_WORDS.contains(&w.as_str())
+            || DOSE_LABELS.contains(&w.as_str())
+            || lexicon.is_dose_frequency(&w)
+            || matches!(w.as_str(), "of" | "x" | "×")
+    };
+    let mut named = Vec::new();
+    let mut dose = Vec::new();
+    let mut at = 0;
+    while at < words.len() {
+        if !counted(words[at]) {
+            named.push(words[at]);
+            at += 1;
+            continue;
+        }
+        let mut end = at + 1;
+        while end < words.len() && of_the_dose(words[end]) {
+            end += 1;
+        }
+        // "3 sets of": a joining word at the end belongs to what follows.
+        while end > at + 1 && matches!(low(words[end - 1]).as_str(), "of" | "a" | "each") {
+            end -= 1;
+        }
+        dose.extend_from_slice(&words[at..end]);
+        at = end;
+    }
+    // Only a dose with something named after it is moved; "bridges 3x10" stays as written.
+    let named_after = words
+        .iter()
+        .position(|w| counted(w))
+        .is_some_and(|first| words[first..].iter().any(|w| !of_the_dose(w)));
+    if !named_after {
+        return words.to_vec();
+    }
+    named.extend(dose);
+    named
+}
+
 /// The word the shorthand reads a kind by, to read a part as a chart line.
 fn chart_word(kind: InterventionKind) -> &'static str {
     match kind {
@@ -2188,6 +2405,7 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
     // modality ("electrical muscle stimulation" is not also "stimulation").
     let mut named_until = 0;
     let mut modalities_differ = false;
+    let course = course_of(&words);
     for (at, word) in words.iter().enumerate() {
         let next = words.get(at + 1).map(String::as_str);
         // A CPT code: five digits, 97xxx or 98xxx, with its units after it ("x2", "2 units").
@@ -2448,6 +2666,15 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
             used.extend([at - 1, at]);
         }
     }
+    // "twice weekly for 2 weeks": the course of care says more than the word "weekly".
+    if let Some((often, taken)) = course {
+        // "daily for 6 weeks": the word of how often, then how long.
+        detail.frequency = Some(match &detail.frequency {
+            Some(single) if often.starts_with("for ") => format!("{single} {often}"),
+            _ => often,
+        });
+        used.extend(taken);
+    }
     // What became a code, a count or a named part of the detail leaves the free words.
     let consumed: Vec<&String> = used.iter().filter_map(|&i| words.get(i)).collect();
     let keep = |text: &str| -> String {
@@ -2556,6 +2783,140 @@ fn dose_words(line: &str) -> Vec<String> {
         }
     }
     words
+}
+
+/// How often and for how long, as a course of care is written in prose: "3 times per week
+/// for 6 weeks", "twice weekly for 2 weeks", "once per week for three weeks", "2-3 times
+/// per day, every day for 12 weeks", "5 days a week", "over a 6-week episode of care";
+/// written the way the record keeps a frequency ("3x/week for 6 weeks"), with the words it
+/// was read from. `None` when the words say only one of the single words of frequency
+/// ("daily", "2x/day"), which are read as they always were.
+fn course_of(words: &[String]) -> Option<(String, Vec<usize>)> {
+    let word = |at: usize| words.get(at).map(String::as_str).unwrap_or_default();
+    let period = |w: &str| match w {
+        "day" | "days" | "daily" => Some("day"),
+        "week" | "weeks" | "wk" | "wks" | "weekly" => Some("week"),
+        "month" | "months" | "monthly" => Some("month"),
+        _ => None,
+    };
+    // A count: "3", "2-3", "three", "twice", "3x".
+    let count = |w: &str| -> Option<String> {
+        let w = w.trim_end_matches(['x', '×']);
+        match w {
+            "once" => return Some("1".into()),
+            "twice" => return Some("2".into()),
+            "thrice" => return Some("3".into()),
+            _ => {}
+        }
+        if let Some(n) = count_of(w) {
+            return Some(n.to_string());
+        }
+        let (a, b) = w.split_once(['-', '–'])?;
+        (a.parse::<u16>().is_ok() && b.parse::<u16>().is_ok()).then(|| format!("{a}-{b}"))
+    };
+    let mut often: Vec<String> = Vec::new();
+    let mut lasting: Option<String> = None;
+    let mut taken: Vec<usize> = Vec::new();
+    let mut at = 0;
+    while at < words.len() {
+        // "3 times per week", "twice a week", "2x per day", "twice weekly", "5 days a week".
+        if let Some(n) = count(word(at)) {
+            // "7 days/week".
+            if let Some((days, unit)) = word(at + 1).split_once('/')
+                && matches!(days, "day" | "days")
+                && let Some(unit) = period(unit)
+            {
+                often.push(format!("{n} days/{unit}"));
+                taken.extend([at, at + 1]);
+                at += 2;
+                continue;
+            }
+            let mut next = at + 1;
+            let days = matches!(word(next), "days" | "day");
+            if matches!(word(next), "times" | "time" | "x" | "×") || days {
+                next += 1;
+            }
+            let per = matches!(word(next), "per" | "a" | "each" | "every" | "/");
+            if per {
+                next += 1;
+            }
+            let named = period(word(next));
+            let spoken = word(at).chars().all(char::is_alphabetic)
+                || word(at).ends_with(['x', '×'])
+                || next > at + 1;
+            // "5 days a week"; "3 times per week"; "twice weekly"; never "10 days" alone.
+            if let Some(unit) = named
+                && spoken
+                && (per || !matches!(word(next), "day" | "days" | "week" | "weeks"))
+                && !(days && unit == "day")
+            {
+                often.push(if days {
+                    format!("{n} days/{unit}")
+                } else {
+                    format!("{n}x/{unit}")
+                });
+                taken.extend(at..=next);
+                at = next + 1;
+                continue;
+            }
+        }
+        // "every day", "every other day".
+        if word(at) == "every" {
+            match (word(at + 1), word(at + 2)) {
+                ("day", _) => {
+                    often.push("daily".into());
+                    taken.extend([at, at + 1]);
+                    at += 2;
+                    continue;
+                }
+                ("other", "day") => {
+                    often.push("every other day".into());
+                    taken.extend(at..=at + 2);
+                    at += 3;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        // "for 6 weeks", "for three weeks", "over a 6-week episode of care".
+        if matches!(word(at), "for" | "over") && lasting.is_none() {
+            let mut next = at + 1;
+            if matches!(word(next), "a" | "the" | "another") {
+                next += 1;
+            }
+            let (number, unit, length) = match word(next).split_once('-') {
+                Some((n, u)) if count_of(n).is_some() && period(u).is_some() => {
+                    (count_of(n), period(u), 1)
+                }
+                _ => (count_of(word(next)), period(word(next + 1)), 2),
+            };
+            if let (Some(number), Some(unit)) = (number, unit) {
+                let plural = if number == 1 { "" } else { "s" };
+                lasting = Some(format!("for {number} {unit}{plural}"));
+                taken.extend(at..next + length);
+                at = next + length;
+                if word(at) == "episode" && word(at + 1) == "of" && word(at + 2) == "care" {
+                    taken.extend(at..at + 3);
+                    at += 3;
+                }
+                continue;
+            }
+        }
+        at += 1;
+    }
+    // A lone "for 6 weeks" with nothing of how often is a course too; a single word of
+    // frequency alone is not this reader's.
+    if often.is_empty() && lasting.is_none() {
+        return None;
+    }
+    let mut said = often.join(", ");
+    if let Some(lasting) = lasting {
+        if !said.is_empty() {
+            said.push(' ');
+        }
+        said.push_str(&lasting);
+    }
+    Some((said, taken))
 }
 
 /// A weight as a load, with how many words after this one it took: "2.5#", "40lbs",
