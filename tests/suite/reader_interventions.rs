@@ -1195,3 +1195,52 @@ fn a_course_of_care_written_in_prose_is_how_often_never_the_target() {
     let stopped = read("STM R calf 3 times per week for 6 weeks discontinued");
     assert!(stopped.items.is_empty(), "{stopped:?}");
 }
+
+#[test]
+fn how_a_modality_was_set_is_its_setting_never_what_was_treated() {
+    let reading = read("IFC 80-150Hz 15 min R knee");
+    assert_eq!(charted(&reading), ["modality right knee"], "{reading:?}");
+    let ifc = &reading.items[0].intervention;
+    assert_eq!(ifc.detail.modality, Some(Modality::Interferential));
+    assert_eq!(ifc.detail.minutes, Some(15));
+    assert!(
+        ifc.detail
+            .load
+            .as_deref()
+            .is_some_and(|l| l.contains("80-150")),
+        "{ifc:?}"
+    );
+    // The side after the setting is read, and mirroring it mirrors the reading.
+    assert_eq!(
+        charted(&read("IFC 80-150Hz 15 min L knee")),
+        ["modality left knee"]
+    );
+    // A sentence of settings is one modality with its minutes, not prose left unread.
+    let reading = read(
+        "Ultrasound: At the medial calcaneus tuberosity with eight minutes of duration with a frequency of 1 megahertz and therapeutic intensity of 1.8 watts per square centimetre.",
+    );
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    assert_eq!(reading.items.len(), 1, "{reading:?}");
+    let ultrasound = &reading.items[0].intervention;
+    assert_eq!(ultrasound.detail.modality, Some(Modality::Ultrasound));
+    assert_eq!(ultrasound.detail.minutes, Some(8));
+    assert!(!ultrasound.target.contains("megahertz"), "{ultrasound:?}");
+    // A machine's speed after its exercise is the exercise's setting, not a part unread.
+    let treadmill = read("Retro treadmill 5 minutes | 1.1mph | 1.4mph with grade 3 incline");
+    assert!(treadmill.unread.is_empty(), "{treadmill:?}");
+    assert_eq!(treadmill.items.len(), 1, "{treadmill:?}");
+    assert_eq!(treadmill.items[0].intervention.detail.grade, None);
+    // A timed billing line in prose keeps its code, its minutes and its agent.
+    let billed = read(
+        "Interferential current (97014) was administered to the affected region for 10 minutes as outlined in care plan.",
+    );
+    assert_eq!(billed.items.len(), 1, "{billed:?}");
+    let ifc = &billed.items[0].intervention;
+    assert_eq!(
+        (ifc.cpt_code.as_str(), ifc.detail.minutes),
+        ("97014", Some(10))
+    );
+    // A setting never makes a modality done that the line says was not.
+    let stopped = read("IFC 80 Hz 15 min R knee not tolerated");
+    assert!(stopped.items.is_empty(), "{stopped:?}");
+}

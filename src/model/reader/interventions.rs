@@ -113,6 +113,12 @@ pub struct InterventionWordsFile {
     /// Movements there and back, one exercise when joined by a slash ("elevation/depression").
     #[serde(default)]
     movement_pairs: Vec<[String; 2]>,
+    /// Units of a setting written after a number ("80 Hz", "1.4mph", "4-6J").
+    #[serde(default)]
+    parameter_units: Vec<String>,
+    /// Words of how a modality or machine was set ("intensity", "continuous", "per point").
+    #[serde(default)]
+    parameter_words: Vec<String>,
 }
 
 /// What a phrase says was done: a kind the record holds, or one it lacks.
@@ -141,6 +147,8 @@ pub struct InterventionWords {
     part_not_done: Vec<Vec<String>>,
     movements: Vec<String>,
     movement_pairs: Vec<[String; 2]>,
+    parameter_units: Vec<String>,
+    parameter_words: Vec<Vec<String>>,
     pub sources: Vec<String>,
 }
 
@@ -199,8 +207,28 @@ impl InterventionWords {
             part_not_done: phrases(&file.part_not_done),
             movements: file.movements.clone(),
             movement_pairs: file.movement_pairs.clone(),
+            parameter_units: file.parameter_units.clone(),
+            parameter_words: phrases(&file.parameter_words),
             sources: file.sources.clone(),
         })
+    }
+
+    /// How many words from the start of `words` say how a modality or machine was set: a
+    /// word of setting ("intensity", "per point"), a number with its unit written apart
+    /// ("80 Hz", "1.5 watt/cm2") or together ("80-150Hz", "1.4mph", "4-6J").
+    fn parameter_at(&self, words: &[String]) -> Option<usize> {
+        if let Some(length) = Self::phrase_at(&self.parameter_words, words) {
+            return Some(length);
+        }
+        let first = words.first()?;
+        let unit = |w: &str| self.parameter_units.iter().any(|u| u == w);
+        if let Some((_, rest)) = number_prefix(first) {
+            if !rest.is_empty() {
+                return unit(rest).then_some(1);
+            }
+            return words.get(1).is_some_and(|w| unit(w)).then_some(2);
+        }
+        None
     }
 
     /// How many words of `words` from the start make one of `phrases`, the longest.
@@ -344,6 +372,9 @@ struct Sense {
     by_technique: bool,
     /// The tokens naming what was done, and the fillers: read as nothing.
     used: Vec<bool>,
+    /// The tokens saying how a modality or machine was set ("80 Hz", "intensity"): a dose,
+    /// never what was treated.
+    setting: Vec<bool>,
     /// Where why it was done begins.
     purpose_at: Option<usize>,
     /// Names a place: a region, a muscle, a segment.
@@ -431,7 +462,11 @@ impl<'a> Reader<'a> {
             && names[0].purpose_at.is_none()
             && !self.sides_disagree(&tokens(self.text, span[0], span[1]))
         {
-            match read_one(line, self.vocabulary, self.lexicon) {
+            // "IFC 80-150Hz 15 min L low back": the side and place after the dose are
+            // still where it was done.
+            let written: Vec<&str> = line.split_whitespace().collect();
+            let reordered = dose_last(&written, self.lexicon).join(" ");
+            match read_one(&reordered, self.vocabulary, self.lexicon) {
                 Ok(mut intervention) => {
                     // "PIR R levator scapulae 3x30s": a dose makes no exercise of what the
                     // line names as something else; "manual therapy including
@@ -687,7 +722,14 @@ impl<'a> Reader<'a> {
     /// The word of `text` that says it was not done or is only planned, if any, over the
     /// phrases that only refer to a plan ("as outlined in care plan dated 1/29").
     fn not_done(&self, text: &str) -> Option<String> {
-        let words = words_of(text);
+        // "as outlined in care plan.": the full stop is no part of the phrase.
+        let words: Vec<String> = words_of(text)
+            .into_iter()
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric() && c != '/')
+                    .to_owned()
+            })
+            .collect();
         let mut kept: Vec<&str> = Vec::new();
         let mut at = 0;
         while at < words.len() {
@@ -1451,8 +1493,8 @@ impl<'a> Reader<'a> {
         let told = sense.purpose_at.unwrap_or(tokens.len());
         let rest: Vec<&str> = tokens[..told]
             .iter()
-            .zip(&sense.used)
-            .filter(|(_, used)| !**used)
+            .zip(sense.used.iter().zip(&sense.setting))
+            .filter(|(_, (used, setting))| !**used && !**setting)
             .map(|(t, _)| t.text)
             .skip_while(|w| LEADING.contains(&w.to_lowercase().as_str()))
             .collect();
@@ -1708,6 +1750,7 @@ impl<'a> Reader<'a> {
         let lows: Vec<String> = tokens.iter().map(|t| t.low.clone()).collect();
         let mut sense = Sense {
             used: vec![false; tokens.len()],
+            setting: vec![false; tokens.len()],
             ..Sense::default()
         };
         let mut named: Vec<(Done, String)> = Vec::new();
@@ -1764,6 +1807,20 @@ impl<'a> Reader<'a> {
                 at += length;
                 continue;
             }
+            // "as outlined in care plan": refers to the plan, and says nothing more.
+            if let Some(length) =
+                InterventionWords::phrase_at(&self.words.done_despite, &lows[at..])
+            {
+                sense.used[at..at + length].fill(true);
+                at += length;
+                continue;
+            }
+            // "at 80 Hz", "an intensity of 1.5 watt/cm2": how it was set, a dose.
+            if let Some(length) = self.words.parameter_at(&lows[at..]) {
+                sense.setting[at..at + length].fill(true);
+                at += length;
+                continue;
+            }
             if let Some(done) = self.words.cpt.get(&lows[at]) {
                 billed.get_or_insert(done.clone());
             }
@@ -1816,8 +1873,11 @@ impl<'a> Reader<'a> {
         sense.place = free.iter().any(|&i| self.is_place(&lows[i..told]));
         // "T4" is a place, though it has a figure in it.
         let level = |w: &String| SpinalLevel::parse(w).is_some();
-        let dose = |w: &String| {
-            w.chars().any(|c| c.is_ascii_digit()) && !level(w)
+        let setting = sense.setting.clone();
+        let dose = |i: usize| {
+            let w = &lows[i];
+            setting[i]
+                || w.chars().any(|c| c.is_ascii_digit()) && !level(w)
                 || DOSE_WORDS.contains(&w.as_str())
                 || LEADING.contains(&w.as_str())
                 || self.lexicon.is_dose_frequency(w)
@@ -1826,8 +1886,8 @@ impl<'a> Reader<'a> {
                     Some([Word::Side(_), ..])
                 )
         };
-        sense.dose_only = !free.is_empty() && free.iter().all(|&i| dose(&lows[i]));
-        sense.content = free.iter().filter(|&&i| !dose(&lows[i])).count();
+        sense.dose_only = !free.is_empty() && free.iter().all(|&i| dose(i));
+        sense.content = free.iter().filter(|&&i| !dose(i)).count();
         sense
     }
 
@@ -2043,6 +2103,19 @@ fn dose_last<'w>(words: &[&'w str], lexicon: &Lexicon) -> Vec<&'w str> {
     }
     named.extend(dose);
     named
+}
+
+/// A word that begins with a number ("80", "1.5", "80-150", "4-6"), split into the number
+/// and what follows it ("80-150hz" is "80-150" and "hz").
+fn number_prefix(word: &str) -> Option<(&str, &str)> {
+    if !word.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let end = word
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '–'))
+        .unwrap_or(word.len());
+    let number = word[..end].trim_end_matches(['.', '-', '–']);
+    Some((number, &word[number.len()..]))
 }
 
 /// The word the shorthand reads a kind by, to read a part as a chart line.
@@ -2406,6 +2479,7 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
     let mut named_until = 0;
     let mut modalities_differ = false;
     let course = course_of(&words);
+    let mut settings: Vec<String> = Vec::new();
     for (at, word) in words.iter().enumerate() {
         let next = words.get(at + 1).map(String::as_str);
         // A CPT code: five digits, 97xxx or 98xxx, with its units after it ("x2", "2 units").
@@ -2455,6 +2529,14 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
                 detail.cpt_units = Some(units);
                 used.extend(at - 3..at);
             }
+            continue;
+        }
+        // "80 Hz", "1.5 watt/cm2", "1.4mph", "4-6J": how the modality or machine was set.
+        if number_prefix(word).is_some()
+            && let Some(length) = lexicon.intervention_words().parameter_at(&words[at..])
+        {
+            settings.push(words[at..at + length].join(" "));
+            used.extend(at..at + length);
             continue;
         }
         // Sets and reps: "3x10", "3 x 10", "10 × 3"; sets and a hold: "3x30s", "3×30 seconds".
@@ -2511,7 +2593,16 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
             used.extend(at..=at + load.1);
             continue;
         }
-        if let Ok(number) = word.parse::<u16>() {
+        // "eight minutes of duration": a count in words, before its unit.
+        let spelled = || {
+            count_of(word).filter(|_| {
+                matches!(
+                    next,
+                    Some("min" | "mins" | "minute" | "minutes" | "sets" | "reps" | "repetitions")
+                )
+            })
+        };
+        if let Some(number) = word.parse::<u16>().ok().or_else(spelled) {
             let after = |n: usize| words.get(at + n).map(String::as_str);
             // "3 sets of 15", "3 cycles of 60s": sets, then repetitions or a hold.
             if matches!(next, Some("sets" | "set" | "cycles" | "rounds"))
@@ -2665,6 +2756,13 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
             detail.load = Some(format!("{colour} {word}"));
             used.extend([at - 1, at]);
         }
+    }
+    if !settings.is_empty() {
+        let set = settings.join(", ");
+        detail.load = Some(match detail.load.take() {
+            Some(load) => format!("{load}, {set}"),
+            None => set,
+        });
     }
     // "twice weekly for 2 weeks": the course of care says more than the word "weekly".
     if let Some((often, taken)) = course {
