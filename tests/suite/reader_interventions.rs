@@ -1244,3 +1244,67 @@ fn how_a_modality_was_set_is_its_setting_never_what_was_treated() {
     let stopped = read("IFC 80 Hz 15 min R knee not tolerated");
     assert!(stopped.items.is_empty(), "{stopped:?}");
 }
+
+#[test]
+fn a_timed_billing_line_keeps_its_units_wherever_written_and_its_description_out_of_the_dose() {
+    let reading = read("97110 Therapeutic Exercise x 2 units (23 min)");
+    assert_eq!(reading.items.len(), 1, "{reading:?}");
+    let billed = &reading.items[0].intervention;
+    assert_eq!(billed.cpt_code, "97110");
+    assert_eq!(
+        (billed.detail.cpt_units, billed.detail.minutes),
+        (Some(2), Some(23))
+    );
+    assert!(
+        !billed.target.split_whitespace().any(|w| w == "x"),
+        "{billed:?}"
+    );
+    // The code's own description ("1 or more regions") is no second adjustment, no dose.
+    let reading = read("98943: extraspinal, 1 or more regions");
+    assert_eq!(reading.items.len(), 1, "{reading:?}");
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    assert_eq!(reading.items[0].intervention.dose, "");
+    let reading = read("98941: spinal, 3-4 regions");
+    assert_eq!(reading.items[0].intervention.dose, "", "{reading:?}");
+}
+
+#[test]
+fn one_thing_or_another_is_asked_about_never_guessed() {
+    let reading = read("ice or heat 15 min R knee");
+    assert!(reading.items.is_empty(), "{reading:?}");
+    assert_eq!(reading.questions.len(), 2, "{reading:?}");
+    // Each is asked about with the place, side and minutes written after the second.
+    for question in &reading.questions {
+        let i = &question.intervention;
+        assert_eq!(
+            (
+                i.side,
+                i.region.as_ref().map(|r| r.as_str()),
+                i.detail.minutes
+            ),
+            (Side::Right, Some("knee"), Some(15)),
+            "{question:?}"
+        );
+    }
+    let mirrored = read("ice or heat 15 min L knee");
+    assert!(
+        mirrored
+            .questions
+            .iter()
+            .all(|q| q.intervention.side == Side::Left)
+    );
+    let reading = read("Taping or bracing to support the ankle during mobility.");
+    assert!(reading.items.is_empty(), "{reading:?}");
+    assert_eq!(reading.questions.len(), 2, "{reading:?}");
+    // A range is never read as one of its ends.
+    let reading = read("bridges 2 to 3 sets of 10");
+    for item in &reading.items {
+        assert_eq!(item.intervention.detail.sets, None, "{item:?}");
+    }
+    // Said not to have been done, neither is asked about nor charted.
+    let reading = read("ice or heat not applied today");
+    assert!(
+        reading.items.is_empty() && reading.questions.is_empty(),
+        "{reading:?}"
+    );
+}

@@ -1010,6 +1010,12 @@ impl<'a> Reader<'a> {
                 });
                 continue;
             }
+            // "Taping or bracing", "IFC or TENS at 80 Hz": one of two things was done, and
+            // which is the clinician's word: each is asked about, neither charted.
+            if let Some(either) = self.either(&part) {
+                pending.extend(either);
+                continue;
+            }
             if !sense.several.is_empty() {
                 let problem = match (&sense.first_of_several, sense.several_with) {
                     (Some(first), true) => Unreadable::DoneWith {
@@ -1270,11 +1276,63 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A part naming one thing done, "or", and another ("ice or heat"): both, each to be
+    /// asked about; `None` when "or" does not stand between two things done ("1 or more
+    /// regions").
+    fn either(&self, part: &Part<'a>) -> Option<Vec<Pending<'a>>> {
+        let at = part.tokens.iter().position(|t| t.low == "or")?;
+        let (left, right) = (&part.tokens[..at], &part.tokens[at + 1..]);
+        let (first, second) = (self.sense(left), self.sense(right));
+        if !first.several.is_empty() || !second.several.is_empty() {
+            return None;
+        }
+        let (first, second) = (first.done?, second.done?);
+        let (start, end) = (left.first()?.start, right.last()?.end);
+        let named = self.text[start..end].to_owned();
+        // "ice or heat 15 min R knee": what is written after the second (its place, its
+        // minutes, why) is said of the first too.
+        let lows: Vec<String> = right.iter().map(|t| t.low.clone()).collect();
+        let mut own = left.to_vec();
+        if let Some((_, length)) = self.done_at(&lows) {
+            own.extend_from_slice(&right[length..]);
+        }
+        Some(vec![
+            Pending {
+                tokens: own,
+                joiner: part.joiner,
+                read: Err(Unreadable::Either {
+                    named: named.clone(),
+                    done: first,
+                }),
+                shares_with: None,
+            },
+            Pending {
+                tokens: right.to_vec(),
+                joiner: Some(Joiner::Comma),
+                read: Err(Unreadable::Either {
+                    named,
+                    done: second,
+                }),
+                shares_with: None,
+            },
+        ])
+    }
+
     /// What to ask of a part that names nothing done but says enough to guess what: only
     /// segments ("L3-L5, T6-T8, left sacroiliac joint": adjusted, or mobilised?) or only a
     /// dose ("3 sets of 10 repetitions, 1 time a day": of which exercise?). The reading so
     /// far waits for the clinician's word; it is never charted as guessed.
     fn question(&self, part: &Pending<'a>, span: Span) -> Option<InterventionQuestion> {
+        // "ice or heat": each asked, as read so far.
+        if let Err(problem @ Unreadable::Either { done, .. }) = &part.read {
+            let intervention = self.build(&part.tokens, done.clone()).ok()?;
+            return Some(InterventionQuestion {
+                span,
+                text: self.text[span[0]..span[1]].to_owned(),
+                ask: problem.to_string(),
+                intervention,
+            });
+        }
         // "ice with wall slide 10 minutes": asked, with the first as read so far.
         if let Err(problem @ Unreadable::DoneWith { first, .. }) = &part.read {
             let intervention = self.build(&part.tokens, first.clone()).ok()?;
@@ -2439,6 +2497,8 @@ enum Unreadable {
     SeveralDone(String),
     #[error("names two things done together ({named}): one done during the other, or two?")]
     DoneWith { named: String, first: Done },
+    #[error("\"{named}\": which one was done? (or both: write each as its own part)")]
+    Either { named: String, done: Done },
     #[error(
         "\"{named}\" is {what}, which the record has no kind of intervention for yet; kept for the note"
     )]
@@ -2537,6 +2597,15 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
         {
             settings.push(words[at..at + length].join(" "));
             used.extend(at..at + length);
+            continue;
+        }
+        // "2 to 3 sets", "3 or 4 sets": a range is never read as its upper end; it stays
+        // in the dose, to be asked about.
+        if at >= 2
+            && matches!(words[at - 1].as_str(), "to" | "or")
+            && count_of(&words[at - 2]).is_some()
+            && count_of(word.trim_end_matches(['x', '×'])).is_some()
+        {
             continue;
         }
         // Sets and reps: "3x10", "3 x 10", "10 × 3"; sets and a hold: "3x30s", "3×30 seconds".
@@ -2755,6 +2824,43 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
         {
             detail.load = Some(format!("{colour} {word}"));
             used.extend([at - 1, at]);
+        }
+    }
+    // "97110 Therapeutic Exercise x 2 units (23 min)": the units of the code, wherever
+    // they are written; "98941: spinal, 3-4 regions", "1 or more regions": what the code
+    // says, not a dose.
+    if !intervention.cpt_code.is_empty() {
+        for at in 0..words.len() {
+            let counted = |w: &str| {
+                number_prefix(w).is_some_and(|(n, rest)| rest.is_empty() && !n.is_empty())
+            };
+            let (word, next) = (words[at].as_str(), words.get(at + 1).map(String::as_str));
+            match next {
+                Some("unit" | "units") if detail.cpt_units.is_none() => {
+                    let n = word.trim_start_matches(['x', '×']);
+                    if let Ok(units) = n.parse::<u8>() {
+                        detail.cpt_units = Some(units);
+                        used.extend([at, at + 1]);
+                        if at > 0 && matches!(words[at - 1].as_str(), "x" | "×") {
+                            used.push(at - 1);
+                        }
+                    }
+                }
+                Some("region" | "regions" | "muscle" | "muscles") if counted(word) => {
+                    used.extend([at, at + 1]);
+                }
+                Some("or")
+                    if counted(word)
+                        && words.get(at + 2).is_some_and(|w| w == "more")
+                        && matches!(
+                            words.get(at + 3).map(String::as_str),
+                            Some("region" | "regions" | "muscle" | "muscles")
+                        ) =>
+                {
+                    used.extend(at..at + 4);
+                }
+                _ => {}
+            }
         }
     }
     if !settings.is_empty() {
