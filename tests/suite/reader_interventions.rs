@@ -1308,3 +1308,24 @@ fn one_thing_or_another_is_asked_about_never_guessed() {
         "{reading:?}"
     );
 }
+
+#[test]
+fn a_place_among_other_words_after_and_is_not_where_the_thing_before_was_done() {
+    let reading = read(
+        "Each patient was treated with spinal manipulation and a patented external head and body weighting system.",
+    );
+    // Never an adjustment of the head: the head is part of a device's name.
+    assert!(
+        reading.items.iter().all(
+            |i| i.intervention.kind == InterventionKind::SpinalManipulation
+                && i.intervention.region.is_none()
+        ),
+        "{reading:?}"
+    );
+    assert!(!reading.unread.is_empty(), "{reading:?}");
+    // A place alone after "and" is still the same thing done there.
+    assert_eq!(
+        charted(&read("PNF stretching of the R psoas and R hamstrings")).len(),
+        2
+    );
+}

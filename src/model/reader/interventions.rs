@@ -1077,12 +1077,18 @@ impl<'a> Reader<'a> {
                     matches!(p.read, Ok(Done::Kind(InterventionKind::Exercise)))
                         || self.sense(&p.tokens).by_name
                 });
+            // "spinal manipulation and a patented external head and body weighting
+            // system": a place joined by "and" among words that are not is no place where
+            // the thing before was done.
+            let only_a_place =
+                part.joiner != Some(Joiner::And) || self.beside_place(&part.tokens) <= 1;
             match before {
                 // "Heat | Left knee 15 minutes", "3 sets of 10 repetitions, 1 time a day",
                 // "to decrease pain and swelling": more of the part before.
                 Some((i, _))
                     if sense.dose_only
                         || (sense.place
+                            && only_a_place
                             && !before_place
                             && heading.is_none()
                             && !next_exercise)
@@ -1101,7 +1107,7 @@ impl<'a> Reader<'a> {
                 }),
                 // "PNF exercises of the psoas and iliotibial band": the same done to another
                 // place.
-                Some((i, p)) if sense.place => {
+                Some((i, p)) if sense.place && only_a_place => {
                     let read = p.read.clone();
                     pending.push(Pending {
                         tokens: part.tokens,
@@ -1997,6 +2003,58 @@ impl<'a> Reader<'a> {
         self.lexicon
             .modality(word)
             .map(|_| (Done::Kind(InterventionKind::Modality), 1))
+    }
+
+    /// How many words of a part are neither a place, a dose, filler nor a joining word:
+    /// "iliotibial band muscles" has one, "a patented external head" two.
+    fn beside_place(&self, tokens: &[Token<'a>]) -> usize {
+        let sense = self.sense(tokens);
+        let told = sense.purpose_at.unwrap_or(tokens.len());
+        let lows: Vec<String> = tokens[..told].iter().map(|t| t.low.clone()).collect();
+        let mut count = 0;
+        let mut at = 0;
+        while at < told {
+            if sense.used[at] || sense.setting[at] {
+                at += 1;
+                continue;
+            }
+            if let Some(length) = self.place_length(&lows[at..]) {
+                at += length;
+                continue;
+            }
+            let w = lows[at].as_str();
+            let dose = w.chars().any(|c| c.is_ascii_digit())
+                || DOSE_WORDS.contains(&w)
+                || LEADING.contains(&w)
+                || self.lexicon.is_dose_frequency(w)
+                || matches!(
+                    self.lexicon.meanings(std::slice::from_ref(&lows[at])),
+                    Some([Word::Side(_), ..])
+                );
+            if !dose {
+                count += 1;
+            }
+            at += 1;
+        }
+        count
+    }
+
+    /// How many words from the start name a place, the longest: a region, a muscle or
+    /// structure, a spinal segment.
+    fn place_length(&self, words: &[String]) -> Option<usize> {
+        let first = words.first()?;
+        if first.chars().any(|c| c.is_ascii_digit()) && SpinalLevel::parse(first).is_some() {
+            return Some(1);
+        }
+        (1..=words.len().min(self.lexicon.longest()))
+            .rev()
+            .find(|&n| {
+                self.lexicon.meanings(&words[..n]).is_some_and(|meanings| {
+                    meanings
+                        .iter()
+                        .any(|m| matches!(m, Word::Region(_) | Word::Structure { .. }))
+                })
+            })
     }
 
     /// Whether the words begin by naming a place: a region, a muscle or structure, a
