@@ -1329,3 +1329,29 @@ fn a_place_among_other_words_after_and_is_not_where_the_thing_before_was_done() 
         2
     );
 }
+
+#[test]
+fn the_sentences_under_a_named_exercise_say_how_it_is_done() {
+    let reading = read(
+        "Calf stretch: Put hands against a wall while facing it. Keep one foot back with a straight knee, and bend the front knee. Lean forward on the wall while keeping the back heel on the ground. Repeat two or three sets on each day.",
+    );
+    assert_eq!(charted(&reading), ["stretch none calf"], "{reading:?}");
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    let stretch = &reading.items[0].intervention;
+    assert!(stretch.notes.contains("Lean forward"), "{stretch:?}");
+    // "two or three sets" is a range: never read as a count.
+    assert_eq!(stretch.detail.sets, None);
+    // The item's span runs to the last sentence it holds.
+    assert_eq!(reading.items[0].span[1], reading.text.len() - 1);
+    // A sentence under it that says not to do something is never folded into its notes.
+    let reading = read("Calf stretch: hold 30 s. Do not do it if painful.");
+    assert_eq!(reading.items.len(), 1, "{reading:?}");
+    assert_eq!(reading.unread.len(), 1, "{reading:?}");
+    // A sentence naming something else done is its own item.
+    let reading = read("Calf stretch: hold 30 s. Ice 10 min R calf.");
+    assert_eq!(
+        charted(&reading),
+        ["stretch none calf", "modality right calf"],
+        "{reading:?}"
+    );
+}

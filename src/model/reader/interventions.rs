@@ -513,6 +513,10 @@ impl<'a> Reader<'a> {
             }
         }
         let mut charted_before: Option<usize> = None;
+        // "Calf stretch: Put hands against a wall ... Lean forward ... Repeat two or three
+        // sets.": under a heading naming what was done, the sentences after the first that
+        // name nothing done of their own say how it is done, and are kept in its notes.
+        let mut named_block: Option<usize> = None;
         for (index, sentence) in sentences.into_iter().enumerate() {
             let sentence_text = &self.text[sentence[0]..sentence[1]];
             // "Grade III PA glides L4. 3 sets of 30 s.": a sentence of only a dose is the
@@ -555,8 +559,33 @@ impl<'a> Reader<'a> {
                     .push(unread(self.text, sentence, Unreadable::NotDone(cue)));
                 continue;
             }
+            if let Some(at) = named_block.filter(|&at| at + 1 == reading.items.len()) {
+                let sense = self.sense(&tokens(self.text, sentence[0], sentence[1]));
+                if sense.done.is_none() && sense.several.is_empty() {
+                    let item = &mut reading.items[at];
+                    item.intervention.notes = [item.intervention.notes.as_str(), sentence_text]
+                        .into_iter()
+                        .filter(|n| !n.is_empty())
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    item.span[1] = sentence[1];
+                    continue;
+                }
+            }
+            let (unread_before, asked_before) = (reading.unread.len(), reading.questions.len());
             self.read_sentence(sentence, heading, reading);
             charted_before = (reading.items.len() > count).then(|| reading.items.len() - 1);
+            let names_a_kind = split_heading(sentence_text)
+                .and_then(|(before, _)| self.heading(sentence[0], before))
+                .is_some_and(|named| named.is_some());
+            if index == 0
+                && names_a_kind
+                && reading.items.len() == count + 1
+                && reading.unread.len() == unread_before
+                && reading.questions.len() == asked_before
+            {
+                named_block = charted_before;
+            }
         }
     }
 
