@@ -1355,3 +1355,28 @@ fn the_sentences_under_a_named_exercise_say_how_it_is_done() {
         "{reading:?}"
     );
 }
+
+#[test]
+fn the_rest_between_holds_and_a_second_hold_never_replace_the_hold() {
+    let reading = read(
+        "Each traction cycle consisted of 15 seconds of tension, followed by 20 seconds of rest. Total treatment time was 20 minutes.",
+    );
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    assert_eq!(reading.items.len(), 1, "{reading:?}");
+    let traction = &reading.items[0].intervention.detail;
+    assert_eq!(
+        (traction.hold_seconds, traction.minutes),
+        (Some(15), Some(20))
+    );
+    // Two holds that differ: neither is charted as the hold.
+    let reading = read("Calf stretch hold 30 s, hold 20 s");
+    for item in &reading.items {
+        assert_eq!(item.intervention.detail.hold_seconds, None, "{item:?}");
+    }
+    // A sentence of only a count after something done is no dose of it.
+    let reading = read("STM R calf. Patient performed 3x10.");
+    assert_eq!(
+        reading.items[0].intervention.detail.sets, None,
+        "{reading:?}"
+    );
+}

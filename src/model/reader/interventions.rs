@@ -735,12 +735,23 @@ impl<'a> Reader<'a> {
     /// "4x PER WEEK", "97110 x2".
     fn dose_line(&self, span: Span) -> bool {
         let words = tokens(self.text, span[0], span[1]);
+        // "Total treatment time was 20 minutes": filler and words of a setting too.
+        let sense = self.sense(&words);
+        // Filler only beside a setting: "Patient performed 3x10." is no dose of the line
+        // before.
+        let set = sense.setting.iter().any(|s| *s);
+        let said = |at: usize| {
+            sense.done.is_none()
+                && sense.several.is_empty()
+                && (sense.setting[at] || set && sense.used[at])
+        };
         words
             .iter()
             .any(|t| t.low.chars().any(|c| c.is_ascii_digit()) || count_of(&t.low).is_some())
-            && words.iter().all(|t| {
+            && words.iter().enumerate().all(|(at, t)| {
                 let w = t.low.as_str();
-                (w.chars().any(|c| c.is_ascii_digit()) && SpinalLevel::parse(w).is_none())
+                said(at)
+                    || (w.chars().any(|c| c.is_ascii_digit()) && SpinalLevel::parse(w).is_none())
                     || DOSE_WORDS.contains(&w)
                     || DOSE_LABELS.contains(&w)
                     || matches!(w, "of" | "per" | "with" | "x" | "×")
@@ -2627,6 +2638,7 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
     let mut modalities_differ = false;
     let course = course_of(&words);
     let mut settings: Vec<String> = Vec::new();
+    let mut holds_differ = false;
     for (at, word) in words.iter().enumerate() {
         let next = words.get(at + 1).map(String::as_str);
         // A CPT code: five digits, 97xxx or 98xxx, with its units after it ("x2", "2 units").
@@ -2799,9 +2811,24 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
                 continue;
             }
             match next {
+                // "20 seconds of rest" is the rest between, never a hold; a second hold
+                // that differs from the first is a doubt, kept in the dose, not the last
+                // one read.
                 Some("s" | "sec" | "secs" | "second" | "seconds") => {
-                    detail.hold_seconds = Some(number);
-                    used.extend([at, at + 1]);
+                    let rest = matches!(after(2), Some("rest"))
+                        || after(2) == Some("of") && after(3) == Some("rest");
+                    match detail.hold_seconds {
+                        _ if rest => {
+                            settings.push(format!("{number} s rest"));
+                            let of = usize::from(after(2) == Some("of"));
+                            used.extend(at..=at + 2 + of);
+                        }
+                        Some(held) if held != number => holds_differ = true,
+                        _ => {
+                            detail.hold_seconds = Some(number);
+                            used.extend([at, at + 1]);
+                        }
+                    }
                 }
                 Some("min" | "mins" | "minutes" | "minute") => {
                     detail.minutes = Some(number);
@@ -2984,6 +3011,9 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
     intervention.target = keep(&intervention.target);
     if modalities_differ {
         detail.modality = None;
+    }
+    if holds_differ {
+        detail.hold_seconds = None;
     }
     intervention.detail = detail;
     // "3x30s each side": done on both.
