@@ -561,7 +561,7 @@ struct InterventionFigures {
 /// the others) are counted apart: how well the reader reads words it was not grown on.
 #[test]
 fn the_intervention_reader_on_the_corpus_never_reads_a_wrong_side() {
-    use upstream::model::reader::read_interventions;
+    use upstream::model::reader::interventions::read_interventions_beside;
     let vocabulary = Vocabulary::builtin();
     let lexicon = Lexicon::builtin();
     let items = |file: &str| -> Vec<serde_json::Value> {
@@ -596,7 +596,10 @@ fn the_intervention_reader_on_the_corpus_never_reads_a_wrong_side() {
         };
         figures.phrases += 1;
         let text = item["text"].as_str().unwrap();
-        let reading = read_interventions(text, vocabulary, lexicon);
+        // The side of the line or section the phrase sits under, as the finding reader
+        // is given it.
+        let line_side = item["line_side"].as_str().and_then(side_of);
+        let reading = read_interventions_beside(text, line_side, vocabulary, lexicon);
         let expect = item["expect"].as_array().unwrap();
         let read_or_asked = reading.items.len() + reading.questions.len();
         let whole = reading.unread.is_empty() && read_or_asked == expect.len();

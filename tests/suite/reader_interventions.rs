@@ -1380,3 +1380,38 @@ fn the_rest_between_holds_and_a_second_hold_never_replace_the_hold() {
         "{reading:?}"
     );
 }
+
+#[test]
+fn the_side_of_the_line_a_phrase_sits_under_is_the_side_of_its_paired_places() {
+    use upstream::model::reader::interventions::read_interventions_beside;
+    let beside = |text: &str, side: Side| {
+        charted(&read_interventions_beside(
+            text,
+            Some(side),
+            Vocabulary::builtin(),
+            Lexicon::builtin(),
+        ))
+    };
+    let text = "Distraction knee joint in sitting with Mulligan strap";
+    assert_eq!(beside(text, Side::Left), ["mobilization left knee"]);
+    assert_eq!(beside(text, Side::Right), ["mobilization right knee"]);
+    // The spine takes no side from the line; a side written in the phrase is its own.
+    assert_eq!(
+        beside("C5 adjusted", Side::Left),
+        ["spinal_manipulation none neck"]
+    );
+    assert_eq!(beside("R wrist taping", Side::Left), ["taping right wrist"]);
+    // A heading of a side alone gives it to the paired places under it.
+    assert_eq!(
+        charted(&read("L:\nSTM calf\nC5 adjusted")),
+        ["soft_tissue left calf", "spinal_manipulation none neck"]
+    );
+    // Said not to have been done, nothing is charted whatever the line's side.
+    let reading = read_interventions_beside(
+        "knee taping not done today",
+        Some(Side::Left),
+        Vocabulary::builtin(),
+        Lexicon::builtin(),
+    );
+    assert!(reading.items.is_empty(), "{reading:?}");
+}

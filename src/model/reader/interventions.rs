@@ -249,6 +249,18 @@ pub fn read_interventions(
     vocabulary: &Vocabulary,
     lexicon: &Lexicon,
 ) -> InterventionReading {
+    read_interventions_beside(text, None, vocabulary, lexicon)
+}
+
+/// Reads `text` as [`read_interventions`] does, written under a line or section that
+/// gives a side (`line_side`, the "L knee" a note's line sits under): what is read at a
+/// paired place with no side of its own takes it, as under a heading "L:" in the text.
+pub fn read_interventions_beside(
+    text: &str,
+    line_side: Option<Side>,
+    vocabulary: &Vocabulary,
+    lexicon: &Lexicon,
+) -> InterventionReading {
     let mut reading = InterventionReading {
         text: text.to_owned(),
         items: Vec::new(),
@@ -265,7 +277,10 @@ pub fn read_interventions(
     // and one naming a side and place ("L knee:") its side, until a blank line or the next
     // heading.
     let mut heading: Option<Done> = None;
-    let mut place: Option<Place> = None;
+    let beside: Option<Place> = line_side
+        .filter(|side| matches!(side, Side::Left | Side::Right | Side::Bilateral))
+        .map(|side| (side, None));
+    let mut place: Option<Place> = beside.clone();
     let mut start = 0;
     // The line read last, to which the dose on the lines under it belongs ("Seated Row",
     // then "Sets: 2", "Reps: 10").
@@ -281,7 +296,7 @@ pub fn read_interventions(
                     reader.read_under(span, &heading, &place, &mut reading);
                 }
                 heading = None;
-                place = None;
+                place.clone_from(&beside);
             }
             start = end + 1;
             continue;
@@ -305,7 +320,7 @@ pub fn read_interventions(
                     reader.read_under(span, &heading, &place, &mut reading);
                 }
                 heading = named.flatten();
-                place = placed;
+                place = placed.or_else(|| beside.clone());
                 continue;
             }
         }
@@ -655,7 +670,8 @@ impl<'a> Reader<'a> {
                     self.vocabulary.region_within(own, heading)
                         || self.vocabulary.region_within(heading, own)
                 }
-                (Some(_), None) => false,
+                // "L:" alone: any paired place under it is on that side.
+                (Some(_), None) => true,
             };
             let paired = intervention
                 .region
