@@ -1415,3 +1415,70 @@ fn the_side_of_the_line_a_phrase_sits_under_is_the_side_of_its_paired_places() {
     );
     assert!(reading.items.is_empty(), "{reading:?}");
 }
+
+#[test]
+fn left_and_right_is_both_sides_never_one_of_them() {
+    let reading = read("DN to the left and right levator scapulae, R calf");
+    assert_eq!(
+        charted(&reading),
+        [
+            "dry_needling bilateral neck_lateral",
+            "dry_needling right calf"
+        ],
+        "{reading:?}"
+    );
+    assert_eq!(reading.items[0].intervention.target, "levator scapulae");
+    let mirrored = read("DN to the right and left levator scapulae, L calf");
+    assert_eq!(
+        charted(&mirrored),
+        [
+            "dry_needling bilateral neck_lateral",
+            "dry_needling left calf"
+        ]
+    );
+    // A third side written beside both is a doubt, never charted.
+    let reading = read("DN left and right levator scapulae L");
+    assert!(reading.items.is_empty(), "{reading:?}");
+    // Sides of two different places stay each its own.
+    assert_eq!(
+        charted(&read("STM L calf and R hamstring")),
+        ["soft_tissue left calf", "soft_tissue right thigh_posterior"]
+    );
+    // Not done on both sides: nothing charted.
+    let reading = read("DN to the left and right levator scapulae deferred");
+    assert!(reading.items.is_empty(), "{reading:?}");
+}
+
+#[test]
+fn places_sharing_one_thing_done_are_each_charted() {
+    let reading = read(
+        "Cervical and thoracic mobilization was performed and the patient was provided a home exercise program.",
+    );
+    assert_eq!(
+        charted(&reading),
+        [
+            "mobilization none neck",
+            "mobilization none back_mid",
+            "exercise none -"
+        ],
+        "{reading:?}"
+    );
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    // "the left side of her neck": the side and place in prose, the minutes in words.
+    let reading = read(
+        "Ultrasound was also used at intensity of 1.3 w/cm2 and frequency of 1MHZ for eight minutes on the left side of her neck.",
+    );
+    assert_eq!(reading.items.len(), 1, "{reading:?}");
+    let ultrasound = &reading.items[0].intervention;
+    assert_eq!(
+        (ultrasound.side, ultrasound.detail.minutes),
+        (Side::Left, Some(8))
+    );
+    // "transcutaneous electrical nerve stimulation" is TENS.
+    let reading = read("ultrasound + Hot Pack + transcutaneous electrical nerve stimulation");
+    assert_eq!(
+        reading.items[2].intervention.detail.modality,
+        Some(Modality::Tens),
+        "{reading:?}"
+    );
+}

@@ -850,7 +850,7 @@ impl<'a> Reader<'a> {
             body = [sentence[0] + after, sentence[1]];
             heading = named;
         }
-        let mut parts = self.split_movements(parts(self.text, body));
+        let mut parts = self.split_movements(self.join_both_sides(parts(self.text, body)));
         // "Calf stretch: Put hands against a wall ...": a heading naming what was done and
         // where, over words that name nothing done of their own, is the item; the words
         // under it are how, kept in its notes.
@@ -943,6 +943,60 @@ impl<'a> Reader<'a> {
         }
         let pending = self.pending(parts, heading.as_ref());
         self.chart(pending, reading);
+    }
+
+    /// The side a word names: left, right or both.
+    fn side_word(&self, token: &Token<'a>) -> Option<Side> {
+        self.lexicon
+            .meanings(std::slice::from_ref(&token.low))
+            .and_then(|meanings| {
+                meanings.iter().find_map(|m| match m {
+                    Word::Side(side @ (Side::Left | Side::Right | Side::Bilateral)) => Some(*side),
+                    _ => None,
+                })
+            })
+    }
+
+    /// Where "left and right" ("L and R") stands in the tokens: the "and" between two
+    /// opposite sides, which together are both sides.
+    fn both_sides_at(&self, tokens: &[Token<'a>]) -> Option<usize> {
+        (1..tokens.len().saturating_sub(1)).find(|&at| {
+            tokens[at].low == "and"
+                && matches!(
+                    (
+                        self.side_word(&tokens[at - 1]),
+                        self.side_word(&tokens[at + 1])
+                    ),
+                    (Some(Side::Left), Some(Side::Right)) | (Some(Side::Right), Some(Side::Left))
+                )
+        })
+    }
+
+    /// "the left and right levator scapulae": a part that ends with one side, joined by
+    /// "and" to one that begins with the other, is one part at both sides, never two
+    /// parts with one side each.
+    fn join_both_sides(&self, parts: Vec<Part<'a>>) -> Vec<Part<'a>> {
+        let mut joined: Vec<Part<'a>> = Vec::new();
+        for part in parts {
+            if let Some(before) = joined.last_mut()
+                && part.joiner == Some(Joiner::And)
+                && let (Some(last), Some(first)) = (before.tokens.last(), part.tokens.first())
+                && matches!(
+                    (self.side_word(last), self.side_word(first)),
+                    (Some(Side::Left), Some(Side::Right)) | (Some(Side::Right), Some(Side::Left))
+                )
+                && self.text[last.end..first.start].trim() == "and"
+            {
+                // The "and" between them is a word of the part again.
+                if let Some(and) = tokens(self.text, last.end, first.start).into_iter().next() {
+                    before.tokens.push(and);
+                }
+                before.tokens.extend(part.tokens);
+                continue;
+            }
+            joined.push(part);
+        }
+        joined
     }
 
     /// Where a word of two movements joined by a slash stands in the tokens, with where
@@ -1048,8 +1102,37 @@ impl<'a> Reader<'a> {
                 at += 1;
             }
         }
+        // "Cervical and thoracic mobilization": a place alone, joined by "and" to a part
+        // that begins with another place and names what was done, is the same done there.
+        let shared_done: Vec<Option<Done>> = (0..parts.len())
+            .map(|at| {
+                let next = parts.get(at + 1)?;
+                let this = self.sense(&parts[at].tokens);
+                let lows: Vec<String> = next.tokens.iter().map(|t| t.low.clone()).collect();
+                let that = self.sense(&next.tokens);
+                let only_a_place = this.place
+                    && this.done.is_none()
+                    && this.several.is_empty()
+                    && self.beside_place(&parts[at].tokens) == 0;
+                (only_a_place
+                    && next.joiner == Some(Joiner::And)
+                    && that.several.is_empty()
+                    && self.place_length(&lows).is_some())
+                .then_some(that.done)
+                .flatten()
+            })
+            .collect();
         let mut pending: Vec<Pending<'a>> = Vec::new();
-        for part in parts {
+        for (part, shared) in parts.into_iter().zip(shared_done) {
+            if let Some(done) = shared {
+                pending.push(Pending {
+                    tokens: part.tokens,
+                    joiner: part.joiner,
+                    read: Ok(done),
+                    shares_with: None,
+                });
+                continue;
+            }
             let sense = self.sense(&part.tokens);
             if sense.empty {
                 continue;
@@ -1644,6 +1727,13 @@ impl<'a> Reader<'a> {
             intervention.notes = self.text[first.start..last.end].to_owned();
         }
         self.both_sides_by_b(&tokens[..told], &mut intervention);
+        if self.both_sides_at(&tokens[..told]).is_some() {
+            intervention.side = Side::Bilateral;
+            // The "and" between the two sides joins no part of what was treated.
+            if let Some(rest) = intervention.target.strip_prefix("and ") {
+                intervention.target = rest.to_owned();
+            }
+        }
         // "lateral step up: x15": repetitions, for an exercise or a stretch.
         if matches!(kind, InterventionKind::Exercise | InterventionKind::Stretch)
             && intervention.detail.reps.is_none()
@@ -1737,19 +1827,20 @@ impl<'a> Reader<'a> {
     /// Whether the words name two different sides ("STM R calf, left in 10 min"): one of
     /// them would be a guess.
     fn sides_disagree(&self, tokens: &[Token<'a>]) -> bool {
+        // "left and right" is both sides, said once.
+        if let Some(and) = self.both_sides_at(tokens) {
+            let mut rest = tokens.to_vec();
+            rest.drain(and - 1..=and + 1);
+            // Any other side written is a second one.
+            let other = rest
+                .iter()
+                .enumerate()
+                .any(|(at, t)| self.side_word(t).is_some() && !self.in_a_name(&rest, at));
+            return other;
+        }
         let mut named: Option<Side> = None;
         tokens.iter().enumerate().any(|(at, token)| {
-            // "levator scapulae": a plural in a muscle's name is no side.
-            let in_a_name = at > 0
-                && self
-                    .lexicon
-                    .meanings(&[tokens[at - 1].low.clone(), token.low.clone()])
-                    .is_some_and(|meanings| {
-                        meanings
-                            .iter()
-                            .any(|m| matches!(m, Word::Structure { .. } | Word::Region(_)))
-                    });
-            if in_a_name {
+            if self.in_a_name(tokens, at) {
                 return false;
             }
             let side = self
@@ -1772,6 +1863,19 @@ impl<'a> Reader<'a> {
                 (None, _) => false,
             }
         })
+    }
+
+    /// "levator scapulae": a plural in a muscle's name is no side.
+    fn in_a_name(&self, tokens: &[Token<'a>], at: usize) -> bool {
+        at > 0
+            && self
+                .lexicon
+                .meanings(&[tokens[at - 1].low.clone(), tokens[at].low.clone()])
+                .is_some_and(|meanings| {
+                    meanings
+                        .iter()
+                        .any(|m| matches!(m, Word::Structure { .. } | Word::Region(_)))
+                })
     }
 
     /// "leg press", "single leg heel raise": an exercise's name is not where it was given;
@@ -1998,6 +2102,7 @@ impl<'a> Reader<'a> {
             let w = &lows[i];
             setting[i]
                 || w.chars().any(|c| c.is_ascii_digit()) && !level(w)
+                || count_of(w).is_some()
                 || DOSE_WORDS.contains(&w.as_str())
                 || LEADING.contains(&w.as_str())
                 || self.lexicon.is_dose_frequency(w)
