@@ -1482,3 +1482,30 @@ fn places_sharing_one_thing_done_are_each_charted() {
         "{reading:?}"
     );
 }
+
+#[test]
+fn a_side_joined_to_its_place_by_a_hyphen_is_read() {
+    assert_eq!(
+        charted(&read("STM R-calf 8 min")),
+        ["soft_tissue right calf"]
+    );
+    assert_eq!(
+        charted(&read("STM L-calf 8 min")),
+        ["soft_tissue left calf"]
+    );
+    let reading =
+        read("Patient was instructed on L-hip exercises to increase L-hip range of motion.");
+    assert_eq!(charted(&reading), ["exercise left hip"], "{reading:?}");
+    // "L-spine" is the lumbar spine, never the left.
+    assert_eq!(
+        charted(&read("L-spine mobilization")),
+        ["mobilization none low_back"]
+    );
+    // A second side beside it is a doubt.
+    let reading = read("STM R-calf L");
+    assert!(reading.items.is_empty(), "{reading:?}");
+    assert_eq!(
+        charted(&read("STM R-calf, L hamstring")),
+        ["soft_tissue right calf", "soft_tissue left thigh_posterior"]
+    );
+}

@@ -479,7 +479,11 @@ impl<'a> Reader<'a> {
         {
             // "IFC 80-150Hz 15 min L low back": the side and place after the dose are
             // still where it was done.
-            let written: Vec<&str> = line.split_whitespace().collect();
+            let written: Vec<String> = line
+                .split_whitespace()
+                .map(|w| self.side_apart(w))
+                .collect();
+            let written: Vec<&str> = written.iter().map(String::as_str).collect();
             let reordered = dose_last(&written, self.lexicon).join(" ");
             match read_one(&reordered, self.vocabulary, self.lexicon) {
                 Ok(mut intervention) => {
@@ -943,6 +947,27 @@ impl<'a> Reader<'a> {
         }
         let pending = self.pending(parts, heading.as_ref());
         self.chart(pending, reading);
+    }
+
+    /// "L-hip", "R-calf": a side joined to a paired place by a hyphen, written apart so
+    /// that the side is read ("L hip"); "L-spine", "T-band" are left as written.
+    fn side_apart(&self, word: &str) -> String {
+        let Some((side, place)) = word.split_once('-') else {
+            return word.to_owned();
+        };
+        let is_side = matches!(
+            self.lexicon.meanings(&[side.to_lowercase()]),
+            Some([Word::Side(Side::Left | Side::Right | Side::Bilateral), ..])
+        );
+        let paired = self
+            .vocabulary
+            .find_region(place.trim_end_matches(|c: char| !c.is_alphanumeric()))
+            .is_ok_and(|region| region.laterality == super::super::Laterality::Paired);
+        if is_side && paired {
+            format!("{side} {place}")
+        } else {
+            word.to_owned()
+        }
     }
 
     /// The side a word names: left, right or both.
@@ -1701,6 +1726,8 @@ impl<'a> Reader<'a> {
             .map(|(t, _)| t.text)
             .skip_while(|w| LEADING.contains(&w.to_lowercase().as_str()))
             .collect();
+        let rest: Vec<String> = rest.iter().map(|w| self.side_apart(w)).collect();
+        let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
         let line = format!(
             "{} {}",
             chart_word(kind),
@@ -1843,17 +1870,15 @@ impl<'a> Reader<'a> {
             if self.in_a_name(tokens, at) {
                 return false;
             }
-            let side = self
-                .lexicon
-                .meanings(std::slice::from_ref(&token.low))
-                .and_then(|meanings| {
-                    meanings.iter().find_map(|m| match m {
-                        Word::Side(side @ (Side::Left | Side::Right | Side::Bilateral)) => {
-                            Some(*side)
-                        }
-                        _ => None,
-                    })
-                });
+            // "R-calf" names its side as "R calf" does.
+            let apart = self.side_apart(token.text);
+            let side = match apart.split_once(' ') {
+                Some((prefix, _)) if apart != token.text => self.side_word(&Token {
+                    low: prefix.to_lowercase(),
+                    ..token.clone()
+                }),
+                _ => self.side_word(token),
+            };
             match (side, named) {
                 (Some(side), Some(first)) => side != first,
                 (Some(side), None) => {
@@ -2225,6 +2250,10 @@ impl<'a> Reader<'a> {
             return false;
         };
         if first.chars().any(|c| c.is_ascii_digit()) && SpinalLevel::parse(first).is_some() {
+            return true;
+        }
+        // "R-calf": a side joined to a paired place.
+        if self.side_apart(first) != *first {
             return true;
         }
         // The lexicon holds the vocabulary's region names and synonyms too, and looks them
