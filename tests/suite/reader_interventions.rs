@@ -1509,3 +1509,26 @@ fn a_side_joined_to_its_place_by_a_hyphen_is_read() {
         ["soft_tissue right calf", "soft_tissue left thigh_posterior"]
     );
 }
+
+#[test]
+fn what_advice_was_on_may_be_a_long_list_and_gives_no_place() {
+    let reading = read(
+        "Nutritional advice included elimination of corn syrup and sugar drinks, an increase in water intake, a reduction of breads and grains.",
+    );
+    assert_eq!(charted(&reading), ["advice none -"], "{reading:?}");
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    assert!(
+        reading.items[0]
+            .intervention
+            .target
+            .contains("water intake")
+    );
+    // Something done listed after the advice is still its own item.
+    assert_eq!(
+        charted(&read("advice on posture, STM R calf")),
+        ["advice none -", "soft_tissue right calf"]
+    );
+    // Advice said not to have been given is not charted.
+    let reading = read("Nutritional advice deferred to next visit");
+    assert!(reading.items.is_empty(), "{reading:?}");
+}

@@ -1226,11 +1226,14 @@ impl<'a> Reader<'a> {
                 before.is_some_and(|(_, p)| self.sense(&p.tokens).purpose_at.is_some());
             // "counseled on posture awareness and self-care": a short part after advice,
             // joined by "and" and naming nothing done, is more of what the advice was on.
+            // "Nutritional advice included elimination of corn syrup, an increase in water
+            // intake, a reduction of breads": listed by commas after advice, the topics it
+            // was on, each naming nothing done and no place.
             let advice_topic = before
                 .is_some_and(|(_, p)| matches!(p.read, Ok(Done::Kind(InterventionKind::Advice))))
-                && part.joiner == Some(Joiner::And)
                 && !sense.place
-                && sense.content <= SHORT_PART_WORDS;
+                && matches!(part.joiner, Some(Joiner::And | Joiner::Comma))
+                && sense.content <= LONG_PART_WORDS;
             // "bridges 3x10, prone L hip extension": a part listed after an exercise that
             // begins with the position it is done in is the next exercise, not the place
             // of the one before.
@@ -1715,7 +1718,11 @@ impl<'a> Reader<'a> {
         }
         // Prose around what was done ("place your mobilizing hand just distal to the joint
         // line"): its places are not where it was done, so it is not guessed at.
-        if sense.content > LONG_PART_WORDS {
+        // Advice is on what it names, however long ("elimination of corn syrup and sugar
+        // drinks, an increase in water intake ..."): charted with no place, since its
+        // places are not where anything was done.
+        let long_advice = kind == InterventionKind::Advice && sense.content > LONG_PART_WORDS;
+        if sense.content > LONG_PART_WORDS && !long_advice {
             return Err(Unreadable::TooLong);
         }
         let told = sense.purpose_at.unwrap_or(tokens.len());
@@ -1848,6 +1855,10 @@ impl<'a> Reader<'a> {
             return Err(Unreadable::BareNumber(intervention.dose.clone()));
         }
         self.outside_the_spine(&mut intervention);
+        if long_advice {
+            intervention.region = None;
+            intervention.side = Side::None;
+        }
         Ok(intervention)
     }
 
