@@ -1532,3 +1532,23 @@ fn what_advice_was_on_may_be_a_long_list_and_gives_no_place() {
     let reading = read("Nutritional advice deferred to next visit");
     assert!(reading.items.is_empty(), "{reading:?}");
 }
+
+#[test]
+fn a_kind_named_before_a_list_of_it_is_the_lists_heading() {
+    let reading = read(
+        "In addition, other modalities of therapy, such as TENS and ice, are also given as well as exercise therapy.",
+    );
+    assert_eq!(
+        charted(&reading),
+        ["modality none -", "modality none -", "exercise none -"],
+        "{reading:?}"
+    );
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    let agents: Vec<_> = reading.items[..2]
+        .iter()
+        .map(|i| i.intervention.detail.modality)
+        .collect();
+    assert_eq!(agents, [Some(Modality::Tens), Some(Modality::Ice)]);
+    // Named alone, the kind is still what was done.
+    assert_eq!(read("modalities 10 min").items.len(), 1);
+}

@@ -1291,6 +1291,40 @@ impl<'a> Reader<'a> {
                 }),
             }
         }
+        // "other modalities of therapy, such as TENS and infrared": a part naming only the
+        // kind, before a list of that kind begun by "such as" or "including", is the list's
+        // heading, not one more thing done.
+        let mut at = 0;
+        while at + 1 < pending.len() {
+            let lows: Vec<&str> = pending[at + 1]
+                .tokens
+                .iter()
+                .take(2)
+                .map(|t| t.low.as_str())
+                .collect();
+            let listing = matches!(
+                lows[..],
+                ["such", "as"] | ["including", ..] | ["e.g", ..] | ["eg", ..]
+            );
+            let umbrella = pending[at].read.is_ok() && {
+                let sense = self.sense(&pending[at].tokens);
+                let counted = pending[at]
+                    .tokens
+                    .iter()
+                    .any(|t| t.low.chars().any(|c| c.is_ascii_digit()));
+                sense.content == 0 && !sense.place && !counted
+            };
+            let same = match (&pending[at].read, &pending[at + 1].read) {
+                (Ok(a), Ok(b)) => a == b,
+                _ => false,
+            };
+            if listing && umbrella && same {
+                let heading = pending.remove(at);
+                pending[at].joiner = heading.joiner;
+            } else {
+                at += 1;
+            }
+        }
         // "Wall squats | 10 × 3", "Partial Squats: 3×10": an exercise named by what it is,
         // with its dose now beside it, as a chart line names it.
         for part in &mut pending {
