@@ -1552,3 +1552,40 @@ fn a_kind_named_before_a_list_of_it_is_the_lists_heading() {
     // Named alone, the kind is still what was done.
     assert_eq!(read("modalities 10 min").items.len(), 1);
 }
+
+#[test]
+fn modality_shorthand_minutes_and_slashes_as_charted() {
+    // Hot and cold packs by their initials; minutes written with a prime or after "x".
+    for (text, minutes, modality, side) in [
+        ("HP 10' L shoulder", 10, Modality::Heat, Side::Left),
+        ("HP 10' R shoulder", 10, Modality::Heat, Side::Right),
+        ("CP x15 min R ankle", 15, Modality::Ice, Side::Right),
+        ("MHP x 10 min to lumbar", 10, Modality::Heat, Side::None),
+    ] {
+        let reading = read(text);
+        assert_eq!(reading.items.len(), 1, "{text}: {reading:?}");
+        let item = &reading.items[0].intervention;
+        assert_eq!(
+            (item.detail.minutes, item.detail.modality, item.side),
+            (Some(minutes), Some(modality), side),
+            "{text}"
+        );
+        assert!(
+            !item.target.split_whitespace().any(|w| w == "x"),
+            "{text}: {item:?}"
+        );
+    }
+    // "STM/IASTM": one or the other, or both: each asked about, neither charted.
+    let reading = read("STM/IASTM R calf 8 min");
+    assert!(reading.items.is_empty(), "{reading:?}");
+    assert_eq!(reading.questions.len(), 2, "{reading:?}");
+    assert!(
+        reading
+            .questions
+            .iter()
+            .all(|q| q.intervention.side == Side::Right && q.intervention.detail.minutes == Some(8))
+    );
+    // Not done: nothing asked, nothing charted.
+    let reading = read("STM/IASTM R calf not tolerated");
+    assert!(reading.items.is_empty() && reading.questions.is_empty());
+}

@@ -1048,7 +1048,33 @@ impl<'a> Reader<'a> {
     /// written once is each one's).
     fn split_movements(&self, parts: Vec<Part<'a>>) -> Vec<Part<'a>> {
         let mut split = Vec::new();
-        for part in parts {
+        for mut part in parts {
+            // "STM/IASTM", "ice/heat": two things done joined by a slash are one or the
+            // other (or both), read as "or": each is asked about.
+            if let Some(at) = part.tokens.iter().position(|t| {
+                t.low.split_once('/').is_some_and(|(a, b)| {
+                    let done = |w: &str| self.done_at(&[w.to_owned()]).is_some();
+                    !a.is_empty() && !b.is_empty() && done(a) && done(b)
+                })
+            }) {
+                let whole = part.tokens[at].clone();
+                let slash = whole.text.find('/').unwrap_or(whole.text.len());
+                let piece = |start: usize, end: usize, low: Option<&str>| {
+                    let text = &self.text[start..end];
+                    Token {
+                        start,
+                        end,
+                        text,
+                        low: low.map_or_else(|| text.to_lowercase(), str::to_owned),
+                    }
+                };
+                let (a, or, b) = (
+                    piece(whole.start, whole.start + slash, None),
+                    piece(whole.start + slash, whole.start + slash + 1, Some("or")),
+                    piece(whole.start + slash + 1, whole.end, None),
+                );
+                part.tokens.splice(at..=at, [a, or, b]);
+            }
             let Some((at, slash)) = self.movement_slash(&part.tokens) else {
                 split.push(part);
                 continue;
@@ -2428,7 +2454,10 @@ fn dose_last<'w>(words: &[&'w str], lexicon: &Lexicon) -> Vec<&'w str> {
     let mut dose = Vec::new();
     let mut at = 0;
     while at < words.len() {
-        if !counted(words[at]) {
+        // "x 10 min": the times sign before a count is the dose's.
+        let times = matches!(low(words[at]).as_str(), "x" | "×")
+            && words.get(at + 1).is_some_and(|w| counted(w));
+        if !counted(words[at]) && !times {
             named.push(words[at]);
             at += 1;
             continue;
@@ -2567,7 +2596,15 @@ fn token(text: &str, start: usize, end: usize) -> Option<Token<'_>> {
     {
         return None;
     }
-    let trimmed = raw.trim_end_matches(['.', ';', '\'', '’']);
+    // "10'": minutes, the prime after a number kept.
+    let minutes = raw
+        .strip_suffix(['\'', '’'])
+        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    let trimmed = if minutes {
+        raw
+    } else {
+        raw.trim_end_matches(['.', ';', '\'', '’'])
+    };
     let offset = raw.len() - raw.trim_start_matches(['\'', '’']).len();
     let trimmed = &trimmed[offset.min(trimmed.len())..];
     // "10 × 3": the times sign is a word of the dose.
@@ -2965,7 +3002,18 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
                 )
             })
         };
-        if let Some(number) = word.parse::<u16>().ok().or_else(spelled) {
+        // "x15 min": the times sign written onto a count of minutes or seconds.
+        let timed = || {
+            word.strip_prefix(['x', '×'])
+                .and_then(|n| n.parse::<u16>().ok())
+                .filter(|_| {
+                    matches!(
+                        next,
+                        Some("min" | "mins" | "minute" | "minutes" | "sec" | "secs" | "seconds")
+                    )
+                })
+        };
+        if let Some(number) = word.parse::<u16>().ok().or_else(spelled).or_else(timed) {
             let after = |n: usize| words.get(at + n).map(String::as_str);
             // "3 sets of 15", "3 cycles of 60s": sets, then repetitions or a hold.
             if matches!(next, Some("sets" | "set" | "cycles" | "rounds"))
@@ -3041,7 +3089,7 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
             }
             continue;
         }
-        if let Some(minutes) = ["minutes", "mins", "min"]
+        if let Some(minutes) = ["minutes", "mins", "min", "'", "’", "′"]
             .iter()
             .find_map(|unit| word.strip_suffix(unit))
             .and_then(|n| n.parse::<u16>().ok())
@@ -3188,6 +3236,13 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
         });
         used.extend(taken);
     }
+    // "x 10 min": the times sign before a count read goes with it.
+    let signs: Vec<usize> = used
+        .iter()
+        .filter(|&&i| i > 0 && matches!(words[i - 1].as_str(), "x" | "×"))
+        .map(|&i| i - 1)
+        .collect();
+    used.extend(signs);
     // What became a code, a count or a named part of the detail leaves the free words.
     let consumed: Vec<&String> = used.iter().filter_map(|&i| words.get(i)).collect();
     let keep = |text: &str| -> String {
