@@ -1589,3 +1589,36 @@ fn modality_shorthand_minutes_and_slashes_as_charted() {
     let reading = read("STM/IASTM R calf not tolerated");
     assert!(reading.items.is_empty() && reading.questions.is_empty());
 }
+
+#[test]
+fn a_billing_heading_over_the_one_thing_it_billed_is_that_things_code_and_time() {
+    let reading = read("Manual therapy (97140) x 1 unit, 10 minutes: STM R upper trap");
+    assert_eq!(
+        charted(&reading),
+        ["soft_tissue right shoulder_top"],
+        "{reading:?}"
+    );
+    let stm = &reading.items[0].intervention;
+    assert_eq!(
+        (
+            stm.cpt_code.as_str(),
+            stm.detail.cpt_units,
+            stm.detail.minutes
+        ),
+        ("97140", Some(1), Some(10))
+    );
+    let reading = read("97140 x2 23 min: STM L calf");
+    assert_eq!(charted(&reading), ["soft_tissue left calf"], "{reading:?}");
+    assert_eq!(reading.items[0].intervention.detail.cpt_units, Some(2));
+    // Over two things, the code is not given to either of them.
+    let reading = read("Manual therapy (97140) x 2 units: STM R calf, PA glides L4");
+    assert!(
+        reading.items.iter().all(|i| i.intervention.kind
+            == upstream::model::InterventionKind::ManualTherapy
+            || i.intervention.cpt_code.is_empty()),
+        "{reading:?}"
+    );
+    // Not done: nothing charted.
+    let reading = read("97140 x2 23 min: STM R calf deferred");
+    assert!(reading.items.is_empty(), "{reading:?}");
+}

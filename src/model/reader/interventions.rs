@@ -424,7 +424,15 @@ impl<'a> Reader<'a> {
     /// `None` when the words before the colon are not a heading.
     fn heading(&self, offset: usize, heading: &str) -> Option<Option<Done>> {
         let tokens = tokens(self.text, offset, offset + heading.len());
-        if tokens.is_empty() || tokens.len() > HEADING_WORDS {
+        // "Manual therapy (97140) x 1 unit, 10 minutes:": its billing and minutes are no
+        // words of prose.
+        let words = tokens
+            .iter()
+            .filter(|t| {
+                !t.low.chars().any(|c| c.is_ascii_digit()) && !DOSE_WORDS.contains(&t.low.as_str())
+            })
+            .count();
+        if tokens.is_empty() || words > HEADING_WORDS {
             return None;
         }
         let sense = self.sense(&tokens);
@@ -911,7 +919,39 @@ impl<'a> Reader<'a> {
             // "Pre-adjustment:", "post:": a heading of when is read as nothing.
             let when = InterventionWords::phrase_at(&self.words.heading_fillers, &lows)
                 .is_some_and(|length| length == lows.len());
-            if body != sentence && !when && named.used.iter().any(|used| !used) {
+            // "Manual therapy (97140) x 1 unit, 10 minutes: STM R upper trap": a billing
+            // heading of hands-on work over the one thing it billed gives that thing its
+            // code, units and minutes, and is no second item.
+            let billing = heading_words
+                .iter()
+                .any(|t| self.words.cpt.contains_key(&t.low));
+            let umbrella = matches!(
+                named.done,
+                Some(Done::Kind(InterventionKind::ManualTherapy)) | None
+            ) && named.several.is_empty();
+            let manual = matches!(
+                own.done,
+                Some(Done::Kind(
+                    InterventionKind::SoftTissue
+                        | InterventionKind::Mobilization
+                        | InterventionKind::SpinalManipulation
+                        | InterventionKind::ExtraspinalManipulation
+                ))
+            );
+            let one = parts.len() == 1;
+            if body != sentence && billing && umbrella && manual && one {
+                let kept: Vec<Token<'a>> = heading_words
+                    .iter()
+                    .zip(&named.used)
+                    .filter(|(_, used)| !**used)
+                    .map(|(t, _)| t.clone())
+                    .collect();
+                // Written before the part, so kept before it: a part's words stay in the
+                // order of the text.
+                let mut tokens = kept;
+                tokens.append(&mut parts[0].tokens);
+                parts[0].tokens = tokens;
+            } else if body != sentence && !when && named.used.iter().any(|used| !used) {
                 parts.insert(
                     0,
                     Part {
