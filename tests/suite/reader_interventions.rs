@@ -1622,3 +1622,102 @@ fn a_billing_heading_over_the_one_thing_it_billed_is_that_things_code_and_time()
     let reading = read("97140 x2 23 min: STM R calf deferred");
     assert!(reading.items.is_empty(), "{reading:?}");
 }
+
+/// Sentences of the words this reader's newer constructs turn on: billing headings, slash
+/// pairs, hyphenated sides, "or", "such as", settings and courses of care.
+fn constructs() -> impl Strategy<Value = String> {
+    let words = prop::sample::select(vec![
+        "Manual",
+        "therapy",
+        "(97140)",
+        "97110",
+        "x",
+        "1",
+        "unit",
+        "units",
+        "23",
+        "min",
+        "10'",
+        ":",
+        ",",
+        "and",
+        "or",
+        "/",
+        "STM",
+        "STM/IASTM",
+        "ice/heat",
+        "hip",
+        "abduction/extension",
+        "elevation/depression",
+        "R-calf",
+        "L-hip",
+        "left",
+        "right",
+        "R",
+        "L",
+        "levator",
+        "scapulae",
+        "such",
+        "as",
+        "including",
+        "modalities",
+        "IFC",
+        "80-150Hz",
+        "1.5",
+        "w/cm2",
+        "3",
+        "times",
+        "per",
+        "week",
+        "for",
+        "6",
+        "weeks",
+        "twice",
+        "weekly",
+        "over",
+        "a",
+        "6-week",
+        "episode",
+        "of",
+        "care",
+        "prone",
+        "bridges",
+        "3x10",
+        "cervical",
+        "thoracic",
+        "mobilization",
+        "seconds",
+        "rest",
+        "hold",
+        "2",
+        "to",
+        "sets",
+        ".",
+        "not",
+        "Calf",
+        "stretch",
+        "advice",
+        "on",
+        "posture",
+    ]);
+    prop::collection::vec(words, 1..20).prop_map(|words| words.join(" "))
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 256, failure_persistence: None, ..Config::default() })]
+
+    #[test]
+    fn the_newer_constructs_never_panic_and_read_the_same_way_every_time(text in constructs()) {
+        let reading = read(&text);
+        for span in reading
+            .items
+            .iter()
+            .map(|i| i.span)
+            .chain(reading.unread.iter().map(|u| u.span))
+            .chain(reading.questions.iter().map(|q| q.span))
+        {
+            prop_assert!(span[0] <= span[1] && span[1] <= text.len());
+        }
+        prop_assert_eq!(read(&text), reading);
+    }
+}
