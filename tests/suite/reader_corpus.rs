@@ -571,7 +571,8 @@ fn the_intervention_reader_on_the_corpus_never_reads_a_wrong_side() {
         value["items"].as_array().unwrap().clone()
     };
     let misses = std::env::var_os("READER_CORPUS_MISSES").is_some();
-    let (mut grown, mut held_out, mut held_out_fresh, mut held_out_second) = (
+    let (mut grown, mut held_out, mut held_out_fresh, mut held_out_second, mut held_out_third) = (
+        InterventionFigures::default(),
         InterventionFigures::default(),
         InterventionFigures::default(),
         InterventionFigures::default(),
@@ -581,17 +582,22 @@ fn the_intervention_reader_on_the_corpus_never_reads_a_wrong_side() {
     // interventions-heldout-2.json: collected in the fifth session, after its changes.
     let fresh = items("interventions-heldout.json");
     let second = items("interventions-heldout-2.json");
+    // interventions-heldout-3.json: collected at the end of the fifth session, still blind.
+    let third = items("interventions-heldout-3.json");
     let all = items("interventions.json");
     for (item, set) in all
         .iter()
         .map(|item| (item, 0))
         .chain(fresh.iter().map(|item| (item, 1)))
         .chain(second.iter().map(|item| (item, 2)))
+        .chain(third.iter().map(|item| (item, 3)))
     {
         if item["kind"] != "intervention" {
             continue;
         }
-        let figures = if set == 2 {
+        let figures = if set == 3 {
+            &mut held_out_third
+        } else if set == 2 {
             &mut held_out_second
         } else if set == 1 {
             &mut held_out_fresh
@@ -717,6 +723,7 @@ fn the_intervention_reader_on_the_corpus_never_reads_a_wrong_side() {
         ("held out", &held_out),
         ("held out, interventions-heldout.json", &held_out_fresh),
         ("held out, interventions-heldout-2.json", &held_out_second),
+        ("held out, interventions-heldout-3.json", &held_out_third),
     ] {
         println!(
             "interventions ({name}): {} phrases, {} ({} %) read whole; of the {} in the record's \
@@ -742,6 +749,7 @@ fn the_intervention_reader_on_the_corpus_never_reads_a_wrong_side() {
         .chain(&held_out.wrong_side)
         .chain(&held_out_fresh.wrong_side)
         .chain(&held_out_second.wrong_side)
+        .chain(&held_out_third.wrong_side)
         .collect();
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
