@@ -561,7 +561,7 @@ struct InterventionFigures {
 /// the others) are counted apart: how well the reader reads words it was not grown on.
 #[test]
 fn the_intervention_reader_on_the_corpus_never_reads_a_wrong_side() {
-    use upstream::model::reader::read_interventions;
+    use upstream::model::reader::interventions::read_interventions_beside;
     let vocabulary = Vocabulary::builtin();
     let lexicon = Lexicon::builtin();
     let items = |file: &str| -> Vec<serde_json::Value> {
@@ -571,23 +571,35 @@ fn the_intervention_reader_on_the_corpus_never_reads_a_wrong_side() {
         value["items"].as_array().unwrap().clone()
     };
     let misses = std::env::var_os("READER_CORPUS_MISSES").is_some();
-    let (mut grown, mut held_out, mut held_out_fresh) = (
+    let (mut grown, mut held_out, mut held_out_fresh, mut held_out_second, mut held_out_third) = (
+        InterventionFigures::default(),
+        InterventionFigures::default(),
         InterventionFigures::default(),
         InterventionFigures::default(),
         InterventionFigures::default(),
     );
-    // interventions-heldout.json: phrases no change to the reader was made after reading.
+    // interventions-heldout.json: phrases no change to the reader was made after reading;
+    // interventions-heldout-2.json: collected in the fifth session, after its changes.
     let fresh = items("interventions-heldout.json");
+    let second = items("interventions-heldout-2.json");
+    // interventions-heldout-3.json: collected at the end of the fifth session, still blind.
+    let third = items("interventions-heldout-3.json");
     let all = items("interventions.json");
-    for (item, is_fresh) in all
+    for (item, set) in all
         .iter()
-        .map(|item| (item, false))
-        .chain(fresh.iter().map(|item| (item, true)))
+        .map(|item| (item, 0))
+        .chain(fresh.iter().map(|item| (item, 1)))
+        .chain(second.iter().map(|item| (item, 2)))
+        .chain(third.iter().map(|item| (item, 3)))
     {
         if item["kind"] != "intervention" {
             continue;
         }
-        let figures = if is_fresh {
+        let figures = if set == 3 {
+            &mut held_out_third
+        } else if set == 2 {
+            &mut held_out_second
+        } else if set == 1 {
             &mut held_out_fresh
         } else if item["held_out"] == true {
             &mut held_out
@@ -596,7 +608,10 @@ fn the_intervention_reader_on_the_corpus_never_reads_a_wrong_side() {
         };
         figures.phrases += 1;
         let text = item["text"].as_str().unwrap();
-        let reading = read_interventions(text, vocabulary, lexicon);
+        // The side of the line or section the phrase sits under, as the finding reader
+        // is given it.
+        let line_side = item["line_side"].as_str().and_then(side_of);
+        let reading = read_interventions_beside(text, line_side, vocabulary, lexicon);
         let expect = item["expect"].as_array().unwrap();
         let read_or_asked = reading.items.len() + reading.questions.len();
         let whole = reading.unread.is_empty() && read_or_asked == expect.len();
@@ -707,6 +722,8 @@ fn the_intervention_reader_on_the_corpus_never_reads_a_wrong_side() {
         ("grown on", &grown),
         ("held out", &held_out),
         ("held out, interventions-heldout.json", &held_out_fresh),
+        ("held out, interventions-heldout-2.json", &held_out_second),
+        ("held out, interventions-heldout-3.json", &held_out_third),
     ] {
         println!(
             "interventions ({name}): {} phrases, {} ({} %) read whole; of the {} in the record's \
@@ -731,6 +748,8 @@ fn the_intervention_reader_on_the_corpus_never_reads_a_wrong_side() {
         .iter()
         .chain(&held_out.wrong_side)
         .chain(&held_out_fresh.wrong_side)
+        .chain(&held_out_second.wrong_side)
+        .chain(&held_out_third.wrong_side)
         .collect();
     assert!(wrong.is_empty(), "{wrong:#?}");
 }

@@ -106,6 +106,19 @@ pub struct InterventionWordsFile {
     /// Phrases with a not-done word in them that say nothing of the kind ("as outlined in
     /// care plan"): refer to a plan, and the thing was done.
     done_despite: Vec<String>,
+    /// Movements: two joined by a slash in an exercise ("hip abduction/extension") are two
+    /// exercises.
+    #[serde(default)]
+    movements: Vec<String>,
+    /// Movements there and back, one exercise when joined by a slash ("elevation/depression").
+    #[serde(default)]
+    movement_pairs: Vec<[String; 2]>,
+    /// Units of a setting written after a number ("80 Hz", "1.4mph", "4-6J").
+    #[serde(default)]
+    parameter_units: Vec<String>,
+    /// Words of how a modality or machine was set ("intensity", "continuous", "per point").
+    #[serde(default)]
+    parameter_words: Vec<String>,
 }
 
 /// What a phrase says was done: a kind the record holds, or one it lacks.
@@ -132,6 +145,10 @@ pub struct InterventionWords {
     timing: Vec<Vec<String>>,
     done_despite: Vec<Vec<String>>,
     part_not_done: Vec<Vec<String>>,
+    movements: Vec<String>,
+    movement_pairs: Vec<[String; 2]>,
+    parameter_units: Vec<String>,
+    parameter_words: Vec<Vec<String>>,
     pub sources: Vec<String>,
 }
 
@@ -188,8 +205,30 @@ impl InterventionWords {
             timing: phrases(&file.timing),
             done_despite: phrases(&file.done_despite),
             part_not_done: phrases(&file.part_not_done),
+            movements: file.movements.clone(),
+            movement_pairs: file.movement_pairs.clone(),
+            parameter_units: file.parameter_units.clone(),
+            parameter_words: phrases(&file.parameter_words),
             sources: file.sources.clone(),
         })
+    }
+
+    /// How many words from the start of `words` say how a modality or machine was set: a
+    /// word of setting ("intensity", "per point"), a number with its unit written apart
+    /// ("80 Hz", "1.5 watt/cm2") or together ("80-150Hz", "1.4mph", "4-6J").
+    fn parameter_at(&self, words: &[String]) -> Option<usize> {
+        if let Some(length) = Self::phrase_at(&self.parameter_words, words) {
+            return Some(length);
+        }
+        let first = words.first()?;
+        let unit = |w: &str| self.parameter_units.iter().any(|u| u == w);
+        if let Some((_, rest)) = number_prefix(first) {
+            if !rest.is_empty() {
+                return unit(rest).then_some(1);
+            }
+            return words.get(1).is_some_and(|w| unit(w)).then_some(2);
+        }
+        None
     }
 
     /// How many words of `words` from the start make one of `phrases`, the longest.
@@ -210,6 +249,18 @@ pub fn read_interventions(
     vocabulary: &Vocabulary,
     lexicon: &Lexicon,
 ) -> InterventionReading {
+    read_interventions_beside(text, None, vocabulary, lexicon)
+}
+
+/// Reads `text` as [`read_interventions`] does, written under a line or section that
+/// gives a side (`line_side`, the "L knee" a note's line sits under): what is read at a
+/// paired place with no side of its own takes it, as under a heading "L:" in the text.
+pub fn read_interventions_beside(
+    text: &str,
+    line_side: Option<Side>,
+    vocabulary: &Vocabulary,
+    lexicon: &Lexicon,
+) -> InterventionReading {
     let mut reading = InterventionReading {
         text: text.to_owned(),
         items: Vec::new(),
@@ -226,7 +277,10 @@ pub fn read_interventions(
     // and one naming a side and place ("L knee:") its side, until a blank line or the next
     // heading.
     let mut heading: Option<Done> = None;
-    let mut place: Option<Place> = None;
+    let beside: Option<Place> = line_side
+        .filter(|side| matches!(side, Side::Left | Side::Right | Side::Bilateral))
+        .map(|side| (side, None));
+    let mut place: Option<Place> = beside.clone();
     let mut start = 0;
     // The line read last, to which the dose on the lines under it belongs ("Seated Row",
     // then "Sets: 2", "Reps: 10").
@@ -242,7 +296,7 @@ pub fn read_interventions(
                     reader.read_under(span, &heading, &place, &mut reading);
                 }
                 heading = None;
-                place = None;
+                place.clone_from(&beside);
             }
             start = end + 1;
             continue;
@@ -266,7 +320,7 @@ pub fn read_interventions(
                     reader.read_under(span, &heading, &place, &mut reading);
                 }
                 heading = named.flatten();
-                place = placed;
+                place = placed.or_else(|| beside.clone());
                 continue;
             }
         }
@@ -333,6 +387,9 @@ struct Sense {
     by_technique: bool,
     /// The tokens naming what was done, and the fillers: read as nothing.
     used: Vec<bool>,
+    /// The tokens saying how a modality or machine was set ("80 Hz", "intensity"): a dose,
+    /// never what was treated.
+    setting: Vec<bool>,
     /// Where why it was done begins.
     purpose_at: Option<usize>,
     /// Names a place: a region, a muscle, a segment.
@@ -367,7 +424,15 @@ impl<'a> Reader<'a> {
     /// `None` when the words before the colon are not a heading.
     fn heading(&self, offset: usize, heading: &str) -> Option<Option<Done>> {
         let tokens = tokens(self.text, offset, offset + heading.len());
-        if tokens.is_empty() || tokens.len() > HEADING_WORDS {
+        // "Manual therapy (97140) x 1 unit, 10 minutes:": its billing and minutes are no
+        // words of prose.
+        let words = tokens
+            .iter()
+            .filter(|t| {
+                !t.low.chars().any(|c| c.is_ascii_digit()) && !DOSE_WORDS.contains(&t.low.as_str())
+            })
+            .count();
+        if tokens.is_empty() || words > HEADING_WORDS {
             return None;
         }
         let sense = self.sense(&tokens);
@@ -412,12 +477,23 @@ impl<'a> Reader<'a> {
         // A chart line: read as the shorthand reads it, as it always was.
         if sentences.len() == 1
             && !has_structure(line)
+            && self
+                .movement_slash(&tokens(self.text, span[0], span[1]))
+                .is_none()
             && names[0].done.is_some()
             && names[0].several.is_empty()
             && names[0].purpose_at.is_none()
             && !self.sides_disagree(&tokens(self.text, span[0], span[1]))
         {
-            match read_one(line, self.vocabulary, self.lexicon) {
+            // "IFC 80-150Hz 15 min L low back": the side and place after the dose are
+            // still where it was done.
+            let written: Vec<String> = line
+                .split_whitespace()
+                .map(|w| self.side_apart(w))
+                .collect();
+            let written: Vec<&str> = written.iter().map(String::as_str).collect();
+            let reordered = dose_last(&written, self.lexicon).join(" ");
+            match read_one(&reordered, self.vocabulary, self.lexicon) {
                 Ok(mut intervention) => {
                     // "PIR R levator scapulae 3x30s": a dose makes no exercise of what the
                     // line names as something else; "manual therapy including
@@ -432,6 +508,14 @@ impl<'a> Reader<'a> {
                         intervention.kind = kind;
                     }
                     enrich(&mut intervention, line, self.lexicon);
+                    // "myofascial release to the psoas": the joining words are no part of
+                    // what was treated.
+                    intervention.target = intervention
+                        .target
+                        .split_whitespace()
+                        .skip_while(|w| LEADING.contains(&w.to_lowercase().as_str()))
+                        .collect::<Vec<_>>()
+                        .join(" ");
                     self.both_sides_by_b(&tokens(self.text, span[0], span[1]), &mut intervention);
                     self.region_beside_name(&mut intervention);
                     self.outside_the_spine(&mut intervention);
@@ -456,6 +540,10 @@ impl<'a> Reader<'a> {
             }
         }
         let mut charted_before: Option<usize> = None;
+        // "Calf stretch: Put hands against a wall ... Lean forward ... Repeat two or three
+        // sets.": under a heading naming what was done, the sentences after the first that
+        // name nothing done of their own say how it is done, and are kept in its notes.
+        let mut named_block: Option<usize> = None;
         for (index, sentence) in sentences.into_iter().enumerate() {
             let sentence_text = &self.text[sentence[0]..sentence[1]];
             // "Grade III PA glides L4. 3 sets of 30 s.": a sentence of only a dose is the
@@ -498,8 +586,33 @@ impl<'a> Reader<'a> {
                     .push(unread(self.text, sentence, Unreadable::NotDone(cue)));
                 continue;
             }
+            if let Some(at) = named_block.filter(|&at| at + 1 == reading.items.len()) {
+                let sense = self.sense(&tokens(self.text, sentence[0], sentence[1]));
+                if sense.done.is_none() && sense.several.is_empty() {
+                    let item = &mut reading.items[at];
+                    item.intervention.notes = [item.intervention.notes.as_str(), sentence_text]
+                        .into_iter()
+                        .filter(|n| !n.is_empty())
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    item.span[1] = sentence[1];
+                    continue;
+                }
+            }
+            let (unread_before, asked_before) = (reading.unread.len(), reading.questions.len());
             self.read_sentence(sentence, heading, reading);
             charted_before = (reading.items.len() > count).then(|| reading.items.len() - 1);
+            let names_a_kind = split_heading(sentence_text)
+                .and_then(|(before, _)| self.heading(sentence[0], before))
+                .is_some_and(|named| named.is_some());
+            if index == 0
+                && names_a_kind
+                && reading.items.len() == count + 1
+                && reading.unread.len() == unread_before
+                && reading.questions.len() == asked_before
+            {
+                named_block = charted_before;
+            }
         }
     }
 
@@ -569,7 +682,8 @@ impl<'a> Reader<'a> {
                     self.vocabulary.region_within(own, heading)
                         || self.vocabulary.region_within(heading, own)
                 }
-                (Some(_), None) => false,
+                // "L:" alone: any paired place under it is on that side.
+                (Some(_), None) => true,
             };
             let paired = intervention
                 .region
@@ -649,12 +763,23 @@ impl<'a> Reader<'a> {
     /// "4x PER WEEK", "97110 x2".
     fn dose_line(&self, span: Span) -> bool {
         let words = tokens(self.text, span[0], span[1]);
+        // "Total treatment time was 20 minutes": filler and words of a setting too.
+        let sense = self.sense(&words);
+        // Filler only beside a setting: "Patient performed 3x10." is no dose of the line
+        // before.
+        let set = sense.setting.iter().any(|s| *s);
+        let said = |at: usize| {
+            sense.done.is_none()
+                && sense.several.is_empty()
+                && (sense.setting[at] || set && sense.used[at])
+        };
         words
             .iter()
             .any(|t| t.low.chars().any(|c| c.is_ascii_digit()) || count_of(&t.low).is_some())
-            && words.iter().all(|t| {
+            && words.iter().enumerate().all(|(at, t)| {
                 let w = t.low.as_str();
-                (w.chars().any(|c| c.is_ascii_digit()) && SpinalLevel::parse(w).is_none())
+                said(at)
+                    || (w.chars().any(|c| c.is_ascii_digit()) && SpinalLevel::parse(w).is_none())
                     || DOSE_WORDS.contains(&w)
                     || DOSE_LABELS.contains(&w)
                     || matches!(w, "of" | "per" | "with" | "x" | "×")
@@ -665,7 +790,14 @@ impl<'a> Reader<'a> {
     /// The word of `text` that says it was not done or is only planned, if any, over the
     /// phrases that only refer to a plan ("as outlined in care plan dated 1/29").
     fn not_done(&self, text: &str) -> Option<String> {
-        let words = words_of(text);
+        // "as outlined in care plan.": the full stop is no part of the phrase.
+        let words: Vec<String> = words_of(text)
+            .into_iter()
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric() && c != '/')
+                    .to_owned()
+            })
+            .collect();
         let mut kept: Vec<&str> = Vec::new();
         let mut at = 0;
         while at < words.len() {
@@ -730,7 +862,7 @@ impl<'a> Reader<'a> {
             body = [sentence[0] + after, sentence[1]];
             heading = named;
         }
-        let mut parts = parts(self.text, body);
+        let mut parts = self.split_movements(self.join_both_sides(parts(self.text, body)));
         // "Calf stretch: Put hands against a wall ...": a heading naming what was done and
         // where, over words that name nothing done of their own, is the item; the words
         // under it are how, kept in its notes.
@@ -787,7 +919,39 @@ impl<'a> Reader<'a> {
             // "Pre-adjustment:", "post:": a heading of when is read as nothing.
             let when = InterventionWords::phrase_at(&self.words.heading_fillers, &lows)
                 .is_some_and(|length| length == lows.len());
-            if body != sentence && !when && named.used.iter().any(|used| !used) {
+            // "Manual therapy (97140) x 1 unit, 10 minutes: STM R upper trap": a billing
+            // heading of hands-on work over the one thing it billed gives that thing its
+            // code, units and minutes, and is no second item.
+            let billing = heading_words
+                .iter()
+                .any(|t| self.words.cpt.contains_key(&t.low));
+            let umbrella = matches!(
+                named.done,
+                Some(Done::Kind(InterventionKind::ManualTherapy)) | None
+            ) && named.several.is_empty();
+            let manual = matches!(
+                own.done,
+                Some(Done::Kind(
+                    InterventionKind::SoftTissue
+                        | InterventionKind::Mobilization
+                        | InterventionKind::SpinalManipulation
+                        | InterventionKind::ExtraspinalManipulation
+                ))
+            );
+            let one = parts.len() == 1;
+            if body != sentence && billing && umbrella && manual && one {
+                let kept: Vec<Token<'a>> = heading_words
+                    .iter()
+                    .zip(&named.used)
+                    .filter(|(_, used)| !**used)
+                    .map(|(t, _)| t.clone())
+                    .collect();
+                // Written before the part, so kept before it: a part's words stay in the
+                // order of the text.
+                let mut tokens = kept;
+                tokens.append(&mut parts[0].tokens);
+                parts[0].tokens = tokens;
+            } else if body != sentence && !when && named.used.iter().any(|used| !used) {
                 parts.insert(
                     0,
                     Part {
@@ -823,6 +987,162 @@ impl<'a> Reader<'a> {
         }
         let pending = self.pending(parts, heading.as_ref());
         self.chart(pending, reading);
+    }
+
+    /// "L-hip", "R-calf": a side joined to a paired place by a hyphen, written apart so
+    /// that the side is read ("L hip"); "L-spine", "T-band" are left as written.
+    fn side_apart(&self, word: &str) -> String {
+        let Some((side, place)) = word.split_once('-') else {
+            return word.to_owned();
+        };
+        let is_side = matches!(
+            self.lexicon.meanings(&[side.to_lowercase()]),
+            Some([Word::Side(Side::Left | Side::Right | Side::Bilateral), ..])
+        );
+        let paired = self
+            .vocabulary
+            .find_region(place.trim_end_matches(|c: char| !c.is_alphanumeric()))
+            .is_ok_and(|region| region.laterality == super::super::Laterality::Paired);
+        if is_side && paired {
+            format!("{side} {place}")
+        } else {
+            word.to_owned()
+        }
+    }
+
+    /// The side a word names: left, right or both.
+    fn side_word(&self, token: &Token<'a>) -> Option<Side> {
+        self.lexicon
+            .meanings(std::slice::from_ref(&token.low))
+            .and_then(|meanings| {
+                meanings.iter().find_map(|m| match m {
+                    Word::Side(side @ (Side::Left | Side::Right | Side::Bilateral)) => Some(*side),
+                    _ => None,
+                })
+            })
+    }
+
+    /// Where "left and right" ("L and R") stands in the tokens: the "and" between two
+    /// opposite sides, which together are both sides.
+    fn both_sides_at(&self, tokens: &[Token<'a>]) -> Option<usize> {
+        (1..tokens.len().saturating_sub(1)).find(|&at| {
+            tokens[at].low == "and"
+                && matches!(
+                    (
+                        self.side_word(&tokens[at - 1]),
+                        self.side_word(&tokens[at + 1])
+                    ),
+                    (Some(Side::Left), Some(Side::Right)) | (Some(Side::Right), Some(Side::Left))
+                )
+        })
+    }
+
+    /// "the left and right levator scapulae": a part that ends with one side, joined by
+    /// "and" to one that begins with the other, is one part at both sides, never two
+    /// parts with one side each.
+    fn join_both_sides(&self, parts: Vec<Part<'a>>) -> Vec<Part<'a>> {
+        let mut joined: Vec<Part<'a>> = Vec::new();
+        for part in parts {
+            if let Some(before) = joined.last_mut()
+                && part.joiner == Some(Joiner::And)
+                && let (Some(last), Some(first)) = (before.tokens.last(), part.tokens.first())
+                && matches!(
+                    (self.side_word(last), self.side_word(first)),
+                    (Some(Side::Left), Some(Side::Right)) | (Some(Side::Right), Some(Side::Left))
+                )
+                && self.text[last.end..first.start].trim() == "and"
+            {
+                // The "and" between them is a word of the part again.
+                if let Some(and) = tokens(self.text, last.end, first.start).into_iter().next() {
+                    before.tokens.push(and);
+                }
+                before.tokens.extend(part.tokens);
+                continue;
+            }
+            joined.push(part);
+        }
+        joined
+    }
+
+    /// Where a word of two movements joined by a slash stands in the tokens, with where
+    /// the second begins: "abduction/extension", never a pair done as one movement
+    /// there and back ("elevation/depression") nor "4/10".
+    fn movement_slash(&self, tokens: &[Token<'a>]) -> Option<(usize, usize)> {
+        tokens.iter().enumerate().find_map(|(at, token)| {
+            let (a, b) = token.low.split_once('/')?;
+            let known = |w: &str| self.words.movements.iter().any(|m| m == w);
+            let paired = self
+                .words
+                .movement_pairs
+                .iter()
+                .any(|[x, y]| (x == a && y == b) || (x == b && y == a));
+            (known(a) && known(b) && a != b && !paired).then(|| {
+                let slash = token.text.find('/').unwrap_or(token.text.len());
+                (at, slash)
+            })
+        })
+    }
+
+    /// "standing hip abduction/extension: 3×10": two movements joined by a slash are two
+    /// exercises, each with the words around them, joined as by "and" (so the dose
+    /// written once is each one's).
+    fn split_movements(&self, parts: Vec<Part<'a>>) -> Vec<Part<'a>> {
+        let mut split = Vec::new();
+        for mut part in parts {
+            // "STM/IASTM", "ice/heat": two things done joined by a slash are one or the
+            // other (or both), read as "or": each is asked about.
+            if let Some(at) = part.tokens.iter().position(|t| {
+                t.low.split_once('/').is_some_and(|(a, b)| {
+                    let done = |w: &str| self.done_at(&[w.to_owned()]).is_some();
+                    !a.is_empty() && !b.is_empty() && done(a) && done(b)
+                })
+            }) {
+                let whole = part.tokens[at].clone();
+                let slash = whole.text.find('/').unwrap_or(whole.text.len());
+                let piece = |start: usize, end: usize, low: Option<&str>| {
+                    let text = &self.text[start..end];
+                    Token {
+                        start,
+                        end,
+                        text,
+                        low: low.map_or_else(|| text.to_lowercase(), str::to_owned),
+                    }
+                };
+                let (a, or, b) = (
+                    piece(whole.start, whole.start + slash, None),
+                    piece(whole.start + slash, whole.start + slash + 1, Some("or")),
+                    piece(whole.start + slash + 1, whole.end, None),
+                );
+                part.tokens.splice(at..=at, [a, or, b]);
+            }
+            let Some((at, slash)) = self.movement_slash(&part.tokens) else {
+                split.push(part);
+                continue;
+            };
+            let whole = &part.tokens[at];
+            let half = |start: usize, end: usize| {
+                let text = &self.text[start..end];
+                Token {
+                    start,
+                    end,
+                    text,
+                    low: text.to_lowercase(),
+                }
+            };
+            let mut first = part.tokens.clone();
+            first[at] = half(whole.start, whole.start + slash);
+            let mut second = part.tokens.clone();
+            second[at] = half(whole.start + slash + 1, whole.end);
+            split.push(Part {
+                tokens: first,
+                joiner: part.joiner,
+            });
+            split.push(Part {
+                tokens: second,
+                joiner: Some(Joiner::And),
+            });
+        }
+        split
     }
 
     /// Each part with what it names, merged where a part only adds a dose or a place to
@@ -873,8 +1193,37 @@ impl<'a> Reader<'a> {
                 at += 1;
             }
         }
+        // "Cervical and thoracic mobilization": a place alone, joined by "and" to a part
+        // that begins with another place and names what was done, is the same done there.
+        let shared_done: Vec<Option<Done>> = (0..parts.len())
+            .map(|at| {
+                let next = parts.get(at + 1)?;
+                let this = self.sense(&parts[at].tokens);
+                let lows: Vec<String> = next.tokens.iter().map(|t| t.low.clone()).collect();
+                let that = self.sense(&next.tokens);
+                let only_a_place = this.place
+                    && this.done.is_none()
+                    && this.several.is_empty()
+                    && self.beside_place(&parts[at].tokens) == 0;
+                (only_a_place
+                    && next.joiner == Some(Joiner::And)
+                    && that.several.is_empty()
+                    && self.place_length(&lows).is_some())
+                .then_some(that.done)
+                .flatten()
+            })
+            .collect();
         let mut pending: Vec<Pending<'a>> = Vec::new();
-        for part in parts {
+        for (part, shared) in parts.into_iter().zip(shared_done) {
+            if let Some(done) = shared {
+                pending.push(Pending {
+                    tokens: part.tokens,
+                    joiner: part.joiner,
+                    read: Ok(done),
+                    shares_with: None,
+                });
+                continue;
+            }
             let sense = self.sense(&part.tokens);
             if sense.empty {
                 continue;
@@ -889,6 +1238,12 @@ impl<'a> Reader<'a> {
                     read: Err(Unreadable::NotDone(cue)),
                     shares_with: None,
                 });
+                continue;
+            }
+            // "Taping or bracing", "IFC or TENS at 80 Hz": one of two things was done, and
+            // which is the clinician's word: each is asked about, neither charted.
+            if let Some(either) = self.either(&part) {
+                pending.extend(either);
                 continue;
             }
             if !sense.several.is_empty() {
@@ -937,17 +1292,39 @@ impl<'a> Reader<'a> {
                 before.is_some_and(|(_, p)| self.sense(&p.tokens).purpose_at.is_some());
             // "counseled on posture awareness and self-care": a short part after advice,
             // joined by "and" and naming nothing done, is more of what the advice was on.
+            // "Nutritional advice included elimination of corn syrup, an increase in water
+            // intake, a reduction of breads": listed by commas after advice, the topics it
+            // was on, each naming nothing done and no place.
             let advice_topic = before
                 .is_some_and(|(_, p)| matches!(p.read, Ok(Done::Kind(InterventionKind::Advice))))
-                && part.joiner == Some(Joiner::And)
                 && !sense.place
-                && sense.content <= SHORT_PART_WORDS;
+                && matches!(part.joiner, Some(Joiner::And | Joiner::Comma))
+                && sense.content <= LONG_PART_WORDS;
+            // "bridges 3x10, prone L hip extension": a part listed after an exercise that
+            // begins with the position it is done in is the next exercise, not the place
+            // of the one before.
+            let lows: Vec<String> = part.tokens.iter().map(|t| t.low.clone()).collect();
+            let next_exercise = lows.len() > 1
+                && InterventionWords::phrase_at(&self.words.exercise_positions, &lows).is_some()
+                && before.is_some_and(|(_, p)| {
+                    matches!(p.read, Ok(Done::Kind(InterventionKind::Exercise)))
+                        || self.sense(&p.tokens).by_name
+                });
+            // "spinal manipulation and a patented external head and body weighting
+            // system": a place joined by "and" among words that are not is no place where
+            // the thing before was done.
+            let only_a_place =
+                part.joiner != Some(Joiner::And) || self.beside_place(&part.tokens) <= 1;
             match before {
                 // "Heat | Left knee 15 minutes", "3 sets of 10 repetitions, 1 time a day",
                 // "to decrease pain and swelling": more of the part before.
                 Some((i, _))
                     if sense.dose_only
-                        || (sense.place && !before_place && heading.is_none())
+                        || (sense.place
+                            && only_a_place
+                            && !before_place
+                            && heading.is_none()
+                            && !next_exercise)
                         || (before_purpose && part.joiner == Some(Joiner::And))
                         || advice_topic =>
                 {
@@ -963,7 +1340,7 @@ impl<'a> Reader<'a> {
                 }),
                 // "PNF exercises of the psoas and iliotibial band": the same done to another
                 // place.
-                Some((i, p)) if sense.place => {
+                Some((i, p)) if sense.place && only_a_place => {
                     let read = p.read.clone();
                     pending.push(Pending {
                         tokens: part.tokens,
@@ -978,6 +1355,40 @@ impl<'a> Reader<'a> {
                     read: Err(Unreadable::Shorthand(ShorthandProblem::MissingIntervention)),
                     shares_with: None,
                 }),
+            }
+        }
+        // "other modalities of therapy, such as TENS and infrared": a part naming only the
+        // kind, before a list of that kind begun by "such as" or "including", is the list's
+        // heading, not one more thing done.
+        let mut at = 0;
+        while at + 1 < pending.len() {
+            let lows: Vec<&str> = pending[at + 1]
+                .tokens
+                .iter()
+                .take(2)
+                .map(|t| t.low.as_str())
+                .collect();
+            let listing = matches!(
+                lows[..],
+                ["such", "as"] | ["including", ..] | ["e.g", ..] | ["eg", ..]
+            );
+            let umbrella = pending[at].read.is_ok() && {
+                let sense = self.sense(&pending[at].tokens);
+                let counted = pending[at]
+                    .tokens
+                    .iter()
+                    .any(|t| t.low.chars().any(|c| c.is_ascii_digit()));
+                sense.content == 0 && !sense.place && !counted
+            };
+            let same = match (&pending[at].read, &pending[at + 1].read) {
+                (Ok(a), Ok(b)) => a == b,
+                _ => false,
+            };
+            if listing && umbrella && same {
+                let heading = pending.remove(at);
+                pending[at].joiner = heading.joiner;
+            } else {
+                at += 1;
             }
         }
         // "Wall squats | 10 × 3", "Partial Squats: 3×10": an exercise named by what it is,
@@ -1000,6 +1411,20 @@ impl<'a> Reader<'a> {
                 {
                     part.read = Ok(Done::Kind(intervention.kind));
                 }
+            }
+        }
+        // "3 × 10 L hip abduction and L hip extension": a part that names only another
+        // place shares what the part before it was found to be, once that is known.
+        for at in 1..pending.len() {
+            if let Some(i) = pending[at].shares_with
+                && i < at
+                && matches!(
+                    pending[at].read,
+                    Err(Unreadable::Shorthand(ShorthandProblem::MissingIntervention))
+                )
+                && pending[i].read.is_ok()
+            {
+                pending[at].read = pending[i].read.clone();
             }
         }
         // "chest fly, shoulder abd, shoulder flexion 2×15": the parts listed before an
@@ -1124,11 +1549,63 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A part naming one thing done, "or", and another ("ice or heat"): both, each to be
+    /// asked about; `None` when "or" does not stand between two things done ("1 or more
+    /// regions").
+    fn either(&self, part: &Part<'a>) -> Option<Vec<Pending<'a>>> {
+        let at = part.tokens.iter().position(|t| t.low == "or")?;
+        let (left, right) = (&part.tokens[..at], &part.tokens[at + 1..]);
+        let (first, second) = (self.sense(left), self.sense(right));
+        if !first.several.is_empty() || !second.several.is_empty() {
+            return None;
+        }
+        let (first, second) = (first.done?, second.done?);
+        let (start, end) = (left.first()?.start, right.last()?.end);
+        let named = self.text[start..end].to_owned();
+        // "ice or heat 15 min R knee": what is written after the second (its place, its
+        // minutes, why) is said of the first too.
+        let lows: Vec<String> = right.iter().map(|t| t.low.clone()).collect();
+        let mut own = left.to_vec();
+        if let Some((_, length)) = self.done_at(&lows) {
+            own.extend_from_slice(&right[length..]);
+        }
+        Some(vec![
+            Pending {
+                tokens: own,
+                joiner: part.joiner,
+                read: Err(Unreadable::Either {
+                    named: named.clone(),
+                    done: first,
+                }),
+                shares_with: None,
+            },
+            Pending {
+                tokens: right.to_vec(),
+                joiner: Some(Joiner::Comma),
+                read: Err(Unreadable::Either {
+                    named,
+                    done: second,
+                }),
+                shares_with: None,
+            },
+        ])
+    }
+
     /// What to ask of a part that names nothing done but says enough to guess what: only
     /// segments ("L3-L5, T6-T8, left sacroiliac joint": adjusted, or mobilised?) or only a
     /// dose ("3 sets of 10 repetitions, 1 time a day": of which exercise?). The reading so
     /// far waits for the clinician's word; it is never charted as guessed.
     fn question(&self, part: &Pending<'a>, span: Span) -> Option<InterventionQuestion> {
+        // "ice or heat": each asked, as read so far.
+        if let Err(problem @ Unreadable::Either { done, .. }) = &part.read {
+            let intervention = self.build(&part.tokens, done.clone()).ok()?;
+            return Some(InterventionQuestion {
+                span,
+                text: self.text[span[0]..span[1]].to_owned(),
+                ask: problem.to_string(),
+                intervention,
+            });
+        }
         // "ice with wall slide 10 minutes": asked, with the first as read so far.
         if let Err(problem @ Unreadable::DoneWith { first, .. }) = &part.read {
             let intervention = self.build(&part.tokens, first.clone()).ok()?;
@@ -1245,6 +1722,29 @@ impl<'a> Reader<'a> {
                         }
                     }
                 }
+                // "3 × 10 L hip abduction and L hip extension": a dose written before the
+                // first of exercises joined by "and" is each one's. A list by commas
+                // ("3×10 R hip abduction using 2.5# weights, prone L hip extension") is
+                // not read so: its dose may be the first one's alone.
+                let first = run[0];
+                let joined = (start + 1..=end).all(|at| pending[at].joiner == Some(Joiner::And));
+                let counted = |i: usize| {
+                    let d = &reading.items[i].intervention.detail;
+                    d.sets.is_some() || d.reps.is_some() || d.hold_seconds.is_some()
+                };
+                let leads = joined
+                    && run.len() == end - start + 1
+                    && counted(first)
+                    && run[1..].iter().all(|&i| !counted(i));
+                if leads && self.dose_leads(&pending[start].tokens) {
+                    let given = reading.items[first].intervention.detail.clone();
+                    for &i in &run[1..] {
+                        let detail = &mut reading.items[i].intervention.detail;
+                        detail.sets = given.sets;
+                        detail.reps = given.reps;
+                        detail.hold_seconds = given.hold_seconds;
+                    }
+                }
                 // Written before the first ("BID: quad sets and SLR") or after the last
                 // ("quad sets, SLR 3x10 daily"); "McKenzie extensions 2x/day, walking" is
                 // the first one's alone.
@@ -1279,6 +1779,31 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Whether a part's dose comes before what it is of: a count ("3 × 10") followed by
+    /// words that are neither dose, side nor filler ("L hip abduction").
+    fn dose_leads(&self, tokens: &[Token<'a>]) -> bool {
+        let sense = self.sense(tokens);
+        let told = sense.purpose_at.unwrap_or(tokens.len());
+        let counted = |t: &Token<'a>| {
+            t.low.chars().any(|c| c.is_ascii_digit()) && SpinalLevel::parse(&t.low).is_none()
+        };
+        let Some(first) = tokens[..told].iter().position(counted) else {
+            return false;
+        };
+        (first..told).any(|at| {
+            let w = tokens[at].low.as_str();
+            !sense.used[at]
+                && !counted(&tokens[at])
+                && !DOSE_WORDS.contains(&w)
+                && !LEADING.contains(&w)
+                && !self.lexicon.is_dose_frequency(w)
+                && !matches!(
+                    self.lexicon.meanings(std::slice::from_ref(&tokens[at].low)),
+                    Some([Word::Side(_), ..])
+                )
+        })
+    }
+
     /// The intervention one part names, read as a chart line with what was done first.
     fn build(&self, tokens: &[Token<'a>], done: Done) -> Result<Intervention, Unreadable> {
         let kind = match done {
@@ -1293,18 +1818,28 @@ impl<'a> Reader<'a> {
         }
         // Prose around what was done ("place your mobilizing hand just distal to the joint
         // line"): its places are not where it was done, so it is not guessed at.
-        if sense.content > LONG_PART_WORDS {
+        // Advice is on what it names, however long ("elimination of corn syrup and sugar
+        // drinks, an increase in water intake ..."): charted with no place, since its
+        // places are not where anything was done.
+        let long_advice = kind == InterventionKind::Advice && sense.content > LONG_PART_WORDS;
+        if sense.content > LONG_PART_WORDS && !long_advice {
             return Err(Unreadable::TooLong);
         }
         let told = sense.purpose_at.unwrap_or(tokens.len());
         let rest: Vec<&str> = tokens[..told]
             .iter()
-            .zip(&sense.used)
-            .filter(|(_, used)| !**used)
+            .zip(sense.used.iter().zip(&sense.setting))
+            .filter(|(_, (used, setting))| !**used && !**setting)
             .map(|(t, _)| t.text)
             .skip_while(|w| LEADING.contains(&w.to_lowercase().as_str()))
             .collect();
-        let line = format!("{} {}", chart_word(kind), rest.join(" "));
+        let rest: Vec<String> = rest.iter().map(|w| self.side_apart(w)).collect();
+        let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
+        let line = format!(
+            "{} {}",
+            chart_word(kind),
+            dose_last(&rest, self.lexicon).join(" ")
+        );
         let mut intervention =
             shorthand::parse_intervention(&line, self.vocabulary).map_err(Unreadable::Shorthand)?;
         let said: Vec<&str> = tokens[..told].iter().map(|t| t.text).collect();
@@ -1315,10 +1850,24 @@ impl<'a> Reader<'a> {
             .skip_while(|w| LEADING.contains(&w.to_lowercase().as_str()))
             .collect::<Vec<_>>()
             .join(" ");
+        // "standing hip abduction with" once its band is read: a joining word left at the
+        // end joins nothing.
+        while let Some((rest, last)) = intervention.target.rsplit_once(' ')
+            && LEADING.contains(&last.to_lowercase().as_str())
+        {
+            intervention.target = rest.to_owned();
+        }
         if let (Some(first), Some(last)) = (tokens.get(told), tokens.last()) {
             intervention.notes = self.text[first.start..last.end].to_owned();
         }
         self.both_sides_by_b(&tokens[..told], &mut intervention);
+        if self.both_sides_at(&tokens[..told]).is_some() {
+            intervention.side = Side::Bilateral;
+            // The "and" between the two sides joins no part of what was treated.
+            if let Some(rest) = intervention.target.strip_prefix("and ") {
+                intervention.target = rest.to_owned();
+            }
+        }
         // "lateral step up: x15": repetitions, for an exercise or a stretch.
         if matches!(kind, InterventionKind::Exercise | InterventionKind::Stretch)
             && intervention.detail.reps.is_none()
@@ -1406,38 +1955,41 @@ impl<'a> Reader<'a> {
             return Err(Unreadable::BareNumber(intervention.dose.clone()));
         }
         self.outside_the_spine(&mut intervention);
+        if long_advice {
+            intervention.region = None;
+            intervention.side = Side::None;
+        }
         Ok(intervention)
     }
 
     /// Whether the words name two different sides ("STM R calf, left in 10 min"): one of
     /// them would be a guess.
     fn sides_disagree(&self, tokens: &[Token<'a>]) -> bool {
+        // "left and right" is both sides, said once.
+        if let Some(and) = self.both_sides_at(tokens) {
+            let mut rest = tokens.to_vec();
+            rest.drain(and - 1..=and + 1);
+            // Any other side written is a second one.
+            let other = rest
+                .iter()
+                .enumerate()
+                .any(|(at, t)| self.side_word(t).is_some() && !self.in_a_name(&rest, at));
+            return other;
+        }
         let mut named: Option<Side> = None;
         tokens.iter().enumerate().any(|(at, token)| {
-            // "levator scapulae": a plural in a muscle's name is no side.
-            let in_a_name = at > 0
-                && self
-                    .lexicon
-                    .meanings(&[tokens[at - 1].low.clone(), token.low.clone()])
-                    .is_some_and(|meanings| {
-                        meanings
-                            .iter()
-                            .any(|m| matches!(m, Word::Structure { .. } | Word::Region(_)))
-                    });
-            if in_a_name {
+            if self.in_a_name(tokens, at) {
                 return false;
             }
-            let side = self
-                .lexicon
-                .meanings(std::slice::from_ref(&token.low))
-                .and_then(|meanings| {
-                    meanings.iter().find_map(|m| match m {
-                        Word::Side(side @ (Side::Left | Side::Right | Side::Bilateral)) => {
-                            Some(*side)
-                        }
-                        _ => None,
-                    })
-                });
+            // "R-calf" names its side as "R calf" does.
+            let apart = self.side_apart(token.text);
+            let side = match apart.split_once(' ') {
+                Some((prefix, _)) if apart != token.text => self.side_word(&Token {
+                    low: prefix.to_lowercase(),
+                    ..token.clone()
+                }),
+                _ => self.side_word(token),
+            };
             match (side, named) {
                 (Some(side), Some(first)) => side != first,
                 (Some(side), None) => {
@@ -1447,6 +1999,19 @@ impl<'a> Reader<'a> {
                 (None, _) => false,
             }
         })
+    }
+
+    /// "levator scapulae": a plural in a muscle's name is no side.
+    fn in_a_name(&self, tokens: &[Token<'a>], at: usize) -> bool {
+        at > 0
+            && self
+                .lexicon
+                .meanings(&[tokens[at - 1].low.clone(), tokens[at].low.clone()])
+                .is_some_and(|meanings| {
+                    meanings
+                        .iter()
+                        .any(|m| matches!(m, Word::Structure { .. } | Word::Region(_)))
+                })
     }
 
     /// "leg press", "single leg heel raise": an exercise's name is not where it was given;
@@ -1545,6 +2110,7 @@ impl<'a> Reader<'a> {
         let lows: Vec<String> = tokens.iter().map(|t| t.low.clone()).collect();
         let mut sense = Sense {
             used: vec![false; tokens.len()],
+            setting: vec![false; tokens.len()],
             ..Sense::default()
         };
         let mut named: Vec<(Done, String)> = Vec::new();
@@ -1601,6 +2167,20 @@ impl<'a> Reader<'a> {
                 at += length;
                 continue;
             }
+            // "as outlined in care plan": refers to the plan, and says nothing more.
+            if let Some(length) =
+                InterventionWords::phrase_at(&self.words.done_despite, &lows[at..])
+            {
+                sense.used[at..at + length].fill(true);
+                at += length;
+                continue;
+            }
+            // "at 80 Hz", "an intensity of 1.5 watt/cm2": how it was set, a dose.
+            if let Some(length) = self.words.parameter_at(&lows[at..]) {
+                sense.setting[at..at + length].fill(true);
+                at += length;
+                continue;
+            }
             if let Some(done) = self.words.cpt.get(&lows[at]) {
                 billed.get_or_insert(done.clone());
             }
@@ -1653,8 +2233,12 @@ impl<'a> Reader<'a> {
         sense.place = free.iter().any(|&i| self.is_place(&lows[i..told]));
         // "T4" is a place, though it has a figure in it.
         let level = |w: &String| SpinalLevel::parse(w).is_some();
-        let dose = |w: &String| {
-            w.chars().any(|c| c.is_ascii_digit()) && !level(w)
+        let setting = sense.setting.clone();
+        let dose = |i: usize| {
+            let w = &lows[i];
+            setting[i]
+                || w.chars().any(|c| c.is_ascii_digit()) && !level(w)
+                || count_of(w).is_some()
                 || DOSE_WORDS.contains(&w.as_str())
                 || LEADING.contains(&w.as_str())
                 || self.lexicon.is_dose_frequency(w)
@@ -1663,8 +2247,8 @@ impl<'a> Reader<'a> {
                     Some([Word::Side(_), ..])
                 )
         };
-        sense.dose_only = !free.is_empty() && free.iter().all(|&i| dose(&lows[i]));
-        sense.content = free.iter().filter(|&&i| !dose(&lows[i])).count();
+        sense.dose_only = !free.is_empty() && free.iter().all(|&i| dose(i));
+        sense.content = free.iter().filter(|&&i| !dose(i)).count();
         sense
     }
 
@@ -1718,6 +2302,58 @@ impl<'a> Reader<'a> {
             .map(|_| (Done::Kind(InterventionKind::Modality), 1))
     }
 
+    /// How many words of a part are neither a place, a dose, filler nor a joining word:
+    /// "iliotibial band muscles" has one, "a patented external head" two.
+    fn beside_place(&self, tokens: &[Token<'a>]) -> usize {
+        let sense = self.sense(tokens);
+        let told = sense.purpose_at.unwrap_or(tokens.len());
+        let lows: Vec<String> = tokens[..told].iter().map(|t| t.low.clone()).collect();
+        let mut count = 0;
+        let mut at = 0;
+        while at < told {
+            if sense.used[at] || sense.setting[at] {
+                at += 1;
+                continue;
+            }
+            if let Some(length) = self.place_length(&lows[at..]) {
+                at += length;
+                continue;
+            }
+            let w = lows[at].as_str();
+            let dose = w.chars().any(|c| c.is_ascii_digit())
+                || DOSE_WORDS.contains(&w)
+                || LEADING.contains(&w)
+                || self.lexicon.is_dose_frequency(w)
+                || matches!(
+                    self.lexicon.meanings(std::slice::from_ref(&lows[at])),
+                    Some([Word::Side(_), ..])
+                );
+            if !dose {
+                count += 1;
+            }
+            at += 1;
+        }
+        count
+    }
+
+    /// How many words from the start name a place, the longest: a region, a muscle or
+    /// structure, a spinal segment.
+    fn place_length(&self, words: &[String]) -> Option<usize> {
+        let first = words.first()?;
+        if first.chars().any(|c| c.is_ascii_digit()) && SpinalLevel::parse(first).is_some() {
+            return Some(1);
+        }
+        (1..=words.len().min(self.lexicon.longest()))
+            .rev()
+            .find(|&n| {
+                self.lexicon.meanings(&words[..n]).is_some_and(|meanings| {
+                    meanings
+                        .iter()
+                        .any(|m| matches!(m, Word::Region(_) | Word::Structure { .. }))
+                })
+            })
+    }
+
     /// Whether the words begin by naming a place: a region, a muscle or structure, a
     /// spinal segment.
     fn is_place(&self, words: &[String]) -> bool {
@@ -1725,6 +2361,10 @@ impl<'a> Reader<'a> {
             return false;
         };
         if first.chars().any(|c| c.is_ascii_digit()) && SpinalLevel::parse(first).is_some() {
+            return true;
+        }
+        // "R-calf": a side joined to a paired place.
+        if self.side_apart(first) != *first {
             return true;
         }
         // The lexicon holds the vocabulary's region names and synonyms too, and looks them
@@ -1828,6 +2468,76 @@ const DOSE_WORDS: [&str; 46] = [
     "four",
 ];
 
+/// The words of a part with a dose written before what it is of moved after it: "3×10 R
+/// hip abduction using 2.5# weights" is read as "R hip abduction using weights 3×10 2.5#",
+/// because the chart line's reader takes everything from the first number on as the
+/// dose, and the side and the movement named after the count would be lost in it. The
+/// dose itself is read from the words as written.
+fn dose_last<'w>(words: &[&'w str], lexicon: &Lexicon) -> Vec<&'w str> {
+    let low = |w: &str| {
+        w.trim_matches(|c: char| !c.is_alphanumeric() && c != '×')
+            .to_lowercase()
+    };
+    let counted = |w: &str| {
+        let w = low(w);
+        w.chars().any(|c| c.is_ascii_digit()) && SpinalLevel::parse(&w).is_none()
+    };
+    let of_the_dose = |w: &str| {
+        let w = low(w);
+        counted(&w)
+            || DOSE_WORDS.contains(&w.as_str())
+            || DOSE_LABELS.contains(&w.as_str())
+            || lexicon.is_dose_frequency(&w)
+            || matches!(w.as_str(), "of" | "x" | "×")
+    };
+    let mut named = Vec::new();
+    let mut dose = Vec::new();
+    let mut at = 0;
+    while at < words.len() {
+        // "x 10 min": the times sign before a count is the dose's.
+        let times = matches!(low(words[at]).as_str(), "x" | "×")
+            && words.get(at + 1).is_some_and(|w| counted(w));
+        if !counted(words[at]) && !times {
+            named.push(words[at]);
+            at += 1;
+            continue;
+        }
+        let mut end = at + 1;
+        while end < words.len() && of_the_dose(words[end]) {
+            end += 1;
+        }
+        // "3 sets of": a joining word at the end belongs to what follows.
+        while end > at + 1 && matches!(low(words[end - 1]).as_str(), "of" | "a" | "each") {
+            end -= 1;
+        }
+        dose.extend_from_slice(&words[at..end]);
+        at = end;
+    }
+    // Only a dose with something named after it is moved; "bridges 3x10" stays as written.
+    let named_after = words
+        .iter()
+        .position(|w| counted(w))
+        .is_some_and(|first| words[first..].iter().any(|w| !of_the_dose(w)));
+    if !named_after {
+        return words.to_vec();
+    }
+    named.extend(dose);
+    named
+}
+
+/// A word that begins with a number ("80", "1.5", "80-150", "4-6"), split into the number
+/// and what follows it ("80-150hz" is "80-150" and "hz").
+fn number_prefix(word: &str) -> Option<(&str, &str)> {
+    if !word.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let end = word
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '–'))
+        .unwrap_or(word.len());
+    let number = word[..end].trim_end_matches(['.', '-', '–']);
+    Some((number, &word[number.len()..]))
+}
+
 /// The word the shorthand reads a kind by, to read a part as a chart line.
 fn chart_word(kind: InterventionKind) -> &'static str {
     match kind {
@@ -1926,7 +2636,15 @@ fn token(text: &str, start: usize, end: usize) -> Option<Token<'_>> {
     {
         return None;
     }
-    let trimmed = raw.trim_end_matches(['.', ';', '\'', '’']);
+    // "10'": minutes, the prime after a number kept.
+    let minutes = raw
+        .strip_suffix(['\'', '’'])
+        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    let trimmed = if minutes {
+        raw
+    } else {
+        raw.trim_end_matches(['.', ';', '\'', '’'])
+    };
     let offset = raw.len() - raw.trim_start_matches(['\'', '’']).len();
     let trimmed = &trimmed[offset.min(trimmed.len())..];
     // "10 × 3": the times sign is a word of the dose.
@@ -2149,6 +2867,8 @@ enum Unreadable {
     SeveralDone(String),
     #[error("names two things done together ({named}): one done during the other, or two?")]
     DoneWith { named: String, first: Done },
+    #[error("\"{named}\": which one was done? (or both: write each as its own part)")]
+    Either { named: String, done: Done },
     #[error(
         "\"{named}\" is {what}, which the record has no kind of intervention for yet; kept for the note"
     )]
@@ -2188,6 +2908,9 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
     // modality ("electrical muscle stimulation" is not also "stimulation").
     let mut named_until = 0;
     let mut modalities_differ = false;
+    let course = course_of(&words);
+    let mut settings: Vec<String> = Vec::new();
+    let mut holds_differ = false;
     for (at, word) in words.iter().enumerate() {
         let next = words.get(at + 1).map(String::as_str);
         // A CPT code: five digits, 97xxx or 98xxx, with its units after it ("x2", "2 units").
@@ -2237,6 +2960,23 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
                 detail.cpt_units = Some(units);
                 used.extend(at - 3..at);
             }
+            continue;
+        }
+        // "80 Hz", "1.5 watt/cm2", "1.4mph", "4-6J": how the modality or machine was set.
+        if number_prefix(word).is_some()
+            && let Some(length) = lexicon.intervention_words().parameter_at(&words[at..])
+        {
+            settings.push(words[at..at + length].join(" "));
+            used.extend(at..at + length);
+            continue;
+        }
+        // "2 to 3 sets", "3 or 4 sets": a range is never read as its upper end; it stays
+        // in the dose, to be asked about.
+        if at >= 2
+            && matches!(words[at - 1].as_str(), "to" | "or")
+            && count_of(&words[at - 2]).is_some()
+            && count_of(word.trim_end_matches(['x', '×'])).is_some()
+        {
             continue;
         }
         // Sets and reps: "3x10", "3 x 10", "10 × 3"; sets and a hold: "3x30s", "3×30 seconds".
@@ -2293,7 +3033,27 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
             used.extend(at..=at + load.1);
             continue;
         }
-        if let Ok(number) = word.parse::<u16>() {
+        // "eight minutes of duration": a count in words, before its unit.
+        let spelled = || {
+            count_of(word).filter(|_| {
+                matches!(
+                    next,
+                    Some("min" | "mins" | "minute" | "minutes" | "sets" | "reps" | "repetitions")
+                )
+            })
+        };
+        // "x15 min": the times sign written onto a count of minutes or seconds.
+        let timed = || {
+            word.strip_prefix(['x', '×'])
+                .and_then(|n| n.parse::<u16>().ok())
+                .filter(|_| {
+                    matches!(
+                        next,
+                        Some("min" | "mins" | "minute" | "minutes" | "sec" | "secs" | "seconds")
+                    )
+                })
+        };
+        if let Some(number) = word.parse::<u16>().ok().or_else(spelled).or_else(timed) {
             let after = |n: usize| words.get(at + n).map(String::as_str);
             // "3 sets of 15", "3 cycles of 60s": sets, then repetitions or a hold.
             if matches!(next, Some("sets" | "set" | "cycles" | "rounds"))
@@ -2334,9 +3094,24 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
                 continue;
             }
             match next {
+                // "20 seconds of rest" is the rest between, never a hold; a second hold
+                // that differs from the first is a doubt, kept in the dose, not the last
+                // one read.
                 Some("s" | "sec" | "secs" | "second" | "seconds") => {
-                    detail.hold_seconds = Some(number);
-                    used.extend([at, at + 1]);
+                    let rest = matches!(after(2), Some("rest"))
+                        || after(2) == Some("of") && after(3) == Some("rest");
+                    match detail.hold_seconds {
+                        _ if rest => {
+                            settings.push(format!("{number} s rest"));
+                            let of = usize::from(after(2) == Some("of"));
+                            used.extend(at..=at + 2 + of);
+                        }
+                        Some(held) if held != number => holds_differ = true,
+                        _ => {
+                            detail.hold_seconds = Some(number);
+                            used.extend([at, at + 1]);
+                        }
+                    }
                 }
                 Some("min" | "mins" | "minutes" | "minute") => {
                     detail.minutes = Some(number);
@@ -2354,7 +3129,7 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
             }
             continue;
         }
-        if let Some(minutes) = ["minutes", "mins", "min"]
+        if let Some(minutes) = ["minutes", "mins", "min", "'", "’", "′"]
             .iter()
             .find_map(|unit| word.strip_suffix(unit))
             .and_then(|n| n.parse::<u16>().ok())
@@ -2448,6 +3223,66 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
             used.extend([at - 1, at]);
         }
     }
+    // "97110 Therapeutic Exercise x 2 units (23 min)": the units of the code, wherever
+    // they are written; "98941: spinal, 3-4 regions", "1 or more regions": what the code
+    // says, not a dose.
+    if !intervention.cpt_code.is_empty() {
+        for at in 0..words.len() {
+            let counted = |w: &str| {
+                number_prefix(w).is_some_and(|(n, rest)| rest.is_empty() && !n.is_empty())
+            };
+            let (word, next) = (words[at].as_str(), words.get(at + 1).map(String::as_str));
+            match next {
+                Some("unit" | "units") if detail.cpt_units.is_none() => {
+                    let n = word.trim_start_matches(['x', '×']);
+                    if let Ok(units) = n.parse::<u8>() {
+                        detail.cpt_units = Some(units);
+                        used.extend([at, at + 1]);
+                        if at > 0 && matches!(words[at - 1].as_str(), "x" | "×") {
+                            used.push(at - 1);
+                        }
+                    }
+                }
+                Some("region" | "regions" | "muscle" | "muscles") if counted(word) => {
+                    used.extend([at, at + 1]);
+                }
+                Some("or")
+                    if counted(word)
+                        && words.get(at + 2).is_some_and(|w| w == "more")
+                        && matches!(
+                            words.get(at + 3).map(String::as_str),
+                            Some("region" | "regions" | "muscle" | "muscles")
+                        ) =>
+                {
+                    used.extend(at..at + 4);
+                }
+                _ => {}
+            }
+        }
+    }
+    if !settings.is_empty() {
+        let set = settings.join(", ");
+        detail.load = Some(match detail.load.take() {
+            Some(load) => format!("{load}, {set}"),
+            None => set,
+        });
+    }
+    // "twice weekly for 2 weeks": the course of care says more than the word "weekly".
+    if let Some((often, taken)) = course {
+        // "daily for 6 weeks": the word of how often, then how long.
+        detail.frequency = Some(match &detail.frequency {
+            Some(single) if often.starts_with("for ") => format!("{single} {often}"),
+            _ => often,
+        });
+        used.extend(taken);
+    }
+    // "x 10 min": the times sign before a count read goes with it.
+    let signs: Vec<usize> = used
+        .iter()
+        .filter(|&&i| i > 0 && matches!(words[i - 1].as_str(), "x" | "×"))
+        .map(|&i| i - 1)
+        .collect();
+    used.extend(signs);
     // What became a code, a count or a named part of the detail leaves the free words.
     let consumed: Vec<&String> = used.iter().filter_map(|&i| words.get(i)).collect();
     let keep = |text: &str| -> String {
@@ -2466,6 +3301,9 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
     intervention.target = keep(&intervention.target);
     if modalities_differ {
         detail.modality = None;
+    }
+    if holds_differ {
+        detail.hold_seconds = None;
     }
     intervention.detail = detail;
     // "3x30s each side": done on both.
@@ -2556,6 +3394,140 @@ fn dose_words(line: &str) -> Vec<String> {
         }
     }
     words
+}
+
+/// How often and for how long, as a course of care is written in prose: "3 times per week
+/// for 6 weeks", "twice weekly for 2 weeks", "once per week for three weeks", "2-3 times
+/// per day, every day for 12 weeks", "5 days a week", "over a 6-week episode of care";
+/// written the way the record keeps a frequency ("3x/week for 6 weeks"), with the words it
+/// was read from. `None` when the words say only one of the single words of frequency
+/// ("daily", "2x/day"), which are read as they always were.
+fn course_of(words: &[String]) -> Option<(String, Vec<usize>)> {
+    let word = |at: usize| words.get(at).map(String::as_str).unwrap_or_default();
+    let period = |w: &str| match w {
+        "day" | "days" | "daily" => Some("day"),
+        "week" | "weeks" | "wk" | "wks" | "weekly" => Some("week"),
+        "month" | "months" | "monthly" => Some("month"),
+        _ => None,
+    };
+    // A count: "3", "2-3", "three", "twice", "3x".
+    let count = |w: &str| -> Option<String> {
+        let w = w.trim_end_matches(['x', '×']);
+        match w {
+            "once" => return Some("1".into()),
+            "twice" => return Some("2".into()),
+            "thrice" => return Some("3".into()),
+            _ => {}
+        }
+        if let Some(n) = count_of(w) {
+            return Some(n.to_string());
+        }
+        let (a, b) = w.split_once(['-', '–'])?;
+        (a.parse::<u16>().is_ok() && b.parse::<u16>().is_ok()).then(|| format!("{a}-{b}"))
+    };
+    let mut often: Vec<String> = Vec::new();
+    let mut lasting: Option<String> = None;
+    let mut taken: Vec<usize> = Vec::new();
+    let mut at = 0;
+    while at < words.len() {
+        // "3 times per week", "twice a week", "2x per day", "twice weekly", "5 days a week".
+        if let Some(n) = count(word(at)) {
+            // "7 days/week".
+            if let Some((days, unit)) = word(at + 1).split_once('/')
+                && matches!(days, "day" | "days")
+                && let Some(unit) = period(unit)
+            {
+                often.push(format!("{n} days/{unit}"));
+                taken.extend([at, at + 1]);
+                at += 2;
+                continue;
+            }
+            let mut next = at + 1;
+            let days = matches!(word(next), "days" | "day");
+            if matches!(word(next), "times" | "time" | "x" | "×") || days {
+                next += 1;
+            }
+            let per = matches!(word(next), "per" | "a" | "each" | "every" | "/");
+            if per {
+                next += 1;
+            }
+            let named = period(word(next));
+            let spoken = word(at).chars().all(char::is_alphabetic)
+                || word(at).ends_with(['x', '×'])
+                || next > at + 1;
+            // "5 days a week"; "3 times per week"; "twice weekly"; never "10 days" alone.
+            if let Some(unit) = named
+                && spoken
+                && (per || !matches!(word(next), "day" | "days" | "week" | "weeks"))
+                && !(days && unit == "day")
+            {
+                often.push(if days {
+                    format!("{n} days/{unit}")
+                } else {
+                    format!("{n}x/{unit}")
+                });
+                taken.extend(at..=next);
+                at = next + 1;
+                continue;
+            }
+        }
+        // "every day", "every other day".
+        if word(at) == "every" {
+            match (word(at + 1), word(at + 2)) {
+                ("day", _) => {
+                    often.push("daily".into());
+                    taken.extend([at, at + 1]);
+                    at += 2;
+                    continue;
+                }
+                ("other", "day") => {
+                    often.push("every other day".into());
+                    taken.extend(at..=at + 2);
+                    at += 3;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        // "for 6 weeks", "for three weeks", "over a 6-week episode of care".
+        if matches!(word(at), "for" | "over") && lasting.is_none() {
+            let mut next = at + 1;
+            if matches!(word(next), "a" | "the" | "another") {
+                next += 1;
+            }
+            let (number, unit, length) = match word(next).split_once('-') {
+                Some((n, u)) if count_of(n).is_some() && period(u).is_some() => {
+                    (count_of(n), period(u), 1)
+                }
+                _ => (count_of(word(next)), period(word(next + 1)), 2),
+            };
+            if let (Some(number), Some(unit)) = (number, unit) {
+                let plural = if number == 1 { "" } else { "s" };
+                lasting = Some(format!("for {number} {unit}{plural}"));
+                taken.extend(at..next + length);
+                at = next + length;
+                if word(at) == "episode" && word(at + 1) == "of" && word(at + 2) == "care" {
+                    taken.extend(at..at + 3);
+                    at += 3;
+                }
+                continue;
+            }
+        }
+        at += 1;
+    }
+    // A lone "for 6 weeks" with nothing of how often is a course too; a single word of
+    // frequency alone is not this reader's.
+    if often.is_empty() && lasting.is_none() {
+        return None;
+    }
+    let mut said = often.join(", ");
+    if let Some(lasting) = lasting {
+        if !said.is_empty() {
+            said.push(' ');
+        }
+        said.push_str(&lasting);
+    }
+    Some((said, taken))
 }
 
 /// A weight as a load, with how many words after this one it took: "2.5#", "40lbs",
