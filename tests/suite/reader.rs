@@ -1877,4 +1877,8 @@ fn values_written_in_prose_and_with_spaces_are_read() {
     assert!(range.is_whole(), "{range:?}");
     assert_eq!(range.items[0].finding.intensity.map(|i| i.value()), Some(6));
     assert_eq!(found(&read("R knee VAS 3/10")), ["pain knee right present"]);
+    assert_eq!(
+        found(&read("TTP R scap border")),
+        ["tenderness scapula right present"]
+    );
 }
