@@ -1738,6 +1738,17 @@ fn common_exam_lines_are_read_with_their_test_level_and_measure() {
             "strength_measured hand left present"
         ]
     );
+    assert_eq!(
+        found(&read("Strength: 5/5 all major muscle groups BUE")),
+        ["weakness upper_limb bilateral absent"]
+    );
+    assert_eq!(
+        found(&read("TTP R QL and glute med")),
+        [
+            "tenderness low_back right present",
+            "tenderness buttock right present"
+        ]
+    );
     let kilograms: Vec<f64> = grip
         .items
         .iter()

@@ -1335,7 +1335,12 @@ fn compose(
         {
             // "R shoulder flexion 120°, abduction 90°": another movement measured at the
             // same place and side, a finding of its own.
-            let side = frame.side;
+            // The side of the line, unless the clause names its own ("L rotation 70").
+            let own_side = part.iter().any(|r| match &r.piece {
+                Piece::Word(words) => words.iter().any(|w| matches!(w, Word::Side(_))),
+                _ => false,
+            });
+            let side = frame.side.filter(|_| !own_side);
             let places = (
                 frame.regions.clone(),
                 frame.structures.clone(),
