@@ -305,7 +305,11 @@ fn filler_purpose_and_dose_in_a_sentence_land_where_they_belong() {
     let detail = &wall.items[0].intervention.detail;
     assert_eq!((detail.sets, detail.reps), (Some(3), Some(10)));
     let both = read("Wall squats | 10 × 3 | Left unilateral 10 × 3");
-    assert_eq!(charted(&both), ["exercise none -", "exercise left -"]);
+    // Wall squats work the front of the thigh; the second part names no exercise.
+    assert_eq!(
+        charted(&both),
+        ["exercise none thigh_anterior", "exercise left -"]
+    );
     // An exercise known by its name: the name is what was given, not where.
     let press = read("Unilateral leg press with ball squeeze, 3x10");
     assert_eq!(charted(&press), ["exercise none -"]);
@@ -315,7 +319,7 @@ fn filler_purpose_and_dose_in_a_sentence_land_where_they_belong() {
     );
     // "squats, 10": ten what? Asked, not guessed.
     let bare = read("Treatment: squats 10, calf raises 3x15");
-    assert_eq!(charted(&bare), ["exercise none -"]);
+    assert_eq!(charted(&bare), ["exercise none calf"]);
     assert_eq!(bare.leftover(), "squats 10");
     // "iliotibial band" is where, not a resistance band.
     let pnf = read("PNF stretching of the hamstrings and iliotibial band.");
@@ -725,8 +729,9 @@ fn a_heading_naming_a_side_and_place_gives_its_side_to_the_lines_under_it() {
             "taping left knee",
             // The spine has no side from a knee's heading.
             "spinal_manipulation none neck",
-            // An exercise named without a place is not put at the heading's.
-            "exercise none -",
+            // An exercise named without a place charts the region it works (bridges:
+            // the hip), never the heading's place or side: its name says no side.
+            "exercise none hip",
             // One at another place keeps its own and takes no side.
             "exercise none hip",
             // A blank line ends the heading.
@@ -1032,7 +1037,8 @@ fn what_advice_was_on_may_be_several_things() {
     }
     // Something done named after the advice is its own item, not what the advice was on.
     let exercise = read("educated on posture and bridges 3x10");
-    assert_eq!(charted(&exercise), ["advice none -", "exercise none -"]);
+    // Bridges work the hip: its region, from the lexicon, with no side.
+    assert_eq!(charted(&exercise), ["advice none -", "exercise none hip"]);
 }
 
 #[test]
@@ -1080,7 +1086,8 @@ fn a_second_exercise_after_a_comma_is_never_read_into_the_first_ones_dose() {
     let reading = read("bridges 3x10, prone L hip extension");
     assert_eq!(
         charted(&reading),
-        ["exercise none -", "exercise left hip"],
+        // Bridges chart the hip they work, and never the side of the next exercise.
+        ["exercise none hip", "exercise left hip"],
         "{reading:?}"
     );
     let (bridges, extension) = (
@@ -1720,4 +1727,81 @@ proptest! {
         }
         prop_assert_eq!(read(&text), reading);
     }
+}
+
+/// The lexicon's `interventions.exercise_regions`: (names, region) of each entry.
+fn exercise_regions() -> Vec<(Vec<String>, String)> {
+    let path = format!(
+        "{}/assets/lexicon/findings.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    file["interventions"]["exercise_regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| {
+            let names = entry["names"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n.as_str().unwrap().to_owned())
+                .collect();
+            (names, entry["region"].as_str().unwrap().to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn an_exercise_named_without_a_place_charts_the_region_it_works() {
+    let entries = exercise_regions();
+    assert!(!entries.is_empty());
+    for (names, region) in &entries {
+        for name in names {
+            // As the lexicon has it, from its source: "bridges" work the hip.
+            let reading = read(&format!("{name} 3x10"));
+            assert_eq!(
+                charted(&reading),
+                [format!("exercise none {region}")],
+                "{name}: {reading:?}"
+            );
+            // A side written with it is the side of that region, mirrored as written.
+            for (written, side) in [("R", "right"), ("L", "left")] {
+                let sided = read(&format!("{written} {name} 3x10"));
+                let paired = Vocabulary::builtin()
+                    .region(&upstream::model::RegionCode::new(region))
+                    .is_some_and(|r| r.laterality == upstream::model::Laterality::Paired);
+                if paired {
+                    assert_eq!(
+                        charted(&sided),
+                        [format!("exercise {side} {region}")],
+                        "{written} {name}: {sided:?}"
+                    );
+                }
+            }
+        }
+    }
+    // A place written in the phrase always wins over the one the name works.
+    assert_eq!(
+        charted(&read("calf raises 3x15 L ankle")),
+        ["exercise left ankle"]
+    );
+    assert_eq!(charted(&read("bridges 3x10 R hip")), ["exercise right hip"]);
+    // The words of a name are no place of their own: "heel raises" work the calf, not
+    // the heel; "chin tucks" the neck, not the chin.
+    assert_eq!(charted(&read("heel raises 3x10")), ["exercise none calf"]);
+    assert_eq!(charted(&read("chin tucks 10x")), ["exercise none neck"]);
+    // The name says no side, so a heading's side is never given to it.
+    let under = read("L:\nbridges 3x10\nheel raises 3x10");
+    assert_eq!(
+        charted(&under),
+        ["exercise none hip", "exercise none calf"],
+        "{under:?}"
+    );
+    // An exercise the lexicon gives no region to stays without one.
+    assert_eq!(
+        charted(&read("Unilateral leg press with ball squeeze, 3x10")),
+        ["exercise none -"]
+    );
 }
