@@ -1805,3 +1805,42 @@ fn an_exercise_named_without_a_place_charts_the_region_it_works() {
         ["exercise none -"]
     );
 }
+
+#[test]
+fn a_course_of_care_written_once_is_each_items_course() {
+    let reading = read("HVLA and soft tissue 2x/week for 4 weeks");
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    assert_eq!(reading.items.len(), 2, "{reading:?}");
+    let last = reading.items[1].intervention.detail.frequency.clone();
+    assert!(
+        last.as_deref().is_some_and(|f| f.contains("for 4 weeks")),
+        "{reading:?}"
+    );
+    assert_eq!(reading.items[0].intervention.detail.frequency, last);
+    // Three things, a list by commas: each has the course.
+    let three = read("Diversified L5, STM R calf and ice 2x/week for 6 weeks");
+    assert!(three.items.len() >= 2, "{three:?}");
+    let course = three
+        .items
+        .last()
+        .unwrap()
+        .intervention
+        .detail
+        .frequency
+        .clone();
+    assert!(course.is_some(), "{three:?}");
+    for item in &three.items {
+        assert_eq!(item.intervention.detail.frequency, course, "{three:?}");
+    }
+    // One that says its own frequency keeps it: which course is whose is not guessed.
+    let own = read("bridges daily and HVLA 2x/week for 4 weeks");
+    assert_eq!(
+        own.items[0].intervention.detail.frequency.as_deref(),
+        Some("daily"),
+        "{own:?}"
+    );
+    // A course in another sentence is that sentence's alone.
+    let apart = read("HVLA L5. STM R calf 2x/week for 4 weeks.");
+    assert_eq!(apart.items.len(), 2, "{apart:?}");
+    assert_eq!(apart.items[0].intervention.detail.frequency, None);
+}

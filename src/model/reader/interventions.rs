@@ -1555,6 +1555,7 @@ impl<'a> Reader<'a> {
             }
         }
         self.share_the_dose(&pending, &charted, reading);
+        self.share_the_course(&charted, reading);
         // "STM and taping R knee": a place written after the last of things done together
         // is where each of them was done, when they name none of their own.
         for at in (0..pending.len().saturating_sub(1)).rev() {
@@ -1823,6 +1824,37 @@ impl<'a> Reader<'a> {
                 }
             }
             start = end + 1;
+        }
+    }
+
+    /// "HVLA and soft tissue 2x/week for 4 weeks": a course of care (how often and for how
+    /// long) written once, after the last thing a sentence names, is the course of each
+    /// thing the sentence charted. Never when another of them says a frequency of its own
+    /// that differs ("bridges daily and HVLA 2x/week for 4 weeks"): which holds for which
+    /// would be a guess, so each keeps what it says.
+    fn share_the_course(&self, charted: &[Option<usize>], reading: &mut InterventionReading) {
+        let items: Vec<usize> = charted.iter().flatten().copied().collect();
+        let Some((&last, others)) = items.split_last() else {
+            return;
+        };
+        if others.is_empty() {
+            return;
+        }
+        let Some(course) = reading.items[last]
+            .intervention
+            .detail
+            .frequency
+            .clone()
+            .filter(|often| often.starts_with("for ") || often.contains(" for "))
+        else {
+            return;
+        };
+        let own = |i: usize| reading.items[i].intervention.detail.frequency.as_ref();
+        if others.iter().any(|&i| own(i).is_some_and(|f| *f != course)) {
+            return;
+        }
+        for &i in others {
+            reading.items[i].intervention.detail.frequency = Some(course.clone());
         }
     }
 
