@@ -812,6 +812,13 @@ fn sentence() -> impl Strategy<Value = String> {
         "will",
         "knee",
         "taping",
+        "bridges",
+        "heel raises",
+        "did",
+        "massage",
+        "no",
+        "2x/week",
+        "for 4 weeks",
     ]);
     prop::collection::vec(words, 1..16).prop_map(|words| words.join(" "))
 }
@@ -1706,6 +1713,17 @@ fn constructs() -> impl Strategy<Value = String> {
         "advice",
         "on",
         "posture",
+        "did",
+        "include",
+        "massage",
+        "heel",
+        "raises",
+        "clamshells",
+        "chin",
+        "tucks",
+        "HVLA",
+        "2x/week",
+        "4",
     ]);
     prop::collection::vec(words, 1..20).prop_map(|words| words.join(" "))
 }
@@ -1843,4 +1861,58 @@ fn a_course_of_care_written_once_is_each_items_course() {
     let apart = read("HVLA L5. STM R calf 2x/week for 4 weeks.");
     assert_eq!(apart.items.len(), 2, "{apart:?}");
     assert_eq!(apart.items[0].intervention.detail.frequency, None);
+}
+
+#[test]
+fn a_negation_opening_the_last_part_of_a_sentence_speaks_of_that_part_alone() {
+    let reading = read("adjusted L5 and did not include muscle massage");
+    // The adjustment is read ...
+    assert_eq!(reading.items.len(), 1, "{reading:?}");
+    let adjusted = &reading.items[0].intervention;
+    assert_eq!(adjusted.kind, InterventionKind::SpinalManipulation);
+    assert_eq!(adjusted.detail.segments, ["L5"]);
+    // ... the massage is never charted, and is kept in the entry with why.
+    assert!(
+        reading
+            .items
+            .iter()
+            .all(|i| i.intervention.kind != InterventionKind::SoftTissue)
+    );
+    assert_eq!(reading.unread.len(), 1, "{reading:?}");
+    assert_eq!(reading.unread[0].text, "did not include muscle massage");
+    assert!(reading.unread[0].why.contains("not"), "{reading:?}");
+    // Mirrored sides are read mirrored; the needling is never charted on either.
+    for (written, side) in [("R", Side::Right), ("L", Side::Left)] {
+        let reading = read(&format!(
+            "STM {written} calf and did not perform dry needling"
+        ));
+        assert_eq!(reading.items.len(), 1, "{reading:?}");
+        assert_eq!(reading.items[0].intervention.side, side);
+        assert_eq!(
+            reading.items[0].intervention.kind,
+            InterventionKind::SoftTissue
+        );
+        assert_eq!(reading.unread.len(), 1, "{reading:?}");
+    }
+    // "no" and a plan opening the last part do the same.
+    let no = read("HVLA L5 and no STM");
+    assert_eq!(no.items.len(), 1, "{no:?}");
+    assert_eq!(no.unread[0].text, "no STM");
+    let plan = read("HVLA L5 and will add bridges next visit");
+    assert_eq!(plan.items.len(), 1, "{plan:?}");
+    assert_eq!(
+        plan.items[0].intervention.kind,
+        InterventionKind::SpinalManipulation
+    );
+    // A negation written after what it follows may speak of everything before it; one
+    // at the start speaks of what follows: nothing of either sentence is charted.
+    for text in [
+        "ice and heat not applied today",
+        "did not adjust L5 and STM R calf",
+        "STM R calf and no HVLA to L5 and ice",
+    ] {
+        let reading = read(text);
+        assert!(reading.items.is_empty(), "{text}: {reading:?}");
+        assert!(!reading.unread.is_empty(), "{text}: {reading:?}");
+    }
 }

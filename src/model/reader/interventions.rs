@@ -667,6 +667,9 @@ impl<'a> Reader<'a> {
     /// Only a part set off by a comma is one part ("walking, ice if flare"); "talus
     /// and/or calcaneus if they have become fixated" is said of both.
     fn said_of_one_part(&self, cue: &str, sentence: Span) -> bool {
+        if self.negation_opens_the_last_part(sentence) {
+            return true;
+        }
         let cue_words = words_of(cue);
         if !self.words.part_not_done.contains(&cue_words) {
             return false;
@@ -689,6 +692,42 @@ impl<'a> Reader<'a> {
             };
             self.not_done(&self.text[first.start..last.end]).is_none() || comma_beside(first, last)
         })
+    }
+
+    /// "adjusted L5 and did not include muscle massage": a negation or plan that opens the
+    /// last coordinated part of a sentence, before what that part names, speaks of that part
+    /// alone: as in NegEx, a cue written before its words reaches forward to the end of the
+    /// sentence, never back over the parts before it, which hold no cue of their own and
+    /// were done. A cue written after what it follows ("ice and heat not applied") may speak
+    /// of everything before it, and is never read so.
+    fn negation_opens_the_last_part(&self, sentence: Span) -> bool {
+        let parts = parts(self.text, sentence);
+        let Some((last, before)) = parts.split_last() else {
+            return false;
+        };
+        if before.is_empty() || last.joiner.is_none() {
+            return false;
+        }
+        let says_not_done = |tokens: &[Token<'_>]| match (tokens.first(), tokens.last()) {
+            (Some(first), Some(end)) => self.not_done(&self.text[first.start..end.end]).is_some(),
+            _ => false,
+        };
+        if before.iter().any(|part| says_not_done(&part.tokens)) {
+            return false;
+        }
+        // Where the cue ends: the shortest start of the part that says it.
+        let Some(cue_end) = (0..last.tokens.len()).find(|&at| says_not_done(&last.tokens[..=at]))
+        else {
+            return false;
+        };
+        let lows: Vec<String> = last.tokens.iter().map(|t| t.low.clone()).collect();
+        (0..lows.len())
+            .find(|&at| {
+                self.done_at(&lows[at..]).is_some()
+                    || InterventionWords::phrase_at(&self.words.exercise_names, &lows[at..])
+                        .is_some()
+            })
+            .is_some_and(|named| named > cue_end)
     }
 
     /// Reads a line under the headings before it: what is read there with no side of its
