@@ -1817,6 +1817,16 @@ fn an_exercise_named_without_a_place_charts_the_region_it_works() {
         ["exercise none hip", "exercise none calf"],
         "{under:?}"
     );
+    // "in a row" is no exercise: "rows" is, "row" alone is English.
+    let visits = read("HVLA L5 3 visits in a row");
+    assert_eq!(
+        charted(&visits)
+            .iter()
+            .map(|c| c.split(' ').next().unwrap_or_default().to_owned())
+            .collect::<Vec<_>>(),
+        ["spinal_manipulation"],
+        "{visits:?}"
+    );
     // An exercise the lexicon gives no region to stays without one.
     assert_eq!(
         charted(&read("Unilateral leg press with ball squeeze, 3x10")),
