@@ -305,7 +305,11 @@ fn filler_purpose_and_dose_in_a_sentence_land_where_they_belong() {
     let detail = &wall.items[0].intervention.detail;
     assert_eq!((detail.sets, detail.reps), (Some(3), Some(10)));
     let both = read("Wall squats | 10 × 3 | Left unilateral 10 × 3");
-    assert_eq!(charted(&both), ["exercise none -", "exercise left -"]);
+    // Wall squats work the front of the thigh; the second part names no exercise.
+    assert_eq!(
+        charted(&both),
+        ["exercise none thigh_anterior", "exercise left -"]
+    );
     // An exercise known by its name: the name is what was given, not where.
     let press = read("Unilateral leg press with ball squeeze, 3x10");
     assert_eq!(charted(&press), ["exercise none -"]);
@@ -315,7 +319,7 @@ fn filler_purpose_and_dose_in_a_sentence_land_where_they_belong() {
     );
     // "squats, 10": ten what? Asked, not guessed.
     let bare = read("Treatment: squats 10, calf raises 3x15");
-    assert_eq!(charted(&bare), ["exercise none -"]);
+    assert_eq!(charted(&bare), ["exercise none calf"]);
     assert_eq!(bare.leftover(), "squats 10");
     // "iliotibial band" is where, not a resistance band.
     let pnf = read("PNF stretching of the hamstrings and iliotibial band.");
@@ -725,8 +729,9 @@ fn a_heading_naming_a_side_and_place_gives_its_side_to_the_lines_under_it() {
             "taping left knee",
             // The spine has no side from a knee's heading.
             "spinal_manipulation none neck",
-            // An exercise named without a place is not put at the heading's.
-            "exercise none -",
+            // An exercise named without a place charts the region it works (bridges:
+            // the hip), never the heading's place or side: its name says no side.
+            "exercise none hip",
             // One at another place keeps its own and takes no side.
             "exercise none hip",
             // A blank line ends the heading.
@@ -807,6 +812,13 @@ fn sentence() -> impl Strategy<Value = String> {
         "will",
         "knee",
         "taping",
+        "bridges",
+        "heel raises",
+        "did",
+        "massage",
+        "no",
+        "2x/week",
+        "for 4 weeks",
     ]);
     prop::collection::vec(words, 1..16).prop_map(|words| words.join(" "))
 }
@@ -1032,7 +1044,8 @@ fn what_advice_was_on_may_be_several_things() {
     }
     // Something done named after the advice is its own item, not what the advice was on.
     let exercise = read("educated on posture and bridges 3x10");
-    assert_eq!(charted(&exercise), ["advice none -", "exercise none -"]);
+    // Bridges work the hip: its region, from the lexicon, with no side.
+    assert_eq!(charted(&exercise), ["advice none -", "exercise none hip"]);
 }
 
 #[test]
@@ -1080,7 +1093,8 @@ fn a_second_exercise_after_a_comma_is_never_read_into_the_first_ones_dose() {
     let reading = read("bridges 3x10, prone L hip extension");
     assert_eq!(
         charted(&reading),
-        ["exercise none -", "exercise left hip"],
+        // Bridges chart the hip they work, and never the side of the next exercise.
+        ["exercise none hip", "exercise left hip"],
         "{reading:?}"
     );
     let (bridges, extension) = (
@@ -1699,6 +1713,17 @@ fn constructs() -> impl Strategy<Value = String> {
         "advice",
         "on",
         "posture",
+        "did",
+        "include",
+        "massage",
+        "heel",
+        "raises",
+        "clamshells",
+        "chin",
+        "tucks",
+        "HVLA",
+        "2x/week",
+        "4",
     ]);
     prop::collection::vec(words, 1..20).prop_map(|words| words.join(" "))
 }
@@ -1719,5 +1744,185 @@ proptest! {
             prop_assert!(span[0] <= span[1] && span[1] <= text.len());
         }
         prop_assert_eq!(read(&text), reading);
+    }
+}
+
+/// The lexicon's `interventions.exercise_regions`: (names, region) of each entry.
+fn exercise_regions() -> Vec<(Vec<String>, String)> {
+    let path = format!(
+        "{}/assets/lexicon/findings.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    file["interventions"]["exercise_regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| {
+            let names = entry["names"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n.as_str().unwrap().to_owned())
+                .collect();
+            (names, entry["region"].as_str().unwrap().to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn an_exercise_named_without_a_place_charts_the_region_it_works() {
+    let entries = exercise_regions();
+    assert!(!entries.is_empty());
+    for (names, region) in &entries {
+        for name in names {
+            // As the lexicon has it, from its source: "bridges" work the hip.
+            let reading = read(&format!("{name} 3x10"));
+            assert_eq!(
+                charted(&reading),
+                [format!("exercise none {region}")],
+                "{name}: {reading:?}"
+            );
+            // A side written with it is the side of that region, mirrored as written.
+            for (written, side) in [("R", "right"), ("L", "left")] {
+                let sided = read(&format!("{written} {name} 3x10"));
+                let paired = Vocabulary::builtin()
+                    .region(&upstream::model::RegionCode::new(region))
+                    .is_some_and(|r| r.laterality == upstream::model::Laterality::Paired);
+                if paired {
+                    assert_eq!(
+                        charted(&sided),
+                        [format!("exercise {side} {region}")],
+                        "{written} {name}: {sided:?}"
+                    );
+                }
+            }
+        }
+    }
+    // A place written in the phrase always wins over the one the name works.
+    assert_eq!(
+        charted(&read("calf raises 3x15 L ankle")),
+        ["exercise left ankle"]
+    );
+    assert_eq!(charted(&read("bridges 3x10 R hip")), ["exercise right hip"]);
+    // The words of a name are no place of their own: "heel raises" work the calf, not
+    // the heel; "chin tucks" the neck, not the chin.
+    assert_eq!(charted(&read("heel raises 3x10")), ["exercise none calf"]);
+    assert_eq!(charted(&read("chin tucks 10x")), ["exercise none neck"]);
+    // The name says no side, so a heading's side is never given to it.
+    let under = read("L:\nbridges 3x10\nheel raises 3x10");
+    assert_eq!(
+        charted(&under),
+        ["exercise none hip", "exercise none calf"],
+        "{under:?}"
+    );
+    // "in a row" is no exercise: "rows" is, "row" alone is English.
+    let visits = read("HVLA L5 3 visits in a row");
+    assert_eq!(
+        charted(&visits)
+            .iter()
+            .map(|c| c.split(' ').next().unwrap_or_default().to_owned())
+            .collect::<Vec<_>>(),
+        ["spinal_manipulation"],
+        "{visits:?}"
+    );
+    // An exercise the lexicon gives no region to stays without one.
+    assert_eq!(
+        charted(&read("Unilateral leg press with ball squeeze, 3x10")),
+        ["exercise none -"]
+    );
+}
+
+#[test]
+fn a_course_of_care_written_once_is_each_items_course() {
+    let reading = read("HVLA and soft tissue 2x/week for 4 weeks");
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    assert_eq!(reading.items.len(), 2, "{reading:?}");
+    let last = reading.items[1].intervention.detail.frequency.clone();
+    assert!(
+        last.as_deref().is_some_and(|f| f.contains("for 4 weeks")),
+        "{reading:?}"
+    );
+    assert_eq!(reading.items[0].intervention.detail.frequency, last);
+    // Three things, a list by commas: each has the course.
+    let three = read("Diversified L5, STM R calf and ice 2x/week for 6 weeks");
+    assert!(three.items.len() >= 2, "{three:?}");
+    let course = three
+        .items
+        .last()
+        .unwrap()
+        .intervention
+        .detail
+        .frequency
+        .clone();
+    assert!(course.is_some(), "{three:?}");
+    for item in &three.items {
+        assert_eq!(item.intervention.detail.frequency, course, "{three:?}");
+    }
+    // One that says its own frequency keeps it: which course is whose is not guessed.
+    let own = read("bridges daily and HVLA 2x/week for 4 weeks");
+    assert_eq!(
+        own.items[0].intervention.detail.frequency.as_deref(),
+        Some("daily"),
+        "{own:?}"
+    );
+    // A course in another sentence is that sentence's alone.
+    let apart = read("HVLA L5. STM R calf 2x/week for 4 weeks.");
+    assert_eq!(apart.items.len(), 2, "{apart:?}");
+    assert_eq!(apart.items[0].intervention.detail.frequency, None);
+}
+
+#[test]
+fn a_negation_opening_the_last_part_of_a_sentence_speaks_of_that_part_alone() {
+    let reading = read("adjusted L5 and did not include muscle massage");
+    // The adjustment is read ...
+    assert_eq!(reading.items.len(), 1, "{reading:?}");
+    let adjusted = &reading.items[0].intervention;
+    assert_eq!(adjusted.kind, InterventionKind::SpinalManipulation);
+    assert_eq!(adjusted.detail.segments, ["L5"]);
+    // ... the massage is never charted, and is kept in the entry with why.
+    assert!(
+        reading
+            .items
+            .iter()
+            .all(|i| i.intervention.kind != InterventionKind::SoftTissue)
+    );
+    assert_eq!(reading.unread.len(), 1, "{reading:?}");
+    assert_eq!(reading.unread[0].text, "did not include muscle massage");
+    assert!(reading.unread[0].why.contains("not"), "{reading:?}");
+    // Mirrored sides are read mirrored; the needling is never charted on either.
+    for (written, side) in [("R", Side::Right), ("L", Side::Left)] {
+        let reading = read(&format!(
+            "STM {written} calf and did not perform dry needling"
+        ));
+        assert_eq!(reading.items.len(), 1, "{reading:?}");
+        assert_eq!(reading.items[0].intervention.side, side);
+        assert_eq!(
+            reading.items[0].intervention.kind,
+            InterventionKind::SoftTissue
+        );
+        assert_eq!(reading.unread.len(), 1, "{reading:?}");
+    }
+    // "no" and a plan opening the last part do the same.
+    let no = read("HVLA L5 and no STM");
+    assert_eq!(no.items.len(), 1, "{no:?}");
+    assert_eq!(no.unread[0].text, "no STM");
+    let plan = read("HVLA L5 and will add bridges next visit");
+    assert_eq!(plan.items.len(), 1, "{plan:?}");
+    assert_eq!(
+        plan.items[0].intervention.kind,
+        InterventionKind::SpinalManipulation
+    );
+    // A negation written after what it follows may speak of everything before it; one
+    // at the start speaks of what follows: nothing of either sentence is charted.
+    for text in [
+        "ice and heat not applied today",
+        "did not adjust L5 and STM R calf",
+        "STM R calf and no HVLA to L5 and ice",
+    ] {
+        let reading = read(text);
+        assert!(reading.items.is_empty(), "{text}: {reading:?}");
+        assert!(!reading.unread.is_empty(), "{text}: {reading:?}");
     }
 }

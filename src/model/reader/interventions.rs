@@ -88,6 +88,10 @@ pub struct InterventionWordsFile {
     /// part that begins with one ("prone L hip extension") names another exercise.
     #[serde(default)]
     exercise_positions: Vec<String>,
+    /// The region each exercise of `exercise_names` works ("bridges": the hip), with the
+    /// page it was read from: charted when the phrase names no place of its own.
+    #[serde(default)]
+    exercise_regions: Vec<ExerciseRegionFile>,
     fillers: Vec<String>,
     /// Headings that say when, not what ("Pre-adjustment:", "post:"), read as nothing.
     heading_fillers: Vec<String>,
@@ -121,6 +125,21 @@ pub struct InterventionWordsFile {
     parameter_words: Vec<String>,
 }
 
+/// One entry of `exercise_regions`: the names of one exercise and the region it works.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExerciseRegionFile {
+    names: Vec<String>,
+    region: String,
+    /// Where the region was read; for the reader of the file, as `sources` is.
+    #[allow(dead_code)]
+    source: String,
+    /// No page was read for it: a guess to be checked, said so in the file.
+    #[allow(dead_code)]
+    #[serde(default)]
+    unverified: bool,
+}
+
 /// What a phrase says was done: a kind the record holds, or one it lacks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Done {
@@ -137,6 +156,8 @@ pub struct InterventionWords {
     cpt: HashMap<String, Done>,
     exercise_names: Vec<Vec<String>>,
     exercise_positions: Vec<Vec<String>>,
+    /// An exercise's name to the region it works.
+    exercise_regions: HashMap<Vec<String>, RegionCode>,
     spinal_regions: Vec<RegionCode>,
     fillers: Vec<Vec<String>>,
     heading_fillers: Vec<Vec<String>>,
@@ -190,13 +211,36 @@ impl InterventionWords {
             })
             .collect::<Result<Vec<_>, _>>()?;
         let phrases = |list: &[String]| list.iter().map(|p| words_of(p)).collect::<Vec<_>>();
+        let exercise_names = phrases(&file.exercise_names);
+        let mut exercise_regions = HashMap::new();
+        for entry in &file.exercise_regions {
+            let code = RegionCode::new(&entry.region);
+            if vocabulary.region(&code).is_none() {
+                return Err(LexiconError::UnknownCode {
+                    field: "interventions.exercise_regions".into(),
+                    value: entry.region.clone(),
+                });
+            }
+            for name in &entry.names {
+                // Only a name the reader knows as an exercise is ever looked up.
+                let name = words_of(name);
+                if !exercise_names.contains(&name) {
+                    return Err(LexiconError::UnknownCode {
+                        field: "interventions.exercise_regions (not in exercise_names)".into(),
+                        value: name.join(" "),
+                    });
+                }
+                exercise_regions.insert(name, code.clone());
+            }
+        }
         Ok(InterventionWords {
             longest: words.keys().map(Vec::len).max().unwrap_or(1),
             words,
             unrecorded: file.unrecorded.clone(),
             cpt,
-            exercise_names: phrases(&file.exercise_names),
+            exercise_names,
             exercise_positions: phrases(&file.exercise_positions),
+            exercise_regions,
             spinal_regions,
             fillers: phrases(&file.fillers),
             heading_fillers: phrases(&file.heading_fillers),
@@ -623,6 +667,9 @@ impl<'a> Reader<'a> {
     /// Only a part set off by a comma is one part ("walking, ice if flare"); "talus
     /// and/or calcaneus if they have become fixated" is said of both.
     fn said_of_one_part(&self, cue: &str, sentence: Span) -> bool {
+        if self.negation_opens_the_last_part(sentence) {
+            return true;
+        }
         let cue_words = words_of(cue);
         if !self.words.part_not_done.contains(&cue_words) {
             return false;
@@ -647,6 +694,42 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// "adjusted L5 and did not include muscle massage": a negation or plan that opens the
+    /// last coordinated part of a sentence, before what that part names, speaks of that part
+    /// alone: as in NegEx, a cue written before its words reaches forward to the end of the
+    /// sentence, never back over the parts before it, which hold no cue of their own and
+    /// were done. A cue written after what it follows ("ice and heat not applied") may speak
+    /// of everything before it, and is never read so.
+    fn negation_opens_the_last_part(&self, sentence: Span) -> bool {
+        let parts = parts(self.text, sentence);
+        let Some((last, before)) = parts.split_last() else {
+            return false;
+        };
+        if before.is_empty() || last.joiner.is_none() {
+            return false;
+        }
+        let says_not_done = |tokens: &[Token<'_>]| match (tokens.first(), tokens.last()) {
+            (Some(first), Some(end)) => self.not_done(&self.text[first.start..end.end]).is_some(),
+            _ => false,
+        };
+        if before.iter().any(|part| says_not_done(&part.tokens)) {
+            return false;
+        }
+        // Where the cue ends: the shortest start of the part that says it.
+        let Some(cue_end) = (0..last.tokens.len()).find(|&at| says_not_done(&last.tokens[..=at]))
+        else {
+            return false;
+        };
+        let lows: Vec<String> = last.tokens.iter().map(|t| t.low.clone()).collect();
+        (0..lows.len())
+            .find(|&at| {
+                self.done_at(&lows[at..]).is_some()
+                    || InterventionWords::phrase_at(&self.words.exercise_names, &lows[at..])
+                        .is_some()
+            })
+            .is_some_and(|named| named > cue_end)
+    }
+
     /// Reads a line under the headings before it: what is read there with no side of its
     /// own, at the heading's place or at none, takes the heading's side ("L knee:" then
     /// "patellar taping"); a part of the spine or trunk never does.
@@ -663,7 +746,10 @@ impl<'a> Reader<'a> {
             return;
         };
         let placed = |intervention: &mut Intervention| {
-            if intervention.side != Side::None || !intervention.detail.segments.is_empty() {
+            if intervention.side != Side::None
+                || !intervention.detail.segments.is_empty()
+                || self.region_from_name(intervention)
+            {
                 return;
             }
             // An exercise named without a place ("bridges" under "L knee:") is not
@@ -1508,6 +1594,7 @@ impl<'a> Reader<'a> {
             }
         }
         self.share_the_dose(&pending, &charted, reading);
+        self.share_the_course(&charted, reading);
         // "STM and taping R knee": a place written after the last of things done together
         // is where each of them was done, when they name none of their own.
         for at in (0..pending.len().saturating_sub(1)).rev() {
@@ -1779,6 +1866,37 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// "HVLA and soft tissue 2x/week for 4 weeks": a course of care (how often and for how
+    /// long) written once, after the last thing a sentence names, is the course of each
+    /// thing the sentence charted. Never when another of them says a frequency of its own
+    /// that differs ("bridges daily and HVLA 2x/week for 4 weeks"): which holds for which
+    /// would be a guess, so each keeps what it says.
+    fn share_the_course(&self, charted: &[Option<usize>], reading: &mut InterventionReading) {
+        let items: Vec<usize> = charted.iter().flatten().copied().collect();
+        let Some((&last, others)) = items.split_last() else {
+            return;
+        };
+        if others.is_empty() {
+            return;
+        }
+        let Some(course) = reading.items[last]
+            .intervention
+            .detail
+            .frequency
+            .clone()
+            .filter(|often| often.starts_with("for ") || often.contains(" for "))
+        else {
+            return;
+        };
+        let own = |i: usize| reading.items[i].intervention.detail.frequency.as_ref();
+        if others.iter().any(|&i| own(i).is_some_and(|f| *f != course)) {
+            return;
+        }
+        for &i in others {
+            reading.items[i].intervention.detail.frequency = Some(course.clone());
+        }
+    }
+
     /// Whether a part's dose comes before what it is of: a count ("3 × 10") followed by
     /// words that are neither dose, side nor filler ("L hip abduction").
     fn dose_leads(&self, tokens: &[Token<'a>]) -> bool {
@@ -2014,20 +2132,44 @@ impl<'a> Reader<'a> {
                 })
     }
 
-    /// "leg press", "single leg heel raise": an exercise's name is not where it was given;
-    /// only a place written beside the name is.
+    /// "leg press", "single leg heel raise": the words of an exercise's name are not where
+    /// it was given ("heel" is no heel); a place written beside the name is, and else the
+    /// region the exercise works, as the lexicon has it with its source ("bridges": the
+    /// hip), or none.
     fn region_beside_name(&self, intervention: &mut Intervention) {
-        if intervention.kind != InterventionKind::Exercise || intervention.region.is_none() {
+        if intervention.kind != InterventionKind::Exercise {
             return;
         }
-        let lows = words_of(&intervention.target);
+        if let Some((written, worked)) = self.name_and_place(&intervention.target) {
+            intervention.region = written.or(worked);
+        }
+    }
+
+    /// For a target holding an exercise's name: the place written beside the name, and the
+    /// region the (first) named exercise works; `None` when no exercise is named.
+    fn name_and_place(&self, target: &str) -> Option<(Option<RegionCode>, Option<RegionCode>)> {
+        let lows: Vec<String> = words_of(target)
+            .into_iter()
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
+                    .to_owned()
+            })
+            .collect();
         let mut beside = Vec::new();
         let mut named = false;
+        let mut worked = None;
         let mut at = 0;
         while at < lows.len() {
             match InterventionWords::phrase_at(&self.words.exercise_names, &lows[at..]) {
                 Some(length) => {
                     named = true;
+                    if worked.is_none() {
+                        worked = self
+                            .words
+                            .exercise_regions
+                            .get(&lows[at..at + length])
+                            .cloned();
+                    }
                     at += length;
                 }
                 None => {
@@ -2036,14 +2178,25 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        if named {
-            intervention.region = shorthand::parse_intervention(
-                &format!("exercise {}", beside.join(" ")),
-                self.vocabulary,
-            )
-            .ok()
-            .and_then(|read| read.region);
+        if !named {
+            return None;
         }
+        let written = shorthand::parse_intervention(
+            &format!("exercise {}", beside.join(" ")),
+            self.vocabulary,
+        )
+        .ok()
+        .and_then(|read| read.region);
+        Some((written, worked))
+    }
+
+    /// Whether an exercise's region is only the one its name works ("bridges" under "L:"):
+    /// no side is given to it from a heading, since the name says nothing of a side.
+    fn region_from_name(&self, intervention: &Intervention) -> bool {
+        intervention.kind == InterventionKind::Exercise
+            && self
+                .name_and_place(&intervention.target)
+                .is_some_and(|(written, worked)| written.is_none() && worked.is_some())
     }
 
     /// Why a part naming a kind the record lacks is kept.
