@@ -2,7 +2,7 @@
 //! line: a hypothesis's title and evidence, and the findings a flag names by their index in
 //! the case. Pure functions returning strings; each caller lays them out its own way.
 
-use super::{FlagToScreen, Hypothesis};
+use super::{FlagToScreen, Hypothesis, Weight};
 use crate::model::{Finding, Side, Vocabulary};
 
 /// The findings the reasoner's results name by index, with the words to name them in.
@@ -77,13 +77,15 @@ impl Hypothesis {
 
     /// What speaks for and against it, in words.
     pub fn evidence(&self, words: FindingWords<'_>, brackets: Brackets) -> Evidence {
+        // A finding with its weight and likelihood ratio, the ratio already rounded.
+        let weighed = |finding: usize, weight: Weight, ratio: String| {
+            let weight = format!("{}, x{ratio}", weight.code());
+            format!("{} {}", words.one(finding), brackets.around(&weight))
+        };
         let explains: Vec<String> = self
             .explains
             .iter()
-            .map(|e| {
-                let weighed = format!("{}, x{:.1}", e.weight.code(), e.ratio);
-                format!("{} {}", words.one(e.finding), brackets.around(&weighed))
-            })
+            .map(|e| weighed(e.finding, e.weight, format!("{:.1}", e.ratio)))
             .collect();
         let unexplained: Vec<String> = self
             .unexplained
@@ -98,10 +100,7 @@ impl Hypothesis {
         let against: Vec<String> = self
             .against
             .iter()
-            .map(|a| {
-                let weighed = format!("{}, x{:.2}", a.weight.code(), a.ratio);
-                format!("{} {}", words.one(a.finding), brackets.around(&weighed))
-            })
+            .map(|a| weighed(a.finding, a.weight, format!("{:.2}", a.ratio)))
             .collect();
         let joined = |list: Vec<String>| (!list.is_empty()).then(|| list.join("; "));
         Evidence {
