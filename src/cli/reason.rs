@@ -7,11 +7,12 @@ use std::path::{Path, PathBuf};
 use crate::model::vocabulary::{
     FINDING_KINDS_FILE, HISTORY_FLAGS_FILE, REGIONS_FILE, VocabularySources,
 };
-use crate::model::{Finding, PatientId, Vocabulary};
+use crate::model::{PatientId, Vocabulary};
 use crate::reasoner::input::parse_case;
 use crate::reasoner::knowledge::{
     KnowledgeFiles, PRIORS_FILE, RED_FLAGS_FILE, SOURCE_FILES, WARNING_SIGNS_FILE,
 };
+use crate::reasoner::wording::{Brackets, FindingWords};
 use crate::reasoner::{Assessment, Case, Course, KnowledgeBase, Reasoner};
 
 use super::CliError;
@@ -307,10 +308,9 @@ fn print_human(
     assessment: &Assessment,
     vocabulary: &Vocabulary,
 ) -> std::io::Result<()> {
-    let describe = |i: &usize| -> String {
-        case.findings
-            .get(*i)
-            .map_or_else(|| format!("#{i}"), |f: &Finding| f.describe(vocabulary))
+    let words = FindingWords {
+        findings: &case.findings,
+        vocabulary,
     };
     if assessment.red_flags.is_empty() {
         writeln!(out, "No red flags raised by these findings.")?;
@@ -323,30 +323,21 @@ fn print_human(
                 writeln!(out, "     meanwhile avoid: {}", flag.avoid.join("; "))?;
             }
             writeln!(out, "     why: {}", flag.why)?;
-            let because: Vec<String> = flag.findings.iter().map(describe).collect();
-            writeln!(out, "     raised by: {}", because.join("; "))?;
+            writeln!(out, "     raised by: {}", words.list(&flag.findings))?;
             if !flag.against.is_empty() {
-                let against: Vec<String> = flag.against.iter().map(describe).collect();
-                writeln!(out, "     against it: {}", against.join("; "))?;
+                writeln!(out, "     against it: {}", words.list(&flag.against))?;
             }
         }
     }
     if !assessment.to_screen.is_empty() {
         writeln!(out, "\nTO SCREEN: not raised; settle these before treating")?;
         for flag in &assessment.to_screen {
-            writeln!(
-                out,
-                "  ?? {} (if confirmed: {})",
-                flag.title,
-                flag.urgency.label()
-            )?;
-            let because: Vec<String> = flag.findings.iter().map(describe).collect();
-            if !because.is_empty() {
-                writeln!(out, "     because of: {}", because.join("; "))?;
+            writeln!(out, "  ?? {}", flag.title())?;
+            if !flag.findings.is_empty() {
+                writeln!(out, "     because of: {}", words.list(&flag.findings))?;
             }
             if !flag.against.is_empty() {
-                let against: Vec<String> = flag.against.iter().map(describe).collect();
-                writeln!(out, "     against it: {}", against.join("; "))?;
+                writeln!(out, "     against it: {}", words.list(&flag.against))?;
             }
             for ask in &flag.ask {
                 writeln!(out, "     - {ask}")?;
@@ -363,62 +354,21 @@ fn print_human(
         writeln!(out, "  {}", crate::reasoner::SCORE_MEANING)?;
     }
     for (rank, hypothesis) in assessment.hypotheses.iter().take(8).enumerate() {
-        let side = match hypothesis.side {
-            crate::model::Side::None => String::new(),
-            side => format!(", {}", side.code()),
-        };
         writeln!(
             out,
-            "  {}. {} ({}{side})  {:.2} {}",
-            rank + 1,
-            hypothesis.name,
-            hypothesis.kind.label(),
-            hypothesis.score,
+            "  {} {}",
+            hypothesis.title(rank),
             bar(hypothesis.score)
         )?;
-        let explains: Vec<String> = hypothesis
-            .explains
-            .iter()
-            .map(|e| {
-                format!(
-                    "{} [{}, x{:.1}]",
-                    describe(&e.finding),
-                    e.weight.code(),
-                    e.ratio
-                )
-            })
-            .collect();
-        writeln!(out, "     explains: {}", explains.join("; "))?;
-        if !hypothesis.unexplained.is_empty() {
+        let evidence = hypothesis.evidence(words, Brackets::Square);
+        writeln!(out, "     explains: {}", evidence.explains)?;
+        if let Some(unexplained) = &evidence.unexplained {
             // Each with the reported source that explains it, when one does.
-            let list: Vec<String> = hypothesis
-                .unexplained
-                .iter()
-                .map(|&i| {
-                    let by = hypothesis.unexplained_by.iter().find(|e| e.finding == i);
-                    match by {
-                        Some(by) => format!("{} (explained by {})", describe(&i), by.name),
-                        None => describe(&i),
-                    }
-                })
-                .collect();
-            writeln!(out, "     leaves unexplained: {}", list.join("; "))?;
+            writeln!(out, "     leaves unexplained: {unexplained}")?;
         }
-        if !hypothesis.against.is_empty() {
+        if let Some(against) = &evidence.against {
             // Each with how much its absence counts: x0.3 weighs more than x0.9.
-            let list: Vec<String> = hypothesis
-                .against
-                .iter()
-                .map(|a| {
-                    format!(
-                        "{} [{}, x{:.2}]",
-                        describe(&a.finding),
-                        a.weight.code(),
-                        a.ratio
-                    )
-                })
-                .collect();
-            writeln!(out, "     against it: {}", list.join("; "))?;
+            writeln!(out, "     against it: {against}")?;
         }
         writeln!(out, "     check: {}", hypothesis.check)?;
         writeln!(out, "     source: {}", hypothesis.citations.join("; "))?;

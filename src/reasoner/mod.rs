@@ -10,6 +10,7 @@ mod inference;
 pub mod input;
 pub mod knowledge;
 mod red_flags;
+pub mod wording;
 
 use serde::Serialize;
 

@@ -8,6 +8,7 @@
 use eframe::egui;
 
 use super::Action;
+use super::context::ViewContext;
 use crate::model::measure::Offered;
 use crate::model::{Instrument, Measure, VisitRecord};
 
@@ -24,7 +25,8 @@ pub struct MeasuresView {
 
 #[derive(Debug)]
 struct Form {
-    instrument: &'static Instrument,
+    /// The instrument's code (`odi`), looked up in the `ViewContext` when drawn.
+    instrument: String,
     /// Each item's score as typed; empty for an item left out.
     answers: Vec<String>,
     /// For the PSFS: the patient's own activities, one per row.
@@ -34,7 +36,7 @@ struct Form {
 }
 
 impl Form {
-    fn new(instrument: &'static Instrument, activities_before: &[String]) -> Form {
+    fn new(instrument: &Instrument, activities_before: &[String]) -> Form {
         let (rows, activities) = match instrument.activities {
             Some(_) => {
                 let mut activities: Vec<String> = activities_before.to_vec();
@@ -44,7 +46,7 @@ impl Form {
             None => (instrument.items.len(), Vec::new()),
         };
         Form {
-            instrument,
+            instrument: instrument.code.clone(),
             answers: vec![String::new(); rows],
             activities,
             focus: Some(0),
@@ -53,7 +55,7 @@ impl Form {
 
     /// The answers and activities as the model takes them: for the PSFS, only the rows
     /// that name an activity.
-    fn measure(&self, record: &VisitRecord) -> Result<Measure, String> {
+    fn measure(&self, instrument: &Instrument, record: &VisitRecord) -> Result<Measure, String> {
         let parse = |text: &str, number: usize| -> Result<Option<i32>, String> {
             match text.trim() {
                 "" => Ok(None),
@@ -65,7 +67,7 @@ impl Form {
         let mut answers = Vec::new();
         let mut activities = Vec::new();
         for (i, text) in self.answers.iter().enumerate() {
-            if self.instrument.activities.is_some() {
+            if instrument.activities.is_some() {
                 let activity = self.activities[i].trim();
                 if activity.is_empty() {
                     continue;
@@ -76,7 +78,7 @@ impl Form {
         }
         Ok(Measure {
             activities,
-            ..Measure::new(record.visit.id, &self.instrument.code, answers)
+            ..Measure::new(record.visit.id, &instrument.code, answers)
         })
     }
 }
@@ -99,6 +101,7 @@ impl MeasuresView {
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
+        context: &ViewContext<'_>,
         record: &VisitRecord,
         editable: bool,
         (activities_before, offered): (&[String], &[Offered]),
@@ -130,7 +133,7 @@ impl MeasuresView {
                     .desired_width(f32::INFINITY),
             )
             .labelled_by(label.id);
-        let mut clicked: Option<&'static Instrument> = None;
+        let mut clicked: Option<&Instrument> = None;
         ui.horizontal_wrapped(|ui| {
             for one in offered {
                 let name = match &one.suits {
@@ -155,7 +158,8 @@ impl MeasuresView {
             self.choice.clear();
         }
         let typed = self.choice.trim().to_lowercase();
-        let chosen = Instrument::all()
+        let chosen = context
+            .instruments
             .iter()
             .find(|i| i.code == typed || i.short.to_lowercase() == typed);
         if !typed.is_empty() && chosen.is_none() {
@@ -174,7 +178,11 @@ impl MeasuresView {
         let Some(form) = self.form.as_mut() else {
             return;
         };
-        let instrument = form.instrument;
+        let Some(instrument) = context.instrument(&form.instrument) else {
+            // An instrument the context does not know cannot be filled in.
+            self.form = None;
+            return;
+        };
         if instrument.licence.items_reproduced {
             ui.weak(&instrument.scoring.explained);
         } else {
@@ -221,7 +229,7 @@ impl MeasuresView {
                         form.focus = None;
                     }
                     if response.changed() {
-                        form.focus = spill(form, i);
+                        form.focus = spill(form, instrument, i);
                     }
                     if response.lost_focus()
                         && ui.input(|input| input.key_pressed(egui::Key::Enter))
@@ -233,7 +241,7 @@ impl MeasuresView {
                 }
             });
         let scored = form
-            .measure(record)
+            .measure(instrument, record)
             .and_then(|m| m.scored().map_err(|error| error.to_string()));
         match &scored {
             Ok(measure) => {
@@ -269,10 +277,10 @@ impl MeasuresView {
 /// After item `at` changed: a complete score keeps its digits, and what was typed past it
 /// goes on to the next items (typed faster than the window drew). Returns where the
 /// cursor goes: the first item left to fill, or the Save button after the last.
-fn spill(form: &mut Form, at: usize) -> Option<usize> {
+fn spill(form: &mut Form, instrument: &Instrument, at: usize) -> Option<usize> {
     let rows = form.answers.len();
     let bounds = |i: usize| {
-        let item = &form.instrument.items[i % form.instrument.items.len()];
+        let item = &instrument.items[i % instrument.items.len()];
         (item.min, item.max)
     };
     let mut i = at;

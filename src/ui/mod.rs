@@ -1,8 +1,8 @@
 //! The notebook window. Views draw state and emit `Action`s; `UpstreamApp::apply` is the
 //! one place actions reach the notebook's operations (`crate::notebook`), after which the
 //! views' data is read back from the store into a `Snapshot`. Each view's `ui` takes a
-//! `ViewContext` (the reasoner, the vocabulary, the lexicon) rather than reaching for
-//! globals.
+//! `ViewContext` (the reasoner, the vocabulary, the lexicon, the instruments) rather than
+//! reaching for globals.
 
 pub mod body_chart;
 mod context;

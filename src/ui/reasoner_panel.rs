@@ -8,7 +8,8 @@ use eframe::egui;
 use super::Action;
 use super::context::ViewContext;
 use super::documents_view::LetterStart;
-use crate::model::{Finding, Side, VisitId, Vocabulary};
+use crate::model::{Finding, VisitId, Vocabulary};
+use crate::reasoner::wording::{Brackets, FindingWords};
 use crate::reasoner::{
     Assessment, FlagToScreen, Hypothesis, Insight, InsightKind, RaisedFlag, Trend, Urgency,
 };
@@ -40,10 +41,9 @@ impl ReasonerPanel {
             return;
         };
         let vocabulary = context.vocabulary;
-        let describe = |i: &usize| {
-            findings
-                .get(*i)
-                .map_or_else(|| format!("#{i}"), |f| f.describe(vocabulary))
+        let words = FindingWords {
+            findings,
+            vocabulary,
         };
         egui::ScrollArea::vertical()
             .id_salt("reasoner")
@@ -61,7 +61,7 @@ impl ReasonerPanel {
                     ));
                 } else {
                     for flag in &assessment.red_flags {
-                        red_flag_ui(ui, flag, &describe);
+                        red_flag_ui(ui, flag, words);
                         if ui.small_button("Referral letter…").clicked() {
                             actions.push(Action::StartLetter(LetterStart::Flag(flag.id.clone())));
                         }
@@ -84,7 +84,7 @@ impl ReasonerPanel {
                     ui.small(crate::reasoner::SCORE_MEANING);
                 }
                 for (rank, hypothesis) in assessment.hypotheses.iter().take(SHOWN).enumerate() {
-                    hypothesis_ui(ui, rank, hypothesis, selected, &describe, actions);
+                    hypothesis_ui(ui, rank, hypothesis, selected, words, actions);
                 }
                 if let Some(selected) = selected
                     && ui
@@ -132,7 +132,7 @@ impl ReasonerPanel {
                     .id_salt("to screen")
                     .show(ui, |ui| {
                         for flag in &assessment.to_screen {
-                            to_screen_ui(ui, vocabulary, flag, &describe, chart_into, actions);
+                            to_screen_ui(ui, vocabulary, flag, words, chart_into, actions);
                         }
                     });
                 }
@@ -222,7 +222,7 @@ fn insight_ui(ui: &mut egui::Ui, insight: &Insight) {
         });
 }
 
-fn red_flag_ui(ui: &mut egui::Ui, flag: &RaisedFlag, describe: &dyn Fn(&usize) -> String) {
+fn red_flag_ui(ui: &mut egui::Ui, flag: &RaisedFlag, words: FindingWords<'_>) {
     egui::Frame::new()
         .fill(urgency_colour(ui, flag.urgency))
         .corner_radius(4.0)
@@ -236,11 +236,9 @@ fn red_flag_ui(ui: &mut egui::Ui, flag: &RaisedFlag, describe: &dyn Fn(&usize) -
                 ui.label(format!("Meanwhile avoid: {}", flag.avoid.join("; ")));
             }
             ui.label(&flag.why);
-            let because: Vec<String> = flag.findings.iter().map(describe).collect();
-            ui.weak(format!("Raised by: {}", because.join("; ")));
+            ui.weak(format!("Raised by: {}", words.list(&flag.findings)));
             if !flag.against.is_empty() {
-                let against: Vec<String> = flag.against.iter().map(describe).collect();
-                ui.weak(format!("Against it: {}", against.join("; ")));
+                ui.weak(format!("Against it: {}", words.list(&flag.against)));
             }
         });
 }
@@ -250,29 +248,20 @@ fn to_screen_ui(
     ui: &mut egui::Ui,
     vocabulary: &Vocabulary,
     flag: &FlagToScreen,
-    describe: &dyn Fn(&usize) -> String,
+    words: FindingWords<'_>,
     chart_into: Option<VisitId>,
     actions: &mut Vec<Action>,
 ) {
     ui.add_space(4.0);
-    ui.label(
-        egui::RichText::new(format!(
-            "{} (if confirmed: {})",
-            flag.title,
-            flag.urgency.label()
-        ))
-        .strong(),
-    );
+    ui.label(egui::RichText::new(flag.title()).strong());
     for ask in &flag.ask {
         ui.label(format!("- {ask}"));
     }
-    let because: Vec<String> = flag.findings.iter().map(describe).collect();
-    if !because.is_empty() {
-        ui.weak(format!("Because of: {}", because.join("; ")));
+    if !flag.findings.is_empty() {
+        ui.weak(format!("Because of: {}", words.list(&flag.findings)));
     }
     if !flag.against.is_empty() {
-        let against: Vec<String> = flag.against.iter().map(describe).collect();
-        ui.weak(format!("Against it: {}", against.join("; ")));
+        ui.weak(format!("Against it: {}", words.list(&flag.against)));
     }
     ui.weak(format!("If confirmed, refer to: {}", flag.refer_to));
     // One click charts an answer as examined and not present, on an unsigned visit.
@@ -308,20 +297,10 @@ fn hypothesis_ui(
     rank: usize,
     hypothesis: &Hypothesis,
     selected: Option<&str>,
-    describe: &dyn Fn(&usize) -> String,
+    words: FindingWords<'_>,
     actions: &mut Vec<Action>,
 ) {
-    let side = match hypothesis.side {
-        Side::None => String::new(),
-        side => format!(", {}", side.code()),
-    };
-    let title = format!(
-        "{}. {} ({}{side})  {:.2}",
-        rank + 1,
-        hypothesis.name,
-        hypothesis.kind.label(),
-        hypothesis.score
-    );
+    let title = hypothesis.title(rank);
     let is_selected = selected == Some(hypothesis.id.as_str());
     let row = ui.selectable_label(is_selected, title);
     if row.clicked() {
@@ -333,48 +312,15 @@ fn hypothesis_ui(
         .id_salt(("hypothesis", &hypothesis.id))
         .default_open(is_selected)
         .show(ui, |ui| {
-            let explains: Vec<String> = hypothesis
-                .explains
-                .iter()
-                .map(|e| {
-                    format!(
-                        "{} ({}, x{:.1})",
-                        describe(&e.finding),
-                        e.weight.code(),
-                        e.ratio
-                    )
-                })
-                .collect();
-            ui.label(format!("Explains: {}", explains.join("; ")));
-            if !hypothesis.unexplained.is_empty() {
+            let evidence = hypothesis.evidence(words, Brackets::Round);
+            ui.label(format!("Explains: {}", evidence.explains));
+            if let Some(unexplained) = &evidence.unexplained {
                 // Each with the listed source that does explain it: where to look next.
-                let list: Vec<String> = hypothesis
-                    .unexplained
-                    .iter()
-                    .map(
-                        |i| match hypothesis.unexplained_by.iter().find(|e| e.finding == *i) {
-                            Some(by) => format!("{} (explained by {})", describe(i), by.name),
-                            None => describe(i),
-                        },
-                    )
-                    .collect();
-                ui.label(format!("Leaves unexplained: {}", list.join("; ")));
+                ui.label(format!("Leaves unexplained: {unexplained}"));
             }
-            if !hypothesis.against.is_empty() {
+            if let Some(against) = &evidence.against {
                 // The ratio its odds were multiplied by: x0.3 counts more than x0.9.
-                let list: Vec<String> = hypothesis
-                    .against
-                    .iter()
-                    .map(|a| {
-                        format!(
-                            "{} ({}, x{:.2})",
-                            describe(&a.finding),
-                            a.weight.code(),
-                            a.ratio
-                        )
-                    })
-                    .collect();
-                ui.label(format!("Against it: {}", list.join("; ")));
+                ui.label(format!("Against it: {against}"));
             }
             ui.label(format!("Check: {}", hypothesis.check));
             ui.weak(format!("Source: {}", hypothesis.citations.join("; ")));

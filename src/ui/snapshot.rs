@@ -137,8 +137,9 @@ impl Snapshot {
             Some(patient) => reasoner.course_of(patient, &self.timeline),
             None => reasoner.course(&self.timeline),
         };
-        self.timeline_data =
-            TimelineData::new(&self.timeline, context.vocabulary).with_insights(&course);
+        self.timeline_data = TimelineData::new(&self.timeline, context.vocabulary)
+            .with_measures(&self.timeline, context.instruments)
+            .with_insights(&course);
         self.insights = match (state.selected_visit, &self.patient) {
             (Some(visit), Some(patient)) => reasoner.insights_of_at(patient, &self.timeline, visit),
             (Some(visit), None) => reasoner.insights_at(&self.timeline, visit),

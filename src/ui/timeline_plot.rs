@@ -59,9 +59,9 @@ impl MeasureSeries {
 }
 
 /// Each instrument's scored measures, oldest first, with the MCID band from the first.
-fn measure_series(timeline: &[VisitRecord]) -> Vec<MeasureSeries> {
+fn measure_series(timeline: &[VisitRecord], instruments: &[Instrument]) -> Vec<MeasureSeries> {
     let mut all = Vec::new();
-    for instrument in Instrument::all() {
+    for instrument in instruments {
         let mut points: Vec<[f64; 2]> = timeline
             .iter()
             .flat_map(|r| {
@@ -109,8 +109,9 @@ fn measure_series(timeline: &[VisitRecord]) -> Vec<MeasureSeries> {
 }
 
 impl TimelineData {
-    /// Lines join a symptom's points by date, whatever order the visits were entered
-    /// in: a line drawn back in time reads as a wedge and misleads.
+    /// The symptoms' lines and the visits' markers; the measures' plots come with
+    /// `with_measures`. Lines join a symptom's points by date, whatever order the visits
+    /// were entered in: a line drawn back in time reads as a wedge and misleads.
     pub fn new(timeline: &[VisitRecord], vocabulary: &Vocabulary) -> Self {
         let mut series = symptom_series(timeline, vocabulary);
         for symptom in &mut series {
@@ -131,8 +132,15 @@ impl TimelineData {
             series,
             visits: std::sync::Arc::new(visits),
             insights: std::sync::Arc::default(),
-            measures: measure_series(timeline),
+            measures: Vec::new(),
         }
+    }
+
+    /// The same data with a small plot per instrument of `instruments` scored in
+    /// `timeline`; before `with_insights`, which marks where each crossed its MCID.
+    pub fn with_measures(mut self, timeline: &[VisitRecord], instruments: &[Instrument]) -> Self {
+        self.measures = measure_series(timeline, instruments);
+        self
     }
 
     /// The same data with each insight marked at the visit where it first held.

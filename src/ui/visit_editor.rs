@@ -251,6 +251,7 @@ impl VisitEditorView {
                 ui.separator();
                 self.measures.ui(
                     ui,
+                    context,
                     record,
                     editable,
                     (standing.activities, standing.offered),
