@@ -461,6 +461,20 @@ pub fn kb(command: &KbCommand, out: &mut impl Write) -> Result<(), CliError> {
             };
             let lexicon = crate::model::reader::Lexicon::load(&lexicon_text, &kb.vocabulary)
                 .map_err(|error| CliError::Check(error.to_string()))?;
+            // The course's thresholds (course.json), each with where it comes from.
+            let course_file = dir
+                .as_deref()
+                .map(|dir| dir.join("course.json"))
+                .filter(|file| file.exists());
+            let course_text = match &course_file {
+                Some(file) => std::fs::read_to_string(file).map_err(|source| CliError::Io {
+                    path: file.clone(),
+                    source,
+                })?,
+                None => crate::reasoner::course::rules::CourseRules::builtin_text().to_owned(),
+            };
+            crate::reasoner::course::rules::CourseRules::load(&course_text)
+                .map_err(|error| CliError::Check(error.to_string()))?;
             let count = |kind: crate::reasoner::SourceKind| {
                 kb.sources.iter().filter(|s| s.kind == kind).count()
             };

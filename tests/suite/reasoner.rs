@@ -540,6 +540,20 @@ fn kb_check_passes_and_a_broken_file_fails_naming_the_file_and_entry() {
             r#""leak": 1.44"#,
             "a leak is a proportion",
         ),
+        (
+            "course.json",
+            r#""value": 3,
+    "source": "this notebook's working rule"#,
+            r#""value": 3,
+    "source": "  ", "was": "this notebook's working rule"#,
+            "`local_visits` has no source",
+        ),
+        (
+            "course.json",
+            r#""value": 2,"#,
+            r#""value": 0,"#,
+            "`real_change_points` must be at least 1",
+        ),
     ];
     for (file, from, to, expected) in breakages {
         let path = directory.path().join(file);

@@ -1,17 +1,23 @@
 //! Outcome measures read across visits: a measure that has changed from its first score
 //! by the instrument's minimal clinically important difference (what helped, or worse),
-//! and a measure that is due (none in the last `DUE_DAYS` days or `DUE_VISITS` visits).
+//! and a measure that is due (none in the last the days or visits of `course.json`).
 //! A measure that has improved past its MCID also says that local treatment is working,
 //! whatever the 0-10 rating does (`course()` asks `measured_better`).
 
 use crate::model::Instrument;
 
-use super::{EPISODE_GAP_DAYS, Given, Insight, InsightKind, Reading, Trend, VisitMark, day_text};
+use super::{Given, Insight, InsightKind, Reading, Trend, VisitMark, day_text, episode_gap_days};
 
 /// A measure is due when none was filled in for this many days...
-pub const DUE_DAYS: i64 = 30;
+fn due_days() -> i64 {
+    super::rules::CourseRules::builtin().measure_due_days.value
+}
 /// ...or at this many visits.
-pub const DUE_VISITS: usize = 6;
+fn due_visits() -> usize {
+    super::rules::CourseRules::builtin()
+        .measure_due_visits
+        .value
+}
 
 /// An instrument's scores over one episode, and where it crossed its MCID.
 pub(super) struct Crossing {
@@ -44,7 +50,7 @@ impl Reading<'_, '_> {
                 };
                 if let Some(&(last, _)) = current.last()
                     && (self.marks[visit].date - self.marks[last].date).num_days()
-                        > EPISODE_GAP_DAYS
+                        > episode_gap_days()
                 {
                     episodes.push((instrument, std::mem::take(&mut current)));
                 }
@@ -223,8 +229,8 @@ impl Reading<'_, '_> {
         }
     }
 
-    /// A run of visits at which no measure had been filled in for `DUE_DAYS` days or
-    /// `DUE_VISITS` visits, for a patient measured before: one insight per run, ending
+    /// A run of visits at which no measure had been filled in for the days or
+    /// visits `course.json` gives, for a patient measured before: one insight per run, ending
     /// when a measure is entered.
     fn measures_due(&self) -> Vec<Insight> {
         let mut insights = Vec::new();
@@ -244,7 +250,7 @@ impl Reading<'_, '_> {
             }
             let Some(measured) = last else { continue };
             let days = (self.marks[visit].date - self.marks[measured].date).num_days();
-            if days >= DUE_DAYS || visit - measured >= DUE_VISITS {
+            if days >= due_days() || visit - measured >= due_visits() {
                 run = Some(run.map_or((visit, visit), |(first, _)| (first, visit)));
             } else {
                 close(run.take(), last, &mut insights);
@@ -279,7 +285,9 @@ impl Reading<'_, '_> {
                 if visits == 1 { "" } else { "s" }
             ),
             details: vec![format!(
-                "Measure again at least every {DUE_DAYS} days or {DUE_VISITS} visits to see whether care is working."
+                "Measure again at least every {} days or {} visits to see whether care is working.",
+                due_days(),
+                due_visits()
             )],
             more: Vec::new(),
             kind: InsightKind::MeasureDue {

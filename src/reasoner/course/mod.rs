@@ -29,18 +29,28 @@ mod flags_across;
 mod measures;
 mod no_better;
 mod not_working;
+pub mod rules;
 mod warning_signs;
 mod what_helped;
 
-/// A change of this much on the 0-10 scale is a real change; less is noise.
-pub const REAL_CHANGE: u8 = 2;
+/// A change of this much on the 0-10 scale is a real change; less is noise
+/// (`assets/knowledge/course.json`, with its source).
+fn real_change() -> u8 {
+    rules::CourseRules::builtin().real_change_points.value
+}
 /// Local treatment at this many visits without a real change is not working.
-pub const LOCAL_VISITS: usize = 3;
+fn local_visits() -> usize {
+    rules::CourseRules::builtin().local_visits.value
+}
 /// A longer gap between visits starts a new episode: a flare a season later is not the
 /// course that came before it.
-pub const EPISODE_GAP_DAYS: i64 = 90;
+fn episode_gap_days() -> i64 {
+    rules::CourseRules::builtin().episode_gap_days.value
+}
 /// How many untreated remote sources an insight names.
-const NAMED_SOURCES: usize = 3;
+fn named_sources() -> usize {
+    rules::CourseRules::builtin().named_sources.value
+}
 
 /// A visit an insight points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -219,7 +229,7 @@ pub enum InsightKind {
         /// What was given between the score before the one that crossed and it.
         given: Vec<Given>,
     },
-    /// No outcome measure for `DUE_DAYS` days or `DUE_VISITS` visits.
+    /// No outcome measure for the days or visits of `course.json`.
     MeasureDue {
         /// The instruments filled in last time.
         instruments: Vec<String>,
@@ -672,7 +682,7 @@ impl<'a, 'kb> Reading<'a, 'kb> {
         let trend = match (span.points.first(), span.points.last()) {
             (Some(first), Some(last)) if span.points.len() > 1 => {
                 let (first, last) = (i16::from(first.1), i16::from(last.1));
-                let real = i16::from(REAL_CHANGE);
+                let real = i16::from(real_change());
                 if last <= first - real {
                     Trend::Better
                 } else if last >= first + real {
@@ -785,7 +795,7 @@ impl<'a, 'kb> Reading<'a, 'kb> {
     /// Whether a long gap separates a visit from the one before it.
     fn gap_before(&self, visit: usize) -> bool {
         visit > 0
-            && (self.marks[visit].date - self.marks[visit - 1].date).num_days() > EPISODE_GAP_DAYS
+            && (self.marks[visit].date - self.marks[visit - 1].date).num_days() > episode_gap_days()
     }
 }
 

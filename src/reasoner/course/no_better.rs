@@ -4,7 +4,7 @@
 //! (`rf_no_better_with_care` in red_flags.json). The insight asks for a fresh examination
 //! for red flags and a referral if the picture does not change; it diagnoses nothing.
 
-use super::{Insight, InsightKind, REAL_CHANGE, Reading, Trajectory, day_text};
+use super::{Insight, InsightKind, Reading, Trajectory, day_text, real_change};
 
 /// The red flag whose criteria, referral and citations the insight carries.
 const FLAG: &str = "rf_no_better_with_care";
@@ -35,7 +35,7 @@ impl Reading<'_, '_> {
         let first = points.first()?;
         let last = points.last()?;
         let days = (last.date - first.date).num_days();
-        let better = last.intensity + REAL_CHANGE <= first.intensity;
+        let better = last.intensity + real_change() <= first.intensity;
         // Pain that has settled to a niggle is not a failure to improve.
         let settled = last.intensity < still_hurts;
         if days < weeks_days || points.len() < rated_visits || better || settled {

@@ -1,5 +1,5 @@
 //! Local treatment that is not working: a symptom treated at its own region at
-//! `LOCAL_VISITS` visits or more without a real improvement, and the leading sources for
+//! the visits of `course.json` or more without a real improvement, and the leading sources for
 //! it that nothing has treated yet.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -8,12 +8,12 @@ use crate::model::Presence;
 use crate::model::series::SymptomKey;
 
 use super::{
-    Insight, InsightKind, LOCAL_VISITS, NAMED_SOURCES, REAL_CHANGE, Reading, RemoteSource, Span,
-    day_text, side_text,
+    Insight, InsightKind, Reading, RemoteSource, Span, day_text, local_visits, named_sources,
+    real_change, side_text,
 };
 
 impl Reading<'_, '_> {
-    /// Local treatment at `LOCAL_VISITS` visits or more and the symptom no better, by a real
+    /// Local treatment at the visits of `course.json` or more and the symptom no better, by a real
     /// change, than when it began: it holds at each rating after that until a real
     /// improvement, a long gap, or the end. Once the symptom has eased by a real change it
     /// has answered to treatment, and a slower tail of recovery is not a failure: a new
@@ -35,16 +35,16 @@ impl Reading<'_, '_> {
             let reading = readings.get(&visit).copied();
             if let Some(r) = reading {
                 eased_to = match eased_to {
-                    Some(low) if r >= low + REAL_CHANGE => None,
+                    Some(low) if r >= low + real_change() => None,
                     Some(low) => Some(low.min(r)),
                     None => None,
                 };
             }
             if let (Some(r), Some(current)) = (reading, run.as_mut()) {
-                if r + REAL_CHANGE <= current.baseline {
+                if r + real_change() <= current.baseline {
                     insights.extend(run.take().and_then(|r| self.not_working_insight(span, r)));
                     eased_to = Some(r);
-                } else if current.treated >= LOCAL_VISITS {
+                } else if current.treated >= local_visits() {
                     let first = current.held.as_ref().map_or(visit, |h| h.first);
                     current.held = Some(Held {
                         first,
@@ -152,7 +152,7 @@ impl Reading<'_, '_> {
         self.ranked(visit, index)
             .iter()
             .filter(|(source, _)| !self.treated_before(source, visit, symptom.side))
-            .take(NAMED_SOURCES)
+            .take(named_sources())
             .map(|(source, side)| RemoteSource {
                 id: source.id.clone(),
                 name: source.name.clone(),

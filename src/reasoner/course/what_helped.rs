@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{EPISODE_GAP_DAYS, Given, Insight, InsightKind, REAL_CHANGE, Reading, Span, day_text};
+use super::{Given, Insight, InsightKind, Reading, Span, day_text, episode_gap_days, real_change};
 
 impl Reading<'_, '_> {
     /// Each real improvement of a symptom from its peak, with the treatment aimed at it
@@ -25,7 +25,7 @@ impl Reading<'_, '_> {
         let mut previous: Option<usize> = None;
         for &(visit, r) in &span.points {
             let gap = previous.is_some_and(|p| {
-                (self.marks[visit].date - self.marks[p].date).num_days() > EPISODE_GAP_DAYS
+                (self.marks[visit].date - self.marks[p].date).num_days() > episode_gap_days()
             });
             previous = Some(visit);
             let tracking = State::Tracking {
@@ -41,7 +41,7 @@ impl Reading<'_, '_> {
                     start,
                     plateau,
                 }) => {
-                    if r + REAL_CHANGE <= peak {
+                    if r + real_change() <= peak {
                         let insight = self.helped_insight(span, (start, plateau, visit), peak, r);
                         let at = insight.map(|i| {
                             insights.push(i);
@@ -62,7 +62,7 @@ impl Reading<'_, '_> {
                     }
                 }
                 Some(State::Eased { insight, low }) => {
-                    if r >= low + REAL_CHANGE {
+                    if r >= low + real_change() {
                         tracking
                     } else {
                         if let Some(i) = insight.and_then(|i| insights.get_mut(i)) {
