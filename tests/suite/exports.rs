@@ -625,16 +625,6 @@ fn the_window_writes_the_open_patients_fhir_and_the_notebooks_csv_after_the_plai
         .with_size([1366.0, 768.0])
         .build_ui_state(|ui, app: &mut UpstreamApp| app.ui(ui), app);
     harness.run();
-    let until_done = |harness: &mut egui_kittest::Harness<'_, UpstreamApp>| {
-        for _ in 0..20_000 {
-            harness.step();
-            if !harness.state().task_running() {
-                return;
-            }
-            std::thread::yield_now();
-        }
-        panic!("the background task did not finish");
-    };
 
     harness
         .get_by_role_and_label(Role::Button, "Daniel Okafor")
@@ -668,7 +658,7 @@ fn the_window_writes_the_open_patients_fhir_and_the_notebooks_csv_after_the_plai
     );
     harness.get_by_label("Export unencrypted").click();
     harness.step();
-    until_done(&mut harness);
+    crate::until_task_done(&mut harness);
     harness.run();
     let written = directory
         .path()
@@ -687,7 +677,7 @@ fn the_window_writes_the_open_patients_fhir_and_the_notebooks_csv_after_the_plai
     harness.run();
     harness.get_by_label("Export unencrypted").click();
     harness.step();
-    until_done(&mut harness);
+    crate::until_task_done(&mut harness);
     harness.run();
     let folder = directory.path().join("clinic");
     let visits = std::fs::read_to_string(folder.join("visits.csv")).unwrap();

@@ -84,3 +84,16 @@ pub fn window_on_a_draft(
     harness.run();
     (harness, visit)
 }
+
+/// Steps frames until the window's background task ends; each step is a frame, the
+/// thread runs meanwhile. Bounded, so a hang fails the test instead of stalling it.
+pub fn until_task_done(harness: &mut egui_kittest::Harness<'_, upstream::ui::UpstreamApp>) {
+    for _ in 0..100_000 {
+        harness.step();
+        if !harness.state().task_running() {
+            return;
+        }
+        std::thread::yield_now();
+    }
+    panic!("the background task did not finish");
+}

@@ -1,6 +1,7 @@
 //! The notebook window driven as a user would: through labelled widgets found by
 //! AccessKit role and label.
 
+use crate::until_task_done;
 use eframe::egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -643,19 +644,6 @@ fn interventions_are_charted_by_quick_entry() {
         interventions[0].region.as_ref().map(|r| r.as_str()),
         Some("si_joint")
     );
-}
-
-/// Steps frames until the background work ends; each step is a frame, the thread runs
-/// meanwhile. Bounded, so a hang fails the test instead of stalling it.
-fn until_task_done(harness: &mut Harness<'_, UpstreamApp>) {
-    for _ in 0..20_000 {
-        harness.step();
-        if !harness.state().task_running() {
-            return;
-        }
-        std::thread::yield_now();
-    }
-    panic!("the background task did not finish");
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! that it is not encrypted, and referral letters started from the side panel's red flag
 //! or selected source, edited, signed and found again in the record.
 
+use crate::until_task_done;
 use eframe::egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -43,17 +44,6 @@ fn click_and_wait_for_the_task(harness: &mut Harness<'_, UpstreamApp>, label: &s
     harness.get_by_label(label).click();
     until_task_done(harness);
     harness.run();
-}
-
-fn until_task_done(harness: &mut Harness<'_, UpstreamApp>) {
-    for _ in 0..100_000 {
-        harness.step();
-        if !harness.state().task_running() {
-            return;
-        }
-        std::thread::yield_now();
-    }
-    panic!("the background task did not finish");
 }
 
 #[test]
