@@ -73,6 +73,30 @@ pub fn raised_and_to_screen(
     (raised, screen)
 }
 
+/// Where one flag stands on a case, as the course reads it again at earlier visits: only
+/// whether it is raised, to screen with nothing against it, or to screen and answered by
+/// contrary evidence. Reading one flag, not every flag, keeps a long record's walk back
+/// cheap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Standing {
+    Raised,
+    /// To screen, and nothing examined and charted argues against it.
+    Open,
+    /// To screen, with contrary evidence charted: answered, in part at least.
+    Answered,
+    Quiet,
+}
+
+/// Where `flag` stands on `case`; the same reading `raised_and_to_screen` makes of it.
+pub(crate) fn standing(kb: &KnowledgeBase, flag: &RedFlag, case: &Case) -> Standing {
+    match read_flag(kb, flag, case) {
+        Reading::Raised { .. } => Standing::Raised,
+        Reading::ToScreen { against, .. } if against.is_empty() => Standing::Open,
+        Reading::ToScreen { .. } => Standing::Answered,
+        Reading::Quiet => Standing::Quiet,
+    }
+}
+
 /// Where one flag stands on a case.
 enum Reading {
     Raised {

@@ -883,6 +883,41 @@ fn a_flag_screened_at_an_earlier_visit_and_never_answered_is_named_until_it_is()
 }
 
 #[test]
+fn a_flag_answered_at_an_earlier_visit_is_named_only_from_the_visit_after_the_answer() {
+    // A swollen left calf at four visits; at the second, tenderness along the calf was
+    // examined and absent, which answered the DVT screen that day. The screen open at the
+    // third and fourth is unanswered since the third, not since the first.
+    let swollen = || finding("swelling", "calf", Side::Left, Some(3));
+    let mut no_tenderness = finding("tenderness", "calf", Side::Left, None);
+    no_tenderness.presence = upstream::model::Presence::Absent;
+    let timeline = vec![
+        visit(1, 0, vec![swollen()], vec![]),
+        visit(2, 4, vec![swollen(), no_tenderness], vec![]),
+        visit(3, 8, vec![swollen()], vec![]),
+        visit(4, 12, vec![swollen().with_intensity(4).unwrap()], vec![]),
+    ];
+    let course = Reasoner::builtin().course(&timeline);
+    let insight = course
+        .insights
+        .iter()
+        .find(|i| i.headline.contains("never answered"))
+        .unwrap();
+    assert!(
+        insight.details[0].contains("at 2 visits"),
+        "{:?}",
+        insight.details
+    );
+    let third = timeline[2].visit.started_at.date();
+    assert!(
+        insight
+            .headline
+            .contains(&third.format("%Y-%m-%d").to_string()),
+        "{} (the third visit was {third})",
+        insight.headline
+    );
+}
+
+#[test]
 fn no_one_in_the_demo_clinic_gets_a_red_flag_across_visits() {
     for patient in &clinic() {
         let course = Reasoner::builtin().course_of(&patient.patient, &patient.visits);

@@ -7,6 +7,7 @@
 
 use crate::model::{Finding, Presence, Side};
 use crate::reasoner::knowledge::RedFlag;
+use crate::reasoner::red_flags::Standing;
 use crate::reasoner::{Case, Urgency};
 
 use super::{Insight, InsightKind, Reading, day_text};
@@ -223,34 +224,40 @@ impl Reading<'_, '_> {
         let Some(latest) = episode.end.checked_sub(1) else {
             return Vec::new();
         };
-        let case = |visit: usize| {
-            let record = &self.timeline[visit];
-            match self.patient {
-                Some(patient) => Case::for_visit(patient, record),
-                None => Case {
-                    findings: record.findings.clone(),
-                    ..Case::default()
-                },
-            }
+        // The patient's history is read once; each visit gives its own age and findings.
+        let patient_case = self
+            .patient
+            .map(|patient| Case::for_visit(patient, &self.timeline[latest]))
+            .unwrap_or_default();
+        let age_at = |visit: usize| {
+            self.patient
+                .and_then(|p| p.age_on(self.timeline[visit].visit.started_at.date()))
         };
-        type Read = (Vec<crate::reasoner::FlagToScreen>, Vec<String>);
-        let read = |case: &Case| -> Read {
-            let (raised, screens) = crate::reasoner::red_flags::raised_and_to_screen(kb, case);
-            (screens, raised.into_iter().map(|f| f.id).collect())
+        let case = |visit: usize| Case {
+            age: age_at(visit),
+            findings: self.timeline[visit].findings.clone(),
+            sex: patient_case.sex,
+            history: patient_case.history.clone(),
+            history_kept: patient_case.history_kept.clone(),
         };
-        // The latest visit first: with nothing unanswered to screen there, the earlier
-        // visits need not be read at all (a course is read on every change).
-        let mut previous: (Case, Read) = {
-            let latest_case = case(latest);
-            let reading = read(&latest_case);
-            (latest_case, reading)
-        };
-        let at_latest = previous.1.0.clone();
-        let open: Vec<&crate::reasoner::FlagToScreen> =
-            at_latest.iter().filter(|s| s.against.is_empty()).collect();
+        // The latest visit first, every flag: with nothing unanswered to screen there, the
+        // earlier visits need not be read at all (a course is read on every change).
+        let latest_case = case(latest);
+        let (_, at_latest) = crate::reasoner::red_flags::raised_and_to_screen(kb, &latest_case);
+        let open: Vec<(&crate::reasoner::FlagToScreen, &RedFlag)> = at_latest
+            .iter()
+            .filter(|s| s.against.is_empty())
+            .filter_map(|s| self.flag(&s.id).map(|flag| (s, flag)))
+            .collect();
         if open.is_empty() {
             return Vec::new();
         }
+        // Earlier visits read only the flags open at the latest: where each stands.
+        let stand = |case: &Case| -> Vec<Standing> {
+            open.iter()
+                .map(|(_, flag)| crate::reasoner::red_flags::standing(kb, flag, case))
+                .collect()
+        };
         // Back from the latest, each screen's earliest visit from which it has been to
         // screen at every visit that read it, unanswered and not raised; the walk stops
         // once every screen is settled.
@@ -267,38 +274,40 @@ impl Reading<'_, '_> {
                 settled: false,
             })
             .collect();
+        // At the latest visit each of them is open.
+        let mut standings = vec![Standing::Open; open.len()];
+        let mut previous = latest;
         for visit in (episode.start..latest).rev() {
             if walks.iter().all(|w| w.settled) {
                 break;
             }
-            // A visit charted as the one after it (the same findings, age and history)
-            // stands as it did: its flags are not read again.
-            let this = case(visit);
-            if !same_for_flags(&this, &previous.0) {
-                let reading = read(&this);
-                previous = (this, reading);
+            // A visit charted as the one after it (the same findings and age) stands as it
+            // did: its flags are not read again.
+            if age_at(visit) != age_at(previous)
+                || !findings_alike(
+                    &self.timeline[visit].findings,
+                    &self.timeline[previous].findings,
+                )
+            {
+                standings = stand(&case(visit));
+                previous = visit;
             }
-            let (screens, raised) = &previous.1;
-            for (screen, walk) in open.iter().zip(walks.iter_mut()) {
+            for (standing, walk) in standings.iter().zip(walks.iter_mut()) {
                 if walk.settled {
                     continue;
                 }
-                if raised.contains(&screen.id) {
-                    walk.settled = true;
-                    continue;
-                }
-                match screens.iter().find(|s| s.id == screen.id) {
-                    Some(s) if s.against.is_empty() => {
+                match standing {
+                    Standing::Raised | Standing::Answered => walk.settled = true,
+                    Standing::Open => {
                         walk.since = Some(visit);
                         walk.visits += 1;
                     }
-                    Some(_) => walk.settled = true,
-                    None => {}
+                    Standing::Quiet => {}
                 }
             }
         }
         let mut insights = Vec::new();
-        for (screen, walk) in open.into_iter().zip(walks) {
+        for ((screen, _), walk) in open.into_iter().zip(walks) {
             let Some(since) = walk.since else {
                 continue;
             };
@@ -335,11 +344,11 @@ impl Reading<'_, '_> {
     }
 }
 
-/// Whether two cases read the same to the red flags: the same age, sex, history and
-/// findings, whatever the findings' ids, notes, carrying over or intensity (no flag reads
-/// an intensity: `red_flags.rs` never looks at one).
-fn same_for_flags(a: &Case, b: &Case) -> bool {
-    let same = |x: &crate::model::Finding, y: &crate::model::Finding| {
+/// Whether two visits' findings read the same to the red flags, whatever the findings' ids,
+/// notes, carrying over or intensity (no flag reads an intensity: `red_flags.rs` never
+/// looks at one).
+fn findings_alike(a: &[Finding], b: &[Finding]) -> bool {
+    let same = |x: &Finding, y: &Finding| {
         x.kind == y.kind
             && x.region == y.region
             && x.side == y.side
@@ -347,9 +356,5 @@ fn same_for_flags(a: &Case, b: &Case) -> bool {
             && x.test_name == y.test_name
             && x.detail == y.detail
     };
-    a.age == b.age
-        && a.sex == b.sex
-        && a.history == b.history
-        && a.findings.len() == b.findings.len()
-        && a.findings.iter().zip(&b.findings).all(|(x, y)| same(x, y))
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y))
 }
