@@ -139,6 +139,18 @@ fn the_reader_on_phrases_held_out_never_reads_a_wrong_side_region_or_negation() 
     assert!(figures.phrases >= 150, "{figures:?}");
 }
 
+/// A second held-out set, collected in the sixth session from sources no other file cites,
+/// its readings written and committed before the reader ran on it: blind, where the first
+/// set is now partly seen.
+#[test]
+#[ignore = "blind first run 2026-12-08: 7 phrases read with a wrong negation, side or region \
+            (listed in tests/corpus/README.md, sixth session); to run again once the reader \
+            is fixed, the items left as written"]
+fn the_reader_on_a_second_blind_held_out_set_never_reads_a_wrong_side_region_or_negation() {
+    let figures = measure(&["findings-heldout-2.json"], "held-out phrases, second set");
+    assert!(figures.phrases >= 190, "{figures:?}");
+}
+
 /// Reads every finding phrase of `files`, prints the figures, and fails on any phrase read
 /// with a wrong side, region or negation.
 fn measure(files: &[&str], name: &str) -> Figures {
@@ -571,7 +583,15 @@ fn the_intervention_reader_on_the_corpus_never_reads_a_wrong_side() {
         value["items"].as_array().unwrap().clone()
     };
     let misses = std::env::var_os("READER_CORPUS_MISSES").is_some();
-    let (mut grown, mut held_out, mut held_out_fresh, mut held_out_second, mut held_out_third) = (
+    let (
+        mut grown,
+        mut held_out,
+        mut held_out_fresh,
+        mut held_out_second,
+        mut held_out_third,
+        mut held_out_fourth,
+    ) = (
+        InterventionFigures::default(),
         InterventionFigures::default(),
         InterventionFigures::default(),
         InterventionFigures::default(),
@@ -584,6 +604,9 @@ fn the_intervention_reader_on_the_corpus_never_reads_a_wrong_side() {
     let second = items("interventions-heldout-2.json");
     // interventions-heldout-3.json: collected at the end of the fifth session, still blind.
     let third = items("interventions-heldout-3.json");
+    // interventions-heldout-4.json: collected in the sixth session from sources no other file
+    // cites, its readings committed before the reader ran on it.
+    let fourth = items("interventions-heldout-4.json");
     let all = items("interventions.json");
     for (item, set) in all
         .iter()
@@ -591,11 +614,14 @@ fn the_intervention_reader_on_the_corpus_never_reads_a_wrong_side() {
         .chain(fresh.iter().map(|item| (item, 1)))
         .chain(second.iter().map(|item| (item, 2)))
         .chain(third.iter().map(|item| (item, 3)))
+        .chain(fourth.iter().map(|item| (item, 4)))
     {
         if item["kind"] != "intervention" {
             continue;
         }
-        let figures = if set == 3 {
+        let figures = if set == 4 {
+            &mut held_out_fourth
+        } else if set == 3 {
             &mut held_out_third
         } else if set == 2 {
             &mut held_out_second
@@ -724,6 +750,7 @@ fn the_intervention_reader_on_the_corpus_never_reads_a_wrong_side() {
         ("held out, interventions-heldout.json", &held_out_fresh),
         ("held out, interventions-heldout-2.json", &held_out_second),
         ("held out, interventions-heldout-3.json", &held_out_third),
+        ("held out, interventions-heldout-4.json", &held_out_fourth),
     ] {
         println!(
             "interventions ({name}): {} phrases, {} ({} %) read whole; of the {} in the record's \
@@ -750,6 +777,7 @@ fn the_intervention_reader_on_the_corpus_never_reads_a_wrong_side() {
         .chain(&held_out_fresh.wrong_side)
         .chain(&held_out_second.wrong_side)
         .chain(&held_out_third.wrong_side)
+        .chain(&held_out_fourth.wrong_side)
         .collect();
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
