@@ -723,3 +723,34 @@ fn the_aortic_aneurysm_flag_cites_aneurysm_sources_not_the_spinal_red_flag_frame
     );
     assert!(aaa.citations.iter().any(|c| c.contains("aneurysm")));
 }
+
+#[test]
+fn a_stone_with_a_fever_is_an_emergency_but_a_stone_or_a_kidney_infection_alone_the_same_day() {
+    let flank = serde_json::json!({"kind": "pain", "region": "flank", "side": "left"});
+    let blood = serde_json::json!({"kind": "hematuria"});
+    // BNSSG Remedy, renal calculi: suspected colic with a fever goes to the emergency
+    // department (an obstructed infected kidney).
+    let infected_stone = assessed(serde_json::json!({
+        "patient": {"age": 45, "sex": "male"},
+        "findings": [flank, blood, {"kind": "fever"}]
+    }));
+    assert_eq!(
+        urgency_of(&infected_stone, "rf_renal"),
+        Some(Urgency::Emergency)
+    );
+    // Colic without a fever: imaging within 24 hours (NICE NG118), the same day.
+    let stone = assessed(serde_json::json!({
+        "patient": {"age": 45, "sex": "male"}, "findings": [flank, blood]
+    }));
+    assert_eq!(urgency_of(&stone, "rf_renal"), Some(Urgency::SameDay));
+    // A fever with painful urination and flank pain, no blood: pyelonephritis, antibiotics
+    // from the GP the same day unless septic (NICE NG111).
+    let kidney_infection = assessed(serde_json::json!({
+        "patient": {"age": 30, "sex": "female"},
+        "findings": [flank, {"kind": "fever"}, {"kind": "dysuria"}]
+    }));
+    assert_eq!(
+        urgency_of(&kidney_infection, "rf_renal"),
+        Some(Urgency::SameDay)
+    );
+}
