@@ -2106,3 +2106,111 @@ fn kb_check_refuses_a_lexicon_without_its_units_naming_the_section() {
         "{message}"
     );
 }
+
+#[test]
+fn words_the_lexicon_took_from_the_corpus_are_read_as_clinicians_mean_them() {
+    for (text, expected) in [
+        // Muscle bulk is what is examined for atrophy.
+        ("decreased muscle bulk R calf", "atrophy calf right present"),
+        (
+            "muscle bulk symmetric bilat UE",
+            "atrophy upper_limb bilateral absent",
+        ),
+        // A pinwheel examines sensation, as a pinprick does.
+        (
+            "pinwheel decreased L lat calf",
+            "numbness leg_lateral left present",
+        ),
+        ("R ant. tib. 4/5", "weakness shin right present"),
+        (
+            "numbness dorsum of R hand",
+            "numbness hand_dorsum right present",
+        ),
+        (
+            "He states that he has been dropping objects",
+            "clumsy_hands - none present",
+        ),
+        // Prose around a finding is passed over.
+        (
+            "A 38-year-old female dental hygienist presents with complaints of neck pain",
+            "pain neck midline present",
+        ),
+    ] {
+        assert_eq!(found(&read(text)).join("; "), expected, "{text}");
+        assert!(read(text).unread.is_empty(), "{text}");
+    }
+    let reading = read("R ankle pain due to a fall");
+    assert_eq!(found(&reading), ["pain ankle right present"]);
+    assert_eq!(
+        reading.items[0].finding.detail.onset,
+        Some(Onset::AfterTrauma)
+    );
+    let reading = read("L knee pain after a road traffic accident (RTA)");
+    assert_eq!(
+        reading.items[0].finding.detail.onset,
+        Some(Onset::AfterTrauma)
+    );
+    let reading = read("L knee pain for 24 h");
+    assert_eq!(
+        reading.items[0].finding.detail.duration.as_deref(),
+        Some("24 h")
+    );
+    let reading = read("L hip pain getting out of a chair");
+    assert_eq!(
+        reading.items[0].finding.detail.provoked_by,
+        [Activity::Rising]
+    );
+    let reading = read("R wrist pain, rest and ice alleviate it");
+    assert_eq!(
+        reading.items[0].finding.detail.eased_by,
+        [Activity::Rest, Activity::Ice]
+    );
+}
+
+#[test]
+fn words_that_could_change_a_side_a_place_or_a_negation_stay_unread() {
+    // Each of these words carries something the record cannot hold, or could be read two
+    // ways; passing over it as prose would lose it without a word.
+    for (text, word) in [
+        // Painless is a finding about pain; prose would lose it.
+        ("painless full extension R elbow", "painless"),
+        // The levels name the limb's roots, not the neck.
+        (
+            "normal motor and sensory examination of the C5-T1 nerve roots",
+            "nerve",
+        ),
+        // The fifth digit of a hand or of a foot.
+        (
+            "Decreased sensation to pinprick in the right fifth digit",
+            "fifth digit",
+        ),
+        // Which end of the hamstrings is not said.
+        (
+            "Site of maximal pain the L hamstring insertion.",
+            "insertion",
+        ),
+        // A side said by reference to the other.
+        ("R calf pain (unaffected side L)", "unaffected"),
+        // An accident may be of the bladder, not an injury.
+        ("R knee pain after a bladder accident", "accident"),
+    ] {
+        let reading = read(text);
+        assert!(
+            reading.unread.iter().any(|u| u.text == word),
+            "{text}: {:?}",
+            reading.unread
+        );
+    }
+    // Nothing of these is charted at a place the text does not give.
+    assert!(
+        read("normal motor and sensory examination of the C5-T1 nerve roots")
+            .items
+            .is_empty()
+    );
+    assert!(
+        read("R knee pain after a bladder accident")
+            .items
+            .iter()
+            .all(|item| item.finding.detail.onset.is_none())
+    );
+}
