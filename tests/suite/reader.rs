@@ -1897,3 +1897,320 @@ fn values_written_in_prose_and_with_spaces_are_read() {
         ["tenderness scapula right present"]
     );
 }
+
+/// The built-in lexicon file as JSON, to be changed by a test.
+fn lexicon_json() -> serde_json::Value {
+    serde_json::from_str(Lexicon::builtin_text()).unwrap()
+}
+
+fn load(json: &serde_json::Value) -> Result<Lexicon, String> {
+    Lexicon::load(&json.to_string(), Vocabulary::builtin()).map_err(|e| e.to_string())
+}
+
+#[test]
+fn the_units_and_the_reflex_and_pulse_grades_are_the_lexicons_data() {
+    // The built-in data reads as the clinic writes.
+    assert_eq!(
+        found(&read("patellar reflex 3+ R")),
+        ["reflex_increased knee_anterior right present"]
+    );
+    assert_eq!(
+        found(&read("pedal pulses 1+ L")),
+        ["diminished_pulse foot left present"]
+    );
+    assert_eq!(
+        found(&read("pedal pulses 2+ L")),
+        ["diminished_pulse foot left absent"]
+    );
+    // A clinic whose scale says otherwise changes the file, not the code: 3+ charted as
+    // normal, a pulse of 2+ as diminished, "degs" as degrees.
+    let mut json = lexicon_json();
+    json["reflex_grades"]["grades"]["3+"] = "normal".into();
+    json["pulse_grades"]["grades"]["2+"] = "less".into();
+    json["pulse_grades"]["grades"]["3+"] = "normal".into();
+    json["units"]["measures"]["degrees"]["words"]
+        .as_array_mut()
+        .unwrap()
+        .push("degs".into());
+    let lexicon = load(&json).unwrap();
+    let read_with = |text: &str| {
+        let reading = read_findings(text, None, Vocabulary::builtin(), &lexicon);
+        (found(&reading), reading)
+    };
+    let (reflex, reading) = read_with("patellar reflex 3+ R");
+    assert!(
+        reflex
+            .iter()
+            .all(|line| line.starts_with("reflex_") && line.ends_with("absent")),
+        "{reflex:?}"
+    );
+    assert_eq!(
+        reading.items[0].finding.detail.reflex,
+        ReflexGrade::parse("3+")
+    );
+    assert_eq!(
+        read_with("pedal pulses 2+ L").0,
+        ["diminished_pulse foot left present"]
+    );
+    let (_, reading) = read_with("R knee flexion 120 degs");
+    let measured = reading.items[0]
+        .finding
+        .detail
+        .measurement
+        .as_ref()
+        .unwrap();
+    assert_eq!(
+        (measured.quantity, measured.unit),
+        (120.0, upstream::model::Unit::Degrees)
+    );
+    assert!(
+        read("R knee flexion 120 degs")
+            .items
+            .iter()
+            .all(|item| { item.finding.detail.measurement.is_none() })
+    );
+}
+
+#[test]
+fn a_lexicon_missing_the_units_or_a_scale_or_with_one_malformed_is_refused_clearly() {
+    type Break = fn(&mut serde_json::Value);
+    let breakages: [(&str, Break, &str); 11] = [
+        (
+            "no units",
+            |j| {
+                j.as_object_mut().unwrap().remove("units");
+            },
+            "missing field `units`",
+        ),
+        (
+            "no reflex grades",
+            |j| {
+                j.as_object_mut().unwrap().remove("reflex_grades");
+            },
+            "missing field `reflex_grades`",
+        ),
+        (
+            "no pulse grades",
+            |j| {
+                j.as_object_mut().unwrap().remove("pulse_grades");
+            },
+            "missing field `pulse_grades`",
+        ),
+        (
+            "no periods",
+            |j| j["units"]["periods"] = serde_json::json!([]),
+            "units.periods is empty",
+        ),
+        (
+            "a blank duration",
+            |j| j["units"]["durations"] = serde_json::json!(["minutes", " "]),
+            "units.durations has a blank entry",
+        ),
+        (
+            "a unit the record lacks",
+            |j| {
+                let degrees = j["units"]["measures"]["degrees"].clone();
+                j["units"]["measures"]["inches"] = degrees;
+            },
+            "`inches` in units.measures is not a code",
+        ),
+        (
+            "one word, two units",
+            |j| {
+                j["units"]["measures"]["centimetres"]["words"] = serde_json::json!(["cm", "mm"]);
+            },
+            "units.measures gives `mm` to two units",
+        ),
+        (
+            "units without a source",
+            |j| j["units"]["sources"] = serde_json::json!([]),
+            "units.sources needs at least one source",
+        ),
+        (
+            "a grade missing",
+            |j| {
+                j["pulse_grades"]["grades"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("2+");
+            },
+            "pulse_grades.grades has no grade 2",
+        ),
+        (
+            "a grade's standing unknown",
+            |j| j["reflex_grades"]["grades"]["3+"] = "brisk".into(),
+            "reflex_grades.grades.3+ is `brisk`",
+        ),
+        (
+            "a grade given twice",
+            |j| j["reflex_grades"]["grades"]["2"] = "normal".into(),
+            "reflex_grades.grades gives grade 2 twice",
+        ),
+    ];
+    for (what, breaking, expected) in breakages {
+        let mut json = lexicon_json();
+        breaking(&mut json);
+        let message = load(&json)
+            .err()
+            .unwrap_or_else(|| panic!("{what}: loaded"));
+        assert!(
+            message.contains("assets/lexicon/findings.json") && message.contains(expected),
+            "{what}: {message}"
+        );
+    }
+    // A scale with no normal grade.
+    let mut json = lexicon_json();
+    for grade in ["0", "1+", "2+", "3+", "4+"] {
+        json["reflex_grades"]["grades"][grade] = "less".into();
+    }
+    let message = load(&json).err().unwrap();
+    assert!(
+        message.contains("reflex_grades.grades has no `normal` grade"),
+        "{message}"
+    );
+}
+
+#[test]
+fn kb_check_refuses_a_lexicon_without_its_units_naming_the_section() {
+    let assets = tempfile::tempdir().unwrap();
+    let knowledge = assets.path().join("knowledge");
+    std::fs::create_dir(&knowledge).unwrap();
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/knowledge");
+    for entry in std::fs::read_dir(&source).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, knowledge.join(path.file_name().unwrap())).unwrap();
+    }
+    std::fs::create_dir(assets.path().join("lexicon")).unwrap();
+    let lexicon = assets.path().join("lexicon/findings.json");
+    let check = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_upstream"))
+            .args(["kb", "check", knowledge.to_str().unwrap()])
+            .output()
+            .unwrap()
+    };
+    std::fs::write(&lexicon, Lexicon::builtin_text()).unwrap();
+    let output = check();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut json = lexicon_json();
+    json["pulse_grades"]["grades"]["1+"] = "".into();
+    std::fs::write(&lexicon, json.to_string()).unwrap();
+    let output = check();
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "a malformed pulse scale passed");
+    assert!(
+        message.contains("findings.json") && message.contains("pulse_grades.grades.1+"),
+        "{message}"
+    );
+}
+
+#[test]
+fn words_the_lexicon_took_from_the_corpus_are_read_as_clinicians_mean_them() {
+    for (text, expected) in [
+        // Muscle bulk is what is examined for atrophy.
+        ("decreased muscle bulk R calf", "atrophy calf right present"),
+        (
+            "muscle bulk symmetric bilat UE",
+            "atrophy upper_limb bilateral absent",
+        ),
+        // A pinwheel examines sensation, as a pinprick does.
+        (
+            "pinwheel decreased L lat calf",
+            "numbness leg_lateral left present",
+        ),
+        ("R ant. tib. 4/5", "weakness shin right present"),
+        (
+            "numbness dorsum of R hand",
+            "numbness hand_dorsum right present",
+        ),
+        (
+            "He states that he has been dropping objects",
+            "clumsy_hands - none present",
+        ),
+        // Prose around a finding is passed over.
+        (
+            "A 38-year-old female dental hygienist presents with complaints of neck pain",
+            "pain neck midline present",
+        ),
+    ] {
+        assert_eq!(found(&read(text)).join("; "), expected, "{text}");
+        assert!(read(text).unread.is_empty(), "{text}");
+    }
+    let reading = read("R ankle pain due to a fall");
+    assert_eq!(found(&reading), ["pain ankle right present"]);
+    assert_eq!(
+        reading.items[0].finding.detail.onset,
+        Some(Onset::AfterTrauma)
+    );
+    let reading = read("L knee pain after a road traffic accident (RTA)");
+    assert_eq!(
+        reading.items[0].finding.detail.onset,
+        Some(Onset::AfterTrauma)
+    );
+    let reading = read("L knee pain for 24 h");
+    assert_eq!(
+        reading.items[0].finding.detail.duration.as_deref(),
+        Some("24 h")
+    );
+    let reading = read("L hip pain getting out of a chair");
+    assert_eq!(
+        reading.items[0].finding.detail.provoked_by,
+        [Activity::Rising]
+    );
+    let reading = read("R wrist pain, rest and ice alleviate it");
+    assert_eq!(
+        reading.items[0].finding.detail.eased_by,
+        [Activity::Rest, Activity::Ice]
+    );
+}
+
+#[test]
+fn words_that_could_change_a_side_a_place_or_a_negation_stay_unread() {
+    // Each of these words carries something the record cannot hold, or could be read two
+    // ways; passing over it as prose would lose it without a word.
+    for (text, word) in [
+        // Painless is a finding about pain; prose would lose it.
+        ("painless full extension R elbow", "painless"),
+        // The levels name the limb's roots, not the neck.
+        (
+            "normal motor and sensory examination of the C5-T1 nerve roots",
+            "nerve",
+        ),
+        // The fifth digit of a hand or of a foot.
+        (
+            "Decreased sensation to pinprick in the right fifth digit",
+            "fifth digit",
+        ),
+        // Which end of the hamstrings is not said.
+        (
+            "Site of maximal pain the L hamstring insertion.",
+            "insertion",
+        ),
+        // A side said by reference to the other.
+        ("R calf pain (unaffected side L)", "unaffected"),
+        // An accident may be of the bladder, not an injury.
+        ("R knee pain after a bladder accident", "accident"),
+    ] {
+        let reading = read(text);
+        assert!(
+            reading.unread.iter().any(|u| u.text == word),
+            "{text}: {:?}",
+            reading.unread
+        );
+    }
+    // Nothing of these is charted at a place the text does not give.
+    assert!(
+        read("normal motor and sensory examination of the C5-T1 nerve roots")
+            .items
+            .is_empty()
+    );
+    assert!(
+        read("R knee pain after a bladder accident")
+            .items
+            .iter()
+            .all(|item| item.finding.detail.onset.is_none())
+    );
+}

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use super::super::detail::{Activity, Course, Frequency, Onset, Severity};
+use super::super::detail::{Activity, Course, Frequency, Onset, ReflexGrade, Severity, Unit};
 use super::super::{KindCode, RegionCode, Side, SpinalLevel, Vocabulary};
 
 pub const LEXICON_FILE: &str = "assets/lexicon/findings.json";
@@ -109,6 +109,201 @@ struct LexiconFile {
     /// How what was done is named in sentences and lists: kept apart from the finding
     /// parts, read by `interventions.rs`.
     interventions: super::interventions::InterventionWordsFile,
+    /// The units a measured value is written in, and the words of time and count after a
+    /// number.
+    units: UnitsFile,
+    /// How each grade of a tendon reflex (0-4+) stands to normal.
+    reflex_grades: GradesFile,
+    /// How each grade of a peripheral pulse (0-4+) stands to normal.
+    pulse_grades: GradesFile,
+}
+
+/// The units a value is written in (`units` in the file).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnitsFile {
+    #[allow(dead_code)]
+    about: String,
+    sources: Vec<String>,
+    /// Each unit's code (as the record writes it: "degrees") to how it is written.
+    measures: HashMap<String, UnitWordsFile>,
+    /// "30 minutes", "2 hrs": how long.
+    durations: Vec<String>,
+    /// "6 weeks", "2 yrs": since when.
+    periods: Vec<String>,
+    /// "2-3 times", "3 sets": how many, never a score.
+    counts: Vec<String>,
+    /// "10 lbs", "2 miles": an amount that says nothing of a finding.
+    amounts: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnitWordsFile {
+    /// Written as a word after the number: "45 degrees".
+    words: Vec<String>,
+    /// Written joined to the number: "45°", "6cm".
+    joined: Vec<String>,
+}
+
+/// A scale graded 0 to 4+ (`reflex_grades`, `pulse_grades` in the file).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GradesFile {
+    #[allow(dead_code)]
+    about: String,
+    sources: Vec<String>,
+    /// Each grade ("0", "1+" ... "4+") to `less`, `normal` or `more`.
+    grades: HashMap<String, String>,
+}
+
+/// The grades of a 0-4+ scale, each as it stands to normal, from the file, checked: every
+/// grade once, and a normal among them.
+fn scale_of(field: &str, file: &GradesFile) -> Result<[std::cmp::Ordering; 5], LexiconError> {
+    use std::cmp::Ordering;
+    sources_of(&format!("{field}.sources"), &file.sources)?;
+    let mut scale: [Option<Ordering>; 5] = [None; 5];
+    // In order, so that the first fault named is the same on every run.
+    let mut grades: Vec<(&String, &String)> = file.grades.iter().collect();
+    grades.sort();
+    for (grade, standing) in grades {
+        let number = ReflexGrade::parse(grade)
+            .map(ReflexGrade::grade)
+            .ok_or_else(|| LexiconError::Malformed {
+                field: format!("{field}.grades"),
+                why: format!("has `{grade}`, which is not a grade of 0 to 4+"),
+            })?;
+        let ordering = match standing.as_str() {
+            "less" => Ordering::Less,
+            "normal" => Ordering::Equal,
+            "more" => Ordering::Greater,
+            other => {
+                return Err(LexiconError::Malformed {
+                    field: format!("{field}.grades.{grade}"),
+                    why: format!("is `{other}`: say `less`, `normal` or `more`"),
+                });
+            }
+        };
+        let slot = &mut scale[usize::from(number)];
+        if slot.is_some() {
+            return Err(LexiconError::Malformed {
+                field: format!("{field}.grades"),
+                why: format!("gives grade {number} twice"),
+            });
+        }
+        *slot = Some(ordering);
+    }
+    let mut checked = [Ordering::Equal; 5];
+    for (number, (slot, standing)) in checked.iter_mut().zip(scale).enumerate() {
+        *slot = standing.ok_or_else(|| LexiconError::Malformed {
+            field: format!("{field}.grades"),
+            why: format!("has no grade {number}: list every grade from 0 to 4+"),
+        })?;
+    }
+    if !checked.contains(&Ordering::Equal) {
+        return Err(LexiconError::Malformed {
+            field: format!("{field}.grades"),
+            why: "has no `normal` grade".into(),
+        });
+    }
+    Ok(checked)
+}
+
+/// A section's sources, checked: at least one, none blank.
+fn sources_of(field: &str, sources: &[String]) -> Result<(), LexiconError> {
+    if sources.is_empty() || sources.iter().any(|s| s.trim().is_empty()) {
+        return Err(LexiconError::Malformed {
+            field: field.to_owned(),
+            why: "needs at least one source, none blank".into(),
+        });
+    }
+    Ok(())
+}
+
+/// A list of words, checked (at least one, none blank) and lower-cased.
+fn word_list(field: &str, words: &[String]) -> Result<Vec<String>, LexiconError> {
+    if words.is_empty() {
+        return Err(LexiconError::Malformed {
+            field: field.to_owned(),
+            why: "is empty: list at least one word".into(),
+        });
+    }
+    words
+        .iter()
+        .map(|word| {
+            let word = word.trim().to_lowercase();
+            if word.is_empty() || word.contains(char::is_whitespace) {
+                Err(LexiconError::Malformed {
+                    field: field.to_owned(),
+                    why: "has a blank entry, or one of several words: give one word each".into(),
+                })
+            } else {
+                Ok(word)
+            }
+        })
+        .collect()
+}
+
+/// The units of the file, checked: each a unit the record has, written in at least one
+/// word, no word naming two units.
+fn units_of(file: &UnitsFile) -> Result<Units, LexiconError> {
+    sources_of("units.sources", &file.sources)?;
+    if file.measures.is_empty() {
+        return Err(LexiconError::Malformed {
+            field: "units.measures".into(),
+            why: "is empty: list at least one unit".into(),
+        });
+    }
+    let mut units = Units::default();
+    let mut measures: Vec<(&String, &UnitWordsFile)> = file.measures.iter().collect();
+    measures.sort_by(|a, b| a.0.cmp(b.0));
+    for (code, written) in measures {
+        let unit: Unit =
+            serde_json::from_value(serde_json::Value::String(code.clone())).map_err(|_| {
+                LexiconError::UnknownCode {
+                    field: "units.measures".into(),
+                    value: code.clone(),
+                }
+            })?;
+        for word in word_list(&format!("units.measures.{code}.words"), &written.words)? {
+            if units
+                .after
+                .insert(word.clone(), unit)
+                .is_some_and(|u| u != unit)
+            {
+                return Err(LexiconError::Malformed {
+                    field: "units.measures".into(),
+                    why: format!("gives `{word}` to two units"),
+                });
+            }
+        }
+        // A unit only ever written apart ("45 seconds") may have no joined form.
+        if !written.joined.is_empty() {
+            for ending in word_list(&format!("units.measures.{code}.joined"), &written.joined)? {
+                units.joined.push((ending, unit));
+            }
+        }
+    }
+    // The longest ending first, so that no shorter one takes part of it.
+    units
+        .joined
+        .sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+    units.durations = word_list("units.durations", &file.durations)?;
+    units.periods = word_list("units.periods", &file.periods)?;
+    units.counts = word_list("units.counts", &file.counts)?;
+    units.amounts = word_list("units.amounts", &file.amounts)?;
+    Ok(units)
+}
+
+/// The units a value is written in, compiled.
+#[derive(Debug, Default)]
+struct Units {
+    after: HashMap<String, Unit>,
+    joined: Vec<(String, Unit)>,
+    durations: Vec<String>,
+    periods: Vec<String>,
+    counts: Vec<String>,
+    amounts: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -378,6 +573,11 @@ pub struct Lexicon {
     /// Words that make a history the time before this complaint ("previous history of").
     context_before: Vec<String>,
     pub sources: Vec<String>,
+    units: Units,
+    /// Each reflex grade 0-4 as it stands to normal.
+    reflex_scale: [std::cmp::Ordering; 5],
+    /// Each pulse grade 0-4 as it stands to normal.
+    pulse_scale: [std::cmp::Ordering; 5],
 }
 
 /// Why the lexicon file cannot be used.
@@ -387,6 +587,8 @@ pub enum LexiconError {
     Syntax(String),
     #[error("{LEXICON_FILE}: `{value}` in {field} is not a code the notebook knows")]
     UnknownCode { field: String, value: String },
+    #[error("{LEXICON_FILE}: {field} {why}")]
+    Malformed { field: String, why: String },
 }
 
 /// Whether a word of `phrase` begins with one of `beginnings`.
@@ -497,7 +699,17 @@ impl Lexicon {
                 .iter()
                 .map(|w| w.to_lowercase())
                 .collect(),
-            sources: file.sources.clone(),
+            sources: file
+                .sources
+                .iter()
+                .chain(&file.units.sources)
+                .chain(&file.reflex_grades.sources)
+                .chain(&file.pulse_grades.sources)
+                .cloned()
+                .collect(),
+            units: units_of(&file.units)?,
+            reflex_scale: scale_of("reflex_grades", &file.reflex_grades)?,
+            pulse_scale: scale_of("pulse_grades", &file.pulse_grades)?,
         };
         for (word, code) in &file.techniques {
             let technique = super::super::detail::Technique::from_code(code).ok_or_else(|| {
@@ -1035,6 +1247,58 @@ impl Lexicon {
         } else {
             None
         }
+    }
+
+    /// The unit a word written after a number names: "45 degrees", "6 cm".
+    pub fn unit_after_number(&self, word: &str) -> Option<Unit> {
+        self.units.after.get(word).copied()
+    }
+
+    /// A number written joined to its unit ("45°", "6cm", "30%"), read.
+    pub fn joined_measure(&self, token: &str) -> Option<(f64, Unit)> {
+        self.units.joined.iter().find_map(|(ending, unit)| {
+            let number = token.strip_suffix(ending.as_str())?;
+            if number.is_empty() {
+                return None;
+            }
+            number.parse::<f64>().ok().map(|quantity| (quantity, *unit))
+        })
+    }
+
+    /// Whether `word` after a number says how long: "30 minutes", "2 hrs".
+    pub fn is_duration(&self, word: &str) -> bool {
+        self.units.durations.iter().any(|w| w == word)
+    }
+
+    /// Whether `word` after a number says since when: "6 weeks", "2 yrs".
+    pub fn is_period(&self, word: &str) -> bool {
+        self.units.periods.iter().any(|w| w == word)
+    }
+
+    /// Whether `word` after a number counts something, so that the number is no score:
+    /// a period, a duration or a count ("2-3 days", "2-3 times", "3 sets").
+    pub fn is_counted(&self, word: &str) -> bool {
+        self.is_period(word)
+            || self.is_duration(word)
+            || self.units.counts.iter().any(|w| w == word)
+    }
+
+    /// Whether `word` after a number is an amount that says nothing of a finding: "10 lbs".
+    pub fn is_amount(&self, word: &str) -> bool {
+        self.units.amounts.iter().any(|w| w == word)
+    }
+
+    /// How a tendon reflex of this grade stands to normal (2+ on the NINDS scale).
+    pub fn reflex_to_normal(&self, grade: ReflexGrade) -> std::cmp::Ordering {
+        self.reflex_scale
+            .get(usize::from(grade.grade()))
+            .copied()
+            .unwrap_or(std::cmp::Ordering::Equal)
+    }
+
+    /// How a pulse of this grade ("2+") stands to normal; `None` past the scale's end.
+    pub fn pulse_to_normal(&self, grade: u8) -> Option<std::cmp::Ordering> {
+        self.pulse_scale.get(usize::from(grade)).copied()
     }
 
     /// The long form of an abbreviation: "ttp" is "tenderness to palpation".

@@ -344,20 +344,7 @@ fn measured(quantity: f64, unit: Unit) -> Measurement {
     }
 }
 
-/// The unit a word after a number names: "45 degrees", "6 cm".
-fn unit_word(word: &str) -> Option<Unit> {
-    match word {
-        "degrees" | "deg" | "degree" | "°" => Some(Unit::Degrees),
-        "cm" => Some(Unit::Centimetres),
-        "mm" => Some(Unit::Millimetres),
-        "%" | "percent" => Some(Unit::Percent),
-        "seconds" | "sec" | "s" => Some(Unit::Seconds),
-        "kg" | "kgs" | "kilograms" => Some(Unit::Kilograms),
-        _ => None,
-    }
-}
-
-fn value_of(token: &str) -> Option<Piece> {
+fn value_of(token: &str, lexicon: &Lexicon) -> Option<Piece> {
     // "47-year-old", "3-month": who and how long, filler to a finding.
     if let Some((number, rest)) = token.split_once('-')
         && number.chars().all(|c| c.is_ascii_digit())
@@ -392,20 +379,8 @@ fn value_of(token: &str) -> Option<Piece> {
     {
         return Some(Piece::Plus(grade));
     }
-    for (suffix, unit) in [
-        ("°", Unit::Degrees),
-        ("deg", Unit::Degrees),
-        ("cm", Unit::Centimetres),
-        ("mm", Unit::Millimetres),
-        ("%", Unit::Percent),
-        ("kg", Unit::Kilograms),
-    ] {
-        if let Some(number) = token.strip_suffix(suffix)
-            && !number.is_empty()
-            && let Ok(quantity) = number.parse::<f64>()
-        {
-            return Some(Piece::Measure(quantity, unit));
-        }
+    if let Some((quantity, unit)) = lexicon.joined_measure(token) {
+        return Some(Piece::Measure(quantity, unit));
     }
     if token.chars().any(|c| c.is_ascii_digit())
         && token.chars().next().is_some_and(|c| "ctls".contains(c))
@@ -426,7 +401,7 @@ fn compound_parts(text: &str, token: &Token, lexicon: &Lexicon) -> Vec<(Span, St
         || lexicon
             .meanings(std::slice::from_ref(&token.lower))
             .is_some()
-        || value_of(&token.lower).is_some()
+        || value_of(&token.lower, lexicon).is_some()
     {
         return whole;
     }
@@ -534,23 +509,7 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
             && !number.is_empty()
             && number.chars().all(|c| c.is_ascii_digit())
             && let Some((next_span, next)) = words.get(at + 1)
-            && matches!(
-                next.as_str(),
-                "days"
-                    | "day"
-                    | "weeks"
-                    | "week"
-                    | "wks"
-                    | "wk"
-                    | "months"
-                    | "month"
-                    | "mos"
-                    | "mo"
-                    | "years"
-                    | "year"
-                    | "yrs"
-                    | "yr"
-            )
+            && lexicon.is_period(next)
         {
             reads.push(Read {
                 span: [span[0], next_span[1]],
@@ -580,14 +539,14 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
         };
         if matches!(word.as_str(), "normal" | "norm" | "nl")
             && let Some((next_span, next)) = words.get(past_colon)
-            && let Some(normal) = match value_of(next) {
+            && let Some(normal) = match value_of(next, lexicon) {
                 Some(Piece::Number(normal) | Piece::Measure(normal, _)) => Some(normal),
                 _ => low_of_range(next),
             }
         {
             // "(normal 60 deg)": the unit after the number is the normal's too.
             let (end, after) = match words.get(past_colon + 1) {
-                Some((unit_span, unit)) if unit_word(unit).is_some() => {
+                Some((unit_span, unit)) if lexicon.unit_after_number(unit).is_some() => {
                     (unit_span[1], past_colon + 2)
                 }
                 _ => (next_span[1], past_colon + 1),
@@ -624,30 +583,7 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
                         | "severity"
                 )
             );
-            let counted = next.is_some_and(|w| {
-                matches!(
-                    w,
-                    "days"
-                        | "day"
-                        | "weeks"
-                        | "week"
-                        | "wks"
-                        | "months"
-                        | "mos"
-                        | "years"
-                        | "yrs"
-                        | "times"
-                        | "hours"
-                        | "hrs"
-                        | "minutes"
-                        | "min"
-                        | "mins"
-                        | "x"
-                        | "sets"
-                        | "reps"
-                        | "visits"
-                )
-            });
+            let counted = next.is_some_and(|w| lexicon.is_counted(w));
             if (scored_after || scored_before) && !counted {
                 reads.push(Read {
                     span: *span,
@@ -658,10 +594,7 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
             }
             // "2-3 weeks": since when, as written.
             if let Some((next_span, next)) = words.get(at + 1)
-                && matches!(
-                    next.as_str(),
-                    "days" | "weeks" | "wks" | "months" | "mos" | "years" | "yrs"
-                )
+                && lexicon.is_period(next)
             {
                 reads.push(Read {
                     span: [span[0], next_span[1]],
@@ -677,7 +610,7 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
                 .get(at + 1)
                 .is_some_and(|(_, dash)| matches!(dash.as_str(), "-" | "–"))
             && let Some((high_span, high)) = words.get(at + 2)
-            && let Some(Piece::Intensity(high)) = value_of(high)
+            && let Some(Piece::Intensity(high)) = value_of(high, lexicon)
             && let Ok(low) = Intensity::new(low)
             && low < high
         {
@@ -752,14 +685,11 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
             at += n;
             continue;
         }
-        if let Some(value) = value_of(word) {
+        if let Some(value) = value_of(word, lexicon) {
             // "30 min", "2 hours": how long, as written.
             if let Piece::Number(_) = value
                 && let Some((next_span, next)) = words.get(at + 1)
-                && matches!(
-                    next.as_str(),
-                    "minutes" | "minute" | "hours" | "hour" | "hrs" | "hr"
-                )
+                && lexicon.is_duration(next)
             {
                 reads.push(Read {
                     span: [span[0], next_span[1]],
@@ -773,40 +703,8 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
             if let Piece::Number(_) = value
                 && let Some((next_span, next)) = words.get(at + 1)
             {
-                let since = matches!(
-                    next.as_str(),
-                    "years"
-                        | "year"
-                        | "yrs"
-                        | "yr"
-                        | "months"
-                        | "month"
-                        | "mos"
-                        | "mo"
-                        | "weeks"
-                        | "week"
-                        | "wks"
-                        | "wk"
-                        | "days"
-                        | "day"
-                );
-                let amount = matches!(
-                    next.as_str(),
-                    "lbs"
-                        | "lb"
-                        | "pounds"
-                        | "pound"
-                        | "miles"
-                        | "mile"
-                        | "km"
-                        | "times"
-                        | "steps"
-                        | "blocks"
-                        | "flights"
-                        | "sessions"
-                        | "visits"
-                        | "episodes"
-                );
+                let since = lexicon.is_period(next);
+                let amount = lexicon.is_amount(next);
                 if since || amount {
                     reads.push(Read {
                         span: [span[0], next_span[1]],
@@ -872,7 +770,9 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
                 continue;
             }
             // "45 degrees", "6 cm": a number and its unit in two words.
-            let unit = words.get(at + 1).and_then(|(_, next)| unit_word(next));
+            let unit = words
+                .get(at + 1)
+                .and_then(|(_, next)| lexicon.unit_after_number(next));
             match (value, unit) {
                 (Piece::Number(quantity), Some(unit)) => {
                     reads.push(Read {
@@ -2589,6 +2489,7 @@ fn compose(
             &mut frame,
             side,
             vocabulary,
+            lexicon,
             reading,
             unread,
         );
@@ -3157,12 +3058,15 @@ fn report_leftovers(text: &str, frame: &Frame, unread: &mut Vec<Unread>) {
     }
 }
 
+// The lexicon joins what emit already takes: its grading scales are data.
+#[allow(clippy::too_many_arguments)]
 fn emit(
     text: &str,
     sentence_span: Span,
     frame: &mut Frame,
     side: Option<Side>,
     vocabulary: &Vocabulary,
+    lexicon: &Lexicon,
     reading: &mut Reading,
     unread: &mut Vec<Unread>,
 ) {
@@ -3286,11 +3190,13 @@ fn emit(
             // "pedal pulses 2+ bilat": pulses are graded 0 (absent) to 3+ or 4+ (bounding),
             // 2+ normal; below it the pulse is diminished.
             if kinds.iter().any(|k| k.as_str() == "diminished_pulse") && frame.change.is_none() {
-                if grade >= 2 {
-                    frame.negated = true;
-                } else {
-                    frame.change = Some(Change::Less);
-                    frame.negated = false;
+                match lexicon.pulse_to_normal(grade) {
+                    Some(std::cmp::Ordering::Less) => {
+                        frame.change = Some(Change::Less);
+                        frame.negated = false;
+                    }
+                    // Past the scale's end ("5+") is no weaker than its top.
+                    Some(_) | None => frame.negated = true,
                 }
             }
             if kinds.iter().any(|k| k.as_str().starts_with("reflex")) {
@@ -3304,7 +3210,7 @@ fn emit(
                 .into_iter()
                 .map(|k| {
                     if k.as_str().starts_with("reflex") {
-                        match grade.ordering_to_normal() {
+                        match lexicon.reflex_to_normal(grade) {
                             std::cmp::Ordering::Greater => KindCode::new("reflex_increased"),
                             _ => KindCode::new("reflex_decreased"),
                         }
@@ -3313,7 +3219,7 @@ fn emit(
                     }
                 })
                 .collect();
-            if grade.ordering_to_normal() == std::cmp::Ordering::Equal {
+            if lexicon.reflex_to_normal(grade) == std::cmp::Ordering::Equal {
                 frame.negated = true;
             }
         }
@@ -3376,7 +3282,7 @@ fn emit(
         let reflex_normal = frame
             .detail
             .reflex
-            .is_some_and(|grade| grade.ordering_to_normal() == std::cmp::Ordering::Equal)
+            .is_some_and(|grade| lexicon.reflex_to_normal(grade) == std::cmp::Ordering::Equal)
             || frame.change == Some(Change::Full)
             // "reflexes intact", "normal reflexes".
             || frame.change.is_none() && frame.kinds.is_empty();
