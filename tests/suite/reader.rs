@@ -378,7 +378,7 @@ fn presence_words_of_the_issue_are_read() {
             "Achilles reflex normal bilat",
             "reflex_decreased achilles bilateral absent; reflex_increased achilles bilateral absent",
         ),
-        ("R masseter TTP", "tenderness jaw_tmj right present"),
+        ("R masseter TTP", "tenderness lower_jaw right present"),
         ("calf tight B", "tightness calf bilateral present"),
         (
             "R dorsum of foot numbness",
