@@ -726,7 +726,8 @@ fn a_heading_naming_a_side_and_place_gives_its_side_to_the_lines_under_it() {
         charted(&reading),
         [
             "soft_tissue left knee_medial",
-            "taping left knee",
+            // "Patellar": the front of the knee, within the heading's knee.
+            "taping left knee_anterior",
             // The spine has no side from a knee's heading.
             "spinal_manipulation none neck",
             // An exercise named without a place charts the region it works (bridges:
@@ -734,14 +735,15 @@ fn a_heading_naming_a_side_and_place_gives_its_side_to_the_lines_under_it() {
             "exercise none hip",
             // One at another place keeps its own and takes no side.
             "exercise none hip",
-            // A blank line ends the heading.
-            "taping none -"
+            // A blank line ends the heading: its place is its own, with no side.
+            "taping none knee_anterior"
         ]
     );
     let right = read("Right shoulder:\nSTM upper trap\nL wrist taping");
     assert_eq!(
         charted(&right),
-        ["soft_tissue right shoulder", "taping left wrist"],
+        // The upper trapezius lies on the top of the shoulder, within the heading's place.
+        ["soft_tissue right shoulder_top", "taping left wrist"],
         "a side written on the line is the line's"
     );
 }
@@ -1925,4 +1927,81 @@ fn a_negation_opening_the_last_part_of_a_sentence_speaks_of_that_part_alone() {
         assert!(reading.items.is_empty(), "{text}: {reading:?}");
         assert!(!reading.unread.is_empty(), "{text}: {reading:?}");
     }
+}
+
+#[test]
+fn a_place_named_in_the_purpose_is_where_it_was_done_when_the_part_names_none() {
+    // "to reduce swelling associated with ankle sprain": the ankle.
+    let reading = read(
+        "Kinesiotaping lymph drainage protocol to reduce swelling associated with ankle sprain.",
+    );
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    assert_eq!(charted(&reading), ["taping none ankle"]);
+    assert!(reading.items[0].intervention.notes.contains("ankle sprain"));
+    assert_eq!(
+        charted(&read(
+            "Soft tissue mobilization to improve patellar mobility"
+        )),
+        ["soft_tissue none knee_anterior"]
+    );
+    // The purpose gives no side: one written there is the clinician's to chart.
+    assert_eq!(
+        charted(&read("STM to decrease pain in the L knee")),
+        ["soft_tissue none knee"]
+    );
+    // A place written in the part itself wins over the purpose's.
+    assert_eq!(
+        charted(&read("STM R calf to improve ankle dorsiflexion")),
+        ["soft_tissue right calf"]
+    );
+    // A cause names no place where it was done; two places in the purpose are a guess.
+    for text in [
+        "exercise on the bike due to knee pain",
+        "STM to decrease pain in the knee and ankle",
+        "exercises to get back to work",
+    ] {
+        let reading = read(text);
+        assert_eq!(reading.items.len(), 1, "{text}: {reading:?}");
+        assert_eq!(reading.items[0].intervention.region, None, "{text}");
+    }
+    // An adjustment's purpose may lie away from where it was done: no place from it.
+    let hvla = read("HVLA to decrease knee pain");
+    assert_eq!(charted(&hvla), ["spinal_manipulation none -"]);
+}
+
+#[test]
+fn patellar_treatment_is_at_the_front_of_the_knee_on_the_side_of_its_line() {
+    assert_eq!(
+        charted(&read("Patellar mobilization daily")),
+        ["mobilization none knee_anterior"]
+    );
+    for (line_side, side) in [(Side::Left, "left"), (Side::Right, "right")] {
+        let reading = upstream::model::reader::interventions::read_interventions_beside(
+            "Patellar taping",
+            Some(line_side),
+            Vocabulary::builtin(),
+            Lexicon::builtin(),
+        );
+        assert_eq!(charted(&reading), [format!("taping {side} knee_anterior")]);
+    }
+}
+
+#[test]
+fn a_count_after_a_modality_is_its_minutes() {
+    let reading = read("cold pack x10 in supine to right knee");
+    assert_eq!(charted(&reading), ["modality right knee"]);
+    let pack = &reading.items[0].intervention;
+    assert_eq!(pack.detail.modality, Some(Modality::Ice));
+    assert_eq!(pack.detail.minutes, Some(10));
+    assert!(!pack.dose.contains("x10"), "{pack:?}");
+    // Units, cycles and reps say what the count is of; a count too long for one visit is
+    // no time; an exercise's count stays its repetitions.
+    for text in ["e-stim x2 units", "traction x3 cycles", "MHP x90"] {
+        let reading = read(text);
+        assert_eq!(reading.items.len(), 1, "{text}: {reading:?}");
+        assert_eq!(reading.items[0].intervention.detail.minutes, None, "{text}");
+    }
+    let step = read("lateral step up: x15");
+    assert_eq!(step.items[0].intervention.detail.reps, Some(15));
+    assert_eq!(step.items[0].intervention.detail.minutes, None);
 }

@@ -97,6 +97,14 @@ pub struct InterventionWordsFile {
     heading_fillers: Vec<String>,
     /// Words that begin why it was done ("to decrease pain"): kept in the notes.
     purposes: Vec<String>,
+    /// The purposes whose place is where it was done ("to reduce swelling associated with
+    /// ankle sprain", "aimed at the thoracic spine"), unlike a cause ("due to LBP").
+    #[serde(default)]
+    purposes_naming_where: Vec<String>,
+    /// Words of place written before what was done that the regions do not name as such
+    /// ("patellar mobilization": the front of the knee), to a region's code.
+    #[serde(default)]
+    places: HashMap<String, String>,
     /// Words that begin how it was done ("with mod verbal cues", "with hand support"):
     /// kept in the notes, like a purpose.
     #[serde(default)]
@@ -162,6 +170,8 @@ pub struct InterventionWords {
     fillers: Vec<Vec<String>>,
     heading_fillers: Vec<Vec<String>>,
     purposes: Vec<Vec<String>>,
+    purposes_naming_where: Vec<Vec<String>>,
+    places: HashMap<Vec<String>, RegionCode>,
     manner: Vec<Vec<String>>,
     timing: Vec<Vec<String>>,
     done_despite: Vec<Vec<String>>,
@@ -233,6 +243,17 @@ impl InterventionWords {
                 exercise_regions.insert(name, code.clone());
             }
         }
+        let mut places = HashMap::new();
+        for (word, region) in &file.places {
+            let code = RegionCode::new(region);
+            if vocabulary.region(&code).is_none() {
+                return Err(LexiconError::UnknownCode {
+                    field: "interventions.places".into(),
+                    value: region.clone(),
+                });
+            }
+            places.insert(words_of(word), code);
+        }
         Ok(InterventionWords {
             longest: words.keys().map(Vec::len).max().unwrap_or(1),
             words,
@@ -245,6 +266,8 @@ impl InterventionWords {
             fillers: phrases(&file.fillers),
             heading_fillers: phrases(&file.heading_fillers),
             purposes: phrases(&file.purposes),
+            purposes_naming_where: phrases(&file.purposes_naming_where),
+            places,
             manner: phrases(&file.manner),
             timing: phrases(&file.timing),
             done_despite: phrases(&file.done_despite),
@@ -561,6 +584,7 @@ impl<'a> Reader<'a> {
                         .collect::<Vec<_>>()
                         .join(" ");
                     self.both_sides_by_b(&tokens(self.text, span[0], span[1]), &mut intervention);
+                    self.region_of_target(&mut intervention);
                     self.region_beside_name(&mut intervention);
                     self.outside_the_spine(&mut intervention);
                     reading.items.push(ReadIntervention { intervention, span });
@@ -2003,22 +2027,34 @@ impl<'a> Reader<'a> {
                 .collect::<Vec<_>>()
                 .join(" ");
         }
-        // "psoas", "QL": a muscle the lexicon knows says where it lies.
-        if intervention.region.is_none() {
-            let words = words_of(&intervention.target);
-            intervention.region = (0..words.len()).find_map(|at| {
-                (1..=words.len() - at).rev().find_map(|n| {
-                    self.lexicon
-                        .meanings(&words[at..at + n])?
-                        .iter()
-                        .find_map(|m| match m {
-                            Word::Region(region) => Some(region.clone()),
-                            Word::Structure { region, .. } => region.clone(),
-                            _ => None,
-                        })
-                })
-            });
+        // "cold pack x10": a pack or a current is not repeated, so a count after a modality
+        // is its minutes.
+        if kind == InterventionKind::Modality
+            && intervention.detail.minutes.is_none()
+            && intervention.detail.sets.is_none()
+            && intervention.detail.reps.is_none()
+            && intervention.cpt_code.is_empty()
+            && !intervention
+                .dose
+                .split_whitespace()
+                .chain(intervention.target.split_whitespace())
+                .any(|w| COUNTED.contains(&w.to_lowercase().as_str()))
+            && let Some((word, minutes)) = intervention.dose.split_whitespace().find_map(|w| {
+                w.strip_prefix(['x', 'X', '×'])
+                    .and_then(|n| n.parse::<u16>().ok())
+                    .filter(|n| (1..=MODALITY_MINUTES).contains(n))
+                    .map(|n| (w.to_owned(), n))
+            })
+        {
+            intervention.detail.minutes = Some(minutes);
+            intervention.dose = intervention
+                .dose
+                .split_whitespace()
+                .filter(|w| *w != word)
+                .collect::<Vec<_>>()
+                .join(" ");
         }
+        self.region_of_target(&mut intervention);
         // "L4-L5 P-A": the segment says where on the spine.
         if intervention.region.is_none()
             && let Some(level) = intervention
@@ -2033,6 +2069,18 @@ impl<'a> Reader<'a> {
             }
         }
         self.region_beside_name(&mut intervention);
+        // "taping to reduce swelling associated with ankle sprain": the place its purpose
+        // names is where it was done, when the part names none. Not for an adjustment,
+        // whose purpose may lie away from where it was done ("to relieve knee pain").
+        if intervention.region.is_none()
+            && !matches!(
+                kind,
+                InterventionKind::SpinalManipulation | InterventionKind::Advice
+            )
+            && let Some(region) = self.place_in_purpose(&tokens[told..])
+        {
+            intervention.region = Some(region);
+        }
         // "activity modifications", "home exercise program": the words naming it are what
         // was advised or given, when nothing else is.
         if intervention.target.is_empty()
@@ -2078,6 +2126,77 @@ impl<'a> Reader<'a> {
             intervention.side = Side::None;
         }
         Ok(intervention)
+    }
+
+    /// "psoas", "QL": a muscle the lexicon knows says where it lies, and "patellar" where
+    /// it was done, when the line names no region.
+    fn region_of_target(&self, intervention: &mut Intervention) {
+        if intervention.region.is_some() {
+            return;
+        }
+        let words: Vec<String> = words_of(&intervention.target)
+            .into_iter()
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
+                    .to_owned()
+            })
+            .collect();
+        intervention.region = (0..words.len()).find_map(|at| {
+            (1..=words.len() - at)
+                .rev()
+                .find_map(|n| self.place_of(&words[at..at + n]))
+        });
+    }
+
+    /// The region a run of words names: a region or a muscle the lexicon knows, or a word
+    /// of place of the intervention words ("patellar").
+    fn place_of(&self, words: &[String]) -> Option<RegionCode> {
+        if let Some(region) = self.words.places.get(words) {
+            return Some(region.clone());
+        }
+        self.lexicon.meanings(words)?.iter().find_map(|m| match m {
+            Word::Region(region) => Some(region.clone()),
+            Word::Structure { region, .. } => region.clone(),
+            _ => None,
+        })
+    }
+
+    /// The one region a purpose that says where names ("to reduce swelling associated with
+    /// ankle sprain", "aimed at the thoracic spine"); none when it names none, names
+    /// several, or is a cause ("due to LBP"). "back" alone is no place here: "to get back
+    /// to work".
+    fn place_in_purpose(&self, purpose: &[Token<'a>]) -> Option<RegionCode> {
+        let lows: Vec<String> = purpose
+            .iter()
+            .map(|t| {
+                t.low
+                    .trim_end_matches("\u{2019}s")
+                    .trim_end_matches("'s")
+                    .to_owned()
+            })
+            .collect();
+        InterventionWords::phrase_at(&self.words.purposes_naming_where, &lows)?;
+        let mut found: Vec<RegionCode> = Vec::new();
+        let mut at = 0;
+        while at < lows.len() {
+            let hit = (1..=(lows.len() - at).min(PHRASE_WORDS))
+                .rev()
+                .filter(|&n| !(n == 1 && lows[at] == "back"))
+                .find_map(|n| self.place_of(&lows[at..at + n]).map(|region| (region, n)));
+            match hit {
+                Some((region, n)) => {
+                    if !found.contains(&region) {
+                        found.push(region);
+                    }
+                    at += n;
+                }
+                None => at += 1,
+            }
+        }
+        match found.as_slice() {
+            [one] => Some(one.clone()),
+            _ => None,
+        }
     }
 
     /// Whether the words name two different sides ("STM R calf, left in 10 min"): one of
@@ -2535,6 +2654,17 @@ impl<'a> Reader<'a> {
 /// Most words of its own a part joined to what is named after it can have ("quadriceps
 /// strength and control exercises").
 const SHORT_PART_WORDS: usize = 3;
+
+/// The longest a modality is applied in one visit, in minutes: "x10" after a pack is its
+/// minutes, "x90" is something else and left in the dose.
+const MODALITY_MINUTES: u16 = 60;
+
+/// What a count after a modality may be of, when written ("x2 units", "x3 cycles"): then it
+/// is not its minutes.
+const COUNTED: [&str; 12] = [
+    "unit", "units", "rep", "reps", "set", "sets", "times", "visits", "sessions", "cycles",
+    "points", "passes",
+];
 
 /// Most words of its own a part read in a sentence can have; a longer one is prose.
 const LONG_PART_WORDS: usize = 6;
