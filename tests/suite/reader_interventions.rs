@@ -2005,3 +2005,43 @@ fn a_count_after_a_modality_is_its_minutes() {
     assert_eq!(step.items[0].intervention.detail.reps, Some(15));
     assert_eq!(step.items[0].intervention.detail.minutes, None);
 }
+
+#[test]
+fn a_printed_forms_empty_boxes_chart_nothing() {
+    // A prescription form's unticked boxes: nothing was ordered, nothing is charted, and
+    // the line is kept with why.
+    let form = read(
+        "Modalities _ Electric Stimulation _ Ultrasound _ Heat before/after _Ice before/after",
+    );
+    assert!(
+        form.items.is_empty() && form.questions.is_empty(),
+        "{form:?}"
+    );
+    assert_eq!(form.unread.len(), 1, "{form:?}");
+    assert!(form.unread[0].why.contains("empty box"), "{form:?}");
+    // A blank not filled in is no dose; a line beside it is read as ever.
+    let blank = read("STM R calf; MHP x ____ min");
+    assert_eq!(charted(&blank), ["soft_tissue right calf"]);
+    assert_eq!(blank.unread.len(), 1, "{blank:?}");
+    assert_eq!(blank.unread[0].text, "MHP x ____ min");
+}
+
+#[test]
+fn a_movement_and_its_way_back_are_one_exercise() {
+    // "elbow flex and extension" is one exercise there and back, with the dose of the list.
+    let reading = read(
+        "Patient instructed in green TB exercises for chest fly, shoulder abd, shoulder flexion, elbow flex and extension 2×15.",
+    );
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    assert_eq!(reading.items.len(), 4, "{reading:?}");
+    let elbow = &reading.items[3].intervention;
+    assert_eq!(elbow.region.as_ref().map(|r| r.as_str()), Some("elbow"));
+    assert!(elbow.target.contains("extension"), "{elbow:?}");
+    assert_eq!((elbow.detail.sets, elbow.detail.reps), (Some(2), Some(15)));
+    // Two different movements stay two exercises, and a place after "and" is its own.
+    assert_eq!(read("hip abduction and extension 3x10").items.len(), 2);
+    assert_eq!(
+        charted(&read("hip flexion and L knee extension 3x10")),
+        ["exercise none hip", "exercise left knee"]
+    );
+}

@@ -524,6 +524,17 @@ impl<'a> Reader<'a> {
             .iter()
             .map(|s| self.sense(&tokens(self.text, s[0], s[1])))
             .collect();
+        // "Modalities _ Electric Stimulation _ Ultrasound": a printed form's empty boxes or
+        // blanks say nothing was ticked or filled in, so nothing of the line is charted.
+        if line
+            .split_whitespace()
+            .any(|w| w.starts_with('_') || w.ends_with("__"))
+        {
+            reading
+                .unread
+                .push(unread(self.text, span, Unreadable::FormBlank));
+            return;
+        }
         // "STM soleus R. Not tolerated.": a sentence that says something was not done
         // without naming it speaks of the line before it, so none of it is charted.
         let refers_back = sentences.iter().zip(&names).any(|(s, sense)| {
@@ -1193,6 +1204,24 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// Whether `after` is only the movement back of the one `before` ends with ("elbow
+    /// flex" and "extension 2×15"), with at most a dose: `before` names where ("elbow")
+    /// and `after` nothing else.
+    fn there_and_back(&self, before: &[Token<'a>], after: &[Token<'a>]) -> bool {
+        let (Some(there), Some(back)) = (before.last(), after.first()) else {
+            return false;
+        };
+        if before.len() < 2 {
+            return false;
+        }
+        // "flex" is written for "flexion": a pair matches its word or a shortening of it.
+        let is = |word: &str, full: &str| word == full || word.len() >= 3 && full.starts_with(word);
+        let paired = self.words.movement_pairs.iter().any(|[x, y]| {
+            (is(&there.low, x) && is(&back.low, y)) || (is(&there.low, y) && is(&back.low, x))
+        });
+        paired && (after.len() == 1 || self.sense(&after[1..]).dose_only)
+    }
+
     /// "standing hip abduction/extension: 3×10": two movements joined by a slash are two
     /// exercises, each with the words around them, joined as by "and" (so the dose
     /// written once is each one's).
@@ -1259,6 +1288,19 @@ impl<'a> Reader<'a> {
     /// the one before, or shares its kind.
     fn pending(&self, parts: Vec<Part<'a>>, heading: Option<&Done>) -> Vec<Pending<'a>> {
         let mut parts = parts;
+        // "elbow flex and extension": a movement after "and" that is the way back of the
+        // one before is the same exercise, there and back, as a slash makes it.
+        let mut at = 0;
+        while at + 1 < parts.len() {
+            if parts[at + 1].joiner == Some(Joiner::And)
+                && self.there_and_back(&parts[at].tokens, &parts[at + 1].tokens)
+            {
+                let next = parts.remove(at + 1);
+                parts[at].tokens.extend(next.tokens);
+            } else {
+                at += 1;
+            }
+        }
         // "LAQ with ER and ball squeeze": what follows "and" in a "with" phrase, naming
         // nothing done of its own, is more of the phrase.
         let mut at = 0;
@@ -3168,6 +3210,10 @@ enum Unreadable {
         "a sentence with more in it than what was done; chart what was done as a line (\"STM R calf 8 min\"), and keep the rest in the note"
     )]
     TooLong,
+    #[error(
+        "a printed form's empty box or blank (_): nothing ticked or filled in is charted as done"
+    )]
+    FormBlank,
     #[error(transparent)]
     Shorthand(ShorthandProblem),
 }
