@@ -2001,6 +2001,20 @@ fn a_count_after_a_modality_is_its_minutes() {
         assert_eq!(reading.items.len(), 1, "{text}: {reading:?}");
         assert_eq!(reading.items[0].intervention.detail.minutes, None, "{text}");
     }
+    // On a chart line too, and with the sign written apart.
+    for text in ["STM R calf; ice x10", "MHP x 10 to lumbar"] {
+        let reading = read(text);
+        let pack = reading.items.last().map(|i| &i.intervention);
+        assert_eq!(
+            pack.and_then(|p| p.detail.minutes),
+            Some(10),
+            "{text}: {reading:?}"
+        );
+        assert!(
+            pack.is_some_and(|p| !p.target.contains('x')),
+            "{text}: {reading:?}"
+        );
+    }
     let step = read("lateral step up: x15");
     assert_eq!(step.items[0].intervention.detail.reps, Some(15));
     assert_eq!(step.items[0].intervention.detail.minutes, None);
@@ -2044,4 +2058,52 @@ fn a_movement_and_its_way_back_are_one_exercise() {
         charted(&read("hip flexion and L knee extension 3x10")),
         ["exercise none hip", "exercise left knee"]
     );
+}
+
+#[test]
+fn words_telling_how_are_the_notes_of_what_they_tell_of() {
+    // A part and a sentence telling how, beside the one thing done: its notes, not unread,
+    // and their places ("on the talus") are not where it was charted.
+    let reading = read(
+        "place your mobilizing hand just distal to the joint line on the talus and mobilize in a posterior direction for 30-60 seconds. Repeat 4-5 times and reassess pain and other clinical findings.",
+    );
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    assert_eq!(charted(&reading), ["mobilization none -"]);
+    let notes = &reading.items[0].intervention.notes;
+    assert!(notes.contains("mobilizing hand"), "{notes}");
+    assert!(notes.contains("Repeat 4-5 times"), "{notes}");
+    assert_eq!(reading.items[0].span, [0, reading.text.len() - 1]);
+    let calf = read("STM R calf. Slowly lower the heel.");
+    assert_eq!(charted(&calf), ["soft_tissue right calf"]);
+    assert_eq!(calf.items[0].intervention.notes, "Slowly lower the heel");
+    // With nothing charted beside it, how is kept unread; a plan is never how.
+    let alone = read("Slowly lower the heel.");
+    assert!(
+        alone.items.is_empty() && alone.unread.len() == 1,
+        "{alone:?}"
+    );
+    let plan = read("HVLA L5. Repeat next visit.");
+    assert!(plan.items.is_empty(), "{plan:?}");
+}
+
+#[test]
+fn words_saying_to_avoid_or_stop_something_never_chart_it() {
+    for text in [
+        "Avoid ice",
+        "hold off on HVLA",
+        "stop stretching",
+        "We are going to build him a medium heel cup",
+    ] {
+        let reading = read(text);
+        assert!(reading.items.is_empty(), "{text}: {reading:?}");
+        assert_eq!(reading.unread.len(), 1, "{text}: {reading:?}");
+        assert!(
+            reading.unread[0].why.contains("not done"),
+            "{text}: {reading:?}"
+        );
+    }
+    // What was done before it is still charted.
+    let calf = read("STM R calf. Keep off ice.");
+    assert_eq!(charted(&calf), ["soft_tissue right calf"]);
+    assert_eq!(calf.unread.len(), 1, "{calf:?}");
 }

@@ -105,6 +105,11 @@ pub struct InterventionWordsFile {
     /// ("patellar mobilization": the front of the knee), to a region's code.
     #[serde(default)]
     places: HashMap<String, String>,
+    /// Words that open a sentence or part telling how something is done ("place your
+    /// mobilizing hand ...", "Repeat 4-5 times and reassess"): beside what it tells of, it
+    /// is kept in that item's notes.
+    #[serde(default)]
+    how_words: Vec<String>,
     /// Words that begin how it was done ("with mod verbal cues", "with hand support"):
     /// kept in the notes, like a purpose.
     #[serde(default)]
@@ -172,6 +177,7 @@ pub struct InterventionWords {
     purposes: Vec<Vec<String>>,
     purposes_naming_where: Vec<Vec<String>>,
     places: HashMap<Vec<String>, RegionCode>,
+    how_words: Vec<Vec<String>>,
     manner: Vec<Vec<String>>,
     timing: Vec<Vec<String>>,
     done_despite: Vec<Vec<String>>,
@@ -268,6 +274,7 @@ impl InterventionWords {
             purposes: phrases(&file.purposes),
             purposes_naming_where: phrases(&file.purposes_naming_where),
             places,
+            how_words: phrases(&file.how_words),
             manner: phrases(&file.manner),
             timing: phrases(&file.timing),
             done_despite: phrases(&file.done_despite),
@@ -595,6 +602,7 @@ impl<'a> Reader<'a> {
                         .collect::<Vec<_>>()
                         .join(" ");
                     self.both_sides_by_b(&tokens(self.text, span[0], span[1]), &mut intervention);
+                    minutes_of_a_modality(&mut intervention);
                     self.region_of_target(&mut intervention);
                     self.region_beside_name(&mut intervention);
                     self.outside_the_spine(&mut intervention);
@@ -663,6 +671,21 @@ impl<'a> Reader<'a> {
                 reading
                     .unread
                     .push(unread(self.text, sentence, Unreadable::NotDone(cue)));
+                continue;
+            }
+            // "... mobilize in a posterior direction. Repeat 4-5 times and reassess.": a
+            // sentence telling how is the notes of what the sentence before charted.
+            if index > 0
+                && let Some(at) = charted_before.filter(|&at| at + 1 == reading.items.len())
+                && self.tells_how(&tokens(self.text, sentence[0], sentence[1]))
+            {
+                let item = &mut reading.items[at];
+                item.intervention.notes = [item.intervention.notes.as_str(), sentence_text]
+                    .into_iter()
+                    .filter(|n| !n.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                item.span[1] = sentence[1];
                 continue;
             }
             if let Some(at) = named_block.filter(|&at| at + 1 == reading.items.len()) {
@@ -1204,6 +1227,20 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// Whether the tokens open with a word telling how something is done ("place",
+    /// "repeat", "slowly") and name nothing done of their own, nor anything said not done.
+    fn tells_how(&self, tokens: &[Token<'a>]) -> bool {
+        let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else {
+            return false;
+        };
+        let lows: Vec<String> = tokens.iter().map(|t| t.low.clone()).collect();
+        let sense = self.sense(tokens);
+        InterventionWords::phrase_at(&self.words.how_words, &lows).is_some()
+            && sense.done.is_none()
+            && sense.several.is_empty()
+            && self.not_done(&self.text[first.start..last.end]).is_none()
+    }
+
     /// Whether `after` is only the movement back of the one `before` ends with ("elbow
     /// flex" and "extension 2×15"), with at most a dose: `before` names where ("elbow")
     /// and `after` nothing else.
@@ -1624,7 +1661,10 @@ impl<'a> Reader<'a> {
     fn chart(&self, pending: Vec<Pending<'a>>, reading: &mut InterventionReading) {
         // Where each pending part went among the items, if it was charted.
         let mut charted: Vec<Option<usize>> = Vec::new();
-        for part in &pending {
+        // Parts telling how ("place your mobilizing hand just distal to the joint line"),
+        // naming nothing done: kept in the notes of what they tell of, once it is charted.
+        let mut how: Vec<(usize, Span, Unreadable)> = Vec::new();
+        for (index, part) in pending.iter().enumerate() {
             let span = match (part.tokens.first(), part.tokens.last()) {
                 (Some(first), Some(last)) => [first.start, last.end],
                 _ => {
@@ -1652,11 +1692,40 @@ impl<'a> Reader<'a> {
                 }
                 Err(problem) => {
                     charted.push(None);
+                    let tells_how = matches!(
+                        problem,
+                        Unreadable::Shorthand(ShorthandProblem::MissingIntervention)
+                            | Unreadable::TooLong
+                    ) && self.tells_how(&part.tokens);
                     match self.question(part, span) {
                         Some(question) => reading.questions.push(question),
+                        None if tells_how => how.push((index, span, problem)),
                         None => reading.unread.push(unread(self.text, span, problem)),
                     }
                 }
+            }
+        }
+        // Told of the next thing charted after it ("place your hand ... and mobilize"),
+        // else of the one before; with nothing charted beside it, kept unread.
+        for (index, span, problem) in how {
+            let told_of = charted[index..]
+                .iter()
+                .flatten()
+                .next()
+                .or_else(|| charted[..index].iter().flatten().next_back())
+                .copied();
+            match told_of {
+                Some(item) => {
+                    let item = &mut reading.items[item];
+                    let how = &self.text[span[0]..span[1]];
+                    item.intervention.notes = [item.intervention.notes.as_str(), how]
+                        .into_iter()
+                        .filter(|n| !n.is_empty())
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    item.span = [item.span[0].min(span[0]), item.span[1].max(span[1])];
+                }
+                None => reading.unread.push(unread(self.text, span, problem)),
             }
         }
         self.share_the_dose(&pending, &charted, reading);
@@ -2069,33 +2138,7 @@ impl<'a> Reader<'a> {
                 .collect::<Vec<_>>()
                 .join(" ");
         }
-        // "cold pack x10": a pack or a current is not repeated, so a count after a modality
-        // is its minutes.
-        if kind == InterventionKind::Modality
-            && intervention.detail.minutes.is_none()
-            && intervention.detail.sets.is_none()
-            && intervention.detail.reps.is_none()
-            && intervention.cpt_code.is_empty()
-            && !intervention
-                .dose
-                .split_whitespace()
-                .chain(intervention.target.split_whitespace())
-                .any(|w| COUNTED.contains(&w.to_lowercase().as_str()))
-            && let Some((word, minutes)) = intervention.dose.split_whitespace().find_map(|w| {
-                w.strip_prefix(['x', 'X', '×'])
-                    .and_then(|n| n.parse::<u16>().ok())
-                    .filter(|n| (1..=MODALITY_MINUTES).contains(n))
-                    .map(|n| (w.to_owned(), n))
-            })
-        {
-            intervention.detail.minutes = Some(minutes);
-            intervention.dose = intervention
-                .dose
-                .split_whitespace()
-                .filter(|w| *w != word)
-                .collect::<Vec<_>>()
-                .join(" ");
-        }
+        minutes_of_a_modality(&mut intervention);
         self.region_of_target(&mut intervention);
         // "L4-L5 P-A": the segment says where on the spine.
         if intervention.region.is_none()
@@ -3179,6 +3222,68 @@ fn read_one(
         }
         _ => Err(problem),
     }
+}
+
+/// "cold pack x10": a pack or a current is not repeated, so a count after a modality is its
+/// minutes, unless the line says what it counts ("x2 units") or it is too long for a visit.
+fn minutes_of_a_modality(intervention: &mut Intervention) {
+    if intervention.kind != InterventionKind::Modality
+        || intervention.detail.minutes.is_some()
+        || intervention.detail.sets.is_some()
+        || intervention.detail.reps.is_some()
+        || !intervention.cpt_code.is_empty()
+    {
+        return;
+    }
+    let words = |text: &str| {
+        text.split_whitespace()
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    let (dose, target) = (words(&intervention.dose), words(&intervention.target));
+    if dose
+        .iter()
+        .chain(&target)
+        .any(|w| COUNTED.contains(&w.to_lowercase().as_str()))
+    {
+        return;
+    }
+    let count = |w: &String| {
+        w.strip_prefix(['x', 'X', '×'])
+            .and_then(|n| n.parse::<u16>().ok())
+            .filter(|n| (1..=MODALITY_MINUTES).contains(n))
+    };
+    // "MHP x 10": the times sign written apart from its count.
+    let apart = dose
+        .iter()
+        .chain(&target)
+        .any(|w| matches!(w.as_str(), "x" | "X" | "×"))
+        .then(|| {
+            let numbers: Vec<&String> = dose.iter().filter(|w| w.parse::<u16>().is_ok()).collect();
+            match numbers[..] {
+                [one] => count(&format!("x{one}")).map(|n| (one.clone(), n)),
+                _ => None,
+            }
+        })
+        .flatten();
+    let Some((word, minutes)) = dose
+        .iter()
+        .chain(&target)
+        .find_map(|w| count(w).map(|n| (w.clone(), n)))
+        .or(apart)
+    else {
+        return;
+    };
+    intervention.detail.minutes = Some(minutes);
+    let without = |list: &[String]| {
+        list.iter()
+            .filter(|w| **w != word && !matches!(w.as_str(), "x" | "X" | "×"))
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    intervention.dose = without(&dose);
+    intervention.target = without(&target);
 }
 
 /// Why a part of an intervention entry is not charted.
