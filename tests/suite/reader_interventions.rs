@@ -2107,3 +2107,60 @@ fn words_saying_to_avoid_or_stop_something_never_chart_it() {
     assert_eq!(charted(&calf), ["soft_tissue right calf"]);
     assert_eq!(calf.unread.len(), 1, "{calf:?}");
 }
+
+#[test]
+fn a_hold_written_with_its_unit_joined_is_the_hold() {
+    for text in [
+        "chin tucks 3x10 5s hold",
+        "chin tucks 3x10 hold 5s",
+        "chin tucks 3x10, 5 sec hold",
+    ] {
+        let reading = read(text);
+        assert_eq!(reading.items.len(), 1, "{text}: {reading:?}");
+        let tucks = &reading.items[0].intervention;
+        assert_eq!(
+            (
+                tucks.detail.sets,
+                tucks.detail.reps,
+                tucks.detail.hold_seconds
+            ),
+            (Some(3), Some(10), Some(5)),
+            "{text}"
+        );
+        assert!(!tucks.dose.contains("hold"), "{text}: {tucks:?}");
+    }
+}
+
+#[test]
+fn met_and_pir_to_a_muscle_are_a_stretch_and_to_a_joint_a_mobilisation() {
+    for (text, expected) in [
+        ("MET to R QL x3", "stretch right low_back"),
+        ("PIR to R upper trap 3 reps", "stretch right shoulder_top"),
+        ("MET to L SI", "mobilization left si_joint"),
+    ] {
+        let reading = read(text);
+        assert!(reading.unread.is_empty(), "{text}: {reading:?}");
+        assert_eq!(charted(&reading), [expected], "{text}");
+    }
+    let ql = read("MET to R QL x3");
+    assert_eq!(
+        ql.items[0].intervention.detail.technique,
+        Some(Technique::MuscleEnergy)
+    );
+    assert_eq!(ql.items[0].intervention.detail.reps, Some(3));
+}
+
+#[test]
+fn hvla_and_interferential_spelled_out_are_read() {
+    let thrust = read("high-velocity low-amplitude thrust to L5");
+    assert_eq!(charted(&thrust), ["spinal_manipulation none low_back"]);
+    assert_eq!(
+        thrust.items[0].intervention.detail.technique,
+        Some(Technique::Hvla)
+    );
+    let ifc = read("Interferential Electrical Muscle Stimulation @ 1-10Hz");
+    assert_eq!(
+        ifc.items[0].intervention.detail.modality,
+        Some(Modality::Interferential)
+    );
+}

@@ -2642,6 +2642,11 @@ impl<'a> Reader<'a> {
                         Some([Word::Side(_), ..])
                     )
                 })
+                // "MET to R QL x3": the joining word and the dose say nothing of where.
+                .filter(|w| !LEADING.contains(&w.as_str()))
+                .take_while(|w| {
+                    !w.chars().any(|c| c.is_ascii_digit()) || SpinalLevel::parse(w).is_some()
+                })
                 .cloned()
                 .collect();
             let joint = rest.iter().any(|w| {
@@ -3450,6 +3455,21 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
                 continue;
             }
         }
+        // "5s hold", "hold 30sec": a hold with its unit joined to the count.
+        if detail.hold_seconds.is_none()
+            && let Some(hold) = seconds_of(word)
+            && (matches!(next, Some("hold" | "holds"))
+                || at > 0 && matches!(words[at - 1].as_str(), "hold" | "holds"))
+        {
+            detail.hold_seconds = Some(hold);
+            used.push(at);
+            if matches!(next, Some("hold" | "holds")) {
+                used.push(at + 1);
+            } else {
+                used.push(at - 1);
+            }
+            continue;
+        }
         if let Some(hold) = word
             .strip_suffix("-second")
             .or_else(|| word.strip_suffix("-sec"))
@@ -3544,6 +3564,10 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
                         _ => {
                             detail.hold_seconds = Some(number);
                             used.extend([at, at + 1]);
+                            // "5 sec hold": the word saying it is a hold is read with it.
+                            if matches!(after(2), Some("hold" | "holds")) {
+                                used.push(at + 2);
+                            }
                         }
                     }
                 }
