@@ -2076,6 +2076,23 @@ fn words_telling_how_are_the_notes_of_what_they_tell_of() {
     let calf = read("STM R calf. Slowly lower the heel.");
     assert_eq!(charted(&calf), ["soft_tissue right calf"]);
     assert_eq!(calf.items[0].intervention.notes, "Slowly lower the heel");
+    // A home programme's instructions under the exercise they tell of.
+    let raises = read("Calf raises 3x10. Stand with feet apart and slowly lift your heels.");
+    assert!(raises.unread.is_empty(), "{raises:?}");
+    assert_eq!(charted(&raises), ["exercise none calf"]);
+    assert!(
+        raises.items[0]
+            .intervention
+            .notes
+            .starts_with("Stand with feet apart")
+    );
+    assert_eq!(
+        (
+            raises.items[0].intervention.detail.sets,
+            raises.items[0].intervention.detail.reps
+        ),
+        (Some(3), Some(10))
+    );
     // With nothing charted beside it, how is kept unread; a plan is never how.
     let alone = read("Slowly lower the heel.");
     assert!(
