@@ -2181,3 +2181,49 @@ fn hvla_and_interferential_spelled_out_are_read() {
         Some(Modality::Interferential)
     );
 }
+
+#[test]
+fn unable_to_tolerate_something_never_charts_it() {
+    for text in [
+        "Pt unable to tolerate HVLA",
+        "unable to tolerate walking",
+        "didn't do HEP",
+    ] {
+        let reading = read(text);
+        assert!(reading.items.is_empty(), "{text}: {reading:?}");
+        assert!(
+            reading.unread[0].why.contains("not done"),
+            "{text}: {reading:?}"
+        );
+    }
+    let calf = read("STM R calf. Pt unable to tolerate ice.");
+    assert_eq!(charted(&calf), ["soft_tissue right calf"]);
+    assert_eq!(calf.unread[0].text, "Pt unable to tolerate ice");
+}
+
+#[test]
+fn a_movement_done_a_count_of_times_is_an_exercise() {
+    let reading = read("cervical retraction x10 q2h");
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    assert_eq!(charted(&reading), ["exercise none neck"]);
+    let retraction = &reading.items[0].intervention;
+    assert_eq!(retraction.detail.reps, Some(10));
+    assert_eq!(retraction.detail.frequency.as_deref(), Some("q2h"));
+    assert_eq!(
+        charted(&read("L knee extension x15")),
+        ["exercise left knee"]
+    );
+    // Cupping is hands-on soft-tissue work; a grade's bouts are its sets.
+    assert_eq!(
+        charted(&read("Cupping R upper trap 5 min")),
+        ["soft_tissue right shoulder_top"]
+    );
+    let glide = read("Gr III AP glide talocrural L 3 bouts of 30s");
+    assert_eq!(
+        (
+            glide.items[0].intervention.detail.sets,
+            glide.items[0].intervention.detail.hold_seconds
+        ),
+        (Some(3), Some(30))
+    );
+}

@@ -3187,6 +3187,15 @@ fn read_one(
         || words
             .windows(2)
             .any(|two| number(two[0]) && matches!(two[1], "reps" | "repetitions" | "sets"));
+    // "cervical retraction x10": a movement done a count of times is an exercise.
+    let movements = &lexicon.intervention_words().movements;
+    let prescribed = prescribed
+        || lower.iter().any(|w| movements.contains(w))
+            && words.iter().any(|w| {
+                w.strip_prefix(['x', 'X', '×'])
+                    .and_then(|n| n.parse::<u16>().ok())
+                    .is_some_and(|n| n > 1)
+            });
     // Named: a word that is neither a count, a side nor how often ("3 sets of 10
     // repetitions" names no exercise; "1x/day left hip adduction 10 × 3" does).
     let named = lower.iter().any(|w| {
@@ -3509,9 +3518,12 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
         };
         if let Some(number) = word.parse::<u16>().ok().or_else(spelled).or_else(timed) {
             let after = |n: usize| words.get(at + n).map(String::as_str);
-            // "3 sets of 15", "3 cycles of 60s": sets, then repetitions or a hold.
-            if matches!(next, Some("sets" | "set" | "cycles" | "rounds"))
-                && after(2) == Some("of")
+            // "3 sets of 15", "3 cycles of 60s", "3 bouts of 30s": sets, then repetitions or
+            // a hold.
+            if matches!(
+                next,
+                Some("sets" | "set" | "cycles" | "rounds" | "bouts" | "bout")
+            ) && after(2) == Some("of")
                 && let Some(of) = after(3)
             {
                 let hold = seconds_of(of).or_else(|| {
