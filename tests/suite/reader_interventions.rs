@@ -2227,3 +2227,22 @@ fn a_movement_done_a_count_of_times_is_an_exercise() {
         (Some(3), Some(30))
     );
 }
+
+#[test]
+fn a_shortened_word_with_a_point_ends_no_sentence() {
+    let reading = read("Scap. Retract. Prone 90/90\nSets: 2\nReps: 10");
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    assert_eq!(charted(&reading), ["exercise none scapula"]);
+    let retraction = &reading.items[0].intervention;
+    assert!(retraction.target.contains("Retract"), "{retraction:?}");
+    assert_eq!(
+        (retraction.detail.sets, retraction.detail.reps),
+        (Some(2), Some(10))
+    );
+    // A full stop after a word that is no shortening still ends the sentence.
+    let two = read("STM R calf. Scap. retract. 2x10.");
+    assert_eq!(
+        charted(&two),
+        ["soft_tissue right calf", "exercise none scapula"]
+    );
+}

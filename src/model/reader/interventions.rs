@@ -110,6 +110,10 @@ pub struct InterventionWordsFile {
     /// is kept in that item's notes.
     #[serde(default)]
     how_words: Vec<String>,
+    /// Words of exercises and movements shortened with a point ("Scap. Retract.", "shld.
+    /// ext."): the point ends no sentence.
+    #[serde(default)]
+    shortened: Vec<String>,
     /// Words that begin how it was done ("with mod verbal cues", "with hand support"):
     /// kept in the notes, like a purpose.
     #[serde(default)]
@@ -178,6 +182,7 @@ pub struct InterventionWords {
     purposes_naming_where: Vec<Vec<String>>,
     places: HashMap<Vec<String>, RegionCode>,
     how_words: Vec<Vec<String>>,
+    shortened: Vec<String>,
     manner: Vec<Vec<String>>,
     timing: Vec<Vec<String>>,
     done_despite: Vec<Vec<String>>,
@@ -275,6 +280,7 @@ impl InterventionWords {
             purposes_naming_where: phrases(&file.purposes_naming_where),
             places,
             how_words: phrases(&file.how_words),
+            shortened: file.shortened.iter().map(|w| w.to_lowercase()).collect(),
             manner: phrases(&file.manner),
             timing: phrases(&file.timing),
             done_despite: phrases(&file.done_despite),
@@ -974,7 +980,10 @@ impl<'a> Reader<'a> {
                 .last()
                 .unwrap_or_default()
                 .to_lowercase();
-            if self.lexicon.has_point(&format!("{word}.")) || self.lexicon.has_point(&word) {
+            if self.lexicon.has_point(&format!("{word}."))
+                || self.lexicon.has_point(&word)
+                || self.words.shortened.contains(&word)
+            {
                 continue;
             }
             if self.text[from..end].trim().is_empty() {
