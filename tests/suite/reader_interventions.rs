@@ -2246,3 +2246,21 @@ fn a_shortened_word_with_a_point_ends_no_sentence() {
         ["soft_tissue right calf", "exercise none scapula"]
     );
 }
+
+#[test]
+fn a_range_of_mobilisation_grades_is_never_read_as_one_of_them() {
+    for text in [
+        "grade III to IV mobs L4",
+        "Grade III-IV PA mobs L3-L5",
+        "Gr II or III AP glide R talocrural",
+    ] {
+        let reading = read(text);
+        assert_eq!(reading.items.len(), 1, "{text}: {reading:?}");
+        assert_eq!(reading.items[0].intervention.detail.grade, None, "{text}");
+    }
+    let one = read("grade III mobs L4");
+    assert_eq!(
+        one.items[0].intervention.detail.grade,
+        Some(MobilisationGrade::III)
+    );
+}

@@ -3640,6 +3640,13 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
                     | InterventionKind::ManualTherapy
             )
             && let Some(grade) = next.and_then(mobilisation_grade)
+            // "grade III to IV": a range is never read as one end of it.
+            && !(matches!(
+                words.get(at + 2).map(String::as_str),
+                Some("to" | "-" | "or" | "and")
+            ) && words
+                .get(at + 3)
+                .is_some_and(|w| mobilisation_grade(w).is_some()))
         {
             detail.grade = Some(grade);
             used.extend([at, at + 1]);
