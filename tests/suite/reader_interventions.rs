@@ -2093,6 +2093,14 @@ fn words_telling_how_are_the_notes_of_what_they_tell_of() {
         ),
         (Some(3), Some(10))
     );
+    // "lower back" is a place, not how to lower something: never hidden in the notes.
+    let back = read("lower back, STM 8 min");
+    assert!(
+        back.items
+            .iter()
+            .all(|i| !i.intervention.notes.contains("lower back")),
+        "{back:?}"
+    );
     // With nothing charted beside it, how is kept unread; a plan is never how.
     let alone = read("Slowly lower the heel.");
     assert!(

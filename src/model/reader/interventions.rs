@@ -1243,8 +1243,12 @@ impl<'a> Reader<'a> {
             return false;
         };
         let lows: Vec<String> = tokens.iter().map(|t| t.low.clone()).collect();
+        // "lower back", "lower trap": the word opens the name of a place, not how.
+        let opens_a_place =
+            (2..=lows.len().min(PHRASE_WORDS)).any(|n| self.place_of(&lows[..n]).is_some());
         let sense = self.sense(tokens);
-        InterventionWords::phrase_at(&self.words.how_words, &lows).is_some()
+        !opens_a_place
+            && InterventionWords::phrase_at(&self.words.how_words, &lows).is_some()
             && sense.done.is_none()
             && sense.several.is_empty()
             && self.not_done(&self.text[first.start..last.end]).is_none()
