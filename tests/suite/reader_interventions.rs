@@ -726,7 +726,8 @@ fn a_heading_naming_a_side_and_place_gives_its_side_to_the_lines_under_it() {
         charted(&reading),
         [
             "soft_tissue left knee_medial",
-            "taping left knee",
+            // "Patellar": the front of the knee, within the heading's knee.
+            "taping left knee_anterior",
             // The spine has no side from a knee's heading.
             "spinal_manipulation none neck",
             // An exercise named without a place charts the region it works (bridges:
@@ -734,14 +735,15 @@ fn a_heading_naming_a_side_and_place_gives_its_side_to_the_lines_under_it() {
             "exercise none hip",
             // One at another place keeps its own and takes no side.
             "exercise none hip",
-            // A blank line ends the heading.
-            "taping none -"
+            // A blank line ends the heading: its place is its own, with no side.
+            "taping none knee_anterior"
         ]
     );
     let right = read("Right shoulder:\nSTM upper trap\nL wrist taping");
     assert_eq!(
         charted(&right),
-        ["soft_tissue right shoulder", "taping left wrist"],
+        // The upper trapezius lies on the top of the shoulder, within the heading's place.
+        ["soft_tissue right shoulder_top", "taping left wrist"],
         "a side written on the line is the line's"
     );
 }
@@ -1925,4 +1927,348 @@ fn a_negation_opening_the_last_part_of_a_sentence_speaks_of_that_part_alone() {
         assert!(reading.items.is_empty(), "{text}: {reading:?}");
         assert!(!reading.unread.is_empty(), "{text}: {reading:?}");
     }
+}
+
+#[test]
+fn a_place_named_in_the_purpose_is_where_it_was_done_when_the_part_names_none() {
+    // "to reduce swelling associated with ankle sprain": the ankle.
+    let reading = read(
+        "Kinesiotaping lymph drainage protocol to reduce swelling associated with ankle sprain.",
+    );
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    assert_eq!(charted(&reading), ["taping none ankle"]);
+    assert!(reading.items[0].intervention.notes.contains("ankle sprain"));
+    assert_eq!(
+        charted(&read(
+            "Soft tissue mobilization to improve patellar mobility"
+        )),
+        ["soft_tissue none knee_anterior"]
+    );
+    // The purpose gives no side: one written there is the clinician's to chart.
+    assert_eq!(
+        charted(&read("STM to decrease pain in the L knee")),
+        ["soft_tissue none knee"]
+    );
+    // A place written in the part itself wins over the purpose's.
+    assert_eq!(
+        charted(&read("STM R calf to improve ankle dorsiflexion")),
+        ["soft_tissue right calf"]
+    );
+    // A cause names no place where it was done; two places in the purpose are a guess.
+    for text in [
+        "exercise on the bike due to knee pain",
+        "STM to decrease pain in the knee and ankle",
+        "exercises to get back to work",
+    ] {
+        let reading = read(text);
+        assert_eq!(reading.items.len(), 1, "{text}: {reading:?}");
+        assert_eq!(reading.items[0].intervention.region, None, "{text}");
+    }
+    // An adjustment's purpose may lie away from where it was done: no place from it.
+    let hvla = read("HVLA to decrease knee pain");
+    assert_eq!(charted(&hvla), ["spinal_manipulation none -"]);
+}
+
+#[test]
+fn patellar_treatment_is_at_the_front_of_the_knee_on_the_side_of_its_line() {
+    assert_eq!(
+        charted(&read("Patellar mobilization daily")),
+        ["mobilization none knee_anterior"]
+    );
+    for (line_side, side) in [(Side::Left, "left"), (Side::Right, "right")] {
+        let reading = upstream::model::reader::interventions::read_interventions_beside(
+            "Patellar taping",
+            Some(line_side),
+            Vocabulary::builtin(),
+            Lexicon::builtin(),
+        );
+        assert_eq!(charted(&reading), [format!("taping {side} knee_anterior")]);
+    }
+}
+
+#[test]
+fn a_count_after_a_modality_is_its_minutes() {
+    let reading = read("cold pack x10 in supine to right knee");
+    assert_eq!(charted(&reading), ["modality right knee"]);
+    let pack = &reading.items[0].intervention;
+    assert_eq!(pack.detail.modality, Some(Modality::Ice));
+    assert_eq!(pack.detail.minutes, Some(10));
+    assert!(!pack.dose.contains("x10"), "{pack:?}");
+    // Units, cycles and reps say what the count is of; a count too long for one visit is
+    // no time; an exercise's count stays its repetitions.
+    for text in ["e-stim x2 units", "traction x3 cycles", "MHP x90"] {
+        let reading = read(text);
+        assert_eq!(reading.items.len(), 1, "{text}: {reading:?}");
+        assert_eq!(reading.items[0].intervention.detail.minutes, None, "{text}");
+    }
+    // On a chart line too, and with the sign written apart.
+    for text in ["STM R calf; ice x10", "MHP x 10 to lumbar"] {
+        let reading = read(text);
+        let pack = reading.items.last().map(|i| &i.intervention);
+        assert_eq!(
+            pack.and_then(|p| p.detail.minutes),
+            Some(10),
+            "{text}: {reading:?}"
+        );
+        assert!(
+            pack.is_some_and(|p| !p.target.contains('x')),
+            "{text}: {reading:?}"
+        );
+    }
+    let step = read("lateral step up: x15");
+    assert_eq!(step.items[0].intervention.detail.reps, Some(15));
+    assert_eq!(step.items[0].intervention.detail.minutes, None);
+}
+
+#[test]
+fn a_printed_forms_empty_boxes_chart_nothing() {
+    // A prescription form's unticked boxes: nothing was ordered, nothing is charted, and
+    // the line is kept with why.
+    let form = read(
+        "Modalities _ Electric Stimulation _ Ultrasound _ Heat before/after _Ice before/after",
+    );
+    assert!(
+        form.items.is_empty() && form.questions.is_empty(),
+        "{form:?}"
+    );
+    assert_eq!(form.unread.len(), 1, "{form:?}");
+    assert!(form.unread[0].why.contains("empty box"), "{form:?}");
+    // A blank not filled in is no dose; a line beside it is read as ever.
+    let blank = read("STM R calf; MHP x ____ min");
+    assert_eq!(charted(&blank), ["soft_tissue right calf"]);
+    assert_eq!(blank.unread.len(), 1, "{blank:?}");
+    assert_eq!(blank.unread[0].text, "MHP x ____ min");
+}
+
+#[test]
+fn a_movement_and_its_way_back_are_one_exercise() {
+    // "elbow flex and extension" is one exercise there and back, with the dose of the list.
+    let reading = read(
+        "Patient instructed in green TB exercises for chest fly, shoulder abd, shoulder flexion, elbow flex and extension 2×15.",
+    );
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    assert_eq!(reading.items.len(), 4, "{reading:?}");
+    let elbow = &reading.items[3].intervention;
+    assert_eq!(elbow.region.as_ref().map(|r| r.as_str()), Some("elbow"));
+    assert!(elbow.target.contains("extension"), "{elbow:?}");
+    assert_eq!((elbow.detail.sets, elbow.detail.reps), (Some(2), Some(15)));
+    // Two different movements stay two exercises, and a place after "and" is its own.
+    assert_eq!(read("hip abduction and extension 3x10").items.len(), 2);
+    assert_eq!(
+        charted(&read("hip flexion and L knee extension 3x10")),
+        ["exercise none hip", "exercise left knee"]
+    );
+}
+
+#[test]
+fn words_telling_how_are_the_notes_of_what_they_tell_of() {
+    // A part and a sentence telling how, beside the one thing done: its notes, not unread,
+    // and their places ("on the talus") are not where it was charted.
+    let reading = read(
+        "place your mobilizing hand just distal to the joint line on the talus and mobilize in a posterior direction for 30-60 seconds. Repeat 4-5 times and reassess pain and other clinical findings.",
+    );
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    assert_eq!(charted(&reading), ["mobilization none -"]);
+    let notes = &reading.items[0].intervention.notes;
+    assert!(notes.contains("mobilizing hand"), "{notes}");
+    assert!(notes.contains("Repeat 4-5 times"), "{notes}");
+    assert_eq!(reading.items[0].span, [0, reading.text.len() - 1]);
+    let calf = read("STM R calf. Slowly lower the heel.");
+    assert_eq!(charted(&calf), ["soft_tissue right calf"]);
+    assert_eq!(calf.items[0].intervention.notes, "Slowly lower the heel");
+    // A home programme's instructions under the exercise they tell of.
+    let raises = read("Calf raises 3x10. Stand with feet apart and slowly lift your heels.");
+    assert!(raises.unread.is_empty(), "{raises:?}");
+    assert_eq!(charted(&raises), ["exercise none calf"]);
+    assert!(
+        raises.items[0]
+            .intervention
+            .notes
+            .starts_with("Stand with feet apart")
+    );
+    assert_eq!(
+        (
+            raises.items[0].intervention.detail.sets,
+            raises.items[0].intervention.detail.reps
+        ),
+        (Some(3), Some(10))
+    );
+    // "lower back" is a place, not how to lower something: never hidden in the notes.
+    let back = read("lower back, STM 8 min");
+    assert!(
+        back.items
+            .iter()
+            .all(|i| !i.intervention.notes.contains("lower back")),
+        "{back:?}"
+    );
+    // With nothing charted beside it, how is kept unread; a plan is never how.
+    let alone = read("Slowly lower the heel.");
+    assert!(
+        alone.items.is_empty() && alone.unread.len() == 1,
+        "{alone:?}"
+    );
+    let plan = read("HVLA L5. Repeat next visit.");
+    assert!(plan.items.is_empty(), "{plan:?}");
+}
+
+#[test]
+fn words_saying_to_avoid_or_stop_something_never_chart_it() {
+    for text in [
+        "Avoid ice",
+        "hold off on HVLA",
+        "stop stretching",
+        "We are going to build him a medium heel cup",
+    ] {
+        let reading = read(text);
+        assert!(reading.items.is_empty(), "{text}: {reading:?}");
+        assert_eq!(reading.unread.len(), 1, "{text}: {reading:?}");
+        assert!(
+            reading.unread[0].why.contains("not done"),
+            "{text}: {reading:?}"
+        );
+    }
+    // What was done before it is still charted.
+    let calf = read("STM R calf. Keep off ice.");
+    assert_eq!(charted(&calf), ["soft_tissue right calf"]);
+    assert_eq!(calf.unread.len(), 1, "{calf:?}");
+}
+
+#[test]
+fn a_hold_written_with_its_unit_joined_is_the_hold() {
+    for text in [
+        "chin tucks 3x10 5s hold",
+        "chin tucks 3x10 hold 5s",
+        "chin tucks 3x10, 5 sec hold",
+    ] {
+        let reading = read(text);
+        assert_eq!(reading.items.len(), 1, "{text}: {reading:?}");
+        let tucks = &reading.items[0].intervention;
+        assert_eq!(
+            (
+                tucks.detail.sets,
+                tucks.detail.reps,
+                tucks.detail.hold_seconds
+            ),
+            (Some(3), Some(10), Some(5)),
+            "{text}"
+        );
+        assert!(!tucks.dose.contains("hold"), "{text}: {tucks:?}");
+    }
+}
+
+#[test]
+fn met_and_pir_to_a_muscle_are_a_stretch_and_to_a_joint_a_mobilisation() {
+    for (text, expected) in [
+        ("MET to R QL x3", "stretch right low_back"),
+        ("PIR to R upper trap 3 reps", "stretch right shoulder_top"),
+        ("MET to L SI", "mobilization left si_joint"),
+    ] {
+        let reading = read(text);
+        assert!(reading.unread.is_empty(), "{text}: {reading:?}");
+        assert_eq!(charted(&reading), [expected], "{text}");
+    }
+    let ql = read("MET to R QL x3");
+    assert_eq!(
+        ql.items[0].intervention.detail.technique,
+        Some(Technique::MuscleEnergy)
+    );
+    assert_eq!(ql.items[0].intervention.detail.reps, Some(3));
+}
+
+#[test]
+fn hvla_and_interferential_spelled_out_are_read() {
+    let thrust = read("high-velocity low-amplitude thrust to L5");
+    assert_eq!(charted(&thrust), ["spinal_manipulation none low_back"]);
+    assert_eq!(
+        thrust.items[0].intervention.detail.technique,
+        Some(Technique::Hvla)
+    );
+    let ifc = read("Interferential Electrical Muscle Stimulation @ 1-10Hz");
+    assert_eq!(
+        ifc.items[0].intervention.detail.modality,
+        Some(Modality::Interferential)
+    );
+}
+
+#[test]
+fn unable_to_tolerate_something_never_charts_it() {
+    for text in [
+        "Pt unable to tolerate HVLA",
+        "unable to tolerate walking",
+        "didn't do HEP",
+    ] {
+        let reading = read(text);
+        assert!(reading.items.is_empty(), "{text}: {reading:?}");
+        assert!(
+            reading.unread[0].why.contains("not done"),
+            "{text}: {reading:?}"
+        );
+    }
+    let calf = read("STM R calf. Pt unable to tolerate ice.");
+    assert_eq!(charted(&calf), ["soft_tissue right calf"]);
+    assert_eq!(calf.unread[0].text, "Pt unable to tolerate ice");
+}
+
+#[test]
+fn a_movement_done_a_count_of_times_is_an_exercise() {
+    let reading = read("cervical retraction x10 q2h");
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    assert_eq!(charted(&reading), ["exercise none neck"]);
+    let retraction = &reading.items[0].intervention;
+    assert_eq!(retraction.detail.reps, Some(10));
+    assert_eq!(retraction.detail.frequency.as_deref(), Some("q2h"));
+    assert_eq!(
+        charted(&read("L knee extension x15")),
+        ["exercise left knee"]
+    );
+    // Cupping is hands-on soft-tissue work; a grade's bouts are its sets.
+    assert_eq!(
+        charted(&read("Cupping R upper trap 5 min")),
+        ["soft_tissue right shoulder_top"]
+    );
+    let glide = read("Gr III AP glide talocrural L 3 bouts of 30s");
+    assert_eq!(
+        (
+            glide.items[0].intervention.detail.sets,
+            glide.items[0].intervention.detail.hold_seconds
+        ),
+        (Some(3), Some(30))
+    );
+}
+
+#[test]
+fn a_shortened_word_with_a_point_ends_no_sentence() {
+    let reading = read("Scap. Retract. Prone 90/90\nSets: 2\nReps: 10");
+    assert!(reading.unread.is_empty(), "{reading:?}");
+    assert_eq!(charted(&reading), ["exercise none scapula"]);
+    let retraction = &reading.items[0].intervention;
+    assert!(retraction.target.contains("Retract"), "{retraction:?}");
+    assert_eq!(
+        (retraction.detail.sets, retraction.detail.reps),
+        (Some(2), Some(10))
+    );
+    // A full stop after a word that is no shortening still ends the sentence.
+    let two = read("STM R calf. Scap. retract. 2x10.");
+    assert_eq!(
+        charted(&two),
+        ["soft_tissue right calf", "exercise none scapula"]
+    );
+}
+
+#[test]
+fn a_range_of_mobilisation_grades_is_never_read_as_one_of_them() {
+    for text in [
+        "grade III to IV mobs L4",
+        "Grade III-IV PA mobs L3-L5",
+        "Gr II or III AP glide R talocrural",
+    ] {
+        let reading = read(text);
+        assert_eq!(reading.items.len(), 1, "{text}: {reading:?}");
+        assert_eq!(reading.items[0].intervention.detail.grade, None, "{text}");
+    }
+    let one = read("grade III mobs L4");
+    assert_eq!(
+        one.items[0].intervention.detail.grade,
+        Some(MobilisationGrade::III)
+    );
 }

@@ -97,6 +97,23 @@ pub struct InterventionWordsFile {
     heading_fillers: Vec<String>,
     /// Words that begin why it was done ("to decrease pain"): kept in the notes.
     purposes: Vec<String>,
+    /// The purposes whose place is where it was done ("to reduce swelling associated with
+    /// ankle sprain", "aimed at the thoracic spine"), unlike a cause ("due to LBP").
+    #[serde(default)]
+    purposes_naming_where: Vec<String>,
+    /// Words of place written before what was done that the regions do not name as such
+    /// ("patellar mobilization": the front of the knee), to a region's code.
+    #[serde(default)]
+    places: HashMap<String, String>,
+    /// Words that open a sentence or part telling how something is done ("place your
+    /// mobilizing hand ...", "Repeat 4-5 times and reassess"): beside what it tells of, it
+    /// is kept in that item's notes.
+    #[serde(default)]
+    how_words: Vec<String>,
+    /// Words of exercises and movements shortened with a point ("Scap. Retract.", "shld.
+    /// ext."): the point ends no sentence.
+    #[serde(default)]
+    shortened: Vec<String>,
     /// Words that begin how it was done ("with mod verbal cues", "with hand support"):
     /// kept in the notes, like a purpose.
     #[serde(default)]
@@ -162,6 +179,10 @@ pub struct InterventionWords {
     fillers: Vec<Vec<String>>,
     heading_fillers: Vec<Vec<String>>,
     purposes: Vec<Vec<String>>,
+    purposes_naming_where: Vec<Vec<String>>,
+    places: HashMap<Vec<String>, RegionCode>,
+    how_words: Vec<Vec<String>>,
+    shortened: Vec<String>,
     manner: Vec<Vec<String>>,
     timing: Vec<Vec<String>>,
     done_despite: Vec<Vec<String>>,
@@ -233,6 +254,17 @@ impl InterventionWords {
                 exercise_regions.insert(name, code.clone());
             }
         }
+        let mut places = HashMap::new();
+        for (word, region) in &file.places {
+            let code = RegionCode::new(region);
+            if vocabulary.region(&code).is_none() {
+                return Err(LexiconError::UnknownCode {
+                    field: "interventions.places".into(),
+                    value: region.clone(),
+                });
+            }
+            places.insert(words_of(word), code);
+        }
         Ok(InterventionWords {
             longest: words.keys().map(Vec::len).max().unwrap_or(1),
             words,
@@ -245,6 +277,10 @@ impl InterventionWords {
             fillers: phrases(&file.fillers),
             heading_fillers: phrases(&file.heading_fillers),
             purposes: phrases(&file.purposes),
+            purposes_naming_where: phrases(&file.purposes_naming_where),
+            places,
+            how_words: phrases(&file.how_words),
+            shortened: file.shortened.iter().map(|w| w.to_lowercase()).collect(),
             manner: phrases(&file.manner),
             timing: phrases(&file.timing),
             done_despite: phrases(&file.done_despite),
@@ -501,6 +537,17 @@ impl<'a> Reader<'a> {
             .iter()
             .map(|s| self.sense(&tokens(self.text, s[0], s[1])))
             .collect();
+        // "Modalities _ Electric Stimulation _ Ultrasound": a printed form's empty boxes or
+        // blanks say nothing was ticked or filled in, so nothing of the line is charted.
+        if line
+            .split_whitespace()
+            .any(|w| w.starts_with('_') || w.ends_with("__"))
+        {
+            reading
+                .unread
+                .push(unread(self.text, span, Unreadable::FormBlank));
+            return;
+        }
         // "STM soleus R. Not tolerated.": a sentence that says something was not done
         // without naming it speaks of the line before it, so none of it is charted.
         let refers_back = sentences.iter().zip(&names).any(|(s, sense)| {
@@ -561,6 +608,8 @@ impl<'a> Reader<'a> {
                         .collect::<Vec<_>>()
                         .join(" ");
                     self.both_sides_by_b(&tokens(self.text, span[0], span[1]), &mut intervention);
+                    minutes_of_a_modality(&mut intervention);
+                    self.region_of_target(&mut intervention);
                     self.region_beside_name(&mut intervention);
                     self.outside_the_spine(&mut intervention);
                     reading.items.push(ReadIntervention { intervention, span });
@@ -628,6 +677,21 @@ impl<'a> Reader<'a> {
                 reading
                     .unread
                     .push(unread(self.text, sentence, Unreadable::NotDone(cue)));
+                continue;
+            }
+            // "... mobilize in a posterior direction. Repeat 4-5 times and reassess.": a
+            // sentence telling how is the notes of what the sentence before charted.
+            if index > 0
+                && let Some(at) = charted_before.filter(|&at| at + 1 == reading.items.len())
+                && self.tells_how(&tokens(self.text, sentence[0], sentence[1]))
+            {
+                let item = &mut reading.items[at];
+                item.intervention.notes = [item.intervention.notes.as_str(), sentence_text]
+                    .into_iter()
+                    .filter(|n| !n.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                item.span[1] = sentence[1];
                 continue;
             }
             if let Some(at) = named_block.filter(|&at| at + 1 == reading.items.len()) {
@@ -916,7 +980,10 @@ impl<'a> Reader<'a> {
                 .last()
                 .unwrap_or_default()
                 .to_lowercase();
-            if self.lexicon.has_point(&format!("{word}.")) || self.lexicon.has_point(&word) {
+            if self.lexicon.has_point(&format!("{word}."))
+                || self.lexicon.has_point(&word)
+                || self.words.shortened.contains(&word)
+            {
                 continue;
             }
             if self.text[from..end].trim().is_empty() {
@@ -1169,6 +1236,42 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// Whether the tokens open with a word telling how something is done ("place",
+    /// "repeat", "slowly") and name nothing done of their own, nor anything said not done.
+    fn tells_how(&self, tokens: &[Token<'a>]) -> bool {
+        let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else {
+            return false;
+        };
+        let lows: Vec<String> = tokens.iter().map(|t| t.low.clone()).collect();
+        // "lower back", "lower trap": the word opens the name of a place, not how.
+        let opens_a_place =
+            (2..=lows.len().min(PHRASE_WORDS)).any(|n| self.place_of(&lows[..n]).is_some());
+        let sense = self.sense(tokens);
+        !opens_a_place
+            && InterventionWords::phrase_at(&self.words.how_words, &lows).is_some()
+            && sense.done.is_none()
+            && sense.several.is_empty()
+            && self.not_done(&self.text[first.start..last.end]).is_none()
+    }
+
+    /// Whether `after` is only the movement back of the one `before` ends with ("elbow
+    /// flex" and "extension 2×15"), with at most a dose: `before` names where ("elbow")
+    /// and `after` nothing else.
+    fn there_and_back(&self, before: &[Token<'a>], after: &[Token<'a>]) -> bool {
+        let (Some(there), Some(back)) = (before.last(), after.first()) else {
+            return false;
+        };
+        if before.len() < 2 {
+            return false;
+        }
+        // "flex" is written for "flexion": a pair matches its word or a shortening of it.
+        let is = |word: &str, full: &str| word == full || word.len() >= 3 && full.starts_with(word);
+        let paired = self.words.movement_pairs.iter().any(|[x, y]| {
+            (is(&there.low, x) && is(&back.low, y)) || (is(&there.low, y) && is(&back.low, x))
+        });
+        paired && (after.len() == 1 || self.sense(&after[1..]).dose_only)
+    }
+
     /// "standing hip abduction/extension: 3×10": two movements joined by a slash are two
     /// exercises, each with the words around them, joined as by "and" (so the dose
     /// written once is each one's).
@@ -1235,6 +1338,19 @@ impl<'a> Reader<'a> {
     /// the one before, or shares its kind.
     fn pending(&self, parts: Vec<Part<'a>>, heading: Option<&Done>) -> Vec<Pending<'a>> {
         let mut parts = parts;
+        // "elbow flex and extension": a movement after "and" that is the way back of the
+        // one before is the same exercise, there and back, as a slash makes it.
+        let mut at = 0;
+        while at + 1 < parts.len() {
+            if parts[at + 1].joiner == Some(Joiner::And)
+                && self.there_and_back(&parts[at].tokens, &parts[at + 1].tokens)
+            {
+                let next = parts.remove(at + 1);
+                parts[at].tokens.extend(next.tokens);
+            } else {
+                at += 1;
+            }
+        }
         // "LAQ with ER and ball squeeze": what follows "and" in a "with" phrase, naming
         // nothing done of its own, is more of the phrase.
         let mut at = 0;
@@ -1558,7 +1674,10 @@ impl<'a> Reader<'a> {
     fn chart(&self, pending: Vec<Pending<'a>>, reading: &mut InterventionReading) {
         // Where each pending part went among the items, if it was charted.
         let mut charted: Vec<Option<usize>> = Vec::new();
-        for part in &pending {
+        // Parts telling how ("place your mobilizing hand just distal to the joint line"),
+        // naming nothing done: kept in the notes of what they tell of, once it is charted.
+        let mut how: Vec<(usize, Span, Unreadable)> = Vec::new();
+        for (index, part) in pending.iter().enumerate() {
             let span = match (part.tokens.first(), part.tokens.last()) {
                 (Some(first), Some(last)) => [first.start, last.end],
                 _ => {
@@ -1586,11 +1705,40 @@ impl<'a> Reader<'a> {
                 }
                 Err(problem) => {
                     charted.push(None);
+                    let tells_how = matches!(
+                        problem,
+                        Unreadable::Shorthand(ShorthandProblem::MissingIntervention)
+                            | Unreadable::TooLong
+                    ) && self.tells_how(&part.tokens);
                     match self.question(part, span) {
                         Some(question) => reading.questions.push(question),
+                        None if tells_how => how.push((index, span, problem)),
                         None => reading.unread.push(unread(self.text, span, problem)),
                     }
                 }
+            }
+        }
+        // Told of the next thing charted after it ("place your hand ... and mobilize"),
+        // else of the one before; with nothing charted beside it, kept unread.
+        for (index, span, problem) in how {
+            let told_of = charted[index..]
+                .iter()
+                .flatten()
+                .next()
+                .or_else(|| charted[..index].iter().flatten().next_back())
+                .copied();
+            match told_of {
+                Some(item) => {
+                    let item = &mut reading.items[item];
+                    let how = &self.text[span[0]..span[1]];
+                    item.intervention.notes = [item.intervention.notes.as_str(), how]
+                        .into_iter()
+                        .filter(|n| !n.is_empty())
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    item.span = [item.span[0].min(span[0]), item.span[1].max(span[1])];
+                }
+                None => reading.unread.push(unread(self.text, span, problem)),
             }
         }
         self.share_the_dose(&pending, &charted, reading);
@@ -2003,22 +2151,8 @@ impl<'a> Reader<'a> {
                 .collect::<Vec<_>>()
                 .join(" ");
         }
-        // "psoas", "QL": a muscle the lexicon knows says where it lies.
-        if intervention.region.is_none() {
-            let words = words_of(&intervention.target);
-            intervention.region = (0..words.len()).find_map(|at| {
-                (1..=words.len() - at).rev().find_map(|n| {
-                    self.lexicon
-                        .meanings(&words[at..at + n])?
-                        .iter()
-                        .find_map(|m| match m {
-                            Word::Region(region) => Some(region.clone()),
-                            Word::Structure { region, .. } => region.clone(),
-                            _ => None,
-                        })
-                })
-            });
-        }
+        minutes_of_a_modality(&mut intervention);
+        self.region_of_target(&mut intervention);
         // "L4-L5 P-A": the segment says where on the spine.
         if intervention.region.is_none()
             && let Some(level) = intervention
@@ -2033,6 +2167,18 @@ impl<'a> Reader<'a> {
             }
         }
         self.region_beside_name(&mut intervention);
+        // "taping to reduce swelling associated with ankle sprain": the place its purpose
+        // names is where it was done, when the part names none. Not for an adjustment,
+        // whose purpose may lie away from where it was done ("to relieve knee pain").
+        if intervention.region.is_none()
+            && !matches!(
+                kind,
+                InterventionKind::SpinalManipulation | InterventionKind::Advice
+            )
+            && let Some(region) = self.place_in_purpose(&tokens[told..])
+        {
+            intervention.region = Some(region);
+        }
         // "activity modifications", "home exercise program": the words naming it are what
         // was advised or given, when nothing else is.
         if intervention.target.is_empty()
@@ -2078,6 +2224,77 @@ impl<'a> Reader<'a> {
             intervention.side = Side::None;
         }
         Ok(intervention)
+    }
+
+    /// "psoas", "QL": a muscle the lexicon knows says where it lies, and "patellar" where
+    /// it was done, when the line names no region.
+    fn region_of_target(&self, intervention: &mut Intervention) {
+        if intervention.region.is_some() {
+            return;
+        }
+        let words: Vec<String> = words_of(&intervention.target)
+            .into_iter()
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
+                    .to_owned()
+            })
+            .collect();
+        intervention.region = (0..words.len()).find_map(|at| {
+            (1..=words.len() - at)
+                .rev()
+                .find_map(|n| self.place_of(&words[at..at + n]))
+        });
+    }
+
+    /// The region a run of words names: a region or a muscle the lexicon knows, or a word
+    /// of place of the intervention words ("patellar").
+    fn place_of(&self, words: &[String]) -> Option<RegionCode> {
+        if let Some(region) = self.words.places.get(words) {
+            return Some(region.clone());
+        }
+        self.lexicon.meanings(words)?.iter().find_map(|m| match m {
+            Word::Region(region) => Some(region.clone()),
+            Word::Structure { region, .. } => region.clone(),
+            _ => None,
+        })
+    }
+
+    /// The one region a purpose that says where names ("to reduce swelling associated with
+    /// ankle sprain", "aimed at the thoracic spine"); none when it names none, names
+    /// several, or is a cause ("due to LBP"). "back" alone is no place here: "to get back
+    /// to work".
+    fn place_in_purpose(&self, purpose: &[Token<'a>]) -> Option<RegionCode> {
+        let lows: Vec<String> = purpose
+            .iter()
+            .map(|t| {
+                t.low
+                    .trim_end_matches("\u{2019}s")
+                    .trim_end_matches("'s")
+                    .to_owned()
+            })
+            .collect();
+        InterventionWords::phrase_at(&self.words.purposes_naming_where, &lows)?;
+        let mut found: Vec<RegionCode> = Vec::new();
+        let mut at = 0;
+        while at < lows.len() {
+            let hit = (1..=(lows.len() - at).min(PHRASE_WORDS))
+                .rev()
+                .filter(|&n| !(n == 1 && lows[at] == "back"))
+                .find_map(|n| self.place_of(&lows[at..at + n]).map(|region| (region, n)));
+            match hit {
+                Some((region, n)) => {
+                    if !found.contains(&region) {
+                        found.push(region);
+                    }
+                    at += n;
+                }
+                None => at += 1,
+            }
+        }
+        match found.as_slice() {
+            [one] => Some(one.clone()),
+            _ => None,
+        }
     }
 
     /// Whether the words name two different sides ("STM R calf, left in 10 min"): one of
@@ -2438,6 +2655,11 @@ impl<'a> Reader<'a> {
                         Some([Word::Side(_), ..])
                     )
                 })
+                // "MET to R QL x3": the joining word and the dose say nothing of where.
+                .filter(|w| !LEADING.contains(&w.as_str()))
+                .take_while(|w| {
+                    !w.chars().any(|c| c.is_ascii_digit()) || SpinalLevel::parse(w).is_some()
+                })
                 .cloned()
                 .collect();
             let joint = rest.iter().any(|w| {
@@ -2535,6 +2757,17 @@ impl<'a> Reader<'a> {
 /// Most words of its own a part joined to what is named after it can have ("quadriceps
 /// strength and control exercises").
 const SHORT_PART_WORDS: usize = 3;
+
+/// The longest a modality is applied in one visit, in minutes: "x10" after a pack is its
+/// minutes, "x90" is something else and left in the dose.
+const MODALITY_MINUTES: u16 = 60;
+
+/// What a count after a modality may be of, when written ("x2 units", "x3 cycles"): then it
+/// is not its minutes.
+const COUNTED: [&str; 12] = [
+    "unit", "units", "rep", "reps", "set", "sets", "times", "visits", "sessions", "cycles",
+    "points", "passes",
+];
 
 /// Most words of its own a part read in a sentence can have; a longer one is prose.
 const LONG_PART_WORDS: usize = 6;
@@ -2967,6 +3200,15 @@ fn read_one(
         || words
             .windows(2)
             .any(|two| number(two[0]) && matches!(two[1], "reps" | "repetitions" | "sets"));
+    // "cervical retraction x10": a movement done a count of times is an exercise.
+    let movements = &lexicon.intervention_words().movements;
+    let prescribed = prescribed
+        || lower.iter().any(|w| movements.contains(w))
+            && words.iter().any(|w| {
+                w.strip_prefix(['x', 'X', '×'])
+                    .and_then(|n| n.parse::<u16>().ok())
+                    .is_some_and(|n| n > 1)
+            });
     // Named: a word that is neither a count, a side nor how often ("3 sets of 10
     // repetitions" names no exercise; "1x/day left hip adduction 10 × 3" does).
     let named = lower.iter().any(|w| {
@@ -3009,6 +3251,68 @@ fn read_one(
     }
 }
 
+/// "cold pack x10": a pack or a current is not repeated, so a count after a modality is its
+/// minutes, unless the line says what it counts ("x2 units") or it is too long for a visit.
+fn minutes_of_a_modality(intervention: &mut Intervention) {
+    if intervention.kind != InterventionKind::Modality
+        || intervention.detail.minutes.is_some()
+        || intervention.detail.sets.is_some()
+        || intervention.detail.reps.is_some()
+        || !intervention.cpt_code.is_empty()
+    {
+        return;
+    }
+    let words = |text: &str| {
+        text.split_whitespace()
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    let (dose, target) = (words(&intervention.dose), words(&intervention.target));
+    if dose
+        .iter()
+        .chain(&target)
+        .any(|w| COUNTED.contains(&w.to_lowercase().as_str()))
+    {
+        return;
+    }
+    let count = |w: &String| {
+        w.strip_prefix(['x', 'X', '×'])
+            .and_then(|n| n.parse::<u16>().ok())
+            .filter(|n| (1..=MODALITY_MINUTES).contains(n))
+    };
+    // "MHP x 10": the times sign written apart from its count.
+    let apart = dose
+        .iter()
+        .chain(&target)
+        .any(|w| matches!(w.as_str(), "x" | "X" | "×"))
+        .then(|| {
+            let numbers: Vec<&String> = dose.iter().filter(|w| w.parse::<u16>().is_ok()).collect();
+            match numbers[..] {
+                [one] => count(&format!("x{one}")).map(|n| (one.clone(), n)),
+                _ => None,
+            }
+        })
+        .flatten();
+    let Some((word, minutes)) = dose
+        .iter()
+        .chain(&target)
+        .find_map(|w| count(w).map(|n| (w.clone(), n)))
+        .or(apart)
+    else {
+        return;
+    };
+    intervention.detail.minutes = Some(minutes);
+    let without = |list: &[String]| {
+        list.iter()
+            .filter(|w| **w != word && !matches!(w.as_str(), "x" | "X" | "×"))
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    intervention.dose = without(&dose);
+    intervention.target = without(&target);
+}
+
 /// Why a part of an intervention entry is not charted.
 #[derive(Debug, Clone, thiserror::Error)]
 enum Unreadable {
@@ -3038,6 +3342,10 @@ enum Unreadable {
         "a sentence with more in it than what was done; chart what was done as a line (\"STM R calf 8 min\"), and keep the rest in the note"
     )]
     TooLong,
+    #[error(
+        "a printed form's empty box or blank (_): nothing ticked or filled in is charted as done"
+    )]
+    FormBlank,
     #[error(transparent)]
     Shorthand(ShorthandProblem),
 }
@@ -3169,6 +3477,21 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
                 continue;
             }
         }
+        // "5s hold", "hold 30sec": a hold with its unit joined to the count.
+        if detail.hold_seconds.is_none()
+            && let Some(hold) = seconds_of(word)
+            && (matches!(next, Some("hold" | "holds"))
+                || at > 0 && matches!(words[at - 1].as_str(), "hold" | "holds"))
+        {
+            detail.hold_seconds = Some(hold);
+            used.push(at);
+            if matches!(next, Some("hold" | "holds")) {
+                used.push(at + 1);
+            } else {
+                used.push(at - 1);
+            }
+            continue;
+        }
         if let Some(hold) = word
             .strip_suffix("-second")
             .or_else(|| word.strip_suffix("-sec"))
@@ -3208,9 +3531,12 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
         };
         if let Some(number) = word.parse::<u16>().ok().or_else(spelled).or_else(timed) {
             let after = |n: usize| words.get(at + n).map(String::as_str);
-            // "3 sets of 15", "3 cycles of 60s": sets, then repetitions or a hold.
-            if matches!(next, Some("sets" | "set" | "cycles" | "rounds"))
-                && after(2) == Some("of")
+            // "3 sets of 15", "3 cycles of 60s", "3 bouts of 30s": sets, then repetitions or
+            // a hold.
+            if matches!(
+                next,
+                Some("sets" | "set" | "cycles" | "rounds" | "bouts" | "bout")
+            ) && after(2) == Some("of")
                 && let Some(of) = after(3)
             {
                 let hold = seconds_of(of).or_else(|| {
@@ -3263,6 +3589,10 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
                         _ => {
                             detail.hold_seconds = Some(number);
                             used.extend([at, at + 1]);
+                            // "5 sec hold": the word saying it is a hold is read with it.
+                            if matches!(after(2), Some("hold" | "holds")) {
+                                used.push(at + 2);
+                            }
                         }
                     }
                 }
@@ -3314,6 +3644,13 @@ fn enrich(intervention: &mut Intervention, line: &str, lexicon: &Lexicon) {
                     | InterventionKind::ManualTherapy
             )
             && let Some(grade) = next.and_then(mobilisation_grade)
+            // "grade III to IV": a range is never read as one end of it.
+            && !(matches!(
+                words.get(at + 2).map(String::as_str),
+                Some("to" | "-" | "or" | "and")
+            ) && words
+                .get(at + 3)
+                .is_some_and(|w| mobilisation_grade(w).is_some()))
         {
             detail.grade = Some(grade);
             used.extend([at, at + 1]);
