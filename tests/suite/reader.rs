@@ -1897,3 +1897,151 @@ fn values_written_in_prose_and_with_spaces_are_read() {
         ["tenderness scapula right present"]
     );
 }
+
+/// What each finding was rated, in the order read.
+fn intensities(reading: &Reading) -> Vec<Option<u8>> {
+    reading
+        .items
+        .iter()
+        .map(|item| item.finding.intensity.map(|i| i.value()))
+        .collect()
+}
+
+#[test]
+fn a_finding_that_refers_back_takes_the_one_place_named_before() {
+    let reading = read("Patient reports low back pain. The pain is 6/10 and worse with sitting.");
+    assert_eq!(
+        found(&reading),
+        [
+            "pain low_back midline present",
+            "pain low_back midline present"
+        ]
+    );
+    assert_eq!(intensities(&reading), [None, Some(6)]);
+    assert!(reading.is_whole(), "{reading:?}");
+    // The side goes with its place.
+    let reading = read("R knee pain. Pain is worse with stairs.");
+    assert_eq!(
+        found(&reading),
+        ["pain knee right present", "pain knee right present"]
+    );
+    assert_eq!(
+        reading.items[1].finding.detail.provoked_by,
+        [Activity::Stairs]
+    );
+    // "it", "symptoms", a bare rating: the one complaint named before.
+    for text in [
+        "Low back pain. It is 6/10.",
+        "L shoulder pain. Symptoms are 6/10.",
+        "L shoulder pain. 6/10.",
+    ] {
+        let reading = read(text);
+        assert_eq!(reading.items.len(), 2, "{text}: {reading:?}");
+        assert_eq!(reading.items[1].finding, {
+            let mut f = reading.items[0].finding.clone();
+            f.intensity = reading.items[1].finding.intensity;
+            f
+        });
+        assert_eq!(intensities(&reading)[1], Some(6), "{text}");
+    }
+}
+
+#[test]
+fn with_two_places_named_before_a_finding_that_refers_back_is_asked() {
+    for text in [
+        "Low back pain and neck pain. The pain is 6/10.",
+        "Low back pain. Neck pain. The pain is 6/10.",
+        "R knee pain. L knee pain. The pain is 6/10.",
+        // A place named with no finding is a place the text could mean.
+        "Low back pain. He also hurt his knee. The pain is 6/10.",
+    ] {
+        let reading = read(text);
+        assert!(
+            reading.items.iter().all(|i| i.finding.intensity.is_none()),
+            "{text}: {reading:?}"
+        );
+        assert!(
+            reading
+                .questions
+                .iter()
+                .any(|q| q.text.starts_with("The pain is 6/10") && q.finding.region.is_none()),
+            "{text}: {reading:?}"
+        );
+    }
+    // What provokes it is not told of the last of two places either.
+    let reading = read("Low back pain and neck pain. Worse with sitting.");
+    assert!(
+        reading
+            .items
+            .iter()
+            .all(|i| i.finding.detail.provoked_by.is_empty()),
+        "{reading:?}"
+    );
+    assert_eq!(reading.questions.len(), 1, "{reading:?}");
+    // "It" with two complaints rates neither.
+    let reading = read("Low back pain and neck pain. It is 6/10.");
+    assert!(intensities(&reading).iter().all(Option::is_none));
+}
+
+#[test]
+fn a_place_carried_back_keeps_its_side_and_never_its_negation() {
+    // The line's side is another side than the place named before: asked.
+    let reading = read_under("R knee pain. The pain is 6/10.", Side::Left);
+    assert_eq!(found(&reading), ["pain knee right present"]);
+    assert_eq!(reading.questions.len(), 1, "{reading:?}");
+    // A side of its own is not the knee's.
+    let reading = read("R knee pain. The pain is 6/10 on the left.");
+    assert_eq!(found(&reading), ["pain knee right present"]);
+    // A denied pain is no place for a pain rated after it.
+    let reading = read("No low back pain. The pain is 6/10.");
+    assert_eq!(found(&reading), ["pain low_back midline absent"]);
+    assert!(intensities(&reading).iter().all(Option::is_none));
+    // A finding denied after a place is not carried there (it would say the pain named is
+    // absent): asked.
+    let reading = read("Low back pain. No pain at rest.");
+    assert_eq!(found(&reading), ["pain low_back midline present"]);
+    assert_eq!(reading.questions.len(), 1, "{reading:?}");
+    // Another kind of finding is not told of the pain's place.
+    let reading = read("R knee swelling. The pain is 6/10.");
+    assert_eq!(found(&reading), ["swelling knee right present"]);
+    assert_eq!(reading.questions.len(), 1, "{reading:?}");
+    let reading = read("R knee pain. Tenderness noted.");
+    assert_eq!(found(&reading), ["pain knee right present"]);
+    assert_eq!(reading.questions.len(), 1, "{reading:?}");
+}
+
+#[test]
+fn a_place_does_not_carry_past_the_end_of_its_paragraph() {
+    let reading = read("Low back pain.\n\nThe pain is 6/10.");
+    assert_eq!(found(&reading), ["pain low_back midline present"]);
+    assert_eq!(reading.questions.len(), 1, "{reading:?}");
+    // The next line of the same paragraph is still about it.
+    let reading = read("Low back pain.\nThe pain is 6/10.");
+    assert_eq!(intensities(&reading), [None, Some(6)], "{reading:?}");
+}
+
+#[test]
+fn a_place_named_for_a_later_examination_is_not_the_finding_before() {
+    // The biceps tendon's tenderness is not at the arm the MMT names, nor on its side:
+    // the tendon runs from the shoulder to the elbow, so its place is asked.
+    let reading = read(
+        "No tenderness with palpation biceps tendon and MMT resistance of left biceps is strong.",
+    );
+    assert_eq!(found(&reading), ["weakness arm_anterior left absent"]);
+    assert_eq!(
+        reading.items[0].finding.detail.structure.as_deref(),
+        Some("biceps")
+    );
+    let asked: Vec<_> = reading
+        .questions
+        .iter()
+        .map(|q| {
+            (
+                q.finding.kind.as_str(),
+                q.finding.region.clone(),
+                q.finding.side,
+            )
+        })
+        .collect();
+    assert_eq!(asked, [("tenderness", None, Side::None)], "{reading:?}");
+}

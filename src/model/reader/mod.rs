@@ -193,16 +193,33 @@ pub fn read_findings(
         unread: Vec::new(),
         questions: Vec::new(),
     };
+    let mut discourse = Discourse::default();
     for sentence in reads.split(|r| matches!(r.piece, Piece::Stop)) {
+        // A blank line ends the paragraph: its places no longer carry.
+        if let (Some(first), Some(end)) = (sentence.first(), discourse.end)
+            && text.get(end..first.span[0]).is_some_and(|between| {
+                let lines: Vec<&str> = between.split('\n').collect();
+                lines.len() > 2
+                    && lines[1..lines.len() - 1]
+                        .iter()
+                        .any(|l| l.trim().is_empty())
+            })
+        {
+            discourse = Discourse::default();
+        }
+        let items_before = reading.items.len();
+        let questions_before = reading.questions.len();
         compose(
             text,
             sentence,
             line_side,
             vocabulary,
             lexicon,
+            &discourse,
             &mut reading,
             &mut unread,
         );
+        discourse.take_in(sentence, &reading, items_before, questions_before);
     }
     unread.sort_by_key(|u| u.span);
     reading.unread = merge_unread(text, unread);
@@ -962,6 +979,177 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
 }
 
 /// The words of `text` from `from` to `to`, lower case, without their punctuation.
+/// A place the text named before the sentence being read, and what was found there.
+#[derive(Debug, Clone)]
+struct Antecedent {
+    /// The finding read there; `None` for a place only named.
+    kind: Option<KindCode>,
+    /// `None` for a finding whose place was asked about.
+    region: Option<RegionCode>,
+    side: Option<Side>,
+    structure: Option<String>,
+    present: bool,
+    /// Charted, not asked about.
+    certain: bool,
+}
+
+/// The places named in the sentences before, in the same paragraph: "Patient reports low
+/// back pain. The pain is 6/10" charts the 6/10 at the low back. A place carries to a
+/// later finding only when that finding names none, refers back ("the pain", "it", a bare
+/// rating or provocation), is of the same kind as the finding there, and the paragraph
+/// named that one place and no other; otherwise the place is asked, never guessed. A side
+/// goes only with its own place, and a negation never carries.
+#[derive(Debug, Default)]
+struct Discourse {
+    before: Vec<Antecedent>,
+    /// Where the last sentence read ended, to see a blank line (a new paragraph).
+    end: Option<usize>,
+}
+
+/// Words that point back to something said before.
+const REFERS_BACK: [&str; 10] = [
+    "it", "its", "it's", "this", "these", "they", "symptoms", "symptom", "same", "that",
+];
+/// Words before a finding's name that make it the one already named ("the pain").
+const DEFINITE: [&str; 6] = ["the", "her", "his", "my", "their", "your"];
+
+/// Kinds that name the same complaint in other words ("low back ache ... the pain").
+fn complaint_of(kind: &KindCode) -> &str {
+    match kind.as_str() {
+        "pain" | "ache" | "night_pain" | "burning" => "pain",
+        other => other,
+    }
+}
+
+impl Discourse {
+    /// Takes in what a sentence named, once it is read.
+    fn take_in(
+        &mut self,
+        sentence: &[Read],
+        reading: &Reading,
+        items_before: usize,
+        questions_before: usize,
+    ) {
+        if let Some(last) = sentence.last() {
+            self.end = Some(last.span[1]);
+        }
+        let mut found: Vec<Antecedent> = Vec::new();
+        for item in &reading.items[items_before..] {
+            let finding = &item.finding;
+            if finding.region.is_some() {
+                found.push(Antecedent {
+                    kind: Some(finding.kind.clone()),
+                    region: finding.region.clone(),
+                    side: Some(finding.side),
+                    structure: finding.detail.structure.clone(),
+                    present: finding.presence == Presence::Present,
+                    certain: true,
+                });
+            }
+        }
+        // A finding asked about (its place or side unknown, or in doubt) leaves the
+        // paragraph's place in doubt too.
+        for question in &reading.questions[questions_before..] {
+            let finding = &question.finding;
+            found.push(Antecedent {
+                kind: Some(finding.kind.clone()),
+                region: finding.region.clone(),
+                side: None,
+                structure: None,
+                present: finding.presence == Presence::Present,
+                certain: false,
+            });
+        }
+        // Places named with no finding charted there ("he also hurt his knee") are places
+        // the text could mean too.
+        for read in sentence {
+            let Piece::Word(words) = &read.piece else {
+                continue;
+            };
+            for word in words {
+                let region = match word {
+                    Word::Region(region) => Some(region),
+                    Word::Structure { region, .. } => region.as_ref(),
+                    _ => None,
+                };
+                if let Some(region) = region
+                    && !found.iter().any(|a| a.region.as_ref() == Some(region))
+                {
+                    found.push(Antecedent {
+                        kind: None,
+                        region: Some(region.clone()),
+                        side: None,
+                        structure: None,
+                        present: true,
+                        certain: false,
+                    });
+                }
+            }
+        }
+        self.before.extend(found);
+    }
+
+    /// The paragraph so far named one place (with its side), whatever was found there.
+    fn one_place(&self) -> bool {
+        self.before.first().is_some_and(|first| {
+            first.region.is_some()
+                && self
+                    .before
+                    .iter()
+                    .all(|a| a.region == first.region && a.side == first.side)
+        })
+    }
+
+    /// The one complaint of the paragraph so far, at its one place: what a bare rating
+    /// ("It is 6/10") rates.
+    fn one_complaint(&self) -> Option<&KindCode> {
+        let first = self.before.first()?.kind.as_ref()?;
+        (self.one_place()
+            && self.before.iter().all(|a| {
+                a.certain
+                    && a.present
+                    && a.kind
+                        .as_ref()
+                        .is_some_and(|k| complaint_of(k) == complaint_of(first))
+            }))
+        .then_some(first)
+    }
+
+    /// The one place a finding with none of its own refers back to, if there is exactly
+    /// one and nothing about it is in doubt.
+    fn antecedent(&self, kinds: &[KindCode], side: Option<Side>) -> Option<&Antecedent> {
+        let first = self.before.first()?;
+        let one_place = self
+            .before
+            .iter()
+            .all(|a| a.region == first.region && a.side == first.side);
+        if !one_place || kinds.is_empty() {
+            return None;
+        }
+        let sure = self.before.iter().all(|a| a.certain && a.present);
+        // "R knee pain. Swelling noted.": another kind of finding may be elsewhere.
+        let same_complaint = kinds.iter().all(|kind| {
+            self.before.iter().any(|a| {
+                a.kind
+                    .as_ref()
+                    .is_some_and(|k| complaint_of(k) == complaint_of(kind))
+            })
+        });
+        // "L hip pain ... R side 6/10": a side of its own is another place.
+        let same_side = side.is_none_or(|side| first.side == Some(side));
+        (sure && same_complaint && same_side && first.region.is_some()).then_some(first)
+    }
+}
+
+/// Whether a sentence's words point back to what was said before: "the pain", "it",
+/// "symptoms".
+fn refers_back(words: &[String], kind_names: &[String]) -> bool {
+    words.iter().any(|w| REFERS_BACK.contains(&w.as_str()))
+        || words.windows(2).any(|pair| {
+            DEFINITE.contains(&pair[0].as_str()) && kind_names.iter().any(|name| *name == pair[1])
+        })
+}
+
 fn words_between(text: &str, from: usize, to: usize) -> Vec<String> {
     text.get(from..to)
         .unwrap_or_default()
@@ -1117,12 +1305,14 @@ impl Frame {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn compose(
     text: &str,
     sentence: &[Read],
     line_side: Option<Side>,
     vocabulary: &Vocabulary,
     lexicon: &Lexicon,
+    discourse: &Discourse,
     reading: &mut Reading,
     unread: &mut Vec<Unread>,
 ) {
@@ -1513,6 +1703,22 @@ fn compose(
                             frame.negated |= negating > 0;
                         }
                         Word::Examined(kind) => {
+                            // "No tenderness ... biceps tendon and MMT of left biceps is
+                            // strong": a function examined after a finding and its place, joined
+                            // by "and", is another finding; the places after it are its own,
+                            // never the finding's before.
+                            let joined = r > 0
+                                && text[part[r - 1].span[0]..part[r - 1].span[1]]
+                                    .eq_ignore_ascii_case("and");
+                            if joined
+                                && !frame.kinds.is_empty()
+                                && frame.has_where()
+                                && frame.tests.is_empty()
+                                && !frame.kinds.contains(&kind)
+                                && !frame.examined.contains(&kind)
+                            {
+                                frames.push(std::mem::take(&mut frame));
+                            }
                             frame.places_since_finding.clear();
                             frame.structures_at_finding = frame.structures.len();
                             frame.examined.push(kind);
@@ -2536,11 +2742,16 @@ fn compose(
                 // "Onset: gradual, approximately 3 months ago", "getting progressively worse".
                 || frame.detail.onset.is_some()
                 || frame.detail.course.is_some());
-        let told_of = previous.or(if says_only_how {
-            reading.items.len().checked_sub(1)
-        } else {
-            None
-        });
+        // From a sentence before, only when the paragraph named one place: "Low back and
+        // neck pain. Worse with sitting." is asked, not told of the neck.
+        let from_before = reading.items.len() == first_of_sentence;
+        let told_of = previous.or(
+            if says_only_how && (!from_before || discourse.one_place()) {
+                reading.items.len().checked_sub(1)
+            } else {
+                None
+            },
+        );
         // "Worse with sitting; improved with rest": with no finding charted before, it
         // tells of the finding asked about just before (a pain whose place is asked), not of
         // another one.
@@ -2589,6 +2800,7 @@ fn compose(
             &mut frame,
             side,
             vocabulary,
+            discourse,
             reading,
             unread,
         );
@@ -3157,12 +3369,14 @@ fn report_leftovers(text: &str, frame: &Frame, unread: &mut Vec<Unread>) {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn emit(
     text: &str,
     sentence_span: Span,
     frame: &mut Frame,
     side: Option<Side>,
     vocabulary: &Vocabulary,
+    discourse: &Discourse,
     reading: &mut Reading,
     unread: &mut Vec<Unread>,
 ) {
@@ -3175,6 +3389,23 @@ fn emit(
     // with none named ("Palpation: unremarkable") is it the tenderness examined.
     if !frame.kinds.is_empty() {
         frame.examined.retain(|kind| kind.as_str() != "tenderness");
+    }
+    // "Low back pain. It is 6/10.": a rating with nothing named rates the one complaint
+    // named before.
+    if frame.kinds.is_empty()
+        && frame.examined.is_empty()
+        && frame.tests.is_empty()
+        && !frame.has_where()
+        && frame.intensity.is_some()
+        && frame.detail.measurement.is_none()
+        && frame.detail.strength.is_none()
+        && frame.detail.reflex.is_none()
+        && frame.plus.is_none()
+        && !frame.negated
+        && let Some(kind) = discourse.one_complaint()
+        && vocabulary.kind(kind).is_some_and(|k| k.intensity)
+    {
+        frame.kinds.push(kind.clone());
     }
     movements_as_strength(frame);
     // "weakness with knee extension": weak in a movement, whose muscle is not named.
@@ -3224,6 +3455,8 @@ fn emit(
             frame.detail.reproduces = Some(words.to_owned());
         }
     }
+    // The place a finding refers back to, in a sentence before.
+    let mut carried: Option<&Antecedent> = None;
     if !frame.tests.is_empty() {
         for (name, region) in &frame.tests {
             let mut finding = Finding::new(
@@ -3527,6 +3760,60 @@ fn emit(
                 .into_iter()
                 .collect()
         };
+        // "Patient reports low back pain. The pain is 6/10": a finding with no place of its
+        // own that refers back takes the one place named before; with two, it is asked.
+        let placed_by_kind: Vec<KindCode> = kinds
+            .iter()
+            .filter(|k| {
+                vocabulary
+                    .kind(k)
+                    .is_some_and(|k| k.region != RegionPresence::None)
+            })
+            .cloned()
+            .collect();
+        let needs_a_place = kinds.iter().any(|k| {
+            vocabulary
+                .kind(k)
+                .is_some_and(|k| k.region == RegionPresence::Required)
+        });
+        carried = (regions.is_empty()
+            && needs_a_place
+            && frame.tests.is_empty()
+            && frame.structures.is_empty()
+            && frame.reflex_places.is_empty()
+            && frame.detail.level.is_none()
+            && !frame.negated
+            && !frame.negation_in_doubt
+            && !frame.not_reproduced
+            && frame.context.is_none())
+        .then(|| {
+            let says_how = frame.intensity.is_some()
+                || frame.detail.intensity_low.is_some()
+                || frame.detail.severity.is_some()
+                || frame.detail.frequency.is_some()
+                || frame.detail.quality.is_some()
+                || frame.detail.onset.is_some()
+                || frame.detail.course.is_some()
+                || !frame.detail.provoked_by.is_empty()
+                || !frame.detail.eased_by.is_empty();
+            let names: Vec<String> = placed_by_kind
+                .iter()
+                .filter_map(|k| vocabulary.kind(k))
+                .filter_map(|k| k.name.split_whitespace().next().map(str::to_lowercase))
+                .collect();
+            let words = words_between(text, sentence_span[0], sentence_span[1]);
+            (says_how || refers_back(&words, &names))
+                .then(|| discourse.antecedent(&placed_by_kind, side))
+                .flatten()
+        })
+        .flatten();
+        let regions: Vec<RegionCode> = match carried {
+            Some(Antecedent {
+                region: Some(region),
+                ..
+            }) => vec![region.clone()],
+            _ => regions,
+        };
         for kind in &kinds {
             let takes_region = vocabulary
                 .kind(kind)
@@ -3618,9 +3905,19 @@ fn emit(
                 .find(|(region, _)| Some(region) == finding.region.as_ref())
                 .map(|(_, side)| *side)
         };
-        let side = own(&frame.place_sides).or(own(&frame.region_sides)
-            .filter(|_| frame.side.is_none())
-            .or(side));
+        let carried_here = carried.filter(|a| a.region.is_some() && a.region == finding.region);
+        if let Some(antecedent) = carried_here
+            && finding.detail.structure.is_none()
+        {
+            finding.detail.structure = antecedent.structure.clone();
+        }
+        let side = match carried_here {
+            // The side goes with its own place only.
+            Some(antecedent) => antecedent.side,
+            None => own(&frame.place_sides).or(own(&frame.region_sides)
+                .filter(|_| frame.side.is_none())
+                .or(side)),
+        };
         finding.side = match (side, laterality) {
             (Some(side), Some(laterality)) if laterality.allows(side) => side,
             (Some(Side::Left | Side::Right | Side::Bilateral), Some(Laterality::Single)) => {
