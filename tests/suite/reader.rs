@@ -2045,3 +2045,74 @@ fn a_place_named_for_a_later_examination_is_not_the_finding_before() {
         .collect();
     assert_eq!(asked, [("tenderness", None, Side::None)], "{reading:?}");
 }
+
+/// The degrees read for each finding, in the order read.
+fn degrees(reading: &Reading) -> Vec<Option<f64>> {
+    reading
+        .items
+        .iter()
+        .map(|item| item.finding.detail.measurement.as_ref().map(|m| m.quantity))
+        .collect()
+}
+
+#[test]
+fn a_bare_number_after_a_movement_with_a_known_normal_is_its_range_in_degrees() {
+    let reading = read("R knee flexion 120");
+    assert_eq!(found(&reading), ["rom_measured knee right present"]);
+    assert_eq!(degrees(&reading), [Some(120.0)]);
+    let reading = read("lumbar flexion 45");
+    assert_eq!(found(&reading), ["rom_measured low_back midline present"]);
+    assert_eq!(degrees(&reading), [Some(45.0)]);
+    // Past any normal, it is not degrees: left unread.
+    let reading = read("R knee flexion 400");
+    assert!(reading.items.is_empty(), "{reading:?}");
+    assert!(!reading.unread.is_empty());
+}
+
+#[test]
+fn the_side_by_a_rotation_of_the_spine_is_its_direction_never_the_patients_side() {
+    for text in [
+        "Cervical ROM: R rotation 60",
+        "R cervical rotation 60",
+        "R cervical rotation 60°",
+    ] {
+        let reading = read(text);
+        assert_eq!(
+            found(&reading),
+            ["rom_measured neck midline present"],
+            "{text}"
+        );
+        assert_eq!(degrees(&reading), [Some(60.0)], "{text}");
+    }
+    // A side written after, or given by the line: direction or side? Asked.
+    assert!(read("cervical rotation 60 L").items.is_empty());
+    let reading = read_under("cervical rotation 60", Side::Left);
+    assert!(reading.items.is_empty(), "{reading:?}");
+    assert_eq!(reading.questions.len(), 1);
+}
+
+#[test]
+fn a_bare_number_that_may_be_something_else_is_asked_or_left_never_read_as_degrees() {
+    // No joint named: which joint's flexion?
+    for text in ["flexion 45", "R rotation 60"] {
+        let reading = read(text);
+        assert!(reading.items.is_empty(), "{text}: {reading:?}");
+        assert_eq!(reading.questions.len(), 1, "{text}: {reading:?}");
+        assert_eq!(reading.questions[0].finding.region, None);
+    }
+    // A small number may be a strength grade.
+    let reading = read("shoulder abduction 4");
+    assert!(reading.items.is_empty(), "{reading:?}");
+    assert_eq!(reading.questions.len(), 1, "{reading:?}");
+    // Two numbers, two sides: never one range on both sides.
+    for text in [
+        "R knee flexion 120, L 135",
+        "cervical rotation 60, L 70",
+        "cervical rotation R 60 L 70",
+        "right 50 to 135, left 8 to 110",
+        "Dorsiflexion 3 3",
+    ] {
+        let reading = read(text);
+        assert!(reading.items.is_empty(), "{text}: {reading:?}");
+    }
+}

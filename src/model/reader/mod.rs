@@ -1260,6 +1260,13 @@ struct Frame {
     /// Named after "history of", "if", "mother", "possible": not today's finding of the
     /// patient, kept in the note unless it is denied ("no history of LBP").
     context: Option<Context>,
+    /// How many bare numbers were written: a second ("R knee flexion 120, L 135") says
+    /// another side or movement, never one range.
+    bare_numbers: usize,
+    /// A bare number read as a movement's range in degrees.
+    degrees_from_bare: bool,
+    /// A bare number after a movement that may be its range or something else: asked.
+    degrees_in_doubt: Option<String>,
     /// "Palpation positive": read as tenderness, and asked.
     positive_palpation: bool,
     /// The context is before this complaint ("no previous history of LBP"): denied, it
@@ -2277,7 +2284,10 @@ fn compose(
                 Piece::Strength(grade) => frame.detail.strength = Some(*grade),
                 Piece::Reflex(grade) => frame.detail.reflex = Some(*grade),
                 Piece::Plus(grade) => frame.plus = Some((*grade, read.span)),
-                Piece::Number(value) => frame.number = Some((*value, read.span)),
+                Piece::Number(value) => {
+                    frame.number = Some((*value, read.span));
+                    frame.bare_numbers += 1;
+                }
                 // "Lumbar Flexion | 45° | 60°": a table's second column is the normal.
                 Piece::Measure(quantity, _)
                     if frame.detail.measurement.is_some()
@@ -3172,6 +3182,12 @@ fn is_direction(part: &[Read], at: usize) -> bool {
     let before2 = at.checked_sub(2).and_then(|i| part.get(i));
     // "flexion of right knee": a side before its place is the place's.
     let place_next = matches!(part.get(at + 1).map(|r| &r.piece), Some(Piece::Word(words)) if words.iter().any(|w| matches!(w, Word::Region(_))));
+    // "R cervical rotation": the spine has no right one to rotate; the side is the
+    // rotation's direction. A limb's ("R hip rotation") stays the limb's.
+    let spine_next = matches!(part.get(at + 1).map(|r| &r.piece), Some(Piece::Word(words)) if words.iter().any(|w| matches!(w, Word::Region(region) if SPINE.contains(&region.as_str()))));
+    if spine_next && movement(part.get(at + 2)) {
+        return true;
+    }
     !place_next
         && (movement(part.get(at + 1))
             || movement(before)
@@ -3423,6 +3439,43 @@ fn emit(
         return;
     }
     movements_as_range(frame);
+    // "cervical rotation 60 L", or under "L:": a side by a movement of the spine may be
+    // its direction; asked.
+    if frame.degrees_from_bare
+        && side.is_some()
+        && frame
+            .movement_regions
+            .iter()
+            .chain(&frame.regions)
+            .any(|place| SPINE.contains(&place.as_str()))
+        && let Some(measurement) = &frame.detail.measurement
+    {
+        frame.degrees_in_doubt = Some(format!(
+            "{} {}: which way? (a side by a movement of the spine may be its direction)",
+            measurement.of.as_deref().unwrap_or("the movement"),
+            measurement.quantity
+        ));
+        frame.number = Some((measurement.quantity, span));
+    }
+    if let Some(ask) = frame.degrees_in_doubt.take()
+        && let Some((number, _)) = frame.number
+    {
+        let mut finding = Finding::new("rom_measured", None, Side::None);
+        let mut measurement = measured(number, Unit::Degrees);
+        measurement.of = frame
+            .uncued
+            .iter()
+            .find(|(_, a)| a.is_movement())
+            .map(|(_, a)| a.words().to_owned());
+        finding.detail.measurement = Some(measurement);
+        reading.questions.push(Question {
+            span,
+            text: phrase,
+            ask,
+            finding,
+        });
+        return;
+    }
     // "Lx ext painful", "flexion with pain": a movement that brings the pain on.
     if frame.change.is_none()
         && frame
@@ -4052,6 +4105,127 @@ fn place_of_movements(frame: &mut Frame, movements: &[super::detail::Activity]) 
     }
 }
 
+/// The parts of the spine, which move as one and have no side of their own to turn.
+const SPINE: [&str; 8] = [
+    "neck",
+    "neck_posterior",
+    "back",
+    "back_upper",
+    "back_mid",
+    "interscapular",
+    "thoracolumbar",
+    "low_back",
+];
+
+/// Range-of-motion movements whose normal the reader knows, in degrees, to tell whether a
+/// bare number after the movement ("knee flexion 120") can be its range. The normal is
+/// not charted (it was not written, and sources differ); the reading is only allowed up
+/// to one and a half times it. Read: the shoulder, elbow, forearm and wrist from the AAOS
+/// column of Norkin & White, Measurement of Joint Motion, Table A.1 (F.A. Davis,
+/// fadavispt.mhmedical.com); hip, knee and ankle from "Range of Motion of Joints"
+/// (medicospace.com), hip extension and adduction from Kurz's table (yoga-age.com);
+/// the cervical and lumbar spine from Kurz's table, cervical rotation and side bending at
+/// the upper end given by exrx.net (Joint ROM).
+const ROM_NORMALS: [(&str, super::detail::Activity, f64); 24] = {
+    use super::detail::Activity::*;
+    [
+        ("shoulder", Flexion, 180.0),
+        ("shoulder", Extension, 60.0),
+        ("shoulder", Abduction, 180.0),
+        ("shoulder", InternalRotation, 70.0),
+        ("shoulder", ExternalRotation, 90.0),
+        ("elbow", Flexion, 150.0),
+        ("forearm", Pronation, 80.0),
+        ("forearm", Supination, 80.0),
+        ("wrist", Flexion, 80.0),
+        ("wrist", Extension, 70.0),
+        ("wrist", RadialDeviation, 20.0),
+        ("wrist", UlnarDeviation, 30.0),
+        ("hip", Flexion, 125.0),
+        ("hip", Extension, 30.0),
+        ("hip", Abduction, 45.0),
+        ("hip", Adduction, 30.0),
+        ("hip", InternalRotation, 45.0),
+        ("hip", ExternalRotation, 45.0),
+        ("knee", Flexion, 130.0),
+        ("ankle", Dorsiflexion, 20.0),
+        ("ankle", Plantarflexion, 50.0),
+        ("neck", Rotation, 80.0),
+        ("neck", SideBending, 45.0),
+        ("low_back", Flexion, 75.0),
+    ]
+};
+
+/// A number this small after a movement may be a strength grade ("Dorsiflexion 3 3"), a
+/// rating or degrees: asked, never read as degrees.
+const SMALLEST_BARE_DEGREES: f64 = 10.0;
+
+/// "knee flexion 120", "Cervical ROM: R rotation 60": a bare number after one named
+/// movement is its range in degrees, when the reader knows the movement's normal at the
+/// place named and the number is plausible for it. A number that could be something
+/// else, or a movement of no place named, is asked.
+fn bare_degrees(frame: &mut Frame, movements: &[super::detail::Activity]) {
+    let Some((number, number_span)) = frame.number else {
+        return;
+    };
+    let examined_only_range = frame.examined.iter().all(|k| k.as_str() == "limited_rom");
+    let nothing_else = frame.detail.measurement.is_none()
+        && frame.intensity.is_none()
+        && frame.detail.intensity_low.is_none()
+        && frame.detail.strength.is_none()
+        && frame.detail.reflex.is_none()
+        && frame.plus.is_none()
+        && frame.tests.is_empty()
+        && frame.kinds.is_empty()
+        && frame.structures.is_empty()
+        && examined_only_range
+        && !frame.negated;
+    let [movement] = movements else {
+        return;
+    };
+    let after_it = frame
+        .uncued
+        .iter()
+        .any(|(span, activity)| activity == movement && span[1] <= number_span[0]);
+    if !nothing_else || !after_it || frame.bare_numbers != 1 {
+        return;
+    }
+    let mut places: Vec<&RegionCode> = Vec::new();
+    for place in frame.movement_regions.iter().chain(&frame.regions) {
+        if !places.contains(&place) {
+            places.push(place);
+        }
+    }
+    let normal = match places.as_slice() {
+        [place] => ROM_NORMALS
+            .iter()
+            .find(|(joint, moving, _)| *joint == place.as_str() && moving == movement)
+            .map(|(_, _, normal)| *normal),
+        _ => None,
+    };
+    let whole = number.fract() == 0.0;
+    match normal {
+        Some(normal) if whole && number > SMALLEST_BARE_DEGREES && number <= normal * 1.5 => {
+            frame.number = None;
+            frame.detail.measurement = Some(measured(number, Unit::Degrees));
+            frame.measured_at = Some(number_span);
+            frame.degrees_from_bare = true;
+        }
+        // A known movement at no single known place, or a number that may be a grade: asked.
+        _ if places.len() != 1 || number <= SMALLEST_BARE_DEGREES => {
+            frame.degrees_in_doubt = Some(if places.len() != 1 {
+                format!("{number} degrees of {} of which joint?", movement.words())
+            } else {
+                format!(
+                    "{} {number}: degrees, a strength grade or a rating?",
+                    movement.words()
+                )
+            });
+        }
+        _ => {}
+    }
+}
+
 fn movements_as_range(frame: &mut Frame) {
     use super::detail::Activity;
     let movements: Vec<Activity> = frame
@@ -4073,6 +4247,10 @@ fn movements_as_range(frame: &mut Frame) {
         }
     }
     place_of_movements(frame, &movements);
+    bare_degrees(frame, &movements);
+    if frame.degrees_in_doubt.is_some() {
+        return;
+    }
     // A symptom read with the movements ("extension reduced and painful") may be felt in
     // only some of them: the movements are kept with neither.
     let symptomatic = frame
