@@ -209,13 +209,30 @@ pub fn read_findings(
         }
         let items_before = reading.items.len();
         let questions_before = reading.questions.len();
+        // "His neck pain started this morning. The pain becomes a shooting pain from the
+        // lower cervical spine on the right": a sentence that names a place of its own says
+        // where its findings are; nothing carries into it.
+        let names_a_place = sentence.iter().any(|read| match &read.piece {
+            Piece::Word(words) => words.iter().any(|w| {
+                matches!(
+                    w,
+                    Word::Region(_) | Word::Structure { .. } | Word::ReflexPlace(_)
+                )
+            }),
+            _ => false,
+        });
+        let nothing_before = Discourse::default();
         compose(
             text,
             sentence,
             line_side,
             vocabulary,
             lexicon,
-            &discourse,
+            if names_a_place {
+                &nothing_before
+            } else {
+                &discourse
+            },
             &mut reading,
             &mut unread,
         );
@@ -2752,16 +2769,11 @@ fn compose(
                 // "Onset: gradual, approximately 3 months ago", "getting progressively worse".
                 || frame.detail.onset.is_some()
                 || frame.detail.course.is_some());
-        // From a sentence before, only when the paragraph named one place: "Low back and
-        // neck pain. Worse with sitting." is asked, not told of the neck.
-        let from_before = reading.items.len() == first_of_sentence;
-        let told_of = previous.or(
-            if says_only_how && (!from_before || discourse.one_place()) {
-                reading.items.len().checked_sub(1)
-            } else {
-                None
-            },
-        );
+        let told_of = previous.or(if says_only_how {
+            reading.items.len().checked_sub(1)
+        } else {
+            None
+        });
         // "Worse with sitting; improved with rest": with no finding charted before, it
         // tells of the finding asked about just before (a pain whose place is asked), not of
         // another one.
