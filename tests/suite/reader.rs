@@ -2227,3 +2227,35 @@ fn a_place_carried_from_the_sentences_before_in_a_real_note_is_the_source_s() {
     assert!(asked_alone > 0 && carried > 0);
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+#[test]
+fn a_heading_of_a_place_on_its_own_line_places_the_findings_under_it() {
+    let reading = read("R knee:\nPain with flexion.\nSwelling noted.");
+    assert_eq!(
+        found(&reading),
+        ["pain knee right present", "swelling knee right present"]
+    );
+    assert!(reading.is_whole(), "{reading:?}");
+    let reading = read("Right shoulder exam:\n- Pain with abduction 6/10");
+    assert_eq!(found(&reading), ["pain shoulder right present"]);
+    assert_eq!(intensities(&reading), [Some(6)]);
+    // A heading with no side: the side is asked, never taken from elsewhere.
+    let reading = read("Knee:\nPain with flexion.");
+    assert!(reading.items.is_empty(), "{reading:?}");
+    assert_eq!(reading.questions.len(), 1);
+    // Under the heading, another place named: which one is asked.
+    let reading = read("R knee:\nPain with flexion.\nL ankle swelling.\nTenderness noted.");
+    assert_eq!(
+        found(&reading),
+        ["pain knee right present", "swelling ankle left present"]
+    );
+    assert_eq!(reading.questions.len(), 1, "{reading:?}");
+    // A blank line ends the heading's reach, and a finding under it keeps its negation.
+    let reading = read("R knee:\nNo swelling.\n\nPain with flexion.");
+    assert_eq!(found(&reading), ["swelling knee right absent"]);
+    assert_eq!(reading.questions.len(), 1, "{reading:?}");
+    // A finding denied after the same finding was charted there is asked.
+    let reading = read("R knee:\nPain with stairs.\nNo pain at rest.");
+    assert_eq!(found(&reading), ["pain knee right present"]);
+    assert_eq!(reading.questions.len(), 1, "{reading:?}");
+}

@@ -236,7 +236,19 @@ pub fn read_findings(
             &mut reading,
             &mut unread,
         );
-        discourse.take_in(sentence, &reading, items_before, questions_before);
+        let heading = heading_of(text, sentence);
+        if let (Some(first), Some(last)) = (sentence.first(), sentence.last())
+            && heading.is_some()
+        {
+            // A heading is read as the place of what is under it, not as a place with no
+            // finding named.
+            unread.retain(|u| {
+                !(u.span[0] >= first.span[0]
+                    && u.span[1] <= last.span[1]
+                    && u.why.starts_with("a place with no finding named"))
+            });
+        }
+        discourse.take_in(sentence, &reading, items_before, questions_before, heading);
     }
     unread.sort_by_key(|u| u.span);
     reading.unread = merge_unread(text, unread);
@@ -1008,6 +1020,9 @@ struct Antecedent {
     present: bool,
     /// Charted, not asked about.
     certain: bool,
+    /// A heading of its own ("R knee:"): the place of what is written under it, whatever
+    /// the finding.
+    heading: bool,
 }
 
 /// The places named in the sentences before, in the same paragraph: "Patient reports low
@@ -1046,9 +1061,22 @@ impl Discourse {
         reading: &Reading,
         items_before: usize,
         questions_before: usize,
+        heading: Option<(RegionCode, Option<Side>)>,
     ) {
         if let Some(last) = sentence.last() {
             self.end = Some(last.span[1]);
+        }
+        if let Some((region, side)) = heading {
+            self.before.push(Antecedent {
+                kind: None,
+                region: Some(region),
+                side,
+                structure: None,
+                present: true,
+                certain: true,
+                heading: true,
+            });
+            return;
         }
         let mut found: Vec<Antecedent> = Vec::new();
         for item in &reading.items[items_before..] {
@@ -1061,6 +1089,7 @@ impl Discourse {
                     structure: finding.detail.structure.clone(),
                     present: finding.presence == Presence::Present,
                     certain: true,
+                    heading: false,
                 });
             }
         }
@@ -1075,6 +1104,7 @@ impl Discourse {
                 structure: None,
                 present: finding.presence == Presence::Present,
                 certain: false,
+                heading: false,
             });
         }
         // Places named with no finding charted there ("he also hurt his knee") are places
@@ -1099,11 +1129,17 @@ impl Discourse {
                         structure: None,
                         present: true,
                         certain: false,
+                        heading: false,
                     });
                 }
             }
         }
         self.before.extend(found);
+    }
+
+    /// A heading of a place was read in the paragraph.
+    fn under_heading(&self) -> bool {
+        self.before.iter().any(|a| a.heading)
     }
 
     /// The paragraph so far named one place (with its side), whatever was found there.
@@ -1134,7 +1170,12 @@ impl Discourse {
 
     /// The one place a finding with none of its own refers back to, if there is exactly
     /// one and nothing about it is in doubt.
-    fn antecedent(&self, kinds: &[KindCode], side: Option<Side>) -> Option<&Antecedent> {
+    fn antecedent(
+        &self,
+        kinds: &[KindCode],
+        side: Option<Side>,
+        negated: bool,
+    ) -> Option<&Antecedent> {
         let first = self.before.first()?;
         let one_place = self
             .before
@@ -1144,18 +1185,72 @@ impl Discourse {
             return None;
         }
         let sure = self.before.iter().all(|a| a.certain && a.present);
-        // "R knee pain. Swelling noted.": another kind of finding may be elsewhere.
-        let same_complaint = kinds.iter().all(|kind| {
-            self.before.iter().any(|a| {
-                a.kind
-                    .as_ref()
-                    .is_some_and(|k| complaint_of(k) == complaint_of(kind))
-            })
-        });
+        // "R knee pain. Swelling noted.": another kind of finding may be elsewhere; under a
+        // heading ("R knee:") every finding is at its place.
+        let under_heading = self.before.iter().any(|a| a.heading);
+        let same_complaint = under_heading
+            || kinds.iter().all(|kind| {
+                self.before.iter().any(|a| {
+                    a.kind
+                        .as_ref()
+                        .is_some_and(|k| complaint_of(k) == complaint_of(kind))
+                })
+            });
+        // A negation is the later finding's own and never carries; but "LBP. No pain at
+        // rest." would deny the pain just charted there: only under a heading, with no
+        // finding of that kind before it, is a denied finding placed ("R knee:\nNo swelling").
+        let denied_elsewhere = negated
+            && (!under_heading
+                || kinds.iter().any(|kind| {
+                    self.before.iter().any(|a| {
+                        a.kind
+                            .as_ref()
+                            .is_some_and(|k| complaint_of(k) == complaint_of(kind))
+                    })
+                }));
+        if denied_elsewhere {
+            return None;
+        }
         // "L hip pain ... R side 6/10": a side of its own is another place.
         let same_side = side.is_none_or(|side| first.side == Some(side));
         (sure && same_complaint && same_side && first.region.is_some()).then_some(first)
     }
+}
+
+/// "R knee:", "Right shoulder exam:" on a line of its own: a heading of one place, with its
+/// side if written, for the lines under it.
+fn heading_of(text: &str, sentence: &[Read]) -> Option<(RegionCode, Option<Side>)> {
+    let last = sentence.last()?;
+    let after = text.get(last.span[1]..)?;
+    let line_rest = after.split('\n').next().unwrap_or_default().trim();
+    if line_rest != ":" {
+        return None;
+    }
+    let mut region: Option<RegionCode> = None;
+    let mut side: Option<Side> = None;
+    for read in sentence {
+        let Piece::Word(words) = &read.piece else {
+            return None;
+        };
+        match words.first()? {
+            Word::Region(place) if region.is_none() => region = Some(place.clone()),
+            Word::Side(written) if side.is_none() => side = Some(*written),
+            Word::Filler => {}
+            _ => return None,
+        }
+    }
+    // Only the whole line read as a place and a side: nothing unread in it ("exam" aside,
+    // which is a word of the heading's own).
+    let start = sentence.first()?.span[0];
+    let line_start = text[..start].rfind('\n').map_or(0, |at| at + 1);
+    let written = text[line_start..last.span[1]].to_lowercase();
+    let read_words: usize = sentence.len();
+    let words_written = written
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty() && !matches!(*w, "exam" | "examination"))
+        .count();
+    (words_written <= read_words + 1).then_some(())?;
+    region.map(|region| (region, side))
 }
 
 /// Whether a sentence's words point back to what was said before: "the pain", "it",
@@ -3847,7 +3942,6 @@ fn emit(
             && frame.structures.is_empty()
             && frame.reflex_places.is_empty()
             && frame.detail.level.is_none()
-            && !frame.negated
             && !frame.negation_in_doubt
             && !frame.not_reproduced
             && frame.context.is_none())
@@ -3867,8 +3961,8 @@ fn emit(
                 .filter_map(|k| k.name.split_whitespace().next().map(str::to_lowercase))
                 .collect();
             let words = words_between(text, sentence_span[0], sentence_span[1]);
-            (says_how || refers_back(&words, &names))
-                .then(|| discourse.antecedent(&placed_by_kind, side))
+            (says_how || refers_back(&words, &names) || discourse.under_heading())
+                .then(|| discourse.antecedent(&placed_by_kind, side, frame.negated))
                 .flatten()
         })
         .flatten();
