@@ -2259,3 +2259,31 @@ fn a_heading_of_a_place_on_its_own_line_places_the_findings_under_it() {
     assert_eq!(found(&reading), ["pain knee right present"]);
     assert_eq!(reading.questions.len(), 1, "{reading:?}");
 }
+
+#[test]
+fn a_dash_before_a_heading_within_a_line_ends_the_negation_before_it() {
+    // A public case's elbow examination, written on one line: the pain and the limited
+    // flexion are there, not denied with the swelling.
+    let reading = read(
+        "Right elbow exam: -Observation: No deformity, ecchymosis, or swelling -Range of motion: Flexion limited by 20 degrees secondary to pain",
+    );
+    assert_eq!(
+        found(&reading),
+        [
+            "deformity elbow right absent",
+            "bruising elbow right absent",
+            "swelling elbow right absent",
+            "pain elbow right present",
+            "limited_rom elbow right present"
+        ]
+    );
+    // A dash within a phrase is not a heading: "TTP - lateral joint line" stays one finding.
+    let reading = read("R knee TTP - lateral joint line");
+    assert!(
+        reading
+            .items
+            .iter()
+            .all(|i| i.finding.presence == Presence::Present)
+    );
+    assert!(!reading.items.is_empty());
+}

@@ -336,6 +336,26 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Token> {
     // "FABER+" and "SLR-" are a test and its result.
     let mut split = Vec::with_capacity(tokens.len());
     for token in tokens {
+        // "No deformity, ecchymosis, or swelling -Range of motion: Flexion limited": a dash
+        // before a heading within a line begins another item of the list, as a line would;
+        // what was said before it (a negation) ends there.
+        if token.lower.starts_with('-')
+            && let Some(dash) = text[token.span[0]..].chars().next()
+            && inline_heading(text, token.span[0], dash.len_utf8())
+        {
+            let cut = token.span[0] + dash.len_utf8();
+            split.push(Token {
+                span: [token.span[0], cut],
+                lower: ".".to_owned(),
+            });
+            if cut < token.span[1] {
+                split.push(Token {
+                    span: [cut, token.span[1]],
+                    lower: token.lower[1..].to_owned(),
+                });
+            }
+            continue;
+        }
         let last = token.lower.chars().last();
         let body = match last {
             Some('+' | '-') => &token.lower[..token.lower.len() - 1],
@@ -376,6 +396,24 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Token> {
         }
     }
     split
+}
+
+/// Whether the dash at `at` stands within a line, after other words, before a short
+/// capitalised heading and its colon ("... swelling -Range of motion: ...").
+fn inline_heading(text: &str, at: usize, dash_len: usize) -> bool {
+    let before = &text[..at];
+    let line_before = before.rsplit('\n').next().unwrap_or_default();
+    let after = &text[at + dash_len..];
+    let line_after = after.split('\n').next().unwrap_or_default().trim_start();
+    let Some(colon) = line_after.find(':') else {
+        return false;
+    };
+    let heading = &line_after[..colon];
+    !line_before.trim().is_empty()
+        && before.ends_with(char::is_whitespace)
+        && line_after.starts_with(|c: char| c.is_uppercase())
+        && !heading.contains(['.', ',', ';'])
+        && heading.split_whitespace().count() <= 4
 }
 
 /// A value written in one token: "6/10", "4-6/10", "4+/5", "2+", "3/4", "45°", "6cm", "30%",
@@ -1184,10 +1222,22 @@ impl Discourse {
         if !one_place || kinds.is_empty() {
             return None;
         }
-        let sure = self.before.iter().all(|a| a.certain && a.present);
         // "R knee pain. Swelling noted.": another kind of finding may be elsewhere; under a
         // heading ("R knee:") every finding is at its place.
         let under_heading = self.before.iter().any(|a| a.heading);
+        let same_as = |a: &Antecedent| {
+            kinds.iter().any(|kind| {
+                a.kind
+                    .as_ref()
+                    .is_some_and(|k| complaint_of(k) == complaint_of(kind))
+            })
+        };
+        // Nothing asked; and a complaint denied there is no place for it ("No LBP. The pain
+        // is 6/10."), while under a heading other findings denied say nothing of it.
+        let sure = self
+            .before
+            .iter()
+            .all(|a| a.certain && (a.present || under_heading && !same_as(a)));
         let same_complaint = under_heading
             || kinds.iter().all(|kind| {
                 self.before.iter().any(|a| {
@@ -1223,7 +1273,9 @@ fn heading_of(text: &str, sentence: &[Read]) -> Option<(RegionCode, Option<Side>
     let last = sentence.last()?;
     let after = text.get(last.span[1]..)?;
     let line_rest = after.split('\n').next().unwrap_or_default().trim();
-    if line_rest != ":" {
+    // "Right elbow exam: -Observation: ...": a list of headed items may follow on its line.
+    let rest_of_list = line_rest.strip_prefix(':').map(str::trim_start);
+    if !rest_of_list.is_some_and(|rest| rest.is_empty() || rest.starts_with(['-', '\u{2013}'])) {
         return None;
     }
     let mut region: Option<RegionCode> = None;
