@@ -2214,3 +2214,393 @@ fn words_that_could_change_a_side_a_place_or_a_negation_stay_unread() {
             .all(|item| item.finding.detail.onset.is_none())
     );
 }
+
+/// What each finding was rated, in the order read.
+fn intensities(reading: &Reading) -> Vec<Option<u8>> {
+    reading
+        .items
+        .iter()
+        .map(|item| item.finding.intensity.map(|i| i.value()))
+        .collect()
+}
+
+#[test]
+fn a_finding_that_refers_back_takes_the_one_place_named_before() {
+    let reading = read("Patient reports low back pain. The pain is 6/10 and worse with sitting.");
+    assert_eq!(
+        found(&reading),
+        [
+            "pain low_back midline present",
+            "pain low_back midline present"
+        ]
+    );
+    assert_eq!(intensities(&reading), [None, Some(6)]);
+    assert!(reading.is_whole(), "{reading:?}");
+    // The side goes with its place.
+    let reading = read("R knee pain. Pain is worse with stairs.");
+    assert_eq!(
+        found(&reading),
+        ["pain knee right present", "pain knee right present"]
+    );
+    assert_eq!(
+        reading.items[1].finding.detail.provoked_by,
+        [Activity::Stairs]
+    );
+    // "it", "symptoms", a bare rating: the one complaint named before.
+    for text in [
+        "Low back pain. It is 6/10.",
+        "L shoulder pain. Symptoms are 6/10.",
+        "L shoulder pain. 6/10.",
+    ] {
+        let reading = read(text);
+        assert_eq!(reading.items.len(), 2, "{text}: {reading:?}");
+        assert_eq!(reading.items[1].finding, {
+            let mut f = reading.items[0].finding.clone();
+            f.intensity = reading.items[1].finding.intensity;
+            f
+        });
+        assert_eq!(intensities(&reading)[1], Some(6), "{text}");
+    }
+}
+
+#[test]
+fn with_two_places_named_before_a_finding_that_refers_back_is_asked() {
+    for text in [
+        "Low back pain and neck pain. The pain is 6/10.",
+        "Low back pain. Neck pain. The pain is 6/10.",
+        "R knee pain. L knee pain. The pain is 6/10.",
+        // A place named with no finding is a place the text could mean.
+        "Low back pain. He also hurt his knee. The pain is 6/10.",
+    ] {
+        let reading = read(text);
+        assert!(
+            reading.items.iter().all(|i| i.finding.intensity.is_none()),
+            "{text}: {reading:?}"
+        );
+        assert!(
+            reading
+                .questions
+                .iter()
+                .any(|q| q.text.starts_with("The pain is 6/10") && q.finding.region.is_none()),
+            "{text}: {reading:?}"
+        );
+    }
+    // "It" with two complaints rates neither.
+    let reading = read("Low back pain and neck pain. It is 6/10.");
+    assert!(intensities(&reading).iter().all(Option::is_none));
+}
+
+#[test]
+fn a_place_carried_back_keeps_its_side_and_never_its_negation() {
+    // The line's side is another side than the place named before: asked.
+    let reading = read_under("R knee pain. The pain is 6/10.", Side::Left);
+    assert_eq!(found(&reading), ["pain knee right present"]);
+    assert_eq!(reading.questions.len(), 1, "{reading:?}");
+    // A side of its own is not the knee's.
+    let reading = read("R knee pain. The pain is 6/10 on the left.");
+    assert_eq!(found(&reading), ["pain knee right present"]);
+    // A denied pain is no place for a pain rated after it.
+    let reading = read("No low back pain. The pain is 6/10.");
+    assert_eq!(found(&reading), ["pain low_back midline absent"]);
+    assert!(intensities(&reading).iter().all(Option::is_none));
+    // A finding denied after a place is not carried there (it would say the pain named is
+    // absent): asked.
+    let reading = read("Low back pain. No pain at rest.");
+    assert_eq!(found(&reading), ["pain low_back midline present"]);
+    assert_eq!(reading.questions.len(), 1, "{reading:?}");
+    // Another kind of finding is not told of the pain's place.
+    let reading = read("R knee swelling. The pain is 6/10.");
+    assert_eq!(found(&reading), ["swelling knee right present"]);
+    assert_eq!(reading.questions.len(), 1, "{reading:?}");
+    let reading = read("R knee pain. Tenderness noted.");
+    assert_eq!(found(&reading), ["pain knee right present"]);
+    assert_eq!(reading.questions.len(), 1, "{reading:?}");
+}
+
+#[test]
+fn a_sentence_that_names_its_own_place_takes_nothing_from_before() {
+    // Read in the note it came from (a public case): the shooting pain is at the right of
+    // the lower neck, never the neck's midline carried from the sentence before.
+    let reading = read(
+        "His neck pain also started this morning. The pain becomes a sharp, shooting pain from the lower cervical spine on the right to the index finger and thumb.",
+    );
+    let second = reading.text.find("The pain").unwrap();
+    let read_after: Vec<String> = found(&reading)
+        .into_iter()
+        .zip(&reading.items)
+        .filter(|(_, item)| item.span[0] >= second)
+        .map(|(line, _)| line)
+        .collect();
+    assert!(
+        !read_after.contains(&"pain neck midline present".to_owned()),
+        "{read_after:?}"
+    );
+    assert!(read_after.contains(&"pain neck right present".to_owned()));
+}
+
+#[test]
+fn a_place_does_not_carry_past_the_end_of_its_paragraph() {
+    let reading = read("Low back pain.\n\nThe pain is 6/10.");
+    assert_eq!(found(&reading), ["pain low_back midline present"]);
+    assert_eq!(reading.questions.len(), 1, "{reading:?}");
+    // The next line of the same paragraph is still about it.
+    let reading = read("Low back pain.\nThe pain is 6/10.");
+    assert_eq!(intensities(&reading), [None, Some(6)], "{reading:?}");
+}
+
+#[test]
+fn a_place_named_for_a_later_examination_is_not_the_finding_before() {
+    // The biceps tendon's tenderness is not at the arm the MMT names, nor on its side:
+    // the tendon runs from the shoulder to the elbow, so its place is asked.
+    let reading = read(
+        "No tenderness with palpation biceps tendon and MMT resistance of left biceps is strong.",
+    );
+    assert_eq!(found(&reading), ["weakness arm_anterior left absent"]);
+    assert_eq!(
+        reading.items[0].finding.detail.structure.as_deref(),
+        Some("biceps")
+    );
+    let asked: Vec<_> = reading
+        .questions
+        .iter()
+        .map(|q| {
+            (
+                q.finding.kind.as_str(),
+                q.finding.region.clone(),
+                q.finding.side,
+            )
+        })
+        .collect();
+    assert_eq!(asked, [("tenderness", None, Side::None)], "{reading:?}");
+}
+
+/// The degrees read for each finding, in the order read.
+fn degrees(reading: &Reading) -> Vec<Option<f64>> {
+    reading
+        .items
+        .iter()
+        .map(|item| item.finding.detail.measurement.as_ref().map(|m| m.quantity))
+        .collect()
+}
+
+#[test]
+fn a_bare_number_after_a_movement_with_a_known_normal_is_its_range_in_degrees() {
+    let reading = read("R knee flexion 120");
+    assert_eq!(found(&reading), ["rom_measured knee right present"]);
+    assert_eq!(degrees(&reading), [Some(120.0)]);
+    let reading = read("lumbar flexion 45");
+    assert_eq!(found(&reading), ["rom_measured low_back midline present"]);
+    assert_eq!(degrees(&reading), [Some(45.0)]);
+    // Past any normal, it is not degrees: left unread.
+    let reading = read("R knee flexion 400");
+    assert!(reading.items.is_empty(), "{reading:?}");
+    assert!(!reading.unread.is_empty());
+}
+
+#[test]
+fn the_side_by_a_rotation_of_the_spine_is_its_direction_never_the_patients_side() {
+    for text in [
+        "Cervical ROM: R rotation 60",
+        "R cervical rotation 60",
+        "R cervical rotation 60°",
+    ] {
+        let reading = read(text);
+        assert_eq!(
+            found(&reading),
+            ["rom_measured neck midline present"],
+            "{text}"
+        );
+        assert_eq!(degrees(&reading), [Some(60.0)], "{text}");
+    }
+    // A side written after, or given by the line: direction or side? Asked.
+    assert!(read("cervical rotation 60 L").items.is_empty());
+    let reading = read_under("cervical rotation 60", Side::Left);
+    assert!(reading.items.is_empty(), "{reading:?}");
+    assert_eq!(reading.questions.len(), 1);
+}
+
+#[test]
+fn a_bare_number_that_may_be_something_else_is_asked_or_left_never_read_as_degrees() {
+    // No joint named: which joint's flexion?
+    for text in ["flexion 45", "R rotation 60"] {
+        let reading = read(text);
+        assert!(reading.items.is_empty(), "{text}: {reading:?}");
+        assert_eq!(reading.questions.len(), 1, "{text}: {reading:?}");
+        assert_eq!(reading.questions[0].finding.region, None);
+    }
+    // A small number may be a strength grade.
+    let reading = read("shoulder abduction 4");
+    assert!(reading.items.is_empty(), "{reading:?}");
+    assert_eq!(reading.questions.len(), 1, "{reading:?}");
+    // Two numbers, two sides: never one range on both sides.
+    for text in [
+        "R knee flexion 120, L 135",
+        "cervical rotation 60, L 70",
+        "cervical rotation R 60 L 70",
+        "right 50 to 135, left 8 to 110",
+        "Dorsiflexion 3 3",
+    ] {
+        let reading = read(text);
+        assert!(reading.items.is_empty(), "{text}: {reading:?}");
+    }
+}
+
+/// The corpus phrases (tests/corpus) read in the note their source quotes around them:
+/// each finding the reader asked a place for when the phrase was read alone, and reads
+/// with a place once the sentences before it are there, must be at the place, on the side
+/// and with the presence its source gives. `cargo test --test suite reader::a_place_carried
+/// -- --nocapture` prints how many were carried.
+#[test]
+fn a_place_carried_from_the_sentences_before_in_a_real_note_is_the_source_s() {
+    use upstream::model::RegionCode;
+    let (vocabulary, lexicon) = (Vocabulary::builtin(), Lexicon::builtin());
+    let needs_a_region = |reading: &Reading| {
+        reading
+            .questions
+            .iter()
+            .filter(|q| q.ask.ends_with("finding needs a region"))
+            .count()
+    };
+    let (mut asked_alone, mut carried, mut wrong) = (0, 0, Vec::new());
+    for file in [
+        "findings-spine.json",
+        "findings-upper-limb-head.json",
+        "findings-lower-limb.json",
+        "findings-heldout.json",
+    ] {
+        let path = format!("{}/tests/corpus/{file}", env!("CARGO_MANIFEST_DIR"));
+        let value: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        for item in value["items"].as_array().unwrap() {
+            let text = item["text"].as_str().unwrap();
+            let note = item["source"]["context"].as_str().unwrap_or_default();
+            let line_side = item["line_side"].as_str().and_then(Side::from_code);
+            let alone = read_findings(text, line_side, vocabulary, lexicon);
+            let Some(at) = note.find(text).filter(|at| *at > 0) else {
+                continue;
+            };
+            if item["kind"] != "finding" || needs_a_region(&alone) == 0 {
+                continue;
+            }
+            asked_alone += needs_a_region(&alone);
+            let end = at + text.len();
+            let mut in_note = read_findings(note, line_side, vocabulary, lexicon);
+            // What was read from the phrase's own words; a finding read across its edges
+            // belongs to a sentence of the note that the excerpt runs together.
+            in_note
+                .items
+                .retain(|i| i.span[0] >= at && i.span[1] <= end);
+            for read in &in_note.items {
+                let f = &read.finding;
+                let placed_alone = alone.items.iter().any(|i| {
+                    i.finding.kind == f.kind
+                        && i.finding.region == f.region
+                        && i.finding.side == f.side
+                });
+                if placed_alone || f.region.is_none() {
+                    continue;
+                }
+                carried += 1;
+                eprintln!(
+                    "placed by its note: `{text}`: {} {} {} {}",
+                    f.kind,
+                    f.region.as_ref().map_or("-", |r| r.as_str()),
+                    f.side.code(),
+                    f.presence.code()
+                );
+                let expected: Vec<&serde_json::Value> = item["expect"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|e| e["kind"].as_str() == Some(f.kind.as_str()))
+                    .collect();
+                let fits = expected.iter().any(|e| {
+                    let region = e["region"].as_str().unwrap_or_default();
+                    let side = e["side"].as_str().unwrap_or("none");
+                    let presence = e["presence"].as_str().unwrap_or("present");
+                    let read_region = f.region.as_ref().unwrap();
+                    let region_fits = region.is_empty()
+                        || region == read_region.as_str()
+                        || vocabulary.region_within(&RegionCode::new(region), read_region);
+                    let side_fits = side == f.side.code() || matches!(side, "none" | "midline");
+                    region_fits && side_fits && presence == f.presence.code()
+                });
+                if !fits {
+                    wrong.push(format!(
+                        "`{text}` in `{note}`: read {} {} {} {}",
+                        f.kind,
+                        f.region.as_ref().unwrap(),
+                        f.side.code(),
+                        f.presence.code()
+                    ));
+                }
+            }
+        }
+    }
+    eprintln!(
+        "places asked when read alone: {asked_alone}; placed by the note around it (the sentences before, a heading): {carried}; not the source's: {}",
+        wrong.len()
+    );
+    assert!(asked_alone > 0 && carried > 0);
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn a_heading_of_a_place_on_its_own_line_places_the_findings_under_it() {
+    let reading = read("R knee:\nPain with flexion.\nSwelling noted.");
+    assert_eq!(
+        found(&reading),
+        ["pain knee right present", "swelling knee right present"]
+    );
+    assert!(reading.is_whole(), "{reading:?}");
+    let reading = read("Right shoulder exam:\n- Pain with abduction 6/10");
+    assert_eq!(found(&reading), ["pain shoulder right present"]);
+    assert_eq!(intensities(&reading), [Some(6)]);
+    // A heading with no side: the side is asked, never taken from elsewhere.
+    let reading = read("Knee:\nPain with flexion.");
+    assert!(reading.items.is_empty(), "{reading:?}");
+    assert_eq!(reading.questions.len(), 1);
+    // Under the heading, another place named: which one is asked.
+    let reading = read("R knee:\nPain with flexion.\nL ankle swelling.\nTenderness noted.");
+    assert_eq!(
+        found(&reading),
+        ["pain knee right present", "swelling ankle left present"]
+    );
+    assert_eq!(reading.questions.len(), 1, "{reading:?}");
+    // A blank line ends the heading's reach, and a finding under it keeps its negation.
+    let reading = read("R knee:\nNo swelling.\n\nPain with flexion.");
+    assert_eq!(found(&reading), ["swelling knee right absent"]);
+    assert_eq!(reading.questions.len(), 1, "{reading:?}");
+    // A finding denied after the same finding was charted there is asked.
+    let reading = read("R knee:\nPain with stairs.\nNo pain at rest.");
+    assert_eq!(found(&reading), ["pain knee right present"]);
+    assert_eq!(reading.questions.len(), 1, "{reading:?}");
+}
+
+#[test]
+fn a_dash_before_a_heading_within_a_line_ends_the_negation_before_it() {
+    // A public case's elbow examination, written on one line: the pain and the limited
+    // flexion are there, not denied with the swelling.
+    let reading = read(
+        "Right elbow exam: -Observation: No deformity, ecchymosis, or swelling -Range of motion: Flexion limited by 20 degrees secondary to pain",
+    );
+    assert_eq!(
+        found(&reading),
+        [
+            "deformity elbow right absent",
+            "bruising elbow right absent",
+            "swelling elbow right absent",
+            "pain elbow right present",
+            "limited_rom elbow right present"
+        ]
+    );
+    // A dash within a phrase is not a heading: "TTP - lateral joint line" stays one finding.
+    let reading = read("R knee TTP - lateral joint line");
+    assert!(
+        reading
+            .items
+            .iter()
+            .all(|i| i.finding.presence == Presence::Present)
+    );
+    assert!(!reading.items.is_empty());
+}

@@ -193,16 +193,62 @@ pub fn read_findings(
         unread: Vec::new(),
         questions: Vec::new(),
     };
+    let mut discourse = Discourse::default();
     for sentence in reads.split(|r| matches!(r.piece, Piece::Stop)) {
+        // A blank line ends the paragraph: its places no longer carry.
+        if let (Some(first), Some(end)) = (sentence.first(), discourse.end)
+            && text.get(end..first.span[0]).is_some_and(|between| {
+                let lines: Vec<&str> = between.split('\n').collect();
+                lines.len() > 2
+                    && lines[1..lines.len() - 1]
+                        .iter()
+                        .any(|l| l.trim().is_empty())
+            })
+        {
+            discourse = Discourse::default();
+        }
+        let items_before = reading.items.len();
+        let questions_before = reading.questions.len();
+        // "His neck pain started this morning. The pain becomes a shooting pain from the
+        // lower cervical spine on the right": a sentence that names a place of its own says
+        // where its findings are; nothing carries into it.
+        let names_a_place = sentence.iter().any(|read| match &read.piece {
+            Piece::Word(words) => words.iter().any(|w| {
+                matches!(
+                    w,
+                    Word::Region(_) | Word::Structure { .. } | Word::ReflexPlace(_)
+                )
+            }),
+            _ => false,
+        });
+        let nothing_before = Discourse::default();
         compose(
             text,
             sentence,
             line_side,
             vocabulary,
             lexicon,
+            if names_a_place {
+                &nothing_before
+            } else {
+                &discourse
+            },
             &mut reading,
             &mut unread,
         );
+        let heading = heading_of(text, sentence);
+        if let (Some(first), Some(last)) = (sentence.first(), sentence.last())
+            && heading.is_some()
+        {
+            // A heading is read as the place of what is under it, not as a place with no
+            // finding named.
+            unread.retain(|u| {
+                !(u.span[0] >= first.span[0]
+                    && u.span[1] <= last.span[1]
+                    && u.why.starts_with("a place with no finding named"))
+            });
+        }
+        discourse.take_in(sentence, &reading, items_before, questions_before, heading);
     }
     unread.sort_by_key(|u| u.span);
     reading.unread = merge_unread(text, unread);
@@ -290,6 +336,26 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Token> {
     // "FABER+" and "SLR-" are a test and its result.
     let mut split = Vec::with_capacity(tokens.len());
     for token in tokens {
+        // "No deformity, ecchymosis, or swelling -Range of motion: Flexion limited": a dash
+        // before a heading within a line begins another item of the list, as a line would;
+        // what was said before it (a negation) ends there.
+        if token.lower.starts_with('-')
+            && let Some(dash) = text[token.span[0]..].chars().next()
+            && inline_heading(text, token.span[0], dash.len_utf8())
+        {
+            let cut = token.span[0] + dash.len_utf8();
+            split.push(Token {
+                span: [token.span[0], cut],
+                lower: ".".to_owned(),
+            });
+            if cut < token.span[1] {
+                split.push(Token {
+                    span: [cut, token.span[1]],
+                    lower: token.lower[1..].to_owned(),
+                });
+            }
+            continue;
+        }
         let last = token.lower.chars().last();
         let body = match last {
             Some('+' | '-') => &token.lower[..token.lower.len() - 1],
@@ -330,6 +396,24 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Token> {
         }
     }
     split
+}
+
+/// Whether the dash at `at` stands within a line, after other words, before a short
+/// capitalised heading and its colon ("... swelling -Range of motion: ...").
+fn inline_heading(text: &str, at: usize, dash_len: usize) -> bool {
+    let before = &text[..at];
+    let line_before = before.rsplit('\n').next().unwrap_or_default();
+    let after = &text[at + dash_len..];
+    let line_after = after.split('\n').next().unwrap_or_default().trim_start();
+    let Some(colon) = line_after.find(':') else {
+        return false;
+    };
+    let heading = &line_after[..colon];
+    !line_before.trim().is_empty()
+        && before.ends_with(char::is_whitespace)
+        && line_after.starts_with(|c: char| c.is_uppercase())
+        && !heading.contains(['.', ',', ';'])
+        && heading.split_whitespace().count() <= 4
 }
 
 /// A value written in one token: "6/10", "4-6/10", "4+/5", "2+", "3/4", "45°", "6cm", "30%",
@@ -862,6 +946,274 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
 }
 
 /// The words of `text` from `from` to `to`, lower case, without their punctuation.
+/// A place the text named before the sentence being read, and what was found there.
+#[derive(Debug, Clone)]
+struct Antecedent {
+    /// The finding read there; `None` for a place only named.
+    kind: Option<KindCode>,
+    /// `None` for a finding whose place was asked about.
+    region: Option<RegionCode>,
+    side: Option<Side>,
+    structure: Option<String>,
+    present: bool,
+    /// Charted, not asked about.
+    certain: bool,
+    /// A heading of its own ("R knee:"): the place of what is written under it, whatever
+    /// the finding.
+    heading: bool,
+}
+
+/// The places named in the sentences before, in the same paragraph: "Patient reports low
+/// back pain. The pain is 6/10" charts the 6/10 at the low back. A place carries to a
+/// later finding only when that finding names none, refers back ("the pain", "it", a bare
+/// rating or provocation), is of the same kind as the finding there, and the paragraph
+/// named that one place and no other; otherwise the place is asked, never guessed. A side
+/// goes only with its own place, and a negation never carries.
+#[derive(Debug, Default)]
+struct Discourse {
+    before: Vec<Antecedent>,
+    /// Where the last sentence read ended, to see a blank line (a new paragraph).
+    end: Option<usize>,
+}
+
+/// Words that point back to something said before.
+const REFERS_BACK: [&str; 10] = [
+    "it", "its", "it's", "this", "these", "they", "symptoms", "symptom", "same", "that",
+];
+/// Words before a finding's name that make it the one already named ("the pain").
+const DEFINITE: [&str; 6] = ["the", "her", "his", "my", "their", "your"];
+
+/// Kinds that name the same complaint in other words ("low back ache ... the pain").
+fn complaint_of(kind: &KindCode) -> &str {
+    match kind.as_str() {
+        "pain" | "ache" | "night_pain" | "burning" => "pain",
+        other => other,
+    }
+}
+
+impl Discourse {
+    /// Takes in what a sentence named, once it is read.
+    fn take_in(
+        &mut self,
+        sentence: &[Read],
+        reading: &Reading,
+        items_before: usize,
+        questions_before: usize,
+        heading: Option<(RegionCode, Option<Side>)>,
+    ) {
+        if let Some(last) = sentence.last() {
+            self.end = Some(last.span[1]);
+        }
+        if let Some((region, side)) = heading {
+            self.before.push(Antecedent {
+                kind: None,
+                region: Some(region),
+                side,
+                structure: None,
+                present: true,
+                certain: true,
+                heading: true,
+            });
+            return;
+        }
+        let mut found: Vec<Antecedent> = Vec::new();
+        for item in &reading.items[items_before..] {
+            let finding = &item.finding;
+            if finding.region.is_some() {
+                found.push(Antecedent {
+                    kind: Some(finding.kind.clone()),
+                    region: finding.region.clone(),
+                    side: Some(finding.side),
+                    structure: finding.detail.structure.clone(),
+                    present: finding.presence == Presence::Present,
+                    certain: true,
+                    heading: false,
+                });
+            }
+        }
+        // A finding asked about (its place or side unknown, or in doubt) leaves the
+        // paragraph's place in doubt too.
+        for question in &reading.questions[questions_before..] {
+            let finding = &question.finding;
+            found.push(Antecedent {
+                kind: Some(finding.kind.clone()),
+                region: finding.region.clone(),
+                side: None,
+                structure: None,
+                present: finding.presence == Presence::Present,
+                certain: false,
+                heading: false,
+            });
+        }
+        // Places named with no finding charted there ("he also hurt his knee") are places
+        // the text could mean too.
+        for read in sentence {
+            let Piece::Word(words) = &read.piece else {
+                continue;
+            };
+            for word in words {
+                let region = match word {
+                    Word::Region(region) => Some(region),
+                    Word::Structure { region, .. } => region.as_ref(),
+                    _ => None,
+                };
+                if let Some(region) = region
+                    && !found.iter().any(|a| a.region.as_ref() == Some(region))
+                {
+                    found.push(Antecedent {
+                        kind: None,
+                        region: Some(region.clone()),
+                        side: None,
+                        structure: None,
+                        present: true,
+                        certain: false,
+                        heading: false,
+                    });
+                }
+            }
+        }
+        self.before.extend(found);
+    }
+
+    /// A heading of a place was read in the paragraph.
+    fn under_heading(&self) -> bool {
+        self.before.iter().any(|a| a.heading)
+    }
+
+    /// The paragraph so far named one place (with its side), whatever was found there.
+    fn one_place(&self) -> bool {
+        self.before.first().is_some_and(|first| {
+            first.region.is_some()
+                && self
+                    .before
+                    .iter()
+                    .all(|a| a.region == first.region && a.side == first.side)
+        })
+    }
+
+    /// The one complaint of the paragraph so far, at its one place: what a bare rating
+    /// ("It is 6/10") rates.
+    fn one_complaint(&self) -> Option<&KindCode> {
+        let first = self.before.first()?.kind.as_ref()?;
+        (self.one_place()
+            && self.before.iter().all(|a| {
+                a.certain
+                    && a.present
+                    && a.kind
+                        .as_ref()
+                        .is_some_and(|k| complaint_of(k) == complaint_of(first))
+            }))
+        .then_some(first)
+    }
+
+    /// The one place a finding with none of its own refers back to, if there is exactly
+    /// one and nothing about it is in doubt.
+    fn antecedent(
+        &self,
+        kinds: &[KindCode],
+        side: Option<Side>,
+        negated: bool,
+    ) -> Option<&Antecedent> {
+        let first = self.before.first()?;
+        let one_place = self
+            .before
+            .iter()
+            .all(|a| a.region == first.region && a.side == first.side);
+        if !one_place || kinds.is_empty() {
+            return None;
+        }
+        // "R knee pain. Swelling noted.": another kind of finding may be elsewhere; under a
+        // heading ("R knee:") every finding is at its place.
+        let under_heading = self.before.iter().any(|a| a.heading);
+        let same_as = |a: &Antecedent| {
+            kinds.iter().any(|kind| {
+                a.kind
+                    .as_ref()
+                    .is_some_and(|k| complaint_of(k) == complaint_of(kind))
+            })
+        };
+        // Nothing asked; and a complaint denied there is no place for it ("No LBP. The pain
+        // is 6/10."), while under a heading other findings denied say nothing of it.
+        let sure = self
+            .before
+            .iter()
+            .all(|a| a.certain && (a.present || under_heading && !same_as(a)));
+        let same_complaint = under_heading
+            || kinds.iter().all(|kind| {
+                self.before.iter().any(|a| {
+                    a.kind
+                        .as_ref()
+                        .is_some_and(|k| complaint_of(k) == complaint_of(kind))
+                })
+            });
+        // A negation is the later finding's own and never carries; but "LBP. No pain at
+        // rest." would deny the pain just charted there: only under a heading, with no
+        // finding of that kind before it, is a denied finding placed ("R knee:\nNo swelling").
+        let denied_elsewhere = negated
+            && (!under_heading
+                || kinds.iter().any(|kind| {
+                    self.before.iter().any(|a| {
+                        a.kind
+                            .as_ref()
+                            .is_some_and(|k| complaint_of(k) == complaint_of(kind))
+                    })
+                }));
+        if denied_elsewhere {
+            return None;
+        }
+        // "L hip pain ... R side 6/10": a side of its own is another place.
+        let same_side = side.is_none_or(|side| first.side == Some(side));
+        (sure && same_complaint && same_side && first.region.is_some()).then_some(first)
+    }
+}
+
+/// "R knee:", "Right shoulder exam:" on a line of its own: a heading of one place, with its
+/// side if written, for the lines under it.
+fn heading_of(text: &str, sentence: &[Read]) -> Option<(RegionCode, Option<Side>)> {
+    let last = sentence.last()?;
+    let after = text.get(last.span[1]..)?;
+    let line_rest = after.split('\n').next().unwrap_or_default().trim();
+    // "Right elbow exam: -Observation: ...": a list of headed items may follow on its line.
+    let rest_of_list = line_rest.strip_prefix(':').map(str::trim_start);
+    if !rest_of_list.is_some_and(|rest| rest.is_empty() || rest.starts_with(['-', '\u{2013}'])) {
+        return None;
+    }
+    let mut region: Option<RegionCode> = None;
+    let mut side: Option<Side> = None;
+    for read in sentence {
+        let Piece::Word(words) = &read.piece else {
+            return None;
+        };
+        match words.first()? {
+            Word::Region(place) if region.is_none() => region = Some(place.clone()),
+            Word::Side(written) if side.is_none() => side = Some(*written),
+            Word::Filler => {}
+            _ => return None,
+        }
+    }
+    // Only the whole line read as a place and a side: nothing unread in it ("exam" aside,
+    // which is a word of the heading's own).
+    let start = sentence.first()?.span[0];
+    let line_start = text[..start].rfind('\n').map_or(0, |at| at + 1);
+    let written = text[line_start..last.span[1]].to_lowercase();
+    let read_words: usize = sentence.len();
+    let words_written = written
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty() && !matches!(*w, "exam" | "examination"))
+        .count();
+    (words_written <= read_words + 1).then_some(())?;
+    region.map(|region| (region, side))
+}
+
+/// Whether a sentence's words point back to what was said before: "the pain", "it",
+/// "symptoms".
+fn refers_back(words: &[String], kind_names: &[String]) -> bool {
+    words.iter().any(|w| REFERS_BACK.contains(&w.as_str()))
+        || words.windows(2).any(|pair| {
+            DEFINITE.contains(&pair[0].as_str()) && kind_names.iter().any(|name| *name == pair[1])
+        })
+}
+
 fn words_between(text: &str, from: usize, to: usize) -> Vec<String> {
     text.get(from..to)
         .unwrap_or_default()
@@ -972,6 +1324,13 @@ struct Frame {
     /// Named after "history of", "if", "mother", "possible": not today's finding of the
     /// patient, kept in the note unless it is denied ("no history of LBP").
     context: Option<Context>,
+    /// How many bare numbers were written: a second ("R knee flexion 120, L 135") says
+    /// another side or movement, never one range.
+    bare_numbers: usize,
+    /// A bare number read as a movement's range in degrees.
+    degrees_from_bare: bool,
+    /// A bare number after a movement that may be its range or something else: asked.
+    degrees_in_doubt: Option<String>,
     /// "Palpation positive": read as tenderness, and asked.
     positive_palpation: bool,
     /// The context is before this complaint ("no previous history of LBP"): denied, it
@@ -1017,12 +1376,14 @@ impl Frame {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn compose(
     text: &str,
     sentence: &[Read],
     line_side: Option<Side>,
     vocabulary: &Vocabulary,
     lexicon: &Lexicon,
+    discourse: &Discourse,
     reading: &mut Reading,
     unread: &mut Vec<Unread>,
 ) {
@@ -1413,6 +1774,22 @@ fn compose(
                             frame.negated |= negating > 0;
                         }
                         Word::Examined(kind) => {
+                            // "No tenderness ... biceps tendon and MMT of left biceps is
+                            // strong": a function examined after a finding and its place, joined
+                            // by "and", is another finding; the places after it are its own,
+                            // never the finding's before.
+                            let joined = r > 0
+                                && text[part[r - 1].span[0]..part[r - 1].span[1]]
+                                    .eq_ignore_ascii_case("and");
+                            if joined
+                                && !frame.kinds.is_empty()
+                                && frame.has_where()
+                                && frame.tests.is_empty()
+                                && !frame.kinds.contains(&kind)
+                                && !frame.examined.contains(&kind)
+                            {
+                                frames.push(std::mem::take(&mut frame));
+                            }
                             frame.places_since_finding.clear();
                             frame.structures_at_finding = frame.structures.len();
                             frame.examined.push(kind);
@@ -1971,7 +2348,10 @@ fn compose(
                 Piece::Strength(grade) => frame.detail.strength = Some(*grade),
                 Piece::Reflex(grade) => frame.detail.reflex = Some(*grade),
                 Piece::Plus(grade) => frame.plus = Some((*grade, read.span)),
-                Piece::Number(value) => frame.number = Some((*value, read.span)),
+                Piece::Number(value) => {
+                    frame.number = Some((*value, read.span));
+                    frame.bare_numbers += 1;
+                }
                 // "Lumbar Flexion | 45° | 60°": a table's second column is the normal.
                 Piece::Measure(quantity, _)
                     if frame.detail.measurement.is_some()
@@ -2490,6 +2870,7 @@ fn compose(
             side,
             vocabulary,
             lexicon,
+            discourse,
             reading,
             unread,
         );
@@ -2861,6 +3242,12 @@ fn is_direction(part: &[Read], at: usize) -> bool {
     let before2 = at.checked_sub(2).and_then(|i| part.get(i));
     // "flexion of right knee": a side before its place is the place's.
     let place_next = matches!(part.get(at + 1).map(|r| &r.piece), Some(Piece::Word(words)) if words.iter().any(|w| matches!(w, Word::Region(_))));
+    // "R cervical rotation": the spine has no right one to rotate; the side is the
+    // rotation's direction. A limb's ("R hip rotation") stays the limb's.
+    let spine_next = matches!(part.get(at + 1).map(|r| &r.piece), Some(Piece::Word(words)) if words.iter().any(|w| matches!(w, Word::Region(region) if SPINE.contains(&region.as_str()))));
+    if spine_next && movement(part.get(at + 2)) {
+        return true;
+    }
     !place_next
         && (movement(part.get(at + 1))
             || movement(before)
@@ -3058,7 +3445,8 @@ fn report_leftovers(text: &str, frame: &Frame, unread: &mut Vec<Unread>) {
     }
 }
 
-// The lexicon joins what emit already takes: its grading scales are data.
+// The lexicon and the paragraph's discourse join what emit already takes: its grading
+// scales are data, and a place named before may carry into it.
 #[allow(clippy::too_many_arguments)]
 fn emit(
     text: &str,
@@ -3067,6 +3455,7 @@ fn emit(
     side: Option<Side>,
     vocabulary: &Vocabulary,
     lexicon: &Lexicon,
+    discourse: &Discourse,
     reading: &mut Reading,
     unread: &mut Vec<Unread>,
 ) {
@@ -3079,6 +3468,23 @@ fn emit(
     // with none named ("Palpation: unremarkable") is it the tenderness examined.
     if !frame.kinds.is_empty() {
         frame.examined.retain(|kind| kind.as_str() != "tenderness");
+    }
+    // "Low back pain. It is 6/10.": a rating with nothing named rates the one complaint
+    // named before.
+    if frame.kinds.is_empty()
+        && frame.examined.is_empty()
+        && frame.tests.is_empty()
+        && !frame.has_where()
+        && frame.intensity.is_some()
+        && frame.detail.measurement.is_none()
+        && frame.detail.strength.is_none()
+        && frame.detail.reflex.is_none()
+        && frame.plus.is_none()
+        && !frame.negated
+        && let Some(kind) = discourse.one_complaint()
+        && vocabulary.kind(kind).is_some_and(|k| k.intensity)
+    {
+        frame.kinds.push(kind.clone());
     }
     movements_as_strength(frame);
     // "weakness with knee extension": weak in a movement, whose muscle is not named.
@@ -3096,6 +3502,43 @@ fn emit(
         return;
     }
     movements_as_range(frame);
+    // "cervical rotation 60 L", or under "L:": a side by a movement of the spine may be
+    // its direction; asked.
+    if frame.degrees_from_bare
+        && side.is_some()
+        && frame
+            .movement_regions
+            .iter()
+            .chain(&frame.regions)
+            .any(|place| SPINE.contains(&place.as_str()))
+        && let Some(measurement) = &frame.detail.measurement
+    {
+        frame.degrees_in_doubt = Some(format!(
+            "{} {}: which way? (a side by a movement of the spine may be its direction)",
+            measurement.of.as_deref().unwrap_or("the movement"),
+            measurement.quantity
+        ));
+        frame.number = Some((measurement.quantity, span));
+    }
+    if let Some(ask) = frame.degrees_in_doubt.take()
+        && let Some((number, _)) = frame.number
+    {
+        let mut finding = Finding::new("rom_measured", None, Side::None);
+        let mut measurement = measured(number, Unit::Degrees);
+        measurement.of = frame
+            .uncued
+            .iter()
+            .find(|(_, a)| a.is_movement())
+            .map(|(_, a)| a.words().to_owned());
+        finding.detail.measurement = Some(measurement);
+        reading.questions.push(Question {
+            span,
+            text: phrase,
+            ask,
+            finding,
+        });
+        return;
+    }
     // "Lx ext painful", "flexion with pain": a movement that brings the pain on.
     if frame.change.is_none()
         && frame
@@ -3128,6 +3571,8 @@ fn emit(
             frame.detail.reproduces = Some(words.to_owned());
         }
     }
+    // The place a finding refers back to, in a sentence before.
+    let mut carried: Option<&Antecedent> = None;
     if !frame.tests.is_empty() {
         for (name, region) in &frame.tests {
             let mut finding = Finding::new(
@@ -3433,6 +3878,59 @@ fn emit(
                 .into_iter()
                 .collect()
         };
+        // "Patient reports low back pain. The pain is 6/10": a finding with no place of its
+        // own that refers back takes the one place named before; with two, it is asked.
+        let placed_by_kind: Vec<KindCode> = kinds
+            .iter()
+            .filter(|k| {
+                vocabulary
+                    .kind(k)
+                    .is_some_and(|k| k.region != RegionPresence::None)
+            })
+            .cloned()
+            .collect();
+        let needs_a_place = kinds.iter().any(|k| {
+            vocabulary
+                .kind(k)
+                .is_some_and(|k| k.region == RegionPresence::Required)
+        });
+        carried = (regions.is_empty()
+            && needs_a_place
+            && frame.tests.is_empty()
+            && frame.structures.is_empty()
+            && frame.reflex_places.is_empty()
+            && frame.detail.level.is_none()
+            && !frame.negation_in_doubt
+            && !frame.not_reproduced
+            && frame.context.is_none())
+        .then(|| {
+            let says_how = frame.intensity.is_some()
+                || frame.detail.intensity_low.is_some()
+                || frame.detail.severity.is_some()
+                || frame.detail.frequency.is_some()
+                || frame.detail.quality.is_some()
+                || frame.detail.onset.is_some()
+                || frame.detail.course.is_some()
+                || !frame.detail.provoked_by.is_empty()
+                || !frame.detail.eased_by.is_empty();
+            let names: Vec<String> = placed_by_kind
+                .iter()
+                .filter_map(|k| vocabulary.kind(k))
+                .filter_map(|k| k.name.split_whitespace().next().map(str::to_lowercase))
+                .collect();
+            let words = words_between(text, sentence_span[0], sentence_span[1]);
+            (says_how || refers_back(&words, &names) || discourse.under_heading())
+                .then(|| discourse.antecedent(&placed_by_kind, side, frame.negated))
+                .flatten()
+        })
+        .flatten();
+        let regions: Vec<RegionCode> = match carried {
+            Some(Antecedent {
+                region: Some(region),
+                ..
+            }) => vec![region.clone()],
+            _ => regions,
+        };
         for kind in &kinds {
             let takes_region = vocabulary
                 .kind(kind)
@@ -3524,9 +4022,19 @@ fn emit(
                 .find(|(region, _)| Some(region) == finding.region.as_ref())
                 .map(|(_, side)| *side)
         };
-        let side = own(&frame.place_sides).or(own(&frame.region_sides)
-            .filter(|_| frame.side.is_none())
-            .or(side));
+        let carried_here = carried.filter(|a| a.region.is_some() && a.region == finding.region);
+        if let Some(antecedent) = carried_here
+            && finding.detail.structure.is_none()
+        {
+            finding.detail.structure = antecedent.structure.clone();
+        }
+        let side = match carried_here {
+            // The side goes with its own place only.
+            Some(antecedent) => antecedent.side,
+            None => own(&frame.place_sides).or(own(&frame.region_sides)
+                .filter(|_| frame.side.is_none())
+                .or(side)),
+        };
         finding.side = match (side, laterality) {
             (Some(side), Some(laterality)) if laterality.allows(side) => side,
             (Some(Side::Left | Side::Right | Side::Bilateral), Some(Laterality::Single)) => {
@@ -3661,6 +4169,127 @@ fn place_of_movements(frame: &mut Frame, movements: &[super::detail::Activity]) 
     }
 }
 
+/// The parts of the spine, which move as one and have no side of their own to turn.
+const SPINE: [&str; 8] = [
+    "neck",
+    "neck_posterior",
+    "back",
+    "back_upper",
+    "back_mid",
+    "interscapular",
+    "thoracolumbar",
+    "low_back",
+];
+
+/// Range-of-motion movements whose normal the reader knows, in degrees, to tell whether a
+/// bare number after the movement ("knee flexion 120") can be its range. The normal is
+/// not charted (it was not written, and sources differ); the reading is only allowed up
+/// to one and a half times it. Read: the shoulder, elbow, forearm and wrist from the AAOS
+/// column of Norkin & White, Measurement of Joint Motion, Table A.1 (F.A. Davis,
+/// fadavispt.mhmedical.com); hip, knee and ankle from "Range of Motion of Joints"
+/// (medicospace.com), hip extension and adduction from Kurz's table (yoga-age.com);
+/// the cervical and lumbar spine from Kurz's table, cervical rotation and side bending at
+/// the upper end given by exrx.net (Joint ROM).
+const ROM_NORMALS: [(&str, super::detail::Activity, f64); 24] = {
+    use super::detail::Activity::*;
+    [
+        ("shoulder", Flexion, 180.0),
+        ("shoulder", Extension, 60.0),
+        ("shoulder", Abduction, 180.0),
+        ("shoulder", InternalRotation, 70.0),
+        ("shoulder", ExternalRotation, 90.0),
+        ("elbow", Flexion, 150.0),
+        ("forearm", Pronation, 80.0),
+        ("forearm", Supination, 80.0),
+        ("wrist", Flexion, 80.0),
+        ("wrist", Extension, 70.0),
+        ("wrist", RadialDeviation, 20.0),
+        ("wrist", UlnarDeviation, 30.0),
+        ("hip", Flexion, 125.0),
+        ("hip", Extension, 30.0),
+        ("hip", Abduction, 45.0),
+        ("hip", Adduction, 30.0),
+        ("hip", InternalRotation, 45.0),
+        ("hip", ExternalRotation, 45.0),
+        ("knee", Flexion, 130.0),
+        ("ankle", Dorsiflexion, 20.0),
+        ("ankle", Plantarflexion, 50.0),
+        ("neck", Rotation, 80.0),
+        ("neck", SideBending, 45.0),
+        ("low_back", Flexion, 75.0),
+    ]
+};
+
+/// A number this small after a movement may be a strength grade ("Dorsiflexion 3 3"), a
+/// rating or degrees: asked, never read as degrees.
+const SMALLEST_BARE_DEGREES: f64 = 10.0;
+
+/// "knee flexion 120", "Cervical ROM: R rotation 60": a bare number after one named
+/// movement is its range in degrees, when the reader knows the movement's normal at the
+/// place named and the number is plausible for it. A number that could be something
+/// else, or a movement of no place named, is asked.
+fn bare_degrees(frame: &mut Frame, movements: &[super::detail::Activity]) {
+    let Some((number, number_span)) = frame.number else {
+        return;
+    };
+    let examined_only_range = frame.examined.iter().all(|k| k.as_str() == "limited_rom");
+    let nothing_else = frame.detail.measurement.is_none()
+        && frame.intensity.is_none()
+        && frame.detail.intensity_low.is_none()
+        && frame.detail.strength.is_none()
+        && frame.detail.reflex.is_none()
+        && frame.plus.is_none()
+        && frame.tests.is_empty()
+        && frame.kinds.is_empty()
+        && frame.structures.is_empty()
+        && examined_only_range
+        && !frame.negated;
+    let [movement] = movements else {
+        return;
+    };
+    let after_it = frame
+        .uncued
+        .iter()
+        .any(|(span, activity)| activity == movement && span[1] <= number_span[0]);
+    if !nothing_else || !after_it || frame.bare_numbers != 1 {
+        return;
+    }
+    let mut places: Vec<&RegionCode> = Vec::new();
+    for place in frame.movement_regions.iter().chain(&frame.regions) {
+        if !places.contains(&place) {
+            places.push(place);
+        }
+    }
+    let normal = match places.as_slice() {
+        [place] => ROM_NORMALS
+            .iter()
+            .find(|(joint, moving, _)| *joint == place.as_str() && moving == movement)
+            .map(|(_, _, normal)| *normal),
+        _ => None,
+    };
+    let whole = number.fract() == 0.0;
+    match normal {
+        Some(normal) if whole && number > SMALLEST_BARE_DEGREES && number <= normal * 1.5 => {
+            frame.number = None;
+            frame.detail.measurement = Some(measured(number, Unit::Degrees));
+            frame.measured_at = Some(number_span);
+            frame.degrees_from_bare = true;
+        }
+        // A known movement at no single known place, or a number that may be a grade: asked.
+        _ if places.len() != 1 || number <= SMALLEST_BARE_DEGREES => {
+            frame.degrees_in_doubt = Some(if places.len() != 1 {
+                format!("{number} degrees of {} of which joint?", movement.words())
+            } else {
+                format!(
+                    "{} {number}: degrees, a strength grade or a rating?",
+                    movement.words()
+                )
+            });
+        }
+        _ => {}
+    }
+}
+
 fn movements_as_range(frame: &mut Frame) {
     use super::detail::Activity;
     let movements: Vec<Activity> = frame
@@ -3682,6 +4311,10 @@ fn movements_as_range(frame: &mut Frame) {
         }
     }
     place_of_movements(frame, &movements);
+    bare_degrees(frame, &movements);
+    if frame.degrees_in_doubt.is_some() {
+        return;
+    }
     // A symptom read with the movements ("extension reduced and painful") may be felt in
     // only some of them: the movements are kept with neither.
     let symptomatic = frame
