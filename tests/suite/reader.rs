@@ -1991,6 +1991,10 @@ fn the_cervicothoracic_junction_is_asked_never_read_as_the_mid_back() {
                 .any(|ask| ask.contains("cervicothoracic junction")),
             "`{text}`: {reading:?}"
         );
+        // The finding waiting for the answer holds no place of the reader's guess.
+        for question in &reading.questions {
+            assert_eq!(question.finding.region, None, "`{text}`: {reading:?}");
+        }
     }
     // "thoracic" alone is still the mid back.
     assert_eq!(

@@ -3841,12 +3841,21 @@ fn emit(
                     .map(|word| format!("is this right? `{word}` in it was not read"))
             });
         if let Some(ask) = ask {
-            reading.questions.push(Question {
+            // At the cervicothoracic junction the place read is not the answer: the finding
+            // waits for the clinician's place, asked once.
+            if frame.junction {
+                finding.region = None;
+                finding.side = Side::None;
+            }
+            let question = Question {
                 span,
                 text: phrase.clone(),
                 ask,
                 finding,
-            });
+            };
+            if !reading.questions.contains(&question) {
+                reading.questions.push(question);
+            }
             continue;
         }
         reading.items.push(ReadFinding { finding, span });
