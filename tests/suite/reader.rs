@@ -2604,3 +2604,120 @@ fn a_dash_before_a_heading_within_a_line_ends_the_negation_before_it() {
     );
     assert!(!reading.items.is_empty());
 }
+
+/// The words a user sees asked about, one per question.
+fn asked(reading: &Reading) -> Vec<String> {
+    reading.questions.iter().map(|q| q.ask.clone()).collect()
+}
+
+/// Sixth session, blind held-out set (tests/corpus/findings-heldout-2.json): "does not"
+/// between the pain and the time denies the night pain; it was charted present.
+#[test]
+fn a_not_between_the_pain_and_the_night_denies_the_night_pain() {
+    let reading = read("Pain does not keep her up at night.");
+    assert_eq!(found(&reading), ["night_pain - none absent"]);
+    // With its place named, the time is not charted as the pain's: asked, never "at night".
+    let placed = read("Back pain does not keep her up at night.");
+    for item in &placed.items {
+        assert_ne!(
+            item.finding.detail.frequency,
+            Some(upstream::model::Frequency::AtNight),
+            "{placed:?}"
+        );
+    }
+    assert!(!placed.is_whole(), "{placed:?}");
+    // Pain that does keep her up is night pain.
+    assert_eq!(
+        found(&read("Pain keeps her up at night.")),
+        ["night_pain - none present"]
+    );
+}
+
+/// "non pitting edema": "non" is the prefix of the word after it, not a negation of the
+/// swelling; it was charted absent. The right ankle "within normal limits" stays the right's.
+#[test]
+fn non_before_a_word_that_describes_a_finding_does_not_deny_it() {
+    assert_eq!(
+        found(&read(
+            "mild non pitting edema in the left lateral ankle, within normal limits right ankle"
+        )),
+        [
+            "swelling ankle_lateral left present",
+            "swelling ankle right absent"
+        ]
+    );
+    // "non tender": the finding itself, still denied.
+    assert_eq!(
+        found(&read("non tender L knee")),
+        ["tenderness knee left absent"]
+    );
+}
+
+/// "right and left rotation", "to both sides": the directions of a movement, not the side
+/// of the spine; a side was read from the first of them. Whether a chart keeps both
+/// directions as "bilateral" is asked.
+#[test]
+fn both_directions_of_a_movement_are_asked_never_read_as_one_side() {
+    let reading = read(
+        "Cervical AROM was reduced 50% in right and left rotation, however, right rotation produced more pain.",
+    );
+    assert!(found(&reading).is_empty(), "{reading:?}");
+    assert!(
+        asked(&reading)
+            .iter()
+            .any(|ask| ask.contains("both directions of the movement")),
+        "{reading:?}"
+    );
+    let both_sides = read("normal cervical range of motion (ROM) to both sides");
+    assert!(found(&both_sides).is_empty(), "{both_sides:?}");
+    assert_eq!(
+        asked(&both_sides),
+        ["both directions of the movement, or both sides of the body?"]
+    );
+    // One direction is still the movement's, the spine at its midline.
+    assert_eq!(
+        found(&read("Lumbar flexion limited, left rotation was reduced")),
+        ["limited_rom low_back midline present"]
+    );
+}
+
+/// "cervical-thoracic", "cervicothoracic": the junction of the neck and the upper back;
+/// "thoracic" alone was read as the mid back. Which region of the record is asked.
+#[test]
+fn the_cervicothoracic_junction_is_asked_never_read_as_the_mid_back() {
+    for text in [
+        "The pain was localized to the posterior cervical-thoracic region.",
+        "cervicothoracic pain",
+        "On examination, cervicothoracic active range of motion (AROM) was reduced 50% in right and left rotation.",
+    ] {
+        let reading = read(text);
+        assert!(found(&reading).is_empty(), "`{text}`: {reading:?}");
+        assert!(
+            asked(&reading)
+                .iter()
+                .any(|ask| ask.contains("cervicothoracic junction")),
+            "`{text}`: {reading:?}"
+        );
+        // The finding waiting for the answer holds no place of the reader's guess.
+        for question in &reading.questions {
+            assert_eq!(question.finding.region, None, "`{text}`: {reading:?}");
+        }
+    }
+    // "thoracic" alone is still the mid back.
+    assert_eq!(
+        found(&read("thoracic pain")),
+        ["pain back_mid midline present"]
+    );
+}
+
+/// "Moving her head and neck ... aggravated her pain": the parts moved, not where it hurts;
+/// the head moves at the neck. The pain was charted at the head.
+#[test]
+fn moving_the_head_places_the_pain_at_the_neck_never_the_head() {
+    assert_eq!(
+        found(&read(
+            "Moving her head and neck, particularly in right rotation, aggravated her pain."
+        )),
+        ["pain neck midline present"]
+    );
+}

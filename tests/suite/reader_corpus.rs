@@ -142,10 +142,21 @@ fn the_reader_on_phrases_held_out_never_reads_a_wrong_side_region_or_negation() 
 /// A second held-out set, collected in the sixth session from sources no other file cites,
 /// its readings written and committed before the reader ran on it: blind, where the first
 /// set is now partly seen.
+///
+/// Its first run read 7 phrases wrong (tests/corpus/README.md, sixth session); the reader
+/// was fixed, the items left as written. Three expectations are debatable, and there the
+/// reader asks rather than reads:
+/// - "normal cervical range of motion (ROM) to both sides" expects the neck *bilateral*, and
+///   "reduced 50% in right and left rotation" the same: both sides there are the movement's
+///   two directions, which the reader otherwise keeps out of the side (one direction is the
+///   spine's midline). Midline and bilateral are both defensible for the record, so both
+///   directions named is asked.
+/// - "cervicothoracic" (and "cervical-thoracic") is the junction of the neck and the upper
+///   back. The items expect the *neck* for the range and the pain of the cervicothoracic
+///   spine, and both the posterior neck and the upper back for the pain of the "posterior
+///   cervical-thoracic region", while the vocabulary keeps "cervicothoracic junction" under
+///   the upper back (`back_upper`). Neither place alone is sure, so where is asked.
 #[test]
-#[ignore = "blind first run 2026-12-08: 7 phrases read with a wrong negation, side or region \
-            (listed in tests/corpus/README.md, sixth session); to run again once the reader \
-            is fixed, the items left as written"]
 fn the_reader_on_a_second_blind_held_out_set_never_reads_a_wrong_side_region_or_negation() {
     let figures = measure(&["findings-heldout-2.json"], "held-out phrases, second set");
     assert!(figures.phrases >= 190, "{figures:?}");

@@ -1312,6 +1312,15 @@ struct Frame {
     awaits_finding: bool,
     /// "pain does not radiate down the legs": a negation between a finding and its place.
     negation_between: bool,
+    /// "pain does not keep her up at night": the "not" denies the time, not the pain.
+    night_denied: bool,
+    /// A movement named in both directions ("right and left rotation", "to both sides"):
+    /// directions, not sides of the body.
+    both_directions: bool,
+    /// The direction of a movement named last ("left rotation").
+    direction: Option<Side>,
+    /// A place at the junction of the neck and the back ("cervicothoracic").
+    junction: bool,
     /// How many structures were named before the last word naming a finding.
     structures_at_finding: usize,
     /// The places named since the last word naming a finding.
@@ -1673,6 +1682,11 @@ fn compose(
                             });
                         }
                     }
+                    // "cervicothoracic", "cervical-thoracic": the junction of the neck and the
+                    // upper back, which the record keeps as two regions; where it is is asked.
+                    if matches!(word, Word::Region(_)) && names_a_junction(text, read.span) {
+                        frame.junction = true;
+                    }
                     match word {
                         // "FABER + L (SI pain)", "SLR + R reproducing calf pain": after a
                         // test, a symptom in the same clause is what the test reproduced.
@@ -1825,6 +1839,11 @@ fn compose(
                         Word::Region(region) if moves_next(part, r) => {
                             frame.movement_regions.push(region);
                         }
+                        // "moving her head and neck aggravated her pain": the part moved, not
+                        // yet the place of a finding.
+                        Word::Region(region) if !frame.has_what() && is_moved(part, r) => {
+                            frame.movement_regions.push(region);
+                        }
                         // "ache in the lower neck, severe when he bends his head": the part
                         // that moves, not another place of the finding.
                         Word::Region(region)
@@ -1964,7 +1983,14 @@ fn compose(
                         }
                         // "left rotation", "bends to the right": a direction of movement,
                         // not the side of a finding.
-                        Word::Side(_) if direction => {}
+                        Word::Side(side) if direction => {
+                            if frame.direction.is_some_and(|other| other != side)
+                                || side == Side::Bilateral
+                            {
+                                frame.both_directions = true;
+                            }
+                            frame.direction = Some(side);
+                        }
                         // "both lateral and medial joint line": both parts, not both sides.
                         Word::Side(Side::Bilateral)
                             if written == "both"
@@ -2084,6 +2110,16 @@ fn compose(
                                 _ => side,
                             });
                         }
+                        // "non pitting edema", "non-mechanical pain": "non" is the prefix of
+                        // the word after it; a word the reader passes over takes the
+                        // negation, not the finding after it.
+                        Word::NegateAfter
+                            if written == "non"
+                                && part.get(r + 1).is_none_or(|next| {
+                                    matches!(&next.piece, Piece::Word(words) if words.iter().all(|w| *w == Word::Filler))
+                                        || !words_between(text, read.span[1], next.span[0])
+                                            .is_empty()
+                                }) => {}
                         Word::NegateAfter => {
                             // "pain does not radiate down the legs": the pain is there, not
                             // in the legs; which the "not" denies is asked.
@@ -2154,7 +2190,31 @@ fn compose(
                             }
                         }
                         Word::Severity(value) => frame.detail.severity = Some(value),
-                        Word::Frequency(value) => frame.detail.frequency = Some(value),
+                        Word::Frequency(value) => {
+                            // "pain does not keep her up at night": a "not" between the pain
+                            // and the time denies the night pain, not the pain.
+                            if value == super::detail::Frequency::AtNight
+                                && frame.negation_between
+                                && negating > 0
+                            {
+                                frame.night_denied = true;
+                            }
+                            // "back pain does not keep her up at night": the "not" after a
+                            // finding and its place denies the time; it is not the pain's.
+                            let denied = negating > 0
+                                && !sentence_wide
+                                && !frame.has_what()
+                                && frames.last().is_some_and(|before| before.has_what());
+                            if denied {
+                                unread.push(Unread {
+                                    span: read.span,
+                                    text: text[read.span[0]..read.span[1]].to_owned(),
+                                    why: "a time that is denied (charted by hand)".into(),
+                                });
+                            } else {
+                                frame.detail.frequency = Some(value);
+                            }
+                        }
                         // "no injury", "without trauma": no mechanism, an insidious onset;
                         // the negation was spent on the injury, not on a finding after it.
                         Word::Onset(super::detail::Onset::AfterTrauma)
@@ -2269,6 +2329,9 @@ fn compose(
                             frame.places_since_finding.clear();
                             frame.structures_at_finding = frame.structures.len();
                         }
+                        // "normal cervical ROM to both sides": both directions of a movement,
+                        // or both sides.
+                        Word::Filler if written == "both sides" => frame.both_directions = true,
                         Word::Filler => {}
                     }
                 }
@@ -3248,8 +3311,13 @@ fn is_direction(part: &[Read], at: usize) -> bool {
     if spine_next && movement(part.get(at + 2)) {
         return true;
     }
+    // "right and left rotation": a side joined to a direction is a direction too.
+    let side = |read: Option<&Read>| matches!(read.map(|r| &r.piece), Some(Piece::Word(words)) if words.iter().any(|w| matches!(w, Word::Side(_))));
+    let joined_to_direction =
+        filler(part.get(at + 1)) && side(part.get(at + 2)) && movement(part.get(at + 3));
     !place_next
         && (movement(part.get(at + 1))
+            || joined_to_direction
             || movement(before)
             || (filler(before) && movement(before2))
             || follows_movement(part, at, true))
@@ -3303,6 +3371,46 @@ fn follows_movement(part: &[Read], at: usize, directional: bool) -> bool {
         }
     }
     false
+}
+
+/// Whether the place at `at` is the object of a word of moving ("moving her head and neck"),
+/// past filler and other places.
+fn is_moved(part: &[Read], at: usize) -> bool {
+    for read in part[..at].iter().rev().take(5) {
+        match &read.piece {
+            Piece::Word(words)
+                if words
+                    .iter()
+                    .any(|w| matches!(w, Word::Activity(super::detail::Activity::Movement))) =>
+            {
+                return true;
+            }
+            Piece::Word(words)
+                if words
+                    .iter()
+                    .all(|w| matches!(w, Word::Filler | Word::Region(_))) => {}
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Whether the place word at `span` names the junction of the neck and the back
+/// ("cervicothoracic", "cervico-thoracic", or "cervical-thoracic" read word by word).
+fn names_a_junction(text: &str, span: Span) -> bool {
+    let word = text[span[0]..span[1]].to_lowercase();
+    let joined_to_cervical = text[..span[0]].ends_with('-')
+        && text[..span[0] - 1]
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .is_some_and(|before| before.to_lowercase().starts_with("cervic"));
+    let joined_to_thoracic = text[span[1]..].starts_with('-')
+        && text[span[1] + 1..]
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .is_some_and(|after| after.to_lowercase().starts_with("thorac"));
+    word.contains("cervic") && (word.contains("thorac") || joined_to_thoracic)
+        || word.starts_with("thorac") && joined_to_cervical
 }
 
 /// Whether a movement follows the word at `at`, past a side or filler word.
@@ -3747,6 +3855,11 @@ fn emit(
         {
             kinds.push(KindCode::new("night_pain"));
             frame.kinds.push(KindCode::new("night_pain"));
+            // "does not keep her up at night": the night pain is denied, and the pain's
+            // own detail does not say "at night".
+            if frame.night_denied {
+                frame.detail.frequency = None;
+            }
         }
         // "a burning shooting pain", "aching and dull pain": the pain's character, not
         // a finding of its own.
@@ -3857,7 +3970,20 @@ fn emit(
         } else if !structure_regions.is_empty() {
             structure_regions.clone()
         } else if !frame.movement_regions.is_empty() {
-            frame.movement_regions.clone()
+            // The head turns and bends at the neck: a finding placed only by the moving of
+            // the head is the neck's, never the head's.
+            let mut moved: Vec<RegionCode> = Vec::new();
+            for region in &frame.movement_regions {
+                let region = if region.as_str() == "head" {
+                    RegionCode::new("neck")
+                } else {
+                    region.clone()
+                };
+                if !moved.contains(&region) {
+                    moved.push(region);
+                }
+            }
+            moved
         } else {
             // "L4/L5 TTP": the level says which part of the spine. "L4-S1 myotomes": the
             // limb those roots serve.
@@ -3943,7 +4069,7 @@ fn emit(
             for place in places {
                 let mut finding =
                     Finding::new(kind.as_str(), place.map(RegionCode::as_str), Side::None);
-                if frame.negated {
+                if frame.negated || frame.night_denied && kind.as_str() == "night_pain" {
                     finding.presence = Presence::Absent;
                 }
                 findings.push(finding);
@@ -4092,6 +4218,20 @@ fn emit(
                     .then(|| "which side? both sides and one side are written".to_owned())
             })
             .or_else(|| {
+                (frame.junction && finding.region.is_some()).then(|| {
+                    "where at the cervicothoracic junction? the neck, the upper back, or both"
+                        .to_owned()
+                })
+            })
+            .or_else(|| {
+                // "ROM to both sides", "reduced in right and left rotation": the movement's
+                // two directions, which some charts keep as both sides; asked, not guessed.
+                (frame.both_directions
+                    && finding.kind.as_str() == "limited_rom"
+                    && laterality == Some(Laterality::Axial))
+                .then(|| "both directions of the movement, or both sides of the body?".to_owned())
+            })
+            .or_else(|| {
                 (frame.negation_between && finding.region.is_some()).then(|| {
                     "present or absent here? a \"not\" stands between the finding and its place"
                         .to_owned()
@@ -4115,12 +4255,21 @@ fn emit(
                     .map(|word| format!("is this right? `{word}` in it was not read"))
             });
         if let Some(ask) = ask {
-            reading.questions.push(Question {
+            // At the cervicothoracic junction the place read is not the answer: the finding
+            // waits for the clinician's place, asked once.
+            if frame.junction {
+                finding.region = None;
+                finding.side = Side::None;
+            }
+            let question = Question {
                 span,
                 text: phrase.clone(),
                 ask,
                 finding,
-            });
+            };
+            if !reading.questions.contains(&question) {
+                reading.questions.push(question);
+            }
             continue;
         }
         reading.items.push(ReadFinding { finding, span });
