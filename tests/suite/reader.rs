@@ -2445,6 +2445,160 @@ fn a_bare_number_that_may_be_something_else_is_asked_or_left_never_read_as_degre
     }
 }
 
+/// The index of the `rom_normals` entry for a place and movement in the lexicon's JSON.
+fn rom_normal_at(json: &serde_json::Value, region: &str, movement: &str) -> usize {
+    json["rom_normals"]["normals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|n| n["region"] == region && n["movement"] == movement)
+        .unwrap_or_else(|| panic!("no normal for {region} {movement}"))
+}
+
+#[test]
+fn the_normal_ranges_of_motion_are_the_lexicons_data() {
+    // The built-in normals: knee flexion 130 (up to 195 read), wrist extension 70 (up to 105).
+    assert_eq!(degrees(&read("R knee flexion 160")), [Some(160.0)]);
+    assert_eq!(degrees(&read("R wrist extension 100")), [Some(100.0)]);
+    assert!(
+        degrees(&read("R wrist extension 110")).is_empty(),
+        "past one and a half times the normal"
+    );
+    // A clinic that lowers the knee's normal and raises the wrist's changes the file: what
+    // is plausible follows.
+    let mut json = lexicon_json();
+    let knee = rom_normal_at(&json, "knee", "flexion");
+    json["rom_normals"]["normals"][knee]["degrees"] = 100.into();
+    let wrist = rom_normal_at(&json, "wrist", "extension");
+    json["rom_normals"]["normals"][wrist]["degrees"] = 80.into();
+    let lexicon = load(&json).unwrap();
+    let read_with = |text: &str| read_findings(text, None, Vocabulary::builtin(), &lexicon);
+    let reading = read_with("R knee flexion 160");
+    assert!(degrees(&reading).is_empty(), "{reading:?}");
+    assert!(!reading.unread.is_empty(), "{reading:?}");
+    assert_eq!(degrees(&read_with("R knee flexion 120")), [Some(120.0)]);
+    let reading = read_with("R wrist extension 110");
+    assert_eq!(found(&reading), ["rom_measured wrist right present"]);
+    assert_eq!(degrees(&reading), [Some(110.0)]);
+    // A movement with no normal in the file: a bare number after it is not degrees.
+    let mut json = lexicon_json();
+    let knee = rom_normal_at(&json, "knee", "flexion");
+    json["rom_normals"]["normals"]
+        .as_array_mut()
+        .unwrap()
+        .remove(knee);
+    let lexicon = load(&json).unwrap();
+    let reading = read_findings("R knee flexion 120", None, Vocabulary::builtin(), &lexicon);
+    assert!(
+        reading
+            .items
+            .iter()
+            .all(|item| item.finding.detail.measurement.is_none()),
+        "{reading:?}"
+    );
+}
+
+#[test]
+fn a_malformed_normal_range_of_motion_is_refused_naming_it() {
+    type Break = fn(&mut serde_json::Value);
+    let breakages: [(&str, Break, &str); 10] = [
+        (
+            "no section",
+            |j| {
+                j.as_object_mut().unwrap().remove("rom_normals");
+            },
+            "missing field `rom_normals`",
+        ),
+        (
+            "a region the vocabulary lacks",
+            |j| {
+                let at = rom_normal_at(j, "knee", "flexion");
+                j["rom_normals"]["normals"][at]["region"] = "kneecap_top".into();
+            },
+            "`kneecap_top` in rom_normals.normals (region) is not a code",
+        ),
+        (
+            "a movement the reader does not know",
+            |j| {
+                let at = rom_normal_at(j, "knee", "flexion");
+                j["rom_normals"]["normals"][at]["movement"] = "wiggling".into();
+            },
+            "`wiggling` in rom_normals.normals (movement) is not a code",
+        ),
+        (
+            "an activity that is no movement",
+            |j| {
+                let at = rom_normal_at(j, "knee", "flexion");
+                j["rom_normals"]["normals"][at]["movement"] = "kneeling".into();
+            },
+            "`kneeling` in rom_normals.normals (movement) is not a code",
+        ),
+        (
+            "a normal of 0",
+            |j| {
+                let at = rom_normal_at(j, "hip", "abduction");
+                j["rom_normals"]["normals"][at]["degrees"] = 0.into();
+            },
+            "rom_normals.normals (hip abduction) gives 0 degrees",
+        ),
+        (
+            "a normal above 360",
+            |j| {
+                let at = rom_normal_at(j, "hip", "abduction");
+                j["rom_normals"]["normals"][at]["degrees"] = 450.into();
+            },
+            "rom_normals.normals (hip abduction) gives 450 degrees",
+        ),
+        (
+            "a place and movement twice",
+            |j| {
+                let at = rom_normal_at(j, "elbow", "flexion");
+                let again = j["rom_normals"]["normals"][at].clone();
+                j["rom_normals"]["normals"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(again);
+            },
+            "rom_normals.normals (elbow flexion) is given twice",
+        ),
+        (
+            "a blank source",
+            |j| {
+                let at = rom_normal_at(j, "ankle", "dorsiflexion");
+                j["rom_normals"]["normals"][at]["source"] = " ".into();
+            },
+            "rom_normals.normals (ankle dorsiflexion) has no source",
+        ),
+        (
+            "no source",
+            |j| {
+                let at = rom_normal_at(j, "ankle", "dorsiflexion");
+                j["rom_normals"]["normals"][at]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("source");
+            },
+            "missing field `source`",
+        ),
+        (
+            "the section without a source",
+            |j| j["rom_normals"]["sources"] = serde_json::json!([]),
+            "rom_normals.sources needs at least one source",
+        ),
+    ];
+    for (what, breaking, expected) in breakages {
+        let mut json = lexicon_json();
+        breaking(&mut json);
+        let message = load(&json)
+            .err()
+            .unwrap_or_else(|| panic!("{what}: loaded"));
+        assert!(
+            message.contains("assets/lexicon/findings.json") && message.contains(expected),
+            "{what}: {message}"
+        );
+    }
+}
+
 /// The corpus phrases (tests/corpus) read in the note their source quotes around them:
 /// each finding the reader asked a place for when the phrase was read alone, and reads
 /// with a place once the sentences before it are there, must be at the place, on the side

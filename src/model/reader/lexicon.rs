@@ -116,6 +116,94 @@ struct LexiconFile {
     reflex_grades: GradesFile,
     /// How each grade of a peripheral pulse (0-4+) stands to normal.
     pulse_grades: GradesFile,
+    /// The normal range of each movement at each joint, in degrees, with its source.
+    rom_normals: RomNormalsFile,
+}
+
+/// The normal ranges of motion (`rom_normals` in the file).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RomNormalsFile {
+    #[allow(dead_code)]
+    about: String,
+    sources: Vec<String>,
+    normals: Vec<RomNormalFile>,
+}
+
+/// One movement's normal at one place: "shoulder", "flexion", 180.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RomNormalFile {
+    /// A region code of the vocabulary.
+    region: String,
+    /// A movement's code, as the record writes it ("internal_rotation").
+    movement: String,
+    degrees: f64,
+    /// Where the value was read.
+    source: String,
+    /// Whether the value was checked against a primary or authoritative table; kept in
+    /// the file for whoever maintains it, the reader uses both alike.
+    #[allow(dead_code)]
+    verified: bool,
+}
+
+/// The normal ranges of the file, checked: each at a region the vocabulary has, of a
+/// movement the reader knows, above 0 and at most 360 degrees, with a source, and each
+/// place and movement once.
+fn rom_normals_of(
+    file: &RomNormalsFile,
+    vocabulary: &Vocabulary,
+) -> Result<Vec<(RegionCode, Activity, f64)>, LexiconError> {
+    sources_of("rom_normals.sources", &file.sources)?;
+    if file.normals.is_empty() {
+        return Err(LexiconError::Malformed {
+            field: "rom_normals.normals".into(),
+            why: "is empty: list at least one normal".into(),
+        });
+    }
+    let mut normals: Vec<(RegionCode, Activity, f64)> = Vec::new();
+    for entry in &file.normals {
+        let named = format!("rom_normals.normals ({} {})", entry.region, entry.movement);
+        let region = RegionCode::new(entry.region.as_str());
+        if vocabulary.region(&region).is_none() {
+            return Err(LexiconError::UnknownCode {
+                field: "rom_normals.normals (region)".into(),
+                value: entry.region.clone(),
+            });
+        }
+        let movement = Activity::from_code(&entry.movement)
+            .filter(|a| a.is_movement())
+            .ok_or_else(|| LexiconError::UnknownCode {
+                field: "rom_normals.normals (movement)".into(),
+                value: entry.movement.clone(),
+            })?;
+        if !(entry.degrees > 0.0 && entry.degrees <= 360.0) {
+            return Err(LexiconError::Malformed {
+                field: named,
+                why: format!(
+                    "gives {} degrees: a normal is above 0 and at most 360",
+                    entry.degrees
+                ),
+            });
+        }
+        if entry.source.trim().is_empty() {
+            return Err(LexiconError::Malformed {
+                field: named,
+                why: "has no source: say where the normal was read".into(),
+            });
+        }
+        if normals
+            .iter()
+            .any(|(place, moving, _)| *place == region && *moving == movement)
+        {
+            return Err(LexiconError::Malformed {
+                field: named,
+                why: "is given twice: keep one normal for each place and movement".into(),
+            });
+        }
+        normals.push((region, movement, entry.degrees));
+    }
+    Ok(normals)
 }
 
 /// The units a value is written in (`units` in the file).
@@ -578,6 +666,8 @@ pub struct Lexicon {
     reflex_scale: [std::cmp::Ordering; 5],
     /// Each pulse grade 0-4 as it stands to normal.
     pulse_scale: [std::cmp::Ordering; 5],
+    /// Each movement's normal range at a place, in degrees.
+    rom_normals: Vec<(RegionCode, Activity, f64)>,
 }
 
 /// Why the lexicon file cannot be used.
@@ -705,11 +795,13 @@ impl Lexicon {
                 .chain(&file.units.sources)
                 .chain(&file.reflex_grades.sources)
                 .chain(&file.pulse_grades.sources)
+                .chain(&file.rom_normals.sources)
                 .cloned()
                 .collect(),
             units: units_of(&file.units)?,
             reflex_scale: scale_of("reflex_grades", &file.reflex_grades)?,
             pulse_scale: scale_of("pulse_grades", &file.pulse_grades)?,
+            rom_normals: rom_normals_of(&file.rom_normals, vocabulary)?,
         };
         for (word, code) in &file.techniques {
             let technique = super::super::detail::Technique::from_code(code).ok_or_else(|| {
@@ -1299,6 +1391,15 @@ impl Lexicon {
     /// How a pulse of this grade ("2+") stands to normal; `None` past the scale's end.
     pub fn pulse_to_normal(&self, grade: u8) -> Option<std::cmp::Ordering> {
         self.pulse_scale.get(usize::from(grade)).copied()
+    }
+
+    /// The normal range of a movement at a place, in degrees, where the lexicon has one:
+    /// what a bare number after the movement is measured against.
+    pub fn rom_normal(&self, place: &RegionCode, movement: Activity) -> Option<f64> {
+        self.rom_normals
+            .iter()
+            .find(|(at, moving, _)| at == place && *moving == movement)
+            .map(|(_, _, normal)| *normal)
     }
 
     /// The long form of an abbreviation: "ttp" is "tenderness to palpation".

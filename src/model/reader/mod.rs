@@ -3609,7 +3609,7 @@ fn emit(
         });
         return;
     }
-    movements_as_range(frame);
+    movements_as_range(frame, lexicon);
     // "cervical rotation 60 L", or under "L:": a side by a movement of the spine may be
     // its direction; asked.
     if frame.degrees_from_bare
@@ -4330,54 +4330,16 @@ const SPINE: [&str; 8] = [
     "low_back",
 ];
 
-/// Range-of-motion movements whose normal the reader knows, in degrees, to tell whether a
-/// bare number after the movement ("knee flexion 120") can be its range. The normal is
-/// not charted (it was not written, and sources differ); the reading is only allowed up
-/// to one and a half times it. Read: the shoulder, elbow, forearm and wrist from the AAOS
-/// column of Norkin & White, Measurement of Joint Motion, Table A.1 (F.A. Davis,
-/// fadavispt.mhmedical.com); hip, knee and ankle from "Range of Motion of Joints"
-/// (medicospace.com), hip extension and adduction from Kurz's table (yoga-age.com);
-/// the cervical and lumbar spine from Kurz's table, cervical rotation and side bending at
-/// the upper end given by exrx.net (Joint ROM).
-const ROM_NORMALS: [(&str, super::detail::Activity, f64); 24] = {
-    use super::detail::Activity::*;
-    [
-        ("shoulder", Flexion, 180.0),
-        ("shoulder", Extension, 60.0),
-        ("shoulder", Abduction, 180.0),
-        ("shoulder", InternalRotation, 70.0),
-        ("shoulder", ExternalRotation, 90.0),
-        ("elbow", Flexion, 150.0),
-        ("forearm", Pronation, 80.0),
-        ("forearm", Supination, 80.0),
-        ("wrist", Flexion, 80.0),
-        ("wrist", Extension, 70.0),
-        ("wrist", RadialDeviation, 20.0),
-        ("wrist", UlnarDeviation, 30.0),
-        ("hip", Flexion, 125.0),
-        ("hip", Extension, 30.0),
-        ("hip", Abduction, 45.0),
-        ("hip", Adduction, 30.0),
-        ("hip", InternalRotation, 45.0),
-        ("hip", ExternalRotation, 45.0),
-        ("knee", Flexion, 130.0),
-        ("ankle", Dorsiflexion, 20.0),
-        ("ankle", Plantarflexion, 50.0),
-        ("neck", Rotation, 80.0),
-        ("neck", SideBending, 45.0),
-        ("low_back", Flexion, 75.0),
-    ]
-};
-
 /// A number this small after a movement may be a strength grade ("Dorsiflexion 3 3"), a
 /// rating or degrees: asked, never read as degrees.
 const SMALLEST_BARE_DEGREES: f64 = 10.0;
 
 /// "knee flexion 120", "Cervical ROM: R rotation 60": a bare number after one named
-/// movement is its range in degrees, when the reader knows the movement's normal at the
-/// place named and the number is plausible for it. A number that could be something
-/// else, or a movement of no place named, is asked.
-fn bare_degrees(frame: &mut Frame, movements: &[super::detail::Activity]) {
+/// movement is its range in degrees, when the lexicon has the movement's normal at the
+/// place named (`rom_normals`) and the number is plausible for it: up to one and a half
+/// times the normal, which is not charted (it was not written, and sources differ). A
+/// number that could be something else, or a movement of no place named, is asked.
+fn bare_degrees(frame: &mut Frame, movements: &[super::detail::Activity], lexicon: &Lexicon) {
     let Some((number, number_span)) = frame.number else {
         return;
     };
@@ -4410,10 +4372,7 @@ fn bare_degrees(frame: &mut Frame, movements: &[super::detail::Activity]) {
         }
     }
     let normal = match places.as_slice() {
-        [place] => ROM_NORMALS
-            .iter()
-            .find(|(joint, moving, _)| *joint == place.as_str() && moving == movement)
-            .map(|(_, _, normal)| *normal),
+        [place] => lexicon.rom_normal(place, *movement),
         _ => None,
     };
     let whole = number.fract() == 0.0;
@@ -4439,7 +4398,7 @@ fn bare_degrees(frame: &mut Frame, movements: &[super::detail::Activity]) {
     }
 }
 
-fn movements_as_range(frame: &mut Frame) {
+fn movements_as_range(frame: &mut Frame, lexicon: &Lexicon) {
     use super::detail::Activity;
     let movements: Vec<Activity> = frame
         .uncued
@@ -4460,7 +4419,7 @@ fn movements_as_range(frame: &mut Frame) {
         }
     }
     place_of_movements(frame, &movements);
-    bare_degrees(frame, &movements);
+    bare_degrees(frame, &movements, lexicon);
     if frame.degrees_in_doubt.is_some() {
         return;
     }
