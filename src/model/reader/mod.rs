@@ -186,7 +186,8 @@ pub fn read_findings(
     lexicon: &Lexicon,
 ) -> Reading {
     let tokens = tokenize(text, lexicon);
-    let (reads, mut unread) = recognise(text, &tokens, lexicon);
+    let (mut reads, mut unread) = recognise(text, &tokens, lexicon);
+    table_rows(text, &mut reads);
     let mut reading = Reading {
         text: text.to_owned(),
         items: Vec::new(),
@@ -194,7 +195,17 @@ pub fn read_findings(
         questions: Vec::new(),
     };
     let mut discourse = Discourse::default();
+    let mut next: usize = 0;
     for sentence in reads.split(|r| matches!(r.piece, Piece::Stop)) {
+        let stops = [
+            next.checked_sub(1)
+                .and_then(|stop| reads.get(stop))
+                .map_or(0, |stop: &Read| stop.span[1]),
+            reads
+                .get(next + sentence.len())
+                .map_or(text.len(), |stop| stop.span[0]),
+        ];
+        next += sentence.len() + 1;
         // A blank line ends the paragraph: its places no longer carry.
         if let (Some(first), Some(end)) = (sentence.first(), discourse.end)
             && text.get(end..first.span[0]).is_some_and(|between| {
@@ -225,6 +236,7 @@ pub fn read_findings(
         compose(
             text,
             sentence,
+            stops,
             line_side,
             vocabulary,
             lexicon,
@@ -253,6 +265,39 @@ pub fn read_findings(
     unread.sort_by_key(|u| u.span);
     reading.unread = merge_unread(text, unread);
     reading
+}
+
+/// "Lumbar extensors | 4/5 | Left hamstring": the cells of a table row are read together
+/// only while they speak of one place; a cell naming another place begins another item,
+/// so a grade is never joined to the place of a cell after the one it belongs with.
+fn table_rows(text: &str, reads: &mut [Read]) {
+    let names_a_place = |read: &Read| match &read.piece {
+        Piece::Word(words) => words.iter().any(|w| {
+            matches!(
+                w,
+                Word::Region(_) | Word::Structure { .. } | Word::ReflexPlace(_)
+            )
+        }),
+        _ => false,
+    };
+    let is_cell_mark = |read: &Read| text.get(read.span[0]..read.span[1]) == Some("|");
+    let mut placed = false;
+    for at in 0..reads.len() {
+        if matches!(reads[at].piece, Piece::Stop) {
+            placed = false;
+        } else if is_cell_mark(&reads[at]) {
+            let next_names_a_place = reads[at + 1..]
+                .iter()
+                .take_while(|r| !is_cell_mark(r) && !matches!(r.piece, Piece::Stop))
+                .any(names_a_place);
+            if placed && next_names_a_place {
+                reads[at].piece = Piece::Stop;
+                placed = false;
+            }
+        } else if names_a_place(&reads[at]) {
+            placed = true;
+        }
+    }
 }
 
 /// Words, numbers and marks with their spans. `/`, `+`, `-`, `'`, `°` and `.` between digits
@@ -395,7 +440,65 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Token> {
             split.push(token);
         }
     }
-    split
+    headings_within_a_line(text, split)
+}
+
+/// "Posture: normal Gait: normal Spasm: around neck": each heading of a line that holds
+/// several is an item of its own, as if it began a line; what the one before said (a
+/// "normal") ends there. A heading is a capitalised word within four words before a
+/// colon, after the words of an earlier heading on the same line.
+fn headings_within_a_line(text: &str, tokens: Vec<Token>) -> Vec<Token> {
+    let is_mark = |token: &Token| token.lower.chars().all(|c| !c.is_alphanumeric());
+    let mut starts: Vec<usize> = Vec::new();
+    for (colon, token) in tokens.iter().enumerate() {
+        if token.lower != ":" {
+            continue;
+        }
+        let words_before = tokens[..colon]
+            .iter()
+            .rev()
+            .take(4)
+            .take_while(|t| !is_mark(t))
+            .count();
+        let Some(start) = (colon - words_before..colon).rev().find(|&i| {
+            text[tokens[i].span[0]..]
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+        }) else {
+            continue;
+        };
+        // The words of an earlier heading stand between it and the line's start.
+        let line = tokens[..start]
+            .iter()
+            .rev()
+            .take_while(|t| !matches!(t.lower.as_str(), "\n" | "." | ";"));
+        let mut content = false;
+        let mut heading_before = false;
+        for (n, earlier) in line.enumerate() {
+            if n == 0 {
+                content = !is_mark(earlier);
+            }
+            if earlier.lower == ":" {
+                heading_before = true;
+                break;
+            }
+        }
+        if content && heading_before {
+            starts.push(start);
+        }
+    }
+    let mut out = Vec::with_capacity(tokens.len() + starts.len());
+    for (i, token) in tokens.into_iter().enumerate() {
+        if starts.contains(&i) {
+            out.push(Token {
+                span: [token.span[0], token.span[0]],
+                lower: ".".to_owned(),
+            });
+        }
+        out.push(token);
+    }
+    out
 }
 
 /// Whether the dash at `at` stands within a line, after other words, before a short
@@ -740,6 +843,104 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
                 at += 2;
                 continue;
             }
+        }
+        // "Flexion limited by 20 degrees", "lacks 10° of extension", "extension lag of
+        // 15°", "10 degrees short of full", "minus 10 degrees": the amount lost, never the
+        // range measured. Read as a range limited, with no value the model would take for
+        // the range.
+        let amount_at = |from: usize| -> Option<usize> {
+            let (_, first) = words.get(from)?;
+            match value_of(first, lexicon)? {
+                Piece::Measure(..) => Some(from + 1),
+                Piece::Number(_) => Some(
+                    match words
+                        .get(from + 1)
+                        .and_then(|(_, unit)| lexicon.unit_after_number(unit))
+                    {
+                        Some(_) => from + 2,
+                        None => from + 1,
+                    },
+                ),
+                _ => None,
+            }
+        };
+        // Past the amount: "short of", "shy of", with "full" or "terminal" after it, or
+        // "lag", "loss", "deficit" are the words of a loss written after it.
+        let loss_after = |from: usize| -> Option<usize> {
+            let after = |i: usize| words.get(i).map(|(_, w)| w.as_str());
+            match after(from)? {
+                "lag" | "loss" | "deficit" => Some(from + 1),
+                "short" | "shy" if after(from + 1) == Some("of") => Some(match after(from + 2) {
+                    Some("full" | "terminal" | "normal" | "neutral") => from + 3,
+                    _ => from + 2,
+                }),
+                _ => None,
+            }
+        };
+        let lost_before = matches!(
+            word.as_str(),
+            "lacks" | "lacking" | "lacked" | "lack" | "lag" | "lags" | "lagging"
+        );
+        if lost_before || word == "minus" {
+            let from = if words.get(at + 1).is_some_and(|(_, w)| w == "of") {
+                at + 2
+            } else {
+                at + 1
+            };
+            if let Some(end) = amount_at(from) {
+                let end = loss_after(end).unwrap_or(end);
+                let span = [span[0], words[end - 1].0[1]];
+                let piece = if lost_before {
+                    Piece::Word(vec![Word::Change(Change::Less)])
+                } else {
+                    // "minus 10 degrees" is written -10 degrees: the sign kept, as
+                    // "-10°" keeps it.
+                    match (
+                        value_of(&words[from].1, lexicon),
+                        words
+                            .get(from + 1)
+                            .and_then(|(_, unit)| lexicon.unit_after_number(unit)),
+                    ) {
+                        (Some(Piece::Measure(quantity, unit)), _)
+                        | (Some(Piece::Number(quantity)), Some(unit)) => {
+                            Piece::Measure(-quantity, unit)
+                        }
+                        _ => Piece::Word(vec![Word::Change(Change::Less)]),
+                    }
+                };
+                reads.push(Read { span, piece });
+                at = end;
+                continue;
+            }
+        }
+        // "limited by 20 degrees", "loss of 20°": the word before already says limited;
+        // the amount is no range.
+        let by_a_loss = at >= 2
+            && matches!(words[at - 1].1.as_str(), "by" | "of")
+            && matches!(
+                words[at - 2].1.as_str(),
+                "limited"
+                    | "restricted"
+                    | "reduced"
+                    | "decreased"
+                    | "diminished"
+                    | "loss"
+                    | "deficit"
+                    | "lag"
+            );
+        if let Some(end) = amount_at(at)
+            && let Some(end) = if by_a_loss {
+                Some(loss_after(end).unwrap_or(end))
+            } else {
+                loss_after(end)
+            }
+        {
+            reads.push(Read {
+                span: [span[0], words[end - 1].0[1]],
+                piece: Piece::Word(vec![Word::Change(Change::Less)]),
+            });
+            at = end;
+            continue;
         }
         // The longest phrase the lexicon knows, from here.
         let longest = lexicon.longest().min(words.len() - at);
@@ -1389,6 +1590,9 @@ impl Frame {
 fn compose(
     text: &str,
     sentence: &[Read],
+    // Where the stops around the sentence end and begin: a heading within a line
+    // ("... Gait: normal Spasm: ...") is a stop that no mark of the text shows.
+    stops: Span,
     line_side: Option<Side>,
     vocabulary: &Vocabulary,
     lexicon: &Lexicon,
@@ -1405,10 +1609,12 @@ fn compose(
         (Some(first), Some(last)) => [
             text[..first.span[0]]
                 .rfind(['.', ';', '\n'])
-                .map_or(0, |at| at + 1),
+                .map_or(0, |at| at + 1)
+                .max(stops[0].min(first.span[0])),
             text[last.span[1]..]
                 .find(['.', ';', '\n'])
-                .map_or(text.len(), |at| last.span[1] + at),
+                .map_or(text.len(), |at| last.span[1] + at)
+                .min(stops[1].max(last.span[1])),
         ],
         _ => [0, 0],
     };
