@@ -2879,3 +2879,74 @@ fn the_range_lost_is_never_read_as_the_range_measured() {
         ["limited_rom 120 Degrees"]
     );
 }
+
+#[test]
+fn the_other_side_with_a_grade_of_its_own_keeps_its_side_and_grade() {
+    // "L 3/5 R 4/5": the right knee's grade was lost into the left one; "L 4/5 R 5/5"
+    // charted the right's normal strength on the left.
+    assert_eq!(
+        found(&read("knee L 3/5 R 4/5")),
+        ["weakness knee left present", "weakness knee right present"]
+    );
+    for (text, first, second) in [
+        (
+            "Hamstrings L 4/5 R 5/5",
+            "weakness thigh_posterior left present",
+            "weakness thigh_posterior right absent",
+        ),
+        (
+            "Quadriceps R 4/5 L 5/5",
+            "weakness thigh_anterior right present",
+            "weakness thigh_anterior left absent",
+        ),
+        (
+            "Hamstrings | Left | 4/5 | Right | 5/5",
+            "weakness thigh_posterior left present",
+            "weakness thigh_posterior right absent",
+        ),
+    ] {
+        assert_eq!(found(&read(text)), [first, second], "{text}");
+    }
+    let reading = read("knee L 3/5 R 4/5");
+    assert_eq!(
+        reading.items[1]
+            .finding
+            .detail
+            .strength
+            .map(|g| g.to_string()),
+        Some("4/5".to_owned())
+    );
+    // Another place named before the other side's grade is a finding of its own there.
+    assert_eq!(
+        found(&read("R knee 4/5 L ankle 3/5")),
+        ["weakness knee right present", "weakness ankle left present"]
+    );
+}
+
+#[test]
+fn a_table_cell_with_a_side_of_its_own_is_never_the_normal() {
+    // "R 60° | L 45°" is two sides measured, not 60° against a normal of 45° on the left.
+    let reading = read("Cervical rotation | R 60° | L 45°");
+    for item in &reading.items {
+        assert_ne!(item.finding.side, Side::Left, "{:?}", found(&reading));
+        assert_eq!(
+            item.finding
+                .detail
+                .measurement
+                .as_ref()
+                .and_then(|m| m.normal),
+            None
+        );
+    }
+    for question in &reading.questions {
+        assert_eq!(
+            question
+                .finding
+                .detail
+                .measurement
+                .as_ref()
+                .and_then(|m| m.normal),
+            None
+        );
+    }
+}

@@ -2219,7 +2219,8 @@ fn compose(
                         Word::Side(side)
                             if frame.side.is_some_and(|other| other != side)
                                 && frame.has_what()
-                                && frame.has_where() =>
+                                && frame.has_where()
+                                && !other_side_graded(&frame, side, &part[r + 1..]) =>
                         {
                             frames.push(std::mem::take(&mut frame));
                             frame.side = Some(side);
@@ -2627,7 +2628,15 @@ fn compose(
                         && frame.normal.is_none()
                         && frame.span.is_some_and(|span| {
                             text[span[0]..read.span[0]].matches('|').count() >= 2
-                        }) =>
+                        })
+                        // "Cervical rotation | R 60° | L 45°": a cell with a side of its
+                        // own is that side's value, not the normal.
+                        && text[..read.span[0]].trim_end().ends_with('|')
+                        && text[read.span[1]..]
+                            .trim_start()
+                            .chars()
+                            .next()
+                            .is_none_or(|c| matches!(c, '|' | '.' | ';' | '\n' | ',' | ')')) =>
                 {
                     frame.normal = Some(*quantity);
                 }
@@ -4522,6 +4531,41 @@ fn place_of_movements(frame: &mut Frame, movements: &[super::detail::Activity]) 
             frame.movement_regions.push(RegionCode::new(*joint));
         }
     }
+}
+
+/// "knee L 3/5 R 4/5", "Cx rotation R 60° L 70°": after one side's value, the other side
+/// followed by a value of its own is the same finding measured on that side, at the same
+/// place; not a new finding that has to find its place elsewhere.
+fn other_side_graded(frame: &Frame, side: Side, after: &[Read]) -> bool {
+    let valued = frame.detail.measurement.is_some()
+        || frame.detail.strength.is_some()
+        || frame.detail.reflex.is_some()
+        || frame.plus.is_some()
+        || frame.intensity.is_some();
+    let crosses = frame
+        .side
+        .is_some_and(|other| other != side && other != Side::Bilateral && side != Side::Bilateral);
+    let is_value = |next: &Read| {
+        matches!(
+            next.piece,
+            Piece::Measure(..)
+                | Piece::Strength(_)
+                | Piece::Reflex(_)
+                | Piece::Plus(_)
+                | Piece::Intensity(_)
+        )
+    };
+    // "R knee 4/5 L ankle 3/5": a place of its own before the value is another finding.
+    let place_first = after.iter().take_while(|next| !is_value(next)).any(|next| {
+        matches!(&next.piece, Piece::Word(words) if words.iter().any(|w| {
+            matches!(w, Word::Region(_) | Word::Structure { .. } | Word::ReflexPlace(_))
+        }))
+    });
+    crosses
+        && valued
+        && frame.tests.is_empty()
+        && !place_first
+        && after.iter().take(2).any(is_value)
 }
 
 /// The parts of the spine, which move as one and have no side of their own to turn.
