@@ -2950,3 +2950,46 @@ fn a_table_cell_with_a_side_of_its_own_is_never_the_normal() {
         );
     }
 }
+
+#[test]
+fn a_range_that_falls_short_is_limited_whatever_words_say_how_far() {
+    // "full" after "lacks" is the range it falls short of: present, never a normal range.
+    for (text, expected) in [
+        (
+            "R knee lacks full extension",
+            "limited_rom knee right present",
+        ),
+        (
+            "R knee lacking terminal extension",
+            "limited_rom knee right present",
+        ),
+        (
+            "R knee extension: lacks 5° of full extension",
+            "limited_rom knee right present",
+        ),
+        // The side it is compared with is not the side of the finding.
+        (
+            "L knee flexion 10° short of R",
+            "limited_rom knee left present",
+        ),
+        (
+            "R shoulder flexion 20 degrees less than L",
+            "limited_rom shoulder right present",
+        ),
+    ] {
+        let reading = read(text);
+        assert_eq!(found(&reading), [expected], "{text}");
+        assert_eq!(measured(&reading), Vec::<String>::new(), "{text}");
+    }
+    // The amount before the movement it was lost from is no measured range either.
+    let reading = read("15 degrees of extension lacking");
+    assert_eq!(measured(&reading), Vec::<String>::new());
+    assert!(
+        reading
+            .questions
+            .iter()
+            .all(|q| q.finding.kind.as_str() == "limited_rom"),
+        "{:?}",
+        reading.questions
+    );
+}

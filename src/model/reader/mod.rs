@@ -866,14 +866,33 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
         };
         // Past the amount: "short of", "shy of", with "full" or "terminal" after it, or
         // "lag", "loss", "deficit" are the words of a loss written after it.
+        // "10° short of R", "20 degrees less than L": the other side it is compared with
+        // is not the finding's side.
+        let a_side = |i: usize| {
+            words
+                .get(i)
+                .and_then(|(_, w)| lexicon.meanings(std::slice::from_ref(w)))
+                .is_some_and(|meanings| meanings.iter().any(|m| matches!(m, Word::Side(_))))
+        };
         let loss_after = |from: usize| -> Option<usize> {
             let after = |i: usize| words.get(i).map(|(_, w)| w.as_str());
+            let compared = |end: usize| match after(end) {
+                Some("full" | "terminal" | "normal" | "neutral") => end + 1,
+                Some(_) if a_side(end) => end + 1,
+                _ => end,
+            };
             match after(from)? {
                 "lag" | "loss" | "deficit" => Some(from + 1),
-                "short" | "shy" if after(from + 1) == Some("of") => Some(match after(from + 2) {
-                    Some("full" | "terminal" | "normal" | "neutral") => from + 3,
-                    _ => from + 2,
-                }),
+                "short" | "shy" if after(from + 1) == Some("of") => Some(compared(from + 2)),
+                "less" if after(from + 1) == Some("than") => Some(compared(from + 2)),
+                // "15 degrees of extension lacking": the amount only; the words after it
+                // are read as they come.
+                "of" if (from + 1..from + 4).any(|i| {
+                    matches!(after(i), Some("lacking" | "lacks" | "lost" | "missing"))
+                }) =>
+                {
+                    Some(from)
+                }
                 _ => None,
             }
         };
@@ -889,6 +908,17 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
             };
             if let Some(end) = amount_at(from) {
                 let end = loss_after(end).unwrap_or(end);
+                // "lacks 5° of full extension": "full" is the range it falls short of.
+                let end = match (
+                    words.get(end).map(|(_, w)| w.as_str()),
+                    words.get(end + 1).map(|(_, w)| w.as_str()),
+                ) {
+                    (
+                        Some("of" | "from" | "to"),
+                        Some("full" | "terminal" | "neutral" | "normal"),
+                    ) => end + 2,
+                    _ => end,
+                };
                 let span = [span[0], words[end - 1].0[1]];
                 let piece = if lost_before {
                     Piece::Word(vec![Word::Change(Change::Less)])
@@ -910,6 +940,20 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
                 };
                 reads.push(Read { span, piece });
                 at = end;
+                continue;
+            }
+            // "lacks full extension", "lacking terminal extension": the range falls short
+            // of the full one; "full" here is no normal finding.
+            if lost_before
+                && let Some((next_span, _)) = words.get(at + 1).filter(|(_, next)| {
+                    matches!(next.as_str(), "full" | "terminal" | "normal" | "neutral")
+                })
+            {
+                reads.push(Read {
+                    span: [span[0], next_span[1]],
+                    piece: Piece::Word(vec![Word::Change(Change::Less)]),
+                });
+                at += 2;
                 continue;
             }
         }
