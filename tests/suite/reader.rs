@@ -2993,3 +2993,44 @@ fn a_range_that_falls_short_is_limited_whatever_words_say_how_far() {
         reading.questions
     );
 }
+
+#[test]
+fn a_heading_in_lower_case_ends_the_normal_before_it_when_it_names_what_was_examined() {
+    let findings = found(&read(
+        "posture: normal gait: normal spasm: around neck and shoulders",
+    ));
+    assert!(
+        findings.contains(&"muscle_spasm neck midline present".to_owned()),
+        "{findings:?}"
+    );
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f.starts_with("muscle_spasm") && f.ends_with("absent"))
+    );
+    let findings = found(&read("sensation: intact tenderness: R SI joint"));
+    assert!(
+        findings.contains(&"tenderness si_joint right present".to_owned()),
+        "{findings:?}"
+    );
+    let findings = found(&read("Reflexes: normal strength: 4/5 R hip abduction"));
+    assert!(
+        findings.contains(&"weakness hip right present".to_owned()),
+        "{findings:?}"
+    );
+    assert!(
+        !findings.iter().any(|f| f.ends_with("absent")),
+        "{findings:?}"
+    );
+    // A colon after a word that names nothing examined is no heading: "at rest: 3/10"
+    // stays with the pain it scores.
+    let reading = read("Pain: 5/10 at rest: 3/10");
+    assert!(
+        reading
+            .questions
+            .iter()
+            .any(|q| q.finding.kind.as_str() == "pain"),
+        "{:?}",
+        reading.questions
+    );
+}

@@ -440,14 +440,15 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Token> {
             split.push(token);
         }
     }
-    headings_within_a_line(text, split)
+    headings_within_a_line(text, split, lexicon)
 }
 
 /// "Posture: normal Gait: normal Spasm: around neck": each heading of a line that holds
 /// several is an item of its own, as if it began a line; what the one before said (a
 /// "normal") ends there. A heading is a capitalised word within four words before a
-/// colon, after the words of an earlier heading on the same line.
-fn headings_within_a_line(text: &str, tokens: Vec<Token>) -> Vec<Token> {
+/// colon (in lower case, a word naming what was examined or found, just before it),
+/// after the words of an earlier heading on the same line.
+fn headings_within_a_line(text: &str, tokens: Vec<Token>, lexicon: &Lexicon) -> Vec<Token> {
     let is_mark = |token: &Token| token.lower.chars().all(|c| !c.is_alphanumeric());
     let mut starts: Vec<usize> = Vec::new();
     for (colon, token) in tokens.iter().enumerate() {
@@ -460,12 +461,29 @@ fn headings_within_a_line(text: &str, tokens: Vec<Token>) -> Vec<Token> {
             .take(4)
             .take_while(|t| !is_mark(t))
             .count();
-        let Some(start) = (colon - words_before..colon).rev().find(|&i| {
+        // "posture: normal gait: normal": in lower case, only a word naming what was
+        // examined or found ("gait", "tenderness") is taken for a heading.
+        let names_what = |i: usize| {
+            lexicon
+                .meanings(std::slice::from_ref(&tokens[i].lower))
+                .is_some_and(|meanings| {
+                    meanings
+                        .iter()
+                        .any(|m| matches!(m, Word::Kind(_) | Word::Examined(_) | Word::Test { .. }))
+                })
+        };
+        let capitalised = (colon - words_before..colon).rev().find(|&i| {
             text[tokens[i].span[0]..]
                 .chars()
                 .next()
                 .is_some_and(char::is_uppercase)
-        }) else {
+        });
+        let lower_case = || {
+            colon
+                .checked_sub(1)
+                .filter(|&word| words_before > 0 && names_what(word))
+        };
+        let Some(start) = capitalised.or_else(lower_case) else {
             continue;
         };
         // The words of an earlier heading stand between it and the line's start.
@@ -476,8 +494,10 @@ fn headings_within_a_line(text: &str, tokens: Vec<Token>) -> Vec<Token> {
         let mut content = false;
         let mut heading_before = false;
         for (n, earlier) in line.enumerate() {
+            // "R knee: no effusion, tenderness: medial joint line": a comma between items
+            // is no heading's end either.
             if n == 0 {
-                content = !is_mark(earlier);
+                content = !is_mark(earlier) || earlier.lower == ",";
             }
             if earlier.lower == ":" {
                 heading_before = true;
