@@ -3034,3 +3034,28 @@ fn a_heading_in_lower_case_ends_the_normal_before_it_when_it_names_what_was_exam
         reading.questions
     );
 }
+
+#[test]
+fn a_second_reflex_grade_for_one_place_is_left_unread_never_taken_for_the_first() {
+    // "R biceps reflex 2+ 1+" charted 1+ on the right and dropped the 2+ unsaid.
+    for text in [
+        "R biceps reflex 2+ 1+",
+        "Biceps reflex | 2+ | 1+",
+        "knee jerk 2+ 1+ L",
+    ] {
+        let reading = read(text);
+        assert!(reading.items.is_empty(), "{text}: {:?}", found(&reading));
+        assert!(
+            reading.unread.iter().any(|u| u.text == "1+"),
+            "{text}: {:?}",
+            reading.unread
+        );
+        for question in &reading.questions {
+            assert_eq!(
+                question.finding.detail.reflex.map(|g| g.to_string()),
+                Some("2+".to_owned()),
+                "{text}"
+            );
+        }
+    }
+}

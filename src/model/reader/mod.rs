@@ -2681,6 +2681,18 @@ fn compose(
                 }
                 Piece::Strength(grade) => frame.detail.strength = Some(*grade),
                 Piece::Reflex(grade) => frame.detail.reflex = Some(*grade),
+                // "R biceps reflex 2+ 1+": a second grade in the same words is kept unread,
+                // never in the first one's place.
+                Piece::Plus(grade)
+                    if frame.plus.is_some_and(|(first, _)| first != *grade)
+                        || frame.detail.reflex.is_some() =>
+                {
+                    unread.push(Unread {
+                        span: read.span,
+                        text: text[read.span[0]..read.span[1]].to_owned(),
+                        why: "a second grade for one finding (of which place?)".into(),
+                    });
+                }
                 Piece::Plus(grade) => frame.plus = Some((*grade, read.span)),
                 Piece::Number(value) => {
                     frame.number = Some((*value, read.span));
