@@ -2875,3 +2875,341 @@ fn moving_the_head_places_the_pain_at_the_neck_never_the_head() {
         ["pain neck midline present"]
     );
 }
+
+/// The measured value of each finding read, as "kind quantity unit", for those that hold one.
+fn measured(reading: &Reading) -> Vec<String> {
+    reading
+        .items
+        .iter()
+        .filter_map(|item| {
+            let m = item.finding.detail.measurement.as_ref()?;
+            Some(format!("{} {} {:?}", item.finding.kind, m.quantity, m.unit))
+        })
+        .chain(reading.questions.iter().filter_map(|q| {
+            let m = q.finding.detail.measurement.as_ref()?;
+            Some(format!(
+                "asked {} {} {:?}",
+                q.finding.kind, m.quantity, m.unit
+            ))
+        }))
+        .collect()
+}
+
+#[test]
+fn a_heading_within_a_line_ends_the_normal_of_the_heading_before_it() {
+    // Each heading of a run-on exam line is its own item: "normal" under Posture and Gait
+    // does not deny the spasm charted under Spasm.
+    let reading = read("Posture: normal Gait: normal Spasm: around neck and shoulders");
+    let findings = found(&reading);
+    assert!(
+        findings.contains(&"muscle_spasm neck midline present".to_owned())
+            && findings.contains(&"muscle_spasm shoulder bilateral present".to_owned()),
+        "{findings:?}"
+    );
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f.starts_with("muscle_spasm") && f.ends_with("absent"))
+    );
+    assert!(findings.contains(&"gait_disturbance - none absent".to_owned()));
+    // A tenderness charted after a heading found intact is present, at its own place.
+    let findings = found(&read("Sensation: intact Tenderness: R SI joint"));
+    assert!(
+        findings.contains(&"tenderness si_joint right present".to_owned()),
+        "{findings:?}"
+    );
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f.starts_with("tenderness") && f.ends_with("absent"))
+    );
+    // "Edema: none" denies the edema, never the pain under the next heading.
+    let findings = found(&read("Edema: none Pain: 6/10 R knee"));
+    assert!(
+        findings.contains(&"pain knee right present".to_owned()),
+        "{findings:?}"
+    );
+    // A weakness under "Strength" is not denied by "Reflexes: normal" before it.
+    let findings = found(&read("Reflexes: normal Strength: 4/5 R hip abduction"));
+    assert!(
+        findings.contains(&"weakness hip right present".to_owned()),
+        "{findings:?}"
+    );
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f.starts_with("weakness") && f.ends_with("absent"))
+    );
+    // The place under one heading is not the place of the finding under the one before.
+    let findings = found(&read("Gait: antalgic Swelling: L ankle"));
+    assert!(
+        findings.contains(&"antalgic_gait - none present".to_owned()),
+        "{findings:?}"
+    );
+    assert!(findings.contains(&"swelling ankle left present".to_owned()));
+}
+
+#[test]
+fn a_grade_in_a_table_row_is_never_joined_to_the_place_of_another_cell() {
+    // The grade belongs with the muscle group before it; the hamstring of the next cell has
+    // nothing said of it here, and gives its side to nothing.
+    let reading = read("Lumbar extensors | 4/5 | Left hamstring");
+    assert_eq!(found(&reading), ["weakness low_back midline present"]);
+    assert!(
+        reading.unread.iter().any(|u| u.text.contains("hamstring")),
+        "{:?}",
+        reading.unread
+    );
+    // Each muscle of a flattened table keeps its own grade and side.
+    let reading = read("Lumbar extensors | 4/5 | Left hamstring | 4/5");
+    assert_eq!(
+        found(&reading),
+        [
+            "weakness low_back midline present",
+            "weakness thigh_posterior left present"
+        ]
+    );
+    // Cells that speak of one place are still read together: a measure and its normal.
+    let reading = read("Lumbar Flexion | 45° | 60°");
+    assert_eq!(found(&reading).len(), 1);
+    assert_eq!(
+        reading.items[0]
+            .finding
+            .detail
+            .measurement
+            .as_ref()
+            .and_then(|m| m.normal),
+        Some(60.0)
+    );
+    // A finding and place in one cell pair, then another place: each with its own.
+    let findings = found(&read("R knee | swelling | L ankle | pain"));
+    assert_eq!(
+        findings,
+        ["swelling knee right present", "pain ankle left present"]
+    );
+}
+
+#[test]
+fn the_range_lost_is_never_read_as_the_range_measured() {
+    // "limited by 20 degrees" is 20° lost: a limited range, with no measured value.
+    for text in [
+        "Flexion limited by 20 degrees",
+        "R knee flexion limited by 20 degrees",
+        "R knee flexion limited by 20",
+        "R knee flexion loss of 20°",
+        "Lumbar flexion limited by 50%",
+        "R knee lacks 10 degrees of extension",
+        "R knee extension lacking 10 degrees",
+        "L elbow extension 10 degrees short of full",
+        "R knee ext lag 15°",
+    ] {
+        let reading = read(text);
+        assert_eq!(measured(&reading), Vec::<String>::new(), "{text}");
+        assert!(
+            reading
+                .items
+                .iter()
+                .map(|i| &i.finding)
+                .chain(reading.questions.iter().map(|q| &q.finding))
+                .any(|f| f.kind.as_str() == "limited_rom" && f.presence == Presence::Present),
+            "{text}: {:?} {:?}",
+            found(&reading),
+            reading.questions
+        );
+        assert!(reading.unread.is_empty(), "{text}: {:?}", reading.unread);
+    }
+    assert_eq!(
+        found(&read("R knee lacks 10 degrees of extension")),
+        ["limited_rom knee right present"]
+    );
+    // "minus 10 degrees" keeps its sign, as "-10°" does.
+    assert_eq!(
+        measured(&read("R knee extension minus 10 degrees")),
+        ["rom_measured -10 Degrees"]
+    );
+    // A range measured is still the range: "limited to 120 degrees".
+    assert_eq!(
+        measured(&read("R shoulder flexion limited to 120 degrees")),
+        ["limited_rom 120 Degrees"]
+    );
+}
+
+#[test]
+fn the_other_side_with_a_grade_of_its_own_keeps_its_side_and_grade() {
+    // "L 3/5 R 4/5": the right knee's grade was lost into the left one; "L 4/5 R 5/5"
+    // charted the right's normal strength on the left.
+    assert_eq!(
+        found(&read("knee L 3/5 R 4/5")),
+        ["weakness knee left present", "weakness knee right present"]
+    );
+    for (text, first, second) in [
+        (
+            "Hamstrings L 4/5 R 5/5",
+            "weakness thigh_posterior left present",
+            "weakness thigh_posterior right absent",
+        ),
+        (
+            "Quadriceps R 4/5 L 5/5",
+            "weakness thigh_anterior right present",
+            "weakness thigh_anterior left absent",
+        ),
+        (
+            "Hamstrings | Left | 4/5 | Right | 5/5",
+            "weakness thigh_posterior left present",
+            "weakness thigh_posterior right absent",
+        ),
+    ] {
+        assert_eq!(found(&read(text)), [first, second], "{text}");
+    }
+    let reading = read("knee L 3/5 R 4/5");
+    assert_eq!(
+        reading.items[1]
+            .finding
+            .detail
+            .strength
+            .map(|g| g.to_string()),
+        Some("4/5".to_owned())
+    );
+    // Another place named before the other side's grade is a finding of its own there.
+    assert_eq!(
+        found(&read("R knee 4/5 L ankle 3/5")),
+        ["weakness knee right present", "weakness ankle left present"]
+    );
+}
+
+#[test]
+fn a_table_cell_with_a_side_of_its_own_is_never_the_normal() {
+    // "R 60° | L 45°" is two sides measured, not 60° against a normal of 45° on the left.
+    let reading = read("Cervical rotation | R 60° | L 45°");
+    for item in &reading.items {
+        assert_ne!(item.finding.side, Side::Left, "{:?}", found(&reading));
+        assert_eq!(
+            item.finding
+                .detail
+                .measurement
+                .as_ref()
+                .and_then(|m| m.normal),
+            None
+        );
+    }
+    for question in &reading.questions {
+        assert_eq!(
+            question
+                .finding
+                .detail
+                .measurement
+                .as_ref()
+                .and_then(|m| m.normal),
+            None
+        );
+    }
+}
+
+#[test]
+fn a_range_that_falls_short_is_limited_whatever_words_say_how_far() {
+    // "full" after "lacks" is the range it falls short of: present, never a normal range.
+    for (text, expected) in [
+        (
+            "R knee lacks full extension",
+            "limited_rom knee right present",
+        ),
+        (
+            "R knee lacking terminal extension",
+            "limited_rom knee right present",
+        ),
+        (
+            "R knee extension: lacks 5° of full extension",
+            "limited_rom knee right present",
+        ),
+        // The side it is compared with is not the side of the finding.
+        (
+            "L knee flexion 10° short of R",
+            "limited_rom knee left present",
+        ),
+        (
+            "R shoulder flexion 20 degrees less than L",
+            "limited_rom shoulder right present",
+        ),
+    ] {
+        let reading = read(text);
+        assert_eq!(found(&reading), [expected], "{text}");
+        assert_eq!(measured(&reading), Vec::<String>::new(), "{text}");
+    }
+    // The amount before the movement it was lost from is no measured range either.
+    let reading = read("15 degrees of extension lacking");
+    assert_eq!(measured(&reading), Vec::<String>::new());
+    assert!(
+        reading
+            .questions
+            .iter()
+            .all(|q| q.finding.kind.as_str() == "limited_rom"),
+        "{:?}",
+        reading.questions
+    );
+}
+
+#[test]
+fn a_heading_in_lower_case_ends_the_normal_before_it_when_it_names_what_was_examined() {
+    let findings = found(&read(
+        "posture: normal gait: normal spasm: around neck and shoulders",
+    ));
+    assert!(
+        findings.contains(&"muscle_spasm neck midline present".to_owned()),
+        "{findings:?}"
+    );
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f.starts_with("muscle_spasm") && f.ends_with("absent"))
+    );
+    let findings = found(&read("sensation: intact tenderness: R SI joint"));
+    assert!(
+        findings.contains(&"tenderness si_joint right present".to_owned()),
+        "{findings:?}"
+    );
+    let findings = found(&read("Reflexes: normal strength: 4/5 R hip abduction"));
+    assert!(
+        findings.contains(&"weakness hip right present".to_owned()),
+        "{findings:?}"
+    );
+    assert!(
+        !findings.iter().any(|f| f.ends_with("absent")),
+        "{findings:?}"
+    );
+    // A colon after a word that names nothing examined is no heading: "at rest: 3/10"
+    // stays with the pain it scores.
+    let reading = read("Pain: 5/10 at rest: 3/10");
+    assert!(
+        reading
+            .questions
+            .iter()
+            .any(|q| q.finding.kind.as_str() == "pain"),
+        "{:?}",
+        reading.questions
+    );
+}
+
+#[test]
+fn a_second_reflex_grade_for_one_place_is_left_unread_never_taken_for_the_first() {
+    // "R biceps reflex 2+ 1+" charted 1+ on the right and dropped the 2+ unsaid.
+    for text in [
+        "R biceps reflex 2+ 1+",
+        "Biceps reflex | 2+ | 1+",
+        "knee jerk 2+ 1+ L",
+    ] {
+        let reading = read(text);
+        assert!(reading.items.is_empty(), "{text}: {:?}", found(&reading));
+        assert!(
+            reading.unread.iter().any(|u| u.text == "1+"),
+            "{text}: {:?}",
+            reading.unread
+        );
+        for question in &reading.questions {
+            assert_eq!(
+                question.finding.detail.reflex.map(|g| g.to_string()),
+                Some("2+".to_owned()),
+                "{text}"
+            );
+        }
+    }
+}

@@ -186,7 +186,8 @@ pub fn read_findings(
     lexicon: &Lexicon,
 ) -> Reading {
     let tokens = tokenize(text, lexicon);
-    let (reads, mut unread) = recognise(text, &tokens, lexicon);
+    let (mut reads, mut unread) = recognise(text, &tokens, lexicon);
+    table_rows(text, &mut reads);
     let mut reading = Reading {
         text: text.to_owned(),
         items: Vec::new(),
@@ -194,7 +195,17 @@ pub fn read_findings(
         questions: Vec::new(),
     };
     let mut discourse = Discourse::default();
+    let mut next: usize = 0;
     for sentence in reads.split(|r| matches!(r.piece, Piece::Stop)) {
+        let stops = [
+            next.checked_sub(1)
+                .and_then(|stop| reads.get(stop))
+                .map_or(0, |stop: &Read| stop.span[1]),
+            reads
+                .get(next + sentence.len())
+                .map_or(text.len(), |stop| stop.span[0]),
+        ];
+        next += sentence.len() + 1;
         // A blank line ends the paragraph: its places no longer carry.
         if let (Some(first), Some(end)) = (sentence.first(), discourse.end)
             && text.get(end..first.span[0]).is_some_and(|between| {
@@ -225,6 +236,7 @@ pub fn read_findings(
         compose(
             text,
             sentence,
+            stops,
             line_side,
             vocabulary,
             lexicon,
@@ -253,6 +265,39 @@ pub fn read_findings(
     unread.sort_by_key(|u| u.span);
     reading.unread = merge_unread(text, unread);
     reading
+}
+
+/// "Lumbar extensors | 4/5 | Left hamstring": the cells of a table row are read together
+/// only while they speak of one place; a cell naming another place begins another item,
+/// so a grade is never joined to the place of a cell after the one it belongs with.
+fn table_rows(text: &str, reads: &mut [Read]) {
+    let names_a_place = |read: &Read| match &read.piece {
+        Piece::Word(words) => words.iter().any(|w| {
+            matches!(
+                w,
+                Word::Region(_) | Word::Structure { .. } | Word::ReflexPlace(_)
+            )
+        }),
+        _ => false,
+    };
+    let is_cell_mark = |read: &Read| text.get(read.span[0]..read.span[1]) == Some("|");
+    let mut placed = false;
+    for at in 0..reads.len() {
+        if matches!(reads[at].piece, Piece::Stop) {
+            placed = false;
+        } else if is_cell_mark(&reads[at]) {
+            let next_names_a_place = reads[at + 1..]
+                .iter()
+                .take_while(|r| !is_cell_mark(r) && !matches!(r.piece, Piece::Stop))
+                .any(names_a_place);
+            if placed && next_names_a_place {
+                reads[at].piece = Piece::Stop;
+                placed = false;
+            }
+        } else if names_a_place(&reads[at]) {
+            placed = true;
+        }
+    }
 }
 
 /// Words, numbers and marks with their spans. `/`, `+`, `-`, `'`, `°` and `.` between digits
@@ -395,7 +440,85 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Token> {
             split.push(token);
         }
     }
-    split
+    headings_within_a_line(text, split, lexicon)
+}
+
+/// "Posture: normal Gait: normal Spasm: around neck": each heading of a line that holds
+/// several is an item of its own, as if it began a line; what the one before said (a
+/// "normal") ends there. A heading is a capitalised word within four words before a
+/// colon (in lower case, a word naming what was examined or found, just before it),
+/// after the words of an earlier heading on the same line.
+fn headings_within_a_line(text: &str, tokens: Vec<Token>, lexicon: &Lexicon) -> Vec<Token> {
+    let is_mark = |token: &Token| token.lower.chars().all(|c| !c.is_alphanumeric());
+    let mut starts: Vec<usize> = Vec::new();
+    for (colon, token) in tokens.iter().enumerate() {
+        if token.lower != ":" {
+            continue;
+        }
+        let words_before = tokens[..colon]
+            .iter()
+            .rev()
+            .take(4)
+            .take_while(|t| !is_mark(t))
+            .count();
+        // "posture: normal gait: normal": in lower case, only a word naming what was
+        // examined or found ("gait", "tenderness") is taken for a heading.
+        let names_what = |i: usize| {
+            lexicon
+                .meanings(std::slice::from_ref(&tokens[i].lower))
+                .is_some_and(|meanings| {
+                    meanings
+                        .iter()
+                        .any(|m| matches!(m, Word::Kind(_) | Word::Examined(_) | Word::Test { .. }))
+                })
+        };
+        let capitalised = (colon - words_before..colon).rev().find(|&i| {
+            text[tokens[i].span[0]..]
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+        });
+        let lower_case = || {
+            colon
+                .checked_sub(1)
+                .filter(|&word| words_before > 0 && names_what(word))
+        };
+        let Some(start) = capitalised.or_else(lower_case) else {
+            continue;
+        };
+        // The words of an earlier heading stand between it and the line's start.
+        let line = tokens[..start]
+            .iter()
+            .rev()
+            .take_while(|t| !matches!(t.lower.as_str(), "\n" | "." | ";"));
+        let mut content = false;
+        let mut heading_before = false;
+        for (n, earlier) in line.enumerate() {
+            // "R knee: no effusion, tenderness: medial joint line": a comma between items
+            // is no heading's end either.
+            if n == 0 {
+                content = !is_mark(earlier) || earlier.lower == ",";
+            }
+            if earlier.lower == ":" {
+                heading_before = true;
+                break;
+            }
+        }
+        if content && heading_before {
+            starts.push(start);
+        }
+    }
+    let mut out = Vec::with_capacity(tokens.len() + starts.len());
+    for (i, token) in tokens.into_iter().enumerate() {
+        if starts.contains(&i) {
+            out.push(Token {
+                span: [token.span[0], token.span[0]],
+                lower: ".".to_owned(),
+            });
+        }
+        out.push(token);
+    }
+    out
 }
 
 /// Whether the dash at `at` stands within a line, after other words, before a short
@@ -740,6 +863,148 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
                 at += 2;
                 continue;
             }
+        }
+        // "Flexion limited by 20 degrees", "lacks 10° of extension", "extension lag of
+        // 15°", "10 degrees short of full", "minus 10 degrees": the amount lost, never the
+        // range measured. Read as a range limited, with no value the model would take for
+        // the range.
+        let amount_at = |from: usize| -> Option<usize> {
+            let (_, first) = words.get(from)?;
+            match value_of(first, lexicon)? {
+                Piece::Measure(..) => Some(from + 1),
+                Piece::Number(_) => Some(
+                    match words
+                        .get(from + 1)
+                        .and_then(|(_, unit)| lexicon.unit_after_number(unit))
+                    {
+                        Some(_) => from + 2,
+                        None => from + 1,
+                    },
+                ),
+                _ => None,
+            }
+        };
+        // Past the amount: "short of", "shy of", with "full" or "terminal" after it, or
+        // "lag", "loss", "deficit" are the words of a loss written after it.
+        // "10° short of R", "20 degrees less than L": the other side it is compared with
+        // is not the finding's side.
+        let a_side = |i: usize| {
+            words
+                .get(i)
+                .and_then(|(_, w)| lexicon.meanings(std::slice::from_ref(w)))
+                .is_some_and(|meanings| meanings.iter().any(|m| matches!(m, Word::Side(_))))
+        };
+        let loss_after = |from: usize| -> Option<usize> {
+            let after = |i: usize| words.get(i).map(|(_, w)| w.as_str());
+            let compared = |end: usize| match after(end) {
+                Some("full" | "terminal" | "normal" | "neutral") => end + 1,
+                Some(_) if a_side(end) => end + 1,
+                _ => end,
+            };
+            match after(from)? {
+                "lag" | "loss" | "deficit" => Some(from + 1),
+                "short" | "shy" if after(from + 1) == Some("of") => Some(compared(from + 2)),
+                "less" if after(from + 1) == Some("than") => Some(compared(from + 2)),
+                // "15 degrees of extension lacking": the amount only; the words after it
+                // are read as they come.
+                "of" if (from + 1..from + 4).any(|i| {
+                    matches!(after(i), Some("lacking" | "lacks" | "lost" | "missing"))
+                }) =>
+                {
+                    Some(from)
+                }
+                _ => None,
+            }
+        };
+        let lost_before = matches!(
+            word.as_str(),
+            "lacks" | "lacking" | "lacked" | "lack" | "lag" | "lags" | "lagging"
+        );
+        if lost_before || word == "minus" {
+            let from = if words.get(at + 1).is_some_and(|(_, w)| w == "of") {
+                at + 2
+            } else {
+                at + 1
+            };
+            if let Some(end) = amount_at(from) {
+                let end = loss_after(end).unwrap_or(end);
+                // "lacks 5° of full extension": "full" is the range it falls short of.
+                let end = match (
+                    words.get(end).map(|(_, w)| w.as_str()),
+                    words.get(end + 1).map(|(_, w)| w.as_str()),
+                ) {
+                    (
+                        Some("of" | "from" | "to"),
+                        Some("full" | "terminal" | "neutral" | "normal"),
+                    ) => end + 2,
+                    _ => end,
+                };
+                let span = [span[0], words[end - 1].0[1]];
+                let piece = if lost_before {
+                    Piece::Word(vec![Word::Change(Change::Less)])
+                } else {
+                    // "minus 10 degrees" is written -10 degrees: the sign kept, as
+                    // "-10°" keeps it.
+                    match (
+                        value_of(&words[from].1, lexicon),
+                        words
+                            .get(from + 1)
+                            .and_then(|(_, unit)| lexicon.unit_after_number(unit)),
+                    ) {
+                        (Some(Piece::Measure(quantity, unit)), _)
+                        | (Some(Piece::Number(quantity)), Some(unit)) => {
+                            Piece::Measure(-quantity, unit)
+                        }
+                        _ => Piece::Word(vec![Word::Change(Change::Less)]),
+                    }
+                };
+                reads.push(Read { span, piece });
+                at = end;
+                continue;
+            }
+            // "lacks full extension", "lacking terminal extension": the range falls short
+            // of the full one; "full" here is no normal finding.
+            if lost_before
+                && let Some((next_span, _)) = words.get(at + 1).filter(|(_, next)| {
+                    matches!(next.as_str(), "full" | "terminal" | "normal" | "neutral")
+                })
+            {
+                reads.push(Read {
+                    span: [span[0], next_span[1]],
+                    piece: Piece::Word(vec![Word::Change(Change::Less)]),
+                });
+                at += 2;
+                continue;
+            }
+        }
+        // "limited by 20 degrees", "loss of 20°": the word before already says limited;
+        // the amount is no range.
+        let by_a_loss = at >= 2
+            && matches!(words[at - 1].1.as_str(), "by" | "of")
+            && matches!(
+                words[at - 2].1.as_str(),
+                "limited"
+                    | "restricted"
+                    | "reduced"
+                    | "decreased"
+                    | "diminished"
+                    | "loss"
+                    | "deficit"
+                    | "lag"
+            );
+        if let Some(end) = amount_at(at)
+            && let Some(end) = if by_a_loss {
+                Some(loss_after(end).unwrap_or(end))
+            } else {
+                loss_after(end)
+            }
+        {
+            reads.push(Read {
+                span: [span[0], words[end - 1].0[1]],
+                piece: Piece::Word(vec![Word::Change(Change::Less)]),
+            });
+            at = end;
+            continue;
         }
         // The longest phrase the lexicon knows, from here.
         let longest = lexicon.longest().min(words.len() - at);
@@ -1389,6 +1654,9 @@ impl Frame {
 fn compose(
     text: &str,
     sentence: &[Read],
+    // Where the stops around the sentence end and begin: a heading within a line
+    // ("... Gait: normal Spasm: ...") is a stop that no mark of the text shows.
+    stops: Span,
     line_side: Option<Side>,
     vocabulary: &Vocabulary,
     lexicon: &Lexicon,
@@ -1405,10 +1673,12 @@ fn compose(
         (Some(first), Some(last)) => [
             text[..first.span[0]]
                 .rfind(['.', ';', '\n'])
-                .map_or(0, |at| at + 1),
+                .map_or(0, |at| at + 1)
+                .max(stops[0].min(first.span[0])),
             text[last.span[1]..]
                 .find(['.', ';', '\n'])
-                .map_or(text.len(), |at| last.span[1] + at),
+                .map_or(text.len(), |at| last.span[1] + at)
+                .min(stops[1].max(last.span[1])),
         ],
         _ => [0, 0],
     };
@@ -2013,7 +2283,8 @@ fn compose(
                         Word::Side(side)
                             if frame.side.is_some_and(|other| other != side)
                                 && frame.has_what()
-                                && frame.has_where() =>
+                                && frame.has_where()
+                                && !other_side_graded(&frame, side, &part[r + 1..]) =>
                         {
                             frames.push(std::mem::take(&mut frame));
                             frame.side = Some(side);
@@ -2410,6 +2681,18 @@ fn compose(
                 }
                 Piece::Strength(grade) => frame.detail.strength = Some(*grade),
                 Piece::Reflex(grade) => frame.detail.reflex = Some(*grade),
+                // "R biceps reflex 2+ 1+": a second grade in the same words is kept unread,
+                // never in the first one's place.
+                Piece::Plus(grade)
+                    if frame.plus.is_some_and(|(first, _)| first != *grade)
+                        || frame.detail.reflex.is_some() =>
+                {
+                    unread.push(Unread {
+                        span: read.span,
+                        text: text[read.span[0]..read.span[1]].to_owned(),
+                        why: "a second grade for one finding (of which place?)".into(),
+                    });
+                }
                 Piece::Plus(grade) => frame.plus = Some((*grade, read.span)),
                 Piece::Number(value) => {
                     frame.number = Some((*value, read.span));
@@ -2421,7 +2704,15 @@ fn compose(
                         && frame.normal.is_none()
                         && frame.span.is_some_and(|span| {
                             text[span[0]..read.span[0]].matches('|').count() >= 2
-                        }) =>
+                        })
+                        // "Cervical rotation | R 60° | L 45°": a cell with a side of its
+                        // own is that side's value, not the normal.
+                        && text[..read.span[0]].trim_end().ends_with('|')
+                        && text[read.span[1]..]
+                            .trim_start()
+                            .chars()
+                            .next()
+                            .is_none_or(|c| matches!(c, '|' | '.' | ';' | '\n' | ',' | ')')) =>
                 {
                     frame.normal = Some(*quantity);
                 }
@@ -4316,6 +4607,41 @@ fn place_of_movements(frame: &mut Frame, movements: &[super::detail::Activity]) 
             frame.movement_regions.push(RegionCode::new(*joint));
         }
     }
+}
+
+/// "knee L 3/5 R 4/5", "Cx rotation R 60° L 70°": after one side's value, the other side
+/// followed by a value of its own is the same finding measured on that side, at the same
+/// place; not a new finding that has to find its place elsewhere.
+fn other_side_graded(frame: &Frame, side: Side, after: &[Read]) -> bool {
+    let valued = frame.detail.measurement.is_some()
+        || frame.detail.strength.is_some()
+        || frame.detail.reflex.is_some()
+        || frame.plus.is_some()
+        || frame.intensity.is_some();
+    let crosses = frame
+        .side
+        .is_some_and(|other| other != side && other != Side::Bilateral && side != Side::Bilateral);
+    let is_value = |next: &Read| {
+        matches!(
+            next.piece,
+            Piece::Measure(..)
+                | Piece::Strength(_)
+                | Piece::Reflex(_)
+                | Piece::Plus(_)
+                | Piece::Intensity(_)
+        )
+    };
+    // "R knee 4/5 L ankle 3/5": a place of its own before the value is another finding.
+    let place_first = after.iter().take_while(|next| !is_value(next)).any(|next| {
+        matches!(&next.piece, Piece::Word(words) if words.iter().any(|w| {
+            matches!(w, Word::Region(_) | Word::Structure { .. } | Word::ReflexPlace(_))
+        }))
+    });
+    crosses
+        && valued
+        && frame.tests.is_empty()
+        && !place_first
+        && after.iter().take(2).any(is_value)
 }
 
 /// The parts of the spine, which move as one and have no side of their own to turn.
