@@ -2957,6 +2957,16 @@ fn words_of_the_second_pass_that_could_lose_a_limit_a_place_or_a_meaning_stay_un
             "Significant thenar atrophy of the hand relative to the contralateral side",
             "contralateral",
         ),
+        (
+            "Moderate thenar atrophy visible on the right hand in comparison with the opposite side.",
+            "opposite",
+        ),
+        // Passed over, the way the muscle was palpated would leave the tenderness at the
+        // back of the neck, not at the side where the levator scapulae lies.
+        (
+            "severe tenderness and specific reproduction of posterior neck and suboccipital pain with pincer grasp palpation to the distal levator scapulae muscle bilaterally",
+            "pincer",
+        ),
     ] {
         let reading = read(text);
         assert!(
@@ -2965,4 +2975,12 @@ fn words_of_the_second_pass_that_could_lose_a_limit_a_place_or_a_meaning_stay_un
             reading.unread
         );
     }
+    // Nor is the tenderness charted at the back of the neck meanwhile.
+    assert!(
+        !found(&read(
+            "severe tenderness and specific reproduction of posterior neck and suboccipital pain with pincer grasp palpation to the distal levator scapulae muscle bilaterally"
+        ))
+        .iter()
+        .any(|line| line.starts_with("tenderness neck_posterior"))
+    );
 }
