@@ -2904,6 +2904,12 @@ fn words_of_the_second_pass_are_read_as_clinicians_mean_them() {
         "{:?}",
         reading.items[0].finding.detail.provoked_by
     );
+    let reading = read("debilitating R knee pain");
+    assert_eq!(found(&reading), ["pain knee right present"]);
+    assert_eq!(
+        reading.items[0].finding.detail.severity,
+        Some(upstream::model::Severity::Severe)
+    );
     let reading = read("L TMJ clicking when the jaw is opened");
     assert_eq!(found(&reading), ["clicking jaw_tmj left present"]);
     assert_eq!(
