@@ -3149,6 +3149,63 @@ fn a_range_that_falls_short_is_limited_whatever_words_say_how_far() {
 }
 
 #[test]
+fn words_of_the_second_pass_are_read_as_clinicians_mean_them() {
+    for (text, expected) in [
+        // A rib is the chest wall, as ribs are.
+        ("L rib pain", "pain chest left present"),
+        // The deepest gluteal muscle is in the buttock, as the medius is.
+        ("L gluteus minimus TTP", "tenderness buttock left present"),
+        // A capitalised abbreviation with points reads as the lower-case one.
+        ("weakness of the L Ant. Tib.", "weakness shin left present"),
+        ("Ant. Tib. weakness L", "weakness shin left present"),
+        // A typographic apostrophe reads as a straight one.
+        ("patient’s R knee pain", "pain knee right present"),
+    ] {
+        let reading = read(text);
+        assert_eq!(found(&reading).join("; "), expected, "{text}");
+        assert!(reading.unread.is_empty(), "{text}: {:?}", reading.unread);
+    }
+    let reading = read("R shoulder pain with lifting above his head");
+    assert_eq!(found(&reading), ["pain shoulder right present"]);
+    assert!(
+        reading.items[0]
+            .finding
+            .detail
+            .provoked_by
+            .contains(&Activity::Overhead),
+        "{:?}",
+        reading.items[0].finding.detail.provoked_by
+    );
+    let reading = read("debilitating R knee pain");
+    assert_eq!(found(&reading), ["pain knee right present"]);
+    assert_eq!(
+        reading.items[0].finding.detail.severity,
+        Some(upstream::model::Severity::Severe)
+    );
+    let reading = read("L TMJ clicking when the jaw is opened");
+    assert_eq!(found(&reading), ["clicking jaw_tmj left present"]);
+    assert_eq!(
+        reading.items[0].finding.detail.provoked_by,
+        [Activity::MouthOpening]
+    );
+    let reading = read("R hip pain with STS");
+    assert_eq!(found(&reading), ["pain hip right present"]);
+    assert_eq!(
+        reading.items[0].finding.detail.provoked_by,
+        [Activity::Rising]
+    );
+    // A point before a capital that is no known name with points still ends the sentence:
+    // the pain keeps its side and the test after it is read apart.
+    assert_eq!(
+        found(&read("L knee pain. Ant. drawer negative")),
+        [
+            "pain knee left present",
+            "positive_test - none absent Anterior drawer"
+        ]
+    );
+}
+
+#[test]
 fn a_heading_in_lower_case_ends_the_normal_before_it_when_it_names_what_was_examined() {
     let findings = found(&read(
         "posture: normal gait: normal spasm: around neck and shoulders",
@@ -3212,4 +3269,62 @@ fn a_second_reflex_grade_for_one_place_is_left_unread_never_taken_for_the_first(
             );
         }
     }
+}
+
+#[test]
+fn words_of_the_second_pass_that_could_lose_a_limit_a_place_or_a_meaning_stay_unread() {
+    for (text, word) in [
+        // A limit on a measure: prose would chart the value without it.
+        ("R ankle dorsiflexion less than 5 degrees", "less"),
+        // Above what? Only "above the head" says where.
+        ("pain above the R knee", "above"),
+        // A stable knee may be a ligament found intact: not a course of the pain.
+        ("L knee stable", "stable"),
+        // A leg that falls asleep is numbness, not a fall.
+        ("R leg falls asleep when sitting", "falls"),
+        // Extended may be the joint's position or a long time.
+        ("R wrist pain with extended use", "extended"),
+        // Minimus alone may be another muscle (digiti minimi).
+        ("gluteus medius / minimus TTP L", "minimus"),
+        // Symptoms of a nerve root: no kind of the record holds them yet.
+        (
+            "denied numbness, tingling, and radicular symptoms",
+            "radicular",
+        ),
+        // A change of the skin's colour is no kind of the record yet, nor a bruise.
+        (
+            "No swelling, discoloration, or deformity of the left elbow.",
+            "discoloration",
+        ),
+        // A side said by reference to the other.
+        (
+            "Significant thenar atrophy of the hand relative to the contralateral side",
+            "contralateral",
+        ),
+        (
+            "Moderate thenar atrophy visible on the right hand in comparison with the opposite side.",
+            "opposite",
+        ),
+        // Passed over, the way the muscle was palpated would leave the tenderness at the
+        // back of the neck, not at the side where the levator scapulae lies.
+        (
+            "severe tenderness and specific reproduction of posterior neck and suboccipital pain with pincer grasp palpation to the distal levator scapulae muscle bilaterally",
+            "pincer",
+        ),
+    ] {
+        let reading = read(text);
+        assert!(
+            reading.unread.iter().any(|u| u.text == word),
+            "{text}: {:?}",
+            reading.unread
+        );
+    }
+    // Nor is the tenderness charted at the back of the neck meanwhile.
+    assert!(
+        !found(&read(
+            "severe tenderness and specific reproduction of posterior neck and suboccipital pain with pincer grasp palpation to the distal levator scapulae muscle bilaterally"
+        ))
+        .iter()
+        .any(|line| line.starts_with("tenderness neck_posterior"))
+    );
 }

@@ -300,6 +300,24 @@ fn table_rows(text: &str, reads: &mut [Read]) {
     }
 }
 
+/// Whether the point at `at` sits inside a capitalised name written with points that the
+/// lexicon knows ("Ant. Tib."), so it ends no sentence: the word after it must itself be one
+/// written with a point, and the two together a known phrase. Any other capital after a
+/// point still begins a sentence ("bilat. R calf").
+fn named_with_points(text: &str, from: usize, at: usize, lexicon: &Lexicon) -> bool {
+    let rest = text[at + 1..].trim_start();
+    let Some(next) = rest.split('.').next().filter(|w| rest.len() > w.len()) else {
+        return false;
+    };
+    let next = next.to_lowercase();
+    !next.is_empty()
+        && next.chars().all(char::is_alphabetic)
+        && lexicon.has_point(&next)
+        && lexicon
+            .meanings(&[text[from..at].to_lowercase(), next])
+            .is_some()
+}
+
 /// Words, numbers and marks with their spans. `/`, `+`, `-`, `'`, `°` and `.` between digits
 /// stay inside a token ("4/10", "b/l", "2+", "T8-10", "45°", "7.5"); `,;:()` and a full stop
 /// stand alone.
@@ -335,7 +353,7 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Token> {
             .find(|c| !c.is_whitespace())
             .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit());
         let abbreviation = c == '.'
-            && goes_on
+            && (goes_on || start.is_some_and(|from| named_with_points(text, from, at, lexicon)))
             && start.is_some_and(|from| {
                 // "70deg. with mild discomfort": a unit written onto its number.
                 let word = text[from..at].to_lowercase();
