@@ -3328,3 +3328,26 @@ fn words_of_the_second_pass_that_could_lose_a_limit_a_place_or_a_meaning_stay_un
         .any(|line| line.starts_with("tenderness neck_posterior"))
     );
 }
+
+#[test]
+fn a_patient_s_age_is_never_read_as_how_long_the_pain_has_lasted() {
+    // Found reading note openings: "35 y/o" had been charted as the knee pain's "since".
+    for text in [
+        "35 y/o M c/o L knee pain",
+        "35 year old female with L knee pain",
+        "35 years old, L knee pain",
+    ] {
+        let reading = read(text);
+        assert_eq!(found(&reading), ["pain knee left present"], "{text}");
+        assert_eq!(reading.items[0].finding.detail.since, None, "{text}");
+    }
+    // How long it has lasted is still read.
+    assert_eq!(
+        read("L knee pain for 3 years").items[0]
+            .finding
+            .detail
+            .since
+            .as_deref(),
+        Some("3 years")
+    );
+}

@@ -1070,8 +1070,15 @@ fn recognise(text: &str, tokens: &[Token], lexicon: &Lexicon) -> (Vec<Read>, Vec
             if let Piece::Number(_) = value
                 && let Some((next_span, next)) = words.get(at + 1)
             {
-                let since = lexicon.is_period(next);
-                let amount = lexicon.is_amount(next);
+                // "35 year old", "35 y/o", "35 years old": the patient's age, never since
+                // when the finding has lasted.
+                let age = lexicon.is_period(next)
+                    && (matches!(
+                        text[next_span[0]..next_span[1]].to_lowercase().as_str(),
+                        "y/o" | "yo" | "y.o." | "y.o"
+                    ) || words.get(at + 2).is_some_and(|(_, after)| after == "old"));
+                let since = lexicon.is_period(next) && !age;
+                let amount = lexicon.is_amount(next) || age;
                 if since || amount {
                     reads.push(Read {
                         span: [span[0], next_span[1]],
