@@ -66,6 +66,17 @@ impl InterventionReading {
     }
 }
 
+/// Adds `more` (how a thing was done, as written) to an item's notes, after what they held.
+fn add_to_notes(notes: &mut String, more: &str) {
+    if more.is_empty() {
+        return;
+    }
+    if !notes.is_empty() {
+        notes.push_str("; ");
+    }
+    notes.push_str(more);
+}
+
 /// `interventions` in the lexicon file (`assets/lexicon/findings.json`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -686,11 +697,7 @@ impl<'a> Reader<'a> {
                 && self.tells_how(&tokens(self.text, sentence[0], sentence[1]))
             {
                 let item = &mut reading.items[at];
-                item.intervention.notes = [item.intervention.notes.as_str(), sentence_text]
-                    .into_iter()
-                    .filter(|n| !n.is_empty())
-                    .collect::<Vec<_>>()
-                    .join("; ");
+                add_to_notes(&mut item.intervention.notes, sentence_text);
                 item.span[1] = sentence[1];
                 continue;
             }
@@ -698,11 +705,7 @@ impl<'a> Reader<'a> {
                 let sense = self.sense(&tokens(self.text, sentence[0], sentence[1]));
                 if sense.done.is_none() && sense.several.is_empty() {
                     let item = &mut reading.items[at];
-                    item.intervention.notes = [item.intervention.notes.as_str(), sentence_text]
-                        .into_iter()
-                        .filter(|n| !n.is_empty())
-                        .collect::<Vec<_>>()
-                        .join("; ");
+                    add_to_notes(&mut item.intervention.notes, sentence_text);
                     item.span[1] = sentence[1];
                     continue;
                 }
@@ -1036,11 +1039,7 @@ impl<'a> Reader<'a> {
                     // heading is the item's.
                     enrich(&mut intervention, text, self.lexicon);
                     let how = self.text[body[0]..body[1]].trim();
-                    intervention.notes = [intervention.notes.as_str(), how]
-                        .into_iter()
-                        .filter(|n| !n.is_empty())
-                        .collect::<Vec<_>>()
-                        .join("; ");
+                    add_to_notes(&mut intervention.notes, how);
                     reading.items.push(ReadIntervention {
                         intervention,
                         span: sentence,
@@ -1731,11 +1730,7 @@ impl<'a> Reader<'a> {
                 Some(item) => {
                     let item = &mut reading.items[item];
                     let how = &self.text[span[0]..span[1]];
-                    item.intervention.notes = [item.intervention.notes.as_str(), how]
-                        .into_iter()
-                        .filter(|n| !n.is_empty())
-                        .collect::<Vec<_>>()
-                        .join("; ");
+                    add_to_notes(&mut item.intervention.notes, how);
                     item.span = [item.span[0].min(span[0]), item.span[1].max(span[1])];
                 }
                 None => reading.unread.push(unread(self.text, span, problem)),
